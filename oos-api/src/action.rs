@@ -1,0 +1,59 @@
+//! The traits that generated operation code implements and the hand-written runtime drives.
+//!
+//! Everything an action needs at run time (signing, transport, retries, pagination) is
+//! written once against these traits; the generated modules only describe each action.
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{BuildError, ErrorMetadata};
+use crate::params::Params;
+
+/// One OOS action's request: its name, its wire parameters and what it answers with.
+pub trait Action: Clone + Send + Sync + 'static {
+    /// The wire name of the action, sent as `Action` / `x-acs-action`.
+    const NAME: &'static str;
+    /// Whether the action may be sent again after the service may have seen it
+    /// (List/Get/Describe actions are; Start/Create/Update/Delete are not).
+    const IDEMPOTENT: bool;
+    /// The parsed success response.
+    type Output: DeserializeOwned + Send + 'static;
+    /// The action's typed service error.
+    type Error: ServiceError;
+
+    /// Fails when a required parameter is unset; nothing is sent then.
+    fn validate(&self) -> Result<(), BuildError>;
+
+    /// Appends every set parameter under its wire name.
+    fn write_params(&self, params: &mut Params);
+
+    /// Fills the action's idempotency token (`ClientToken`) when it has one and it is unset.
+    /// Returns whether the request now carries such a token, which makes retries safe.
+    fn ensure_idempotency_token(&mut self) -> bool {
+        false
+    }
+}
+
+/// A per-action service error enum: one variant per documented code plus `Unhandled`.
+pub trait ServiceError: std::error::Error + Send + Sync + 'static {
+    /// Classifies an error body by its `Code`.
+    fn from_metadata(metadata: ErrorMetadata) -> Self;
+    /// The error's metadata (code, message, request id, host id, recommend, HTTP status).
+    fn metadata(&self) -> &ErrorMetadata;
+    /// Whether the spec marks this code as transient (throttling, unavailable).
+    fn is_retryable(&self) -> bool;
+}
+
+/// An action whose results come in pages chained by a token.
+pub trait Paginated: Action {
+    /// One element of a page's item list.
+    type Item: Send + 'static;
+
+    /// Sets the request's page token (`NextToken`).
+    fn set_page_token(&mut self, token: Option<String>);
+    /// Sets the request's page size (`MaxResults`).
+    fn set_page_size(&mut self, size: i32);
+    /// The response's token for the next page, if any.
+    fn next_page_token(output: &Self::Output) -> Option<&str>;
+    /// Moves a page's items out of the response.
+    fn into_items(output: Self::Output) -> Vec<Self::Item>;
+}
