@@ -1,0 +1,128 @@
+//! Checking a sample response against the declared response fields, so that what the
+//! generated types parse is exactly what the page shows.
+
+use serde_json::Value;
+
+use crate::model::{Field, Scalar, Type};
+
+/// Why a sample does not fit.
+pub(crate) struct SampleError {
+    pub message: String,
+    /// JSON path, e.g. `$.ExecutionLogs[0].Message`.
+    pub json_path: String,
+    /// 1-based line within the sample, where known.
+    pub json_line: Option<usize>,
+    pub help: String,
+}
+
+pub(crate) fn check(sample: &str, response: &[Field]) -> Result<(), SampleError> {
+    let value: Value = serde_json::from_str(sample).map_err(|e| SampleError {
+        message: format!("the sample response is not valid JSON: {e}"),
+        json_path: String::new(),
+        json_line: Some(e.line()),
+        help: "paste the page's sample response JSON verbatim".into(),
+    })?;
+    let mut path = "$".to_owned();
+    object(&value, response, &mut path).map_err(|(message, help, json_path)| {
+        // The key's first occurrence is where a reader will look.
+        let key = json_path.rsplit(['.', '[']).next().unwrap_or_default().trim_end_matches(']');
+        let json_line = sample.lines().position(|l| l.contains(&format!("\"{key}\""))).map(|i| i + 1);
+        SampleError { message, json_path: json_path.trim_start_matches('$').to_owned(), json_line, help }
+    })
+}
+
+type Mismatch = (String, String, String);
+
+fn object(value: &Value, fields: &[Field], path: &mut String) -> Result<(), Mismatch> {
+    let Value::Object(map) = value else {
+        return Err(mismatch("an object", value, path));
+    };
+    for (key, v) in map {
+        let len = path.len();
+        path.push('.');
+        path.push_str(key);
+        let Some(field) = fields.iter().find(|f| &f.wire == key) else {
+            return Err((
+                format!("the sample has key `{key}`, which is not declared"),
+                format!("declare `{key}` in the response (with `undocumented: true` if the page's tables omit it)"),
+                path.clone(),
+            ));
+        };
+        fits(v, &field.ty, path)?;
+        path.truncate(len);
+    }
+    Ok(())
+}
+
+fn fits(value: &Value, ty: &Type, path: &mut String) -> Result<(), Mismatch> {
+    match ty {
+        Type::Scalar(s) => {
+            let ok = match s {
+                Scalar::String => value.is_string(),
+                Scalar::Integer => value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()),
+                Scalar::Long => value.is_i64() || value.is_u64(),
+                Scalar::Boolean => value.is_boolean(),
+                // An integer literal would come back as `1.0`: the round trip would not be exact.
+                Scalar::Float => value.is_f64(),
+            };
+            if ok {
+                Ok(())
+            } else {
+                Err(mismatch(scalar_name(*s), value, path))
+            }
+        }
+        Type::Json => Ok(()),
+        Type::List(element) => {
+            let Value::Array(items) = value else {
+                return Err(mismatch("a list", value, path));
+            };
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                fits(item, element, path)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        Type::Map(element) => {
+            let Value::Object(map) = value else {
+                return Err(mismatch("a map", value, path));
+            };
+            for (key, item) in map {
+                let len = path.len();
+                path.push_str(&format!(".{key}"));
+                fits(item, element, path)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        Type::Object(s) => object(value, &s.fields, path),
+    }
+}
+
+fn scalar_name(s: Scalar) -> &'static str {
+    match s {
+        Scalar::String => "a String",
+        Scalar::Integer => "an Integer (32-bit)",
+        Scalar::Long => "a Long (64-bit integer)",
+        Scalar::Boolean => "a Boolean",
+        Scalar::Float => "a Float (a number with a fraction or exponent)",
+    }
+}
+
+fn mismatch(want: &str, got: &Value, path: &str) -> Mismatch {
+    let got = match got {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.len() > 40 => "a string".to_owned(),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+    };
+    (
+        format!("the declared type is {want}, but the sample has {got}"),
+        "fix the field's `type` (or `items`) so it matches the sample".to_owned(),
+        path.to_owned(),
+    )
+}

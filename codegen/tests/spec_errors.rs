@@ -1,0 +1,266 @@
+//! Every way a spec can be wrong gives one error naming the file, the line (or the field
+//! path), what is wrong and what to do.
+
+use std::path::Path;
+
+use codegen::load::{parse_action, parse_service};
+use codegen::model::Service;
+
+const SERVICE: &str = "product: Oos\napi_version: \"2019-06-01\"\nendpoint: oos.{region}.aliyuncs.com\nvpc_endpoint: oos-vpc.{region}.aliyuncs.com\nerrors:\n  - code: Throttling\n    http_status: 400\n    message: Throttled.\n    retryable: true\n";
+
+fn service() -> Service {
+    parse_service(Path::new("spec/oos/service.yaml"), SERVICE).expect("the test service is valid")
+}
+
+const GOOD: &str = "\
+action: Bad
+summary: A test action.
+idempotent: true
+request:
+  - name: ExecutionId
+    type: String
+    required: true
+  - name: NextToken
+    type: String
+  - name: MaxResults
+    type: Integer
+response:
+  - name: RequestId
+    type: String
+  - name: Items
+    type: List
+    items: Object
+    fields:
+      - name: Message
+        type: String
+  - name: NextToken
+    type: String
+pagination:
+  input_token: NextToken
+  page_size: MaxResults
+  output_token: NextToken
+  items: Items
+sample_response: |
+  {
+    \"RequestId\": \"r\",
+    \"Items\": [{\"Message\": \"m\"}]
+  }
+";
+
+/// The error for `GOOD` with `from` replaced by `to`.
+fn error_with(from: &str, to: &str) -> String {
+    assert!(GOOD.contains(from), "test bug: {from:?} not in the base spec");
+    error_of(&GOOD.replacen(from, to, 1))
+}
+
+fn error_of(text: &str) -> String {
+    match parse_action(Path::new("spec/oos/Bad.yaml"), text, &service()) {
+        Ok(_) => panic!("the spec was accepted:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn the_base_spec_is_valid() {
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), GOOD, &service()).unwrap();
+    assert_eq!(action.module, "bad");
+    assert!(action.pagination.is_some());
+}
+
+#[test]
+fn unknown_key() {
+    assert_eq!(
+        error_with("    required: true\n", "    requird: true\n"),
+        "spec/oos/Bad.yaml:7: request[0]: unknown field `requird`, expected one of `name`, `type`, `items`, `fields`, `required`, `example`, `description`, `doc_type`, `undocumented`, `rust_name`, `struct_name`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
+    );
+}
+
+#[test]
+fn unknown_type() {
+    assert_eq!(
+        error_with("      - name: Message\n        type: String", "      - name: Message\n        type: Strnig"),
+        "spec/oos/Bad.yaml:19: response.Items.Message: unknown type `Strnig`\n  help: use one of String, Integer, Long, Boolean, Float, JSON (request only), List, Object, Map"
+    );
+}
+
+#[test]
+fn unknown_element_type() {
+    assert_eq!(
+        error_with("    items: Object", "    items: Objct"),
+        "spec/oos/Bad.yaml:15: response.Items: unknown element type `Objct`\n  help: use one of String, Integer, Long, Boolean, Float, JSON (request only), List, Object, Map"
+    );
+}
+
+#[test]
+fn duplicate_field() {
+    assert_eq!(
+        error_with("  - name: NextToken\n    type: String\n  - name: MaxResults", "  - name: ExecutionId\n    type: String\n  - name: MaxResults"),
+        "spec/oos/Bad.yaml:5: request.ExecutionId: field `ExecutionId` is declared twice\n  help: keep one entry per field"
+    );
+}
+
+#[test]
+fn pagination_names_a_missing_field() {
+    assert_eq!(
+        error_with("  items: Items", "  items: Entries"),
+        "spec/oos/Bad.yaml:23: pagination.items: `items` names `Entries`, which is not a response field\n  help: name a top-level field under `response`, or declare `Entries` there"
+    );
+}
+
+#[test]
+fn pagination_names_a_field_of_the_wrong_type() {
+    assert_eq!(
+        error_with("  page_size: MaxResults", "  page_size: NextToken"),
+        "spec/oos/Bad.yaml:23: pagination.page_size: `page_size` names `NextToken`, which is not an Integer or Long\n  help: point `page_size` at a field that is an Integer or Long"
+    );
+}
+
+#[test]
+fn sample_value_of_the_wrong_type() {
+    assert_eq!(
+        error_with("[{\"Message\": \"m\"}]", "[{\"Message\": 3}]"),
+        "spec/oos/Bad.yaml:31: sample_response.Items[0].Message: the declared type is a String, but the sample has the number 3\n  help: fix the field's `type` (or `items`) so it matches the sample"
+    );
+}
+
+#[test]
+fn sample_key_not_declared() {
+    assert_eq!(
+        error_with("\"RequestId\": \"r\",", "\"RequestId\": \"r\",\n    \"TotalCount\": 3,"),
+        "spec/oos/Bad.yaml:31: sample_response.TotalCount: the sample has key `TotalCount`, which is not declared\n  help: declare `TotalCount` in the response (with `undocumented: true` if the page's tables omit it)"
+    );
+}
+
+#[test]
+fn sample_integer_in_a_float_field() {
+    let text = GOOD.replacen("  - name: RequestId\n    type: String", "  - name: RequestId\n    type: String\n  - name: Ratio\n    type: Float", 1);
+    let text = text.replacen("\"RequestId\": \"r\",", "\"RequestId\": \"r\",\n    \"Ratio\": 1,", 1);
+    assert_eq!(
+        error_of(&text),
+        "spec/oos/Bad.yaml:33: sample_response.Ratio: the declared type is a Float (a number with a fraction or exponent), but the sample has the number 1\n  help: fix the field's `type` (or `items`) so it matches the sample"
+    );
+}
+
+#[test]
+fn sample_not_json() {
+    assert_eq!(
+        error_with("\"Items\": [{", "\"Items\" [{"),
+        "spec/oos/Bad.yaml:31: sample_response: the sample response is not valid JSON: expected `:` at line 3 column 11\n  help: paste the page's sample response JSON verbatim"
+    );
+}
+
+#[test]
+fn keyword_field_name() {
+    assert_eq!(
+        error_with("      - name: Message", "      - name: Type"),
+        "spec/oos/Bad.yaml:19: response.Items.Type: field `Type` would be the Rust keyword `type`\n  help: add `rust_name: type_` (or another name) to this field"
+    );
+}
+
+#[test]
+fn rust_name_that_is_not_an_identifier() {
+    assert_eq!(
+        error_with("    type: String\n    required: true", "    type: String\n    rust_name: Execution-Id\n    required: true"),
+        "spec/oos/Bad.yaml:5: request.ExecutionId: rust_name `Execution-Id` is not a usable snake_case Rust identifier\n  help: use lowercase letters, digits and `_`, not a keyword (e.g. `kind` or `type_`)"
+    );
+}
+
+#[test]
+fn setter_that_clashes_with_the_builder() {
+    assert_eq!(
+        error_with("  - name: NextToken\n    type: String\n  - name: MaxResults", "  - name: Send\n    type: String\n  - name: NextToken\n    type: String\n  - name: MaxResults"),
+        "spec/oos/Bad.yaml:8: request.Send: parameter `Send` would give setter `send`, which the request builder already has\n  help: add `rust_name: send_value` (or another name) to this parameter"
+    );
+}
+
+#[test]
+fn list_without_items() {
+    assert_eq!(
+        error_with("    items: Object\n", ""),
+        "spec/oos/Bad.yaml:15: response.Items: a List needs `items`: the type of its elements\n  help: add `items: Object` (with `fields`) or `items: String` (or another scalar)"
+    );
+}
+
+#[test]
+fn object_without_fields() {
+    assert_eq!(
+        error_with("    fields:\n      - name: Message\n        type: String\n", ""),
+        "spec/oos/Bad.yaml:15: response.Items: an Object needs `fields`\n  help: list the object's fields under `fields`"
+    );
+}
+
+#[test]
+fn nested_type_name_collision() {
+    assert_eq!(
+        error_with("    items: Object\n", "    items: Object\n    struct_name: BadOutput\n"),
+        "spec/oos/Bad.yaml:15: response.Items: the nested type of `Items` would be named `BadOutput`, which another type of this action already is\n  help: give this field a distinct `struct_name`"
+    );
+}
+
+#[test]
+fn required_on_a_response_field() {
+    assert_eq!(
+        error_with("  - name: RequestId\n    type: String", "  - name: RequestId\n    type: String\n    required: true"),
+        "spec/oos/Bad.yaml:13: response.RequestId: `required` applies to request parameters only\n  help: remove `required` from this response field"
+    );
+}
+
+#[test]
+fn json_in_a_response() {
+    assert_eq!(
+        error_with("  - name: RequestId\n    type: String", "  - name: RequestId\n    type: JSON"),
+        "spec/oos/Bad.yaml:13: response.RequestId: `JSON` is a request parameter type\n  help: declare what the response holds: a scalar, List, Object or Map"
+    );
+}
+
+#[test]
+fn error_code_listed_twice() {
+    let text = format!("{GOOD}errors:\n  - code: Gone\n    http_status: 404\n    message: Gone.\n  - code: Gone\n    http_status: 404\n    message: Gone.\n");
+    assert_eq!(
+        error_of(&text),
+        "spec/oos/Bad.yaml:34: errors.Gone: error code `Gone` is listed twice\n  help: keep one entry per code"
+    );
+}
+
+#[test]
+fn error_code_already_common() {
+    let text = format!("{GOOD}errors:\n  - code: Throttling\n    http_status: 400\n    message: Throttled.\n");
+    assert_eq!(
+        error_of(&text),
+        "spec/oos/Bad.yaml:34: errors.Throttling: error code `Throttling` is already common to every action\n  help: remove it here: spec/oos/service.yaml declares it for all actions"
+    );
+}
+
+#[test]
+fn file_named_after_another_action() {
+    assert_eq!(
+        error_with("action: Bad", "action: Good"),
+        "spec/oos/Bad.yaml:1: action: the file holds action `Good` but is not named `Good.yaml`\n  help: name each action file after its action"
+    );
+}
+
+#[test]
+fn missing_key() {
+    assert_eq!(
+        error_with("summary: A test action.\n", ""),
+        "spec/oos/Bad.yaml:1: missing field `summary`\n  help: add the key; spec/README.md says what it holds"
+    );
+}
+
+#[test]
+fn yaml_syntax() {
+    assert_eq!(
+        error_with("    type: String\n    required: true", "    type: String\n   required: true"),
+        "spec/oos/Bad.yaml:7: did not find expected '-' indicator\n  help: fix the YAML at that line; spec/README.md documents the format"
+    );
+}
+
+#[test]
+fn unknown_key_in_the_service_file() {
+    let text = SERVICE.replacen("product:", "prodcut:", 1);
+    let e = parse_service(Path::new("spec/oos/service.yaml"), &text).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "spec/oos/service.yaml:1: unknown field `prodcut`, expected one of `product`, `api_version`, `endpoint`, `vpc_endpoint`, `errors`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
+    );
+}
