@@ -158,6 +158,7 @@ pub fn action(action: &Action, service: &Service) -> TokenStream {
         }
     });
     let idempotent = action.idempotent;
+    let params_arg = if action.request.is_empty() { format_ident!("_params") } else { format_ident!("params") };
     let token = action.idempotency_token.as_ref().map(|t| {
         let t = ident(t);
         quote! {
@@ -296,7 +297,7 @@ pub fn action(action: &Action, service: &Service) -> TokenStream {
                 #(#required)*
                 Ok(())
             }
-            fn write_params(&self, params: &mut Params) {
+            fn write_params(&self, #params_arg: &mut Params) {
                 #(#writes)*
             }
             #token

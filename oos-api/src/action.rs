@@ -57,3 +57,9 @@ pub trait Paginated: Action {
     /// Moves a page's items out of the response.
     fn into_items(output: Self::Output) -> Vec<Self::Item>;
 }
+
+/// A fresh idempotency token (`ClientToken`): 128 random bits as lowercase hex, unique per
+/// request and kept across its retries.
+pub fn new_idempotency_token() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}

@@ -94,3 +94,61 @@ macro_rules! display_param {
     )*};
 }
 display_param!(i32, i64, f64);
+
+#[cfg(test)]
+mod tests {
+    use crate::action::Action;
+    use crate::fixtures::operation::put_every_scalar::PutEveryScalarInput;
+
+    use super::Params;
+
+    #[test]
+    fn every_scalar_and_json_takes_its_wire_form() {
+        let input = PutEveryScalarInput::default()
+            .name("a b")
+            .count(-7)
+            .total(9_007_199_254_740_993)
+            .enabled(false)
+            .ratio(0.25)
+            .tags(serde_json::json!({"env": "test"}))
+            .kind("plain");
+        let mut params = Params::new();
+        input.write_params(&mut params);
+        let pairs: Vec<_> = params.iter().collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("Name", "a b"),
+                ("Count", "-7"),
+                ("Total", "9007199254740993"),
+                ("Enabled", "false"),
+                ("Ratio", "0.25"),
+                ("Tags", r#"{"env":"test"}"#),
+                ("Type", "plain"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_idempotency_token_is_filled_once_and_kept() {
+        let mut input = PutEveryScalarInput::default().name("n").count(1);
+        assert!(input.ensure_idempotency_token());
+        let token = input.client_token.clone().expect("a token was filled in");
+        assert_eq!(token.len(), 32);
+        assert!(input.ensure_idempotency_token());
+        assert_eq!(input.client_token.as_deref(), Some(token.as_str()), "a retry keeps the token");
+        let mut other = PutEveryScalarInput::default();
+        other.ensure_idempotency_token();
+        assert_ne!(other.client_token, Some(token), "tokens are unique per request");
+        let mut given = PutEveryScalarInput::default().client_token("mine");
+        assert!(given.ensure_idempotency_token());
+        assert_eq!(given.client_token.as_deref(), Some("mine"));
+    }
+
+    #[test]
+    fn a_missing_required_parameter_is_named() {
+        let err = PutEveryScalarInput::default().name("n").validate().unwrap_err();
+        assert_eq!(err.parameter, "Count");
+        assert_eq!(err.to_string(), "required parameter `Count` is not set: call `.count(..)` before sending");
+    }
+}
