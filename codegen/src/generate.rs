@@ -153,8 +153,8 @@ pub fn action(action: &Action, service: &Service) -> TokenStream {
         let rust = ident(&f.rust);
         let wire = &f.wire;
         match f.ty {
-            Type::Json => quote! { params.push_json(#wire, self.#rust.as_ref()); },
-            _ => quote! { params.push(#wire, self.#rust.as_ref()); },
+            Type::Scalar(_) => quote! { params.push(#wire, self.#rust.as_ref()); },
+            _ => quote! { params.push_json(#wire, self.#rust.as_ref()); },
         }
     });
     let idempotent = action.idempotent;
@@ -410,6 +410,14 @@ fn setter_param(ty: &Type) -> (TokenStream, TokenStream) {
     match ty {
         Type::Scalar(Scalar::String) => (quote!(impl Into<String>), quote!(value.into())),
         Type::Json => (quote!(impl Into<serde_json::Value>), quote!(value.into())),
+        Type::List(element) if matches!(**element, Type::Scalar(Scalar::String)) => (
+            quote!(impl IntoIterator<Item = impl Into<String>>),
+            quote!(value.into_iter().map(Into::into).collect()),
+        ),
+        Type::Map(element) if matches!(**element, Type::Scalar(Scalar::String)) => (
+            quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>),
+            quote!(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+        ),
         other => (rust_type(other), quote!(value)),
     }
 }
@@ -441,7 +449,7 @@ fn setter_doc(f: &Field) -> TokenStream {
         text.push(' ');
         text.push_str(d);
     }
-    if matches!(f.ty, Type::Json) {
+    if !matches!(f.ty, Type::Scalar(_)) {
         text.push_str("\n\nSent JSON-encoded.");
     }
     doc_lines(&text)

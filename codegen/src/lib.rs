@@ -6,6 +6,7 @@
 
 pub mod error;
 pub mod generate;
+pub mod import;
 pub mod load;
 pub mod model;
 mod sample;

@@ -15,10 +15,10 @@ use crate::spec::{ActionSpec, ErrorSpec, FieldSpec, PaginationSpec, ServiceSpec}
 pub const SERVICE_FILE: &str = "service.yaml";
 
 /// The types a field may have, as the spec writes them.
-const TYPES: &str = "String, Integer, Long, Boolean, Float, JSON (request only), List, Object, Map";
+const TYPES: &str = "String, Integer, Long, Boolean, Float, JSON, List, Object, Map";
 
 /// Names the setters of a request would clash with on the fluent builder.
-const RESERVED_SETTERS: &[&str] = &["input", "set_input", "map_input", "send", "into_paginator", "new"];
+pub(crate) const RESERVED_SETTERS: &[&str] = &["input", "set_input", "map_input", "send", "into_paginator", "new"];
 
 /// A spec directory, loaded: the service and its actions, sorted by name.
 #[derive(Clone, Debug)]
@@ -345,7 +345,7 @@ impl Cx<'_> {
             ty,
             required: spec.required.unwrap_or(false),
             example,
-            description: spec.description.clone(),
+            description: spec.doc.clone().or_else(|| spec.description.clone()),
             undocumented: spec.undocumented,
         })
     }
@@ -357,15 +357,11 @@ impl Cx<'_> {
                 .err(keys, format!("`items` applies to List and Map, not to `{}`", spec.ty))
                 .help("remove `items`, or make the field a List or Map"));
         }
-        if request && (container || spec.ty == "Object") {
+        // Request parameters are flat; a list or map goes on the wire JSON-encoded.
+        if request && (spec.ty == "Object" || spec.items.as_deref() == Some("Object")) {
             return Err(self
-                .err(keys, format!("request parameters of type `{}` are not supported", spec.ty))
-                .help("declare the parameter as `type: JSON`; it is sent JSON-encoded"));
-        }
-        if !request && spec.ty == "JSON" {
-            return Err(self
-                .err(keys, "`JSON` is a request parameter type".into())
-                .help("declare what the response holds: a scalar, List, Object or Map"));
+                .err(keys, "object-valued request parameters are not supported".into())
+                .help("declare the parameter as `type: JSON` (any value) or a List/Map of scalars; it is sent JSON-encoded"));
         }
         let element = match spec.ty.as_str() {
             "List" | "Map" => match &spec.items {
@@ -408,7 +404,7 @@ impl Cx<'_> {
             }
             other => match scalar(other) {
                 Some(s) => Type::Scalar(s),
-                None if other == "JSON" && !container => Type::Json,
+                None if other == "JSON" => Type::Json,
                 None => {
                     let what = if container { "element type" } else { "type" };
                     return Err(self
@@ -495,7 +491,7 @@ fn scalar(name: &str) -> Option<Scalar> {
 }
 
 /// `ExecutionLogs` → `ExecutionLog`, `Policies` → `Policy`, `Addresses` → `Address`.
-fn singular(name: &str) -> String {
+pub(crate) fn singular(name: &str) -> String {
     if let Some(stem) = name.strip_suffix("ies") {
         format!("{stem}y")
     } else if let Some(stem) = name.strip_suffix("sses").or_else(|| name.strip_suffix("xes")) {
@@ -513,7 +509,7 @@ fn is_snake_ident(s: &str) -> bool {
         && s != "_"
 }
 
-fn is_keyword(s: &str) -> bool {
+pub(crate) fn is_keyword(s: &str) -> bool {
     const KEYWORDS: &[&str] = &[
         "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
         "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super",

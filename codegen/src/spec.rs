@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 /// `spec/<product>/service.yaml`: what all actions of a product share.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceSpec {
     /// Product code, e.g. `Oos`.
@@ -23,7 +23,7 @@ pub struct ServiceSpec {
 }
 
 /// One action file, `spec/<product>/<Action>.yaml`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionSpec {
     /// The action's wire name, e.g. `ListExecutionLogs`.
@@ -53,7 +53,7 @@ pub struct ActionSpec {
 }
 
 /// A request parameter or a response field.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
     /// The wire name.
@@ -88,10 +88,13 @@ pub struct FieldSpec {
     /// The Rust name of the nested struct (default: the field name in the singular).
     #[serde(default)]
     pub struct_name: Option<String>,
+    /// Rustdoc to use instead of the page's description (kept across re-imports).
+    #[serde(default)]
+    pub doc: Option<String>,
 }
 
 /// One documented error code.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorSpec {
     /// The code, e.g. `EntityNotExists.Execution`.
@@ -109,7 +112,7 @@ pub struct ErrorSpec {
 }
 
 /// Which fields chain the pages of a paginated action.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaginationSpec {
     /// Request parameter carrying the token (`NextToken`).

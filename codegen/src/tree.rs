@@ -156,7 +156,7 @@ pub fn check(root: &Path) -> Result<Vec<Stale>, Error> {
     Ok(stale)
 }
 
-/// What [`write`] did.
+/// What [`write()`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     /// Files written because they were missing or stale.

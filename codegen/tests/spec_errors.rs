@@ -71,7 +71,7 @@ fn the_base_spec_is_valid() {
 fn unknown_key() {
     assert_eq!(
         error_with("    required: true\n", "    requird: true\n"),
-        "spec/oos/Bad.yaml:7: request[0]: unknown field `requird`, expected one of `name`, `type`, `items`, `fields`, `required`, `example`, `description`, `doc_type`, `undocumented`, `rust_name`, `struct_name`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
+        "spec/oos/Bad.yaml:7: request[0]: unknown field `requird`, expected one of `name`, `type`, `items`, `fields`, `required`, `example`, `description`, `doc_type`, `undocumented`, `rust_name`, `struct_name`, `doc`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
     );
 }
 
@@ -79,7 +79,7 @@ fn unknown_key() {
 fn unknown_type() {
     assert_eq!(
         error_with("      - name: Message\n        type: String", "      - name: Message\n        type: Strnig"),
-        "spec/oos/Bad.yaml:19: response.Items.Message: unknown type `Strnig`\n  help: use one of String, Integer, Long, Boolean, Float, JSON (request only), List, Object, Map"
+        "spec/oos/Bad.yaml:19: response.Items.Message: unknown type `Strnig`\n  help: use one of String, Integer, Long, Boolean, Float, JSON, List, Object, Map"
     );
 }
 
@@ -87,7 +87,7 @@ fn unknown_type() {
 fn unknown_element_type() {
     assert_eq!(
         error_with("    items: Object", "    items: Objct"),
-        "spec/oos/Bad.yaml:15: response.Items: unknown element type `Objct`\n  help: use one of String, Integer, Long, Boolean, Float, JSON (request only), List, Object, Map"
+        "spec/oos/Bad.yaml:15: response.Items: unknown element type `Objct`\n  help: use one of String, Integer, Long, Boolean, Float, JSON, List, Object, Map"
     );
 }
 
@@ -206,10 +206,10 @@ fn required_on_a_response_field() {
 }
 
 #[test]
-fn json_in_a_response() {
+fn object_request_parameter() {
     assert_eq!(
-        error_with("  - name: RequestId\n    type: String", "  - name: RequestId\n    type: JSON"),
-        "spec/oos/Bad.yaml:13: response.RequestId: `JSON` is a request parameter type\n  help: declare what the response holds: a scalar, List, Object or Map"
+        error_with("  - name: MaxResults\n    type: Integer", "  - name: MaxResults\n    type: Object\n    fields: []"),
+        "spec/oos/Bad.yaml:10: request.MaxResults: object-valued request parameters are not supported\n  help: declare the parameter as `type: JSON` (any value) or a List/Map of scalars; it is sent JSON-encoded"
     );
 }
 

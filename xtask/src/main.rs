@@ -21,6 +21,15 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// Import API reference pages: write each action's spec to spec/oos/ (and keep the page in docs/oos/).
+    ImportDoc {
+        /// Reference pages in the plain-text format of docs/oos/.
+        #[arg(required = true)]
+        pages: Vec<PathBuf>,
+        /// Print the specs instead of writing them.
+        #[arg(long)]
+        stdout: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -28,6 +37,7 @@ fn main() -> ExitCode {
     let root = workspace_root();
     match cli.task {
         Task::Codegen { check } => codegen(&root, check),
+        Task::ImportDoc { pages, stdout } => import_doc(&root, &pages, stdout),
     }
 }
 
@@ -79,4 +89,58 @@ fn codegen(root: &Path, check: bool) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn import_doc(root: &Path, pages: &[PathBuf], stdout: bool) -> ExitCode {
+    let spec_dir = root.join("spec/oos");
+    let service_path = spec_dir.join(codegen::load::SERVICE_FILE);
+    let service = match std::fs::read_to_string(&service_path)
+        .map_err(|e| format!("{}: {e}", service_path.display()))
+        .and_then(|text| codegen::load::parse_service(&service_path, &text).map_err(|e| e.to_string()))
+    {
+        Ok(service) => service,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Every page is read and checked before anything is written.
+    let mut imported = Vec::new();
+    for page in pages {
+        let text = match std::fs::read_to_string(page) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("error: {}: {e}", page.display());
+                return ExitCode::FAILURE;
+            }
+        };
+        let existing = |action: &str| std::fs::read_to_string(spec_dir.join(format!("{action}.yaml"))).ok();
+        match codegen::import::import(page, &text, &service, existing) {
+            Ok((action, spec)) => imported.push((page, text, action, spec)),
+            Err(e) => {
+                eprintln!("error: {e}\nnothing was written");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    for (page, text, action, spec) in imported {
+        if stdout {
+            print!("{spec}");
+            continue;
+        }
+        let spec_path = spec_dir.join(format!("{action}.yaml"));
+        let doc_path = root.join("docs/oos").join(page.file_name().unwrap_or_default());
+        let written = std::fs::write(&spec_path, &spec).and_then(|()| {
+            let same = std::fs::read_to_string(&doc_path).is_ok_and(|t| t == text);
+            if same { Ok(()) } else { std::fs::write(&doc_path, &text) }
+        });
+        match written {
+            Ok(()) => println!("wrote {} (from {})", spec_path.strip_prefix(root).unwrap_or(&spec_path).display(), page.display()),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }

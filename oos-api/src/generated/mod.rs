@@ -4,6 +4,18 @@
 pub mod service;
 /// One module per action: its input, fluent setters, output and error types.
 pub mod operation {
+    /// `CancelExecution`: Stops an execution that has not finished yet.
+    pub mod cancel_execution;
+    /// `DeleteExecutions`: Removes one or more execution records in a single call.
+    pub mod delete_executions;
+    /// `GetTemplate`: Retrieves a template's content together with its metadata, either for the newest version or for a version you name.
+    pub mod get_template;
     /// `ListExecutionLogs`: You can call this operation to obtain a detailed list of execution logs entries.
     pub mod list_execution_logs;
+    /// `ListExecutions`: Queries the executions in a region and lets you narrow the results by template, status, time range, tags, and several other filters.
+    pub mod list_executions;
+    /// `ListTemplates`: Lists the templates that match filters such as name, creator, share type, category, and tags.
+    pub mod list_templates;
+    /// `StartExecution`: Starts a new execution, either of an existing template or of template content that is passed directly in the request.
+    pub mod start_execution;
 }
