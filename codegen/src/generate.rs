@@ -238,6 +238,23 @@ pub fn action(action: &Action, service: &Service) -> TokenStream {
     let all_variants: Vec<Ident> =
         errors.iter().map(|e| format_ident!("{}", e.variant)).chain([format_ident!("Unhandled")]).collect();
     let retryable: Vec<Ident> = errors.iter().filter(|e| e.retryable).map(|e| format_ident!("{}", e.variant)).collect();
+    let (classify, metadata_of) = if errors.is_empty() {
+        (quote!(Self::Unhandled(metadata)), quote! { let Self::Unhandled(metadata) = self; metadata })
+    } else {
+        (
+            quote! {
+                match metadata.code.as_str() {
+                    #(#from_code)*
+                    _ => Self::Unhandled(metadata),
+                }
+            },
+            quote! {
+                match self {
+                    #(Self::#all_variants(metadata))|* => metadata,
+                }
+            },
+        )
+    };
     let is_retryable = if retryable.is_empty() {
         quote!(false)
     } else {
@@ -320,15 +337,10 @@ pub fn action(action: &Action, service: &Service) -> TokenStream {
 
         impl ServiceError for #error {
             fn from_metadata(metadata: ErrorMetadata) -> Self {
-                match metadata.code.as_str() {
-                    #(#from_code)*
-                    _ => Self::Unhandled(metadata),
-                }
+                #classify
             }
             fn metadata(&self) -> &ErrorMetadata {
-                match self {
-                    #(Self::#all_variants(metadata))|* => metadata,
-                }
+                #metadata_of
             }
             fn is_retryable(&self) -> bool {
                 #is_retryable

@@ -153,8 +153,8 @@ fn table(
         let first = *at;
         let mut text = lines[*at].to_owned();
         *at += 1;
-        // A wrapped cell: the row goes on until it ends with `|` and has every cell.
-        while (!text.trim_end().ends_with('|') || text.matches('|').count() < header.len())
+        // A wrapped cell: the row goes on until a line ends with `|`.
+        while !text.trim_end().ends_with('|')
             && *at < lines.len()
             && (end.is_empty() || lines[*at].trim() != end)
         {

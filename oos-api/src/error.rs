@@ -70,6 +70,8 @@ pub enum Error<E> {
     Construction(BuildError),
     /// No credentials could be had; nothing was sent.
     Credentials(String),
+    /// The client is misconfigured (no region, an invalid endpoint URL); nothing was sent.
+    Config(String),
     /// The call, or one attempt of it, ran out of time.
     Timeout(Duration),
     /// The request could not be delivered (connection refused, reset, DNS, TLS).
@@ -113,6 +115,7 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
         match self {
             Error::Construction(e) => write!(f, "request not sent: {e}"),
             Error::Credentials(e) => write!(f, "no credentials: {e}"),
+            Error::Config(e) => write!(f, "invalid client configuration: {e}"),
             Error::Timeout(after) => write!(f, "timed out after {after:?}"),
             Error::Dispatch(e) => write!(f, "request could not be sent: {e}"),
             Error::Response { status, reason, .. } => {
@@ -120,7 +123,10 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
             }
             Error::Service(e) => write!(f, "service error: {e}"),
             Error::RepeatedPageToken(token) => {
-                write!(f, "the service repeated page token {token:?}; pagination stopped")
+                write!(
+                    f,
+                    "the service repeated page token {token:?}; pagination stopped"
+                )
             }
         }
     }

@@ -1,16 +1,217 @@
-//! Placeholder until the runtime lands.
+//! Streams over paginated actions: one request per page, chained by `NextToken`.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::stream::{self, BoxStream, Stream, StreamExt};
+
 use crate::action::Paginated;
+use crate::error::Error;
 use crate::Client;
 
-/// Pages of a paginated action.
-#[derive(Debug)]
-pub struct Paginator<I> {
-    _client: Client,
-    _input: I,
+type PageResult<I> =
+    Result<<I as crate::action::Action>::Output, Error<<I as crate::action::Action>::Error>>;
+type ItemResult<I> = Result<<I as Paginated>::Item, Error<<I as crate::action::Action>::Error>>;
+
+/// A stream of the pages of a paginated action, in order.
+///
+/// Nothing is sent before the first poll. Every page is requested with the same parameters
+/// but the page token. The stream ends after a page without a next token, after
+/// [`max_pages`](Self::max_pages) pages, or after the first error; a token the service
+/// already returned ends it with [`Error::RepeatedPageToken`] rather than looping forever.
+pub struct Paginator<I: Paginated> {
+    state: PaginatorState<I>,
+}
+
+enum PaginatorState<I: Paginated> {
+    /// Not polled yet; boxed so the paginator is `Unpin` whatever `I` is.
+    Pending(Box<Setup<I>>),
+    Running(BoxStream<'static, PageResult<I>>),
+}
+
+struct Setup<I> {
+    client: Client,
+    input: I,
+    max_pages: Option<usize>,
 }
 
 impl<I: Paginated> Paginator<I> {
     pub(crate) fn new(client: Client, input: I) -> Self {
-        Self { _client: client, _input: input }
+        Self {
+            state: PaginatorState::Pending(Box::new(Setup {
+                client,
+                input,
+                max_pages: None,
+            })),
+        }
     }
+
+    /// A paginator over `input`'s pages, starting from its page token if it has one.
+    pub fn from_input(client: &Client, input: I) -> Self {
+        Self::new(client.clone(), input)
+    }
+
+    fn setup(&mut self) -> Option<&mut Setup<I>> {
+        match &mut self.state {
+            PaginatorState::Pending(setup) => Some(setup),
+            PaginatorState::Running(_) => None,
+        }
+    }
+
+    /// Asks for `size` results per page on every request. No effect once polled.
+    pub fn page_size(mut self, size: i32) -> Self {
+        if let Some(setup) = self.setup() {
+            setup.input.set_page_size(size);
+        }
+        self
+    }
+
+    /// Stops after `pages` pages. No effect once polled.
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        if let Some(setup) = self.setup() {
+            setup.max_pages = Some(pages);
+        }
+        self
+    }
+
+    /// The items of every page, one page held at a time. Ends after the first error.
+    pub fn items(self) -> Items<I> {
+        let items = self.flat_map(|page| match page {
+            Ok(output) => stream::iter(I::into_items(output).into_iter().map(Ok)).left_stream(),
+            Err(error) => stream::once(async move { Err(error) }).right_stream(),
+        });
+        Items {
+            inner: items.boxed(),
+        }
+    }
+}
+
+impl<I: Paginated> Stream for Paginator<I> {
+    type Item = PageResult<I>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if let PaginatorState::Pending(_) = this.state {
+            let placeholder = PaginatorState::Running(stream::empty().boxed());
+            if let PaginatorState::Pending(setup) = std::mem::replace(&mut this.state, placeholder)
+            {
+                this.state = PaginatorState::Running(pages(*setup));
+            }
+        }
+        match &mut this.state {
+            PaginatorState::Running(pages) => pages.poll_next_unpin(cx),
+            PaginatorState::Pending(_) => Poll::Ready(None),
+        }
+    }
+}
+
+impl<I: Paginated> fmt::Debug for Paginator<I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match self.state {
+            PaginatorState::Pending(_) => "not started",
+            PaginatorState::Running(_) => "running",
+        };
+        f.debug_struct("Paginator")
+            .field("action", &I::NAME)
+            .field("state", &state)
+            .finish()
+    }
+}
+
+/// The items of a paginated action's pages; see [`Paginator::items`].
+pub struct Items<I: Paginated> {
+    inner: BoxStream<'static, ItemResult<I>>,
+}
+
+impl<I: Paginated> Stream for Items<I> {
+    type Item = ItemResult<I>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next_unpin(cx)
+    }
+}
+
+impl<I: Paginated> fmt::Debug for Items<I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Items")
+            .field("action", &I::NAME)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the page stream does next.
+enum Next<I> {
+    Fetch(Walk<I>),
+    /// The last page carried a token seen before: report it, then stop.
+    Repeated(String),
+    Done,
+}
+
+struct Walk<I> {
+    client: Client,
+    input: I,
+    seen: HashSet<String>,
+    pages_left: Option<usize>,
+}
+
+fn pages<I: Paginated>(setup: Setup<I>) -> BoxStream<'static, PageResult<I>> {
+    let Setup {
+        client,
+        input,
+        max_pages,
+    } = setup;
+    let mut seen = HashSet::new();
+    // A service that hands back the token it was given would loop from the first page.
+    if let Some(token) = first_token(&input) {
+        seen.insert(token);
+    }
+    let start = Next::Fetch(Walk {
+        client,
+        input,
+        seen,
+        pages_left: max_pages,
+    });
+    stream::unfold(start, |next| async move {
+        let mut walk = match next {
+            Next::Fetch(walk) => walk,
+            Next::Repeated(token) => {
+                return Some((Err(Error::RepeatedPageToken(token)), Next::Done))
+            }
+            Next::Done => return None,
+        };
+        if walk.pages_left == Some(0) {
+            return None;
+        }
+        let output = match walk.client.call(walk.input.clone()).await {
+            Ok(output) => output,
+            Err(error) => return Some((Err(error), Next::Done)),
+        };
+        walk.pages_left = walk.pages_left.map(|n| n - 1);
+        let token = I::next_page_token(&output)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
+        let next = match token {
+            None => Next::Done,
+            Some(token) if !walk.seen.insert(token.clone()) => Next::Repeated(token),
+            Some(token) => {
+                walk.input.set_page_token(Some(token));
+                Next::Fetch(walk)
+            }
+        };
+        Some((Ok(output), next))
+    })
+    .boxed()
+}
+
+/// The page token `input` starts from, read back through its wire parameters (the trait can
+/// set the token but not read it).
+fn first_token<I: Paginated>(input: &I) -> Option<String> {
+    let mut params = crate::params::Params::new();
+    input.write_params(&mut params);
+    params
+        .get("NextToken")
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
