@@ -21,7 +21,13 @@ pub struct SpecError {
 
 impl SpecError {
     pub(crate) fn new(file: &Path, message: impl Into<String>) -> Self {
-        Self { file: file.to_path_buf(), line: None, path: None, message: message.into(), help: None }
+        Self {
+            file: file.to_path_buf(),
+            line: None,
+            path: None,
+            message: message.into(),
+            help: None,
+        }
     }
 
     pub(crate) fn at(mut self, line: Option<usize>) -> Self {
@@ -69,7 +75,8 @@ pub(crate) fn locate(text: &str, keys: &[&str]) -> Option<usize> {
     for (i, key) in keys.iter().enumerate() {
         let hit = lines.by_ref().find(|(_, line)| {
             if i == 0 {
-                line.strip_prefix(key).is_some_and(|rest| rest.starts_with(':'))
+                line.strip_prefix(key)
+                    .is_some_and(|rest| rest.starts_with(':'))
             } else {
                 entry_value(line).is_some_and(|v| v == *key)
             }
@@ -83,7 +90,9 @@ pub(crate) fn locate(text: &str, keys: &[&str]) -> Option<usize> {
 fn entry_value(line: &str) -> Option<&str> {
     let line = line.trim_start();
     let line = line.strip_prefix("- ").unwrap_or(line).trim_start();
-    let rest = line.strip_prefix("name:").or_else(|| line.strip_prefix("code:"))?;
+    let rest = line
+        .strip_prefix("name:")
+        .or_else(|| line.strip_prefix("code:"))?;
     Some(rest.trim().trim_matches(|c| c == '"' || c == '\''))
 }
 

@@ -5,7 +5,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::model::{Action, ErrorCode, Field, Scalar, Service, Struct, Type};
+use crate::model::{Action, Enum, ErrorCode, Field, Scalar, Service, Struct, Type};
 
 /// The header every generated file starts with.
 pub fn header(source: &str) -> String {
@@ -14,8 +14,13 @@ pub fn header(source: &str) -> String {
 
 /// Formats tokens as a Rust file, with the generated-file header.
 pub fn render(source: &str, tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code for {source} does not parse: {e}"))?;
-    Ok(format!("{}{}", header(source), prettyplease::unparse(&file)))
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("generated code for {source} does not parse: {e}"))?;
+    Ok(format!(
+        "{}{}",
+        header(source),
+        prettyplease::unparse(&file)
+    ))
 }
 
 /// The module index: `service` and one `operation` submodule per action.
@@ -25,7 +30,9 @@ pub fn index(dir_label: &str, actions: &[Action]) -> TokenStream {
         let doc = doc_lines(&format!("`{}`: {}", a.name, a.summary));
         quote! { #doc pub mod #module; }
     });
-    let doc = inner_doc_lines(&format!("The generated part of the crate, from the specs in `{dir_label}/`."));
+    let doc = inner_doc_lines(&format!(
+        "The generated part of the crate, from the specs in `{dir_label}/`."
+    ));
     quote! {
         #doc
         pub mod service;
@@ -42,7 +49,11 @@ pub fn service(service: &Service) -> TokenStream {
     let version = &service.api_version;
     let endpoint = &service.endpoint;
     let vpc = &service.vpc_endpoint;
-    let retryable = service.errors.iter().filter(|e| e.retryable).map(|e| &e.code);
+    let retryable = service
+        .errors
+        .iter()
+        .filter(|e| e.retryable)
+        .map(|e| &e.code);
     let common = service.errors.iter().map(|e| &e.code);
     quote! {
         #![doc = " What every action of the service shares."]
@@ -153,12 +164,16 @@ pub fn action(action: &Action, service: &Service) -> TokenStream {
         let rust = ident(&f.rust);
         let wire = &f.wire;
         match f.ty {
-            Type::Scalar(_) => quote! { params.push(#wire, self.#rust.as_ref()); },
+            Type::Scalar(_) | Type::Enum(_) => quote! { params.push(#wire, self.#rust.as_ref()); },
             _ => quote! { params.push_json(#wire, self.#rust.as_ref()); },
         }
     });
     let idempotent = action.idempotent;
-    let params_arg = if action.request.is_empty() { format_ident!("_params") } else { format_ident!("params") };
+    let params_arg = if action.request.is_empty() {
+        format_ident!("_params")
+    } else {
+        format_ident!("params")
+    };
     let token = action.idempotency_token.as_ref().map(|t| {
         let t = ident(t);
         quote! {
@@ -207,10 +222,15 @@ pub fn action(action: &Action, service: &Service) -> TokenStream {
     });
     let paginated_use = action.pagination.as_ref().map(|_| quote!(Paginated,));
 
-    let output_doc = doc_lines(&format!("The response of `{name}`. Every field is optional: absent and empty stay distinct."));
+    let output_doc = doc_lines(&format!(
+        "The response of `{name}`. Every field is optional: absent and empty stay distinct."
+    ));
     let output_struct = structure(&output, &output_doc, &action.response);
     let mut nested = Vec::new();
     collect_structs(&action.response, &mut nested);
+    let mut enums = Vec::new();
+    collect_enums(action.request.iter().chain(&action.response), &mut enums);
+    let enums = enums.into_iter().map(enumeration);
     let nested = nested.iter().map(|s| {
         let doc = doc_lines(&format!("An element of `{}`'s response.", name));
         structure(&format_ident!("{}", s.name), &doc, &s.fields)
@@ -235,11 +255,21 @@ pub fn action(action: &Action, service: &Service) -> TokenStream {
         let code = &e.code;
         quote! { #code => Self::#variant(metadata), }
     });
-    let all_variants: Vec<Ident> =
-        errors.iter().map(|e| format_ident!("{}", e.variant)).chain([format_ident!("Unhandled")]).collect();
-    let retryable: Vec<Ident> = errors.iter().filter(|e| e.retryable).map(|e| format_ident!("{}", e.variant)).collect();
+    let all_variants: Vec<Ident> = errors
+        .iter()
+        .map(|e| format_ident!("{}", e.variant))
+        .chain([format_ident!("Unhandled")])
+        .collect();
+    let retryable: Vec<Ident> = errors
+        .iter()
+        .filter(|e| e.retryable)
+        .map(|e| format_ident!("{}", e.variant))
+        .collect();
     let (classify, metadata_of) = if errors.is_empty() {
-        (quote!(Self::Unhandled(metadata)), quote! { let Self::Unhandled(metadata) = self; metadata })
+        (
+            quote!(Self::Unhandled(metadata)),
+            quote! { let Self::Unhandled(metadata) = self; metadata },
+        )
     } else {
         (
             quote! {
@@ -267,7 +297,11 @@ pub fn action(action: &Action, service: &Service) -> TokenStream {
     ));
     let fluent_doc = doc_lines(&format!(
         "The fluent builder of `{name}`: set parameters, then `.send().await`{}.",
-        if action.pagination.is_some() { " or `.into_paginator()`" } else { "" }
+        if action.pagination.is_some() {
+            " or `.into_paginator()`"
+        } else {
+            ""
+        }
     ));
     let client_doc = doc_lines(&format!("`{name}`: {}", action.summary));
     let error_doc = doc_lines(&format!(
@@ -325,6 +359,8 @@ pub fn action(action: &Action, service: &Service) -> TokenStream {
         #output_struct
 
         #(#nested)*
+
+        #(#enums)*
 
         #error_doc
         #[derive(Clone, Debug, PartialEq, Eq)]
@@ -386,7 +422,7 @@ fn collect_structs<'a>(fields: &'a [Field], out: &mut Vec<&'a Struct>) {
                 collect_structs(&s.fields, out);
             }
             Type::List(t) | Type::Map(t) => walk(t, out),
-            Type::Scalar(_) | Type::Json => {}
+            Type::Scalar(_) | Type::Json | Type::Enum(_) => {}
         }
     }
     for f in fields {
@@ -414,6 +450,46 @@ fn rust_type(ty: &Type) -> TokenStream {
             let name = format_ident!("{}", s.name);
             quote!(#name)
         }
+        Type::Enum(e) => {
+            let name = format_ident!("{}", e.name);
+            quote!(#name)
+        }
+    }
+}
+
+/// The enums of an action's fields, each once, in the order they first appear.
+fn collect_enums<'a>(fields: impl IntoIterator<Item = &'a Field>, out: &mut Vec<&'a Enum>) {
+    fn walk<'a>(ty: &'a Type, out: &mut Vec<&'a Enum>) {
+        match ty {
+            Type::Enum(e) if !out.iter().any(|o| o.name == e.name) => out.push(e),
+            Type::Object(s) => collect_enums(&s.fields, out),
+            Type::List(t) | Type::Map(t) => walk(t, out),
+            _ => {}
+        }
+    }
+    for f in fields {
+        walk(&f.ty, out);
+    }
+}
+
+fn enumeration(e: &Enum) -> TokenStream {
+    let name = format_ident!("{}", e.name);
+    let doc = doc_lines(&format!(
+        "The values of `{}` the reference page lists; any other value the service sends is kept in `Unknown`.",
+        e.name
+    ));
+    let variants = e.values.iter().map(|(variant, wire)| {
+        let variant = format_ident!("{}", variant);
+        let doc = format!(" `{wire}`");
+        quote!(#[doc = #doc] #variant = #wire,)
+    });
+    quote! {
+        crate::string_enum! {
+            #doc
+            pub enum #name {
+                #(#variants)*
+            }
+        }
     }
 }
 
@@ -422,13 +498,20 @@ fn setter_param(ty: &Type) -> (TokenStream, TokenStream) {
     match ty {
         Type::Scalar(Scalar::String) => (quote!(impl Into<String>), quote!(value.into())),
         Type::Json => (quote!(impl Into<serde_json::Value>), quote!(value.into())),
+        Type::Enum(e) => {
+            let name = format_ident!("{}", e.name);
+            (quote!(impl Into<#name>), quote!(value.into()))
+        }
         Type::List(element) if matches!(**element, Type::Scalar(Scalar::String)) => (
             quote!(impl IntoIterator<Item = impl Into<String>>),
             quote!(value.into_iter().map(Into::into).collect()),
         ),
         Type::Map(element) if matches!(**element, Type::Scalar(Scalar::String)) => (
             quote!(impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>),
-            quote!(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect()),
+            quote!(value
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect()),
         ),
         other => (rust_type(other), quote!(value)),
     }
@@ -461,7 +544,7 @@ fn setter_doc(f: &Field) -> TokenStream {
         text.push(' ');
         text.push_str(d);
     }
-    if !matches!(f.ty, Type::Scalar(_)) {
+    if !matches!(f.ty, Type::Scalar(_) | Type::Enum(_)) {
         text.push_str("\n\nSent JSON-encoded.");
     }
     doc_lines(&text)
@@ -470,16 +553,26 @@ fn setter_doc(f: &Field) -> TokenStream {
 /// Doc attributes, one per line, with the text made safe for rustdoc's Markdown: brackets
 /// would be taken for links, angle brackets for HTML, bare URLs are linked explicitly.
 fn doc_lines(text: &str) -> TokenStream {
-    doc_strings(text).map(|line| quote!(#[doc = #line])).collect()
+    doc_strings(text)
+        .map(|line| quote!(#[doc = #line]))
+        .collect()
 }
 
 /// Like [`doc_lines`], as inner attributes (`//!`).
 fn inner_doc_lines(text: &str) -> TokenStream {
-    doc_strings(text).map(|line| quote!(#![doc = #line])).collect()
+    doc_strings(text)
+        .map(|line| quote!(#![doc = #line]))
+        .collect()
 }
 
 fn doc_strings(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {}", markdown_safe(line)) })
+    text.lines().map(|line| {
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", markdown_safe(line))
+        }
+    })
 }
 
 fn markdown_safe(line: &str) -> String {
@@ -522,7 +615,13 @@ mod tests {
 
     #[test]
     fn doc_text_is_markdown_safe() {
-        assert_eq!(markdown_safe("a [b] <c> `[d]`"), "a \\[b\\] &lt;c&gt; `[d]`");
-        assert_eq!(markdown_safe("see https://x.y/z now"), "see <https://x.y/z> now");
+        assert_eq!(
+            markdown_safe("a [b] <c> `[d]`"),
+            "a \\[b\\] &lt;c&gt; `[d]`"
+        );
+        assert_eq!(
+            markdown_safe("see https://x.y/z now"),
+            "see <https://x.y/z> now"
+        );
     }
 }

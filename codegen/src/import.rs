@@ -47,14 +47,16 @@ pub fn import(
     let parsed = parse_page(file, page)?;
     let action = action_name(file, &parsed)?;
     let kept = match existing(&action).as_deref() {
-        Some(text) => Some(
-            yaml_serde::from_str::<ActionSpec>(text)
-                .map_err(|e| SpecError::new(file, format!("the spec being replaced does not parse: {e}")))?,
-        ),
+        Some(text) => Some(yaml_serde::from_str::<ActionSpec>(text).map_err(|e| {
+            SpecError::new(file, format!("the spec being replaced does not parse: {e}"))
+        })?),
         None => None,
     };
     let spec = build(file, &action, &parsed, service, kept.as_ref())?;
-    let page_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let page_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let text = emit(&spec, &page_name);
     let target = Path::new(&action).with_extension("yaml");
     load::parse_action(&target, &text, service).map_err(|e| {
@@ -73,23 +75,47 @@ fn parse_page(file: &Path, text: &str) -> Result<Page, SpecError> {
     let mut at = 0;
     let summary = lines.first().map(|l| l.trim()).unwrap_or_default();
     if summary.is_empty() || summary == "Request parameters" {
-        return Err(err(file, 1, "expected the action's one-line summary on the first line"));
+        return Err(err(
+            file,
+            1,
+            "expected the action's one-line summary on the first line",
+        ));
     }
     at += 1;
-    let request = table(file, &lines, &mut at, "Request parameters", &["Parameter", "Type", "Required", "Example", "Description"], "Response parameters")?;
-    let response = table(file, &lines, &mut at, "Response parameters", &["Parameter", "Type", "Example", "Description"], "Example")?;
+    let request = table(
+        file,
+        &lines,
+        &mut at,
+        "Request parameters",
+        &["Parameter", "Type", "Required", "Example", "Description"],
+        "Response parameters",
+    )?;
+    let response = table(
+        file,
+        &lines,
+        &mut at,
+        "Response parameters",
+        &["Parameter", "Type", "Example", "Description"],
+        "Example",
+    )?;
     expect(file, &lines, &mut at, "Example")?;
     let mut sample_request = None;
     if lines.get(at).map(|l| l.trim()) == Some("Sample request") {
         at += 1;
         let start = at;
-        while at < lines.len() && !lines[at].starts_with("Sample success response") && lines[at].trim() != "Error codes" {
+        while at < lines.len()
+            && !lines[at].starts_with("Sample success response")
+            && lines[at].trim() != "Error codes"
+        {
             at += 1;
         }
         sample_request = Some(lines[start..at].join("\n") + "\n");
     }
     let mut sample_response = None;
-    if lines.get(at).is_some_and(|l| l.starts_with("Sample success response")) {
+    if lines
+        .get(at)
+        .is_some_and(|l| l.starts_with("Sample success response"))
+    {
         at += 1;
         if lines.get(at).map(|l| l.trim()) == Some("format") {
             at += 1;
@@ -100,20 +126,50 @@ fn parse_page(file: &Path, text: &str) -> Result<Page, SpecError> {
         }
         let json = lines[start..at].join("\n") + "\n";
         if let Err(e) = serde_json::from_str::<Value>(&json) {
-            return Err(err(file, start + e.line(), format!("the sample response is not valid JSON: {e}"))
-                .help("the JSON between `format` and `Error codes` must parse"));
+            return Err(err(
+                file,
+                start + e.line(),
+                format!("the sample response is not valid JSON: {e}"),
+            )
+            .help("the JSON between `format` and `Error codes` must parse"));
         }
         sample_response = Some((start + 1, json));
     }
     let errors = if at < lines.len() {
-        table(file, &lines, &mut at, "Error codes", &["Error code", "HTTP status code", "Error message", "Description"], "")?
+        table(
+            file,
+            &lines,
+            &mut at,
+            "Error codes",
+            &[
+                "Error code",
+                "HTTP status code",
+                "Error message",
+                "Description",
+            ],
+            "",
+        )?
     } else {
         Vec::new()
     };
     if at < lines.len() {
-        return Err(err(file, at + 1, format!("expected the end of the page after the error table, found `{}`", lines[at])));
+        return Err(err(
+            file,
+            at + 1,
+            format!(
+                "expected the end of the page after the error table, found `{}`",
+                lines[at]
+            ),
+        ));
     }
-    Ok(Page { summary: summary.to_owned(), request, response, sample_request, sample_response, errors })
+    Ok(Page {
+        summary: summary.to_owned(),
+        request,
+        response,
+        sample_request,
+        sample_response,
+        errors,
+    })
 }
 
 fn expect(file: &Path, lines: &[&str], at: &mut usize, heading: &str) -> Result<(), SpecError> {
@@ -122,8 +178,16 @@ fn expect(file: &Path, lines: &[&str], at: &mut usize, heading: &str) -> Result<
             *at += 1;
             Ok(())
         }
-        Some(line) => Err(err(file, *at + 1, format!("expected `{heading}`, found `{line}`"))),
-        None => Err(err(file, *at + 1, format!("expected `{heading}`, found the end of the page"))),
+        Some(line) => Err(err(
+            file,
+            *at + 1,
+            format!("expected `{heading}`, found `{line}`"),
+        )),
+        None => Err(err(
+            file,
+            *at + 1,
+            format!("expected `{heading}`, found the end of the page"),
+        )),
     }
 }
 
@@ -141,8 +205,20 @@ fn table(
     let want = header.join(" | ") + " |";
     match lines.get(*at) {
         Some(line) if line.trim() == want => *at += 1,
-        Some(line) => return Err(err(file, *at + 1, format!("expected the header `{want}`, found `{line}`"))),
-        None => return Err(err(file, *at + 1, format!("expected the header `{want}`, found the end of the page"))),
+        Some(line) => {
+            return Err(err(
+                file,
+                *at + 1,
+                format!("expected the header `{want}`, found `{line}`"),
+            ))
+        }
+        None => {
+            return Err(err(
+                file,
+                *at + 1,
+                format!("expected the header `{want}`, found the end of the page"),
+            ))
+        }
     }
     match lines.get(*at) {
         Some(line) if line.trim().starts_with("---|") => *at += 1,
@@ -164,14 +240,23 @@ fn table(
         }
         let trimmed = text.trim();
         let Some(body) = trimmed.strip_suffix('|') else {
-            return Err(err(file, first + 1, format!("expected a table row ending in `|`, found `{trimmed}`")));
+            return Err(err(
+                file,
+                first + 1,
+                format!("expected a table row ending in `|`, found `{trimmed}`"),
+            ));
         };
         let mut cells: Vec<String> = body.split('|').map(|c| c.trim().to_owned()).collect();
         if cells.len() < header.len() {
             return Err(err(
                 file,
                 first + 1,
-                format!("expected {} cells ({}), found {}", header.len(), header.join(", "), cells.len()),
+                format!(
+                    "expected {} cells ({}), found {}",
+                    header.len(),
+                    header.join(", "),
+                    cells.len()
+                ),
             ));
         }
         // A `|` inside the last cell (a description) splits it: join it back.
@@ -181,27 +266,53 @@ fn table(
         }
         let depth = cells[0].chars().take_while(|&c| c == '└').count();
         cells[0] = cells[0].trim_start_matches('└').trim().to_owned();
-        rows.push(Row { line: first + 1, depth, cells });
+        rows.push(Row {
+            line: first + 1,
+            depth,
+            cells,
+        });
     }
     if !end.is_empty() && *at >= lines.len() {
-        return Err(err(file, *at + 1, format!("expected `{end}` after the {heading} table, found the end of the page")));
+        return Err(err(
+            file,
+            *at + 1,
+            format!("expected `{end}` after the {heading} table, found the end of the page"),
+        ));
     }
     Ok(rows)
 }
 
 fn action_name(file: &Path, page: &Page) -> Result<String, SpecError> {
-    let row = page.request.iter().find(|r| r.cells[0] == "Action").ok_or_else(|| {
-        SpecError::new(file, "the request table has no `Action` row").help("the `Action` row's example names the action")
-    })?;
+    let row = page
+        .request
+        .iter()
+        .find(|r| r.cells[0] == "Action")
+        .ok_or_else(|| {
+            SpecError::new(file, "the request table has no `Action` row")
+                .help("the `Action` row's example names the action")
+        })?;
     let name = row.cells[3].clone();
     if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(err(file, row.line, format!("expected the action's name as the `Action` row's example, found `{name}`")));
+        return Err(err(
+            file,
+            row.line,
+            format!("expected the action's name as the `Action` row's example, found `{name}`"),
+        ));
     }
     Ok(name)
 }
 
-fn build(file: &Path, action: &str, page: &Page, service: &Service, kept: Option<&ActionSpec>) -> Result<ActionSpec, SpecError> {
-    let sample: Option<Value> = page.sample_response.as_ref().and_then(|(_, s)| serde_json::from_str(s).ok());
+fn build(
+    file: &Path,
+    action: &str,
+    page: &Page,
+    service: &Service,
+    kept: Option<&ActionSpec>,
+) -> Result<ActionSpec, SpecError> {
+    let sample: Option<Value> = page
+        .sample_response
+        .as_ref()
+        .and_then(|(_, s)| serde_json::from_str(s).ok());
     let mut names = Names::new(action);
 
     let mut request = Vec::new();
@@ -210,14 +321,29 @@ fn build(file: &Path, action: &str, page: &Page, service: &Service, kept: Option
             continue;
         }
         if row.depth > 0 {
-            return Err(err(file, row.line, "nested request parameters are not supported"));
+            return Err(err(
+                file,
+                row.line,
+                "nested request parameters are not supported",
+            ));
         }
-        let (name, ty, required, example, description) =
-            (&row.cells[0], &row.cells[1], &row.cells[2], &row.cells[3], &row.cells[4]);
+        let (name, ty, required, example, description) = (
+            &row.cells[0],
+            &row.cells[1],
+            &row.cells[2],
+            &row.cells[3],
+            &row.cells[4],
+        );
         let required = match required.as_str() {
             "Yes" => true,
             "No" => false,
-            other => return Err(err(file, row.line, format!("expected `Yes` or `No` in the Required column, found `{other}`"))),
+            other => {
+                return Err(err(
+                    file,
+                    row.line,
+                    format!("expected `Yes` or `No` in the Required column, found `{other}`"),
+                ))
+            }
         };
         let mut field = field(name, description, Some(example));
         field.required = Some(required);
@@ -227,7 +353,9 @@ fn build(file: &Path, action: &str, page: &Page, service: &Service, kept: Option
                 // A JSON parameter takes the Rust type its example shows.
                 field.doc_type = Some("JSON".into());
                 match serde_json::from_str::<Value>(example) {
-                    Ok(Value::Array(items)) => set_container(&mut field, "List", scalar_kind(items.iter())),
+                    Ok(Value::Array(items)) => {
+                        set_container(&mut field, "List", scalar_kind(items.iter()))
+                    }
                     // Key-value pairs (tags) are a map; any other object (template parameters)
                     // is free-form JSON.
                     Ok(Value::Object(map)) if description.contains("key-value pairs") => {
@@ -238,14 +366,14 @@ fn build(file: &Path, action: &str, page: &Page, service: &Service, kept: Option
             }
             other => return Err(unknown_type(file, row.line, other)),
         }
-        names.field(&mut field, true);
+        names.field(&mut field, true, "");
         request.push(field);
     }
 
     let rows: Vec<&Row> = page.response.iter().collect();
     let mut pos = 0;
     let samples: Vec<&Value> = sample.iter().collect();
-    let response = fields(file, &rows, &mut pos, 0, &samples, &mut names)?;
+    let response = fields(file, &rows, &mut pos, 0, &samples, &mut names, action)?;
 
     let errors = page
         .errors
@@ -253,7 +381,11 @@ fn build(file: &Path, action: &str, page: &Page, service: &Service, kept: Option
         .filter(|r| !service.errors.iter().any(|e| e.code == r.cells[0]))
         .map(|r| {
             let status = r.cells[1].parse::<u16>().map_err(|_| {
-                err(file, r.line, format!("expected an HTTP status code, found `{}`", r.cells[1]))
+                err(
+                    file,
+                    r.line,
+                    format!("expected an HTTP status code, found `{}`", r.cells[1]),
+                )
             })?;
             Ok(crate::spec::ErrorSpec {
                 code: r.cells[0].clone(),
@@ -268,7 +400,9 @@ fn build(file: &Path, action: &str, page: &Page, service: &Service, kept: Option
     let mut spec = ActionSpec {
         action: action.to_owned(),
         summary: page.summary.clone(),
-        idempotent: ["List", "Get", "Describe", "Query"].iter().any(|p| action.starts_with(p)),
+        idempotent: ["List", "Get", "Describe", "Query"]
+            .iter()
+            .any(|p| action.starts_with(p)),
         request,
         response,
         errors,
@@ -292,6 +426,7 @@ fn fields(
     depth: usize,
     samples: &[&Value],
     names: &mut Names,
+    parent: &str,
 ) -> Result<Vec<FieldSpec>, SpecError> {
     let mut out: Vec<FieldSpec> = Vec::new();
     while let Some(row) = rows.get(*pos) {
@@ -299,11 +434,22 @@ fn fields(
             break;
         }
         if row.depth > depth {
-            return Err(err(file, row.line, format!("`{}` is nested {} levels deep but has no parent row one level up", row.cells[0], row.depth)));
+            return Err(err(
+                file,
+                row.line,
+                format!(
+                    "`{}` is nested {} levels deep but has no parent row one level up",
+                    row.cells[0], row.depth
+                ),
+            ));
         }
         *pos += 1;
-        let (name, ty, example, description) = (&row.cells[0], &row.cells[1], &row.cells[2], &row.cells[3]);
-        let values: Vec<&Value> = samples.iter().filter_map(|s| s.get(name.as_str())).collect();
+        let (name, ty, example, description) =
+            (&row.cells[0], &row.cells[1], &row.cells[2], &row.cells[3]);
+        let values: Vec<&Value> = samples
+            .iter()
+            .filter_map(|s| s.get(name.as_str()))
+            .collect();
         let has_children = rows.get(*pos).is_some_and(|next| next.depth > depth);
         let mut field = field(name, description, Some(example));
         match ty.as_str() {
@@ -323,14 +469,28 @@ fn fields(
                     },
                 };
                 let elements: Vec<&Value> = if is_list {
-                    values.iter().filter_map(|v| v.as_array()).flatten().collect()
+                    values
+                        .iter()
+                        .filter_map(|v| v.as_array())
+                        .flatten()
+                        .collect()
                 } else if has_children && ty != "Map" {
                     values.clone()
                 } else {
-                    values.iter().filter_map(|v| v.as_object()).flat_map(|m| m.values()).collect()
+                    values
+                        .iter()
+                        .filter_map(|v| v.as_object())
+                        .flat_map(|m| m.values())
+                        .collect()
                 };
                 if has_children {
-                    let nested = fields(file, rows, pos, depth + 1, &elements, names)?;
+                    let struct_name = if ty == "Array" || is_list {
+                        load::singular(&name.to_upper_camel_case())
+                    } else {
+                        name.to_upper_camel_case()
+                    };
+                    let nested =
+                        fields(file, rows, pos, depth + 1, &elements, names, &struct_name)?;
                     if is_list || ty == "Map" {
                         field.ty = if is_list { "List".into() } else { "Map".into() };
                         field.items = Some("Object".into());
@@ -349,7 +509,7 @@ fn fields(
         if field.doc_type.as_deref() == Some(field.ty.as_str()) {
             field.doc_type = None;
         }
-        names.field(&mut field, false);
+        names.field(&mut field, false, parent);
         out.push(field);
     }
     // Keys only the sample has, in the order the sample first shows them.
@@ -370,12 +530,19 @@ fn fields(
     for (key, values) in extra {
         let mut field = field(&key, "", None);
         field.undocumented = true;
-        match (values.iter().all(|v| v.is_array()), values.iter().all(|v| v.is_object())) {
-            (true, _) => set_container(&mut field, "List", scalar_kind(values.iter().filter_map(|v| v.as_array()).flatten())),
+        match (
+            values.iter().all(|v| v.is_array()),
+            values.iter().all(|v| v.is_object()),
+        ) {
+            (true, _) => set_container(
+                &mut field,
+                "List",
+                scalar_kind(values.iter().filter_map(|v| v.as_array()).flatten()),
+            ),
             (_, true) => field.ty = "JSON".into(),
             _ => field.ty = scalar_kind(values.iter().copied()),
         }
-        names.field(&mut field, false);
+        names.field(&mut field, false, parent);
         out.push(field);
     }
     Ok(out)
@@ -395,6 +562,8 @@ fn field(name: &str, description: &str, example: Option<&str>) -> FieldSpec {
         rust_name: None,
         struct_name: None,
         doc: None,
+        values: None,
+        enum_name: None,
     }
 }
 
@@ -438,15 +607,55 @@ fn scalar_kind<'a>(values: impl Iterator<Item = &'a Value>) -> String {
 /// Rust names the loader would reject, fixed at import so that no hand edit is needed.
 struct Names {
     structs: HashSet<String>,
+    enums: BTreeMap<String, Vec<String>>,
 }
 
 impl Names {
     fn new(action: &str) -> Self {
-        let structs = ["Input", "Output", "Error", "FluentBuilder"].iter().map(|s| format!("{action}{s}")).collect();
-        Self { structs }
+        let structs = ["Input", "Output", "Error", "FluentBuilder"]
+            .iter()
+            .map(|s| format!("{action}{s}"))
+            .collect();
+        Self {
+            structs,
+            enums: BTreeMap::new(),
+        }
     }
 
-    fn field(&mut self, field: &mut FieldSpec, request: bool) {
+    /// Names the field's enum, if its description enumerates values: the field name, or the
+    /// parent type's name before it where another enum already has that name.
+    fn enumeration(&mut self, field: &mut FieldSpec, parent: &str) {
+        if field.ty != "String" {
+            return;
+        }
+        let Some(values) = field.description.as_deref().and_then(enumerated) else {
+            return;
+        };
+        let base = field.name.to_upper_camel_case();
+        let candidates = [base.clone(), format!("{parent}{base}")]
+            .into_iter()
+            .chain((2..).map(|n| format!("{base}{n}")));
+        for name in candidates {
+            if self.structs.contains(&name) {
+                continue;
+            }
+            match self.enums.get(&name) {
+                Some(existing) if *existing != values => continue,
+                Some(_) => {}
+                None => {
+                    self.enums.insert(name.clone(), values.clone());
+                }
+            }
+            if name != base {
+                field.enum_name = Some(name);
+            }
+            field.values = Some(values);
+            return;
+        }
+    }
+
+    fn field(&mut self, field: &mut FieldSpec, request: bool, parent: &str) {
+        self.enumeration(field, parent);
         let snake = field.name.to_snake_case();
         if load::is_keyword(&snake) {
             field.rust_name = Some(format!("{snake}_"));
@@ -461,7 +670,7 @@ impl Names {
             };
             let mut name = base.clone();
             let mut n = 2;
-            while !self.structs.insert(name.clone()) {
+            while self.enums.contains_key(&name) || !self.structs.insert(name.clone()) {
                 name = format!("{base}{n}");
                 n += 1;
             }
@@ -473,13 +682,23 @@ impl Names {
 }
 
 fn infer_pagination(spec: &ActionSpec) -> Option<PaginationSpec> {
-    let request_token = spec.request.iter().any(|f| f.name == "NextToken" && f.ty == "String");
-    let response_token = spec.response.iter().any(|f| f.name == "NextToken" && f.ty == "String");
+    let request_token = spec
+        .request
+        .iter()
+        .any(|f| f.name == "NextToken" && f.ty == "String");
+    let response_token = spec
+        .response
+        .iter()
+        .any(|f| f.name == "NextToken" && f.ty == "String");
     let lists: Vec<&FieldSpec> = spec.response.iter().filter(|f| f.ty == "List").collect();
     if !(request_token && response_token && lists.len() == 1) {
         return None;
     }
-    let page_size = spec.request.iter().find(|f| f.name == "MaxResults").map(|f| f.name.clone());
+    let page_size = spec
+        .request
+        .iter()
+        .find(|f| f.name == "MaxResults")
+        .map(|f| f.name.clone());
     Some(PaginationSpec {
         input_token: "NextToken".into(),
         page_size,
@@ -501,7 +720,9 @@ fn keep_hand_keys(spec: &mut ActionSpec, kept: &ActionSpec) {
 fn keep_fields(fields: &mut [FieldSpec], kept: &[FieldSpec]) {
     let by_name: BTreeMap<&str, &FieldSpec> = kept.iter().map(|f| (f.name.as_str(), f)).collect();
     for field in fields {
-        let Some(old) = by_name.get(field.name.as_str()) else { continue };
+        let Some(old) = by_name.get(field.name.as_str()) else {
+            continue;
+        };
         if old.rust_name.is_some() {
             field.rust_name = old.rust_name.clone();
         }
@@ -510,6 +731,10 @@ fn keep_fields(fields: &mut [FieldSpec], kept: &[FieldSpec]) {
         }
         if old.doc.is_some() {
             field.doc = old.doc.clone();
+        }
+        if old.values.is_some() {
+            field.values = old.values.clone();
+            field.enum_name = old.enum_name.clone();
         }
         if let (Some(new), Some(old)) = (field.fields.as_mut(), old.fields.as_ref()) {
             keep_fields(new, old);
@@ -600,6 +825,13 @@ fn emit_fields(out: &mut String, key: &str, fields: &[FieldSpec], indent: usize)
                 out.push_str(&format!("{item}{k}: {}\n", scalar(v)));
             }
         }
+        if let Some(values) = &f.values {
+            let values: Vec<String> = values.iter().map(|v| scalar(v)).collect();
+            out.push_str(&format!("{item}values: [{}]\n", values.join(", ")));
+        }
+        if let Some(name) = &f.enum_name {
+            out.push_str(&format!("{item}enum_name: {}\n", scalar(name)));
+        }
         if f.undocumented {
             out.push_str(&format!("{item}undocumented: true\n"));
         }
@@ -643,5 +875,85 @@ fn block(out: &mut String, key: &str, text: &str) {
     }
     for _ in 1..trailing {
         out.push('\n');
+    }
+}
+
+/// The values a description enumerates: "Allowed values: A (what A is), B, and C." or a
+/// closing list after a colon, "Current state: A, B, or C." Every value must be one word.
+fn enumerated(description: &str) -> Option<Vec<String>> {
+    // Parenthetical remarks hold commas and semicolons of their own.
+    let mut plain = String::with_capacity(description.len());
+    let mut depth = 0usize;
+    for c in description.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => plain.push(c),
+            _ => {}
+        }
+    }
+    let list = match plain.find("Allowed values:") {
+        Some(i) => &plain[i + "Allowed values:".len()..],
+        None => plain.split_once(": ")?.1,
+    };
+    let list = list.split(". ").next()?.trim().trim_end_matches('.');
+    let mut values = Vec::new();
+    for part in list.split(',') {
+        for word in part.split(" and ").flat_map(|p| p.split(" or ")) {
+            let word = word.trim();
+            let word = word
+                .strip_prefix("and ")
+                .or_else(|| word.strip_prefix("or "))
+                .unwrap_or(word)
+                .trim();
+            if word.is_empty() {
+                continue;
+            }
+            let one_word = word
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                && word.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+            if !one_word {
+                return None;
+            }
+            values.push(word.to_owned());
+        }
+    }
+    (values.len() >= 2).then_some(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::enumerated;
+
+    #[test]
+    fn enumerated_values() {
+        let v = |s: &str| enumerated(s).map(|v| v.join(","));
+        assert_eq!(
+            v("Filters by status. Allowed values: Running, Started, and Skipped.").as_deref(),
+            Some("Running,Started,Skipped")
+        );
+        assert_eq!(
+            v("How. Allowed values: Automatic (runs on its own; default), FailurePause (stops, waits), and Debug (by hand).").as_deref(),
+            Some("Automatic,FailurePause,Debug")
+        );
+        assert_eq!(
+            v("Detected format of the body: JSON or YAML.").as_deref(),
+            Some("JSON,YAML")
+        );
+        assert_eq!(
+            v("Sharing scope: Public or Private. Templates that users create are Private.")
+                .as_deref(),
+            Some("Public,Private")
+        );
+        assert_eq!(
+            v("Page size. Allowed values: 10 to 100. Defaults to 50."),
+            None
+        );
+        assert_eq!(
+            v("Upper bound on start time: executions that started before this are returned."),
+            None
+        );
+        assert_eq!(v("The ID of the execution."), None);
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::error::{locate, SpecError};
-use crate::model::{Action, ErrorCode, Field, Pagination, Scalar, Service, Struct, Type};
+use crate::model::{Action, Enum, ErrorCode, Field, Pagination, Scalar, Service, Struct, Type};
 use crate::sample;
 use crate::spec::{ActionSpec, ErrorSpec, FieldSpec, PaginationSpec, ServiceSpec};
 
@@ -18,7 +18,14 @@ pub const SERVICE_FILE: &str = "service.yaml";
 const TYPES: &str = "String, Integer, Long, Boolean, Float, JSON, List, Object, Map";
 
 /// Names the setters of a request would clash with on the fluent builder.
-pub(crate) const RESERVED_SETTERS: &[&str] = &["input", "set_input", "map_input", "send", "into_paginator", "new"];
+pub(crate) const RESERVED_SETTERS: &[&str] = &[
+    "input",
+    "set_input",
+    "map_input",
+    "send",
+    "into_paginator",
+    "new",
+];
 
 /// A spec directory, loaded: the service and its actions, sorted by name.
 #[derive(Clone, Debug)]
@@ -57,11 +64,20 @@ pub fn load_dir(dir: &Path) -> Result<SpecSet, SpecErrors> {
         .and_then(|text| parse_service(&service_path, &text))
         .map_err(|e| SpecErrors(vec![e]))?;
     let mut files = Vec::new();
-    let entries = fs::read_dir(dir)
-        .map_err(|e| SpecErrors(vec![SpecError::new(dir, format!("cannot read the spec directory: {e}"))]))?;
+    let entries = fs::read_dir(dir).map_err(|e| {
+        SpecErrors(vec![SpecError::new(
+            dir,
+            format!("cannot read the spec directory: {e}"),
+        )])
+    })?;
     for entry in entries {
         let path = entry
-            .map_err(|e| SpecErrors(vec![SpecError::new(dir, format!("cannot list the spec directory: {e}"))]))?
+            .map_err(|e| {
+                SpecErrors(vec![SpecError::new(
+                    dir,
+                    format!("cannot list the spec directory: {e}"),
+                )])
+            })?
             .path();
         let is_yaml = path.extension().is_some_and(|x| x == "yaml" || x == "yml");
         if is_yaml && path.file_name().is_some_and(|n| n != SERVICE_FILE) {
@@ -81,7 +97,11 @@ pub fn load_dir(dir: &Path) -> Result<SpecSet, SpecErrors> {
         return Err(SpecErrors(errors));
     }
     actions.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(SpecSet { dir: dir.to_path_buf(), service, actions })
+    Ok(SpecSet {
+        dir: dir.to_path_buf(),
+        service,
+        actions,
+    })
 }
 
 fn read(path: &Path) -> Result<String, SpecError> {
@@ -132,16 +152,35 @@ pub fn parse_action(file: &Path, text: &str, service: &Service) -> Result<Action
     let spec: ActionSpec = parse_yaml(file, text)?;
     let cx = Cx { file, text };
 
-    let name_ok = spec.action.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+    let name_ok = spec
+        .action
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_uppercase())
         && spec.action.chars().all(|c| c.is_ascii_alphanumeric());
     if !name_ok {
         return Err(cx
-            .err(&["action"], format!("action name `{}` is not an UpperCamelCase identifier", spec.action))
+            .err(
+                &["action"],
+                format!(
+                    "action name `{}` is not an UpperCamelCase identifier",
+                    spec.action
+                ),
+            )
             .help("use the action's wire name, e.g. `ListExecutionLogs`"));
     }
-    if file.file_stem().is_some_and(|stem| stem != spec.action.as_str()) {
+    if file
+        .file_stem()
+        .is_some_and(|stem| stem != spec.action.as_str())
+    {
         return Err(cx
-            .err(&["action"], format!("the file holds action `{}` but is not named `{}.yaml`", spec.action, spec.action))
+            .err(
+                &["action"],
+                format!(
+                    "the file holds action `{}` but is not named `{}.yaml`",
+                    spec.action, spec.action
+                ),
+            )
             .help("name each action file after its action"));
     }
 
@@ -155,14 +194,28 @@ pub fn parse_action(file: &Path, text: &str, service: &Service) -> Result<Action
     for e in &spec.errors {
         if service.errors.iter().any(|c| c.code == e.code) {
             return Err(cx
-                .err(&["errors", &e.code], format!("error code `{}` is already common to every action", e.code))
-                .help(format!("remove it here: {} declares it for all actions", service.file.display())));
+                .err(
+                    &["errors", &e.code],
+                    format!("error code `{}` is already common to every action", e.code),
+                )
+                .help(format!(
+                    "remove it here: {} declares it for all actions",
+                    service.file.display()
+                )));
         }
         let code = error_code(file, text, e, &mut seen)?;
         if !variants.insert(code.variant.clone()) {
             return Err(cx
-                .err(&["errors", &e.code], format!("error code `{}` gives variant `{}`, which another code already gives", e.code, code.variant))
-                .help("two codes that differ only in dots cannot both be variants; report this spec"));
+                .err(
+                    &["errors", &e.code],
+                    format!(
+                        "error code `{}` gives variant `{}`, which another code already gives",
+                        e.code, code.variant
+                    ),
+                )
+                .help(
+                    "two codes that differ only in dots cannot both be variants; report this spec",
+                ));
         }
         errors.push(code);
     }
@@ -183,7 +236,10 @@ pub fn parse_action(file: &Path, text: &str, service: &Service) -> Result<Action
                 (Some(start), Some(json_line)) => Some(start + json_line),
                 (start, _) => start,
             };
-            SpecError::new(file, e.message).at(line).path(format!("sample_response{}", e.json_path)).help(e.help)
+            SpecError::new(file, e.message)
+                .at(line)
+                .path(format!("sample_response{}", e.json_path))
+                .help(e.help)
         })?;
     }
 
@@ -202,16 +258,32 @@ pub fn parse_action(file: &Path, text: &str, service: &Service) -> Result<Action
     })
 }
 
-fn error_code(file: &Path, text: &str, e: &ErrorSpec, seen: &mut HashSet<String>) -> Result<ErrorCode, SpecError> {
-    let at = || SpecError::new(file, "").at(locate(text, &["errors", &e.code])).path(format!("errors.{}", e.code));
+fn error_code(
+    file: &Path,
+    text: &str,
+    e: &ErrorSpec,
+    seen: &mut HashSet<String>,
+) -> Result<ErrorCode, SpecError> {
+    let at = || {
+        SpecError::new(file, "")
+            .at(locate(text, &["errors", &e.code]))
+            .path(format!("errors.{}", e.code))
+    };
     let variant: String = e.code.split('.').map(|s| s.to_upper_camel_case()).collect();
-    if variant.is_empty() || !variant.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
-        let mut err = at().help("an error code starts with a letter, e.g. `EntityNotExists.Execution`");
+    if variant.is_empty()
+        || !variant
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+    {
+        let mut err =
+            at().help("an error code starts with a letter, e.g. `EntityNotExists.Execution`");
         err.message = format!("error code `{}` cannot name an enum variant", e.code);
         return Err(err);
     }
     if variant == "Unhandled" {
-        let mut err = at().help("`Unhandled` is the variant for undocumented codes; report this spec");
+        let mut err =
+            at().help("`Unhandled` is the variant for undocumented codes; report this spec");
         err.message = "error code `Unhandled` is reserved".into();
         return Err(err);
     }
@@ -230,15 +302,23 @@ fn error_code(file: &Path, text: &str, e: &ErrorSpec, seen: &mut HashSet<String>
     })
 }
 
-/// The nested struct names of one action, kept unique.
+/// The nested type names of one action, kept unique; enums with the same name and values
+/// are one enum.
 struct Structs {
     taken: HashSet<String>,
+    enums: Vec<Enum>,
 }
 
 impl Structs {
     fn new(action: &str) -> Self {
-        let taken = ["Input", "Output", "Error", "FluentBuilder"].iter().map(|s| format!("{action}{s}")).collect();
-        Self { taken }
+        let taken = ["Input", "Output", "Error", "FluentBuilder"]
+            .iter()
+            .map(|s| format!("{action}{s}"))
+            .collect();
+        Self {
+            taken,
+            enums: Vec::new(),
+        }
     }
 }
 
@@ -249,7 +329,9 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn err(&self, keys: &[&str], message: String) -> SpecError {
-        SpecError::new(self.file, message).at(locate(self.text, keys)).path(keys.join("."))
+        SpecError::new(self.file, message)
+            .at(locate(self.text, keys))
+            .path(keys.join("."))
     }
 
     fn fields(
@@ -275,7 +357,13 @@ impl Cx<'_> {
             let field = self.field(&keys, spec, request, parents.is_empty(), structs)?;
             if !rusts.insert(field.rust.clone()) {
                 return Err(self
-                    .err(&keys, format!("field `{}` gives Rust name `{}`, which another field already has", spec.name, field.rust))
+                    .err(
+                        &keys,
+                        format!(
+                            "field `{}` gives Rust name `{}`, which another field already has",
+                            spec.name, field.rust
+                        ),
+                    )
                     .help("give one of them a `rust_name`"));
             }
             fields.push(field);
@@ -292,10 +380,16 @@ impl Cx<'_> {
         structs: &mut Structs,
     ) -> Result<Field, SpecError> {
         let valid_wire = !spec.name.is_empty()
-            && spec.name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+            && spec
+                .name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
         if !valid_wire {
             return Err(self
-                .err(keys, format!("field name `{}` is not a wire name", spec.name))
+                .err(
+                    keys,
+                    format!("field name `{}` is not a wire name", spec.name),
+                )
                 .help("use the parameter name exactly as the page writes it, e.g. `ExecutionId`"));
         }
         let rust = match &spec.rust_name {
@@ -311,12 +405,23 @@ impl Cx<'_> {
                 let snake = spec.name.to_snake_case();
                 if is_keyword(&snake) {
                     return Err(self
-                        .err(keys, format!("field `{}` would be the Rust keyword `{snake}`", spec.name))
-                        .help(format!("add `rust_name: {snake}_` (or another name) to this field")));
+                        .err(
+                            keys,
+                            format!("field `{}` would be the Rust keyword `{snake}`", spec.name),
+                        )
+                        .help(format!(
+                            "add `rust_name: {snake}_` (or another name) to this field"
+                        )));
                 }
                 if !is_snake_ident(&snake) {
                     return Err(self
-                        .err(keys, format!("field `{}` gives `{snake}`, which is not a Rust identifier", spec.name))
+                        .err(
+                            keys,
+                            format!(
+                                "field `{}` gives `{snake}`, which is not a Rust identifier",
+                                spec.name
+                            ),
+                        )
                         .help("add a `rust_name` to this field"));
                 }
                 snake
@@ -350,11 +455,20 @@ impl Cx<'_> {
         })
     }
 
-    fn ty(&self, keys: &[&str], spec: &FieldSpec, request: bool, structs: &mut Structs) -> Result<Type, SpecError> {
+    fn ty(
+        &self,
+        keys: &[&str],
+        spec: &FieldSpec,
+        request: bool,
+        structs: &mut Structs,
+    ) -> Result<Type, SpecError> {
         let container = matches!(spec.ty.as_str(), "List" | "Map");
         if spec.items.is_some() && !container {
             return Err(self
-                .err(keys, format!("`items` applies to List and Map, not to `{}`", spec.ty))
+                .err(
+                    keys,
+                    format!("`items` applies to List and Map, not to `{}`", spec.ty),
+                )
                 .help("remove `items`, or make the field a List or Map"));
         }
         // Request parameters are flat; a list or map goes on the wire JSON-encoded.
@@ -383,14 +497,19 @@ impl Cx<'_> {
                 };
                 let name = match &spec.struct_name {
                     Some(name) => name.clone(),
-                    None if container && spec.ty == "List" => singular(&spec.name.to_upper_camel_case()),
+                    None if container && spec.ty == "List" => {
+                        singular(&spec.name.to_upper_camel_case())
+                    }
                     None => spec.name.to_upper_camel_case(),
                 };
                 let name_ok = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
                     && name.chars().all(|c| c.is_ascii_alphanumeric());
                 if !name_ok {
                     return Err(self
-                        .err(keys, format!("struct name `{name}` is not an UpperCamelCase identifier"))
+                        .err(
+                            keys,
+                            format!("struct name `{name}` is not an UpperCamelCase identifier"),
+                        )
                         .help("set `struct_name` to an UpperCamelCase name"));
                 }
                 if !structs.taken.insert(name.clone()) {
@@ -400,7 +519,13 @@ impl Cx<'_> {
                 }
                 let (section, rest) = keys.split_first().expect("keys start with the section");
                 let nested = self.fields(section, rest, fields, request, structs)?;
-                return Ok(wrap(&spec.ty, Type::Object(Struct { name, fields: nested })));
+                return Ok(wrap(
+                    &spec.ty,
+                    Type::Object(Struct {
+                        name,
+                        fields: nested,
+                    }),
+                ));
             }
             other => match scalar(other) {
                 Some(s) => Type::Scalar(s),
@@ -412,6 +537,27 @@ impl Cx<'_> {
                         .help(format!("use one of {TYPES}")));
                 }
             },
+        };
+        let element_ty = match (&spec.values, element_ty) {
+            (Some(values), Type::Scalar(Scalar::String)) => {
+                Type::Enum(self.enumeration(keys, spec, values, structs)?)
+            }
+            (Some(_), _) => {
+                return Err(self
+                    .err(
+                        keys,
+                        format!("`values` applies to String fields, not to `{element}`"),
+                    )
+                    .help("remove `values`, or make the field a String"))
+            }
+            (None, ty) => {
+                if spec.enum_name.is_some() {
+                    return Err(self
+                        .err(keys, "`enum_name` needs `values`".into())
+                        .help("list the values, or remove `enum_name`"));
+                }
+                ty
+            }
         };
         if spec.fields.is_some() {
             return Err(self
@@ -426,18 +572,103 @@ impl Cx<'_> {
         Ok(wrap(&spec.ty, element_ty))
     }
 
-    fn pagination(&self, p: &PaginationSpec, request: &[Field], response: &[Field]) -> Result<Pagination, SpecError> {
+    fn enumeration(
+        &self,
+        keys: &[&str],
+        spec: &FieldSpec,
+        values: &[String],
+        structs: &mut Structs,
+    ) -> Result<Enum, SpecError> {
+        let name = spec
+            .enum_name
+            .clone()
+            .unwrap_or_else(|| spec.name.to_upper_camel_case());
+        let name_ok = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_alphanumeric());
+        if !name_ok {
+            return Err(self
+                .err(
+                    keys,
+                    format!("enum name `{name}` is not an UpperCamelCase identifier"),
+                )
+                .help("set `enum_name` to an UpperCamelCase name"));
+        }
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for value in values {
+            let variant = value.to_upper_camel_case();
+            let ok = variant
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+                && variant != "Unknown";
+            if !ok {
+                return Err(self
+                    .err(keys, format!("value `{value}` cannot name an enum variant"))
+                    .help("values start with a letter and `Unknown` is reserved for values the page does not list"));
+            }
+            if let Some((_, other)) = pairs.iter().find(|(v, _)| *v == variant) {
+                return Err(self
+                    .err(
+                        keys,
+                        format!("values `{other}` and `{value}` both give variant `{variant}`"),
+                    )
+                    .help("remove the duplicate value"));
+            }
+            pairs.push((variant, value.clone()));
+        }
+        let e = Enum {
+            name,
+            values: pairs,
+        };
+        if let Some(same) = structs.enums.iter().find(|other| other.name == e.name) {
+            if *same == e {
+                return Ok(e);
+            }
+            return Err(self
+                .err(
+                    keys,
+                    format!("enum `{}` is already defined with other values", e.name),
+                )
+                .help("give this field a distinct `enum_name`"));
+        }
+        if !structs.taken.insert(e.name.clone()) {
+            return Err(self
+                .err(keys, format!("the enum of `{}` would be named `{}`, which another type of this action already is", spec.name, e.name))
+                .help("give this field a distinct `enum_name`"));
+        }
+        structs.enums.push(e.clone());
+        Ok(e)
+    }
+
+    fn pagination(
+        &self,
+        p: &PaginationSpec,
+        request: &[Field],
+        response: &[Field],
+    ) -> Result<Pagination, SpecError> {
         let find = |fields: &'_ [Field], key: &str, wire: &str, section: &str| {
-            fields.iter().find(|f| f.wire == wire).cloned().ok_or_else(|| {
-                self.err(&["pagination"], format!("`{key}` names `{wire}`, which is not a {section} field"))
+            fields
+                .iter()
+                .find(|f| f.wire == wire)
+                .cloned()
+                .ok_or_else(|| {
+                    self.err(
+                        &["pagination"],
+                        format!("`{key}` names `{wire}`, which is not a {section} field"),
+                    )
                     .path(format!("pagination.{key}"))
-                    .help(format!("name a top-level field under `{section}`, or declare `{wire}` there"))
-            })
+                    .help(format!(
+                        "name a top-level field under `{section}`, or declare `{wire}` there"
+                    ))
+                })
         };
         let wrong = |key: &str, wire: &str, want: &str| {
-            self.err(&["pagination"], format!("`{key}` names `{wire}`, which is not {want}"))
-                .path(format!("pagination.{key}"))
-                .help(format!("point `{key}` at a field that is {want}"))
+            self.err(
+                &["pagination"],
+                format!("`{key}` names `{wire}`, which is not {want}"),
+            )
+            .path(format!("pagination.{key}"))
+            .help(format!("point `{key}` at a field that is {want}"))
         };
         let input_token = find(request, "input_token", &p.input_token, "request")?;
         if !matches!(input_token.ty, Type::Scalar(Scalar::String)) {
@@ -494,7 +725,10 @@ fn scalar(name: &str) -> Option<Scalar> {
 pub(crate) fn singular(name: &str) -> String {
     if let Some(stem) = name.strip_suffix("ies") {
         format!("{stem}y")
-    } else if let Some(stem) = name.strip_suffix("sses").or_else(|| name.strip_suffix("xes")) {
+    } else if let Some(stem) = name
+        .strip_suffix("sses")
+        .or_else(|| name.strip_suffix("xes"))
+    {
         format!("{stem}{}", if name.ends_with("sses") { "ss" } else { "x" })
     } else if name.ends_with('s') && !name.ends_with("ss") && !name.ends_with("us") {
         name[..name.len() - 1].to_owned()
@@ -504,17 +738,21 @@ pub(crate) fn singular(name: &str) -> String {
 }
 
 fn is_snake_ident(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && s != "_"
 }
 
 pub(crate) fn is_keyword(s: &str) -> bool {
     const KEYWORDS: &[&str] = &[
-        "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
-        "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super",
-        "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become",
-        "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+        "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn",
+        "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+        "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
+        "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final",
+        "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
     ];
     KEYWORDS.contains(&s)
 }

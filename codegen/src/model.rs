@@ -79,6 +79,17 @@ pub enum Type {
     Map(Box<Type>),
     /// A JSON object with declared fields.
     Object(Struct),
+    /// A string with enumerated values (and any other, kept as `Unknown`).
+    Enum(Enum),
+}
+
+/// A string enum.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enum {
+    /// Rust enum name.
+    pub name: String,
+    /// `(variant, wire value)` pairs, in the page's order.
+    pub values: Vec<(String, String)>,
 }
 
 /// The scalar types of the reference pages.

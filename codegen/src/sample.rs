@@ -25,9 +25,21 @@ pub(crate) fn check(sample: &str, response: &[Field]) -> Result<(), SampleError>
     let mut path = "$".to_owned();
     object(&value, response, &mut path).map_err(|(message, help, json_path)| {
         // The key's first occurrence is where a reader will look.
-        let key = json_path.rsplit(['.', '[']).next().unwrap_or_default().trim_end_matches(']');
-        let json_line = sample.lines().position(|l| l.contains(&format!("\"{key}\""))).map(|i| i + 1);
-        SampleError { message, json_path: json_path.trim_start_matches('$').to_owned(), json_line, help }
+        let key = json_path
+            .rsplit(['.', '['])
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(']');
+        let json_line = sample
+            .lines()
+            .position(|l| l.contains(&format!("\"{key}\"")))
+            .map(|i| i + 1);
+        SampleError {
+            message,
+            json_path: json_path.trim_start_matches('$').to_owned(),
+            json_line,
+            help,
+        }
     })
 }
 
@@ -72,6 +84,8 @@ fn fits(value: &Value, ty: &Type, path: &mut String) -> Result<(), Mismatch> {
             }
         }
         Type::Json => Ok(()),
+        Type::Enum(_) if value.is_string() => Ok(()),
+        Type::Enum(_) => Err(mismatch("a String", value, path)),
         Type::List(element) => {
             let Value::Array(items) = value else {
                 return Err(mismatch("a list", value, path));

@@ -91,6 +91,13 @@ pub struct FieldSpec {
     /// Rustdoc to use instead of the page's description (kept across re-imports).
     #[serde(default)]
     pub doc: Option<String>,
+    /// For String fields (or lists of them): the values the page enumerates. The field becomes
+    /// a Rust enum that keeps any other value as `Unknown`.
+    #[serde(default)]
+    pub values: Option<Vec<String>>,
+    /// The Rust name of that enum (default: the field name).
+    #[serde(default)]
+    pub enum_name: Option<String>,
 }
 
 /// One documented error code.

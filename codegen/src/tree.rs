@@ -90,7 +90,11 @@ impl std::fmt::Display for Stale {
         match self {
             Stale::Missing(p) => write!(f, "{}: missing", p.display()),
             Stale::Changed(p) => write!(f, "{}: stale", p.display()),
-            Stale::Orphan(p) => write!(f, "{}: generated from a spec that no longer exists", p.display()),
+            Stale::Orphan(p) => write!(
+                f,
+                "{}: generated from a spec that no longer exists",
+                p.display()
+            ),
         }
     }
 }
@@ -103,14 +107,22 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>, Error> {
         match load::load_dir(&root.join(job.specs)) {
             Ok(set) => {
                 let dir = Path::new(job.out);
-                let render = |label: String, tokens| generate::render(&label, tokens).map_err(Error::Generate);
+                let render = |label: String, tokens| {
+                    generate::render(&label, tokens).map_err(Error::Generate)
+                };
                 out.push(Output {
                     path: dir.join("mod.rs"),
-                    contents: render(format!("{}/", job.specs), generate::index(job.specs, &set.actions))?,
+                    contents: render(
+                        format!("{}/", job.specs),
+                        generate::index(job.specs, &set.actions),
+                    )?,
                 });
                 out.push(Output {
                     path: dir.join("service.rs"),
-                    contents: render(format!("{}/{}", job.specs, load::SERVICE_FILE), generate::service(&set.service))?,
+                    contents: render(
+                        format!("{}/{}", job.specs, load::SERVICE_FILE),
+                        generate::service(&set.service),
+                    )?,
                 });
                 for action in &set.actions {
                     out.push(Output {
@@ -146,7 +158,9 @@ pub fn check(root: &Path) -> Result<Vec<Stale>, Error> {
         match fs::read_to_string(root.join(&output.path)) {
             Ok(text) if text == output.contents => {}
             Ok(_) => stale.push(Stale::Changed(output.path.clone())),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => stale.push(Stale::Missing(output.path.clone())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                stale.push(Stale::Missing(output.path.clone()))
+            }
             Err(e) => return Err(Error::Io(output.path.clone(), e)),
         }
     }
@@ -206,7 +220,8 @@ fn orphans(root: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>, Error> {
         for entry in entries {
             let entry = entry.map_err(|e| Error::Io(dir.clone(), e))?;
             let rel = Path::new(job.out).join("operation").join(entry.file_name());
-            let generated = fs::read_to_string(entry.path()).is_ok_and(|t| t.starts_with("// @generated"));
+            let generated =
+                fs::read_to_string(entry.path()).is_ok_and(|t| t.starts_with("// @generated"));
             if generated && !outputs.iter().any(|o| o.path == rel) {
                 found.push(rel);
             }

@@ -8,7 +8,10 @@ use codegen::load::{parse_action, parse_service};
 use codegen::model::{Service, Type};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn service() -> Service {
@@ -25,15 +28,26 @@ fn every_reference_page_imports_to_its_committed_spec() {
     let mut pages = 0;
     for entry in fs::read_dir(root().join("docs/oos")).unwrap() {
         let page = entry.unwrap().path();
-        let (action, spec) = import(&page, &fs::read_to_string(&page).unwrap(), &service(), |action| {
-            fs::read_to_string(root().join(format!("spec/oos/{action}.yaml"))).ok()
-        })
+        let (action, spec) = import(
+            &page,
+            &fs::read_to_string(&page).unwrap(),
+            &service(),
+            |action| fs::read_to_string(root().join(format!("spec/oos/{action}.yaml"))).ok(),
+        )
         .unwrap_or_else(|e| panic!("{e}"));
         let committed = fs::read_to_string(root().join(format!("spec/oos/{action}.yaml"))).unwrap();
-        assert!(spec == committed, "spec/oos/{action}.yaml differs from a fresh import of {}", page.display());
+        assert!(
+            spec == committed,
+            "spec/oos/{action}.yaml differs from a fresh import of {}",
+            page.display()
+        );
         // A first import, with no spec to keep keys from, gives the same file.
-        let (_, fresh) = import(&page, &fs::read_to_string(&page).unwrap(), &service(), none).unwrap();
-        assert!(fresh == committed, "a first import of {action} differs from the committed spec");
+        let (_, fresh) =
+            import(&page, &fs::read_to_string(&page).unwrap(), &service(), none).unwrap();
+        assert!(
+            fresh == committed,
+            "a first import of {action} differs from the committed spec"
+        );
         pages += 1;
     }
     assert_eq!(pages, 7);
@@ -92,39 +106,93 @@ Widget.Missing | 404 | The widget {{id}} is gone. | A widget does not exist. |
 ";
 
 fn imported(page: &str) -> String {
-    import(Path::new("DescribeWidgets.txt"), page, &service(), none).unwrap_or_else(|e| panic!("{e}")).1
+    import(Path::new("DescribeWidgets.txt"), page, &service(), none)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .1
 }
 
 #[test]
 fn reads_every_shape_the_pages_use() {
     let text = imported(PAGE);
     let action = parse_action(Path::new("DescribeWidgets.yaml"), &text, &service()).unwrap();
-    let field = |name: &str| action.request.iter().chain(&action.response).find(|f| f.wire == name).unwrap();
+    let field = |name: &str| {
+        action
+            .request
+            .iter()
+            .chain(&action.response)
+            .find(|f| f.wire == name)
+            .unwrap()
+    };
 
-    assert!(matches!(&field("Ids").ty, Type::List(t) if matches!(**t, Type::Scalar(_))), "a JSON array of strings is a list");
-    assert!(matches!(field("Labels").ty, Type::Map(_)), "key-value pairs are a map");
-    assert!(matches!(field("Filter").ty, Type::Json), "any other object stays JSON");
-    assert_eq!(field("Limit").description.as_deref(), Some("A long description that the page wraps onto a second line and a third."));
-    assert_eq!(field("Type").rust, "type_", "a keyword gets a safe Rust name with no hand edit");
-    assert!(action.errors.iter().all(|e| e.code != "InvalidVersion"), "common codes stay in service.yaml");
+    assert!(
+        matches!(&field("Ids").ty, Type::List(t) if matches!(**t, Type::Scalar(_))),
+        "a JSON array of strings is a list"
+    );
+    assert!(
+        matches!(field("Labels").ty, Type::Map(_)),
+        "key-value pairs are a map"
+    );
+    assert!(
+        matches!(field("Filter").ty, Type::Json),
+        "any other object stays JSON"
+    );
+    assert_eq!(
+        field("Limit").description.as_deref(),
+        Some("A long description that the page wraps onto a second line and a third.")
+    );
+    assert_eq!(
+        field("Type").rust,
+        "type_",
+        "a keyword gets a safe Rust name with no hand edit"
+    );
+    assert!(
+        action.errors.iter().all(|e| e.code != "InvalidVersion"),
+        "common codes stay in service.yaml"
+    );
     assert_eq!(action.errors[0].message, "The widget {{id}} is gone.");
     assert!(action.idempotent, "Describe actions are safe to repeat");
     assert!(action.pagination.is_none());
 
-    let Type::List(widget) = &field("Widgets").ty else { panic!("Widgets is a list") };
-    let Type::Object(widget) = &**widget else { panic!("of objects") };
+    let Type::List(widget) = &field("Widgets").ty else {
+        panic!("Widgets is a list")
+    };
+    let Type::Object(widget) = &**widget else {
+        panic!("of objects")
+    };
     let names: Vec<&str> = widget.fields.iter().map(|f| f.wire.as_str()).collect();
-    assert_eq!(names, ["Ratio", "Parts", "Sizes", "Meta", "Owners", "Extra"]);
+    assert_eq!(
+        names,
+        ["Ratio", "Parts", "Sizes", "Meta", "Owners", "Extra"]
+    );
     let nested = |name: &str| widget.fields.iter().find(|f| f.wire == name).unwrap();
-    assert!(nested("Extra").undocumented, "a field only the sample has is captured");
-    assert!(matches!(&nested("Sizes").ty, Type::List(t) if matches!(**t, Type::Scalar(codegen::model::Scalar::Integer))));
-    assert!(matches!(&nested("Meta").ty, Type::Map(t) if matches!(**t, Type::Scalar(codegen::model::Scalar::Boolean))));
+    assert!(
+        nested("Extra").undocumented,
+        "a field only the sample has is captured"
+    );
+    assert!(
+        matches!(&nested("Sizes").ty, Type::List(t) if matches!(**t, Type::Scalar(codegen::model::Scalar::Integer)))
+    );
+    assert!(
+        matches!(&nested("Meta").ty, Type::Map(t) if matches!(**t, Type::Scalar(codegen::model::Scalar::Boolean)))
+    );
     assert!(matches!(&nested("Owners").ty, Type::Map(t) if matches!(**t, Type::Object(_))));
     // Three levels: Widgets → Parts → Spec → Size, and the sample-only Color beside Size.
-    let Type::List(part) = &nested("Parts").ty else { panic!("`-` with a list in the sample is a list") };
-    let Type::Object(part) = &**part else { panic!() };
-    let Type::Object(spec) = &part.fields[0].ty else { panic!("Spec is an object") };
-    assert_eq!(spec.fields.iter().map(|f| f.wire.as_str()).collect::<Vec<_>>(), ["Size", "Color"]);
+    let Type::List(part) = &nested("Parts").ty else {
+        panic!("`-` with a list in the sample is a list")
+    };
+    let Type::Object(part) = &**part else {
+        panic!()
+    };
+    let Type::Object(spec) = &part.fields[0].ty else {
+        panic!("Spec is an object")
+    };
+    assert_eq!(
+        spec.fields
+            .iter()
+            .map(|f| f.wire.as_str())
+            .collect::<Vec<_>>(),
+        ["Size", "Color"]
+    );
 }
 
 #[test]
@@ -132,16 +200,39 @@ fn keeps_what_maintainers_added() {
     let first = imported(PAGE);
     let edited = first
         .replacen("idempotent: true", "idempotent: false", 1)
-        .replacen("    description: The widgets.\n", "    description: The widgets.\n    struct_name: Gadget\n", 1)
-        .replacen("        description: A ratio.\n", "        description: A ratio.\n        doc: The part of the whole.\n", 1)
-        .replacen("    description: A keyword.\n    rust_name: type_\n", "    description: A keyword.\n    rust_name: kind\n", 1);
-    assert_eq!(edited.matches("Gadget").count() + edited.matches("The part of the whole").count() + edited.matches("rust_name: kind").count(), 3);
-    let again = import(Path::new("DescribeWidgets.txt"), PAGE, &service(), |_| Some(edited.clone())).unwrap().1;
+        .replacen(
+            "    description: The widgets.\n",
+            "    description: The widgets.\n    struct_name: Gadget\n",
+            1,
+        )
+        .replacen(
+            "        description: A ratio.\n",
+            "        description: A ratio.\n        doc: The part of the whole.\n",
+            1,
+        )
+        .replacen(
+            "    description: A keyword.\n    rust_name: type_\n",
+            "    description: A keyword.\n    rust_name: kind\n",
+            1,
+        );
+    assert_eq!(
+        edited.matches("Gadget").count()
+            + edited.matches("The part of the whole").count()
+            + edited.matches("rust_name: kind").count(),
+        3
+    );
+    let again = import(Path::new("DescribeWidgets.txt"), PAGE, &service(), |_| {
+        Some(edited.clone())
+    })
+    .unwrap()
+    .1;
     assert_eq!(again, edited);
 }
 
 fn error_of(page: &str) -> String {
-    import(Path::new("DescribeWidgets.txt"), page, &service(), none).unwrap_err().to_string()
+    import(Path::new("DescribeWidgets.txt"), page, &service(), none)
+        .unwrap_err()
+        .to_string()
 }
 
 #[test]
@@ -155,7 +246,11 @@ fn a_missing_table_header_names_the_line() {
 #[test]
 fn a_row_with_too_few_cells_names_the_line() {
     assert_eq!(
-        error_of(&PAGE.replacen("RequestId | String | r-1 | The request. |", "RequestId | String |", 1)),
+        error_of(&PAGE.replacen(
+            "RequestId | String | r-1 | The request. |",
+            "RequestId | String |",
+            1
+        )),
         "DescribeWidgets.txt:16: expected 4 cells (Parameter, Type, Example, Description), found 2"
     );
 }

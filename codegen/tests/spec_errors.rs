@@ -49,7 +49,10 @@ sample_response: |
 
 /// The error for `GOOD` with `from` replaced by `to`.
 fn error_with(from: &str, to: &str) -> String {
-    assert!(GOOD.contains(from), "test bug: {from:?} not in the base spec");
+    assert!(
+        GOOD.contains(from),
+        "test bug: {from:?} not in the base spec"
+    );
     error_of(&GOOD.replacen(from, to, 1))
 }
 
@@ -71,7 +74,7 @@ fn the_base_spec_is_valid() {
 fn unknown_key() {
     assert_eq!(
         error_with("    required: true\n", "    requird: true\n"),
-        "spec/oos/Bad.yaml:7: request[0]: unknown field `requird`, expected one of `name`, `type`, `items`, `fields`, `required`, `example`, `description`, `doc_type`, `undocumented`, `rust_name`, `struct_name`, `doc`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
+        "spec/oos/Bad.yaml:7: request[0]: unknown field `requird`, expected one of `name`, `type`, `items`, `fields`, `required`, `example`, `description`, `doc_type`, `undocumented`, `rust_name`, `struct_name`, `doc`, `values`, `enum_name`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
     );
 }
 
@@ -133,8 +136,16 @@ fn sample_key_not_declared() {
 
 #[test]
 fn sample_integer_in_a_float_field() {
-    let text = GOOD.replacen("  - name: RequestId\n    type: String", "  - name: RequestId\n    type: String\n  - name: Ratio\n    type: Float", 1);
-    let text = text.replacen("\"RequestId\": \"r\",", "\"RequestId\": \"r\",\n    \"Ratio\": 1,", 1);
+    let text = GOOD.replacen(
+        "  - name: RequestId\n    type: String",
+        "  - name: RequestId\n    type: String\n  - name: Ratio\n    type: Float",
+        1,
+    );
+    let text = text.replacen(
+        "\"RequestId\": \"r\",",
+        "\"RequestId\": \"r\",\n    \"Ratio\": 1,",
+        1,
+    );
     assert_eq!(
         error_of(&text),
         "spec/oos/Bad.yaml:33: sample_response.Ratio: the declared type is a Float (a number with a fraction or exponent), but the sample has the number 1\n  help: fix the field's `type` (or `items`) so it matches the sample"
@@ -224,7 +235,9 @@ fn error_code_listed_twice() {
 
 #[test]
 fn error_code_already_common() {
-    let text = format!("{GOOD}errors:\n  - code: Throttling\n    http_status: 400\n    message: Throttled.\n");
+    let text = format!(
+        "{GOOD}errors:\n  - code: Throttling\n    http_status: 400\n    message: Throttled.\n"
+    );
     assert_eq!(
         error_of(&text),
         "spec/oos/Bad.yaml:34: errors.Throttling: error code `Throttling` is already common to every action\n  help: remove it here: spec/oos/service.yaml declares it for all actions"
@@ -258,9 +271,38 @@ fn yaml_syntax() {
 #[test]
 fn unknown_key_in_the_service_file() {
     let text = SERVICE.replacen("product:", "prodcut:", 1);
-    let e = parse_service(Path::new("spec/oos/service.yaml"), &text).unwrap_err().to_string();
+    let e = parse_service(Path::new("spec/oos/service.yaml"), &text)
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         e,
         "spec/oos/service.yaml:1: unknown field `prodcut`, expected one of `product`, `api_version`, `endpoint`, `vpc_endpoint`, `errors`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
+    );
+}
+
+#[test]
+fn values_on_a_non_string() {
+    assert_eq!(
+        error_with("  - name: MaxResults\n    type: Integer", "  - name: MaxResults\n    type: Integer\n    values: [One, Two]"),
+        "spec/oos/Bad.yaml:10: request.MaxResults: `values` applies to String fields, not to `Integer`\n  help: remove `values`, or make the field a String"
+    );
+}
+
+#[test]
+fn enum_values_that_collide() {
+    assert_eq!(
+        error_with("  - name: NextToken\n    type: String\n", "  - name: NextToken\n    type: String\n    values: [fast_mode, FastMode]\n"),
+        "spec/oos/Bad.yaml:8: request.NextToken: values `fast_mode` and `FastMode` both give variant `FastMode`\n  help: remove the duplicate value"
+    );
+}
+
+#[test]
+fn one_enum_name_with_two_value_lists() {
+    let text = GOOD
+        .replacen("  - name: NextToken\n    type: String\n", "  - name: NextToken\n    type: String\n    values: [A, B]\n    enum_name: Kind\n", 1)
+        .replacen("      - name: Message\n        type: String\n", "      - name: Message\n        type: String\n        values: [A, C]\n        enum_name: Kind\n", 1);
+    assert_eq!(
+        error_of(&text),
+        "spec/oos/Bad.yaml:21: response.Items.Message: enum `Kind` is already defined with other values\n  help: give this field a distinct `enum_name`"
     );
 }

@@ -35,6 +35,7 @@ pub mod params;
 mod request_builder;
 pub mod retry;
 pub mod signing;
+mod string_enum;
 
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, SignatureMethod};

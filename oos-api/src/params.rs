@@ -41,7 +41,10 @@ impl Params {
 
     /// The value of `name`, if set.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+        self.pairs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The pairs in the order they were written.
@@ -136,10 +139,18 @@ mod tests {
         let token = input.client_token.clone().expect("a token was filled in");
         assert_eq!(token.len(), 32);
         assert!(input.ensure_idempotency_token());
-        assert_eq!(input.client_token.as_deref(), Some(token.as_str()), "a retry keeps the token");
+        assert_eq!(
+            input.client_token.as_deref(),
+            Some(token.as_str()),
+            "a retry keeps the token"
+        );
         let mut other = PutEveryScalarInput::default();
         other.ensure_idempotency_token();
-        assert_ne!(other.client_token, Some(token), "tokens are unique per request");
+        assert_ne!(
+            other.client_token,
+            Some(token),
+            "tokens are unique per request"
+        );
         let mut given = PutEveryScalarInput::default().client_token("mine");
         assert!(given.ensure_idempotency_token());
         assert_eq!(given.client_token.as_deref(), Some("mine"));
@@ -147,8 +158,14 @@ mod tests {
 
     #[test]
     fn a_missing_required_parameter_is_named() {
-        let err = PutEveryScalarInput::default().name("n").validate().unwrap_err();
+        let err = PutEveryScalarInput::default()
+            .name("n")
+            .validate()
+            .unwrap_err();
         assert_eq!(err.parameter, "Count");
-        assert_eq!(err.to_string(), "required parameter `Count` is not set: call `.count(..)` before sending");
+        assert_eq!(
+            err.to_string(),
+            "required parameter `Count` is not set: call `.count(..)` before sending"
+        );
     }
 }

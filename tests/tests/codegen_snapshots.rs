@@ -6,14 +6,19 @@ use std::path::Path;
 use codegen::generate;
 
 fn snapshot_dir(dir: &str, prefix: &str) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root");
     let set = codegen::load_dir(&root.join(dir)).unwrap_or_else(|e| panic!("{e}"));
     assert!(!set.actions.is_empty(), "no action specs in {dir}");
     let service = generate::render("service.yaml", generate::service(&set.service)).unwrap();
     insta::assert_snapshot!(format!("{prefix}__service"), service);
     for action in &set.actions {
-        let code = generate::render(&format!("{}.yaml", action.name), generate::action(action, &set.service))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let code = generate::render(
+            &format!("{}.yaml", action.name),
+            generate::action(action, &set.service),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         insta::assert_snapshot!(format!("{prefix}__{}", action.module), code);
     }
 }

@@ -33,9 +33,18 @@ fn downstream_code_compiles_and_behaves() -> Result<(), Box<dyn std::error::Erro
 
     let out: ListExecutionLogsOutput = serde_json::from_str(SAMPLE)?;
     let logs = out.execution_logs.as_deref().unwrap_or_default();
-    assert_eq!(logs[0].message.as_deref(), Some("The task CheckDiskCategory completed."));
-    assert_eq!(out.request_id.as_deref(), Some("BD3B1827-7494-407E-9454-64150572843A"));
-    assert_eq!(serde_json::to_value(&out)?, serde_json::from_str::<serde_json::Value>(SAMPLE)?);
+    assert_eq!(
+        logs[0].message.as_deref(),
+        Some("The task CheckDiskCategory completed.")
+    );
+    assert_eq!(
+        out.request_id.as_deref(),
+        Some("BD3B1827-7494-407E-9454-64150572843A")
+    );
+    assert_eq!(
+        serde_json::to_value(&out)?,
+        serde_json::from_str::<serde_json::Value>(SAMPLE)?
+    );
     let _ = serde_json::from_str::<ListExecutionLogsOutput>("{}")?; // every response field is optional
     match err {
         ListExecutionLogsError::InvalidNextToken(..)
@@ -53,7 +62,10 @@ fn absent_and_empty_stay_distinct() {
     let absent: ListExecutionLogsOutput = serde_json::from_str("{}").unwrap();
     assert_eq!(empty.execution_logs, Some(vec![]));
     assert_eq!(absent.execution_logs, None);
-    assert_eq!(serde_json::to_string(&empty).unwrap(), r#"{"ExecutionLogs":[]}"#);
+    assert_eq!(
+        serde_json::to_string(&empty).unwrap(),
+        r#"{"ExecutionLogs":[]}"#
+    );
     assert_eq!(serde_json::to_string(&absent).unwrap(), "{}");
 }
 
@@ -77,7 +89,10 @@ fn every_code_maps_to_its_variant_and_keeps_its_metadata() {
     for (code, variant) in cases {
         let e = error(code);
         let debug = format!("{e:?}");
-        assert!(debug.starts_with(&format!("{variant}(")), "{code} gave {debug}");
+        assert!(
+            debug.starts_with(&format!("{variant}(")),
+            "{code} gave {debug}"
+        );
         assert_eq!(e.metadata().code, code);
         assert_eq!(e.metadata().request_id.as_deref(), Some("r"));
     }
@@ -85,5 +100,8 @@ fn every_code_maps_to_its_variant_and_keeps_its_metadata() {
     assert!(error("ServiceUnavailable").is_retryable());
     assert!(!error("InvalidNextToken").is_retryable());
     assert!(!error("SomethingNew").is_retryable());
-    assert_eq!(error("InvalidNextToken").to_string(), "InvalidNextToken: m (HTTP 400, request id r)");
+    assert_eq!(
+        error("InvalidNextToken").to_string(),
+        "InvalidNextToken: m (HTTP 400, request id r)"
+    );
 }

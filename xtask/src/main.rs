@@ -58,7 +58,10 @@ fn codegen(root: &Path, check: bool) -> ExitCode {
                 for s in &stale {
                     eprintln!("{s}");
                 }
-                eprintln!("{} generated file(s) are stale: run `cargo xtask codegen`", stale.len());
+                eprintln!(
+                    "{} generated file(s) are stale: run `cargo xtask codegen`",
+                    stale.len()
+                );
                 ExitCode::FAILURE
             }
             Err(e) => {
@@ -96,8 +99,9 @@ fn import_doc(root: &Path, pages: &[PathBuf], stdout: bool) -> ExitCode {
     let service_path = spec_dir.join(codegen::load::SERVICE_FILE);
     let service = match std::fs::read_to_string(&service_path)
         .map_err(|e| format!("{}: {e}", service_path.display()))
-        .and_then(|text| codegen::load::parse_service(&service_path, &text).map_err(|e| e.to_string()))
-    {
+        .and_then(|text| {
+            codegen::load::parse_service(&service_path, &text).map_err(|e| e.to_string())
+        }) {
         Ok(service) => service,
         Err(e) => {
             eprintln!("error: {e}");
@@ -114,7 +118,8 @@ fn import_doc(root: &Path, pages: &[PathBuf], stdout: bool) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        let existing = |action: &str| std::fs::read_to_string(spec_dir.join(format!("{action}.yaml"))).ok();
+        let existing =
+            |action: &str| std::fs::read_to_string(spec_dir.join(format!("{action}.yaml"))).ok();
         match codegen::import::import(page, &text, &service, existing) {
             Ok((action, spec)) => imported.push((page, text, action, spec)),
             Err(e) => {
@@ -129,13 +134,23 @@ fn import_doc(root: &Path, pages: &[PathBuf], stdout: bool) -> ExitCode {
             continue;
         }
         let spec_path = spec_dir.join(format!("{action}.yaml"));
-        let doc_path = root.join("docs/oos").join(page.file_name().unwrap_or_default());
+        let doc_path = root
+            .join("docs/oos")
+            .join(page.file_name().unwrap_or_default());
         let written = std::fs::write(&spec_path, &spec).and_then(|()| {
             let same = std::fs::read_to_string(&doc_path).is_ok_and(|t| t == text);
-            if same { Ok(()) } else { std::fs::write(&doc_path, &text) }
+            if same {
+                Ok(())
+            } else {
+                std::fs::write(&doc_path, &text)
+            }
         });
         match written {
-            Ok(()) => println!("wrote {} (from {})", spec_path.strip_prefix(root).unwrap_or(&spec_path).display(), page.display()),
+            Ok(()) => println!(
+                "wrote {} (from {})",
+                spec_path.strip_prefix(root).unwrap_or(&spec_path).display(),
+                page.display()
+            ),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::FAILURE;

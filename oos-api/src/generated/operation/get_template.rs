@@ -128,7 +128,7 @@ pub struct Template {
     ///
     /// Example: `JSON`
     #[serde(rename = "TemplateFormat", default, skip_serializing_if = "Option::is_none")]
-    pub template_format: Option<String>,
+    pub template_format: Option<TemplateFormat>,
     /// Kind of template.
     ///
     /// Example: `Automation`
@@ -191,6 +191,12 @@ pub struct Template {
     /// Not in the reference page's tables; the page's sample response has it.
     #[serde(rename = "SharedAccounts", default, skip_serializing_if = "Option::is_none")]
     pub shared_accounts: Option<String>,
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `TemplateFormat` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum TemplateFormat { #[doc = " `JSON`"] Json = "JSON", #[doc = " `YAML`"] Yaml =
+    "YAML", }
 }
 /// The errors `GetTemplate` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -20,7 +20,7 @@ pub struct ListExecutionsInput {
     /// Filters by execution status. Allowed values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
     ///
     /// Example: `Success`
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// Returns only the execution that has this ID.
     ///
     /// Example: `exec-4a9e7c21b8d34f6e9a10`
@@ -44,7 +44,7 @@ pub struct ListExecutionsInput {
     /// Filters by how the execution is driven. Allowed values: Automatic and Debug.
     ///
     /// Example: `Automatic`
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
     /// Filters by the user who started the execution.
     ///
     /// Example: `root(1467283095216845)`
@@ -64,7 +64,7 @@ pub struct ListExecutionsInput {
     /// Filters by template category. Allowed values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.
     ///
     /// Example: `Other`
-    pub category: Option<String>,
+    pub category: Option<Category>,
     /// Several template categories to match, as a JSON array. Allowed items are the same as for Category. Use either Categories or Category, preferably Categories.
     ///
     /// Example: `["TimerTrigger","EventTrigger"]`
@@ -112,11 +112,11 @@ pub struct ListExecutionsInput {
     /// Sort key. Allowed values: StartDate (creation time, the default), EndDate (time the execution stopped), and Status.
     ///
     /// Example: `StartDate`
-    pub sort_field: Option<String>,
+    pub sort_field: Option<SortField>,
     /// Sort direction. Allowed values: Ascending and Descending (default).
     ///
     /// Example: `Descending`
-    pub sort_order: Option<String>,
+    pub sort_order: Option<SortOrder>,
 }
 impl ListExecutionsInput {
     /// Sets `RegionId`. The region whose executions are queried.
@@ -130,7 +130,7 @@ impl ListExecutionsInput {
         self
     }
     /// Sets `Status`. Filters by execution status. Allowed values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    pub fn status(mut self, value: impl Into<Status>) -> Self {
         self.status = Some(value.into());
         self
     }
@@ -160,7 +160,7 @@ impl ListExecutionsInput {
         self
     }
     /// Sets `Mode`. Filters by how the execution is driven. Allowed values: Automatic and Debug.
-    pub fn mode(mut self, value: impl Into<String>) -> Self {
+    pub fn mode(mut self, value: impl Into<Mode>) -> Self {
         self.mode = Some(value.into());
         self
     }
@@ -185,7 +185,7 @@ impl ListExecutionsInput {
         self
     }
     /// Sets `Category`. Filters by template category. Allowed values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.
-    pub fn category(mut self, value: impl Into<String>) -> Self {
+    pub fn category(mut self, value: impl Into<Category>) -> Self {
         self.category = Some(value.into());
         self
     }
@@ -260,12 +260,12 @@ impl ListExecutionsInput {
         self
     }
     /// Sets `SortField`. Sort key. Allowed values: StartDate (creation time, the default), EndDate (time the execution stopped), and Status.
-    pub fn sort_field(mut self, value: impl Into<String>) -> Self {
+    pub fn sort_field(mut self, value: impl Into<SortField>) -> Self {
         self.sort_field = Some(value.into());
         self
     }
     /// Sets `SortOrder`. Sort direction. Allowed values: Ascending and Descending (default).
-    pub fn sort_order(mut self, value: impl Into<String>) -> Self {
+    pub fn sort_order(mut self, value: impl Into<SortOrder>) -> Self {
         self.sort_order = Some(value.into());
         self
     }
@@ -282,7 +282,7 @@ impl RequestBuilder<ListExecutionsInput> {
         self.map_input(|input| input.template_name(value))
     }
     /// Sets `Status`. Filters by execution status. Allowed values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
-    pub fn status(self, value: impl Into<String>) -> Self {
+    pub fn status(self, value: impl Into<Status>) -> Self {
         self.map_input(|input| input.status(value))
     }
     /// Sets `ExecutionId`. Returns only the execution that has this ID.
@@ -306,7 +306,7 @@ impl RequestBuilder<ListExecutionsInput> {
         self.map_input(|input| input.end_date_after(value))
     }
     /// Sets `Mode`. Filters by how the execution is driven. Allowed values: Automatic and Debug.
-    pub fn mode(self, value: impl Into<String>) -> Self {
+    pub fn mode(self, value: impl Into<Mode>) -> Self {
         self.map_input(|input| input.mode(value))
     }
     /// Sets `ExecutedBy`. Filters by the user who started the execution.
@@ -326,7 +326,7 @@ impl RequestBuilder<ListExecutionsInput> {
         self.map_input(|input| input.depth(value))
     }
     /// Sets `Category`. Filters by template category. Allowed values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.
-    pub fn category(self, value: impl Into<String>) -> Self {
+    pub fn category(self, value: impl Into<Category>) -> Self {
         self.map_input(|input| input.category(value))
     }
     /// Sets `Categories`. Several template categories to match, as a JSON array. Allowed items are the same as for Category. Use either Categories or Category, preferably Categories.
@@ -386,11 +386,11 @@ impl RequestBuilder<ListExecutionsInput> {
         self.map_input(|input| input.next_token(value))
     }
     /// Sets `SortField`. Sort key. Allowed values: StartDate (creation time, the default), EndDate (time the execution stopped), and Status.
-    pub fn sort_field(self, value: impl Into<String>) -> Self {
+    pub fn sort_field(self, value: impl Into<SortField>) -> Self {
         self.map_input(|input| input.sort_field(value))
     }
     /// Sets `SortOrder`. Sort direction. Allowed values: Ascending and Descending (default).
-    pub fn sort_order(self, value: impl Into<String>) -> Self {
+    pub fn sort_order(self, value: impl Into<SortOrder>) -> Self {
         self.map_input(|input| input.sort_order(value))
     }
 }
@@ -495,7 +495,7 @@ pub struct Execution {
     ///
     /// Example: `Other`
     #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
+    pub category: Option<Category>,
     /// Task counts, keyed by task status.
     ///
     /// Example: `{"Total":2,"Success":2}`
@@ -628,7 +628,7 @@ pub struct Execution {
     ///
     /// Example: `ConfirmEveryHighRiskAction`
     #[serde(rename = "SafetyCheck", default, skip_serializing_if = "Option::is_none")]
-    pub safety_check: Option<String>,
+    pub safety_check: Option<SafetyCheck>,
     /// When the execution began running.
     ///
     /// Example: `2024-03-18T07:21:10Z`
@@ -638,7 +638,7 @@ pub struct Execution {
     ///
     /// Example: `Success`
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<ExecutionStatus>,
     /// Human-readable text about the current state.
     ///
     /// Example: `The execution completed successfully.`
@@ -707,6 +707,55 @@ pub struct CurrentTask {
     /// Example: `describeInstances`
     #[serde(rename = "TaskName", default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `Status` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum Status { #[doc = " `Running`"] Running = "Running", #[doc = " `Started`"]
+    Started = "Started", #[doc = " `Success`"] Success = "Success", #[doc = " `Failed`"]
+    Failed = "Failed", #[doc = " `Waiting`"] Waiting = "Waiting", #[doc = " `Cancelled`"]
+    Cancelled = "Cancelled", #[doc = " `Pending`"] Pending = "Pending", #[doc =
+    " `Skipped`"] Skipped = "Skipped", }
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `Mode` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum Mode { #[doc = " `Automatic`"] Automatic = "Automatic", #[doc = " `Debug`"]
+    Debug = "Debug", }
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `Category` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum Category { #[doc = " `Other`"] Other = "Other", #[doc = " `TimerTrigger`"]
+    TimerTrigger = "TimerTrigger", #[doc = " `EventTrigger`"] EventTrigger =
+    "EventTrigger", #[doc = " `AlarmTrigger`"] AlarmTrigger = "AlarmTrigger", }
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `SortField` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum SortField { #[doc = " `StartDate`"] StartDate = "StartDate", #[doc =
+    " `EndDate`"] EndDate = "EndDate", #[doc = " `Status`"] Status = "Status", }
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `SortOrder` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum SortOrder { #[doc = " `Ascending`"] Ascending = "Ascending", #[doc =
+    " `Descending`"] Descending = "Descending", }
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `SafetyCheck` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum SafetyCheck { #[doc = " `Skip`"] Skip = "Skip", #[doc =
+    " `ConfirmEveryHighRiskAction`"] ConfirmEveryHighRiskAction =
+    "ConfirmEveryHighRiskAction", }
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `ExecutionStatus` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum ExecutionStatus { #[doc = " `Started`"] Started = "Started", #[doc =
+    " `Queued`"] Queued = "Queued", #[doc = " `Running`"] Running = "Running", #[doc =
+    " `Waiting`"] Waiting = "Waiting", #[doc = " `Success`"] Success = "Success", #[doc =
+    " `Failed`"] Failed = "Failed", #[doc = " `Cancelled`"] Cancelled = "Cancelled", }
 }
 /// The errors `ListExecutions` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]

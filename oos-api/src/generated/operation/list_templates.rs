@@ -20,15 +20,15 @@ pub struct ListTemplatesInput {
     /// Filters by body format. Allowed values: JSON and YAML.
     ///
     /// Example: `YAML`
-    pub template_format: Option<String>,
+    pub template_format: Option<TemplateFormat>,
     /// Filters by template kind. Allowed values: Automation (automated tasks), State (configuration inventory), and Package (software packages).
     ///
     /// Example: `Automation`
-    pub template_type: Option<String>,
+    pub template_type: Option<TemplateType>,
     /// Filters by sharing scope. Allowed values: Public and Private.
     ///
     /// Example: `Private`
-    pub share_type: Option<String>,
+    pub share_type: Option<ShareType>,
     /// Filters by template category, for example TimerTrigger, EventTrigger, AlarmTrigger, or Other.
     ///
     /// Example: `TimerTrigger`
@@ -76,11 +76,11 @@ pub struct ListTemplatesInput {
     /// Sort key. Allowed values: TotalExecutionCount (number of runs; default), Popularity, TemplateName, CreatedDate, and UpdatedDate.
     ///
     /// Example: `Popularity`
-    pub sort_field: Option<String>,
+    pub sort_field: Option<SortField>,
     /// Sort direction. Allowed values: Ascending and Descending (default).
     ///
     /// Example: `Descending`
-    pub sort_order: Option<String>,
+    pub sort_order: Option<SortOrder>,
 }
 impl ListTemplatesInput {
     /// Sets `RegionId`. Region whose templates are listed.
@@ -94,17 +94,17 @@ impl ListTemplatesInput {
         self
     }
     /// Sets `TemplateFormat`. Filters by body format. Allowed values: JSON and YAML.
-    pub fn template_format(mut self, value: impl Into<String>) -> Self {
+    pub fn template_format(mut self, value: impl Into<TemplateFormat>) -> Self {
         self.template_format = Some(value.into());
         self
     }
     /// Sets `TemplateType`. Filters by template kind. Allowed values: Automation (automated tasks), State (configuration inventory), and Package (software packages).
-    pub fn template_type(mut self, value: impl Into<String>) -> Self {
+    pub fn template_type(mut self, value: impl Into<TemplateType>) -> Self {
         self.template_type = Some(value.into());
         self
     }
     /// Sets `ShareType`. Filters by sharing scope. Allowed values: Public and Private.
-    pub fn share_type(mut self, value: impl Into<String>) -> Self {
+    pub fn share_type(mut self, value: impl Into<ShareType>) -> Self {
         self.share_type = Some(value.into());
         self
     }
@@ -169,12 +169,12 @@ impl ListTemplatesInput {
         self
     }
     /// Sets `SortField`. Sort key. Allowed values: TotalExecutionCount (number of runs; default), Popularity, TemplateName, CreatedDate, and UpdatedDate.
-    pub fn sort_field(mut self, value: impl Into<String>) -> Self {
+    pub fn sort_field(mut self, value: impl Into<SortField>) -> Self {
         self.sort_field = Some(value.into());
         self
     }
     /// Sets `SortOrder`. Sort direction. Allowed values: Ascending and Descending (default).
-    pub fn sort_order(mut self, value: impl Into<String>) -> Self {
+    pub fn sort_order(mut self, value: impl Into<SortOrder>) -> Self {
         self.sort_order = Some(value.into());
         self
     }
@@ -191,15 +191,15 @@ impl RequestBuilder<ListTemplatesInput> {
         self.map_input(|input| input.template_name(value))
     }
     /// Sets `TemplateFormat`. Filters by body format. Allowed values: JSON and YAML.
-    pub fn template_format(self, value: impl Into<String>) -> Self {
+    pub fn template_format(self, value: impl Into<TemplateFormat>) -> Self {
         self.map_input(|input| input.template_format(value))
     }
     /// Sets `TemplateType`. Filters by template kind. Allowed values: Automation (automated tasks), State (configuration inventory), and Package (software packages).
-    pub fn template_type(self, value: impl Into<String>) -> Self {
+    pub fn template_type(self, value: impl Into<TemplateType>) -> Self {
         self.map_input(|input| input.template_type(value))
     }
     /// Sets `ShareType`. Filters by sharing scope. Allowed values: Public and Private.
-    pub fn share_type(self, value: impl Into<String>) -> Self {
+    pub fn share_type(self, value: impl Into<ShareType>) -> Self {
         self.map_input(|input| input.share_type(value))
     }
     /// Sets `Category`. Filters by template category, for example TimerTrigger, EventTrigger, AlarmTrigger, or Other.
@@ -252,11 +252,11 @@ impl RequestBuilder<ListTemplatesInput> {
         self.map_input(|input| input.next_token(value))
     }
     /// Sets `SortField`. Sort key. Allowed values: TotalExecutionCount (number of runs; default), Popularity, TemplateName, CreatedDate, and UpdatedDate.
-    pub fn sort_field(self, value: impl Into<String>) -> Self {
+    pub fn sort_field(self, value: impl Into<SortField>) -> Self {
         self.map_input(|input| input.sort_field(value))
     }
     /// Sets `SortOrder`. Sort direction. Allowed values: Ascending and Descending (default).
-    pub fn sort_order(self, value: impl Into<String>) -> Self {
+    pub fn sort_order(self, value: impl Into<SortOrder>) -> Self {
         self.map_input(|input| input.sort_order(value))
     }
 }
@@ -363,7 +363,7 @@ pub struct Template {
     ///
     /// Example: `YAML`
     #[serde(rename = "TemplateFormat", default, skip_serializing_if = "Option::is_none")]
-    pub template_format: Option<String>,
+    pub template_format: Option<TemplateFormat>,
     /// Kind of template.
     ///
     /// Example: `Automation`
@@ -388,7 +388,7 @@ pub struct Template {
     ///
     /// Example: `Private`
     #[serde(rename = "ShareType", default, skip_serializing_if = "Option::is_none")]
-    pub share_type: Option<String>,
+    pub share_type: Option<ShareType>,
     /// Popularity score of a public template, from 1 to 10 (higher means more popular). Private templates report -1.
     ///
     /// Example: `8`
@@ -455,6 +455,38 @@ pub struct Template {
     /// Not in the reference page's tables; the page's sample response has it.
     #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<String>,
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `TemplateFormat` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum TemplateFormat { #[doc = " `JSON`"] Json = "JSON", #[doc = " `YAML`"] Yaml =
+    "YAML", }
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `TemplateType` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum TemplateType { #[doc = " `Automation`"] Automation = "Automation", #[doc =
+    " `State`"] State = "State", #[doc = " `Package`"] Package = "Package", }
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `ShareType` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum ShareType { #[doc = " `Public`"] Public = "Public", #[doc = " `Private`"]
+    Private = "Private", }
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `SortField` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum SortField { #[doc = " `TotalExecutionCount`"] TotalExecutionCount =
+    "TotalExecutionCount", #[doc = " `Popularity`"] Popularity = "Popularity", #[doc =
+    " `TemplateName`"] TemplateName = "TemplateName", #[doc = " `CreatedDate`"]
+    CreatedDate = "CreatedDate", #[doc = " `UpdatedDate`"] UpdatedDate = "UpdatedDate", }
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `SortOrder` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum SortOrder { #[doc = " `Ascending`"] Ascending = "Ascending", #[doc =
+    " `Descending`"] Descending = "Descending", }
 }
 /// The errors `ListTemplates` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]

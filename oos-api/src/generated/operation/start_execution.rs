@@ -32,15 +32,15 @@ pub struct StartExecutionInput {
     /// How the execution advances. Allowed values: Automatic (runs on its own; default), FailurePause (stops and waits when a task fails), and Debug (each task is started by hand).
     ///
     /// Example: `Automatic`
-    pub mode: Option<String>,
+    pub mode: Option<Mode>,
     /// Pausing behavior of loop tasks. Allowed values: Automatic (never pauses; default), FirstBatchPause (pauses once the first batch finishes), and EveryBatchPause (pauses after every batch).
     ///
     /// Example: `Automatic`
-    pub loop_mode: Option<String>,
+    pub loop_mode: Option<LoopMode>,
     /// How high-risk actions are treated. Allowed values: ConfirmEveryHighRiskAction (each one waits for approval sent through NotifyExecution; default) and Skip (all actions run without approval; accepted only when Mode is Automatic).
     ///
     /// Example: `ConfirmEveryHighRiskAction`
-    pub safety_check: Option<String>,
+    pub safety_check: Option<SafetyCheck>,
     /// Values for the template parameters, as a JSON object. Defaults to {}.
     ///
     /// Example: `{"status":"Running"}`
@@ -93,17 +93,17 @@ impl StartExecutionInput {
         self
     }
     /// Sets `Mode`. How the execution advances. Allowed values: Automatic (runs on its own; default), FailurePause (stops and waits when a task fails), and Debug (each task is started by hand).
-    pub fn mode(mut self, value: impl Into<String>) -> Self {
+    pub fn mode(mut self, value: impl Into<Mode>) -> Self {
         self.mode = Some(value.into());
         self
     }
     /// Sets `LoopMode`. Pausing behavior of loop tasks. Allowed values: Automatic (never pauses; default), FirstBatchPause (pauses once the first batch finishes), and EveryBatchPause (pauses after every batch).
-    pub fn loop_mode(mut self, value: impl Into<String>) -> Self {
+    pub fn loop_mode(mut self, value: impl Into<LoopMode>) -> Self {
         self.loop_mode = Some(value.into());
         self
     }
     /// Sets `SafetyCheck`. How high-risk actions are treated. Allowed values: ConfirmEveryHighRiskAction (each one waits for approval sent through NotifyExecution; default) and Skip (all actions run without approval; accepted only when Mode is Automatic).
-    pub fn safety_check(mut self, value: impl Into<String>) -> Self {
+    pub fn safety_check(mut self, value: impl Into<SafetyCheck>) -> Self {
         self.safety_check = Some(value.into());
         self
     }
@@ -169,15 +169,15 @@ impl RequestBuilder<StartExecutionInput> {
         self.map_input(|input| input.template_url(value))
     }
     /// Sets `Mode`. How the execution advances. Allowed values: Automatic (runs on its own; default), FailurePause (stops and waits when a task fails), and Debug (each task is started by hand).
-    pub fn mode(self, value: impl Into<String>) -> Self {
+    pub fn mode(self, value: impl Into<Mode>) -> Self {
         self.map_input(|input| input.mode(value))
     }
     /// Sets `LoopMode`. Pausing behavior of loop tasks. Allowed values: Automatic (never pauses; default), FirstBatchPause (pauses once the first batch finishes), and EveryBatchPause (pauses after every batch).
-    pub fn loop_mode(self, value: impl Into<String>) -> Self {
+    pub fn loop_mode(self, value: impl Into<LoopMode>) -> Self {
         self.map_input(|input| input.loop_mode(value))
     }
     /// Sets `SafetyCheck`. How high-risk actions are treated. Allowed values: ConfirmEveryHighRiskAction (each one waits for approval sent through NotifyExecution; default) and Skip (all actions run without approval; accepted only when Mode is Automatic).
-    pub fn safety_check(self, value: impl Into<String>) -> Self {
+    pub fn safety_check(self, value: impl Into<SafetyCheck>) -> Self {
         self.map_input(|input| input.safety_check(value))
     }
     /// Sets `Parameters`. Values for the template parameters, as a JSON object. Defaults to {}.
@@ -413,6 +413,27 @@ pub struct CurrentTask {
     /// Example: `describeInstances`
     #[serde(rename = "TaskName", default, skip_serializing_if = "Option::is_none")]
     pub task_name: Option<String>,
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `Mode` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum Mode { #[doc = " `Automatic`"] Automatic = "Automatic", #[doc =
+    " `FailurePause`"] FailurePause = "FailurePause", #[doc = " `Debug`"] Debug =
+    "Debug", }
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `LoopMode` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum LoopMode { #[doc = " `Automatic`"] Automatic = "Automatic", #[doc =
+    " `FirstBatchPause`"] FirstBatchPause = "FirstBatchPause", #[doc =
+    " `EveryBatchPause`"] EveryBatchPause = "EveryBatchPause", }
+}
+crate::string_enum! {
+    #[doc =
+    " The values of `SafetyCheck` the reference page lists; any other value the service sends is kept in `Unknown`."]
+    pub enum SafetyCheck { #[doc = " `ConfirmEveryHighRiskAction`"]
+    ConfirmEveryHighRiskAction = "ConfirmEveryHighRiskAction", #[doc = " `Skip`"] Skip =
+    "Skip", }
 }
 /// The errors `StartExecution` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
