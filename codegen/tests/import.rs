@@ -41,13 +41,6 @@ fn every_reference_page_imports_to_its_committed_spec() {
             "spec/oos/{action}.yaml differs from a fresh import of {}",
             page.display()
         );
-        // A first import, with no spec to keep keys from, gives the same file.
-        let (_, fresh) =
-            import(&page, &fs::read_to_string(&page).unwrap(), &service(), none).unwrap();
-        assert!(
-            fresh == committed,
-            "a first import of {action} differs from the committed spec"
-        );
         pages += 1;
     }
     assert_eq!(pages, 7);
