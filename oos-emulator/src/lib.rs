@@ -1,1 +1,74 @@
-//! placeholder
+//! A loopback OOS (Alibaba Cloud Operation Orchestration Service) endpoint for tests and
+//! demos.
+//!
+//! It verifies request signatures as OOS does (V3 `ACS3-HMAC-SHA256` and RPC signature 1.0
+//! `HMAC-SHA1`), answers `ListExecutionLogs` from in-memory [`Data`] with OOS-shaped
+//! bodies and errors, and misbehaves on demand through [`Faults`].
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use oos_emulator::{Data, Emulator, Fault, ThrottlingCode};
+//!
+//! let emulator = Emulator::builder().data(Data::demo()).start().await?;
+//! emulator.faults().inject(Fault::Throttling(ThrottlingCode::User));
+//! println!("point the client at {}", emulator.url()); // key testid / testsecret
+//! # Ok(()) }
+//! ```
+//!
+//! # What is accepted
+//!
+//! Any method and path; parameters from the query string and, with
+//! `Content-Type: application/x-www-form-urlencoded`, from the body. V3 requests name
+//! their action and version in `x-acs-action` / `x-acs-version` and must sign `host` and
+//! every required `x-acs-` header; RPC requests carry `Action`, `Version`, `AccessKeyId`,
+//! `SignatureMethod=HMAC-SHA1`, `SignatureVersion=1.0`, `SignatureNonce`, `Timestamp` and
+//! `Signature`. Answers are always JSON.
+//!
+//! # Errors answered
+//!
+//! Every error body is `{"RequestId", "HostId", "Code", "Message", "Recommend"}`, with the
+//! request's `Host` as `HostId`. Checks run in this order:
+//!
+//! | Code | Status | When |
+//! |---|---|---|
+//! | `RequestEntityTooLarge` | 413 | request target plus body over [`EmulatorBuilder::max_request_bytes`] |
+//! | `MissingParameter` | 400 | a required parameter or header is absent (the message names it) |
+//! | `InvalidParameter` | 400 | `Action`/`Version` in the query differ from the V3 headers; `Format` other than JSON; `MaxResults` outside 1..=100 |
+//! | `InvalidVersion` | 400 | a version other than `2019-06-01` |
+//! | `InvalidAction.NotFound` | 400 | an action the emulator does not know ([`supported_actions`]) |
+//! | `IncompleteSignature` | 400 | no signature, a malformed `Authorization`, an unsupported algorithm, method or version, a required header left unsigned |
+//! | `InvalidTimeStamp.Format` / `InvalidTimeStamp.Expired` | 400 | a timestamp that is not RFC 3339, or more than 15 minutes off either way |
+//! | `InvalidAccessKeyId.NotFound` | 404 | an unknown access key |
+//! | `SignatureDoesNotMatch` | 400 | wrong secret, anything signed changed, or a body that is not its `x-acs-content-sha256` |
+//! | `InvalidStsToken` | 400 | a security token missing, wrong, or sent for a key that has none |
+//! | `SignatureNonceUsed` | 400 | a nonce already used with this key (only correctly signed requests use one up) |
+//! | `EntityNotExists.Execution` | 404 | an unknown `ExecutionId` |
+//! | `InvalidNextToken` / `InvalidNextTokenQuery` | 400 | a forged token, or one issued for other parameters |
+//!
+//! Faults apply only to requests that passed every check up to the action itself.
+
+#![warn(missing_docs)]
+
+mod actions;
+mod auth;
+mod body;
+mod data;
+mod error;
+mod faults;
+mod handler;
+mod records;
+mod server;
+mod wire;
+
+pub use actions::supported_actions;
+pub use auth::SignatureMethod;
+pub use data::{Data, DataError};
+pub use faults::{Fault, FaultRule, Faults, ThrottlingCode};
+pub use records::RequestRecord;
+pub use server::{
+    Emulator, EmulatorBuilder, RunningEmulator, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
+    DEFAULT_MAX_REQUEST_BYTES,
+};
+
+/// The API version the emulator accepts, the only one OOS has.
+pub const API_VERSION: &str = auth::API_VERSION;

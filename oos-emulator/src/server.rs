@@ -1,0 +1,271 @@
+//! Starting, serving and stopping an emulator.
+
+use std::collections::HashMap;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+
+use crate::actions::{PageTokens, State};
+use crate::auth::{Key, Verifier};
+use crate::data::Data;
+use crate::faults::Faults;
+use crate::handler::{handle, Shared};
+use crate::records::{RequestLog, RequestRecord};
+
+/// The access key an emulator accepts when none is configured.
+pub const DEFAULT_ACCESS_KEY_ID: &str = "testid";
+/// The secret of [`DEFAULT_ACCESS_KEY_ID`].
+pub const DEFAULT_ACCESS_KEY_SECRET: &str = "testsecret";
+/// The request size limit when none is configured: 1 MiB.
+pub const DEFAULT_MAX_REQUEST_BYTES: usize = 1 << 20;
+
+/// How long a graceful shutdown lets answers in flight finish before cutting them off.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
+/// A loopback OOS endpoint. Start one with [`Emulator::builder`].
+#[derive(Debug)]
+pub struct Emulator {
+    _private: (),
+}
+
+impl Emulator {
+    /// A builder with the defaults: no data, key `testid` / `testsecret`, 1 MiB request
+    /// limit, listening on `127.0.0.1:0` (a free port).
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+}
+
+/// Configures an emulator before it starts.
+#[derive(Debug)]
+pub struct EmulatorBuilder {
+    data: Data,
+    keys: Vec<(String, Key)>,
+    max_request_bytes: usize,
+    listen: SocketAddr,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            data: Data::new(),
+            keys: Vec::new(),
+            max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        }
+    }
+}
+
+impl EmulatorBuilder {
+    /// The executions and logs to serve.
+    pub fn data(mut self, data: Data) -> Self {
+        self.data = data;
+        self
+    }
+
+    /// Accepts this access key. The first call replaces the default `testid` key; further
+    /// calls add keys. A later call with the same id replaces the earlier one.
+    pub fn access_key(self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.add_key(
+            id.into(),
+            Key {
+                secret: secret.into(),
+                security_token: None,
+            },
+        )
+    }
+
+    /// Accepts this temporary (STS) access key, whose requests must carry `token` in
+    /// `x-acs-security-token` (V3) or `SecurityToken` (RPC). Replaces the default key like
+    /// [`access_key`](Self::access_key).
+    pub fn access_key_with_token(
+        self,
+        id: impl Into<String>,
+        secret: impl Into<String>,
+        token: impl Into<String>,
+    ) -> Self {
+        self.add_key(
+            id.into(),
+            Key {
+                secret: secret.into(),
+                security_token: Some(token.into()),
+            },
+        )
+    }
+
+    fn add_key(mut self, id: String, key: Key) -> Self {
+        self.keys.retain(|(existing, _)| *existing != id);
+        self.keys.push((id, key));
+        self
+    }
+
+    /// Answers requests larger than `bytes` (request target plus body) with HTTP 413.
+    pub fn max_request_bytes(mut self, bytes: usize) -> Self {
+        self.max_request_bytes = bytes;
+        self
+    }
+
+    /// The address to listen on; port 0 picks a free port.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Binds and starts serving on the current Tokio runtime.
+    pub async fn start(self) -> io::Result<RunningEmulator> {
+        let listener = TcpListener::bind(self.listen).await?;
+        let addr = listener.local_addr()?;
+        let mut keys: HashMap<String, Key> = self.keys.into_iter().collect();
+        if keys.is_empty() {
+            keys.insert(
+                DEFAULT_ACCESS_KEY_ID.to_owned(),
+                Key {
+                    secret: DEFAULT_ACCESS_KEY_SECRET.to_owned(),
+                    security_token: None,
+                },
+            );
+        }
+        let faults = Faults::default();
+        let shared = Arc::new(Shared {
+            verifier: Verifier::new(keys),
+            state: Mutex::new(State {
+                data: self.data,
+                tokens: PageTokens::random(),
+            }),
+            faults: faults.clone(),
+            log: RequestLog::default(),
+            max_request_bytes: self.max_request_bytes,
+        });
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(serve(listener, Arc::clone(&shared), stopped));
+        Ok(RunningEmulator {
+            addr,
+            shared,
+            faults,
+            stop,
+            task: Some(task),
+        })
+    }
+}
+
+/// A started emulator. Dropping it stops it at once; [`shutdown`](Self::shutdown) lets
+/// answers in flight finish first.
+#[derive(Debug)]
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    faults: Faults,
+    stop: watch::Sender<bool>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl RunningEmulator {
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Its base URL, e.g. `http://127.0.0.1:40123`, to use as a client's endpoint.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The fault controls; usable while it serves.
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// The most recent requests received (up to 10,000), oldest first.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.log.snapshot()
+    }
+
+    /// How many requests were received in all.
+    pub fn request_count(&self) -> u64 {
+        self.shared.log.total()
+    }
+
+    /// Replaces the data served from now on. Page tokens issued before stay genuine but
+    /// point into the new data.
+    pub fn replace_data(&self, data: Data) {
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .data = data;
+    }
+
+    /// Stops accepting connections, lets answers in flight finish (for up to two
+    /// seconds), then closes every connection.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            // Aborting the accept loop drops its JoinSet, which aborts every connection.
+            task.abort();
+        }
+    }
+}
+
+async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    let for_connections = stopped.clone();
+    loop {
+        tokio::select! {
+            () = stop_requested(&mut stopped) => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(serve_connection(stream, Arc::clone(&shared), for_connections.clone()));
+                }
+                // Out of file descriptors and the like: wait instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    connections.abort_all();
+}
+
+async fn serve_connection(
+    stream: TcpStream,
+    shared: Arc<Shared>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let service = service_fn(move |request| handle(Arc::clone(&shared), request));
+    let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let mut connection = std::pin::pin!(connection);
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        () = stop_requested(&mut stopped) => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        }
+    }
+}
+
+/// Resolves once a stop is requested, or once the handle is gone, which also means stop.
+async fn stop_requested(stopped: &mut watch::Receiver<bool>) {
+    // The guard `wait_for` returns is not `Send`; it is dropped here, not held across awaits.
+    let _ = stopped.wait_for(|stop| *stop).await;
+}
