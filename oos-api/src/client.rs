@@ -14,6 +14,7 @@ use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ErrorMetadata};
 use crate::params::Params;
+use crate::redact::Redactor;
 use crate::retry::{parse_retry_after, should_retry, Failure};
 use crate::service;
 use crate::signing::{acs3, canonical_query, rpc};
@@ -142,6 +143,7 @@ impl Client {
             .provide()
             .await
             .map_err(|e| Error::Credentials(e.to_string()))?;
+        let redactor = Redactor::new(&credentials);
         let mut params = Params::new();
         input.write_params(&mut params);
 
@@ -188,10 +190,11 @@ impl Client {
             if let Some(code) = &report.code {
                 span.record("code", code.as_str());
             }
-            let failed = match outcome {
+            let mut failed = match outcome {
                 Ok(answer) => return Ok(answer.output),
                 Err(failed) => failed,
             };
+            failed.error = redactor.error(failed.error);
             if attempt >= policy.attempts() || !should_retry(failed.failure, idempotent) {
                 return Err(failed.error);
             }

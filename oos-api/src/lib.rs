@@ -32,6 +32,7 @@ pub mod error;
 mod generated;
 pub mod paginator;
 pub mod params;
+mod redact;
 mod request_builder;
 pub mod retry;
 pub mod signing;
