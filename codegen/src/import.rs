@@ -612,12 +612,8 @@ struct Names {
 
 impl Names {
     fn new(action: &str) -> Self {
-        let structs = ["Input", "Output", "Error", "FluentBuilder"]
-            .iter()
-            .map(|s| format!("{action}{s}"))
-            .collect();
         Self {
-            structs,
+            structs: load::generated_type_names(action),
             enums: BTreeMap::new(),
         }
     }

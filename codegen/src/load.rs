@@ -152,13 +152,7 @@ pub fn parse_action(file: &Path, text: &str, service: &Service) -> Result<Action
     let spec: ActionSpec = parse_yaml(file, text)?;
     let cx = Cx { file, text };
 
-    let name_ok = spec
-        .action
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_uppercase())
-        && spec.action.chars().all(|c| c.is_ascii_alphanumeric());
-    if !name_ok {
+    if !is_type_name(&spec.action) {
         return Err(cx
             .err(
                 &["action"],
@@ -311,12 +305,8 @@ struct Structs {
 
 impl Structs {
     fn new(action: &str) -> Self {
-        let taken = ["Input", "Output", "Error", "FluentBuilder"]
-            .iter()
-            .map(|s| format!("{action}{s}"))
-            .collect();
         Self {
-            taken,
+            taken: generated_type_names(action),
             enums: Vec::new(),
         }
     }
@@ -502,9 +492,7 @@ impl Cx<'_> {
                     }
                     None => spec.name.to_upper_camel_case(),
                 };
-                let name_ok = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-                    && name.chars().all(|c| c.is_ascii_alphanumeric());
-                if !name_ok {
+                if !is_type_name(&name) {
                     return Err(self
                         .err(
                             keys,
@@ -583,9 +571,7 @@ impl Cx<'_> {
             .enum_name
             .clone()
             .unwrap_or_else(|| spec.name.to_upper_camel_case());
-        let name_ok = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-            && name.chars().all(|c| c.is_ascii_alphanumeric());
-        if !name_ok {
+        if !is_type_name(&name) {
             return Err(self
                 .err(
                     keys,
@@ -735,6 +721,20 @@ pub(crate) fn singular(name: &str) -> String {
     } else {
         format!("{name}Item")
     }
+}
+
+/// The types every action module defines; nested types must not take these names.
+pub(crate) fn generated_type_names(action: &str) -> HashSet<String> {
+    ["Input", "Output", "Error", "FluentBuilder"]
+        .iter()
+        .map(|s| format!("{action}{s}"))
+        .collect()
+}
+
+/// An UpperCamelCase identifier, as action, struct and enum names must be.
+fn is_type_name(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && s.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 fn is_snake_ident(s: &str) -> bool {
