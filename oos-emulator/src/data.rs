@@ -1,81 +1,133 @@
-//! The data an emulator serves: executions and their logs.
+//! The data an emulator serves and changes: templates, and executions with their logs.
 
 mod demo;
+pub(crate) mod model;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-/// The executions an emulator knows, each with its logs in the order they are served.
+pub(crate) use model::{Execution, Template};
+
+/// The templates and executions an emulator knows; the actions change them as OOS would
+/// (`StartExecution` adds executions, `CancelExecution` and `DeleteExecutions` change and
+/// remove them).
 ///
 /// # File format
 ///
 /// ```json
-/// {"executions": [{"ExecutionId": "exec-1", "Logs": [{"Timestamp": "...", "Message": "..."}]}]}
+/// {
+///   "templates": [{"TemplateName": "MyTemplate", "Content": "{\"FormatVersion\": \"OOS-2019-06-01\", \"Tasks\": []}"}],
+///   "executions": [{"ExecutionId": "exec-1", "Status": "Success", "Logs": [{"Timestamp": "...", "Message": "..."}]}]
+/// }
 /// ```
 ///
-/// Each log object is served verbatim, so fields a client does not know yet can be tried.
+/// Both keys are optional. A template needs `TemplateName` and `Content`; it may also give
+/// any metadata field of `GetTemplate` / `ListTemplates` (`TemplateId`, `TemplateVersion`,
+/// `VersionName`, `TemplateFormat`, `TemplateType`, `Category`, `Description`, `Hash`,
+/// `ShareType`, `Popularity`, `TotalExecutionCount`, `Publisher`, `HasTrigger`,
+/// `IsFavorite`, `ResourceGroupId`, `Tags`, `CreatedBy`, `CreatedDate`, `UpdatedBy`,
+/// `UpdatedDate`, `Constraints`, `SharedAccounts`). An execution needs `ExecutionId`; it
+/// may give `Logs` and any field of a `ListExecutions` item (`Status`, `Mode`,
+/// `TemplateName`, `StartDate`, `Tags`, `Parameters`, `Counters`, `CurrentTasks`, ...) and
+/// `LoopMode`. Unknown fields are errors, so that a typo does not go unnoticed.
+///
+/// Left-out fields get defaults: a template is `v1`, `Private`, `Automation`, category
+/// `Other`, created by the emulator's account on `2019-06-01T00:00:00Z`, its format and
+/// hash derived from its content; an execution has status `Success`, mode `Automatic`,
+/// and starts and ends at the timestamps of its first and last logs. Each log object is
+/// served verbatim, so fields a client does not know yet can be tried.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Data {
     executions: Vec<Execution>,
     by_id: HashMap<String, usize>,
-}
-
-/// One execution: its id and its logs.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Execution {
-    pub id: String,
-    pub logs: Vec<Value>,
+    templates: Vec<Template>,
+    by_name: HashMap<String, usize>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileFormat {
-    executions: Vec<ExecutionFormat>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExecutionFormat {
-    #[serde(rename = "ExecutionId")]
-    execution_id: String,
-    #[serde(rename = "Logs", default)]
-    logs: Vec<Map<String, Value>>,
+    #[serde(default)]
+    executions: Vec<Execution>,
+    #[serde(default)]
+    templates: Vec<Template>,
 }
 
 impl Data {
-    /// No executions.
+    /// No templates, no executions.
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// A built-in set for demos: a couple of executions with a few dozen realistic logs.
+    /// A built-in set for demos: a few templates and executions with realistic logs.
     ///
-    /// Ids: `exec-demo-disk-check` (30 logs) and `exec-demo-restart` (12 logs).
+    /// Executions: `exec-demo-disk-check` (30 logs, `Success`), `exec-demo-restart`
+    /// (12 logs, `Failed`) and `exec-demo-patching` (`Running`). Templates:
+    /// `ACS-ECS-CheckDiskCategory`, `ACS-ECS-RestartInstance`, `nightly-patching`.
     pub fn demo() -> Self {
         demo::build()
     }
 
-    /// Adds an execution, or replaces the one with the same id. Logs are served verbatim.
+    /// Adds an execution with default metadata (status `Success`), or replaces the logs
+    /// of the one with the same id. Logs are served verbatim.
     pub fn with_execution(mut self, execution_id: impl Into<String>, logs: Vec<Value>) -> Self {
         let id = execution_id.into();
         match self.by_id.get(&id) {
             Some(&index) => self.executions[index].logs = logs,
-            None => {
-                self.by_id.insert(id.clone(), self.executions.len());
-                self.executions.push(Execution { id, logs });
-            }
+            None => self.insert_execution(Execution::new(id, logs)),
         }
         self
+    }
+
+    /// Adds an execution given as an object of the file format (metadata and `Logs`), or
+    /// replaces the one with the same id.
+    pub fn with_execution_json(mut self, execution: Value) -> Result<Self, DataError> {
+        let execution = Execution::deserialize(execution).map_err(DataError::Json)?;
+        if execution.execution_id.is_empty() {
+            return Err(DataError::Invalid("ExecutionId is empty".into()));
+        }
+        self.insert_execution(execution.complete());
+        Ok(self)
+    }
+
+    /// Adds a template with default metadata (see the file format), or replaces the one
+    /// with the same name.
+    pub fn with_template(mut self, name: impl Into<String>, content: impl Into<String>) -> Self {
+        self.insert_template(Template::new(name.into(), content.into()));
+        self
+    }
+
+    /// Adds a template given as an object of the file format (`TemplateName`, `Content`
+    /// and metadata), or replaces the one with the same name.
+    pub fn with_template_json(mut self, template: Value) -> Result<Self, DataError> {
+        let template = Template::deserialize(template).map_err(DataError::Json)?;
+        if let Some(problem) = template.problem() {
+            return Err(DataError::Invalid(problem.into()));
+        }
+        self.insert_template(template.complete());
+        Ok(self)
     }
 
     /// Parses the JSON file format (see the type's documentation).
     pub fn from_json(json: &str) -> Result<Self, DataError> {
         let file: FileFormat = serde_json::from_str(json).map_err(DataError::Json)?;
         let mut data = Self::new();
+        for (index, template) in file.templates.into_iter().enumerate() {
+            let name = &template.template_name;
+            if let Some(problem) = template.problem() {
+                return Err(DataError::Invalid(format!("templates[{index}]: {problem}")));
+            }
+            if data.by_name.contains_key(name) {
+                return Err(DataError::Invalid(format!(
+                    "templates[{index}]: TemplateName {name:?} appears twice"
+                )));
+            }
+            data.insert_template(template.complete());
+        }
         for (index, execution) in file.executions.into_iter().enumerate() {
             if execution.execution_id.is_empty() {
                 return Err(DataError::Invalid(format!(
@@ -88,8 +140,7 @@ impl Data {
                     execution.execution_id
                 )));
             }
-            let logs = execution.logs.into_iter().map(Value::Object).collect();
-            data = data.with_execution(execution.execution_id, logs);
+            data.insert_execution(execution.complete());
         }
         Ok(data)
     }
@@ -106,13 +157,84 @@ impl Data {
 
     /// The ids of the executions, in the order they were added.
     pub fn execution_ids(&self) -> impl Iterator<Item = &str> {
-        self.executions.iter().map(|e| e.id.as_str())
+        self.executions.iter().map(|e| e.execution_id.as_str())
+    }
+
+    /// The names of the templates, in the order they were added.
+    pub fn template_names(&self) -> impl Iterator<Item = &str> {
+        self.templates.iter().map(|t| t.template_name.as_str())
     }
 
     pub(crate) fn execution(&self, id: &str) -> Option<&Execution> {
         self.by_id
             .get(id)
             .and_then(|&index| self.executions.get(index))
+    }
+
+    pub(crate) fn execution_mut(&mut self, id: &str) -> Option<&mut Execution> {
+        self.by_id
+            .get(id)
+            .and_then(|&index| self.executions.get_mut(index))
+    }
+
+    pub(crate) fn executions(&self) -> &[Execution] {
+        &self.executions
+    }
+
+    pub(crate) fn template(&self, name: &str) -> Option<&Template> {
+        self.by_name
+            .get(name)
+            .and_then(|&index| self.templates.get(index))
+    }
+
+    pub(crate) fn template_mut(&mut self, name: &str) -> Option<&mut Template> {
+        self.by_name
+            .get(name)
+            .and_then(|&index| self.templates.get_mut(index))
+    }
+
+    pub(crate) fn templates(&self) -> &[Template] {
+        &self.templates
+    }
+
+    /// Adds or replaces an execution; one that names a known template but no template id
+    /// gets the template's.
+    pub(crate) fn insert_execution(&mut self, mut execution: Execution) {
+        if execution.template_id.is_empty() {
+            if let Some(template) = self.template(&execution.template_name) {
+                execution.template_id = template.template_id.clone();
+            }
+        }
+        match self.by_id.get(&execution.execution_id) {
+            Some(&index) => self.executions[index] = execution,
+            None => {
+                self.by_id
+                    .insert(execution.execution_id.clone(), self.executions.len());
+                self.executions.push(execution);
+            }
+        }
+    }
+
+    pub(crate) fn insert_template(&mut self, template: Template) {
+        match self.by_name.get(&template.template_name) {
+            Some(&index) => self.templates[index] = template,
+            None => {
+                self.by_name
+                    .insert(template.template_name.clone(), self.templates.len());
+                self.templates.push(template);
+            }
+        }
+    }
+
+    /// Removes the executions with these ids; unknown ids are ignored.
+    pub(crate) fn remove_executions(&mut self, ids: &[String]) {
+        self.executions.retain(|e| !ids.contains(&e.execution_id));
+        self.by_id = self
+            .executions
+            .iter()
+            .enumerate()
+            .map(|(index, e)| (e.execution_id.clone(), index))
+            .collect();
     }
 }
 
@@ -129,7 +251,7 @@ pub enum DataError {
     },
     /// Not JSON, or not of the expected shape; the message gives line and column.
     Json(serde_json::Error),
-    /// Well-formed, but not consistent (an empty or repeated id).
+    /// Well-formed, but not consistent (an empty or repeated id or name, an empty content).
     Invalid(String),
     /// One of the others, in a named file.
     InFile {
@@ -244,6 +366,130 @@ mod tests {
             .with_execution("a", vec![json!(2)]);
         assert_eq!(data.execution_ids().count(), 1);
         assert_eq!(data.execution("a").unwrap().logs, [json!(2)]);
+    }
+
+    #[test]
+    fn parses_templates_and_execution_metadata() {
+        let data = Data::from_json(
+            r#"{
+                "templates": [
+                    {"TemplateName": "a", "Content": "{\"Description\": \"does a\"}"},
+                    {"TemplateName": "b", "Content": "Tasks: []", "ShareType": "Public",
+                     "TemplateVersion": "v4", "Tags": {"k": "v"}, "CreatedDate": "2024-01-01T00:00:00Z"}
+                ],
+                "executions": [
+                    {"ExecutionId": "exec-1", "Status": "Running", "TemplateName": "a",
+                     "Logs": [{"Timestamp": "2024-02-02T00:00:00Z", "Message": "m"}]}
+                ]
+            }"#,
+        )
+        .unwrap();
+        assert_eq!(data.template_names().collect::<Vec<_>>(), ["a", "b"]);
+        let a = data.template("a").unwrap();
+        assert_eq!(
+            (a.template_format.as_str(), a.description.as_deref()),
+            ("JSON", Some("does a"))
+        );
+        assert_eq!(
+            (a.template_version.as_str(), a.share_type.as_str()),
+            ("v1", "Private")
+        );
+        assert_eq!((a.popularity, a.total_execution_count), (Some(-1), Some(0)));
+        assert_eq!(a.created_date, model::DEFAULT_DATE);
+        assert_eq!(a.hash.len(), 64);
+        let b = data.template("b").unwrap();
+        assert_eq!(b.template_format, "YAML");
+        assert_eq!((b.created_by.as_str(), b.popularity), ("ACS", Some(5)));
+        assert_eq!(b.updated_date, "2024-01-01T00:00:00Z");
+        let execution = data.execution("exec-1").unwrap();
+        assert_eq!(execution.template_id, a.template_id);
+        assert_eq!(execution.start_date, "2024-02-02T00:00:00Z");
+        assert_eq!(execution.end_date, "");
+        assert!(execution.is_unfinished());
+        assert_eq!(Data::from_json("{}").unwrap(), Data::new());
+    }
+
+    #[test]
+    fn template_errors_say_where() {
+        let typo = Data::from_json(
+            "{\"templates\": [\n  {\"TemplateName\": \"a\", \"Content\": \"x\"},\n  {\"TemplateNme\": \"b\"}\n]}",
+        )
+        .unwrap_err();
+        assert!(typo.to_string().contains("TemplateNme"), "{typo}");
+        assert!(typo.to_string().contains("line 3"), "{typo}");
+        let kind = Data::from_json(
+            "{\"templates\": [\n{\"TemplateName\": \"a\", \"Content\": \"x\",\n \"HasTrigger\": \"yes\"}]}",
+        )
+        .unwrap_err();
+        assert!(kind.to_string().contains("line 3"), "{kind}");
+        let meta =
+            Data::from_json("{\"executions\": [\n{\"ExecutionId\": \"x\",\n \"Tags\": [\"a\"]}]}")
+                .unwrap_err();
+        assert!(meta.to_string().contains("line 3"), "{meta}");
+        for (json, says) in [
+            (
+                r#"{"templates": [{"Content": "x"}]}"#,
+                "templates[0]: TemplateName is empty",
+            ),
+            (
+                r#"{"templates": [{"TemplateName": "a"}]}"#,
+                "templates[0]: Content is empty",
+            ),
+            (
+                r#"{"templates": [{"TemplateName": "a", "Content": "x"}, {"TemplateName": "a", "Content": "y"}]}"#,
+                "templates[1]: TemplateName \"a\" appears twice",
+            ),
+            (r#"{"templates": {}}"#, "expected a sequence"),
+            (
+                r#"{"executions": [], "other": []}"#,
+                "unknown field `other`",
+            ),
+        ] {
+            let error = Data::from_json(json).unwrap_err().to_string();
+            assert!(error.contains(says), "{error}");
+        }
+    }
+
+    #[test]
+    fn builders_add_and_replace_templates_and_executions() {
+        let data = Data::new()
+            .with_template("t", "{}")
+            .with_template("t", "Tasks: []")
+            .with_template_json(
+                json!({"TemplateName": "u", "Content": "{}", "Category": "TimerTrigger"}),
+            )
+            .unwrap()
+            .with_execution_json(
+                json!({"ExecutionId": "e", "TemplateName": "u", "Status": "Failed"}),
+            )
+            .unwrap();
+        assert_eq!(data.template_names().collect::<Vec<_>>(), ["t", "u"]);
+        assert_eq!(data.template("t").unwrap().template_format, "YAML");
+        assert_eq!(data.template("u").unwrap().category, "TimerTrigger");
+        assert_eq!(data.execution("e").unwrap().status, "Failed");
+        assert!(Data::new()
+            .with_template_json(json!({"TemplateName": "x"}))
+            .is_err());
+        assert!(Data::new()
+            .with_template_json(json!({"Name": "x"}))
+            .is_err());
+        assert!(Data::new()
+            .with_execution_json(json!({"Status": "x"}))
+            .is_err());
+        assert!(Data::new().with_execution_json(json!([])).is_err());
+    }
+
+    #[test]
+    fn demo_has_templates_and_metadata() {
+        let data = Data::demo();
+        assert_eq!(data.templates.len(), 3);
+        let statuses: Vec<&str> = data.executions.iter().map(|e| e.status.as_str()).collect();
+        assert_eq!(statuses, ["Success", "Failed", "Running"]);
+        for execution in &data.executions {
+            if let Some(template) = data.template(&execution.template_name) {
+                assert_eq!(execution.template_id, template.template_id);
+            }
+        }
     }
 
     #[test]

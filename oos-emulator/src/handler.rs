@@ -274,6 +274,7 @@ fn execute(
         &mut state,
         &ActionRequest {
             action: &verified.action,
+            access_key_id: &verified.access_key_id,
             params: &verified.params,
         },
     )

@@ -15,7 +15,7 @@ struct Args {
     /// The address to listen on; port 0 picks a free port.
     #[arg(long, default_value = "127.0.0.1:0")]
     listen: SocketAddr,
-    /// A JSON data file ({"executions": [{"ExecutionId": .., "Logs": [..]}]}); the
+    /// A JSON data file ({"templates": [..], "executions": [{"ExecutionId": .., "Logs": [..]}]}); the
     /// built-in demo data when absent.
     #[arg(long)]
     data: Option<PathBuf>,

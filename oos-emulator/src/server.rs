@@ -13,7 +13,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::actions::{PageTokens, State};
+use crate::actions::State;
 use crate::auth::{Key, Verifier};
 use crate::data::Data;
 use crate::faults::Faults;
@@ -136,10 +136,7 @@ impl EmulatorBuilder {
         let faults = Faults::default();
         let shared = Arc::new(Shared {
             verifier: Verifier::new(keys),
-            state: Mutex::new(State {
-                data: self.data,
-                tokens: PageTokens::random(),
-            }),
+            state: Mutex::new(State::new(self.data)),
             faults: faults.clone(),
             log: RequestLog::default(),
             max_request_bytes: self.max_request_bytes,

@@ -1,27 +1,13 @@
 //! `ListExecutionLogs`: the logs of one execution, a page at a time.
 
-use http::StatusCode;
 use serde_json::Value;
 
 use super::{ActionRequest, Answer, State};
 use crate::error::ApiError;
 
-const DEFAULT_MAX_RESULTS: u64 = 50;
-const MAX_MAX_RESULTS: u64 = 100;
-
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let execution_id = request.required("ExecutionId")?;
-    let max_results = match request.param("MaxResults") {
-        None => DEFAULT_MAX_RESULTS,
-        Some(text) => text
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1..=MAX_MAX_RESULTS).contains(n))
-            .ok_or_else(|| {
-                ApiError::invalid_parameter("MaxResults", "it must be an integer from 1 to 100")
-            })?,
-    };
+    let max_results = super::listing::max_results(request)?;
     // The token stands for the query it came from, page size included, as OOS binds it.
     let max_text = max_results.to_string();
     let binding = [
@@ -33,13 +19,10 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         Some(token) => state.tokens.redeem(request.action, &binding, token)?,
     };
 
-    let execution = state.data.execution(execution_id).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "EntityNotExists.Execution",
-            format!("The specific execution {execution_id} does not exist."),
-        )
-    })?;
+    let execution = state
+        .data
+        .execution(execution_id)
+        .ok_or_else(|| super::cancel_execution::execution_not_found(execution_id))?;
     let logs = &execution.logs;
     let start = usize::try_from(offset)
         .ok()
@@ -69,7 +52,8 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
 mod tests {
     use serde_json::json;
 
-    use super::super::PageTokens;
+    use http::StatusCode;
+
     use super::*;
     use crate::data::Data;
 
@@ -77,10 +61,7 @@ mod tests {
         let logs = (0..logs)
             .map(|i| json!({"Message": format!("m{i}"), "Timestamp": "t"}))
             .collect();
-        State {
-            data: Data::new().with_execution("exec-1", logs),
-            tokens: PageTokens::random(),
-        }
+        State::new(Data::new().with_execution("exec-1", logs))
     }
 
     fn call(state: &mut State, params: &[(&str, &str)]) -> Result<Answer, ApiError> {
@@ -92,6 +73,7 @@ mod tests {
             state,
             &ActionRequest {
                 action: "ListExecutionLogs",
+                access_key_id: "testid",
                 params: &params,
             },
         )

@@ -4,26 +4,29 @@
 //! fields of its answer; the server adds `RequestId`. New actions go in a module of their
 //! own and a line in [`ACTIONS`].
 
+mod cancel_execution;
+mod delete_executions;
+mod get_template;
 mod list_execution_logs;
+mod list_executions;
+mod list_templates;
+mod listing;
 mod page_token;
+mod start_execution;
+mod state;
 
 use serde_json::{Map, Value};
 
-use crate::data::Data;
 use crate::error::ApiError;
 use crate::wire::first;
 pub(crate) use page_token::PageTokens;
-
-/// Everything the actions read and change; kept behind one lock by the server.
-#[derive(Debug)]
-pub(crate) struct State {
-    pub data: Data,
-    pub tokens: PageTokens,
-}
+pub(crate) use state::State;
 
 /// The parameters of one verified request.
 pub(crate) struct ActionRequest<'a> {
     pub action: &'a str,
+    /// The access key that signed the request.
+    pub access_key_id: &'a str,
     pub params: &'a [(String, String)],
 }
 
@@ -44,7 +47,15 @@ pub(crate) type Answer = Map<String, Value>;
 
 pub(crate) type Handler = fn(&mut State, &ActionRequest<'_>) -> Result<Answer, ApiError>;
 
-const ACTIONS: &[(&str, Handler)] = &[("ListExecutionLogs", list_execution_logs::handle)];
+const ACTIONS: &[(&str, Handler)] = &[
+    ("ListExecutionLogs", list_execution_logs::handle),
+    ("ListExecutions", list_executions::handle),
+    ("StartExecution", start_execution::handle),
+    ("CancelExecution", cancel_execution::handle),
+    ("DeleteExecutions", delete_executions::handle),
+    ("GetTemplate", get_template::handle),
+    ("ListTemplates", list_templates::handle),
+];
 
 pub(crate) fn find(action: &str) -> Option<Handler> {
     ACTIONS

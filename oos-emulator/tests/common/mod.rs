@@ -347,3 +347,71 @@ impl Rpc {
         answer(request.send().await.unwrap()).await
     }
 }
+
+/// A V3 call of `action`.
+pub async fn call(emulator: &RunningEmulator, action: &str, params: &[(&str, &str)]) -> Answer {
+    V3::new(emulator, params)
+        .set_header("x-acs-action", action)
+        .send()
+        .await
+}
+
+/// An RPC call of `action`.
+pub async fn call_rpc(emulator: &RunningEmulator, action: &str, params: &[(&str, &str)]) -> Answer {
+    Rpc::new(emulator, params)
+        .set("Action", action)
+        .send()
+        .await
+}
+
+/// Calls `action` page by page with `params` and `MaxResults=max`, alternating signature
+/// methods, and returns every item under `key` and the number of pages.
+pub async fn all_pages(
+    emulator: &RunningEmulator,
+    action: &str,
+    key: &str,
+    params: &[(&str, &str)],
+    max: &str,
+) -> (Vec<Value>, usize) {
+    let mut items = Vec::new();
+    let mut token: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let mut all: Vec<(&str, &str)> = params.to_vec();
+        all.push(("MaxResults", max));
+        if let Some(t) = &token {
+            all.push(("NextToken", t));
+        }
+        let answer = if pages % 2 == 0 {
+            call(emulator, action, &all).await
+        } else {
+            call_rpc(emulator, action, &all).await
+        };
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        assert_eq!(
+            answer.body["MaxResults"]
+                .as_str()
+                .map_or_else(|| answer.body["MaxResults"].to_string(), str::to_owned),
+            max
+        );
+        items.extend(answer.body[key].as_array().unwrap().iter().cloned());
+        pages += 1;
+        match answer.body.get("NextToken").and_then(Value::as_str) {
+            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+            _ => break,
+        }
+        assert!(pages < 1000, "endless pages");
+    }
+    (items, pages)
+}
+
+/// The values of `field` in `items`, as strings.
+pub fn field(items: &[Value], field: &str) -> Vec<String> {
+    items
+        .iter()
+        .map(|i| i[field].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// A query and the names or ids it should list.
+pub type Case = (&'static [(&'static str, &'static str)], Vec<String>);
