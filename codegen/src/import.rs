@@ -2,8 +2,8 @@
 //!
 //! The page gives the tables; its sample response settles what the tables leave open (a
 //! container typed `-`, a map's value type, fields only the sample has). What maintainers add
-//! by hand and the page cannot say (`rust_name`, `struct_name`, `doc`, `idempotent`,
-//! `pagination`) is carried over from the spec being replaced.
+//! by hand and the page cannot say (`rust_name`, `struct_name`, `doc`, `values`, `enum_name`,
+//! `free_form`, `idempotent`, `pagination`) is carried over from the spec being replaced.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -564,6 +564,7 @@ fn field(name: &str, description: &str, example: Option<&str>) -> FieldSpec {
         doc: None,
         values: None,
         enum_name: None,
+        free_form: false,
     }
 }
 
@@ -728,8 +729,12 @@ fn keep_fields(fields: &mut [FieldSpec], kept: &[FieldSpec]) {
         if old.doc.is_some() {
             field.doc = old.doc.clone();
         }
-        if old.values.is_some() {
+        field.free_form |= old.free_form;
+        // Values the page lists follow the page; values a maintainer listed are kept.
+        if field.values.is_none() && old.values.is_some() {
             field.values = old.values.clone();
+        }
+        if old.enum_name.is_some() && field.values.is_some() {
             field.enum_name = old.enum_name.clone();
         }
         if let (Some(new), Some(old)) = (field.fields.as_mut(), old.fields.as_ref()) {
@@ -744,7 +749,7 @@ fn emit(spec: &ActionSpec, page_name: &str) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "# {}, imported by `cargo xtask import-doc` from docs/oos/{page_name}.\n\
-         # Re-importing keeps rust_name, struct_name, doc, idempotent and pagination; see spec/README.md.\n",
+         # Re-importing keeps rust_name, struct_name, doc, values, enum_name, free_form, idempotent and pagination; see spec/README.md.\n",
         spec.action
     ));
     out.push_str(&format!("action: {}\n", scalar(&spec.action)));
@@ -827,6 +832,9 @@ fn emit_fields(out: &mut String, key: &str, fields: &[FieldSpec], indent: usize)
         }
         if let Some(name) = &f.enum_name {
             out.push_str(&format!("{item}enum_name: {}\n", scalar(name)));
+        }
+        if f.free_form {
+            out.push_str(&format!("{item}free_form: true\n"));
         }
         if f.undocumented {
             out.push_str(&format!("{item}undocumented: true\n"));

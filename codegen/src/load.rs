@@ -453,6 +453,33 @@ impl Cx<'_> {
         structs: &mut Structs,
     ) -> Result<Type, SpecError> {
         let container = matches!(spec.ty.as_str(), "List" | "Map");
+        if spec.free_form {
+            if !matches!(
+                spec.ty.as_str(),
+                "String"
+                    | "Integer"
+                    | "Long"
+                    | "Boolean"
+                    | "Float"
+                    | "JSON"
+                    | "List"
+                    | "Object"
+                    | "Map"
+            ) {
+                return Err(self
+                    .err(keys, format!("unknown type `{}`", spec.ty))
+                    .help(format!("use one of {TYPES}")));
+            }
+            if spec.values.is_some() || spec.struct_name.is_some() {
+                return Err(self
+                    .err(
+                        keys,
+                        "`free_form` keeps the value as JSON: it has no enum or struct".into(),
+                    )
+                    .help("remove `values`/`struct_name`, or `free_form`"));
+            }
+            return Ok(Type::Json);
+        }
         if spec.items.is_some() && !container {
             return Err(self
                 .err(

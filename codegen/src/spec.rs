@@ -98,6 +98,10 @@ pub struct FieldSpec {
     /// The Rust name of that enum (default: the field name).
     #[serde(default)]
     pub enum_name: Option<String>,
+    /// Keep the value as free-form JSON (`serde_json::Value`) whatever its type says: for
+    /// values the service does not constrain, such as an execution's template parameters.
+    #[serde(default)]
+    pub free_form: bool,
 }
 
 /// One documented error code.

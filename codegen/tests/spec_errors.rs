@@ -74,7 +74,7 @@ fn the_base_spec_is_valid() {
 fn unknown_key() {
     assert_eq!(
         error_with("    required: true\n", "    requird: true\n"),
-        "spec/oos/Bad.yaml:7: request[0]: unknown field `requird`, expected one of `name`, `type`, `items`, `fields`, `required`, `example`, `description`, `doc_type`, `undocumented`, `rust_name`, `struct_name`, `doc`, `values`, `enum_name`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
+        "spec/oos/Bad.yaml:7: request[0]: unknown field `requird`, expected one of `name`, `type`, `items`, `fields`, `required`, `example`, `description`, `doc_type`, `undocumented`, `rust_name`, `struct_name`, `doc`, `values`, `enum_name`, `free_form`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
     );
 }
 

@@ -153,7 +153,7 @@ async fn start_execution_of_a_template() {
     }
     assert_eq!(
         listed["Parameters"],
-        json!({"status": "Running", "count": "3"})
+        json!({"status": "Running", "count": 3})
     );
     assert!(listed.get("Logs").is_none());
     let logs = call(&emulator, "ListExecutionLogs", &[("ExecutionId", &id)]).await;

@@ -410,7 +410,11 @@ async fn two_throttles_then_success_is_one_successful_call() {
 async fn retry_after_is_honoured() {
     let emulator = emulator().await;
     // The standard policy's cap (a waiting time the client accepts) is well above 300 ms.
-    let client = Client::new(config(&emulator).retry_policy(RetryPolicy::standard()).build());
+    let client = Client::new(
+        config(&emulator)
+            .retry_policy(RetryPolicy::standard())
+            .build(),
+    );
     emulator.faults().inject(Fault::RetryAfter(300));
     let started = std::time::Instant::now();
     client

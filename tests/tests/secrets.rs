@@ -37,7 +37,10 @@ fn forms(value: &str) -> Vec<String> {
 
 fn assert_clean(what: &str, text: &str) {
     for secret in forms(SECRET).iter().chain(&forms(TOKEN)) {
-        assert!(!text.contains(secret.as_str()), "{what} shows a secret ({secret}):\n{text}");
+        assert!(
+            !text.contains(secret.as_str()),
+            "{what} shows a secret ({secret}):\n{text}"
+        );
     }
 }
 
@@ -51,7 +54,10 @@ fn nothing_shows_a_secret() {
         .with_ansi(false)
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
 
     let mut shown = Vec::new();
     runtime.block_on(async {
@@ -73,40 +79,124 @@ fn nothing_shows_a_secret() {
                     .endpoint_url(emulator.url())
                     .signature_method(method)
                     .attempt_timeout(Duration::from_millis(200))
-                    .retry_policy(RetryPolicy::standard().initial_backoff(Duration::from_millis(1)).max_backoff(Duration::from_millis(5)))
+                    .retry_policy(
+                        RetryPolicy::standard()
+                            .initial_backoff(Duration::from_millis(1))
+                            .max_backoff(Duration::from_millis(5)),
+                    )
             };
             let client = Client::new(config(SECRET, TOKEN).build());
             shown.push(format!("{client:?}"));
             shown.push(format!("{:?}", config(SECRET, TOKEN).build()));
 
             // Success, and pagination.
-            let all: Vec<_> =
-                client.list_execution_logs().execution_id("exec-1").into_paginator().page_size(2).items().try_collect().await.unwrap();
+            let all: Vec<_> = client
+                .list_execution_logs()
+                .execution_id("exec-1")
+                .into_paginator()
+                .page_size(2)
+                .items()
+                .try_collect()
+                .await
+                .unwrap();
             assert_eq!(all.len(), 5);
 
             let mut results = Vec::new();
             // The gateway echoes its string to sign, which holds the token for RPC signing.
             let wrong_secret = Client::new(config("not-the-secret", TOKEN).build());
-            results.push(wrong_secret.list_execution_logs().execution_id("exec-1").send().await);
+            results.push(
+                wrong_secret
+                    .list_execution_logs()
+                    .execution_id("exec-1")
+                    .send()
+                    .await,
+            );
             let wrong_token = Client::new(config(SECRET, "not-the-token").build());
-            results.push(wrong_token.list_execution_logs().execution_id("exec-1").send().await);
+            results.push(
+                wrong_token
+                    .list_execution_logs()
+                    .execution_id("exec-1")
+                    .send()
+                    .await,
+            );
             results.push(client.list_execution_logs().send().await);
-            results.push(client.list_execution_logs().execution_id("exec-nope").send().await);
-            emulator.faults().inject_n(Fault::Throttling(ThrottlingCode::User), 3);
-            results.push(client.list_execution_logs().execution_id("exec-1").send().await);
+            results.push(
+                client
+                    .list_execution_logs()
+                    .execution_id("exec-nope")
+                    .send()
+                    .await,
+            );
+            emulator
+                .faults()
+                .inject_n(Fault::Throttling(ThrottlingCode::User), 3);
+            results.push(
+                client
+                    .list_execution_logs()
+                    .execution_id("exec-1")
+                    .send()
+                    .await,
+            );
             emulator.faults().inject_n(Fault::ServerError(503), 3);
-            results.push(client.list_execution_logs().execution_id("exec-1").send().await);
-            emulator.faults().inject_n(Fault::NonJson { status: 502, body: "<html>proxy</html>".into() }, 3);
-            results.push(client.list_execution_logs().execution_id("exec-1").send().await);
-            emulator.faults().inject_n(Fault::Slow(Duration::from_millis(400)), 3);
-            results.push(client.list_execution_logs().execution_id("exec-1").send().await);
+            results.push(
+                client
+                    .list_execution_logs()
+                    .execution_id("exec-1")
+                    .send()
+                    .await,
+            );
+            emulator.faults().inject_n(
+                Fault::NonJson {
+                    status: 502,
+                    body: "<html>proxy</html>".into(),
+                },
+                3,
+            );
+            results.push(
+                client
+                    .list_execution_logs()
+                    .execution_id("exec-1")
+                    .send()
+                    .await,
+            );
+            emulator
+                .faults()
+                .inject_n(Fault::Slow(Duration::from_millis(400)), 3);
+            results.push(
+                client
+                    .list_execution_logs()
+                    .execution_id("exec-1")
+                    .send()
+                    .await,
+            );
             emulator.faults().inject_n(Fault::Truncated, 3);
-            results.push(client.list_execution_logs().execution_id("exec-1").send().await);
-            let unreachable = Client::new(config(SECRET, TOKEN).endpoint_url(format!("http://{refused}")).build());
-            results.push(unreachable.list_execution_logs().execution_id("exec-1").send().await);
+            results.push(
+                client
+                    .list_execution_logs()
+                    .execution_id("exec-1")
+                    .send()
+                    .await,
+            );
+            let unreachable = Client::new(
+                config(SECRET, TOKEN)
+                    .endpoint_url(format!("http://{refused}"))
+                    .build(),
+            );
+            results.push(
+                unreachable
+                    .list_execution_logs()
+                    .execution_id("exec-1")
+                    .send()
+                    .await,
+            );
             emulator.faults().inject(Fault::RepeatToken);
-            let pages: Result<Vec<_>, _> =
-                client.list_execution_logs().execution_id("exec-1").into_paginator().page_size(2).try_collect().await;
+            let pages: Result<Vec<_>, _> = client
+                .list_execution_logs()
+                .execution_id("exec-1")
+                .into_paginator()
+                .page_size(2)
+                .try_collect()
+                .await;
             results.push(pages.map(|_| Default::default()));
 
             for result in results {
@@ -124,6 +214,9 @@ fn nothing_shows_a_secret() {
         assert_clean("an error or a Debug", text);
     }
     let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(log.contains("oos.attempt"), "tracing output was captured: {log}");
+    assert!(
+        log.contains("oos.attempt"),
+        "tracing output was captured: {log}"
+    );
     assert_clean("the tracing output", &log);
 }

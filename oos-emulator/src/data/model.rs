@@ -323,20 +323,6 @@ impl Execution {
         UNFINISHED.contains(&self.status.as_str())
     }
 
-    /// Parameters as `ListExecutions` gives them: a map of strings, other values as JSON.
-    fn parameter_strings(&self) -> BTreeMap<&str, String> {
-        self.parameters
-            .iter()
-            .map(|(name, value)| {
-                let text = match value {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                (name.as_str(), text)
-            })
-            .collect()
-    }
-
     fn tasks_view(&self) -> Value {
         self.current_tasks
             .iter()
@@ -371,7 +357,7 @@ impl Execution {
             "Mode": self.mode,
             "NextScheduleTime": self.next_schedule_time,
             "Outputs": self.outputs,
-            "Parameters": self.parameter_strings(),
+            "Parameters": Value::Object(self.parameters.clone()),
             "ParentExecutionId": self.parent_execution_id,
             "RamRole": self.ram_role,
             "ResourceGroupId": self.resource_group_id,

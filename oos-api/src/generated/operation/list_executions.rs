@@ -595,7 +595,7 @@ pub struct Execution {
     ///
     /// Example: `{"status":"Running"}`
     #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<std::collections::BTreeMap<String, String>>,
+    pub parameters: Option<serde_json::Value>,
     /// Identifier of the parent execution, if there is one.
     ///
     /// Example: `exec-9e2d4b7a1c0f4e58a3d6`
