@@ -205,6 +205,9 @@ pub fn action(action: &Action, service: &Service) -> TokenStream {
         quote! {
             impl Paginated for #input {
                 type Item = #item;
+                fn page_token(&self) -> Option<&str> {
+                    self.#input_token.as_deref()
+                }
                 fn set_page_token(&mut self, token: Option<String>) {
                     self.#input_token = token;
                 }

@@ -48,6 +48,8 @@ pub trait Paginated: Action {
     /// One element of a page's item list.
     type Item: Send + 'static;
 
+    /// The request's page token (`NextToken`), if set.
+    fn page_token(&self) -> Option<&str>;
     /// Sets the request's page token (`NextToken`).
     fn set_page_token(&mut self, token: Option<String>);
     /// Sets the request's page size (`MaxResults`).

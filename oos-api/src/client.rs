@@ -17,7 +17,7 @@ use crate::params::Params;
 use crate::redact::Redactor;
 use crate::retry::{parse_retry_after, should_retry, Failure};
 use crate::service;
-use crate::signing::{acs3, canonical_query, rpc};
+use crate::signing::{acs3, canonical_query, percent_encode, rpc};
 
 const USER_AGENT: &str = concat!("oos-rs/", env!("CARGO_PKG_VERSION"));
 
@@ -47,6 +47,8 @@ struct Inner {
     /// Kept as a result so that building a client never fails or panics; a TLS backend that
     /// cannot start is reported by the first call.
     http: Result<reqwest::Client, String>,
+    /// Resolved once: the configuration cannot change after the client is built.
+    endpoint: Result<Endpoint, String>,
 }
 
 impl Client {
@@ -59,8 +61,13 @@ impl Client {
             .user_agent(USER_AGENT)
             .build()
             .map_err(|e| format!("the HTTP client could not be created: {}", error_chain(&e)));
+        let endpoint = Endpoint::resolve(&config);
         Self {
-            inner: Arc::new(Inner { config, http }),
+            inner: Arc::new(Inner {
+                config,
+                http,
+                endpoint,
+            }),
         }
     }
 
@@ -131,7 +138,11 @@ impl Client {
             .http
             .as_ref()
             .map_err(|e| Error::Config(e.clone()))?;
-        let endpoint = Endpoint::resolve(config).map_err(Error::Config)?;
+        let endpoint = self
+            .inner
+            .endpoint
+            .as_ref()
+            .map_err(|e| Error::Config(e.clone()))?;
         let provider = config.credentials.as_ref().ok_or_else(|| {
             Error::Credentials(
                 "no credentials are configured: use Config::builder().credentials(..) or \
@@ -153,7 +164,7 @@ impl Client {
             let request = sign_request(
                 config.signature_method,
                 I::NAME,
-                &endpoint,
+                endpoint,
                 &credentials,
                 &params,
                 &timestamp_now(),
@@ -170,7 +181,7 @@ impl Client {
             );
             let started = Instant::now();
             let outcome = self
-                .attempt::<I>(http, request)
+                .attempt::<I>(http, request, !span.is_disabled())
                 .instrument(span.clone())
                 .await;
             let report = match &outcome {
@@ -217,10 +228,13 @@ impl Client {
         }
     }
 
+    /// One attempt. `traced` says whether a subscriber records the attempt's span, which is
+    /// all a success's request id is read for.
     async fn attempt<I: Action>(
         &self,
         http: &reqwest::Client,
         request: SignedRequest,
+        traced: bool,
     ) -> Result<Answer<I::Output>, Failed<I::Error>> {
         let config = &self.inner.config;
         let exchange = async {
@@ -237,7 +251,19 @@ impl Client {
             let body = read_body(response, config.max_response_bytes).await;
             let mut result = match body {
                 Ok(body) => {
-                    interpret::<I::Output, I::Error>(status, &body, header_request_id.as_deref())
+                    let mut result = interpret::<I::Output, I::Error>(
+                        status,
+                        &body,
+                        header_request_id.as_deref(),
+                    );
+                    // Parsing the body a second time for its id is worth it only when a
+                    // subscriber records it.
+                    if let Ok(answer) = &mut result {
+                        if traced && answer.report.request_id.is_none() {
+                            answer.report.request_id = body_request_id(&body);
+                        }
+                    }
+                    result
                 }
                 Err(body_failure) => Err(body_failure.into_failed(status, header_request_id)),
             };
@@ -355,25 +381,26 @@ fn sign_request(
     let mut headers: Vec<(&str, String)> = vec![("host", endpoint.host().to_owned())];
     let query = match method {
         SignatureMethod::Acs3HmacSha256 => {
-            let hashed_payload = acs3::hashed_payload(b"");
+            let hashed_payload = acs3::EMPTY_PAYLOAD_SHA256;
             headers.extend([
                 ("x-acs-action", action.to_owned()),
                 ("x-acs-version", service::API_VERSION.to_owned()),
                 ("x-acs-date", timestamp.to_owned()),
                 ("x-acs-signature-nonce", nonce.to_owned()),
-                ("x-acs-content-sha256", hashed_payload.clone()),
+                ("x-acs-content-sha256", hashed_payload.to_owned()),
             ]);
             if let Some(token) = credentials.security_token() {
                 headers.push(("x-acs-security-token", token.to_owned()));
             }
             let signing_headers: Vec<(&str, &str)> =
                 headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
-            let (canonical_request, signed_headers) = acs3::canonical_request(
+            let query = canonical_query(&pairs);
+            let (canonical_request, signed_headers) = acs3::canonical_request_with_query(
                 "POST",
                 endpoint.canonical_uri(),
-                &pairs,
+                &query,
                 &signing_headers,
-                &hashed_payload,
+                hashed_payload,
             );
             let signature = acs3::signature(
                 credentials.access_key_secret(),
@@ -382,7 +409,7 @@ fn sign_request(
             let authorization =
                 acs3::authorization(credentials.access_key_id(), &signed_headers, &signature);
             headers.push(("authorization", authorization));
-            canonical_query(&pairs)
+            query
         }
         SignatureMethod::HmacSha1 => {
             pairs.extend([
@@ -398,12 +425,15 @@ fn sign_request(
             if let Some(token) = credentials.security_token() {
                 pairs.push(("SecurityToken", token));
             }
+            let mut query = canonical_query(&pairs);
             let signature = rpc::signature(
                 credentials.access_key_secret(),
-                &rpc::string_to_sign("POST", &pairs),
+                &rpc::string_to_sign_with_query("POST", &query),
             );
-            pairs.push(("Signature", &signature));
-            canonical_query(&pairs)
+            // The gateway sorts what it receives, so the signature may simply come last.
+            query.push_str("&Signature=");
+            query.push_str(&percent_encode(&signature));
+            query
         }
     };
     let mut header_map = HeaderMap::with_capacity(headers.len());
@@ -503,13 +533,13 @@ async fn read_body(mut response: reqwest::Response, cap: usize) -> Result<Vec<u8
         ),
         interrupted: false,
     };
-    if response
-        .content_length()
-        .is_some_and(|len| len > cap as u64)
-    {
+    let declared = response.content_length();
+    if declared.is_some_and(|len| len > cap as u64) {
         return Err(too_large(Vec::new()));
     }
-    let mut body = Vec::new();
+    // The declared length (already under the cap) saves regrowing the buffer chunk by chunk;
+    // it is only a hint, the cap is enforced on what arrives.
+    let mut body = Vec::with_capacity(declared.map_or(0, |len| len as usize));
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
@@ -567,9 +597,7 @@ where
         )
     };
     if (200..300).contains(&status) {
-        let request_id = header_request_id
-            .map(str::to_owned)
-            .or_else(|| body_request_id(body));
+        let request_id = header_request_id.map(str::to_owned);
         return match serde_json::from_slice::<O>(body) {
             Ok(output) => Ok(Answer {
                 output,
@@ -603,6 +631,14 @@ where
         status,
     };
     Err(Failed::new(Error::Service(error), failure, report))
+}
+
+/// Parses one HTTP answer (status and complete body) as the client does; exposed for fuzzing.
+#[doc(hidden)]
+pub fn interpret_answer<I: Action>(status: u16, body: &[u8]) -> Result<I::Output, Error<I::Error>> {
+    interpret::<I::Output, I::Error>(status, body, None)
+        .map(|answer| answer.output)
+        .map_err(|failed| failed.error)
 }
 
 /// Reads an OOS error body `{RequestId, HostId, Code, Message, Recommend}`; `None` when the
@@ -786,12 +822,13 @@ mod tests {
             .collect();
         let signature = rpc::signature("secret", &rpc::string_to_sign("POST", &unsigned));
         assert_eq!(expect("Signature"), Some(signature.as_str()));
-        // The URL is the canonical query itself, Signature included.
-        let all: Vec<(&str, &str)> = query
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        assert_eq!(r.url.query(), Some(canonical_query(&all).as_str()));
+        // The URL is the canonical query that was signed, then the signature.
+        let sent = format!(
+            "{}&Signature={}",
+            canonical_query(&unsigned),
+            percent_encode(&signature)
+        );
+        assert_eq!(r.url.query(), Some(sent.as_str()));
     }
 
     #[test]
@@ -832,11 +869,14 @@ mod tests {
 
     #[test]
     fn success_body_parses() {
-        let answer = run(200, r#"{"RequestId":"r1","ExecutionLogs":[{"Message":"m","Timestamp":"t"}],"NextToken":"n"}"#, None)
-            .expect("ok");
+        let body = r#"{"RequestId":"r1","ExecutionLogs":[{"Message":"m","Timestamp":"t"}],"NextToken":"n"}"#;
+        let answer = run(200, body, Some("hdr")).expect("ok");
         assert_eq!(answer.output.next_token.as_deref(), Some("n"));
-        assert_eq!(answer.report.request_id.as_deref(), Some("r1"));
+        assert_eq!(answer.report.request_id.as_deref(), Some("hdr"));
         assert_eq!(answer.report.status, Some(200));
+        // Without the header, the body's id is read by the attempt, and only when traced.
+        let answer = run(200, body, None).expect("ok");
+        assert_eq!(answer.report.request_id, None);
     }
 
     #[test]
@@ -946,6 +986,20 @@ mod tests {
                 }
             );
         }
+    }
+
+    #[test]
+    fn interpret_answer_is_interpret() {
+        type Logs = ListExecutionLogsInput;
+        let output = interpret_answer::<Logs>(200, br#"{"NextToken":"n"}"#).expect("ok");
+        assert_eq!(output.next_token.as_deref(), Some("n"));
+        let err = interpret_answer::<Logs>(400, br#"{"Code":"Throttling"}"#).expect_err("error");
+        assert!(matches!(
+            err,
+            Error::Service(ListExecutionLogsError::Throttling(_))
+        ));
+        let err = interpret_answer::<Logs>(502, b"\xff<html>").expect_err("not json");
+        assert!(matches!(err, Error::Response { status: 502, .. }));
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub mod retry;
 pub mod signing;
 mod string_enum;
 
+#[doc(hidden)]
+pub use client::interpret_answer;
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, SignatureMethod};
 pub use credentials::{Credentials, CredentialsError, ProvideCredentials};

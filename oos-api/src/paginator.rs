@@ -1,7 +1,9 @@
 //! Streams over paginated actions: one request per page, chained by `NextToken`.
 
-use std::collections::HashSet;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::VecDeque;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -152,7 +154,7 @@ enum Next<I> {
 struct Walk<I> {
     client: Client,
     input: I,
-    seen: HashSet<String>,
+    seen: TokenHistory,
     pages_left: Option<usize>,
 }
 
@@ -162,9 +164,9 @@ fn pages<I: Paginated>(setup: Setup<I>) -> BoxStream<'static, PageResult<I>> {
         input,
         max_pages,
     } = setup;
-    let mut seen = HashSet::new();
+    let mut seen = TokenHistory::default();
     // A service that hands back the token it was given would loop from the first page.
-    if let Some(token) = first_token(&input) {
+    if let Some(token) = input.page_token().filter(|t| !t.is_empty()) {
         seen.insert(token);
     }
     let start = Next::Fetch(Walk {
@@ -194,7 +196,7 @@ fn pages<I: Paginated>(setup: Setup<I>) -> BoxStream<'static, PageResult<I>> {
             .map(str::to_owned);
         let next = match token {
             None => Next::Done,
-            Some(token) if !walk.seen.insert(token.clone()) => Next::Repeated(token),
+            Some(token) if !walk.seen.insert(&token) => Next::Repeated(token),
             Some(token) => {
                 walk.input.set_page_token(Some(token));
                 Next::Fetch(walk)
@@ -205,13 +207,83 @@ fn pages<I: Paginated>(setup: Setup<I>) -> BoxStream<'static, PageResult<I>> {
     .boxed()
 }
 
-/// The page token `input` starts from, read back through its wire parameters (the trait can
-/// set the token but not read it).
-fn first_token<I: Paginated>(input: &I) -> Option<String> {
-    let mut params = crate::params::Params::new();
-    input.write_params(&mut params);
-    params
-        .get("NextToken")
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
+/// The page tokens a walk has seen, in constant memory however many pages there are: the
+/// hashes of the last [`TokenHistory::RECENT`] tokens, so that a token repeated among them is
+/// caught before any page is fetched twice, and Brent's cycle detection over every token, so
+/// that a longer loop ends too (after at most one more turn of it).
+struct TokenHistory {
+    recent: VecDeque<u64>,
+    /// Brent's tortoise: the hash it compares each new token with.
+    tortoise: Option<u64>,
+    power: u64,
+    steps: u64,
+}
+
+impl Default for TokenHistory {
+    fn default() -> Self {
+        Self {
+            recent: VecDeque::with_capacity(Self::RECENT),
+            tortoise: None,
+            power: 1,
+            steps: 0,
+        }
+    }
+}
+
+impl TokenHistory {
+    const RECENT: usize = 1024;
+
+    /// Records `token`; `false` when the walk has seen it before.
+    fn insert(&mut self, token: &str) -> bool {
+        let mut hasher = DefaultHasher::new();
+        token.hash(&mut hasher);
+        let hash = hasher.finish();
+        if self.tortoise == Some(hash) || self.recent.contains(&hash) {
+            return false;
+        }
+        self.steps += 1;
+        if self.steps == self.power || self.tortoise.is_none() {
+            self.tortoise = Some(hash);
+            self.power = self.power.saturating_mul(2);
+            self.steps = 0;
+        }
+        if self.recent.len() == Self::RECENT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(hash);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TokenHistory;
+
+    #[test]
+    fn a_recent_repeat_is_caught_at_once() {
+        let mut seen = TokenHistory::default();
+        for i in 0..10_000 {
+            assert!(seen.insert(&format!("t{i}")), "t{i} is new");
+        }
+        assert!(!seen.insert("t9999"));
+        assert!(!seen.insert("t9000"));
+        assert_eq!(
+            seen.recent.len(),
+            TokenHistory::RECENT,
+            "memory does not grow with the pages"
+        );
+    }
+
+    #[test]
+    fn a_loop_longer_than_the_recent_window_still_ends() {
+        let period = TokenHistory::RECENT * 3 + 7;
+        let mut seen = TokenHistory::default();
+        let mut steps = 0;
+        // A service cycling through `period` tokens forever.
+        while seen.insert(&format!("t{}", steps % period)) {
+            steps += 1;
+            assert!(steps < 5 * period, "the loop was not detected");
+        }
+        assert!(steps >= period, "nothing repeated before one full turn");
+    }
 }

@@ -39,14 +39,15 @@ pub fn canonical_query(params: &[(&str, &str)]) -> String {
             .cmp(b.0.as_bytes())
             .then(a.1.as_bytes().cmp(b.1.as_bytes()))
     });
-    let mut out = String::new();
+    // Sized for the common case where little needs encoding; it is on every request's path.
+    let mut out = String::with_capacity(params.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
     for (i, (name, value)) in sorted.into_iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        out.push_str(&percent_encode(name));
+        out.extend(utf8_percent_encode(name, POP));
         out.push('=');
-        out.push_str(&percent_encode(value));
+        out.extend(utf8_percent_encode(value, POP));
     }
     out
 }
@@ -63,7 +64,12 @@ pub mod rpc {
     /// `METHOD&%2F&` followed by the percent-encoded canonical query of `params`, which must
     /// not contain `Signature`.
     pub fn string_to_sign(method: &str, params: &[(&str, &str)]) -> String {
-        format!("{method}&%2F&{}", percent_encode(&canonical_query(params)))
+        string_to_sign_with_query(method, &canonical_query(params))
+    }
+
+    /// [`string_to_sign`] for a query already in canonical form.
+    pub fn string_to_sign_with_query(method: &str, canonical_query: &str) -> String {
+        format!("{method}&%2F&{}", percent_encode(canonical_query))
     }
 
     /// The signature of `string_to_sign`: base64 of HMAC-SHA1 keyed with the secret plus `&`.
@@ -92,6 +98,10 @@ pub mod acs3 {
     /// The algorithm name, the first word of the `Authorization` header.
     pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
 
+    /// [`hashed_payload`] of an empty body, which every RPC-style request has.
+    pub const EMPTY_PAYLOAD_SHA256: &str =
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
     /// Lowercase hex SHA-256 of the request body (`x-acs-content-sha256`).
     pub fn hashed_payload(body: &[u8]) -> String {
         hex::encode(Sha256::digest(body))
@@ -112,25 +122,60 @@ pub mod acs3 {
         headers: &[(&str, &str)],
         hashed_payload: &str,
     ) -> (String, String) {
+        canonical_request_with_query(
+            method,
+            canonical_uri,
+            &canonical_query(query),
+            headers,
+            hashed_payload,
+        )
+    }
+
+    /// [`canonical_request`] for a query already in canonical form, so that a client that
+    /// sends [`canonical_query`] as its URL's query builds it once.
+    pub fn canonical_request_with_query(
+        method: &str,
+        canonical_uri: &str,
+        canonical_query: &str,
+        headers: &[(&str, &str)],
+        hashed_payload: &str,
+    ) -> (String, String) {
         let mut signed: Vec<(String, &str)> = headers
             .iter()
             .map(|(name, value)| (name.to_ascii_lowercase(), value.trim()))
             .filter(|(name, _)| is_signed_header(name))
             .collect();
         signed.sort_by(|a, b| a.0.cmp(&b.0));
-        let canonical_headers: String = signed
-            .iter()
-            .map(|(name, value)| format!("{name}:{value}\n"))
-            .collect();
-        let signed_headers = signed
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect::<Vec<_>>()
-            .join(";");
-        let request = format!(
-            "{method}\n{canonical_uri}\n{}\n{canonical_headers}\n{signed_headers}\n{hashed_payload}",
-            canonical_query(query)
+        let mut signed_headers =
+            String::with_capacity(signed.iter().map(|(n, _)| n.len() + 1).sum());
+        for (i, (name, _)) in signed.iter().enumerate() {
+            if i > 0 {
+                signed_headers.push(';');
+            }
+            signed_headers.push_str(name);
+        }
+        let headers_len: usize = signed.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
+        let mut request = String::with_capacity(
+            method.len()
+                + canonical_uri.len()
+                + canonical_query.len()
+                + headers_len
+                + signed_headers.len()
+                + hashed_payload.len()
+                + 8,
         );
+        for part in [method, "\n", canonical_uri, "\n", canonical_query, "\n"] {
+            request.push_str(part);
+        }
+        for (name, value) in &signed {
+            request.push_str(name);
+            request.push(':');
+            request.push_str(value);
+            request.push('\n');
+        }
+        for part in ["\n", signed_headers.as_str(), "\n", hashed_payload] {
+            request.push_str(part);
+        }
         (request, signed_headers)
     }
 

@@ -82,6 +82,9 @@ impl Action for ListExecutionLogsInput {
 }
 impl Paginated for ListExecutionLogsInput {
     type Item = ExecutionLog;
+    fn page_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
     fn set_page_token(&mut self, token: Option<String>) {
         self.next_token = token;
     }

@@ -440,6 +440,9 @@ impl Action for ListExecutionsInput {
 }
 impl Paginated for ListExecutionsInput {
     type Item = Execution;
+    fn page_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
     fn set_page_token(&mut self, token: Option<String>) {
         self.next_token = token;
     }

@@ -297,6 +297,9 @@ impl Action for ListTemplatesInput {
 }
 impl Paginated for ListTemplatesInput {
     type Item = Template;
+    fn page_token(&self) -> Option<&str> {
+        self.next_token.as_deref()
+    }
     fn set_page_token(&mut self, token: Option<String>) {
         self.next_token = token;
     }
