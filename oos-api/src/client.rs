@@ -154,7 +154,6 @@ impl Client {
             .provide()
             .await
             .map_err(|e| Error::Credentials(e.to_string()))?;
-        let redactor = Redactor::new(&credentials);
         let mut params = Params::new();
         input.write_params(&mut params);
 
@@ -205,7 +204,8 @@ impl Client {
                 Ok(answer) => return Ok(answer.output),
                 Err(failed) => failed,
             };
-            failed.error = redactor.error(failed.error);
+            // Built on the error path only: a successful call never needs it.
+            failed.error = Redactor::new(&credentials).error(failed.error);
             if attempt >= policy.attempts() || !should_retry(failed.failure, idempotent) {
                 return Err(failed.error);
             }
@@ -438,7 +438,7 @@ fn sign_request(
     };
     let mut header_map = HeaderMap::with_capacity(headers.len());
     for (name, value) in headers {
-        let value = HeaderValue::from_str(&value).map_err(|_| match name {
+        let value = HeaderValue::try_from(value).map_err(|_| match name {
             "x-acs-security-token" => {
                 "the security token contains characters not allowed in an HTTP header".to_owned()
             }

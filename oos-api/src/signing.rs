@@ -90,6 +90,8 @@ pub mod rpc {
 
 /// The V3 signature, `ACS3-HMAC-SHA256`.
 pub mod acs3 {
+    use std::borrow::Cow;
+
     use hmac::{Hmac, Mac};
     use sha2::{Digest, Sha256};
 
@@ -140,9 +142,17 @@ pub mod acs3 {
         headers: &[(&str, &str)],
         hashed_payload: &str,
     ) -> (String, String) {
-        let mut signed: Vec<(String, &str)> = headers
+        // Names are usually lowercase already; only others are copied.
+        let mut signed: Vec<(Cow<'_, str>, &str)> = headers
             .iter()
-            .map(|(name, value)| (name.to_ascii_lowercase(), value.trim()))
+            .map(|(name, value)| {
+                let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(name.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(*name)
+                };
+                (name, value.trim())
+            })
             .filter(|(name, _)| is_signed_header(name))
             .collect();
         signed.sort_by(|a, b| a.0.cmp(&b.0));
