@@ -183,13 +183,31 @@ where
         Err(ReadError::Broken) => return Reply::Drop,
     };
 
+    let verified = match verify_request(&shared.verifier, parts, &body, record) {
+        Ok(verified) => verified,
+        Err(error) => return answering.error(&error, record),
+    };
+    record.access_key_id = Some(verified.access_key_id.clone());
+    let next_token = first(&verified.params, "NextToken").filter(|t| !t.is_empty());
+    let applied = shared.faults.select(&verified.action, next_token.is_some());
+    record.fault = applied.as_ref().map(|a| a.fault.clone());
+    answer(shared, &verified, applied, next_token, answering, record).await
+}
+
+/// Decodes the parameters of a request read in full and verifies its signature.
+pub(crate) fn verify_request(
+    verifier: &Verifier,
+    parts: &Parts,
+    body: &[u8],
+    record: &mut RequestRecord,
+) -> Result<Verified, ApiError> {
     let query = decode_pairs(parts.uri.query().unwrap_or(""));
     let content_type = parts
         .headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
     let form = if is_form(content_type) {
-        decode_pairs(&String::from_utf8_lossy(&body))
+        decode_pairs(&String::from_utf8_lossy(body))
     } else {
         Vec::new()
     };
@@ -199,19 +217,11 @@ where
         query: &query,
         form: &form,
         headers: &parts.headers,
-        body: &body,
+        body,
     };
     record.signature = received.signature_method();
     record.action = received.claimed_action();
-    let verified = match shared.verifier.verify(&received) {
-        Ok(verified) => verified,
-        Err(error) => return answering.error(&error, record),
-    };
-    record.access_key_id = Some(verified.access_key_id.clone());
-    let next_token = first(&verified.params, "NextToken").filter(|t| !t.is_empty());
-    let applied = shared.faults.select(&verified.action, next_token.is_some());
-    record.fault = applied.as_ref().map(|a| a.fault.clone());
-    answer(shared, &verified, applied, next_token, answering, record).await
+    verifier.verify(&received)
 }
 
 async fn answer(

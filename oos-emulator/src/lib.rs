@@ -78,6 +78,7 @@ mod body;
 mod data;
 mod error;
 mod faults;
+mod fuzz;
 mod handler;
 mod records;
 mod server;
@@ -92,6 +93,9 @@ pub use server::{
     Emulator, EmulatorBuilder, RunningEmulator, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET,
     DEFAULT_MAX_REQUEST_BYTES,
 };
+
+#[doc(hidden)]
+pub use fuzz::{check_request, FUZZ_NOW, FUZZ_STS_KEY};
 
 /// The API version the emulator accepts, the only one OOS has.
 pub const API_VERSION: &str = auth::API_VERSION;

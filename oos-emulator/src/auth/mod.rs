@@ -118,14 +118,25 @@ pub(crate) struct Key {
 pub(crate) struct Verifier {
     keys: HashMap<String, Key>,
     nonces: Mutex<NonceStore>,
+    /// The server clock that timestamps are checked against; fixed only by the fuzz entry.
+    clock: fn() -> OffsetDateTime,
 }
 
 impl Verifier {
     pub fn new(keys: HashMap<String, Key>) -> Self {
+        Self::with_clock(keys, OffsetDateTime::now_utc)
+    }
+
+    pub fn with_clock(keys: HashMap<String, Key>, clock: fn() -> OffsetDateTime) -> Self {
         Self {
             keys,
             nonces: Mutex::new(NonceStore::new(SKEW_WINDOW, NONCE_CAPACITY)),
+            clock,
         }
+    }
+
+    fn now(&self) -> OffsetDateTime {
+        (self.clock)()
     }
 
     pub fn verify(&self, received: &Received<'_>) -> Result<Verified, ApiError> {
@@ -182,10 +193,10 @@ fn check_action(action: &str) -> Result<(), ApiError> {
     }
 }
 
-fn check_timestamp(value: &str) -> Result<(), ApiError> {
+fn check_timestamp(value: &str, now: OffsetDateTime) -> Result<(), ApiError> {
     let at =
         OffsetDateTime::parse(value, &Rfc3339).map_err(|_| ApiError::timestamp_format(value))?;
-    let skew = (OffsetDateTime::now_utc() - at).unsigned_abs();
+    let skew = (now - at).unsigned_abs();
     if skew > SKEW_WINDOW {
         Err(ApiError::timestamp_expired(value))
     } else {
@@ -217,15 +228,15 @@ mod tests {
     fn timestamps() {
         let now = OffsetDateTime::now_utc();
         let fmt = |t: OffsetDateTime| t.format(&Rfc3339).unwrap();
-        assert!(check_timestamp(&fmt(now)).is_ok());
-        assert!(check_timestamp(&fmt(now - Duration::from_secs(14 * 60))).is_ok());
-        assert!(check_timestamp(&fmt(now + Duration::from_secs(14 * 60))).is_ok());
-        let old = check_timestamp(&fmt(now - Duration::from_secs(16 * 60))).unwrap_err();
+        assert!(check_timestamp(&fmt(now), now).is_ok());
+        assert!(check_timestamp(&fmt(now - Duration::from_secs(14 * 60)), now).is_ok());
+        assert!(check_timestamp(&fmt(now + Duration::from_secs(14 * 60)), now).is_ok());
+        let old = check_timestamp(&fmt(now - Duration::from_secs(16 * 60)), now).unwrap_err();
         assert_eq!(old.code, "InvalidTimeStamp.Expired");
-        let ahead = check_timestamp(&fmt(now + Duration::from_secs(16 * 60))).unwrap_err();
+        let ahead = check_timestamp(&fmt(now + Duration::from_secs(16 * 60)), now).unwrap_err();
         assert_eq!(ahead.code, "InvalidTimeStamp.Expired");
         assert_eq!(
-            check_timestamp("yesterday").unwrap_err().code,
+            check_timestamp("yesterday", now).unwrap_err().code,
             "InvalidTimeStamp.Format"
         );
     }

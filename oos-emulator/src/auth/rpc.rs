@@ -41,7 +41,7 @@ pub(super) fn verify(verifier: &Verifier, received: &Received<'_>) -> Result<Ver
             "SignatureVersion {version:?} is not supported; use 1.0"
         )));
     }
-    check_timestamp(timestamp)?;
+    check_timestamp(timestamp, verifier.now())?;
     let key = verifier.key(access_key_id)?;
 
     let signed: Vec<(&str, &str)> = params

@@ -114,7 +114,7 @@ pub(super) fn verify(verifier: &Verifier, received: &Received<'_>) -> Result<Ver
     let date = required("x-acs-date")?;
     let nonce = required("x-acs-signature-nonce")?;
     let content_sha256 = required("x-acs-content-sha256")?;
-    check_timestamp(date)?;
+    check_timestamp(date, verifier.now())?;
     let key = verifier.key(authorization.credential)?;
 
     let mut signed_names: Vec<String> = authorization
