@@ -77,27 +77,39 @@ pub fn service(service: &Service) -> TokenStream {
 /// operations (`oos_api` or `crate`); `snapshot` adds an insta snapshot of what it parsed into.
 pub fn sample_tests(actions: &[Action], crate_path: &str, snapshot: bool) -> TokenStream {
     let root: syn::Path = syn::parse_str(crate_path).unwrap_or_else(|_| syn::parse_quote!(crate));
-    let tests = actions.iter().filter_map(|a| {
-        let sample = a.sample_response.as_ref()?;
-        let test = format_ident!("{}_sample_round_trips", a.module);
-        let module = ident(&a.module);
-        let output = format_ident!("{}Output", a.name);
-        let snapshot = snapshot.then(|| quote!(insta::assert_debug_snapshot!(output);));
-        Some(quote! {
-            #[test]
-            fn #test() {
-                let sample = #sample;
-                let output: #root::operation::#module::#output =
-                    serde_json::from_str(sample).expect("the sample parses into the output type");
+    let tests: Vec<TokenStream> = actions
+        .iter()
+        .filter_map(|a| {
+            let sample = a.sample_response.as_ref()?;
+            let test = format_ident!("{}_sample_round_trips", a.module);
+            let module = ident(&a.module);
+            let output = format_ident!("{}Output", a.name);
+            let snapshot = snapshot.then(|| quote!(insta::assert_debug_snapshot!(output);));
+            Some(quote! {
+                #[test]
+                fn #test() {
+                    let output: #root::operation::#module::#output = round_trip(#sample);
+                    #snapshot
+                }
+            })
+        })
+        .collect();
+    // Without a sample there is no test, and the helper would be dead code.
+    let helper = (!tests.is_empty()).then(|| {
+        quote! {
+            /// Parses `sample` into `T` and checks that `T` serialises back to the same JSON value.
+            fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(sample: &str) -> T {
+                let output: T = serde_json::from_str(sample).expect("the sample parses into the output type");
                 let expected: serde_json::Value = serde_json::from_str(sample).expect("the sample is JSON");
                 let actual = serde_json::to_value(&output).expect("the output serialises");
                 assert_eq!(actual, expected, "the sample does not survive a round trip");
-                #snapshot
+                output
             }
-        })
+        }
     });
     quote! {
         #![doc = " Every action's sample response parses into its output type and serialises back to the same JSON value."]
+        #helper
         #(#tests)*
     }
 }
