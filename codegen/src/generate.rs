@@ -84,12 +84,18 @@ pub fn sample_tests(actions: &[Action], crate_path: &str, snapshot: bool) -> Tok
             let test = format_ident!("{}_sample_round_trips", a.module);
             let module = ident(&a.module);
             let output = format_ident!("{}Output", a.name);
-            let snapshot = snapshot.then(|| quote!(insta::assert_debug_snapshot!(output);));
+            let body = if snapshot {
+                quote! {
+                    let output: #root::operation::#module::#output = round_trip(#sample);
+                    insta::assert_debug_snapshot!(output);
+                }
+            } else {
+                quote!(round_trip::<#root::operation::#module::#output>(#sample);)
+            };
             Some(quote! {
                 #[test]
                 fn #test() {
-                    let output: #root::operation::#module::#output = round_trip(#sample);
-                    #snapshot
+                    #body
                 }
             })
         })
