@@ -535,6 +535,19 @@ async fn an_action_not_safe_to_repeat_is_not_retried_once_the_service_saw_it() {
     );
 }
 
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 #[tokio::test]
 async fn a_refused_connection_is_retried_even_for_an_action_not_safe_to_repeat() {
     // A port that was just free: nothing listens, so no attempt can have reached a service.
@@ -542,6 +555,16 @@ async fn a_refused_connection_is_retried_even_for_an_action_not_safe_to_repeat()
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap()
     };
+    // The client's debug events say when it retries: nothing else counts attempts that never
+    // reached a server.
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
     let client = Client::new(
         Config::builder()
             .region("cn-hangzhou")
@@ -560,6 +583,12 @@ async fn a_refused_connection_is_retried_even_for_an_action_not_safe_to_repeat()
         }))
         .await;
     assert!(matches!(result, Err(Error::Dispatch(_))), "{result:?}");
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert_eq!(
+        log.matches("retrying").count(),
+        2,
+        "three attempts in all:\n{log}"
+    );
 }
 
 #[tokio::test]
