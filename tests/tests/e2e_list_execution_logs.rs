@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use oos_tests::Captured;
+
 use futures::TryStreamExt;
 use oos_api::action::{Action, ServiceError};
 use oos_api::operation::list_execution_logs::{ListExecutionLogsError, ListExecutionLogsOutput};
@@ -535,19 +537,6 @@ async fn an_action_not_safe_to_repeat_is_not_retried_once_the_service_saw_it() {
     );
 }
 
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn a_refused_connection_is_retried_even_for_an_action_not_safe_to_repeat() {
     // A port that was just free: nothing listens, so no attempt can have reached a service.
@@ -583,7 +572,7 @@ async fn a_refused_connection_is_retried_even_for_an_action_not_safe_to_repeat()
         }))
         .await;
     assert!(matches!(result, Err(Error::Dispatch(_))), "{result:?}");
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert_eq!(
         log.matches("retrying").count(),
         2,

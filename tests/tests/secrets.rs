@@ -2,9 +2,9 @@
 //! error's Debug and Display, the client's and config's Debug) contains the secret or the
 //! security token, whatever went wrong.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use oos_tests::Captured;
 
 use futures::TryStreamExt;
 use oos_api::{Client, Config, Credentials, RetryPolicy, SignatureMethod};
@@ -14,19 +14,6 @@ use serde_json::json;
 // Distinctive, so a leak in any form is found; the token has characters that percent-encoding changes.
 const SECRET: &str = "Sec7etKEYvalue9";
 const TOKEN: &str = "Tok3n/STS+value=";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// Every form a leaked value could take on the way: as is, percent-encoded once or twice.
 fn forms(value: &str) -> Vec<String> {
@@ -213,7 +200,7 @@ fn nothing_shows_a_secret() {
     for text in &shown {
         assert_clean("an error or a Debug", text);
     }
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert!(
         log.contains("oos.attempt"),
         "tracing output was captured: {log}"
