@@ -17,6 +17,20 @@ pub struct SpecError {
     pub message: String,
     /// What to do about it.
     pub help: Option<String>,
+    /// A mechanical fix, for an importer to apply.
+    pub fix: Option<Fix>,
+}
+
+/// A change to a spec that removes a naming conflict; the importers apply it and retry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fix {
+    /// Keep the field at this path as free-form JSON (two declarations of a shared type give
+    /// it different types).
+    FreeForm(Vec<String>),
+    /// Give the enum of the field at this path another name.
+    RenameEnum(Vec<String>),
+    /// Give the struct of the field at this path another name.
+    RenameStruct(Vec<String>),
 }
 
 impl SpecError {
@@ -27,6 +41,7 @@ impl SpecError {
             path: None,
             message: message.into(),
             help: None,
+            fix: None,
         }
     }
 
@@ -42,6 +57,11 @@ impl SpecError {
 
     pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub(crate) fn fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
         self
     }
 }

@@ -1,42 +1,29 @@
 //! Loading and validating spec files: from YAML text to the [`model`](crate::model).
+//!
+//! Each action file is checked on its own ([`parse_action`]); the spec set then gathers the
+//! nested types every action declares and checks that same-named ones agree
+//! ([`crate::shapes`]).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToSnakeCase;
 
-use crate::error::{locate, SpecError};
-use crate::model::{Action, Enum, ErrorCode, Field, Pagination, Scalar, Service, Struct, Type};
+use crate::error::{locate, Fix, SpecError};
+use crate::model::{
+    Action, Constraints, EnumDef, ErrorCode, Field, Location, Method, Origin, Pagination, Sample,
+    Scalar, Service, Shape, SpecSet, StructDef, Style, Type,
+};
+use crate::names;
 use crate::sample;
-use crate::spec::{ActionSpec, ErrorSpec, FieldSpec, PaginationSpec, ServiceSpec};
+use crate::spec::{ActionSpec, ErrorSpec, FieldSpec, Items, PaginationSpec, ServiceSpec};
 
 /// The name of the shared file in a spec directory.
 pub const SERVICE_FILE: &str = "service.yaml";
 
 /// The types a field may have, as the spec writes them.
 const TYPES: &str = "String, Integer, Long, Boolean, Float, JSON, List, Object, Map";
-
-/// Names the setters of a request would clash with on the fluent builder.
-pub(crate) const RESERVED_SETTERS: &[&str] = &[
-    "input",
-    "set_input",
-    "map_input",
-    "send",
-    "into_paginator",
-    "new",
-];
-
-/// A spec directory, loaded: the service and its actions, sorted by name.
-#[derive(Clone, Debug)]
-pub struct SpecSet {
-    /// The directory.
-    pub dir: PathBuf,
-    /// `service.yaml`.
-    pub service: Service,
-    /// Every other `*.yaml` file.
-    pub actions: Vec<Action>,
-}
 
 /// Every error found in a spec directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +43,17 @@ impl std::fmt::Display for SpecErrors {
 
 impl std::error::Error for SpecErrors {}
 
+/// One action file, checked on its own: the action and the nested types it declares.
+#[derive(Clone, Debug)]
+pub struct Parsed {
+    /// The action.
+    pub action: Action,
+    /// The nested object types of its fields, by name.
+    pub structs: BTreeMap<String, StructDef>,
+    /// The string enums of its fields, by name.
+    pub enums: BTreeMap<String, EnumDef>,
+}
+
 /// Loads `dir/service.yaml` and every action file beside it. Reports every file's first
 /// error rather than stopping at the first file.
 pub fn load_dir(dir: &Path) -> Result<SpecSet, SpecErrors> {
@@ -63,21 +61,30 @@ pub fn load_dir(dir: &Path) -> Result<SpecSet, SpecErrors> {
     let service = read(&service_path)
         .and_then(|text| parse_service(&service_path, &text))
         .map_err(|e| SpecErrors(vec![e]))?;
+    let files = action_files(dir).map_err(|e| SpecErrors(vec![e]))?;
+    let mut parsed = Vec::new();
+    let mut errors = Vec::new();
+    for path in files {
+        match read(&path).and_then(|text| parse_action_types(&path, &text, &service)) {
+            Ok(p) => parsed.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(SpecErrors(errors));
+    }
+    parsed.sort_by(|a, b| a.action.name.cmp(&b.action.name));
+    crate::shapes::gather(dir, service, parsed)
+}
+
+/// The action files of a spec directory, sorted.
+pub fn action_files(dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
+    let entries = fs::read_dir(dir)
+        .map_err(|e| SpecError::new(dir, format!("cannot read the spec directory: {e}")))?;
     let mut files = Vec::new();
-    let entries = fs::read_dir(dir).map_err(|e| {
-        SpecErrors(vec![SpecError::new(
-            dir,
-            format!("cannot read the spec directory: {e}"),
-        )])
-    })?;
     for entry in entries {
         let path = entry
-            .map_err(|e| {
-                SpecErrors(vec![SpecError::new(
-                    dir,
-                    format!("cannot list the spec directory: {e}"),
-                )])
-            })?
+            .map_err(|e| SpecError::new(dir, format!("cannot list the spec directory: {e}")))?
             .path();
         let is_yaml = path.extension().is_some_and(|x| x == "yaml" || x == "yml");
         if is_yaml && path.file_name().is_some_and(|n| n != SERVICE_FILE) {
@@ -85,23 +92,7 @@ pub fn load_dir(dir: &Path) -> Result<SpecSet, SpecErrors> {
         }
     }
     files.sort();
-    let mut actions = Vec::new();
-    let mut errors = Vec::new();
-    for path in files {
-        match read(&path).and_then(|text| parse_action(&path, &text, &service)) {
-            Ok(action) => actions.push(action),
-            Err(e) => errors.push(e),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(SpecErrors(errors));
-    }
-    actions.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(SpecSet {
-        dir: dir.to_path_buf(),
-        service,
-        actions,
-    })
+    Ok(files)
 }
 
 fn read(path: &Path) -> Result<String, SpecError> {
@@ -137,22 +128,51 @@ pub fn parse_service(file: &Path, text: &str) -> Result<Service, SpecError> {
         .iter()
         .map(|e| error_code(file, text, e, &mut seen))
         .collect::<Result<Vec<_>, _>>()?;
+    for (key, pattern) in [
+        ("endpoint", &spec.endpoint),
+        ("vpc_endpoint", &spec.vpc_endpoint),
+    ] {
+        if !pattern.contains("{region}") {
+            return Err(
+                SpecError::new(file, format!("`{key}` has no `{{region}}` placeholder"))
+                    .at(locate(text, &[key]))
+                    .path(key)
+                    .help("write the pattern with `{region}` where the region id goes"),
+            );
+        }
+    }
+    let sources = spec.sources.unwrap_or_default();
     Ok(Service {
         file: file.to_path_buf(),
         product: spec.product,
         api_version: spec.api_version,
         endpoint: spec.endpoint,
         vpc_endpoint: spec.vpc_endpoint,
+        endpoints: spec.endpoints,
+        pages: sources.pages.map(PathBuf::from),
+        openapi: sources.openapi.map(PathBuf::from),
+        groups: spec.groups.into_iter().map(|g| (g.title, g.name)).collect(),
         errors,
     })
 }
 
 /// Parses and validates one action file against its service.
 pub fn parse_action(file: &Path, text: &str, service: &Service) -> Result<Action, SpecError> {
-    let spec: ActionSpec = parse_yaml(file, text)?;
-    let cx = Cx { file, text };
+    parse_action_types(file, text, service).map(|p| p.action)
+}
 
-    if !is_type_name(&spec.action) {
+/// Parses and validates one action file, with the nested types it declares.
+pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<Parsed, SpecError> {
+    let spec: ActionSpec = parse_yaml(file, text)?;
+    let mut cx = Cx {
+        file,
+        text,
+        action: spec.action.clone(),
+        structs: BTreeMap::new(),
+        enums: BTreeMap::new(),
+    };
+
+    if !names::is_type_name(&spec.action) {
         return Err(cx
             .err(
                 &["action"],
@@ -177,42 +197,19 @@ pub fn parse_action(file: &Path, text: &str, service: &Service) -> Result<Action
             )
             .help("name each action file after its action"));
     }
-
-    let mut structs = Structs::new(&spec.action);
-    let request = cx.fields("request", &[], &spec.request, true, &mut structs)?;
-    let response = cx.fields("response", &[], &spec.response, false, &mut structs)?;
-
-    let mut seen: HashSet<String> = service.errors.iter().map(|e| e.code.clone()).collect();
-    let mut variants: HashSet<String> = service.errors.iter().map(|e| e.variant.clone()).collect();
-    let mut errors = Vec::new();
-    for e in &spec.errors {
-        if service.errors.iter().any(|c| c.code == e.code) {
+    let method = match spec.method.as_deref() {
+        None | Some("POST") => Method::Post,
+        Some("GET") => Method::Get,
+        Some(other) => {
             return Err(cx
-                .err(
-                    &["errors", &e.code],
-                    format!("error code `{}` is already common to every action", e.code),
-                )
-                .help(format!(
-                    "remove it here: {} declares it for all actions",
-                    service.file.display()
-                )));
+                .err(&["method"], format!("method `{other}` is not supported"))
+                .help("use `POST` (the default) or `GET`"))
         }
-        let code = error_code(file, text, e, &mut seen)?;
-        if !variants.insert(code.variant.clone()) {
-            return Err(cx
-                .err(
-                    &["errors", &e.code],
-                    format!(
-                        "error code `{}` gives variant `{}`, which another code already gives",
-                        e.code, code.variant
-                    ),
-                )
-                .help(
-                    "two codes that differ only in dots cannot both be variants; report this spec",
-                ));
-        }
-        errors.push(code);
-    }
+    };
+
+    let request = cx.fields("request", &[], &spec.request, Side::Request)?;
+    let response = cx.fields("response", &[], &spec.response, Side::Response)?;
+    let errors = cx.errors(&spec.errors, service)?;
 
     let pagination = match &spec.pagination {
         Some(p) => Some(cx.pagination(p, &request, &response)?),
@@ -220,35 +217,60 @@ pub fn parse_action(file: &Path, text: &str, service: &Service) -> Result<Action
     };
     let idempotency_token = request
         .iter()
-        .find(|f| f.wire == "ClientToken" && matches!(f.ty, Type::Scalar(Scalar::String)))
+        .find(|f| f.wire == "ClientToken" && f.shape.ty == Type::Scalar(Scalar::String))
         .map(|f| f.rust.clone());
 
-    if let Some(sample) = &spec.sample_response {
-        sample::check(sample, &response).map_err(|e| {
-            let start = locate(text, &["sample_response"]);
+    let mut samples = Vec::new();
+    for (key, json) in [
+        ("sample_response", &spec.sample_response),
+        ("demo_response", &spec.demo_response),
+    ] {
+        let Some(json) = json else { continue };
+        sample::check(json, &response, &cx.structs).map_err(|e| {
+            let start = locate(text, &[key]);
             let line = match (start, e.json_line) {
                 (Some(start), Some(json_line)) => Some(start + json_line),
                 (start, _) => start,
             };
             SpecError::new(file, e.message)
                 .at(line)
-                .path(format!("sample_response{}", e.json_path))
+                .path(format!("{key}{}", e.json_path))
                 .help(e.help)
         })?;
+        samples.push(Sample {
+            key,
+            json: json.clone(),
+        });
+    }
+    if let Some(text) = &spec.demo_error {
+        if serde_json::from_str::<serde_json::Value>(text).is_err() {
+            return Err(cx
+                .err(&["demo_error"], "the error demo is not valid JSON".into())
+                .help("paste the metadata's errorExample verbatim"));
+        }
     }
 
-    Ok(Action {
+    let action = Action {
         file: file.to_path_buf(),
         module: spec.action.to_snake_case(),
         name: spec.action,
         summary: spec.summary,
+        description: spec.description,
+        group: spec.group,
+        deprecated: spec.deprecated,
+        method,
         idempotent: spec.idempotent,
         request,
         response,
         errors,
         pagination,
         idempotency_token,
-        sample_response: spec.sample_response,
+        samples,
+    };
+    Ok(Parsed {
+        action,
+        structs: cx.structs,
+        enums: cx.enums,
     })
 }
 
@@ -258,33 +280,30 @@ fn error_code(
     e: &ErrorSpec,
     seen: &mut HashSet<String>,
 ) -> Result<ErrorCode, SpecError> {
-    let at = || {
-        SpecError::new(file, "")
+    let at = |message: String, help: &str| {
+        SpecError::new(file, message)
             .at(locate(text, &["errors", &e.code]))
             .path(format!("errors.{}", e.code))
+            .help(help)
     };
-    let variant: String = e.code.split('.').map(|s| s.to_upper_camel_case()).collect();
-    if variant.is_empty()
-        || !variant
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-    {
-        let mut err =
-            at().help("an error code starts with a letter, e.g. `EntityNotExists.Execution`");
-        err.message = format!("error code `{}` cannot name an enum variant", e.code);
-        return Err(err);
+    let variant = names::error_variant(&e.code);
+    if !names::is_type_name(&variant) {
+        return Err(at(
+            format!("error code `{}` cannot name an enum variant", e.code),
+            "an error code starts with a letter, e.g. `EntityNotExists.Execution`",
+        ));
     }
-    if variant == "Unhandled" {
-        let mut err =
-            at().help("`Unhandled` is the variant for undocumented codes; report this spec");
-        err.message = "error code `Unhandled` is reserved".into();
-        return Err(err);
+    if variant == "Unhandled" || variant == "Common" {
+        return Err(at(
+            format!("error code `{}` gives the reserved variant `{variant}`", e.code),
+            "`Unhandled` and `Common` are the variants for undocumented and common codes; report this spec",
+        ));
     }
     if !seen.insert(e.code.clone()) {
-        let mut err = at().help("keep one entry per code");
-        err.message = format!("error code `{}` is listed twice", e.code);
-        return Err(err);
+        return Err(at(
+            format!("error code `{}` is listed twice", e.code),
+            "keep one entry per code",
+        ));
     }
     Ok(ErrorCode {
         code: e.code.clone(),
@@ -296,25 +315,20 @@ fn error_code(
     })
 }
 
-/// The nested type names of one action, kept unique; enums with the same name and values
-/// are one enum.
-struct Structs {
-    taken: HashSet<String>,
-    enums: Vec<Enum>,
+/// Which half of an exchange a field belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
 }
 
-impl Structs {
-    fn new(action: &str) -> Self {
-        Self {
-            taken: generated_type_names(action),
-            enums: Vec::new(),
-        }
-    }
-}
-
+/// Where a field sits: its path keys (section, then the names of its parents and itself).
 struct Cx<'a> {
     file: &'a Path,
     text: &'a str,
+    action: String,
+    structs: BTreeMap<String, StructDef>,
+    enums: BTreeMap<String, EnumDef>,
 }
 
 impl Cx<'_> {
@@ -324,13 +338,57 @@ impl Cx<'_> {
             .path(keys.join("."))
     }
 
+    fn origin(&self, keys: &[&str]) -> Origin {
+        Origin {
+            file: self.file.to_path_buf(),
+            line: locate(self.text, keys),
+            path: keys.join("."),
+            keys: keys.iter().map(|k| k.to_string()).collect(),
+        }
+    }
+
+    fn errors(&self, specs: &[ErrorSpec], service: &Service) -> Result<Vec<ErrorCode>, SpecError> {
+        let mut seen: HashSet<String> = service.errors.iter().map(|e| e.code.clone()).collect();
+        let mut variants: HashSet<String> =
+            service.errors.iter().map(|e| e.variant.clone()).collect();
+        let mut errors = Vec::new();
+        for e in specs {
+            if service.errors.iter().any(|c| c.code == e.code) {
+                return Err(self
+                    .err(
+                        &["errors", &e.code],
+                        format!("error code `{}` is already common to every action", e.code),
+                    )
+                    .help(format!(
+                        "remove it here: {} declares it for all actions",
+                        service.file.display()
+                    )));
+            }
+            let code = error_code(self.file, self.text, e, &mut seen)?;
+            if !variants.insert(code.variant.clone()) {
+                return Err(self
+                    .err(
+                        &["errors", &e.code],
+                        format!(
+                            "error code `{}` gives variant `{}`, which another code already gives",
+                            e.code, code.variant
+                        ),
+                    )
+                    .help(
+                        "two codes that differ only in punctuation cannot both be variants; report this spec",
+                    ));
+            }
+            errors.push(code);
+        }
+        Ok(errors)
+    }
+
     fn fields(
-        &self,
+        &mut self,
         section: &str,
         parents: &[&str],
         specs: &[FieldSpec],
-        request: bool,
-        structs: &mut Structs,
+        side: Side,
     ) -> Result<Vec<Field>, SpecError> {
         let mut wires = HashSet::new();
         let mut rusts = HashSet::new();
@@ -344,7 +402,7 @@ impl Cx<'_> {
                     .err(&keys, format!("field `{}` is declared twice", spec.name))
                     .help("keep one entry per field"));
             }
-            let field = self.field(&keys, spec, request, parents.is_empty(), structs)?;
+            let field = self.field(&keys, spec, side, parents.is_empty())?;
             if !rusts.insert(field.rust.clone()) {
                 return Err(self
                     .err(
@@ -362,29 +420,28 @@ impl Cx<'_> {
     }
 
     fn field(
-        &self,
+        &mut self,
         keys: &[&str],
         spec: &FieldSpec,
-        request: bool,
+        side: Side,
         top_level: bool,
-        structs: &mut Structs,
     ) -> Result<Field, SpecError> {
         let valid_wire = !spec.name.is_empty()
             && spec
                 .name
                 .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+                .all(|c| c.is_ascii_alphanumeric() || "_-.:@$".contains(c));
         if !valid_wire {
             return Err(self
                 .err(
                     keys,
                     format!("field name `{}` is not a wire name", spec.name),
                 )
-                .help("use the parameter name exactly as the page writes it, e.g. `ExecutionId`"));
+                .help("use the parameter name exactly as the documentation writes it, e.g. `ExecutionId`"));
         }
         let rust = match &spec.rust_name {
             Some(name) => {
-                if !is_snake_ident(name) || is_keyword(name) {
+                if !names::is_snake_ident(name) || names::is_keyword(name) {
                     return Err(self
                         .err(keys, format!("rust_name `{name}` is not a usable snake_case Rust identifier"))
                         .help("use lowercase letters, digits and `_`, not a keyword (e.g. `kind` or `type_`)"));
@@ -393,7 +450,7 @@ impl Cx<'_> {
             }
             None => {
                 let snake = spec.name.to_snake_case();
-                if is_keyword(&snake) {
+                if names::is_keyword(&snake) {
                     return Err(self
                         .err(
                             keys,
@@ -403,7 +460,7 @@ impl Cx<'_> {
                             "add `rust_name: {snake}_` (or another name) to this field"
                         )));
                 }
-                if !is_snake_ident(&snake) {
+                if !names::is_snake_ident(&snake) {
                     return Err(self
                         .err(
                             keys,
@@ -417,59 +474,166 @@ impl Cx<'_> {
                 snake
             }
         };
-        if request && top_level && RESERVED_SETTERS.contains(&rust.as_str()) {
+        let request = side == Side::Request;
+        if request && names::RESERVED_SETTERS.contains(&rust.as_str()) {
             return Err(self
                 .err(keys, format!("parameter `{}` would give setter `{rust}`, which the request builder already has", spec.name))
                 .help(format!("add `rust_name: {rust}_value` (or another name) to this parameter")));
         }
-        if !request && spec.required.is_some() {
-            return Err(self
-                .err(keys, "`required` applies to request parameters only".into())
-                .help("remove `required` from this response field"));
+        if !request {
+            for (key, set) in [
+                ("required", spec.required.is_some()),
+                ("doc_required", spec.doc_required.is_some()),
+                ("style", spec.style.is_some()),
+                ("in", spec.location.is_some()),
+                ("default", spec.default.is_some()),
+            ] {
+                if set {
+                    return Err(self
+                        .err(keys, format!("`{key}` applies to request parameters only"))
+                        .help(format!("remove `{key}` from this response field")));
+                }
+            }
         }
-        let ty = self.ty(keys, spec, request, structs)?;
-        if request && !top_level {
-            return Err(self
-                .err(keys, "nested request parameters are not supported".into())
-                .help("declare the parameter as `type: JSON` and pass a serde_json::Value"));
+        if !top_level {
+            for (key, set) in [
+                ("style", spec.style.is_some()),
+                ("in", spec.location.is_some()),
+            ] {
+                if set {
+                    return Err(self
+                        .err(
+                            keys,
+                            format!("`{key}` applies to top-level parameters only"),
+                        )
+                        .help(format!(
+                            "remove `{key}`: a nested field is encoded as its parameter is"
+                        )));
+                }
+            }
         }
-        let example = spec.example.clone().filter(|e| !e.is_empty() && e != "-");
+        let shape = self.shape(keys, spec, side, &spec.name)?;
+        let style = if request && top_level {
+            self.style(keys, spec, &shape.ty)?
+        } else {
+            Style::Plain
+        };
+        let location = match spec.location.as_deref() {
+            None | Some("query") => Location::Query,
+            Some("formData") => Location::Form,
+            Some(other) => {
+                return Err(self
+                    .err(keys, format!("`in: {other}` is not supported"))
+                    .help("use `query` (the default) or `formData`: RPC-style actions send nothing in headers or the path"))
+            }
+        };
         Ok(Field {
             wire: spec.name.clone(),
             rust,
-            ty,
+            shape,
             required: spec.required.unwrap_or(false),
-            example,
-            description: spec.doc.clone().or_else(|| spec.description.clone()),
+            doc_required: spec.doc_required,
             undocumented: spec.undocumented,
+            style,
+            location,
+            deprecated: spec.deprecated,
+            default: spec.default.clone(),
+        })
+    }
+
+    fn style(&self, keys: &[&str], spec: &FieldSpec, ty: &Type) -> Result<Style, SpecError> {
+        let structured = matches!(
+            ty,
+            Type::List(_) | Type::Map(_) | Type::Object(_) | Type::Json
+        );
+        let list_of_scalars =
+            matches!(ty, Type::List(e) if matches!(e.ty, Type::Scalar(_) | Type::Enum(_)));
+        let style = match spec.style.as_deref() {
+            None if structured => return Ok(Style::Json),
+            None => return Ok(Style::Plain),
+            Some("json") => Style::Json,
+            Some("repeatList") => Style::RepeatList,
+            Some("flat") => Style::Flat,
+            Some("simple") => Style::Simple,
+            Some("spaceDelimited") => Style::SpaceDelimited,
+            Some("pipeDelimited") => Style::PipeDelimited,
+            Some(other) => {
+                return Err(self
+                    .err(keys, format!("unknown style `{other}`"))
+                    .help("use json, repeatList, flat, simple, spaceDelimited or pipeDelimited"))
+            }
+        };
+        let fits = match style {
+            Style::Json | Style::RepeatList | Style::Flat => structured,
+            Style::Simple | Style::SpaceDelimited | Style::PipeDelimited => list_of_scalars,
+            Style::Plain => true,
+        };
+        if !fits {
+            let want = match style {
+                Style::Simple | Style::SpaceDelimited | Style::PipeDelimited => "a List of scalars",
+                _ => "a List, Map, Object or JSON value",
+            };
+            return Err(self
+                .err(
+                    keys,
+                    format!(
+                        "style `{}` applies to {want}, not to `{}`",
+                        style.name(),
+                        spec.ty
+                    ),
+                )
+                .help("remove `style` (a scalar is sent as it is), or fix the type"));
+        }
+        Ok(style)
+    }
+
+    /// The shape of a field or element: `name` is the field's wire name, which names nested
+    /// types.
+    fn shape(
+        &mut self,
+        keys: &[&str],
+        spec: &FieldSpec,
+        side: Side,
+        name: &str,
+    ) -> Result<Shape, SpecError> {
+        let ty = self.ty(keys, spec, side, name)?;
+        let constraints = self.constraints(keys, spec, &ty)?;
+        Ok(Shape {
+            ty,
+            description: spec.doc.clone().or_else(|| spec.description.clone()),
+            example: spec.example.clone().filter(|e| !e.is_empty() && e != "-"),
+            title: spec.title.clone(),
+            format: spec.format.clone(),
+            constraints,
         })
     }
 
     fn ty(
-        &self,
+        &mut self,
         keys: &[&str],
         spec: &FieldSpec,
-        request: bool,
-        structs: &mut Structs,
+        side: Side,
+        name: &str,
     ) -> Result<Type, SpecError> {
+        let known = matches!(
+            spec.ty.as_str(),
+            "String"
+                | "Integer"
+                | "Long"
+                | "Boolean"
+                | "Float"
+                | "JSON"
+                | "List"
+                | "Object"
+                | "Map"
+        );
+        if !known {
+            return Err(self
+                .err(keys, format!("unknown type `{}`", spec.ty))
+                .help(format!("use one of {TYPES}")));
+        }
         let container = matches!(spec.ty.as_str(), "List" | "Map");
         if spec.free_form {
-            if !matches!(
-                spec.ty.as_str(),
-                "String"
-                    | "Integer"
-                    | "Long"
-                    | "Boolean"
-                    | "Float"
-                    | "JSON"
-                    | "List"
-                    | "Object"
-                    | "Map"
-            ) {
-                return Err(self
-                    .err(keys, format!("unknown type `{}`", spec.ty))
-                    .help(format!("use one of {TYPES}")));
-            }
             if spec.values.is_some() || spec.struct_name.is_some() {
                 return Err(self
                     .err(
@@ -488,95 +652,199 @@ impl Cx<'_> {
                 )
                 .help("remove `items`, or make the field a List or Map"));
         }
-        // Request parameters are flat; a list or map goes on the wire JSON-encoded.
-        if request && (spec.ty == "Object" || spec.items.as_deref() == Some("Object")) {
-            return Err(self
-                .err(keys, "object-valued request parameters are not supported".into())
-                .help("declare the parameter as `type: JSON` (any value) or a List/Map of scalars; it is sent JSON-encoded"));
-        }
-        let element = match spec.ty.as_str() {
-            "List" | "Map" => match &spec.items {
-                Some(items) => items.as_str(),
-                None => {
-                    return Err(self
-                        .err(keys, format!("a {} needs `items`: the type of its elements", spec.ty))
-                        .help("add `items: Object` (with `fields`) or `items: String` (or another scalar)"))
+        if container {
+            let Some(items) = &spec.items else {
+                return Err(self
+                    .err(keys, format!("a {} needs `items`: the type of its elements", spec.ty))
+                    .help("add `items: Object` (with `fields`) or `items: String` (or another scalar)"));
+            };
+            let list = spec.ty == "List";
+            let element = match items {
+                Items::Name(element) => {
+                    // The short form: the parent's `fields`, `values` and names describe the
+                    // element.
+                    let entry = FieldSpec {
+                        ty: element.clone(),
+                        fields: spec.fields.clone(),
+                        values: spec.values.clone(),
+                        enum_name: spec.enum_name.clone(),
+                        struct_name: spec.struct_name.clone(),
+                        ..FieldSpec::default()
+                    };
+                    if !matches!(
+                        element.as_str(),
+                        "String" | "Integer" | "Long" | "Boolean" | "Float" | "JSON" | "Object"
+                    ) {
+                        let help = if matches!(element.as_str(), "List" | "Map") {
+                            "a nested container needs an element entry: `items: {type: List, items: String}`".to_owned()
+                        } else {
+                            format!("use one of {TYPES}")
+                        };
+                        return Err(self
+                            .err(keys, format!("unknown element type `{element}`"))
+                            .help(help));
+                    }
+                    for (key, set) in [
+                        ("minimum", spec.minimum.is_some()),
+                        ("maximum", spec.maximum.is_some()),
+                        ("min_length", spec.min_length.is_some()),
+                        ("max_length", spec.max_length.is_some()),
+                        ("pattern", spec.pattern.is_some()),
+                    ] {
+                        if set {
+                            return Err(self
+                                .err(
+                                    keys,
+                                    format!("`{key}` describes a scalar, not a {}", spec.ty),
+                                )
+                                .help(format!(
+                                    "move `{key}` into an element entry under `items`"
+                                )));
+                        }
+                    }
+                    self.element(keys, &entry, side, name, list)?
                 }
-            },
-            other => other,
-        };
-        let element_ty = match element {
+                Items::Entry(entry) => {
+                    if spec.fields.is_some()
+                        || spec.values.is_some()
+                        || spec.struct_name.is_some()
+                        || spec.enum_name.is_some()
+                    {
+                        return Err(self
+                            .err(keys, "with an element entry under `items`, `fields`, `values`, `struct_name` and `enum_name` go into that entry".into())
+                            .help("move them under `items`"));
+                    }
+                    for (key, set) in [
+                        ("name", !entry.name.is_empty()),
+                        ("required", entry.required.is_some()),
+                        ("style", entry.style.is_some()),
+                        ("in", entry.location.is_some()),
+                        ("rust_name", entry.rust_name.is_some()),
+                        ("undocumented", entry.undocumented),
+                        ("doc_type", entry.doc_type.is_some()),
+                    ] {
+                        if set {
+                            return Err(self
+                                .err(keys, format!("an element entry has no `{key}`"))
+                                .help(format!("remove `{key}` from `items`")));
+                        }
+                    }
+                    self.element(keys, entry, side, name, list)?
+                }
+            };
+            let shape = Box::new(element);
+            return Ok(if list {
+                Type::List(shape)
+            } else {
+                Type::Map(shape)
+            });
+        }
+        self.plain(keys, spec, side, name, false)
+    }
+
+    /// The element of a container.
+    fn element(
+        &mut self,
+        keys: &[&str],
+        entry: &FieldSpec,
+        side: Side,
+        name: &str,
+        in_list: bool,
+    ) -> Result<Shape, SpecError> {
+        if matches!(entry.ty.as_str(), "List" | "Map") {
+            let mut shape = self.shape(keys, entry, side, name)?;
+            // A nested container's own objects are named like its parent's.
+            shape.description = entry.doc.clone().or_else(|| entry.description.clone());
+            return Ok(shape);
+        }
+        let ty = self.plain(keys, entry, side, name, in_list)?;
+        let constraints = self.constraints(keys, entry, &ty)?;
+        Ok(Shape {
+            ty,
+            description: entry.doc.clone().or_else(|| entry.description.clone()),
+            example: entry.example.clone().filter(|e| !e.is_empty() && e != "-"),
+            title: entry.title.clone(),
+            format: entry.format.clone(),
+            constraints,
+        })
+    }
+
+    /// A scalar, JSON, enum or object type (not a container).
+    fn plain(
+        &mut self,
+        keys: &[&str],
+        spec: &FieldSpec,
+        side: Side,
+        name: &str,
+        in_list: bool,
+    ) -> Result<Type, SpecError> {
+        let ty = match spec.ty.as_str() {
             "Object" => {
                 let Some(fields) = &spec.fields else {
                     return Err(self
                         .err(keys, "an Object needs `fields`".into())
-                        .help("list the object's fields under `fields`"));
+                        .help("list the object's fields under `fields`, or make it `type: JSON` (any value)"));
                 };
-                let name = match &spec.struct_name {
-                    Some(name) => name.clone(),
-                    None if container && spec.ty == "List" => {
-                        singular(&spec.name.to_upper_camel_case())
-                    }
-                    None => spec.name.to_upper_camel_case(),
-                };
-                if !is_type_name(&name) {
+                let struct_name = spec
+                    .struct_name
+                    .clone()
+                    .unwrap_or_else(|| names::struct_name(name, in_list));
+                if !names::is_type_name(&struct_name) {
                     return Err(self
                         .err(
                             keys,
-                            format!("struct name `{name}` is not an UpperCamelCase identifier"),
+                            format!(
+                                "struct name `{struct_name}` is not an UpperCamelCase identifier"
+                            ),
                         )
                         .help("set `struct_name` to an UpperCamelCase name"));
                 }
-                if !structs.taken.insert(name.clone()) {
-                    return Err(self
-                        .err(keys, format!("the nested type of `{}` would be named `{name}`, which another type of this action already is", spec.name))
-                        .help("give this field a distinct `struct_name`"));
-                }
+                self.check_type_name(keys, &struct_name, name, false)?;
                 let (section, rest) = keys.split_first().expect("keys start with the section");
-                let nested = self.fields(section, rest, fields, request, structs)?;
-                return Ok(wrap(
-                    &spec.ty,
-                    Type::Object(Struct {
-                        name,
-                        fields: nested,
-                    }),
-                ));
+                let nested = self.fields(section, rest, fields, side)?;
+                let origin = self.origin(keys);
+                let def = StructDef {
+                    name: struct_name.clone(),
+                    fields: nested,
+                    users: [self.action.clone()].into(),
+                    in_request: side == Side::Request,
+                    origin,
+                };
+                if self.enums.contains_key(&struct_name) {
+                    return Err(self
+                        .err(keys, format!("the nested type of `{name}` would be named `{struct_name}`, which an enum of this action already is"))
+                        .help("give this field a distinct `struct_name`")
+                        .fix(Fix::RenameStruct(keys.iter().map(|k| k.to_string()).collect())));
+                }
+                match self.structs.get_mut(&struct_name) {
+                    Some(existing) => {
+                        crate::shapes::merge_struct(existing, def).map_err(|conflict| {
+                            let mut at: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+                            at.push(conflict.field.clone());
+                            self.err(keys, conflict.message)
+                                .help("give one of them a distinct `struct_name`, or make the fields agree")
+                                .fix(Fix::FreeForm(at))
+                        })?;
+                    }
+                    None => {
+                        self.structs.insert(struct_name.clone(), def);
+                    }
+                }
+                return Ok(Type::Object(struct_name));
             }
+            "JSON" => Type::Json,
             other => match scalar(other) {
                 Some(s) => Type::Scalar(s),
-                None if other == "JSON" => Type::Json,
                 None => {
-                    let what = if container { "element type" } else { "type" };
                     return Err(self
-                        .err(keys, format!("unknown {what} `{other}`"))
-                        .help(format!("use one of {TYPES}")));
+                        .err(keys, format!("unknown type `{other}`"))
+                        .help(format!("use one of {TYPES}")))
                 }
             },
         };
-        let element_ty = match (&spec.values, element_ty) {
-            (Some(values), Type::Scalar(Scalar::String)) => {
-                Type::Enum(self.enumeration(keys, spec, values, structs)?)
-            }
-            (Some(_), _) => {
-                return Err(self
-                    .err(
-                        keys,
-                        format!("`values` applies to String fields, not to `{element}`"),
-                    )
-                    .help("remove `values`, or make the field a String"))
-            }
-            (None, ty) => {
-                if spec.enum_name.is_some() {
-                    return Err(self
-                        .err(keys, "`enum_name` needs `values`".into())
-                        .help("list the values, or remove `enum_name`"));
-                }
-                ty
-            }
-        };
         if spec.fields.is_some() {
             return Err(self
-                .err(keys, format!("`fields` applies to objects, not to `{}`", element))
+                .err(keys, format!("`fields` applies to objects, not to `{}`", spec.ty))
                 .help("remove `fields`, or make the field an Object (or a List/Map with `items: Object`)"));
         }
         if spec.struct_name.is_some() {
@@ -584,73 +852,261 @@ impl Cx<'_> {
                 .err(keys, "`struct_name` applies to objects only".into())
                 .help("remove `struct_name`"));
         }
-        Ok(wrap(&spec.ty, element_ty))
+        match (&spec.values, &ty) {
+            (Some(values), Type::Scalar(Scalar::String)) => {
+                self.enumeration(keys, spec, values, side, name)
+            }
+            (Some(values), Type::Scalar(Scalar::Integer | Scalar::Long)) => {
+                if let Some(bad) = values.iter().find(|v| v.parse::<i64>().is_err()) {
+                    return Err(self
+                        .err(
+                            keys,
+                            format!("value `{bad}` of an integer field is not an integer"),
+                        )
+                        .help("list integers only, or make the field a String"));
+                }
+                if spec.enum_name.is_some() {
+                    return Err(self
+                        .err(keys, "`enum_name` applies to String values only".into())
+                        .help("remove `enum_name`: integer values are checked, not an enum"));
+                }
+                Ok(ty)
+            }
+            (Some(_), _) => Err(self
+                .err(
+                    keys,
+                    format!(
+                        "`values` applies to String and Integer fields, not to `{}`",
+                        spec.ty
+                    ),
+                )
+                .help("remove `values`, or fix the type")),
+            (None, ty) => {
+                if spec.enum_name.is_some() {
+                    return Err(self
+                        .err(keys, "`enum_name` needs `values`".into())
+                        .help("list the values, or remove `enum_name`"));
+                }
+                Ok(ty.clone())
+            }
+        }
     }
 
+    /// A String with enumerated values: a Rust enum, or (when a value cannot be a variant) a
+    /// String whose values are checked.
     fn enumeration(
-        &self,
+        &mut self,
         keys: &[&str],
         spec: &FieldSpec,
         values: &[String],
-        structs: &mut Structs,
-    ) -> Result<Enum, SpecError> {
-        let name = spec
+        side: Side,
+        name: &str,
+    ) -> Result<Type, SpecError> {
+        let enum_name = spec
             .enum_name
             .clone()
-            .unwrap_or_else(|| spec.name.to_upper_camel_case());
-        if !is_type_name(&name) {
+            .unwrap_or_else(|| names::struct_name(name, false));
+        if !names::is_type_name(&enum_name) {
             return Err(self
                 .err(
                     keys,
-                    format!("enum name `{name}` is not an UpperCamelCase identifier"),
+                    format!("enum name `{enum_name}` is not an UpperCamelCase identifier"),
                 )
                 .help("set `enum_name` to an UpperCamelCase name"));
         }
+        if values.is_empty() {
+            return Err(self
+                .err(keys, "`values` is empty".into())
+                .help("list the allowed values, or remove `values`"));
+        }
         let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut as_enum = true;
         for value in values {
-            let variant = value.to_upper_camel_case();
-            let ok = variant
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic())
-                && variant != "Unknown";
-            if !ok {
+            if pairs.iter().any(|(_, w)| w == value) {
                 return Err(self
-                    .err(keys, format!("value `{value}` cannot name an enum variant"))
-                    .help("values start with a letter and `Unknown` is reserved for values the page does not list"));
+                    .err(keys, format!("value `{value}` is listed twice"))
+                    .help("remove the duplicate value"));
             }
-            if let Some((_, other)) = pairs.iter().find(|(v, _)| *v == variant) {
+            match names::value_variant(value) {
+                Some(variant) if !pairs.iter().any(|(v, _)| *v == variant) => {
+                    pairs.push((variant, value.clone()))
+                }
+                _ => as_enum = false,
+            }
+        }
+        if !as_enum {
+            if spec.enum_name.is_some() {
+                return Err(self
+                    .err(keys, format!("the values of `{name}` cannot all be enum variants, so there is no enum to name"))
+                    .help("remove `enum_name`: these values are checked on a String"));
+            }
+            return Ok(Type::Scalar(Scalar::String));
+        }
+        self.check_type_name(keys, &enum_name, name, true)?;
+        if self.structs.contains_key(&enum_name) {
+            return Err(self
+                .err(keys, format!("the enum of `{name}` would be named `{enum_name}`, which a struct of this action already is"))
+                .help("give this field a distinct `enum_name`")
+                .fix(Fix::RenameEnum(keys.iter().map(|k| k.to_string()).collect())));
+        }
+        let def = EnumDef {
+            name: enum_name.clone(),
+            values: pairs,
+            users: [self.action.clone()].into(),
+            in_request: side == Side::Request,
+            origin: self.origin(keys),
+        };
+        match self.enums.get_mut(&enum_name) {
+            Some(existing) if existing.values == def.values => {
+                existing.in_request |= def.in_request;
+            }
+            Some(_) => {
                 return Err(self
                     .err(
                         keys,
-                        format!("values `{other}` and `{value}` both give variant `{variant}`"),
+                        format!("enum `{enum_name}` is already defined with other values"),
                     )
-                    .help("remove the duplicate value"));
+                    .help("give this field a distinct `enum_name`")
+                    .fix(Fix::RenameEnum(
+                        keys.iter().map(|k| k.to_string()).collect(),
+                    )))
             }
-            pairs.push((variant, value.clone()));
+            None => {
+                self.enums.insert(enum_name.clone(), def);
+            }
         }
-        let e = Enum {
-            name,
-            values: pairs,
+        Ok(Type::Enum(enum_name))
+    }
+
+    fn check_type_name(
+        &self,
+        keys: &[&str],
+        ty: &str,
+        field: &str,
+        is_enum: bool,
+    ) -> Result<(), SpecError> {
+        if names::RESERVED_TYPES.contains(&ty)
+            || names::generated_type_names(&self.action).contains(ty)
+        {
+            let at = keys.iter().map(|k| k.to_string()).collect();
+            let fix = if is_enum {
+                Fix::RenameEnum(at)
+            } else {
+                Fix::RenameStruct(at)
+            };
+            return Err(self
+                .err(keys, format!("the nested type of `{field}` would be named `{ty}`, which the generated code already uses"))
+                .help("give this field a distinct `struct_name` (or `enum_name`)")
+                .fix(fix));
+        }
+        Ok(())
+    }
+
+    fn constraints(
+        &self,
+        keys: &[&str],
+        spec: &FieldSpec,
+        ty: &Type,
+    ) -> Result<Constraints, SpecError> {
+        let numeric = matches!(
+            ty,
+            Type::Scalar(Scalar::Integer | Scalar::Long | Scalar::Float)
+        );
+        let integer = matches!(ty, Type::Scalar(Scalar::Integer | Scalar::Long));
+        let string = matches!(ty, Type::Scalar(Scalar::String) | Type::Enum(_));
+        let list = matches!(ty, Type::List(_));
+        let wrong = |key: &str, want: &str| {
+            self.err(
+                keys,
+                format!("`{key}` applies to {want}, not to `{}`", spec.ty),
+            )
+            .help(format!("remove `{key}`, or fix the type"))
         };
-        if let Some(same) = structs.enums.iter().find(|other| other.name == e.name) {
-            if *same == e {
-                return Ok(e);
+        for (key, value) in [("minimum", spec.minimum), ("maximum", spec.maximum)] {
+            if let Some(v) = value {
+                if !numeric {
+                    return Err(wrong(key, "numbers"));
+                }
+                if integer && v.fract() != 0.0 {
+                    return Err(self
+                        .err(
+                            keys,
+                            format!("`{key}` is {v}, which an integer field cannot reach exactly"),
+                        )
+                        .help("write a whole number"));
+                }
             }
-            return Err(self
-                .err(
-                    keys,
-                    format!("enum `{}` is already defined with other values", e.name),
-                )
-                .help("give this field a distinct `enum_name`"));
         }
-        if !structs.taken.insert(e.name.clone()) {
-            return Err(self
-                .err(keys, format!("the enum of `{}` would be named `{}`, which another type of this action already is", spec.name, e.name))
-                .help("give this field a distinct `enum_name`"));
+        if let (Some(min), Some(max)) = (spec.minimum, spec.maximum) {
+            if min > max {
+                return Err(self
+                    .err(
+                        keys,
+                        format!("`minimum` {min} is greater than `maximum` {max}"),
+                    )
+                    .help("swap or fix the bounds"));
+            }
         }
-        structs.enums.push(e.clone());
-        Ok(e)
+        if spec.exclusive_minimum && spec.minimum.is_none() {
+            return Err(wrong("exclusive_minimum", "a field with a `minimum`"));
+        }
+        if spec.exclusive_maximum && spec.maximum.is_none() {
+            return Err(wrong("exclusive_maximum", "a field with a `maximum`"));
+        }
+        for (key, set) in [
+            ("min_items", spec.min_items.is_some()),
+            ("max_items", spec.max_items.is_some()),
+        ] {
+            if set && !list {
+                return Err(wrong(key, "Lists"));
+            }
+        }
+        for (key, set) in [
+            ("min_length", spec.min_length.is_some()),
+            ("max_length", spec.max_length.is_some()),
+            ("pattern", spec.pattern.is_some()),
+        ] {
+            if set && !string {
+                return Err(wrong(key, "Strings"));
+            }
+        }
+        if let (Some(min), Some(max)) = (spec.min_items, spec.max_items) {
+            if min > max {
+                return Err(self
+                    .err(
+                        keys,
+                        format!("`min_items` {min} is greater than `max_items` {max}"),
+                    )
+                    .help("swap or fix the bounds"));
+            }
+        }
+        if let (Some(min), Some(max)) = (spec.min_length, spec.max_length) {
+            if min > max {
+                return Err(self
+                    .err(
+                        keys,
+                        format!("`min_length` {min} is greater than `max_length` {max}"),
+                    )
+                    .help("swap or fix the bounds"));
+            }
+        }
+        // Values that became an enum are checked by the enum; others stay as a list.
+        let allowed = match ty {
+            Type::Scalar(Scalar::String | Scalar::Integer | Scalar::Long) => spec.values.clone(),
+            _ => None,
+        };
+        Ok(Constraints {
+            minimum: spec.minimum,
+            maximum: spec.maximum,
+            exclusive_minimum: spec.exclusive_minimum,
+            exclusive_maximum: spec.exclusive_maximum,
+            min_items: spec.min_items,
+            max_items: spec.max_items,
+            min_length: spec.min_length,
+            max_length: spec.max_length,
+            pattern: spec.pattern.clone(),
+            allowed,
+        })
     }
 
     fn pagination(
@@ -684,13 +1140,13 @@ impl Cx<'_> {
             .help(format!("point `{key}` at a field that is {want}"))
         };
         let input_token = find(request, "input_token", &p.input_token, "request")?;
-        if !matches!(input_token.ty, Type::Scalar(Scalar::String)) {
+        if input_token.shape.ty != Type::Scalar(Scalar::String) {
             return Err(wrong("input_token", &p.input_token, "a String"));
         }
         let page_size = match &p.page_size {
             Some(wire) => {
                 let f = find(request, "page_size", wire, "request")?;
-                match f.ty {
+                match f.shape.ty {
                     Type::Scalar(s @ (Scalar::Integer | Scalar::Long)) => Some((f.rust, s)),
                     _ => return Err(wrong("page_size", wire, "an Integer or Long")),
                 }
@@ -698,28 +1154,40 @@ impl Cx<'_> {
             None => None,
         };
         let output_token = find(response, "output_token", &p.output_token, "response")?;
-        if !matches!(output_token.ty, Type::Scalar(Scalar::String)) {
+        if output_token.shape.ty != Type::Scalar(Scalar::String) {
             return Err(wrong("output_token", &p.output_token, "a String"));
         }
-        let items = find(response, "items", &p.items, "response")?;
-        let Type::List(item) = items.ty else {
+        // A dotted path walks into nested objects.
+        let mut segments = p.items.split('.');
+        let first = segments.next().unwrap_or_default();
+        let mut field = find(response, "items", first, "response")?;
+        let mut path = vec![field.rust.clone()];
+        for segment in segments {
+            let Type::Object(name) = &field.shape.ty else {
+                return Err(wrong("items", &p.items, "a path through objects to a List"));
+            };
+            let nested = self
+                .structs
+                .get(name)
+                .map(|s| s.fields.as_slice())
+                .unwrap_or(&[]);
+            field = nested
+                .iter()
+                .find(|f| f.wire == segment)
+                .cloned()
+                .ok_or_else(|| wrong("items", &p.items, "a path through objects to a List"))?;
+            path.push(field.rust.clone());
+        }
+        let Type::List(item) = field.shape.ty else {
             return Err(wrong("items", &p.items, "a List"));
         };
         Ok(Pagination {
             input_token: input_token.rust,
             page_size,
             output_token: output_token.rust,
-            items: items.rust,
-            item: *item,
+            items: path,
+            item: item.ty,
         })
-    }
-}
-
-fn wrap(container: &str, element: Type) -> Type {
-    match container {
-        "List" => Type::List(Box::new(element)),
-        "Map" => Type::Map(Box::new(element)),
-        _ => element,
     }
 }
 
@@ -732,69 +1200,4 @@ fn scalar(name: &str) -> Option<Scalar> {
         "Float" => Scalar::Float,
         _ => return None,
     })
-}
-
-/// `ExecutionLogs` → `ExecutionLog`, `Policies` → `Policy`, `Addresses` → `Address`.
-pub(crate) fn singular(name: &str) -> String {
-    if let Some(stem) = name.strip_suffix("ies") {
-        format!("{stem}y")
-    } else if let Some(stem) = name
-        .strip_suffix("sses")
-        .or_else(|| name.strip_suffix("xes"))
-    {
-        format!("{stem}{}", if name.ends_with("sses") { "ss" } else { "x" })
-    } else if name.ends_with('s') && !name.ends_with("ss") && !name.ends_with("us") {
-        name[..name.len() - 1].to_owned()
-    } else {
-        format!("{name}Item")
-    }
-}
-
-/// The types every action module defines; nested types must not take these names.
-pub(crate) fn generated_type_names(action: &str) -> HashSet<String> {
-    ["Input", "Output", "Error", "FluentBuilder"]
-        .iter()
-        .map(|s| format!("{action}{s}"))
-        .collect()
-}
-
-/// An UpperCamelCase identifier, as action, struct and enum names must be.
-fn is_type_name(s: &str) -> bool {
-    s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && s.chars().all(|c| c.is_ascii_alphanumeric())
-}
-
-fn is_snake_ident(s: &str) -> bool {
-    s.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        && s != "_"
-}
-
-pub(crate) fn is_keyword(s: &str) -> bool {
-    const KEYWORDS: &[&str] = &[
-        "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn",
-        "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
-        "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
-        "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final",
-        "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
-    ];
-    KEYWORDS.contains(&s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::singular;
-
-    #[test]
-    fn singular_names() {
-        assert_eq!(singular("ExecutionLogs"), "ExecutionLog");
-        assert_eq!(singular("Policies"), "Policy");
-        assert_eq!(singular("Addresses"), "Address");
-        assert_eq!(singular("Boxes"), "Box");
-        assert_eq!(singular("Status"), "StatusItem");
-        assert_eq!(singular("Data"), "DataItem");
-    }
 }

@@ -3,6 +3,8 @@
 //! Every struct denies unknown keys so that a misspelt key is an error, not a silently
 //! ignored line. Meaning is checked afterwards, in [`crate::load`].
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 /// `spec/<product>/service.yaml`: what all actions of a product share.
@@ -17,9 +19,40 @@ pub struct ServiceSpec {
     pub endpoint: String,
     /// VPC endpoint pattern with `{region}`.
     pub vpc_endpoint: String,
+    /// Regions whose public endpoint does not follow the pattern: region id → host.
+    #[serde(default)]
+    pub endpoints: BTreeMap<String, String>,
+    /// Where the importers read the sources of this spec directory.
+    #[serde(default)]
+    pub sources: Option<SourcesSpec>,
+    /// Display names of the metadata's groups of actions, in the README's order.
+    #[serde(default)]
+    pub groups: Vec<GroupSpec>,
     /// Errors every action can answer with.
     #[serde(default)]
     pub errors: Vec<ErrorSpec>,
+}
+
+/// The documents a spec directory is imported from, relative to the workspace root.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourcesSpec {
+    /// The directory of reference pages (`<Action>.txt`).
+    #[serde(default)]
+    pub pages: Option<String>,
+    /// The OpenAPI metadata document (`api-docs.json`).
+    #[serde(default)]
+    pub openapi: Option<String>,
+}
+
+/// A group of actions: the metadata's directory title and the name it is shown under.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupSpec {
+    /// The metadata's directory title.
+    pub title: String,
+    /// The display name.
+    pub name: String,
 }
 
 /// One action file, `spec/<product>/<Action>.yaml`.
@@ -28,8 +61,23 @@ pub struct ServiceSpec {
 pub struct ActionSpec {
     /// The action's wire name, e.g. `ListExecutionLogs`.
     pub action: String,
-    /// The page's one-line summary.
+    /// The one-line summary.
     pub summary: String,
+    /// A longer description (Markdown), where the metadata has one.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The group the metadata files the action under, for the README's table.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// The service marks the action deprecated.
+    #[serde(default)]
+    pub deprecated: bool,
+    /// `read`, `write` or `readAndWrite`, as the metadata classifies the action.
+    #[serde(default)]
+    pub operation_type: Option<String>,
+    /// `POST` (the default) or `GET`, for actions the service accepts only by GET.
+    #[serde(default)]
+    pub method: Option<String>,
     /// Whether sending the action twice is harmless.
     pub idempotent: bool,
     /// Request parameters, without the common ones (`Action`, `Version`, signing).
@@ -44,64 +92,166 @@ pub struct ActionSpec {
     /// How pages chain, for actions that page.
     #[serde(default)]
     pub pagination: Option<PaginationSpec>,
-    /// The page's sample request, verbatim.
+    /// The reference page's sample request, verbatim.
     #[serde(default)]
     pub sample_request: Option<String>,
-    /// The page's sample success response, verbatim JSON.
+    /// The reference page's sample success response, verbatim JSON.
     #[serde(default)]
     pub sample_response: Option<String>,
+    /// The metadata's JSON response demo, verbatim.
+    #[serde(default)]
+    pub demo_response: Option<String>,
+    /// The metadata's XML response demo, verbatim (documentation: the client asks for JSON).
+    #[serde(default)]
+    pub demo_response_xml: Option<String>,
+    /// The metadata's error demo, verbatim.
+    #[serde(default)]
+    pub demo_error: Option<String>,
 }
 
-/// A request parameter or a response field.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+/// A request parameter, a response field, or (under `items`) the element of a List or Map.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FieldSpec {
-    /// The wire name.
+    /// The wire name (absent on an element).
+    #[serde(default)]
     pub name: String,
-    /// String, Integer, Long, Boolean, Float, JSON (request only), List, Object or Map.
+    /// String, Integer, Long, Boolean, Float, JSON, List, Object or Map.
     #[serde(rename = "type")]
     pub ty: String,
-    /// For List and Map: the element type (a scalar or Object).
+    /// For List and Map: the element, as a type name or a full element entry.
     #[serde(default)]
-    pub items: Option<String>,
+    pub items: Option<Items>,
     /// For Object, or List/Map of Object: the nested fields.
     #[serde(default)]
     pub fields: Option<Vec<FieldSpec>>,
     /// Request only: whether the parameter must be set.
     #[serde(default)]
     pub required: Option<bool>,
-    /// The page's example value.
+    /// Request only: the documentation's own required flag, where it differs from `required`.
+    #[serde(default)]
+    pub doc_required: Option<bool>,
+    /// Request only: how a structured value is encoded (`json`, `repeatList`, `flat`, `simple`,
+    /// `spaceDelimited`, `pipeDelimited`).
+    #[serde(default)]
+    pub style: Option<String>,
+    /// Request only: `query` (the default) or `formData` (sent in the form body).
+    #[serde(default, rename = "in")]
+    pub location: Option<String>,
+    /// The documentation's example value.
     #[serde(default)]
     pub example: Option<String>,
-    /// The page's description.
+    /// The documentation's description (Markdown).
     #[serde(default)]
     pub description: Option<String>,
-    /// How the page types the field when that differs from `type` (e.g. `-` for a container).
+    /// The metadata's title of the field.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// A finer format of the type (`int32`, `int64`, `float`, `double`, `iso8601`, …).
+    #[serde(default)]
+    pub format: Option<String>,
+    /// The value the service assumes when the parameter is absent.
+    #[serde(default)]
+    pub default: Option<String>,
+    /// The service marks the field deprecated.
+    #[serde(default)]
+    pub deprecated: bool,
+    /// Smallest value allowed.
+    #[serde(default)]
+    pub minimum: Option<f64>,
+    /// Largest value allowed.
+    #[serde(default)]
+    pub maximum: Option<f64>,
+    /// `minimum` itself is not allowed.
+    #[serde(default)]
+    pub exclusive_minimum: bool,
+    /// `maximum` itself is not allowed.
+    #[serde(default)]
+    pub exclusive_maximum: bool,
+    /// Fewest elements of a List.
+    #[serde(default)]
+    pub min_items: Option<u64>,
+    /// Most elements of a List.
+    #[serde(default)]
+    pub max_items: Option<u64>,
+    /// Shortest String, in characters.
+    #[serde(default)]
+    pub min_length: Option<u64>,
+    /// Longest String, in characters.
+    #[serde(default)]
+    pub max_length: Option<u64>,
+    /// A regular expression a String matches (documentation: the service checks it).
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// How the reference page types the field when that differs from `type`.
     #[serde(default)]
     pub doc_type: Option<String>,
-    /// The field is in the sample but not in the page's tables.
+    /// The field is in a sample but in neither source's tables.
     #[serde(default)]
     pub undocumented: bool,
     /// The Rust field name, where the snake_case of `name` will not do (a keyword).
     #[serde(default)]
     pub rust_name: Option<String>,
-    /// The Rust name of the nested struct (default: the field name in the singular).
+    /// The Rust name of the nested struct (default: the field name, singular for a List).
     #[serde(default)]
     pub struct_name: Option<String>,
-    /// Rustdoc to use instead of the page's description (kept across re-imports).
+    /// Rustdoc to use instead of the description (kept across re-imports).
     #[serde(default)]
     pub doc: Option<String>,
-    /// For String fields (or lists of them): the values the page enumerates. The field becomes
-    /// a Rust enum that keeps any other value as `Unknown`.
+    /// The values a String (or Integer) may take. A String becomes a Rust enum that keeps any
+    /// other value as `Unknown`; a request value outside them is refused before sending.
     #[serde(default)]
     pub values: Option<Vec<String>>,
+    /// Labels of values, where the metadata gives one that differs from the value.
+    #[serde(default)]
+    pub value_titles: BTreeMap<String, String>,
     /// The Rust name of that enum (default: the field name).
     #[serde(default)]
     pub enum_name: Option<String>,
-    /// Keep the value as free-form JSON (`serde_json::Value`) whatever its type says: for
-    /// values the service does not constrain, such as an execution's template parameters.
+    /// Keep the value as free-form JSON (`serde_json::Value`) whatever its type says.
     #[serde(default)]
     pub free_form: bool,
+}
+
+/// The element of a List or Map: a type name (`String`, `Object` with the parent's `fields`),
+/// or an entry of its own (for nested containers, or an element with constraints or docs).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Items {
+    /// A type name.
+    Name(String),
+    /// A full element entry (its keys are a field's, without `name`).
+    Entry(Box<FieldSpec>),
+}
+
+impl<'de> Deserialize<'de> for Items {
+    // By hand rather than `untagged`, so that a bad entry reports its own key and line.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Items;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a type name or an element entry")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Items, E> {
+                Ok(Items::Name(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Items, A::Error> {
+                FieldSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|entry| Items::Entry(Box::new(entry)))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl Items {
+    /// The element's type name.
+    pub fn type_name(&self) -> &str {
+        match self {
+            Items::Name(name) => name,
+            Items::Entry(entry) => &entry.ty,
+        }
+    }
 }
 
 /// One documented error code.
@@ -112,9 +262,9 @@ pub struct ErrorSpec {
     pub code: String,
     /// The HTTP status it arrives with.
     pub http_status: u16,
-    /// The message template, placeholders as the page writes them (`{api_name}`, `{{key}}`).
+    /// The message template, placeholders as the documentation writes them.
     pub message: String,
-    /// The page's description.
+    /// The documentation's description.
     #[serde(default)]
     pub description: Option<String>,
     /// A transient error the client retries (throttling, unavailable).
@@ -133,6 +283,7 @@ pub struct PaginationSpec {
     pub page_size: Option<String>,
     /// Response field carrying the next token (`NextToken`).
     pub output_token: String,
-    /// Response field holding the page's list of items.
+    /// Response field holding the page's list of items; a dotted path reaches into an object
+    /// (`TagResources.TagResource`).
     pub items: String,
 }

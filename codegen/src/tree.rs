@@ -21,6 +21,8 @@ pub struct Job {
     pub crate_path: &'static str,
     /// Whether the sample tests snapshot what each sample parsed into.
     pub snapshot: bool,
+    /// A Markdown file whose table of actions the specs give.
+    pub readme: Option<&'static str>,
 }
 
 /// Every generator job of the workspace.
@@ -31,6 +33,7 @@ pub const JOBS: &[Job] = &[
         sample_tests: "tests/tests/generated/samples.rs",
         crate_path: "oos_api",
         snapshot: true,
+        readme: Some("README.md"),
     },
     // Edge-case specs, compiled inside oos-api's unit tests so their code is proven to build.
     Job {
@@ -39,6 +42,7 @@ pub const JOBS: &[Job] = &[
         sample_tests: "tests/fixtures/generated/samples.rs",
         crate_path: "crate::fixtures",
         snapshot: false,
+        readme: None,
     },
 ];
 
@@ -107,39 +111,36 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>, Error> {
         match load::load_dir(&root.join(job.specs)) {
             Ok(set) => {
                 let dir = Path::new(job.out);
-                let render = |label: String, tokens| {
-                    generate::render(&label, tokens).map_err(Error::Generate)
-                };
-                out.push(Output {
-                    path: dir.join("mod.rs"),
-                    contents: render(
-                        format!("{}/", job.specs),
-                        generate::index(job.specs, &set.actions),
-                    )?,
-                });
-                out.push(Output {
-                    path: dir.join("service.rs"),
-                    contents: render(
-                        format!("{}/{}", job.specs, load::SERVICE_FILE),
-                        generate::service(&set.service),
-                    )?,
-                });
-                for action in &set.actions {
+                for (path, label, tokens) in generate::files(&set, job.specs) {
                     out.push(Output {
-                        path: dir.join("operation").join(format!("{}.rs", action.module)),
-                        contents: render(
-                            format!("{}/{}.yaml", job.specs, action.name),
-                            generate::action(action, &set.service),
-                        )?,
+                        path: dir.join(path),
+                        contents: generate::render(&label, tokens).map_err(Error::Generate)?,
                     });
                 }
                 out.push(Output {
                     path: PathBuf::from(job.sample_tests),
-                    contents: render(
-                        format!("the sample responses in {}/", job.specs),
+                    contents: generate::render(
+                        &format!("the sample responses in {}/", job.specs),
                         generate::sample_tests(&set.actions, job.crate_path, job.snapshot),
-                    )?,
+                    )
+                    .map_err(Error::Generate)?,
                 });
+                if let Some(readme) = job.readme {
+                    let path = root.join(readme);
+                    let text = fs::read_to_string(&path).map_err(|e| Error::Io(path.clone(), e))?;
+                    let spliced = generate::splice(&text, &generate::actions_table(&set))
+                        .ok_or_else(|| {
+                            Error::Generate(format!(
+                                "{readme} has no table markers: put `{}` and `{}` on lines of their own where the table of actions goes",
+                                generate::readme::BEGIN,
+                                generate::readme::END
+                            ))
+                        })?;
+                    out.push(Output {
+                        path: PathBuf::from(readme),
+                        contents: spliced,
+                    });
+                }
             }
             Err(SpecErrors(e)) => errors.extend(e),
         }
@@ -195,7 +196,9 @@ pub fn write(root: &Path) -> Result<Report, Error> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::Io(parent.to_path_buf(), e))?;
         }
-        let tmp = path.with_extension("rs.tmp");
+        let mut tmp = path.clone().into_os_string();
+        tmp.push(".tmp");
+        let tmp = PathBuf::from(tmp);
         fs::write(&tmp, &output.contents).map_err(|e| Error::Io(tmp.clone(), e))?;
         fs::rename(&tmp, &path).map_err(|e| Error::Io(path.clone(), e))?;
         report.written.push(output.path.clone());

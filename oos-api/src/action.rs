@@ -8,6 +8,26 @@ use serde::de::DeserializeOwned;
 use crate::error::{BuildError, ErrorMetadata};
 use crate::params::Params;
 
+/// How a request is sent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Method {
+    /// `POST`: parameters in the query string, `formData` ones in the body.
+    #[default]
+    Post,
+    /// `GET`, for actions the service takes only that way.
+    Get,
+}
+
+impl Method {
+    /// The HTTP method's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Post => "POST",
+            Method::Get => "GET",
+        }
+    }
+}
+
 /// One OOS action's request: its name, its wire parameters and what it answers with.
 pub trait Action: Clone + Send + Sync + 'static {
     /// The wire name of the action, sent as `Action` / `x-acs-action`.
@@ -15,16 +35,23 @@ pub trait Action: Clone + Send + Sync + 'static {
     /// Whether the action may be sent again after the service may have seen it
     /// (List/Get/Describe actions are; Start/Create/Update/Delete are not).
     const IDEMPOTENT: bool;
+    /// How the action is sent.
+    const METHOD: Method = Method::Post;
+    /// The action's own error codes that mean "try again later" (besides the common ones).
+    const RETRYABLE_CODES: &'static [&'static str] = &[];
     /// The parsed success response.
     type Output: DeserializeOwned + Send + 'static;
     /// The action's typed service error.
     type Error: ServiceError;
 
-    /// Fails when a required parameter is unset; nothing is sent then.
-    fn validate(&self) -> Result<(), BuildError>;
+    /// Checks the documented constraints (required parameters, ranges, enumerated values,
+    /// list sizes); a failure names the parameter and nothing is sent.
+    fn validate(&self) -> Result<(), BuildError> {
+        Ok(())
+    }
 
-    /// Appends every set parameter under its wire name.
-    fn write_params(&self, params: &mut Params);
+    /// Appends every set parameter under its wire name, in its documented encoding.
+    fn write_params(&self, _params: &mut Params) {}
 
     /// Fills the action's idempotency token (`ClientToken`) when it has one and it is unset.
     /// Returns whether the request now carries such a token, which makes retries safe.
@@ -33,14 +60,17 @@ pub trait Action: Clone + Send + Sync + 'static {
     }
 }
 
-/// A per-action service error enum: one variant per documented code plus `Unhandled`.
+/// A per-action service error enum: one variant per documented code, `Common` for the codes
+/// every action shares, and `Unhandled`.
 pub trait ServiceError: std::error::Error + Send + Sync + 'static {
     /// Classifies an error body by its `Code`.
     fn from_metadata(metadata: ErrorMetadata) -> Self;
     /// The error's metadata (code, message, request id, host id, recommend, HTTP status).
     fn metadata(&self) -> &ErrorMetadata;
-    /// Whether the spec marks this code as transient (throttling, unavailable).
-    fn is_retryable(&self) -> bool;
+    /// Whether the code is transient (throttling, unavailable): the client retries it.
+    fn is_retryable(&self) -> bool {
+        crate::service::RETRYABLE_CODES.contains(&self.metadata().code.as_str())
+    }
 }
 
 /// An action whose results come in pages chained by a token.

@@ -32,12 +32,18 @@ impl Endpoint {
         if !valid {
             return Err(format!("region id {region:?} is not valid"));
         }
-        let template = if config.use_vpc_endpoint() {
-            service::VPC_ENDPOINT
+        let host = if config.use_vpc_endpoint() {
+            service::VPC_ENDPOINT.replace("{region}", region)
         } else {
-            service::ENDPOINT
+            match service::REGIONAL_ENDPOINTS
+                .iter()
+                .find(|(r, _)| *r == region)
+            {
+                Some((_, host)) => (*host).to_owned(),
+                None => service::ENDPOINT.replace("{region}", region),
+            }
         };
-        Self::parse(&format!("https://{}", template.replace("{region}", region)))
+        Self::parse(&format!("https://{host}"))
     }
 
     fn parse(text: &str) -> Result<Self, String> {

@@ -37,26 +37,109 @@ impl fmt::Display for ErrorMetadata {
 /// A request that could not be built; nothing was sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BuildError {
-    /// The wire name of the parameter at fault.
-    pub parameter: &'static str,
-    /// The setter that fills it.
-    pub setter: &'static str,
+    /// The parameter at fault, by its wire path (`MaxResults`, `Filter.2.Value`).
+    pub parameter: String,
+    /// What is wrong with it.
+    pub problem: Problem,
+}
+
+/// What is wrong with a parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A required parameter is not set.
+    Missing {
+        /// The setter that fills it.
+        setter: &'static str,
+    },
+    /// A number outside its documented range.
+    OutOfRange {
+        /// The value given.
+        value: String,
+        /// The range, in words.
+        range: String,
+    },
+    /// A value the documentation does not list.
+    NotAllowed {
+        /// The value given.
+        value: String,
+        /// The documented values.
+        allowed: &'static [&'static str],
+    },
+    /// A list shorter than documented.
+    TooFewItems {
+        /// Its elements.
+        count: u64,
+        /// The fewest allowed.
+        min: u64,
+    },
+    /// A list longer than documented.
+    TooManyItems {
+        /// Its elements.
+        count: u64,
+        /// The most allowed.
+        max: u64,
+    },
+    /// A string shorter than documented.
+    TooShort {
+        /// Its characters.
+        length: u64,
+        /// The fewest allowed.
+        min: u64,
+    },
+    /// A string longer than documented.
+    TooLong {
+        /// Its characters.
+        length: u64,
+        /// The most allowed.
+        max: u64,
+    },
 }
 
 impl BuildError {
     /// A required parameter was not set.
-    pub fn missing(parameter: &'static str, setter: &'static str) -> Self {
-        Self { parameter, setter }
+    pub fn missing(parameter: impl Into<String>, setter: &'static str) -> Self {
+        Self {
+            parameter: parameter.into(),
+            problem: Problem::Missing { setter },
+        }
     }
 }
 
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "required parameter `{}` is not set: call `.{}(..)` before sending",
-            self.parameter, self.setter
-        )
+        let p = &self.parameter;
+        match &self.problem {
+            Problem::Missing { setter } => write!(
+                f,
+                "required parameter `{p}` is not set: call `.{setter}(..)` before sending"
+            ),
+            Problem::OutOfRange { value, range } => write!(
+                f,
+                "parameter `{p}` is {value}, outside its documented range: {range}"
+            ),
+            Problem::NotAllowed { value, allowed } => write!(
+                f,
+                "parameter `{p}` is `{value}`, not one of its documented values: {}",
+                allowed.join(", ")
+            ),
+            Problem::TooFewItems { count, min } => write!(
+                f,
+                "parameter `{p}` has {count} elements; at least {min} are needed"
+            ),
+            Problem::TooManyItems { count, max } => write!(
+                f,
+                "parameter `{p}` has {count} elements; at most {max} are allowed"
+            ),
+            Problem::TooShort { length, min } => write!(
+                f,
+                "parameter `{p}` has {length} characters; at least {min} are needed"
+            ),
+            Problem::TooLong { length, max } => write!(
+                f,
+                "parameter `{p}` has {length} characters; at most {max} are allowed"
+            ),
+        }
     }
 }
 
@@ -66,7 +149,8 @@ impl std::error::Error for BuildError {}
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error<E> {
-    /// The request could not be built (a required parameter is missing); nothing was sent.
+    /// The request could not be built (a required parameter is missing, a value is outside its
+    /// documented constraints); nothing was sent.
     Construction(BuildError),
     /// No credentials could be had; nothing was sent.
     Credentials(String),
@@ -93,6 +177,28 @@ pub enum Error<E> {
 }
 
 impl<E> Error<E> {
+    /// The same error with its service error turned into another type.
+    pub fn map_service<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
+        match self {
+            Error::Construction(e) => Error::Construction(e),
+            Error::Credentials(e) => Error::Credentials(e),
+            Error::Config(e) => Error::Config(e),
+            Error::Timeout(d) => Error::Timeout(d),
+            Error::Dispatch(e) => Error::Dispatch(e),
+            Error::Response {
+                status,
+                body,
+                reason,
+            } => Error::Response {
+                status,
+                body,
+                reason,
+            },
+            Error::Service(e) => Error::Service(f(e)),
+            Error::RepeatedPageToken(t) => Error::RepeatedPageToken(t),
+        }
+    }
+
     /// The service's typed error, if OOS answered with one.
     pub fn as_service_error(&self) -> Option<&E> {
         match self {

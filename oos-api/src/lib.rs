@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 pub mod action;
+mod check;
 mod client;
 pub mod config;
 pub mod credentials;
@@ -34,7 +35,9 @@ pub mod paginator;
 pub mod params;
 mod redact;
 mod request_builder;
+mod response;
 pub mod retry;
+mod send;
 pub mod signing;
 mod string_enum;
 
@@ -43,9 +46,10 @@ pub use client::interpret_answer;
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, SignatureMethod};
 pub use credentials::{Credentials, CredentialsError, ProvideCredentials};
-pub use error::{BuildError, Error, ErrorMetadata};
+pub use error::{BuildError, Error, ErrorMetadata, Problem};
 pub use generated::operation;
 pub use generated::service;
+pub use generated::types;
 pub use paginator::Paginator;
 pub use request_builder::RequestBuilder;
 pub use retry::RetryPolicy;

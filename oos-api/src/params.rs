@@ -1,33 +1,102 @@
-//! Wire parameters: the `(name, value)` pairs an RPC-style request carries in its query string.
+//! Wire parameters: the `(name, value)` pairs an RPC-style request carries, in its query
+//! string or its form body, encoded as Alibaba Cloud's official SDKs encode them.
+//!
+//! - a scalar is `Name=value`: booleans `true`/`false`, numbers in their shortest exact
+//!   decimal form (`0.165`, `1.0`);
+//! - a `json` parameter is one compact JSON string (`{"env":"test"}`, no spaces, UTF-8 as is);
+//! - a `repeatList` or `flat` parameter is spread over numbered and named keys:
+//!   `Filter.1.Name=…&Filter.1.Value.1=…`, `Tag.Key=…`, lists counted from 1;
+//! - a `simple` (or space- or pipe-delimited) list is its elements joined by `,` (` `, `|`).
 
-use serde::Serialize;
+use std::borrow::Cow;
+use std::fmt::Display;
 
-/// The parameters of one request, in the order they were written (signing sorts them).
+use serde::ser::{self, Impossible, Serialize};
+
+/// The parameters of one request: those of its query string and those of its form body.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Params {
-    pairs: Vec<(&'static str, String)>,
+    query: ParamList,
+    form: ParamList,
 }
 
 impl Params {
-    /// An empty parameter list.
+    /// No parameters.
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// The query string's parameters.
+    pub fn query(&mut self) -> &mut ParamList {
+        &mut self.query
+    }
+
+    /// The form body's parameters (`application/x-www-form-urlencoded`).
+    pub fn form(&mut self) -> &mut ParamList {
+        &mut self.form
+    }
+
+    /// The query string's parameters, to read.
+    pub fn query_pairs(&self) -> &ParamList {
+        &self.query
+    }
+
+    /// The form body's parameters, to read.
+    pub fn form_pairs(&self) -> &ParamList {
+        &self.form
+    }
+}
+
+/// Parameters in the order they were written (signing sorts them).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParamList {
+    pairs: Vec<(Cow<'static, str>, String)>,
+}
+
+impl ParamList {
     /// Appends `name` when `value` is set, in its wire form.
     pub fn push<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: Option<&V>) {
         if let Some(value) = value {
-            self.pairs.push((name, value.to_param()));
+            self.pairs.push((Cow::Borrowed(name), value.to_param()));
         }
     }
 
-    /// Appends `name` when `value` is set, encoded as a JSON string (parameters typed `JSON`).
+    /// Appends `name` when `value` is set, as one compact JSON string (style `json`).
     pub fn push_json<V: Serialize + ?Sized>(&mut self, name: &'static str, value: Option<&V>) {
         if let Some(value) = value {
-            // Serialising plain data (strings, numbers, maps with string keys) cannot fail;
-            // a value that does (a map with non-string keys) is sent as `null` rather than lost silently.
+            // The generated types serialise plain data (strings, numbers, maps with string
+            // keys), which cannot fail; a value that does is sent as `null`, never dropped.
             let encoded = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
-            self.pairs.push((name, encoded));
+            self.pairs.push((Cow::Borrowed(name), encoded));
+        }
+    }
+
+    /// Appends `value` spread over `name.1`, `name.1.Field`, `name.Key`… (styles
+    /// `repeatList` and `flat`). Absent fields and JSON nulls are left out.
+    pub fn push_flat<V: Serialize + ?Sized>(&mut self, name: &'static str, value: Option<&V>) {
+        if let Some(value) = value {
+            let mut flat = Flattener {
+                out: &mut self.pairs,
+                prefix: name.to_owned(),
+            };
+            // Plain data cannot fail to flatten (see `push_json`); a key that is not a string
+            // or a scalar ends the value there, keeping what was written.
+            let _ = value.serialize(&mut flat);
+        }
+    }
+
+    /// Appends a list of scalars joined by `separator` (styles `simple`, `spaceDelimited`,
+    /// `pipeDelimited`).
+    pub fn push_joined<V: ParamValue>(
+        &mut self,
+        name: &'static str,
+        value: Option<&Vec<V>>,
+        separator: &str,
+    ) {
+        if let Some(values) = value {
+            let joined: Vec<String> = values.iter().map(ParamValue::to_param).collect();
+            self.pairs
+                .push((Cow::Borrowed(name), joined.join(separator)));
         }
     }
 
@@ -35,7 +104,7 @@ impl Params {
     pub fn set(&mut self, name: &'static str, value: String) {
         match self.pairs.iter_mut().find(|(n, _)| *n == name) {
             Some(pair) => pair.1 = value,
-            None => self.pairs.push((name, value)),
+            None => self.pairs.push((Cow::Borrowed(name), value)),
         }
     }
 
@@ -43,13 +112,13 @@ impl Params {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.pairs
             .iter()
-            .find(|(n, _)| *n == name)
+            .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     }
 
     /// The pairs in the order they were written.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        self.pairs.iter().map(|(n, v)| (*n, v.as_str()))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs.iter().map(|(n, v)| (n.as_ref(), v.as_str()))
     }
 
     /// How many parameters are set.
@@ -83,89 +152,442 @@ impl ParamValue for String {
 
 impl ParamValue for bool {
     fn to_param(&self) -> String {
-        if *self { "true" } else { "false" }.to_owned()
+        bool_text(*self).to_owned()
     }
 }
 
-macro_rules! display_param {
-    ($($t:ty),*) => {$(
-        impl ParamValue for $t {
-            fn to_param(&self) -> String {
-                self.to_string()
-            }
-        }
-    )*};
+impl ParamValue for i32 {
+    fn to_param(&self) -> String {
+        self.to_string()
+    }
 }
-display_param!(i32, i64, f64);
 
-#[cfg(test)]
-mod tests {
-    use crate::action::Action;
-    use crate::fixtures::operation::put_every_scalar::PutEveryScalarInput;
+impl ParamValue for i64 {
+    fn to_param(&self) -> String {
+        self.to_string()
+    }
+}
 
-    use super::Params;
+impl ParamValue for f64 {
+    fn to_param(&self) -> String {
+        float_text(*self)
+    }
+}
 
-    #[test]
-    fn every_scalar_and_json_takes_its_wire_form() {
-        let input = PutEveryScalarInput::default()
-            .name("a b")
-            .count(-7)
-            .total(9_007_199_254_740_993)
-            .enabled(false)
-            .ratio(0.25)
-            .tags(serde_json::json!({"env": "test"}))
-            .kind("plain");
-        let mut params = Params::new();
-        input.write_params(&mut params);
-        let pairs: Vec<_> = params.iter().collect();
-        assert_eq!(
-            pairs,
-            vec![
-                ("Name", "a b"),
-                ("Count", "-7"),
-                ("Total", "9007199254740993"),
-                ("Enabled", "false"),
-                ("Ratio", "0.25"),
-                ("Tags", r#"{"env":"test"}"#),
-                ("Type", "plain"),
-            ]
-        );
+/// Booleans as the Java, Go and Node.js SDKs write them (Python's `True` is accepted too).
+fn bool_text(value: bool) -> &'static str {
+    if value {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// The shortest decimal form that reads back as the same `f64`, as JSON writes it
+/// (`0.165`, `1.0`, `1e21`).
+fn float_text(value: f64) -> String {
+    match serde_json::Number::from_f64(value) {
+        Some(number) => number.to_string(),
+        None => value.to_string(),
+    }
+}
+
+/// Why a value could not be flattened (only a non-string map key can cause it).
+#[derive(Debug)]
+struct FlattenError(String);
+
+impl Display for FlattenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FlattenError {}
+
+impl ser::Error for FlattenError {
+    fn custom<T: Display>(msg: T) -> Self {
+        Self(msg.to_string())
+    }
+}
+
+/// A serde serializer that spreads a value over `prefix.1`, `prefix.Field`, …
+struct Flattener<'a> {
+    out: &'a mut Vec<(Cow<'static, str>, String)>,
+    prefix: String,
+}
+
+impl Flattener<'_> {
+    fn emit(&mut self, value: String) -> Result<(), FlattenError> {
+        self.out.push((Cow::Owned(self.prefix.clone()), value));
+        Ok(())
     }
 
-    #[test]
-    fn an_idempotency_token_is_filled_once_and_kept() {
-        let mut input = PutEveryScalarInput::default().name("n").count(1);
-        assert!(input.ensure_idempotency_token());
-        let token = input.client_token.clone().expect("a token was filled in");
-        assert_eq!(token.len(), 32);
-        assert!(input.ensure_idempotency_token());
-        assert_eq!(
-            input.client_token.as_deref(),
-            Some(token.as_str()),
-            "a retry keeps the token"
-        );
-        let mut other = PutEveryScalarInput::default();
-        other.ensure_idempotency_token();
-        assert_ne!(
-            other.client_token,
-            Some(token),
-            "tokens are unique per request"
-        );
-        let mut given = PutEveryScalarInput::default().client_token("mine");
-        assert!(given.ensure_idempotency_token());
-        assert_eq!(given.client_token.as_deref(), Some("mine"));
+    fn nested<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<(), FlattenError> {
+        let len = self.prefix.len();
+        self.prefix.push('.');
+        self.prefix.push_str(key);
+        let result = value.serialize(&mut *self);
+        self.prefix.truncate(len);
+        result
     }
+}
 
-    #[test]
-    fn a_missing_required_parameter_is_named() {
-        let err = PutEveryScalarInput::default()
-            .name("n")
-            .validate()
-            .unwrap_err();
-        assert_eq!(err.parameter, "Count");
-        assert_eq!(
-            err.to_string(),
-            "required parameter `Count` is not set: call `.count(..)` before sending"
-        );
+impl<'a, 'b> ser::Serializer for &'a mut Flattener<'b> {
+    type Ok = ();
+    type Error = FlattenError;
+    type SerializeSeq = Seq<'a, 'b>;
+    type SerializeTuple = Seq<'a, 'b>;
+    type SerializeTupleStruct = Seq<'a, 'b>;
+    type SerializeTupleVariant = Impossible<(), FlattenError>;
+    type SerializeMap = Map<'a, 'b>;
+    type SerializeStruct = Self;
+    type SerializeStructVariant = Impossible<(), FlattenError>;
+
+    fn serialize_bool(self, v: bool) -> Result<(), FlattenError> {
+        self.emit(bool_text(v).to_owned())
+    }
+    fn serialize_i8(self, v: i8) -> Result<(), FlattenError> {
+        self.emit(v.to_string())
+    }
+    fn serialize_i16(self, v: i16) -> Result<(), FlattenError> {
+        self.emit(v.to_string())
+    }
+    fn serialize_i32(self, v: i32) -> Result<(), FlattenError> {
+        self.emit(v.to_string())
+    }
+    fn serialize_i64(self, v: i64) -> Result<(), FlattenError> {
+        self.emit(v.to_string())
+    }
+    fn serialize_u8(self, v: u8) -> Result<(), FlattenError> {
+        self.emit(v.to_string())
+    }
+    fn serialize_u16(self, v: u16) -> Result<(), FlattenError> {
+        self.emit(v.to_string())
+    }
+    fn serialize_u32(self, v: u32) -> Result<(), FlattenError> {
+        self.emit(v.to_string())
+    }
+    fn serialize_u64(self, v: u64) -> Result<(), FlattenError> {
+        self.emit(v.to_string())
+    }
+    fn serialize_f32(self, v: f32) -> Result<(), FlattenError> {
+        self.emit(float_text(f64::from(v)))
+    }
+    fn serialize_f64(self, v: f64) -> Result<(), FlattenError> {
+        self.emit(float_text(v))
+    }
+    fn serialize_char(self, v: char) -> Result<(), FlattenError> {
+        self.emit(v.to_string())
+    }
+    fn serialize_str(self, v: &str) -> Result<(), FlattenError> {
+        self.emit(v.to_owned())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<(), FlattenError> {
+        self.emit(String::from_utf8_lossy(v).into_owned())
+    }
+    fn serialize_none(self) -> Result<(), FlattenError> {
+        Ok(())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), FlattenError> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<(), FlattenError> {
+        Ok(())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<(), FlattenError> {
+        Ok(())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<(), FlattenError> {
+        self.emit(variant.to_owned())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<(), FlattenError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        value: &T,
+    ) -> Result<(), FlattenError> {
+        self.nested(variant, value)
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Seq<'a, 'b>, FlattenError> {
+        Ok(Seq {
+            flat: self,
+            index: 0,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Seq<'a, 'b>, FlattenError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        len: usize,
+    ) -> Result<Seq<'a, 'b>, FlattenError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, FlattenError> {
+        Err(FlattenError(format!(
+            "{name}: tuple variants have no flat form"
+        )))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Map<'a, 'b>, FlattenError> {
+        Ok(Map {
+            flat: self,
+            key: None,
+        })
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, FlattenError> {
+        Ok(self)
+    }
+    fn serialize_struct_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, FlattenError> {
+        Err(FlattenError(format!(
+            "{name}: struct variants have no flat form"
+        )))
+    }
+}
+
+/// The elements of a list: `prefix.1`, `prefix.2`, …
+struct Seq<'a, 'b> {
+    flat: &'a mut Flattener<'b>,
+    index: usize,
+}
+
+impl Seq<'_, '_> {
+    fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FlattenError> {
+        self.index += 1;
+        let key = self.index.to_string();
+        self.flat.nested(&key, value)
+    }
+}
+
+impl ser::SerializeSeq for Seq<'_, '_> {
+    type Ok = ();
+    type Error = FlattenError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FlattenError> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), FlattenError> {
+        Ok(())
+    }
+}
+
+impl ser::SerializeTuple for Seq<'_, '_> {
+    type Ok = ();
+    type Error = FlattenError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FlattenError> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), FlattenError> {
+        Ok(())
+    }
+}
+
+impl ser::SerializeTupleStruct for Seq<'_, '_> {
+    type Ok = ();
+    type Error = FlattenError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FlattenError> {
+        self.element(value)
+    }
+    fn end(self) -> Result<(), FlattenError> {
+        Ok(())
+    }
+}
+
+/// The entries of a map: `prefix.Key`.
+struct Map<'a, 'b> {
+    flat: &'a mut Flattener<'b>,
+    key: Option<String>,
+}
+
+impl ser::SerializeMap for Map<'_, '_> {
+    type Ok = ();
+    type Error = FlattenError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), FlattenError> {
+        self.key = Some(key.serialize(KeyText)?);
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FlattenError> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| FlattenError("a map value without its key".into()))?;
+        self.flat.nested(&key, value)
+    }
+    fn end(self) -> Result<(), FlattenError> {
+        Ok(())
+    }
+}
+
+impl ser::SerializeStruct for &mut Flattener<'_> {
+    type Ok = ();
+    type Error = FlattenError;
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> Result<(), FlattenError> {
+        self.nested(key, value)
+    }
+    fn end(self) -> Result<(), FlattenError> {
+        Ok(())
+    }
+}
+
+/// A map key as text: keys are strings, or scalars written as text.
+struct KeyText;
+
+impl ser::Serializer for KeyText {
+    type Ok = String;
+    type Error = FlattenError;
+    type SerializeSeq = Impossible<String, FlattenError>;
+    type SerializeTuple = Impossible<String, FlattenError>;
+    type SerializeTupleStruct = Impossible<String, FlattenError>;
+    type SerializeTupleVariant = Impossible<String, FlattenError>;
+    type SerializeMap = Impossible<String, FlattenError>;
+    type SerializeStruct = Impossible<String, FlattenError>;
+    type SerializeStructVariant = Impossible<String, FlattenError>;
+
+    fn serialize_bool(self, v: bool) -> Result<String, FlattenError> {
+        Ok(bool_text(v).to_owned())
+    }
+    fn serialize_i8(self, v: i8) -> Result<String, FlattenError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i16(self, v: i16) -> Result<String, FlattenError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i32(self, v: i32) -> Result<String, FlattenError> {
+        Ok(v.to_string())
+    }
+    fn serialize_i64(self, v: i64) -> Result<String, FlattenError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u8(self, v: u8) -> Result<String, FlattenError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u16(self, v: u16) -> Result<String, FlattenError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u32(self, v: u32) -> Result<String, FlattenError> {
+        Ok(v.to_string())
+    }
+    fn serialize_u64(self, v: u64) -> Result<String, FlattenError> {
+        Ok(v.to_string())
+    }
+    fn serialize_f32(self, v: f32) -> Result<String, FlattenError> {
+        Ok(float_text(f64::from(v)))
+    }
+    fn serialize_f64(self, v: f64) -> Result<String, FlattenError> {
+        Ok(float_text(v))
+    }
+    fn serialize_char(self, v: char) -> Result<String, FlattenError> {
+        Ok(v.to_string())
+    }
+    fn serialize_str(self, v: &str) -> Result<String, FlattenError> {
+        Ok(v.to_owned())
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<String, FlattenError> {
+        Ok(String::from_utf8_lossy(v).into_owned())
+    }
+    fn serialize_none(self) -> Result<String, FlattenError> {
+        Err(FlattenError("a map key is absent".into()))
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<String, FlattenError> {
+        value.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<String, FlattenError> {
+        Err(FlattenError("a map key is empty".into()))
+    }
+    fn serialize_unit_struct(self, name: &'static str) -> Result<String, FlattenError> {
+        Ok(name.to_owned())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<String, FlattenError> {
+        Ok(variant.to_owned())
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        value: &T,
+    ) -> Result<String, FlattenError> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<String, FlattenError> {
+        Err(FlattenError(format!("{name}: not a map key")))
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, FlattenError> {
+        Err(FlattenError("a list is not a map key".into()))
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, FlattenError> {
+        Err(FlattenError("a tuple is not a map key".into()))
+    }
+    fn serialize_tuple_struct(
+        self,
+        name: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct, FlattenError> {
+        Err(FlattenError(format!("{name}: not a map key")))
+    }
+    fn serialize_tuple_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, FlattenError> {
+        Err(FlattenError(format!("{name}: not a map key")))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, FlattenError> {
+        Err(FlattenError("a map is not a map key".into()))
+    }
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStruct, FlattenError> {
+        Err(FlattenError(format!("{name}: not a map key")))
+    }
+    fn serialize_struct_variant(
+        self,
+        name: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, FlattenError> {
+        Err(FlattenError(format!("{name}: not a map key")))
     }
 }

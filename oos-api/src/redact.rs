@@ -3,7 +3,6 @@
 //! a proxy's error page may echo the request URL: whatever the service sends back is scrubbed
 //! of the caller's secret and token before it reaches an error.
 
-use crate::action::ServiceError;
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorMetadata};
 use crate::signing::percent_encode;
@@ -52,28 +51,16 @@ impl Redactor {
         text.map(|t| self.text(t))
     }
 
-    pub(crate) fn error<E: ServiceError>(&self, error: Error<E>) -> Error<E> {
+    pub(crate) fn error(&self, error: Error<ErrorMetadata>) -> Error<ErrorMetadata> {
         match error {
-            Error::Service(e) => {
-                let m = e.metadata();
-                let dirty = [&m.message, &m.recommend, &m.host_id, &m.request_id]
-                    .iter()
-                    .filter_map(|t| t.as_deref())
-                    .chain([m.code.as_str()])
-                    .any(|t| self.needles.iter().any(|n| t.contains(n.as_str())));
-                if !dirty {
-                    return Error::Service(e);
-                }
-                let m = m.clone();
-                Error::Service(E::from_metadata(ErrorMetadata {
-                    code: self.text(m.code),
-                    message: self.option(m.message),
-                    request_id: self.option(m.request_id),
-                    host_id: self.option(m.host_id),
-                    recommend: self.option(m.recommend),
-                    http_status: m.http_status,
-                }))
-            }
+            Error::Service(m) => Error::Service(ErrorMetadata {
+                code: self.text(m.code),
+                message: self.option(m.message),
+                request_id: self.option(m.request_id),
+                host_id: self.option(m.host_id),
+                recommend: self.option(m.recommend),
+                http_status: m.http_status,
+            }),
             Error::Response {
                 status,
                 body,

@@ -1,56 +1,21 @@
-//! String enums: the values a page enumerates (an execution's `Mode`, a filter's `Status`),
-//! as Rust enums that keep any other value in `Unknown`, so a value the service adds later
-//! never breaks parsing and round-trips unchanged.
+//! String enums: the values the documentation enumerates (an execution's `Mode`, a filter's
+//! `Status`), as Rust enums that keep any other value in `Unknown`, so a value the service
+//! adds later never breaks parsing and round-trips unchanged.
+//!
+//! The generated code writes each enum, its `as_str` and its `From<&str>` in full; this macro
+//! adds the conversions and trait impls that read the same for every enum.
 
-/// Defines a string enum with its wire values, an `Unknown(String)` fallback, conversions,
-/// serde and [`ParamValue`](crate::params::ParamValue). Used by the generated code.
+/// The conversions, `Display`, serde and [`ParamValue`](crate::params::ParamValue) of a
+/// generated string enum that has `as_str`, `From<&str>` and an `Unknown(String)` variant.
 #[macro_export]
 #[doc(hidden)]
-macro_rules! string_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal, )*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        // Variant names are the service's values, whatever they repeat.
-        #[allow(clippy::enum_variant_names)]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )*
-            /// A value this client does not know, kept as sent.
-            Unknown(String),
-        }
-
-        impl $name {
-            /// Every known value, in the page's order.
-            pub const VALUES: &'static [&'static str] = &[$($wire),*];
-
-            /// The wire value.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( Self::$variant => $wire, )*
-                    Self::Unknown(value) => value,
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(value: &str) -> Self {
-                match value {
-                    $( $wire => Self::$variant, )*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
+macro_rules! string_enum_impls {
+    ($name:ident) => {
         impl From<String> for $name {
             fn from(value: String) -> Self {
-                match value.as_str() {
-                    $( $wire => Self::$variant, )*
-                    _ => Self::Unknown(value),
+                match Self::from(value.as_str()) {
+                    Self::Unknown(_) => Self::Unknown(value),
+                    known => known,
                 }
             }
         }
@@ -90,20 +55,42 @@ macro_rules! string_enum {
 
 #[cfg(test)]
 mod tests {
-    crate::string_enum! {
-        /// A test enum.
-        pub enum Color {
-            /// Red.
-            Red = "Red",
-            /// Light blue.
-            LightBlue = "light_blue",
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    enum Color {
+        Red,
+        LightBlue,
+        Unknown(String),
+    }
+
+    impl Color {
+        fn as_str(&self) -> &str {
+            match self {
+                Self::Red => "Red",
+                Self::LightBlue => "light_blue",
+                Self::Unknown(v) => v,
+            }
         }
     }
+
+    impl From<&str> for Color {
+        fn from(value: &str) -> Self {
+            match value {
+                "Red" => Self::Red,
+                "light_blue" => Self::LightBlue,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    crate::string_enum_impls!(Color);
 
     #[test]
     fn known_and_unknown_values_round_trip() {
         assert_eq!(Color::from("light_blue"), Color::LightBlue);
-        assert_eq!(Color::from("Green"), Color::Unknown("Green".into()));
+        assert_eq!(
+            Color::from("Green".to_owned()),
+            Color::Unknown("Green".into())
+        );
         let parsed: Vec<Color> = serde_json::from_str(r#"["Red","Green"]"#).unwrap();
         assert_eq!(parsed, [Color::Red, Color::Unknown("Green".into())]);
         assert_eq!(
@@ -111,7 +98,6 @@ mod tests {
             r#"["Red","Green"]"#
         );
         assert_eq!(Color::LightBlue.to_string(), "light_blue");
-        assert_eq!(Color::VALUES, ["Red", "light_blue"]);
         assert_eq!("Red".parse::<Color>(), Ok(Color::Red));
         use crate::params::ParamValue;
         assert_eq!(Color::Unknown("x y".into()).to_param(), "x y");

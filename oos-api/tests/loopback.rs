@@ -1,6 +1,7 @@
 //! End-to-end behaviour of the client against a scripted loopback HTTP server: wire format,
 //! signatures as a server recomputes them, retries, timeouts, body caps and pagination.
 
+use oos_api::service::CommonError;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -500,7 +501,10 @@ async fn long_retry_after_past_the_deadline_returns_the_error() {
     let started = Instant::now();
     let err = client.call(logs_input()).await.expect_err("throttled");
     assert!(
-        matches!(err, Error::Service(ListExecutionLogsError::Throttling(_))),
+        matches!(
+            err,
+            Error::Service(ListExecutionLogsError::Common(CommonError::Throttling(_)))
+        ),
         "{err:?}"
     );
     assert!(started.elapsed() < Duration::from_secs(2));
@@ -512,7 +516,10 @@ async fn long_retry_after_past_the_deadline_returns_the_error() {
     let started = Instant::now();
     let err = client.call(logs_input()).await.expect_err("throttled");
     assert!(
-        matches!(err, Error::Service(ListExecutionLogsError::Throttling(_))),
+        matches!(
+            err,
+            Error::Service(ListExecutionLogsError::Common(CommonError::Throttling(_)))
+        ),
         "{err:?}"
     );
     assert!(started.elapsed() < Duration::from_secs(2));
@@ -593,7 +600,9 @@ impl Action for Start {
         Ok(())
     }
     fn write_params(&self, params: &mut Params) {
-        params.push("ClientToken", self.client_token.as_ref());
+        params
+            .query()
+            .push("ClientToken", self.client_token.as_ref());
     }
     fn ensure_idempotency_token(&mut self) -> bool {
         if !self.with_token {

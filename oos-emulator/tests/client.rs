@@ -84,7 +84,7 @@ async fn the_client_drives_every_action() {
         .unwrap();
     let id = started.execution_id.unwrap();
     assert_eq!(
-        started.parameters.as_deref(),
+        started.parameters.as_ref().and_then(|p| p.as_str()),
         Some(r#"{"instanceId":"i-1"}"#)
     );
     assert_eq!(started.tags.unwrap()["env"], "test");

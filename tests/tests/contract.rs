@@ -11,7 +11,12 @@ fn sample(action: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let set = codegen::load_dir(&root.join("spec/oos")).unwrap();
     let action = set.actions.iter().find(|a| a.name == action).unwrap();
-    action.sample_response.clone().unwrap()
+    let sample = action
+        .samples
+        .iter()
+        .find(|s| s.key == "sample_response")
+        .unwrap();
+    sample.json.clone()
 }
 
 fn error(code: &str) -> ListExecutionLogsError {
@@ -69,22 +74,25 @@ fn absent_and_empty_stay_distinct() {
     assert_eq!(serde_json::to_string(&absent).unwrap(), "{}");
 }
 
+/// Codes the action documents get its own variants; codes every action shares are `Common`,
+/// one `CommonError` for the whole service; any other is `Unhandled`.
 #[test]
 fn every_code_maps_to_its_variant_and_keeps_its_metadata() {
     let cases = [
         ("EntityNotExists.Execution", "EntityNotExistsExecution"),
         ("InvalidNextToken", "InvalidNextToken"),
         ("InvalidNextTokenQuery", "InvalidNextTokenQuery"),
-        ("InvalidVersion", "InvalidVersion"),
-        ("InvalidAction.NotFound", "InvalidActionNotFound"),
-        ("User.NoPermission", "UserNoPermission"),
-        ("InvalidStsToken", "InvalidStsToken"),
-        ("ExpiredStsToken", "ExpiredStsToken"),
-        ("InvalidAccountType", "InvalidAccountType"),
-        ("SignatureDoesNotMatch", "SignatureDoesNotMatch"),
-        ("InvalidTimeStamp.Expired", "InvalidTimeStampExpired"),
-        ("Throttling.User", "ThrottlingUser"),
+        ("InvalidVersion", "Common(InvalidVersion"),
+        ("InvalidAction.NotFound", "Common(InvalidActionNotFound"),
+        ("User.NoPermission", "Common(UserNoPermission"),
+        ("InvalidStsToken", "Common(InvalidStsToken"),
+        ("ExpiredStsToken", "Common(ExpiredStsToken"),
+        ("InvalidAccountType", "Common(InvalidAccountType"),
+        ("SignatureDoesNotMatch", "Common(SignatureDoesNotMatch"),
+        ("InvalidTimeStamp.Expired", "Common(InvalidTimeStampExpired"),
+        ("Throttling.User", "Common(ThrottlingUser"),
         ("SomethingNew", "Unhandled"),
+        ("InternalError", "Common(InternalError"),
     ];
     for (code, variant) in cases {
         let e = error(code);

@@ -2,6 +2,7 @@
 //! signature methods: paginators from the same runtime code, typed JSON parameters, string
 //! enums, idempotency tokens, and errors.
 
+use oos_api::service::CommonError;
 use std::time::Duration;
 
 use futures::TryStreamExt;
@@ -9,7 +10,7 @@ use oos_api::operation::delete_executions::DeleteExecutionsError;
 use oos_api::operation::get_template::GetTemplateError;
 use oos_api::operation::list_executions::{ExecutionStatus, Status};
 use oos_api::operation::list_templates::ShareType;
-use oos_api::operation::start_execution::Mode;
+use oos_api::operation::start_execution::StartExecutionMode as Mode;
 use oos_api::{Client, Config, Credentials, Error, RetryPolicy, SignatureMethod};
 use oos_emulator::{Data, Emulator, Fault, FaultRule, RunningEmulator};
 use serde_json::json;
@@ -104,8 +105,14 @@ async fn an_execution_lives_through_start_list_logs_cancel_and_delete() {
         let id = execution.execution_id.clone().unwrap();
         assert_eq!(execution.template_name.as_deref(), Some("Template-03"));
         assert_eq!(execution.mode.as_deref(), Some("Automatic"));
-        let parameters: serde_json::Value =
-            serde_json::from_str(execution.parameters.as_deref().unwrap()).unwrap();
+        let parameters: serde_json::Value = serde_json::from_str(
+            execution
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_str())
+                .unwrap(),
+        )
+        .unwrap();
         assert_eq!(
             parameters,
             json!({"count": 3, "names": ["a", "b"]}),
@@ -242,7 +249,9 @@ async fn delete_executions_without_a_token_is_not_retried_once_the_service_saw_i
     assert!(
         matches!(
             result,
-            Err(Error::Service(DeleteExecutionsError::ServiceUnavailable(_)))
+            Err(Error::Service(DeleteExecutionsError::Common(
+                CommonError::ServiceUnavailable(_)
+            )))
         ),
         "{result:?}"
     );

@@ -2,6 +2,7 @@
 //! every error path the client can reach mapped to its typed variant, retries, timeouts and
 //! broken answers.
 
+use oos_api::service::CommonError;
 use std::time::Duration;
 
 use oos_tests::Captured;
@@ -170,7 +171,10 @@ async fn a_wrong_secret_is_signature_does_not_match_and_the_secret_is_nowhere() 
         assert!(!shown.contains(secret), "the secret leaked: {shown}");
         let e = service_error(result);
         assert!(
-            matches!(e, ListExecutionLogsError::SignatureDoesNotMatch(_)),
+            matches!(
+                e,
+                ListExecutionLogsError::Common(CommonError::SignatureDoesNotMatch(_))
+            ),
             "{e:?}"
         );
         assert_eq!(e.metadata().http_status, 400);
@@ -245,7 +249,10 @@ async fn service_errors_map_to_their_variants() {
             .await,
     );
     assert!(
-        matches!(e, ListExecutionLogsError::InvalidAccessKeyIdNotFound(_)),
+        matches!(
+            e,
+            ListExecutionLogsError::Common(CommonError::InvalidAccessKeyIdNotFound(_))
+        ),
         "{e:?}"
     );
 }
@@ -290,7 +297,10 @@ async fn a_wrong_security_token_is_invalid_sts_token() {
     assert!(!format!("{result:?}").contains("other-token"));
     let e = service_error(result);
     assert!(
-        matches!(e, ListExecutionLogsError::InvalidStsToken(_)),
+        matches!(
+            e,
+            ListExecutionLogsError::Common(CommonError::InvalidStsToken(_))
+        ),
         "{e:?}"
     );
 }
@@ -315,7 +325,7 @@ macro_rules! custom_action {
                 Ok(())
             }
             fn write_params(&self, params: &mut Params) {
-                params.push("ExecutionId", self.0.execution_id);
+                params.query().push("ExecutionId", self.0.execution_id);
             }
         }
     };
@@ -343,12 +353,18 @@ async fn gateway_errors_map_to_their_variants() {
         let client = Client::new(config(&emulator).signature_method(method).build());
         let e = service_error(client.call(NoSuchAction).await);
         assert!(
-            matches!(e, ListExecutionLogsError::InvalidActionNotFound(_)),
+            matches!(
+                e,
+                ListExecutionLogsError::Common(CommonError::InvalidActionNotFound(_))
+            ),
             "{e:?}"
         );
         let e = service_error(client.call(Unchecked(Custom { execution_id: None })).await);
         assert!(
-            matches!(e, ListExecutionLogsError::MissingParameter(_)),
+            matches!(
+                e,
+                ListExecutionLogsError::Common(CommonError::MissingParameter(_))
+            ),
             "{e:?}"
         );
         assert!(
@@ -448,7 +464,10 @@ async fn throttling_that_outlasts_the_attempts_is_a_typed_error() {
             .await,
     );
     assert!(
-        matches!(e, ListExecutionLogsError::ThrottlingApi(_)),
+        matches!(
+            e,
+            ListExecutionLogsError::Common(CommonError::ThrottlingApi(_))
+        ),
         "{e:?}"
     );
     assert!(e.is_retryable());
@@ -475,7 +494,10 @@ async fn a_5xx_is_retried_and_a_persistent_one_is_service_unavailable() {
             .await,
     );
     assert!(
-        matches!(e, ListExecutionLogsError::ServiceUnavailable(_)),
+        matches!(
+            e,
+            ListExecutionLogsError::Common(CommonError::ServiceUnavailable(_))
+        ),
         "{e:?}"
     );
     assert_eq!(e.metadata().http_status, 503);
@@ -517,8 +539,8 @@ async fn an_action_not_safe_to_repeat_is_not_retried_once_the_service_saw_it() {
     emulator.faults().inject(Fault::ServerError(503));
     assert!(matches!(
         call().await,
-        Err(Error::Service(ListExecutionLogsError::ServiceUnavailable(
-            _
+        Err(Error::Service(ListExecutionLogsError::Common(
+            CommonError::ServiceUnavailable(_)
         )))
     ));
     assert_eq!(emulator.request_count(), 2, "a 5xx is not retried either");
@@ -528,7 +550,9 @@ async fn an_action_not_safe_to_repeat_is_not_retried_once_the_service_saw_it() {
         .inject(Fault::Throttling(ThrottlingCode::User));
     assert!(matches!(
         call().await,
-        Err(Error::Service(ListExecutionLogsError::ThrottlingUser(_)))
+        Err(Error::Service(ListExecutionLogsError::Common(
+            CommonError::ThrottlingUser(_)
+        )))
     ));
     assert_eq!(
         emulator.request_count(),

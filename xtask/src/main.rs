@@ -21,11 +21,25 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
-    /// Import API reference pages: write each action's spec to spec/oos/ (and keep the page in docs/oos/).
+    /// Import API reference pages: write each action's spec (merged with its OpenAPI metadata) to spec/oos/, and keep the page in docs/oos/.
     ImportDoc {
         /// Reference pages in the plain-text format of docs/oos/.
         #[arg(required = true)]
         pages: Vec<PathBuf>,
+        /// Print the specs instead of writing them.
+        #[arg(long)]
+        stdout: bool,
+    },
+    /// Import Alibaba Cloud's OpenAPI metadata (api-docs.json): write the spec of every action it describes (merged with its reference page) to spec/oos/.
+    ImportOpenapi {
+        /// The api-docs document.
+        path: PathBuf,
+        /// Import only these actions (repeatable); all of them by default.
+        #[arg(long = "action", value_name = "NAME")]
+        actions: Vec<String>,
+        /// The spec directory to write to.
+        #[arg(long, default_value = "spec/oos")]
+        specs: PathBuf,
         /// Print the specs instead of writing them.
         #[arg(long)]
         stdout: bool,
@@ -38,6 +52,12 @@ fn main() -> ExitCode {
     match cli.task {
         Task::Codegen { check } => codegen(&root, check),
         Task::ImportDoc { pages, stdout } => import_doc(&root, &pages, stdout),
+        Task::ImportOpenapi {
+            path,
+            actions,
+            specs,
+            stdout,
+        } => import_openapi(&root, &path, &actions, &specs, stdout),
     }
 }
 
@@ -96,66 +116,88 @@ fn codegen(root: &Path, check: bool) -> ExitCode {
 
 fn import_doc(root: &Path, pages: &[PathBuf], stdout: bool) -> ExitCode {
     let spec_dir = root.join("spec/oos");
-    let service_path = spec_dir.join(codegen::load::SERVICE_FILE);
-    let service = match std::fs::read_to_string(&service_path)
-        .map_err(|e| format!("{}: {e}", service_path.display()))
-        .and_then(|text| {
-            codegen::load::parse_service(&service_path, &text).map_err(|e| e.to_string())
-        }) {
-        Ok(service) => service,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+    let sources = match codegen::import::Sources::new(root, &spec_dir) {
+        Ok(sources) => sources,
+        Err(e) => return fail(&e),
     };
-    // Every page is read and checked before anything is written.
-    let mut imported = Vec::new();
-    for page in pages {
-        let text = match std::fs::read_to_string(page) {
-            Ok(text) => text,
-            Err(e) => {
-                eprintln!("error: {}: {e}", page.display());
-                return ExitCode::FAILURE;
-            }
-        };
-        let existing =
-            |action: &str| std::fs::read_to_string(spec_dir.join(format!("{action}.yaml"))).ok();
-        match codegen::import::import(page, &text, &service, existing) {
-            Ok((action, spec)) => imported.push((page, text, action, spec)),
-            Err(e) => {
-                eprintln!("error: {e}\nnothing was written");
-                return ExitCode::FAILURE;
-            }
+    // Every page is read and checked, and every spec built, before anything is written.
+    let imported = match sources.import_pages(pages) {
+        Ok(imported) => imported,
+        Err(e) => return fail(&e),
+    };
+    if stdout {
+        for spec in &imported {
+            print!("{}", spec.text);
+        }
+        return ExitCode::SUCCESS;
+    }
+    // The page is kept beside the others, where the specs say their sources are.
+    let pages_dir = sources.service().pages.clone().map(|p| root.join(p));
+    let mut writes: Vec<(PathBuf, String)> = Vec::new();
+    for (page, spec) in pages.iter().zip(&imported) {
+        if let (Some(dir), Ok(text)) = (&pages_dir, std::fs::read_to_string(page)) {
+            writes.push((dir.join(format!("{}.txt", spec.action)), text));
         }
     }
-    for (page, text, action, spec) in imported {
-        if stdout {
-            print!("{spec}");
+    writes.extend(imported.iter().map(|s| (s.path.clone(), s.text.clone())));
+    write_all(root, &writes)
+}
+
+fn import_openapi(
+    root: &Path,
+    path: &Path,
+    actions: &[String],
+    specs: &Path,
+    stdout: bool,
+) -> ExitCode {
+    let spec_dir = root.join(specs);
+    let sources = match codegen::import::Sources::new(root, &spec_dir) {
+        Ok(sources) => sources,
+        Err(e) => return fail(&e),
+    };
+    let imported = match sources.import_openapi(path, actions) {
+        Ok(imported) => imported,
+        Err(e) => return fail(&e),
+    };
+    if stdout {
+        for spec in &imported {
+            print!("{}", spec.text);
+        }
+        return ExitCode::SUCCESS;
+    }
+    let writes: Vec<(PathBuf, String)> = imported
+        .iter()
+        .map(|s| (s.path.clone(), s.text.clone()))
+        .collect();
+    write_all(root, &writes)
+}
+
+fn fail(e: &codegen::SpecError) -> ExitCode {
+    eprintln!("error: {e}\nnothing was written");
+    ExitCode::FAILURE
+}
+
+/// Writes each file that changed, each atomically (a temporary file renamed into place).
+fn write_all(root: &Path, writes: &[(PathBuf, String)]) -> ExitCode {
+    let (mut written, mut unchanged) = (0, 0);
+    for (path, text) in writes {
+        if std::fs::read_to_string(path).is_ok_and(|t| t == *text) {
+            unchanged += 1;
             continue;
         }
-        let spec_path = spec_dir.join(format!("{action}.yaml"));
-        let doc_path = root
-            .join("docs/oos")
-            .join(page.file_name().unwrap_or_default());
-        let written = std::fs::write(&spec_path, &spec).and_then(|()| {
-            let same = std::fs::read_to_string(&doc_path).is_ok_and(|t| t == text);
-            if same {
-                Ok(())
-            } else {
-                std::fs::write(&doc_path, &text)
-            }
-        });
-        match written {
-            Ok(()) => println!(
-                "wrote {} (from {})",
-                spec_path.strip_prefix(root).unwrap_or(&spec_path).display(),
-                page.display()
-            ),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::FAILURE;
-            }
+        let mut tmp = path.clone().into_os_string();
+        tmp.push(".tmp");
+        let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+        if let Err(e) = result {
+            eprintln!("error: {}: {e}", path.display());
+            return ExitCode::FAILURE;
         }
+        println!(
+            "wrote {}",
+            path.strip_prefix(root).unwrap_or(path).display()
+        );
+        written += 1;
     }
+    println!("{written} written, {unchanged} unchanged");
     ExitCode::SUCCESS
 }

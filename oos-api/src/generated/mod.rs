@@ -2,20 +2,245 @@
 
 //! The generated part of the crate, from the specs in `spec/oos/`.
 pub mod service;
+
+pub mod types;
+
 /// One module per action: its input, fluent setters, output and error types.
 pub mod operation {
     /// `CancelExecution`: Stops an execution that has not finished yet.
     pub mod cancel_execution;
+
+    /// `ChangeResourceGroup`: Modifies the resource group to which a cloud resource belongs.
+    pub mod change_resource_group;
+
+    /// `ContinueDeployApplicationGroup`: Continues deploying an application group when an error occurs for calling the DeployApplicationGroup operation.
+    pub mod continue_deploy_application_group;
+
+    /// `CreateApplication`: Creates an application.
+    pub mod create_application;
+
+    /// `CreateApplicationGroup`: Creates an application group.
+    pub mod create_application_group;
+
+    /// `CreateOpsItem`: Creates an O\&M Item.
+    pub mod create_ops_item;
+
+    /// `CreateParameter`: Creates a common parameter.
+    pub mod create_parameter;
+
+    /// `CreatePatchBaseline`: Creates a patch baseline.
+    pub mod create_patch_baseline;
+
+    /// `CreateSecretParameter`: Creates an encryption parameter.
+    pub mod create_secret_parameter;
+
+    /// `CreateStateConfiguration`: Creates a desired-state configuration.
+    pub mod create_state_configuration;
+
+    /// `CreateTemplate`: Creates a template.
+    pub mod create_template;
+
+    /// `DeleteApplication`: Deletes an application.
+    pub mod delete_application;
+
+    /// `DeleteApplicationGroup`: Deletes an application group.
+    pub mod delete_application_group;
+
     /// `DeleteExecutions`: Removes one or more execution records in a single call.
     pub mod delete_executions;
+
+    /// `DeleteParameter`: Deletes a common parameter.
+    pub mod delete_parameter;
+
+    /// `DeletePatchBaseline`: Deletes a patch baseline.
+    pub mod delete_patch_baseline;
+
+    /// `DeleteSecretParameter`: Deletes an encryption parameter.
+    pub mod delete_secret_parameter;
+
+    /// `DeleteStateConfigurations`: Deletes multiple desired-state configurations at a time.
+    pub mod delete_state_configurations;
+
+    /// `DeleteTemplate`: Deletes a template.
+    pub mod delete_template;
+
+    /// `DeleteTemplates`: Deletes multiple templates.
+    pub mod delete_templates;
+
+    /// `DeployApplicationGroup`: Deploys an application group.
+    pub mod deploy_application_group;
+
+    /// `DescribeApplicationGroupBill`: 查询应用分组资源成本。
+    pub mod describe_application_group_bill;
+
+    /// `DescribeRegions`: Queries supported regions.
+    pub mod describe_regions;
+
+    /// `GenerateExecutionPolicy`: Queries the Resource Access Management (RAM) policy required for template execution.
+    pub mod generate_execution_policy;
+
+    /// `GetApplication`: Queries the information of an application.
+    pub mod get_application;
+
+    /// `GetApplicationGroup`: Queries the information about an application group.
+    pub mod get_application_group;
+
+    /// `GetExecutionTemplate`: Queries the information about the template of an execution, including the content of the template.
+    pub mod get_execution_template;
+
+    /// `GetInventorySchema`: Queries the properties of a configuration list.
+    pub mod get_inventory_schema;
+
+    /// `GetOpsItem`: Queries the details of an O\&M item.
+    pub mod get_ops_item;
+
+    /// `GetParameter`: Queries a common parameter and its value.
+    pub mod get_parameter;
+
+    /// `GetParameters`: Queries the information about one or more parameters.
+    pub mod get_parameters;
+
+    /// `GetParametersByPath`: Queries one or more parameters by path.
+    pub mod get_parameters_by_path;
+
+    /// `GetPatchBaseline`: Queries the information of a patch baseline.
+    pub mod get_patch_baseline;
+
+    /// `GetSecretParameter`: Queries the information about an encryption parameter, including the parameter value.
+    pub mod get_secret_parameter;
+
+    /// `GetSecretParameters`: Queries the information about one or more encryption parameters.
+    pub mod get_secret_parameters;
+
+    /// `GetSecretParametersByPath`: Queries encryption parameters by path.
+    pub mod get_secret_parameters_by_path;
+
+    /// `GetServiceSettings`: Queries the settings of the delivery feature.
+    pub mod get_service_settings;
+
     /// `GetTemplate`: Retrieves a template's content together with its metadata, either for the newest version or for a version you name.
     pub mod get_template;
+
+    /// `ListActions`: Queries the available actions, including atomic actions and cloud product actions.
+    pub mod list_actions;
+
+    /// `ListApplicationGroups`: Queries a list of application groups.
+    pub mod list_application_groups;
+
+    /// `ListApplications`: Queries a list of applications.
+    pub mod list_applications;
+
     /// `ListExecutionLogs`: You can call this operation to obtain a detailed list of execution logs entries.
     pub mod list_execution_logs;
+
+    /// `ListExecutionRiskyTasks`: Queries high-risk tasks in the execution of a template.
+    pub mod list_execution_risky_tasks;
+
     /// `ListExecutions`: Queries the executions in a region and lets you narrow the results by template, status, time range, tags, and several other filters.
     pub mod list_executions;
+
+    /// `ListInstancePatchStates`: Queries the information about the patches of an instance.
+    pub mod list_instance_patch_states;
+
+    /// `ListInstancePatches`: Queries the information about the patches of an instance.
+    pub mod list_instance_patches;
+
+    /// `ListInventoryEntries`: Queries the configurations of an Elastic Compute Service (ECS) instance.
+    pub mod list_inventory_entries;
+
+    /// `ListOpsItems`: Queries O\&M items.
+    pub mod list_ops_items;
+
+    /// `ListParameterVersions`: Queries the versions of a common parameter.
+    pub mod list_parameter_versions;
+
+    /// `ListParameters`: Queries common parameters.
+    pub mod list_parameters;
+
+    /// `ListPatchBaselines`: Queries a list of patch baselines.
+    pub mod list_patch_baselines;
+
+    /// `ListResourceExecutionStatus`: Queries the information about a scheduled execution that involves O&M operations on Elastic Compute Service (ECS) instances.
+    pub mod list_resource_execution_status;
+
+    /// `ListSecretParameterVersions`: Queries versions of an encryption parameter.
+    pub mod list_secret_parameter_versions;
+
+    /// `ListSecretParameters`: Queries common parameters.
+    pub mod list_secret_parameters;
+
+    /// `ListStateConfigurations`: Queries desired-state configurations.
+    pub mod list_state_configurations;
+
+    /// `ListTagKeys`: Queries the tags.
+    pub mod list_tag_keys;
+
+    /// `ListTagResources`: Queries the tags that are added to one or more resources.
+    pub mod list_tag_resources;
+
+    /// `ListTagValues`: Queries the values of created tags.
+    pub mod list_tag_values;
+
+    /// `ListTaskExecutions`: Queries task executions.
+    pub mod list_task_executions;
+
+    /// `ListTemplateVersions`: Queries a list of versions of a template.
+    pub mod list_template_versions;
+
     /// `ListTemplates`: Lists the templates that match filters such as name, creator, share type, category, and tags.
     pub mod list_templates;
+
+    /// `NotifyExecution`: Notifies an execution in the Waiting state of the subsequent operations.
+    pub mod notify_execution;
+
+    /// `RegisterDefaultPatchBaseline`: Registers the default patch baseline.
+    pub mod register_default_patch_baseline;
+
+    /// `SearchInventory`: Queries the details or aggregate information of a configuration inventory.
+    pub mod search_inventory;
+
+    /// `SetServiceSettings`: Enables or disables the feature of delivering template execution records and sets the storage location.
+    pub mod set_service_settings;
+
     /// `StartExecution`: Starts a new execution, either of an existing template or of template content that is passed directly in the request.
     pub mod start_execution;
+
+    /// `TagResources`: Adds tags to one or more resources.
+    pub mod tag_resources;
+
+    /// `TriggerExecution`: Debugs a started execution that contains an event trigger task or alert trigger task.
+    pub mod trigger_execution;
+
+    /// `UntagResources`: Removes tags from one or more resources.
+    pub mod untag_resources;
+
+    /// `UpdateApplication`: Updates an application.
+    pub mod update_application;
+
+    /// `UpdateApplicationGroup`: Updates the information of an application group.
+    pub mod update_application_group;
+
+    /// `UpdateExecution`: Update executions that are in Running or Waiting status.
+    pub mod update_execution;
+
+    /// `UpdateOpsItem`: Modifies an O\&M item.
+    pub mod update_ops_item;
+
+    /// `UpdateParameter`: Updates a common parameter.
+    pub mod update_parameter;
+
+    /// `UpdatePatchBaseline`: Updates a patch baseline.
+    pub mod update_patch_baseline;
+
+    /// `UpdateSecretParameter`: Updates an encryption parameter.
+    pub mod update_secret_parameter;
+
+    /// `UpdateStateConfiguration`: Updates a desired-state configuration.
+    pub mod update_state_configuration;
+
+    /// `UpdateTemplate`: Updates the information about an existing template.
+    pub mod update_template;
+
+    /// `ValidateTemplateContent`: Check whether a template is valid.
+    pub mod validate_template_content;
 }

@@ -2,16 +2,14 @@
 
 //! `CancelExecution`: Stops an execution that has not finished yet.
 //!
-//! Not safe to repeat: the client retries it only where the request provably never reached the service, or where it carries an idempotency token.
-use crate::action::{Action, ServiceError};
-use crate::params::Params;
-use crate::{BuildError, ErrorMetadata, RequestBuilder};
+//! Not safe to repeat: the client retries it only where the request provably never reached the service.
+
 /// The request of `CancelExecution`. Build it with the setters, or start from `Client::cancel_execution()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CancelExecutionInput {
     /// Identifier of the execution to stop.
     ///
-    /// Required.
+    /// Required: the request is not sent without it.
     ///
     /// Example: `exec-4a9e7c21b8d34f6e9a10`
     pub execution_id: Option<String>,
@@ -20,52 +18,65 @@ pub struct CancelExecutionInput {
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
 }
+
 impl CancelExecutionInput {
     /// Sets `ExecutionId` (required). Identifier of the execution to stop.
     pub fn execution_id(mut self, value: impl Into<String>) -> Self {
         self.execution_id = Some(value.into());
         self
     }
+
     /// Sets `RegionId`. Region in which the execution runs.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
 }
+
 /// The fluent builder of `CancelExecution`: set parameters, then `.send().await`.
-pub type CancelExecutionFluentBuilder = RequestBuilder<CancelExecutionInput>;
-impl RequestBuilder<CancelExecutionInput> {
+pub type CancelExecutionFluentBuilder = crate::RequestBuilder<CancelExecutionInput>;
+
+impl crate::RequestBuilder<CancelExecutionInput> {
     /// Sets `ExecutionId` (required). Identifier of the execution to stop.
     pub fn execution_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.execution_id(value))
     }
+
     /// Sets `RegionId`. Region in which the execution runs.
     pub fn region_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.region_id(value))
     }
 }
+
 impl crate::Client {
     /// `CancelExecution`: Stops an execution that has not finished yet.
     pub fn cancel_execution(&self) -> CancelExecutionFluentBuilder {
-        RequestBuilder::new(self.clone(), CancelExecutionInput::default())
+        crate::RequestBuilder::new(self.clone(), CancelExecutionInput::default())
     }
 }
-impl Action for CancelExecutionInput {
+
+impl crate::action::Action for CancelExecutionInput {
     const NAME: &'static str = "CancelExecution";
     const IDEMPOTENT: bool = false;
+
     type Output = CancelExecutionOutput;
     type Error = CancelExecutionError;
-    fn validate(&self) -> Result<(), BuildError> {
-        if self.execution_id.is_none() {
-            return Err(BuildError::missing("ExecutionId", "execution_id"));
-        }
+
+    fn validate(&self) -> Result<(), crate::BuildError> {
+        crate::check::required(
+            self.execution_id.is_some(),
+            crate::check::Path::Param("ExecutionId"),
+            "execution_id",
+        )?;
         Ok(())
     }
-    fn write_params(&self, params: &mut Params) {
-        params.push("ExecutionId", self.execution_id.as_ref());
-        params.push("RegionId", self.region_id.as_ref());
+
+    fn write_params(&self, params: &mut crate::params::Params) {
+        params.query().push("ExecutionId", self.execution_id.as_ref());
+        params.query().push("RegionId", self.region_id.as_ref());
     }
 }
+
 /// The response of `CancelExecution`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CancelExecutionOutput {
@@ -75,144 +86,37 @@ pub struct CancelExecutionOutput {
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
-/// The errors `CancelExecution` documents, the errors common to every action, and `Unhandled` for any other code.
+
+/// The errors `CancelExecution` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CancelExecutionError {
-    /// `InvalidVersion` (HTTP 400): Specified parameter Version is not valid.
-    ///
-    /// The error message returned because the specified version is invalid. Specify a valid version in the URL and try again.
-    InvalidVersion(ErrorMetadata),
-    /// `InvalidAction.NotFound` (HTTP 400): Specified api is not found, please check your url and method.
-    ///
-    /// The error message returned because the specified operation does not exist. Enter the correct Action in the URL.
-    InvalidActionNotFound(ErrorMetadata),
-    /// `User.NoPermission` (HTTP 401): User has no permission to do the action: ({api_name})
-    ///
-    /// The error message returned because the user does not have the permission to call this operation. Check whether the current user has the permission to call the OOS API in the RAM console.
-    UserNoPermission(ErrorMetadata),
-    /// `InvalidStsToken` (HTTP 400): Invalid STS token to do the action: ({api_name})
-    ///
-    /// The error message returned because the specified STS token is invalid.
-    InvalidStsToken(ErrorMetadata),
-    /// `ExpiredStsToken` (HTTP 400): Expired STS token to do the action: ({api_name})
-    ///
-    /// The error message returned because the specified STS token has expired.
-    ExpiredStsToken(ErrorMetadata),
-    /// `InvalidAccountType` (HTTP 400): The account type ({account_type}) was not supported.
-    ///
-    /// The error message returned because the specified account type is not supported.
-    InvalidAccountType(ErrorMetadata),
-    /// `SignatureDoesNotMatch` (HTTP 400): The request signature does not conform to Aliyun standards. server string to sign is:{string_to_sign}
-    ///
-    /// The signature computed by the gateway differs from the one sent. Check the AccessKey secret and the signing of the request.
-    SignatureDoesNotMatch(ErrorMetadata),
-    /// `IncompleteSignature` (HTTP 400): The request signature does not conform to Aliyun standards.
-    ///
-    /// The signature, or a part of it, is missing or malformed.
-    IncompleteSignature(ErrorMetadata),
-    /// `InvalidTimeStamp.Expired` (HTTP 400): Specified time stamp or date value is expired.
-    ///
-    /// The request's time differs from the gateway's by more than 15 minutes. Check the clock of the calling machine.
-    InvalidTimeStampExpired(ErrorMetadata),
-    /// `SignatureNonceUsed` (HTTP 400): Specified signature nonce was used already.
-    ///
-    /// The signature nonce was already used by an earlier request. Every request needs a fresh nonce.
-    SignatureNonceUsed(ErrorMetadata),
-    /// `InvalidAccessKeyId.NotFound` (HTTP 404): Specified access key is not found.
-    ///
-    /// The AccessKey ID does not exist or is disabled.
-    InvalidAccessKeyIdNotFound(ErrorMetadata),
-    /// `MissingParameter` (HTTP 400): The input parameter "{parameter}" that is mandatory for processing this request is not supplied.
-    ///
-    /// A required parameter is missing.
-    MissingParameter(ErrorMetadata),
-    /// `Throttling` (HTTP 400): Request was denied due to request throttling.
-    ///
-    /// Too many requests; try again later.
-    ///
-    /// Transient: the client retries it.
-    Throttling(ErrorMetadata),
-    /// `Throttling.User` (HTTP 400): Request was denied due to user flow control.
-    ///
-    /// The caller exceeded its request quota; try again later.
-    ///
-    /// Transient: the client retries it.
-    ThrottlingUser(ErrorMetadata),
-    /// `Throttling.Api` (HTTP 400): Request was denied due to api flow control.
-    ///
-    /// The action's request quota is exhausted; try again later.
-    ///
-    /// Transient: the client retries it.
-    ThrottlingApi(ErrorMetadata),
-    /// `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server.
-    ///
-    /// The service is temporarily unavailable; try again later.
-    ///
-    /// Transient: the client retries it.
-    ServiceUnavailable(ErrorMetadata),
-    /// `InternalError` (HTTP 500): The request processing has failed due to some unknown error, exception or failure.
-    ///
-    /// An internal error occurred in the service.
-    InternalError(ErrorMetadata),
+    /// An error every action can answer with (signature, permission, throttling, …).
+    Common(super::super::service::CommonError),
     /// A code this action does not document.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::ErrorMetadata),
 }
-impl ServiceError for CancelExecutionError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "InvalidVersion" => Self::InvalidVersion(metadata),
-            "InvalidAction.NotFound" => Self::InvalidActionNotFound(metadata),
-            "User.NoPermission" => Self::UserNoPermission(metadata),
-            "InvalidStsToken" => Self::InvalidStsToken(metadata),
-            "ExpiredStsToken" => Self::ExpiredStsToken(metadata),
-            "InvalidAccountType" => Self::InvalidAccountType(metadata),
-            "SignatureDoesNotMatch" => Self::SignatureDoesNotMatch(metadata),
-            "IncompleteSignature" => Self::IncompleteSignature(metadata),
-            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired(metadata),
-            "SignatureNonceUsed" => Self::SignatureNonceUsed(metadata),
-            "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
-            "Throttling" => Self::Throttling(metadata),
-            "Throttling.User" => Self::ThrottlingUser(metadata),
-            "Throttling.Api" => Self::ThrottlingApi(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            _ => Self::Unhandled(metadata),
+
+impl crate::action::ServiceError for CancelExecutionError {
+    fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
+        match super::super::service::CommonError::from_metadata(metadata) {
+            Ok(common) => Self::Common(common),
+            Err(metadata) => Self::Unhandled(metadata),
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+
+    fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::InvalidVersion(metadata)
-            | Self::InvalidActionNotFound(metadata)
-            | Self::UserNoPermission(metadata)
-            | Self::InvalidStsToken(metadata)
-            | Self::ExpiredStsToken(metadata)
-            | Self::InvalidAccountType(metadata)
-            | Self::SignatureDoesNotMatch(metadata)
-            | Self::IncompleteSignature(metadata)
-            | Self::InvalidTimeStampExpired(metadata)
-            | Self::SignatureNonceUsed(metadata)
-            | Self::InvalidAccessKeyIdNotFound(metadata)
-            | Self::MissingParameter(metadata)
-            | Self::Throttling(metadata)
-            | Self::ThrottlingUser(metadata)
-            | Self::ThrottlingApi(metadata)
-            | Self::ServiceUnavailable(metadata)
-            | Self::InternalError(metadata)
-            | Self::Unhandled(metadata) => metadata,
+            Self::Unhandled(metadata) => metadata,
+            Self::Common(common) => common.metadata(),
         }
     }
-    fn is_retryable(&self) -> bool {
-        matches!(
-            self, Self::Throttling(_) | Self::ThrottlingUser(_) | Self::ThrottlingApi(_)
-            | Self::ServiceUnavailable(_)
-        )
-    }
 }
+
 impl std::fmt::Display for CancelExecutionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.metadata().fmt(f)
+        std::fmt::Display::fmt(crate::action::ServiceError::metadata(self), f)
     }
 }
+
 impl std::error::Error for CancelExecutionError {}

@@ -3,9 +3,8 @@
 //! `GetTemplate`: Retrieves a template's content together with its metadata, either for the newest version or for a version you name.
 //!
 //! Safe to repeat: the client retries it on transient failures.
-use crate::action::{Action, ServiceError};
-use crate::params::Params;
-use crate::{BuildError, ErrorMetadata, RequestBuilder};
+pub use super::super::types::{Template, TemplateFormat, ShareType};
+
 /// The request of `GetTemplate`. Build it with the setters, or start from `Client::get_template()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GetTemplateInput {
@@ -15,7 +14,7 @@ pub struct GetTemplateInput {
     pub region_id: Option<String>,
     /// Name of the template to read.
     ///
-    /// Required.
+    /// Required: the request is not sent without it.
     ///
     /// Example: `MyTemplate`
     pub template_name: Option<String>,
@@ -24,62 +23,77 @@ pub struct GetTemplateInput {
     /// Example: `v2`
     pub template_version: Option<String>,
 }
+
 impl GetTemplateInput {
     /// Sets `RegionId`. Region in which the template is stored.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
+
     /// Sets `TemplateName` (required). Name of the template to read.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
         self.template_name = Some(value.into());
         self
     }
-    /// Sets `TemplateVersion`. Version to read. The newest version is returned when this is omitted.
+
+    /// Sets `TemplateVersion`. Version to read.
     pub fn template_version(mut self, value: impl Into<String>) -> Self {
         self.template_version = Some(value.into());
         self
     }
 }
+
 /// The fluent builder of `GetTemplate`: set parameters, then `.send().await`.
-pub type GetTemplateFluentBuilder = RequestBuilder<GetTemplateInput>;
-impl RequestBuilder<GetTemplateInput> {
+pub type GetTemplateFluentBuilder = crate::RequestBuilder<GetTemplateInput>;
+
+impl crate::RequestBuilder<GetTemplateInput> {
     /// Sets `RegionId`. Region in which the template is stored.
     pub fn region_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.region_id(value))
     }
+
     /// Sets `TemplateName` (required). Name of the template to read.
     pub fn template_name(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.template_name(value))
     }
-    /// Sets `TemplateVersion`. Version to read. The newest version is returned when this is omitted.
+
+    /// Sets `TemplateVersion`. Version to read.
     pub fn template_version(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.template_version(value))
     }
 }
+
 impl crate::Client {
     /// `GetTemplate`: Retrieves a template's content together with its metadata, either for the newest version or for a version you name.
     pub fn get_template(&self) -> GetTemplateFluentBuilder {
-        RequestBuilder::new(self.clone(), GetTemplateInput::default())
+        crate::RequestBuilder::new(self.clone(), GetTemplateInput::default())
     }
 }
-impl Action for GetTemplateInput {
+
+impl crate::action::Action for GetTemplateInput {
     const NAME: &'static str = "GetTemplate";
     const IDEMPOTENT: bool = true;
+
     type Output = GetTemplateOutput;
     type Error = GetTemplateError;
-    fn validate(&self) -> Result<(), BuildError> {
-        if self.template_name.is_none() {
-            return Err(BuildError::missing("TemplateName", "template_name"));
-        }
+
+    fn validate(&self) -> Result<(), crate::BuildError> {
+        crate::check::required(
+            self.template_name.is_some(),
+            crate::check::Path::Param("TemplateName"),
+            "template_name",
+        )?;
         Ok(())
     }
-    fn write_params(&self, params: &mut Params) {
-        params.push("RegionId", self.region_id.as_ref());
-        params.push("TemplateName", self.template_name.as_ref());
-        params.push("TemplateVersion", self.template_version.as_ref());
+
+    fn write_params(&self, params: &mut crate::params::Params) {
+        params.query().push("RegionId", self.region_id.as_ref());
+        params.query().push("TemplateName", self.template_name.as_ref());
+        params.query().push("TemplateVersion", self.template_version.as_ref());
     }
 }
+
 /// The response of `GetTemplate`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetTemplateOutput {
@@ -97,245 +111,37 @@ pub struct GetTemplateOutput {
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<Template>,
 }
-/// An element of `GetTemplate`'s response.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Template {
-    /// Identifier of the template.
-    ///
-    /// Example: `t-7b3e91c0d2a54f`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
-    pub template_id: Option<String>,
-    /// Name of the template.
-    ///
-    /// Example: `MyTemplate`
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
-    pub template_name: Option<String>,
-    /// Version that was returned, written as v followed by a number that starts at 1.
-    ///
-    /// Example: `v2`
-    #[serde(
-        rename = "TemplateVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub template_version: Option<String>,
-    /// Label given to this version.
-    ///
-    /// Example: `stop-running`
-    #[serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")]
-    pub version_name: Option<String>,
-    /// Detected format of the body: JSON or YAML.
-    ///
-    /// Example: `JSON`
-    #[serde(rename = "TemplateFormat", default, skip_serializing_if = "Option::is_none")]
-    pub template_format: Option<TemplateFormat>,
-    /// Kind of template.
-    ///
-    /// Example: `Automation`
-    #[serde(rename = "TemplateType", default, skip_serializing_if = "Option::is_none")]
-    pub template_type: Option<String>,
-    /// Description written in the template.
-    ///
-    /// Example: `Stops the ECS instances that are in the Running state`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// SHA-256 digest of the template body.
-    ///
-    /// Example: `cf894cb5e8fc30b654bdf08105b21e0feb6d04732bd2fec32557f4c7031fef7d`
-    #[serde(rename = "Hash", default, skip_serializing_if = "Option::is_none")]
-    pub hash: Option<String>,
-    /// Sharing scope. Templates that users create are Private.
-    ///
-    /// Example: `Private`
-    #[serde(rename = "ShareType", default, skip_serializing_if = "Option::is_none")]
-    pub share_type: Option<String>,
-    /// Whether a trigger is set up in the template.
-    ///
-    /// Example: `false`
-    #[serde(rename = "HasTrigger", default, skip_serializing_if = "Option::is_none")]
-    pub has_trigger: Option<bool>,
-    /// Resource group of the template.
-    ///
-    /// Example: `rg-acfmzawhxxc6lqy`
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub resource_group_id: Option<String>,
-    /// Tags on the template, at most 20 pairs.
-    ///
-    /// Example: `{"team":"sre"}`
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// Who created the template.
-    ///
-    /// Example: `root(1467283095216845)`
-    #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// When the template was created.
-    ///
-    /// Example: `2024-02-02T09:12:45Z`
-    #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
-    /// Who last changed the template.
-    ///
-    /// Example: `root(1467283095216845)`
-    #[serde(rename = "UpdatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    /// When the template last changed.
-    ///
-    /// Example: `2024-03-11T03:40:18Z`
-    #[serde(rename = "UpdatedDate", default, skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
-    /// Not in the reference page's tables; the page's sample response has it.
-    #[serde(rename = "SharedAccounts", default, skip_serializing_if = "Option::is_none")]
-    pub shared_accounts: Option<String>,
-}
-crate::string_enum! {
-    #[doc =
-    " The values of `TemplateFormat` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum TemplateFormat { #[doc = " `JSON`"] Json = "JSON", #[doc = " `YAML`"] Yaml =
-    "YAML", }
-}
-/// The errors `GetTemplate` documents, the errors common to every action, and `Unhandled` for any other code.
+
+/// The errors `GetTemplate` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GetTemplateError {
-    /// `InvalidVersion` (HTTP 400): Specified parameter Version is not valid.
-    ///
-    /// The error message returned because the specified version is invalid. Specify a valid version in the URL and try again.
-    InvalidVersion(ErrorMetadata),
-    /// `InvalidAction.NotFound` (HTTP 400): Specified api is not found, please check your url and method.
-    ///
-    /// The error message returned because the specified operation does not exist. Enter the correct Action in the URL.
-    InvalidActionNotFound(ErrorMetadata),
-    /// `User.NoPermission` (HTTP 401): User has no permission to do the action: ({api_name})
-    ///
-    /// The error message returned because the user does not have the permission to call this operation. Check whether the current user has the permission to call the OOS API in the RAM console.
-    UserNoPermission(ErrorMetadata),
-    /// `InvalidStsToken` (HTTP 400): Invalid STS token to do the action: ({api_name})
-    ///
-    /// The error message returned because the specified STS token is invalid.
-    InvalidStsToken(ErrorMetadata),
-    /// `ExpiredStsToken` (HTTP 400): Expired STS token to do the action: ({api_name})
-    ///
-    /// The error message returned because the specified STS token has expired.
-    ExpiredStsToken(ErrorMetadata),
-    /// `InvalidAccountType` (HTTP 400): The account type ({account_type}) was not supported.
-    ///
-    /// The error message returned because the specified account type is not supported.
-    InvalidAccountType(ErrorMetadata),
-    /// `SignatureDoesNotMatch` (HTTP 400): The request signature does not conform to Aliyun standards. server string to sign is:{string_to_sign}
-    ///
-    /// The signature computed by the gateway differs from the one sent. Check the AccessKey secret and the signing of the request.
-    SignatureDoesNotMatch(ErrorMetadata),
-    /// `IncompleteSignature` (HTTP 400): The request signature does not conform to Aliyun standards.
-    ///
-    /// The signature, or a part of it, is missing or malformed.
-    IncompleteSignature(ErrorMetadata),
-    /// `InvalidTimeStamp.Expired` (HTTP 400): Specified time stamp or date value is expired.
-    ///
-    /// The request's time differs from the gateway's by more than 15 minutes. Check the clock of the calling machine.
-    InvalidTimeStampExpired(ErrorMetadata),
-    /// `SignatureNonceUsed` (HTTP 400): Specified signature nonce was used already.
-    ///
-    /// The signature nonce was already used by an earlier request. Every request needs a fresh nonce.
-    SignatureNonceUsed(ErrorMetadata),
-    /// `InvalidAccessKeyId.NotFound` (HTTP 404): Specified access key is not found.
-    ///
-    /// The AccessKey ID does not exist or is disabled.
-    InvalidAccessKeyIdNotFound(ErrorMetadata),
-    /// `MissingParameter` (HTTP 400): The input parameter "{parameter}" that is mandatory for processing this request is not supplied.
-    ///
-    /// A required parameter is missing.
-    MissingParameter(ErrorMetadata),
-    /// `Throttling` (HTTP 400): Request was denied due to request throttling.
-    ///
-    /// Too many requests; try again later.
-    ///
-    /// Transient: the client retries it.
-    Throttling(ErrorMetadata),
-    /// `Throttling.User` (HTTP 400): Request was denied due to user flow control.
-    ///
-    /// The caller exceeded its request quota; try again later.
-    ///
-    /// Transient: the client retries it.
-    ThrottlingUser(ErrorMetadata),
-    /// `Throttling.Api` (HTTP 400): Request was denied due to api flow control.
-    ///
-    /// The action's request quota is exhausted; try again later.
-    ///
-    /// Transient: the client retries it.
-    ThrottlingApi(ErrorMetadata),
-    /// `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server.
-    ///
-    /// The service is temporarily unavailable; try again later.
-    ///
-    /// Transient: the client retries it.
-    ServiceUnavailable(ErrorMetadata),
-    /// `InternalError` (HTTP 500): The request processing has failed due to some unknown error, exception or failure.
-    ///
-    /// An internal error occurred in the service.
-    InternalError(ErrorMetadata),
+    /// An error every action can answer with (signature, permission, throttling, …).
+    Common(super::super::service::CommonError),
     /// A code this action does not document.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::ErrorMetadata),
 }
-impl ServiceError for GetTemplateError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "InvalidVersion" => Self::InvalidVersion(metadata),
-            "InvalidAction.NotFound" => Self::InvalidActionNotFound(metadata),
-            "User.NoPermission" => Self::UserNoPermission(metadata),
-            "InvalidStsToken" => Self::InvalidStsToken(metadata),
-            "ExpiredStsToken" => Self::ExpiredStsToken(metadata),
-            "InvalidAccountType" => Self::InvalidAccountType(metadata),
-            "SignatureDoesNotMatch" => Self::SignatureDoesNotMatch(metadata),
-            "IncompleteSignature" => Self::IncompleteSignature(metadata),
-            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired(metadata),
-            "SignatureNonceUsed" => Self::SignatureNonceUsed(metadata),
-            "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
-            "Throttling" => Self::Throttling(metadata),
-            "Throttling.User" => Self::ThrottlingUser(metadata),
-            "Throttling.Api" => Self::ThrottlingApi(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            _ => Self::Unhandled(metadata),
+
+impl crate::action::ServiceError for GetTemplateError {
+    fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
+        match super::super::service::CommonError::from_metadata(metadata) {
+            Ok(common) => Self::Common(common),
+            Err(metadata) => Self::Unhandled(metadata),
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+
+    fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::InvalidVersion(metadata)
-            | Self::InvalidActionNotFound(metadata)
-            | Self::UserNoPermission(metadata)
-            | Self::InvalidStsToken(metadata)
-            | Self::ExpiredStsToken(metadata)
-            | Self::InvalidAccountType(metadata)
-            | Self::SignatureDoesNotMatch(metadata)
-            | Self::IncompleteSignature(metadata)
-            | Self::InvalidTimeStampExpired(metadata)
-            | Self::SignatureNonceUsed(metadata)
-            | Self::InvalidAccessKeyIdNotFound(metadata)
-            | Self::MissingParameter(metadata)
-            | Self::Throttling(metadata)
-            | Self::ThrottlingUser(metadata)
-            | Self::ThrottlingApi(metadata)
-            | Self::ServiceUnavailable(metadata)
-            | Self::InternalError(metadata)
-            | Self::Unhandled(metadata) => metadata,
+            Self::Unhandled(metadata) => metadata,
+            Self::Common(common) => common.metadata(),
         }
     }
-    fn is_retryable(&self) -> bool {
-        matches!(
-            self, Self::Throttling(_) | Self::ThrottlingUser(_) | Self::ThrottlingApi(_)
-            | Self::ServiceUnavailable(_)
-        )
-    }
 }
+
 impl std::fmt::Display for GetTemplateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.metadata().fmt(f)
+        std::fmt::Display::fmt(crate::action::ServiceError::metadata(self), f)
     }
 }
+
 impl std::error::Error for GetTemplateError {}

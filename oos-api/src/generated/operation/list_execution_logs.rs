@@ -3,15 +3,13 @@
 //! `ListExecutionLogs`: You can call this operation to obtain a detailed list of execution logs entries.
 //!
 //! Safe to repeat: the client retries it on transient failures.
-use crate::action::{Action, Paginated, ServiceError};
-use crate::params::Params;
-use crate::{BuildError, ErrorMetadata, RequestBuilder};
+
 /// The request of `ListExecutionLogs`. Build it with the setters, or start from `Client::list_execution_logs()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListExecutionLogsInput {
     /// The ID of the execution.
     ///
-    /// Required.
+    /// Required: the request is not sent without it.
     ///
     /// Example: `exec-xxx`
     pub execution_id: Option<String>,
@@ -23,81 +21,150 @@ pub struct ListExecutionLogsInput {
     ///
     /// Example: `MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB`
     pub next_token: Option<String>,
+    /// The ID of the region in which you want to query the logs of the execution.
+    ///
+    /// Example: `cn-hangzhou`
+    pub region_id: Option<String>,
+    /// The execution ID of the task.
+    ///
+    /// Example: `exec-1234567zxcvb.t0010`
+    pub task_execution_id: Option<String>,
+    /// The type of the log.
+    ///
+    /// Example: `System`
+    pub log_type: Option<String>,
 }
+
 impl ListExecutionLogsInput {
     /// Sets `ExecutionId` (required). The ID of the execution.
     pub fn execution_id(mut self, value: impl Into<String>) -> Self {
         self.execution_id = Some(value.into());
         self
     }
+
     /// Sets `MaxResults`. The maximum number of log entries that are displayed on each page.
     pub fn max_results(mut self, value: i32) -> Self {
         self.max_results = Some(value);
         self
     }
+
     /// Sets `NextToken`. The token that is required to retrieve the next page of results.
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.next_token = Some(value.into());
         self
     }
+
+    /// Sets `RegionId`. The ID of the region in which you want to query the logs of the execution.
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.region_id = Some(value.into());
+        self
+    }
+
+    /// Sets `TaskExecutionId`. The execution ID of the task.
+    pub fn task_execution_id(mut self, value: impl Into<String>) -> Self {
+        self.task_execution_id = Some(value.into());
+        self
+    }
+
+    /// Sets `LogType`. The type of the log.
+    pub fn log_type(mut self, value: impl Into<String>) -> Self {
+        self.log_type = Some(value.into());
+        self
+    }
 }
+
 /// The fluent builder of `ListExecutionLogs`: set parameters, then `.send().await` or `.into_paginator()`.
-pub type ListExecutionLogsFluentBuilder = RequestBuilder<ListExecutionLogsInput>;
-impl RequestBuilder<ListExecutionLogsInput> {
+pub type ListExecutionLogsFluentBuilder = crate::RequestBuilder<ListExecutionLogsInput>;
+
+impl crate::RequestBuilder<ListExecutionLogsInput> {
     /// Sets `ExecutionId` (required). The ID of the execution.
     pub fn execution_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.execution_id(value))
     }
+
     /// Sets `MaxResults`. The maximum number of log entries that are displayed on each page.
     pub fn max_results(self, value: i32) -> Self {
         self.map_input(|input| input.max_results(value))
     }
+
     /// Sets `NextToken`. The token that is required to retrieve the next page of results.
     pub fn next_token(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.next_token(value))
     }
+
+    /// Sets `RegionId`. The ID of the region in which you want to query the logs of the execution.
+    pub fn region_id(self, value: impl Into<String>) -> Self {
+        self.map_input(|input| input.region_id(value))
+    }
+
+    /// Sets `TaskExecutionId`. The execution ID of the task.
+    pub fn task_execution_id(self, value: impl Into<String>) -> Self {
+        self.map_input(|input| input.task_execution_id(value))
+    }
+
+    /// Sets `LogType`. The type of the log.
+    pub fn log_type(self, value: impl Into<String>) -> Self {
+        self.map_input(|input| input.log_type(value))
+    }
 }
+
 impl crate::Client {
     /// `ListExecutionLogs`: You can call this operation to obtain a detailed list of execution logs entries.
     pub fn list_execution_logs(&self) -> ListExecutionLogsFluentBuilder {
-        RequestBuilder::new(self.clone(), ListExecutionLogsInput::default())
+        crate::RequestBuilder::new(self.clone(), ListExecutionLogsInput::default())
     }
 }
-impl Action for ListExecutionLogsInput {
+
+impl crate::action::Action for ListExecutionLogsInput {
     const NAME: &'static str = "ListExecutionLogs";
     const IDEMPOTENT: bool = true;
+
     type Output = ListExecutionLogsOutput;
     type Error = ListExecutionLogsError;
-    fn validate(&self) -> Result<(), BuildError> {
-        if self.execution_id.is_none() {
-            return Err(BuildError::missing("ExecutionId", "execution_id"));
-        }
+
+    fn validate(&self) -> Result<(), crate::BuildError> {
+        crate::check::required(
+            self.execution_id.is_some(),
+            crate::check::Path::Param("ExecutionId"),
+            "execution_id",
+        )?;
         Ok(())
     }
-    fn write_params(&self, params: &mut Params) {
-        params.push("ExecutionId", self.execution_id.as_ref());
-        params.push("MaxResults", self.max_results.as_ref());
-        params.push("NextToken", self.next_token.as_ref());
+
+    fn write_params(&self, params: &mut crate::params::Params) {
+        params.query().push("ExecutionId", self.execution_id.as_ref());
+        params.query().push("MaxResults", self.max_results.as_ref());
+        params.query().push("NextToken", self.next_token.as_ref());
+        params.query().push("RegionId", self.region_id.as_ref());
+        params.query().push("TaskExecutionId", self.task_execution_id.as_ref());
+        params.query().push("LogType", self.log_type.as_ref());
     }
 }
-impl Paginated for ListExecutionLogsInput {
+
+impl crate::action::Paginated for ListExecutionLogsInput {
     type Item = ExecutionLog;
+
     fn page_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
+
     fn set_page_token(&mut self, token: Option<String>) {
         self.next_token = token;
     }
+
     fn set_page_size(&mut self, size: i32) {
         self.max_results = Some(size);
     }
+
     fn next_page_token(output: &ListExecutionLogsOutput) -> Option<&str> {
         output.next_token.as_deref()
     }
+
     fn into_items(output: ListExecutionLogsOutput) -> Vec<ExecutionLog> {
         output.execution_logs.unwrap_or_default()
     }
 }
+
 /// The response of `ListExecutionLogs`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListExecutionLogsOutput {
@@ -109,14 +176,24 @@ pub struct ListExecutionLogsOutput {
     /// The log entries of the execution.
     #[serde(rename = "ExecutionLogs", default, skip_serializing_if = "Option::is_none")]
     pub execution_logs: Option<Vec<ExecutionLog>>,
-    /// Not in the reference page's tables; the page's sample response has it.
+    /// The number of entries per page.
+    ///
+    /// Example: `50`
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
-    /// Not in the reference page's tables; the page's sample response has it.
+    /// A pagination token. It can be used in the next request to retrieve a new page of results.
+    ///
+    /// Example: `gAAAAABdpsGWjX8dJ-a6dl_pvoS7AFxNHSNJKHLCAJ：J0ylgA53nWW5V4HTEZKCYTaEPNOrxFir4z43UTOjE150cFr8AGTifA==`
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+    /// Indicates whether the log is truncated.
+    ///
+    /// Example: `true`
+    #[serde(rename = "IsTruncated", default, skip_serializing_if = "Option::is_none")]
+    pub is_truncated: Option<bool>,
 }
-/// An element of `ListExecutionLogs`'s response.
+
+/// Part of `ListExecutionLogs`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExecutionLog {
     /// The timestamp.
@@ -129,7 +206,22 @@ pub struct ExecutionLog {
     /// Example: `The task CheckDiskCategory completed.`
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The task execution ID.
+    ///
+    /// Example: `exec-1234567zxcvb.t0010`
+    #[serde(
+        rename = "TaskExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub task_execution_id: Option<String>,
+    /// The log type.
+    ///
+    /// Example: ` System`
+    #[serde(rename = "LogType", default, skip_serializing_if = "Option::is_none")]
+    pub log_type: Option<String>,
 }
+
 /// The errors `ListExecutionLogs` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -137,155 +229,51 @@ pub enum ListExecutionLogsError {
     /// `EntityNotExists.Execution` (HTTP 404): The specific execution {{key}} does not exist.
     ///
     /// The error message returned because the specified execution does not exist.
-    EntityNotExistsExecution(ErrorMetadata),
+    EntityNotExistsExecution(crate::ErrorMetadata),
     /// `InvalidNextToken` (HTTP 400): The NextToken is invalid.
     ///
     /// The error message returned because the NextToken is invalid. Enter a valid token and try again.
-    InvalidNextToken(ErrorMetadata),
+    InvalidNextToken(crate::ErrorMetadata),
     /// `InvalidNextTokenQuery` (HTTP 400): Query parameters changed for the next token
     ///
     /// The error message returned because the parameter settings used in the current request with NextToken specified are different from the parameter settings used in the first request.
-    InvalidNextTokenQuery(ErrorMetadata),
-    /// `InvalidVersion` (HTTP 400): Specified parameter Version is not valid.
-    ///
-    /// The error message returned because the specified version is invalid. Specify a valid version in the URL and try again.
-    InvalidVersion(ErrorMetadata),
-    /// `InvalidAction.NotFound` (HTTP 400): Specified api is not found, please check your url and method.
-    ///
-    /// The error message returned because the specified operation does not exist. Enter the correct Action in the URL.
-    InvalidActionNotFound(ErrorMetadata),
-    /// `User.NoPermission` (HTTP 401): User has no permission to do the action: ({api_name})
-    ///
-    /// The error message returned because the user does not have the permission to call this operation. Check whether the current user has the permission to call the OOS API in the RAM console.
-    UserNoPermission(ErrorMetadata),
-    /// `InvalidStsToken` (HTTP 400): Invalid STS token to do the action: ({api_name})
-    ///
-    /// The error message returned because the specified STS token is invalid.
-    InvalidStsToken(ErrorMetadata),
-    /// `ExpiredStsToken` (HTTP 400): Expired STS token to do the action: ({api_name})
-    ///
-    /// The error message returned because the specified STS token has expired.
-    ExpiredStsToken(ErrorMetadata),
-    /// `InvalidAccountType` (HTTP 400): The account type ({account_type}) was not supported.
-    ///
-    /// The error message returned because the specified account type is not supported.
-    InvalidAccountType(ErrorMetadata),
-    /// `SignatureDoesNotMatch` (HTTP 400): The request signature does not conform to Aliyun standards. server string to sign is:{string_to_sign}
-    ///
-    /// The signature computed by the gateway differs from the one sent. Check the AccessKey secret and the signing of the request.
-    SignatureDoesNotMatch(ErrorMetadata),
-    /// `IncompleteSignature` (HTTP 400): The request signature does not conform to Aliyun standards.
-    ///
-    /// The signature, or a part of it, is missing or malformed.
-    IncompleteSignature(ErrorMetadata),
-    /// `InvalidTimeStamp.Expired` (HTTP 400): Specified time stamp or date value is expired.
-    ///
-    /// The request's time differs from the gateway's by more than 15 minutes. Check the clock of the calling machine.
-    InvalidTimeStampExpired(ErrorMetadata),
-    /// `SignatureNonceUsed` (HTTP 400): Specified signature nonce was used already.
-    ///
-    /// The signature nonce was already used by an earlier request. Every request needs a fresh nonce.
-    SignatureNonceUsed(ErrorMetadata),
-    /// `InvalidAccessKeyId.NotFound` (HTTP 404): Specified access key is not found.
-    ///
-    /// The AccessKey ID does not exist or is disabled.
-    InvalidAccessKeyIdNotFound(ErrorMetadata),
-    /// `MissingParameter` (HTTP 400): The input parameter "{parameter}" that is mandatory for processing this request is not supplied.
-    ///
-    /// A required parameter is missing.
-    MissingParameter(ErrorMetadata),
-    /// `Throttling` (HTTP 400): Request was denied due to request throttling.
-    ///
-    /// Too many requests; try again later.
-    ///
-    /// Transient: the client retries it.
-    Throttling(ErrorMetadata),
-    /// `Throttling.User` (HTTP 400): Request was denied due to user flow control.
-    ///
-    /// The caller exceeded its request quota; try again later.
-    ///
-    /// Transient: the client retries it.
-    ThrottlingUser(ErrorMetadata),
-    /// `Throttling.Api` (HTTP 400): Request was denied due to api flow control.
-    ///
-    /// The action's request quota is exhausted; try again later.
-    ///
-    /// Transient: the client retries it.
-    ThrottlingApi(ErrorMetadata),
-    /// `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server.
-    ///
-    /// The service is temporarily unavailable; try again later.
-    ///
-    /// Transient: the client retries it.
-    ServiceUnavailable(ErrorMetadata),
-    /// `InternalError` (HTTP 500): The request processing has failed due to some unknown error, exception or failure.
-    ///
-    /// An internal error occurred in the service.
-    InternalError(ErrorMetadata),
+    InvalidNextTokenQuery(crate::ErrorMetadata),
+    /// An error every action can answer with (signature, permission, throttling, …).
+    Common(super::super::service::CommonError),
     /// A code this action does not document.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::ErrorMetadata),
 }
-impl ServiceError for ListExecutionLogsError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+
+impl crate::action::ServiceError for ListExecutionLogsError {
+    fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
             "InvalidNextTokenQuery" => Self::InvalidNextTokenQuery(metadata),
-            "InvalidVersion" => Self::InvalidVersion(metadata),
-            "InvalidAction.NotFound" => Self::InvalidActionNotFound(metadata),
-            "User.NoPermission" => Self::UserNoPermission(metadata),
-            "InvalidStsToken" => Self::InvalidStsToken(metadata),
-            "ExpiredStsToken" => Self::ExpiredStsToken(metadata),
-            "InvalidAccountType" => Self::InvalidAccountType(metadata),
-            "SignatureDoesNotMatch" => Self::SignatureDoesNotMatch(metadata),
-            "IncompleteSignature" => Self::IncompleteSignature(metadata),
-            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired(metadata),
-            "SignatureNonceUsed" => Self::SignatureNonceUsed(metadata),
-            "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
-            "Throttling" => Self::Throttling(metadata),
-            "Throttling.User" => Self::ThrottlingUser(metadata),
-            "Throttling.Api" => Self::ThrottlingApi(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            _ => Self::Unhandled(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+
+    fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
             Self::EntityNotExistsExecution(metadata)
             | Self::InvalidNextToken(metadata)
             | Self::InvalidNextTokenQuery(metadata)
-            | Self::InvalidVersion(metadata)
-            | Self::InvalidActionNotFound(metadata)
-            | Self::UserNoPermission(metadata)
-            | Self::InvalidStsToken(metadata)
-            | Self::ExpiredStsToken(metadata)
-            | Self::InvalidAccountType(metadata)
-            | Self::SignatureDoesNotMatch(metadata)
-            | Self::IncompleteSignature(metadata)
-            | Self::InvalidTimeStampExpired(metadata)
-            | Self::SignatureNonceUsed(metadata)
-            | Self::InvalidAccessKeyIdNotFound(metadata)
-            | Self::MissingParameter(metadata)
-            | Self::Throttling(metadata)
-            | Self::ThrottlingUser(metadata)
-            | Self::ThrottlingApi(metadata)
-            | Self::ServiceUnavailable(metadata)
-            | Self::InternalError(metadata)
             | Self::Unhandled(metadata) => metadata,
+            Self::Common(common) => common.metadata(),
         }
     }
-    fn is_retryable(&self) -> bool {
-        matches!(
-            self, Self::Throttling(_) | Self::ThrottlingUser(_) | Self::ThrottlingApi(_)
-            | Self::ServiceUnavailable(_)
-        )
-    }
 }
+
 impl std::fmt::Display for ListExecutionLogsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.metadata().fmt(f)
+        std::fmt::Display::fmt(crate::action::ServiceError::metadata(self), f)
     }
 }
+
 impl std::error::Error for ListExecutionLogsError {}

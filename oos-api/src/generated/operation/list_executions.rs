@@ -3,9 +3,10 @@
 //! `ListExecutions`: Queries the executions in a region and lets you narrow the results by template, status, time range, tags, and several other filters.
 //!
 //! Safe to repeat: the client retries it on transient failures.
-use crate::action::{Action, Paginated, ServiceError};
-use crate::params::Params;
-use crate::{BuildError, ErrorMetadata, RequestBuilder};
+pub use super::super::types::{
+    SortOrder, Execution, ExecutionCategory, CurrentTask, SafetyCheck, ExecutionStatus,
+};
+
 /// The request of `ListExecutions`. Build it with the setters, or start from `Client::list_executions()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListExecutionsInput {
@@ -64,7 +65,7 @@ pub struct ListExecutionsInput {
     /// Filters by template category. Allowed values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.
     ///
     /// Example: `Other`
-    pub category: Option<Category>,
+    pub category: Option<ListExecutionsCategory>,
     /// Several template categories to match, as a JSON array. Allowed items are the same as for Category. Use either Categories or Category, preferably Categories.
     ///
     /// Example: `["TimerTrigger","EventTrigger"]`
@@ -118,80 +119,93 @@ pub struct ListExecutionsInput {
     /// Example: `Descending`
     pub sort_order: Option<SortOrder>,
 }
+
 impl ListExecutionsInput {
     /// Sets `RegionId`. The region whose executions are queried.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
+
     /// Sets `TemplateName`. Returns only executions whose template name contains this string.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
         self.template_name = Some(value.into());
         self
     }
-    /// Sets `Status`. Filters by execution status. Allowed values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
+
+    /// Sets `Status`. Filters by execution status.
     pub fn status(mut self, value: impl Into<Status>) -> Self {
         self.status = Some(value.into());
         self
     }
+
     /// Sets `ExecutionId`. Returns only the execution that has this ID.
     pub fn execution_id(mut self, value: impl Into<String>) -> Self {
         self.execution_id = Some(value.into());
         self
     }
+
     /// Sets `StartDateBefore`. Upper bound on start time: executions that started at or before this moment are returned.
     pub fn start_date_before(mut self, value: impl Into<String>) -> Self {
         self.start_date_before = Some(value.into());
         self
     }
+
     /// Sets `StartDateAfter`. Lower bound on start time: executions that started at or after this moment are returned.
     pub fn start_date_after(mut self, value: impl Into<String>) -> Self {
         self.start_date_after = Some(value.into());
         self
     }
+
     /// Sets `EndDateBefore`. Upper bound on end time: executions that finished at or before this moment are returned.
     pub fn end_date_before(mut self, value: impl Into<String>) -> Self {
         self.end_date_before = Some(value.into());
         self
     }
+
     /// Sets `EndDateAfter`. Lower bound on end time: executions that finished at or after this moment are returned.
     pub fn end_date_after(mut self, value: impl Into<String>) -> Self {
         self.end_date_after = Some(value.into());
         self
     }
-    /// Sets `Mode`. Filters by how the execution is driven. Allowed values: Automatic and Debug.
+
+    /// Sets `Mode`. Filters by how the execution is driven.
     pub fn mode(mut self, value: impl Into<Mode>) -> Self {
         self.mode = Some(value.into());
         self
     }
+
     /// Sets `ExecutedBy`. Filters by the user who started the execution.
     pub fn executed_by(mut self, value: impl Into<String>) -> Self {
         self.executed_by = Some(value.into());
         self
     }
+
     /// Sets `ParentExecutionId`. Returns the child executions of the parent execution with this ID.
     pub fn parent_execution_id(mut self, value: impl Into<String>) -> Self {
         self.parent_execution_id = Some(value.into());
         self
     }
-    /// Sets `IncludeChildExecution`. Whether child executions are part of the result. Defaults to false.
+
+    /// Sets `IncludeChildExecution`. Whether child executions are part of the result.
     pub fn include_child_execution(mut self, value: bool) -> Self {
         self.include_child_execution = Some(value);
         self
     }
-    /// Sets `Depth`. Selects a nesting level. RootDepth returns parent executions only; FirstChildDepth returns first-level child executions only. Use either Depth or IncludeChildExecution, preferably Depth.
+
+    /// Sets `Depth`. Selects a nesting level.
     pub fn depth(mut self, value: impl Into<String>) -> Self {
         self.depth = Some(value.into());
         self
     }
-    /// Sets `Category`. Filters by template category. Allowed values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.
-    pub fn category(mut self, value: impl Into<Category>) -> Self {
+
+    /// Sets `Category`. Filters by template category.
+    pub fn category(mut self, value: impl Into<ListExecutionsCategory>) -> Self {
         self.category = Some(value.into());
         self
     }
-    /// Sets `Categories`. Several template categories to match, as a JSON array. Allowed items are the same as for Category. Use either Categories or Category, preferably Categories.
-    ///
-    /// Sent JSON-encoded.
+
+    /// Sets `Categories`. Several template categories to match, as a JSON array.
     pub fn categories(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -199,34 +213,38 @@ impl ListExecutionsInput {
         self.categories = Some(value.into_iter().map(Into::into).collect());
         self
     }
+
     /// Sets `RamRole`. Filters by the RAM role that the execution runs under.
     pub fn ram_role(mut self, value: impl Into<String>) -> Self {
         self.ram_role = Some(value.into());
         self
     }
+
     /// Sets `ResourceId`. Returns executions that act on this Elastic Compute Service (ECS) resource.
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
+
     /// Sets `ResourceTemplateName`. Filters by the name of the resource template.
     pub fn resource_template_name(mut self, value: impl Into<String>) -> Self {
         self.resource_template_name = Some(value.into());
         self
     }
+
     /// Sets `ResourceGroupId`. Filters by resource group.
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.resource_group_id = Some(value.into());
         self
     }
+
     /// Sets `Description`. Filters by the description attached to the execution.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `Tags`. Tag filter, written as a JSON object of key-value pairs.
-    ///
-    /// Sent JSON-encoded.
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
@@ -234,14 +252,14 @@ impl ListExecutionsInput {
         self.tags = Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
         self
     }
+
     /// Sets `AccountId`. The Alibaba Cloud account whose executions are queried.
     pub fn account_id(mut self, value: impl Into<String>) -> Self {
         self.account_id = Some(value.into());
         self
     }
+
     /// Sets `RdFolderIds`. Resource directory folder IDs to query, as a JSON array of strings.
-    ///
-    /// Sent JSON-encoded.
     pub fn rd_folder_ids(
         mut self,
         value: impl IntoIterator<Item = impl Into<String>>,
@@ -249,213 +267,275 @@ impl ListExecutionsInput {
         self.rd_folder_ids = Some(value.into_iter().map(Into::into).collect());
         self
     }
-    /// Sets `MaxResults`. Page size. Allowed values: 10 to 100. Defaults to 50.
+
+    /// Sets `MaxResults`. Page size.
     pub fn max_results(mut self, value: i32) -> Self {
         self.max_results = Some(value);
         self
     }
+
     /// Sets `NextToken`. The pagination token returned by a previous call; omit it on the first call.
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.next_token = Some(value.into());
         self
     }
-    /// Sets `SortField`. Sort key. Allowed values: StartDate (creation time, the default), EndDate (time the execution stopped), and Status.
+
+    /// Sets `SortField`. Sort key.
     pub fn sort_field(mut self, value: impl Into<SortField>) -> Self {
         self.sort_field = Some(value.into());
         self
     }
-    /// Sets `SortOrder`. Sort direction. Allowed values: Ascending and Descending (default).
+
+    /// Sets `SortOrder`. Sort direction.
     pub fn sort_order(mut self, value: impl Into<SortOrder>) -> Self {
         self.sort_order = Some(value.into());
         self
     }
 }
+
 /// The fluent builder of `ListExecutions`: set parameters, then `.send().await` or `.into_paginator()`.
-pub type ListExecutionsFluentBuilder = RequestBuilder<ListExecutionsInput>;
-impl RequestBuilder<ListExecutionsInput> {
+pub type ListExecutionsFluentBuilder = crate::RequestBuilder<ListExecutionsInput>;
+
+impl crate::RequestBuilder<ListExecutionsInput> {
     /// Sets `RegionId`. The region whose executions are queried.
     pub fn region_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.region_id(value))
     }
+
     /// Sets `TemplateName`. Returns only executions whose template name contains this string.
     pub fn template_name(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.template_name(value))
     }
-    /// Sets `Status`. Filters by execution status. Allowed values: Running, Started, Success, Failed, Waiting, Cancelled, Pending, and Skipped.
+
+    /// Sets `Status`. Filters by execution status.
     pub fn status(self, value: impl Into<Status>) -> Self {
         self.map_input(|input| input.status(value))
     }
+
     /// Sets `ExecutionId`. Returns only the execution that has this ID.
     pub fn execution_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.execution_id(value))
     }
+
     /// Sets `StartDateBefore`. Upper bound on start time: executions that started at or before this moment are returned.
     pub fn start_date_before(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.start_date_before(value))
     }
+
     /// Sets `StartDateAfter`. Lower bound on start time: executions that started at or after this moment are returned.
     pub fn start_date_after(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.start_date_after(value))
     }
+
     /// Sets `EndDateBefore`. Upper bound on end time: executions that finished at or before this moment are returned.
     pub fn end_date_before(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.end_date_before(value))
     }
+
     /// Sets `EndDateAfter`. Lower bound on end time: executions that finished at or after this moment are returned.
     pub fn end_date_after(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.end_date_after(value))
     }
-    /// Sets `Mode`. Filters by how the execution is driven. Allowed values: Automatic and Debug.
+
+    /// Sets `Mode`. Filters by how the execution is driven.
     pub fn mode(self, value: impl Into<Mode>) -> Self {
         self.map_input(|input| input.mode(value))
     }
+
     /// Sets `ExecutedBy`. Filters by the user who started the execution.
     pub fn executed_by(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.executed_by(value))
     }
+
     /// Sets `ParentExecutionId`. Returns the child executions of the parent execution with this ID.
     pub fn parent_execution_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.parent_execution_id(value))
     }
-    /// Sets `IncludeChildExecution`. Whether child executions are part of the result. Defaults to false.
+
+    /// Sets `IncludeChildExecution`. Whether child executions are part of the result.
     pub fn include_child_execution(self, value: bool) -> Self {
         self.map_input(|input| input.include_child_execution(value))
     }
-    /// Sets `Depth`. Selects a nesting level. RootDepth returns parent executions only; FirstChildDepth returns first-level child executions only. Use either Depth or IncludeChildExecution, preferably Depth.
+
+    /// Sets `Depth`. Selects a nesting level.
     pub fn depth(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.depth(value))
     }
-    /// Sets `Category`. Filters by template category. Allowed values: Other, TimerTrigger, EventTrigger, and AlarmTrigger.
-    pub fn category(self, value: impl Into<Category>) -> Self {
+
+    /// Sets `Category`. Filters by template category.
+    pub fn category(self, value: impl Into<ListExecutionsCategory>) -> Self {
         self.map_input(|input| input.category(value))
     }
-    /// Sets `Categories`. Several template categories to match, as a JSON array. Allowed items are the same as for Category. Use either Categories or Category, preferably Categories.
-    ///
-    /// Sent JSON-encoded.
+
+    /// Sets `Categories`. Several template categories to match, as a JSON array.
     pub fn categories(self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.map_input(|input| input.categories(value))
     }
+
     /// Sets `RamRole`. Filters by the RAM role that the execution runs under.
     pub fn ram_role(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.ram_role(value))
     }
+
     /// Sets `ResourceId`. Returns executions that act on this Elastic Compute Service (ECS) resource.
     pub fn resource_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.resource_id(value))
     }
+
     /// Sets `ResourceTemplateName`. Filters by the name of the resource template.
     pub fn resource_template_name(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.resource_template_name(value))
     }
+
     /// Sets `ResourceGroupId`. Filters by resource group.
     pub fn resource_group_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.resource_group_id(value))
     }
+
     /// Sets `Description`. Filters by the description attached to the execution.
     pub fn description(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.description(value))
     }
+
     /// Sets `Tags`. Tag filter, written as a JSON object of key-value pairs.
-    ///
-    /// Sent JSON-encoded.
     pub fn tags(
         self,
         value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
         self.map_input(|input| input.tags(value))
     }
+
     /// Sets `AccountId`. The Alibaba Cloud account whose executions are queried.
     pub fn account_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.account_id(value))
     }
+
     /// Sets `RdFolderIds`. Resource directory folder IDs to query, as a JSON array of strings.
-    ///
-    /// Sent JSON-encoded.
     pub fn rd_folder_ids(
         self,
         value: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         self.map_input(|input| input.rd_folder_ids(value))
     }
-    /// Sets `MaxResults`. Page size. Allowed values: 10 to 100. Defaults to 50.
+
+    /// Sets `MaxResults`. Page size.
     pub fn max_results(self, value: i32) -> Self {
         self.map_input(|input| input.max_results(value))
     }
+
     /// Sets `NextToken`. The pagination token returned by a previous call; omit it on the first call.
     pub fn next_token(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.next_token(value))
     }
-    /// Sets `SortField`. Sort key. Allowed values: StartDate (creation time, the default), EndDate (time the execution stopped), and Status.
+
+    /// Sets `SortField`. Sort key.
     pub fn sort_field(self, value: impl Into<SortField>) -> Self {
         self.map_input(|input| input.sort_field(value))
     }
-    /// Sets `SortOrder`. Sort direction. Allowed values: Ascending and Descending (default).
+
+    /// Sets `SortOrder`. Sort direction.
     pub fn sort_order(self, value: impl Into<SortOrder>) -> Self {
         self.map_input(|input| input.sort_order(value))
     }
 }
+
 impl crate::Client {
     /// `ListExecutions`: Queries the executions in a region and lets you narrow the results by template, status, time range, tags, and several other filters.
     pub fn list_executions(&self) -> ListExecutionsFluentBuilder {
-        RequestBuilder::new(self.clone(), ListExecutionsInput::default())
+        crate::RequestBuilder::new(self.clone(), ListExecutionsInput::default())
     }
 }
-impl Action for ListExecutionsInput {
+
+impl crate::action::Action for ListExecutionsInput {
     const NAME: &'static str = "ListExecutions";
     const IDEMPOTENT: bool = true;
+
     type Output = ListExecutionsOutput;
     type Error = ListExecutionsError;
-    fn validate(&self) -> Result<(), BuildError> {
+
+    fn validate(&self) -> Result<(), crate::BuildError> {
+        if let Some(value) = &self.status {
+            let at = crate::check::Path::Param("Status");
+            crate::check::allowed(value.as_str(), at, Status::VALUES)?;
+        }
+        if let Some(value) = &self.mode {
+            let at = crate::check::Path::Param("Mode");
+            crate::check::allowed(value.as_str(), at, Mode::VALUES)?;
+        }
+        if let Some(value) = &self.category {
+            let at = crate::check::Path::Param("Category");
+            crate::check::allowed(value.as_str(), at, ListExecutionsCategory::VALUES)?;
+        }
+        if let Some(value) = &self.sort_field {
+            let at = crate::check::Path::Param("SortField");
+            crate::check::allowed(value.as_str(), at, SortField::VALUES)?;
+        }
+        if let Some(value) = &self.sort_order {
+            let at = crate::check::Path::Param("SortOrder");
+            crate::check::allowed(value.as_str(), at, SortOrder::VALUES)?;
+        }
         Ok(())
     }
-    fn write_params(&self, params: &mut Params) {
-        params.push("RegionId", self.region_id.as_ref());
-        params.push("TemplateName", self.template_name.as_ref());
-        params.push("Status", self.status.as_ref());
-        params.push("ExecutionId", self.execution_id.as_ref());
-        params.push("StartDateBefore", self.start_date_before.as_ref());
-        params.push("StartDateAfter", self.start_date_after.as_ref());
-        params.push("EndDateBefore", self.end_date_before.as_ref());
-        params.push("EndDateAfter", self.end_date_after.as_ref());
-        params.push("Mode", self.mode.as_ref());
-        params.push("ExecutedBy", self.executed_by.as_ref());
-        params.push("ParentExecutionId", self.parent_execution_id.as_ref());
-        params.push("IncludeChildExecution", self.include_child_execution.as_ref());
-        params.push("Depth", self.depth.as_ref());
-        params.push("Category", self.category.as_ref());
-        params.push_json("Categories", self.categories.as_ref());
-        params.push("RamRole", self.ram_role.as_ref());
-        params.push("ResourceId", self.resource_id.as_ref());
-        params.push("ResourceTemplateName", self.resource_template_name.as_ref());
-        params.push("ResourceGroupId", self.resource_group_id.as_ref());
-        params.push("Description", self.description.as_ref());
-        params.push_json("Tags", self.tags.as_ref());
-        params.push("AccountId", self.account_id.as_ref());
-        params.push_json("RdFolderIds", self.rd_folder_ids.as_ref());
-        params.push("MaxResults", self.max_results.as_ref());
-        params.push("NextToken", self.next_token.as_ref());
-        params.push("SortField", self.sort_field.as_ref());
-        params.push("SortOrder", self.sort_order.as_ref());
+
+    fn write_params(&self, params: &mut crate::params::Params) {
+        params.query().push("RegionId", self.region_id.as_ref());
+        params.query().push("TemplateName", self.template_name.as_ref());
+        params.query().push("Status", self.status.as_ref());
+        params.query().push("ExecutionId", self.execution_id.as_ref());
+        params.query().push("StartDateBefore", self.start_date_before.as_ref());
+        params.query().push("StartDateAfter", self.start_date_after.as_ref());
+        params.query().push("EndDateBefore", self.end_date_before.as_ref());
+        params.query().push("EndDateAfter", self.end_date_after.as_ref());
+        params.query().push("Mode", self.mode.as_ref());
+        params.query().push("ExecutedBy", self.executed_by.as_ref());
+        params.query().push("ParentExecutionId", self.parent_execution_id.as_ref());
+        params
+            .query()
+            .push("IncludeChildExecution", self.include_child_execution.as_ref());
+        params.query().push("Depth", self.depth.as_ref());
+        params.query().push("Category", self.category.as_ref());
+        params.query().push_json("Categories", self.categories.as_ref());
+        params.query().push("RamRole", self.ram_role.as_ref());
+        params.query().push("ResourceId", self.resource_id.as_ref());
+        params
+            .query()
+            .push("ResourceTemplateName", self.resource_template_name.as_ref());
+        params.query().push("ResourceGroupId", self.resource_group_id.as_ref());
+        params.query().push("Description", self.description.as_ref());
+        params.query().push_json("Tags", self.tags.as_ref());
+        params.query().push("AccountId", self.account_id.as_ref());
+        params.query().push_json("RdFolderIds", self.rd_folder_ids.as_ref());
+        params.query().push("MaxResults", self.max_results.as_ref());
+        params.query().push("NextToken", self.next_token.as_ref());
+        params.query().push("SortField", self.sort_field.as_ref());
+        params.query().push("SortOrder", self.sort_order.as_ref());
     }
 }
-impl Paginated for ListExecutionsInput {
+
+impl crate::action::Paginated for ListExecutionsInput {
     type Item = Execution;
+
     fn page_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
+
     fn set_page_token(&mut self, token: Option<String>) {
         self.next_token = token;
     }
+
     fn set_page_size(&mut self, size: i32) {
         self.max_results = Some(size);
     }
+
     fn next_page_token(output: &ListExecutionsOutput) -> Option<&str> {
         output.next_token.as_deref()
     }
+
     fn into_items(output: ListExecutionsOutput) -> Vec<Execution> {
         output.executions.unwrap_or_default()
     }
 }
+
 /// The response of `ListExecutions`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListExecutionsOutput {
@@ -477,289 +557,227 @@ pub struct ListExecutionsOutput {
     /// The executions on the current page.
     #[serde(rename = "Executions", default, skip_serializing_if = "Option::is_none")]
     pub executions: Option<Vec<Execution>>,
-    /// Not in the reference page's tables; the page's sample response has it.
+    /// The number of entries returned per page.
+    ///
+    /// Example: `50`
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     pub max_results: Option<i32>,
 }
-/// An element of `ListExecutions`'s response.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Execution {
-    /// Identifier of the execution.
-    ///
-    /// Example: `exec-4a9e7c21b8d34f6e9a10`
-    #[serde(rename = "ExecutionId", default, skip_serializing_if = "Option::is_none")]
-    pub execution_id: Option<String>,
-    /// The Alibaba Cloud account that owns the execution.
-    ///
-    /// Example: `1467283095216845`
-    #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
-    pub account_id: Option<String>,
-    /// Template category of the execution: Other, TimerTrigger, EventTrigger, or AlarmTrigger.
-    ///
-    /// Example: `Other`
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<Category>,
-    /// Task counts, keyed by task status.
-    ///
-    /// Example: `{"Total":2,"Success":2}`
-    #[serde(rename = "Counters", default, skip_serializing_if = "Option::is_none")]
-    pub counters: Option<std::collections::BTreeMap<String, i32>>,
-    /// When the execution was created.
-    ///
-    /// Example: `2024-03-18T07:21:09Z`
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
-    pub create_date: Option<String>,
-    /// Tasks of the execution that are in progress right now.
-    #[serde(rename = "CurrentTasks", default, skip_serializing_if = "Option::is_none")]
-    pub current_tasks: Option<Vec<CurrentTask>>,
-    /// Free-text description of the execution.
-    ///
-    /// Example: `nightly patching`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// When the execution stopped running.
-    ///
-    /// Example: `2024-03-18T07:21:40Z`
-    #[serde(rename = "EndDate", default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
-    /// The user who started the execution.
-    ///
-    /// Example: `root(1467283095216845)`
-    #[serde(rename = "ExecutedBy", default, skip_serializing_if = "Option::is_none")]
-    pub executed_by: Option<String>,
-    /// Whether child executions were spawned from this execution.
-    ///
-    /// Example: `false`
-    #[serde(rename = "IsParent", default, skip_serializing_if = "Option::is_none")]
-    pub is_parent: Option<bool>,
-    /// Most recent time a trigger fired successfully (trigger-type executions).
-    ///
-    /// Example: `2024-03-18T07:00:00Z`
-    #[serde(
-        rename = "LastSuccessfulTriggerTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_successful_trigger_time: Option<String>,
-    /// Outputs produced by the latest trigger run, as a JSON string.
-    ///
-    /// Example: `{"InstanceIds":["i-bp1g6zv0ce8oghu7k9xz"]}`
-    #[serde(
-        rename = "LastTriggerOutputs",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_trigger_outputs: Option<String>,
-    /// Result status of the latest trigger run.
-    ///
-    /// Example: `Success`
-    #[serde(
-        rename = "LastTriggerStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_trigger_status: Option<String>,
-    /// Status message from the latest trigger run; empty when there is none.
-    #[serde(
-        rename = "LastTriggerStatusMessage",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_trigger_status_message: Option<String>,
-    /// Most recent time a trigger fired.
-    ///
-    /// Example: `2024-03-18T07:00:00Z`
-    #[serde(
-        rename = "LastTriggerTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub last_trigger_time: Option<String>,
-    /// How the execution is driven.
-    ///
-    /// Example: `Automatic`
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// Next planned run of a timer-triggered execution.
-    ///
-    /// Example: `2024-03-19T07:00:00Z`
-    #[serde(
-        rename = "NextScheduleTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub next_schedule_time: Option<String>,
-    /// Execution output, as a JSON string.
-    ///
-    /// Example: `{"InstanceIds":["i-bp1g6zv0ce8oghu7k9xz"]}`
-    #[serde(rename = "Outputs", default, skip_serializing_if = "Option::is_none")]
-    pub outputs: Option<String>,
-    /// Input parameters that the execution received.
-    ///
-    /// Example: `{"status":"Running"}`
-    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<serde_json::Value>,
-    /// Identifier of the parent execution, if there is one.
-    ///
-    /// Example: `exec-9e2d4b7a1c0f4e58a3d6`
-    #[serde(
-        rename = "ParentExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub parent_execution_id: Option<String>,
-    /// RAM role whose permissions the execution uses.
-    ///
-    /// Example: `OOSServiceRole`
-    #[serde(rename = "RamRole", default, skip_serializing_if = "Option::is_none")]
-    pub ram_role: Option<String>,
-    /// Resource group of the execution.
-    ///
-    /// Example: `rg-acfmzawhxxc6lqy`
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub resource_group_id: Option<String>,
-    /// Status of the resources that the execution operates on.
-    ///
-    /// Example: `Success`
-    #[serde(rename = "ResourceStatus", default, skip_serializing_if = "Option::is_none")]
-    pub resource_status: Option<String>,
-    /// Handling of high-risk actions: Skip or ConfirmEveryHighRiskAction.
-    ///
-    /// Example: `ConfirmEveryHighRiskAction`
-    #[serde(rename = "SafetyCheck", default, skip_serializing_if = "Option::is_none")]
-    pub safety_check: Option<SafetyCheck>,
-    /// When the execution began running.
-    ///
-    /// Example: `2024-03-18T07:21:10Z`
-    #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
-    /// Current state of the execution: Started, Queued, Running, Waiting, Success, Failed, or Cancelled.
-    ///
-    /// Example: `Success`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<ExecutionStatus>,
-    /// Human-readable text about the current state.
-    ///
-    /// Example: `The execution completed successfully.`
-    #[serde(rename = "StatusMessage", default, skip_serializing_if = "Option::is_none")]
-    pub status_message: Option<String>,
-    /// Why the execution is in its current state; empty when there is nothing to report.
-    #[serde(rename = "StatusReason", default, skip_serializing_if = "Option::is_none")]
-    pub status_reason: Option<String>,
-    /// Tags attached to the execution.
-    ///
-    /// Example: `{"env":"prod"}`
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// Target resources, as a JSON string.
-    ///
-    /// Example: `{"Type":"ResourceIds","ResourceIds":["i-bp1g6zv0ce8oghu7k9xz"],"RegionId":"cn-hangzhou"}`
-    #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
-    pub targets: Option<String>,
-    /// Identifier of the template that was run.
-    ///
-    /// Example: `t-7b3e91c0d2a54f`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
-    pub template_id: Option<String>,
-    /// Name of the template that was run.
-    ///
-    /// Example: `ACS-ECS-BulkyRunCommand`
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
-    pub template_name: Option<String>,
-    /// Version of the template that was run.
-    ///
-    /// Example: `v3`
-    #[serde(
-        rename = "TemplateVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub template_version: Option<String>,
-    /// When the execution record last changed.
-    ///
-    /// Example: `2024-03-18T07:21:40Z`
-    #[serde(rename = "UpdateDate", default, skip_serializing_if = "Option::is_none")]
-    pub update_date: Option<String>,
-    /// Extra detail while the execution waits; empty otherwise.
-    #[serde(rename = "WaitingStatus", default, skip_serializing_if = "Option::is_none")]
-    pub waiting_status: Option<String>,
+
+/// The documented values of `Status`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+///
+/// Part of `ListExecutions`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[allow(clippy::enum_variant_names)]
+pub enum Status {
+    /// `Running`
+    Running,
+    /// `Started`
+    Started,
+    /// `Success`
+    Success,
+    /// `Failed`
+    Failed,
+    /// `Waiting`
+    Waiting,
+    /// `Cancelled`
+    Cancelled,
+    /// `Pending`
+    Pending,
+    /// `Skipped`
+    Skipped,
+    /// A value this client does not know, kept as sent.
+    Unknown(String),
 }
-/// An element of `ListExecutions`'s response.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CurrentTask {
-    /// Action type that the task runs.
-    ///
-    /// Example: `ACS::ExecuteAPI`
-    #[serde(rename = "TaskAction", default, skip_serializing_if = "Option::is_none")]
-    pub task_action: Option<String>,
-    /// Identifier of the task execution.
-    ///
-    /// Example: `exec-4a9e7c21b8d34f6e9a10.t0001`
-    #[serde(
-        rename = "TaskExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub task_execution_id: Option<String>,
-    /// Name of the task as written in the template.
-    ///
-    /// Example: `describeInstances`
-    #[serde(rename = "TaskName", default, skip_serializing_if = "Option::is_none")]
-    pub task_name: Option<String>,
+
+impl Status {
+    /// Every documented value, in the documentation's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Running",
+        "Started",
+        "Success",
+        "Failed",
+        "Waiting",
+        "Cancelled",
+        "Pending",
+        "Skipped",
+    ];
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "Running",
+            Self::Started => "Started",
+            Self::Success => "Success",
+            Self::Failed => "Failed",
+            Self::Waiting => "Waiting",
+            Self::Cancelled => "Cancelled",
+            Self::Pending => "Pending",
+            Self::Skipped => "Skipped",
+            Self::Unknown(value) => value,
+        }
+    }
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `Status` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum Status { #[doc = " `Running`"] Running = "Running", #[doc = " `Started`"]
-    Started = "Started", #[doc = " `Success`"] Success = "Success", #[doc = " `Failed`"]
-    Failed = "Failed", #[doc = " `Waiting`"] Waiting = "Waiting", #[doc = " `Cancelled`"]
-    Cancelled = "Cancelled", #[doc = " `Pending`"] Pending = "Pending", #[doc =
-    " `Skipped`"] Skipped = "Skipped", }
+
+impl From<&str> for Status {
+    fn from(value: &str) -> Self {
+        match value {
+            "Running" => Self::Running,
+            "Started" => Self::Started,
+            "Success" => Self::Success,
+            "Failed" => Self::Failed,
+            "Waiting" => Self::Waiting,
+            "Cancelled" => Self::Cancelled,
+            "Pending" => Self::Pending,
+            "Skipped" => Self::Skipped,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `Mode` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum Mode { #[doc = " `Automatic`"] Automatic = "Automatic", #[doc = " `Debug`"]
-    Debug = "Debug", }
+
+crate::string_enum_impls!(Status);
+
+/// The documented values of `Mode`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+///
+/// Part of `ListExecutions`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[allow(clippy::enum_variant_names)]
+pub enum Mode {
+    /// `Automatic`
+    Automatic,
+    /// `Debug`
+    Debug,
+    /// A value this client does not know, kept as sent.
+    Unknown(String),
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `Category` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum Category { #[doc = " `Other`"] Other = "Other", #[doc = " `TimerTrigger`"]
-    TimerTrigger = "TimerTrigger", #[doc = " `EventTrigger`"] EventTrigger =
-    "EventTrigger", #[doc = " `AlarmTrigger`"] AlarmTrigger = "AlarmTrigger", }
+
+impl Mode {
+    /// Every documented value, in the documentation's order.
+    pub const VALUES: &'static [&'static str] = &["Automatic", "Debug"];
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Automatic => "Automatic",
+            Self::Debug => "Debug",
+            Self::Unknown(value) => value,
+        }
+    }
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `SortField` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum SortField { #[doc = " `StartDate`"] StartDate = "StartDate", #[doc =
-    " `EndDate`"] EndDate = "EndDate", #[doc = " `Status`"] Status = "Status", }
+
+impl From<&str> for Mode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Automatic" => Self::Automatic,
+            "Debug" => Self::Debug,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `SortOrder` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum SortOrder { #[doc = " `Ascending`"] Ascending = "Ascending", #[doc =
-    " `Descending`"] Descending = "Descending", }
+
+crate::string_enum_impls!(Mode);
+
+/// The documented values of `ListExecutionsCategory`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+///
+/// Part of `ListExecutions`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[allow(clippy::enum_variant_names)]
+pub enum ListExecutionsCategory {
+    /// `Other`
+    Other,
+    /// `TimerTrigger`
+    TimerTrigger,
+    /// `EventTrigger`
+    EventTrigger,
+    /// `AlarmTrigger`
+    AlarmTrigger,
+    /// A value this client does not know, kept as sent.
+    Unknown(String),
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `SafetyCheck` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum SafetyCheck { #[doc = " `Skip`"] Skip = "Skip", #[doc =
-    " `ConfirmEveryHighRiskAction`"] ConfirmEveryHighRiskAction =
-    "ConfirmEveryHighRiskAction", }
+
+impl ListExecutionsCategory {
+    /// Every documented value, in the documentation's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Other",
+        "TimerTrigger",
+        "EventTrigger",
+        "AlarmTrigger",
+    ];
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Other => "Other",
+            Self::TimerTrigger => "TimerTrigger",
+            Self::EventTrigger => "EventTrigger",
+            Self::AlarmTrigger => "AlarmTrigger",
+            Self::Unknown(value) => value,
+        }
+    }
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `ExecutionStatus` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum ExecutionStatus { #[doc = " `Started`"] Started = "Started", #[doc =
-    " `Queued`"] Queued = "Queued", #[doc = " `Running`"] Running = "Running", #[doc =
-    " `Waiting`"] Waiting = "Waiting", #[doc = " `Success`"] Success = "Success", #[doc =
-    " `Failed`"] Failed = "Failed", #[doc = " `Cancelled`"] Cancelled = "Cancelled", }
+
+impl From<&str> for ListExecutionsCategory {
+    fn from(value: &str) -> Self {
+        match value {
+            "Other" => Self::Other,
+            "TimerTrigger" => Self::TimerTrigger,
+            "EventTrigger" => Self::EventTrigger,
+            "AlarmTrigger" => Self::AlarmTrigger,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
+
+crate::string_enum_impls!(ListExecutionsCategory);
+
+/// The documented values of `SortField`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+///
+/// Part of `ListExecutions`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[allow(clippy::enum_variant_names)]
+pub enum SortField {
+    /// `StartDate`
+    StartDate,
+    /// `EndDate`
+    EndDate,
+    /// `Status`
+    Status,
+    /// A value this client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl SortField {
+    /// Every documented value, in the documentation's order.
+    pub const VALUES: &'static [&'static str] = &["StartDate", "EndDate", "Status"];
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StartDate => "StartDate",
+            Self::EndDate => "EndDate",
+            Self::Status => "Status",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for SortField {
+    fn from(value: &str) -> Self {
+        match value {
+            "StartDate" => Self::StartDate,
+            "EndDate" => Self::EndDate,
+            "Status" => Self::Status,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+crate::string_enum_impls!(SortField);
+
 /// The errors `ListExecutions` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -767,143 +785,38 @@ pub enum ListExecutionsError {
     /// `InvalidNextToken` (HTTP 400): The NextToken is invalid.
     ///
     /// The pagination token is malformed or does not belong to this query. Reuse the NextToken from the previous response.
-    InvalidNextToken(ErrorMetadata),
-    /// `InvalidVersion` (HTTP 400): Specified parameter Version is not valid.
-    ///
-    /// The error message returned because the specified version is invalid. Specify a valid version in the URL and try again.
-    InvalidVersion(ErrorMetadata),
-    /// `InvalidAction.NotFound` (HTTP 400): Specified api is not found, please check your url and method.
-    ///
-    /// The error message returned because the specified operation does not exist. Enter the correct Action in the URL.
-    InvalidActionNotFound(ErrorMetadata),
-    /// `User.NoPermission` (HTTP 401): User has no permission to do the action: ({api_name})
-    ///
-    /// The error message returned because the user does not have the permission to call this operation. Check whether the current user has the permission to call the OOS API in the RAM console.
-    UserNoPermission(ErrorMetadata),
-    /// `InvalidStsToken` (HTTP 400): Invalid STS token to do the action: ({api_name})
-    ///
-    /// The error message returned because the specified STS token is invalid.
-    InvalidStsToken(ErrorMetadata),
-    /// `ExpiredStsToken` (HTTP 400): Expired STS token to do the action: ({api_name})
-    ///
-    /// The error message returned because the specified STS token has expired.
-    ExpiredStsToken(ErrorMetadata),
-    /// `InvalidAccountType` (HTTP 400): The account type ({account_type}) was not supported.
-    ///
-    /// The error message returned because the specified account type is not supported.
-    InvalidAccountType(ErrorMetadata),
-    /// `SignatureDoesNotMatch` (HTTP 400): The request signature does not conform to Aliyun standards. server string to sign is:{string_to_sign}
-    ///
-    /// The signature computed by the gateway differs from the one sent. Check the AccessKey secret and the signing of the request.
-    SignatureDoesNotMatch(ErrorMetadata),
-    /// `IncompleteSignature` (HTTP 400): The request signature does not conform to Aliyun standards.
-    ///
-    /// The signature, or a part of it, is missing or malformed.
-    IncompleteSignature(ErrorMetadata),
-    /// `InvalidTimeStamp.Expired` (HTTP 400): Specified time stamp or date value is expired.
-    ///
-    /// The request's time differs from the gateway's by more than 15 minutes. Check the clock of the calling machine.
-    InvalidTimeStampExpired(ErrorMetadata),
-    /// `SignatureNonceUsed` (HTTP 400): Specified signature nonce was used already.
-    ///
-    /// The signature nonce was already used by an earlier request. Every request needs a fresh nonce.
-    SignatureNonceUsed(ErrorMetadata),
-    /// `InvalidAccessKeyId.NotFound` (HTTP 404): Specified access key is not found.
-    ///
-    /// The AccessKey ID does not exist or is disabled.
-    InvalidAccessKeyIdNotFound(ErrorMetadata),
-    /// `MissingParameter` (HTTP 400): The input parameter "{parameter}" that is mandatory for processing this request is not supplied.
-    ///
-    /// A required parameter is missing.
-    MissingParameter(ErrorMetadata),
-    /// `Throttling` (HTTP 400): Request was denied due to request throttling.
-    ///
-    /// Too many requests; try again later.
-    ///
-    /// Transient: the client retries it.
-    Throttling(ErrorMetadata),
-    /// `Throttling.User` (HTTP 400): Request was denied due to user flow control.
-    ///
-    /// The caller exceeded its request quota; try again later.
-    ///
-    /// Transient: the client retries it.
-    ThrottlingUser(ErrorMetadata),
-    /// `Throttling.Api` (HTTP 400): Request was denied due to api flow control.
-    ///
-    /// The action's request quota is exhausted; try again later.
-    ///
-    /// Transient: the client retries it.
-    ThrottlingApi(ErrorMetadata),
-    /// `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server.
-    ///
-    /// The service is temporarily unavailable; try again later.
-    ///
-    /// Transient: the client retries it.
-    ServiceUnavailable(ErrorMetadata),
-    /// `InternalError` (HTTP 500): The request processing has failed due to some unknown error, exception or failure.
-    ///
-    /// An internal error occurred in the service.
-    InternalError(ErrorMetadata),
+    InvalidNextToken(crate::ErrorMetadata),
+    /// An error every action can answer with (signature, permission, throttling, …).
+    Common(super::super::service::CommonError),
     /// A code this action does not document.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::ErrorMetadata),
 }
-impl ServiceError for ListExecutionsError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+
+impl crate::action::ServiceError for ListExecutionsError {
+    fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
-            "InvalidVersion" => Self::InvalidVersion(metadata),
-            "InvalidAction.NotFound" => Self::InvalidActionNotFound(metadata),
-            "User.NoPermission" => Self::UserNoPermission(metadata),
-            "InvalidStsToken" => Self::InvalidStsToken(metadata),
-            "ExpiredStsToken" => Self::ExpiredStsToken(metadata),
-            "InvalidAccountType" => Self::InvalidAccountType(metadata),
-            "SignatureDoesNotMatch" => Self::SignatureDoesNotMatch(metadata),
-            "IncompleteSignature" => Self::IncompleteSignature(metadata),
-            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired(metadata),
-            "SignatureNonceUsed" => Self::SignatureNonceUsed(metadata),
-            "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
-            "Throttling" => Self::Throttling(metadata),
-            "Throttling.User" => Self::ThrottlingUser(metadata),
-            "Throttling.Api" => Self::ThrottlingApi(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            _ => Self::Unhandled(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+
+    fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidVersion(metadata)
-            | Self::InvalidActionNotFound(metadata)
-            | Self::UserNoPermission(metadata)
-            | Self::InvalidStsToken(metadata)
-            | Self::ExpiredStsToken(metadata)
-            | Self::InvalidAccountType(metadata)
-            | Self::SignatureDoesNotMatch(metadata)
-            | Self::IncompleteSignature(metadata)
-            | Self::InvalidTimeStampExpired(metadata)
-            | Self::SignatureNonceUsed(metadata)
-            | Self::InvalidAccessKeyIdNotFound(metadata)
-            | Self::MissingParameter(metadata)
-            | Self::Throttling(metadata)
-            | Self::ThrottlingUser(metadata)
-            | Self::ThrottlingApi(metadata)
-            | Self::ServiceUnavailable(metadata)
-            | Self::InternalError(metadata)
-            | Self::Unhandled(metadata) => metadata,
+            Self::InvalidNextToken(metadata) | Self::Unhandled(metadata) => metadata,
+            Self::Common(common) => common.metadata(),
         }
-    }
-    fn is_retryable(&self) -> bool {
-        matches!(
-            self, Self::Throttling(_) | Self::ThrottlingUser(_) | Self::ThrottlingApi(_)
-            | Self::ServiceUnavailable(_)
-        )
     }
 }
+
 impl std::fmt::Display for ListExecutionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.metadata().fmt(f)
+        std::fmt::Display::fmt(crate::action::ServiceError::metadata(self), f)
     }
 }
+
 impl std::error::Error for ListExecutionsError {}

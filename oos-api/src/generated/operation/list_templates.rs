@@ -3,9 +3,8 @@
 //! `ListTemplates`: Lists the templates that match filters such as name, creator, share type, category, and tags.
 //!
 //! Safe to repeat: the client retries it on transient failures.
-use crate::action::{Action, Paginated, ServiceError};
-use crate::params::Params;
-use crate::{BuildError, ErrorMetadata, RequestBuilder};
+pub use super::super::types::{TemplateFormat, ShareType, SortOrder, Template};
+
 /// The request of `ListTemplates`. Build it with the setters, or start from `Client::list_templates()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListTemplatesInput {
@@ -76,81 +75,93 @@ pub struct ListTemplatesInput {
     /// Sort key. Allowed values: TotalExecutionCount (number of runs; default), Popularity, TemplateName, CreatedDate, and UpdatedDate.
     ///
     /// Example: `Popularity`
-    pub sort_field: Option<SortField>,
+    pub sort_field: Option<ListTemplatesSortField>,
     /// Sort direction. Allowed values: Ascending and Descending (default).
     ///
     /// Example: `Descending`
     pub sort_order: Option<SortOrder>,
 }
+
 impl ListTemplatesInput {
     /// Sets `RegionId`. Region whose templates are listed.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
+
     /// Sets `TemplateName`. Returns templates whose names contain this string.
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
         self.template_name = Some(value.into());
         self
     }
-    /// Sets `TemplateFormat`. Filters by body format. Allowed values: JSON and YAML.
+
+    /// Sets `TemplateFormat`. Filters by body format.
     pub fn template_format(mut self, value: impl Into<TemplateFormat>) -> Self {
         self.template_format = Some(value.into());
         self
     }
-    /// Sets `TemplateType`. Filters by template kind. Allowed values: Automation (automated tasks), State (configuration inventory), and Package (software packages).
+
+    /// Sets `TemplateType`. Filters by template kind.
     pub fn template_type(mut self, value: impl Into<TemplateType>) -> Self {
         self.template_type = Some(value.into());
         self
     }
-    /// Sets `ShareType`. Filters by sharing scope. Allowed values: Public and Private.
+
+    /// Sets `ShareType`. Filters by sharing scope.
     pub fn share_type(mut self, value: impl Into<ShareType>) -> Self {
         self.share_type = Some(value.into());
         self
     }
+
     /// Sets `Category`. Filters by template category, for example TimerTrigger, EventTrigger, AlarmTrigger, or Other.
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
-    /// Sets `CreatedBy`. Filters by creator. Use ACS for templates that Alibaba Cloud provides; for your own templates, give the creator's ID or user name.
+
+    /// Sets `CreatedBy`. Filters by creator.
     pub fn created_by(mut self, value: impl Into<String>) -> Self {
         self.created_by = Some(value.into());
         self
     }
+
     /// Sets `CreatedDateBefore`. Returns templates created at or before this time, in the YYYY-MM-DDThh:mm:ssZ format.
     pub fn created_date_before(mut self, value: impl Into<String>) -> Self {
         self.created_date_before = Some(value.into());
         self
     }
+
     /// Sets `CreatedDateAfter`. Returns templates created at or after this time, in the YYYY-MM-DDThh:mm:ssZ format.
     pub fn created_date_after(mut self, value: impl Into<String>) -> Self {
         self.created_date_after = Some(value.into());
         self
     }
+
     /// Sets `HasTrigger`. Whether to return only templates that have a trigger configured.
     pub fn has_trigger(mut self, value: bool) -> Self {
         self.has_trigger = Some(value);
         self
     }
+
     /// Sets `IsExample`. Whether to return only example templates.
     pub fn is_example(mut self, value: bool) -> Self {
         self.is_example = Some(value);
         self
     }
+
     /// Sets `IsFavorite`. Whether to return only templates in your favorites.
     pub fn is_favorite(mut self, value: bool) -> Self {
         self.is_favorite = Some(value);
         self
     }
+
     /// Sets `ResourceGroupId`. Filters by resource group.
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.resource_group_id = Some(value.into());
         self
     }
+
     /// Sets `Tags`. Tag filter as a JSON object holding 1 to 20 key-value pairs.
-    ///
-    /// Sent JSON-encoded.
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
@@ -158,161 +169,214 @@ impl ListTemplatesInput {
         self.tags = Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
         self
     }
-    /// Sets `MaxResults`. Page size. Allowed values: 10 to 100. Defaults to 50.
+
+    /// Sets `MaxResults`. Page size.
     pub fn max_results(mut self, value: i32) -> Self {
         self.max_results = Some(value);
         self
     }
+
     /// Sets `NextToken`. The pagination token from the previous response; omit it on the first call.
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
         self.next_token = Some(value.into());
         self
     }
-    /// Sets `SortField`. Sort key. Allowed values: TotalExecutionCount (number of runs; default), Popularity, TemplateName, CreatedDate, and UpdatedDate.
-    pub fn sort_field(mut self, value: impl Into<SortField>) -> Self {
+
+    /// Sets `SortField`. Sort key.
+    pub fn sort_field(mut self, value: impl Into<ListTemplatesSortField>) -> Self {
         self.sort_field = Some(value.into());
         self
     }
-    /// Sets `SortOrder`. Sort direction. Allowed values: Ascending and Descending (default).
+
+    /// Sets `SortOrder`. Sort direction.
     pub fn sort_order(mut self, value: impl Into<SortOrder>) -> Self {
         self.sort_order = Some(value.into());
         self
     }
 }
+
 /// The fluent builder of `ListTemplates`: set parameters, then `.send().await` or `.into_paginator()`.
-pub type ListTemplatesFluentBuilder = RequestBuilder<ListTemplatesInput>;
-impl RequestBuilder<ListTemplatesInput> {
+pub type ListTemplatesFluentBuilder = crate::RequestBuilder<ListTemplatesInput>;
+
+impl crate::RequestBuilder<ListTemplatesInput> {
     /// Sets `RegionId`. Region whose templates are listed.
     pub fn region_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.region_id(value))
     }
+
     /// Sets `TemplateName`. Returns templates whose names contain this string.
     pub fn template_name(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.template_name(value))
     }
-    /// Sets `TemplateFormat`. Filters by body format. Allowed values: JSON and YAML.
+
+    /// Sets `TemplateFormat`. Filters by body format.
     pub fn template_format(self, value: impl Into<TemplateFormat>) -> Self {
         self.map_input(|input| input.template_format(value))
     }
-    /// Sets `TemplateType`. Filters by template kind. Allowed values: Automation (automated tasks), State (configuration inventory), and Package (software packages).
+
+    /// Sets `TemplateType`. Filters by template kind.
     pub fn template_type(self, value: impl Into<TemplateType>) -> Self {
         self.map_input(|input| input.template_type(value))
     }
-    /// Sets `ShareType`. Filters by sharing scope. Allowed values: Public and Private.
+
+    /// Sets `ShareType`. Filters by sharing scope.
     pub fn share_type(self, value: impl Into<ShareType>) -> Self {
         self.map_input(|input| input.share_type(value))
     }
+
     /// Sets `Category`. Filters by template category, for example TimerTrigger, EventTrigger, AlarmTrigger, or Other.
     pub fn category(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.category(value))
     }
-    /// Sets `CreatedBy`. Filters by creator. Use ACS for templates that Alibaba Cloud provides; for your own templates, give the creator's ID or user name.
+
+    /// Sets `CreatedBy`. Filters by creator.
     pub fn created_by(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.created_by(value))
     }
+
     /// Sets `CreatedDateBefore`. Returns templates created at or before this time, in the YYYY-MM-DDThh:mm:ssZ format.
     pub fn created_date_before(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.created_date_before(value))
     }
+
     /// Sets `CreatedDateAfter`. Returns templates created at or after this time, in the YYYY-MM-DDThh:mm:ssZ format.
     pub fn created_date_after(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.created_date_after(value))
     }
+
     /// Sets `HasTrigger`. Whether to return only templates that have a trigger configured.
     pub fn has_trigger(self, value: bool) -> Self {
         self.map_input(|input| input.has_trigger(value))
     }
+
     /// Sets `IsExample`. Whether to return only example templates.
     pub fn is_example(self, value: bool) -> Self {
         self.map_input(|input| input.is_example(value))
     }
+
     /// Sets `IsFavorite`. Whether to return only templates in your favorites.
     pub fn is_favorite(self, value: bool) -> Self {
         self.map_input(|input| input.is_favorite(value))
     }
+
     /// Sets `ResourceGroupId`. Filters by resource group.
     pub fn resource_group_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.resource_group_id(value))
     }
+
     /// Sets `Tags`. Tag filter as a JSON object holding 1 to 20 key-value pairs.
-    ///
-    /// Sent JSON-encoded.
     pub fn tags(
         self,
         value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
         self.map_input(|input| input.tags(value))
     }
-    /// Sets `MaxResults`. Page size. Allowed values: 10 to 100. Defaults to 50.
+
+    /// Sets `MaxResults`. Page size.
     pub fn max_results(self, value: i32) -> Self {
         self.map_input(|input| input.max_results(value))
     }
+
     /// Sets `NextToken`. The pagination token from the previous response; omit it on the first call.
     pub fn next_token(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.next_token(value))
     }
-    /// Sets `SortField`. Sort key. Allowed values: TotalExecutionCount (number of runs; default), Popularity, TemplateName, CreatedDate, and UpdatedDate.
-    pub fn sort_field(self, value: impl Into<SortField>) -> Self {
+
+    /// Sets `SortField`. Sort key.
+    pub fn sort_field(self, value: impl Into<ListTemplatesSortField>) -> Self {
         self.map_input(|input| input.sort_field(value))
     }
-    /// Sets `SortOrder`. Sort direction. Allowed values: Ascending and Descending (default).
+
+    /// Sets `SortOrder`. Sort direction.
     pub fn sort_order(self, value: impl Into<SortOrder>) -> Self {
         self.map_input(|input| input.sort_order(value))
     }
 }
+
 impl crate::Client {
     /// `ListTemplates`: Lists the templates that match filters such as name, creator, share type, category, and tags.
     pub fn list_templates(&self) -> ListTemplatesFluentBuilder {
-        RequestBuilder::new(self.clone(), ListTemplatesInput::default())
+        crate::RequestBuilder::new(self.clone(), ListTemplatesInput::default())
     }
 }
-impl Action for ListTemplatesInput {
+
+impl crate::action::Action for ListTemplatesInput {
     const NAME: &'static str = "ListTemplates";
     const IDEMPOTENT: bool = true;
+
     type Output = ListTemplatesOutput;
     type Error = ListTemplatesError;
-    fn validate(&self) -> Result<(), BuildError> {
+
+    fn validate(&self) -> Result<(), crate::BuildError> {
+        if let Some(value) = &self.template_format {
+            let at = crate::check::Path::Param("TemplateFormat");
+            crate::check::allowed(value.as_str(), at, TemplateFormat::VALUES)?;
+        }
+        if let Some(value) = &self.template_type {
+            let at = crate::check::Path::Param("TemplateType");
+            crate::check::allowed(value.as_str(), at, TemplateType::VALUES)?;
+        }
+        if let Some(value) = &self.share_type {
+            let at = crate::check::Path::Param("ShareType");
+            crate::check::allowed(value.as_str(), at, ShareType::VALUES)?;
+        }
+        if let Some(value) = &self.sort_field {
+            let at = crate::check::Path::Param("SortField");
+            crate::check::allowed(value.as_str(), at, ListTemplatesSortField::VALUES)?;
+        }
+        if let Some(value) = &self.sort_order {
+            let at = crate::check::Path::Param("SortOrder");
+            crate::check::allowed(value.as_str(), at, SortOrder::VALUES)?;
+        }
         Ok(())
     }
-    fn write_params(&self, params: &mut Params) {
-        params.push("RegionId", self.region_id.as_ref());
-        params.push("TemplateName", self.template_name.as_ref());
-        params.push("TemplateFormat", self.template_format.as_ref());
-        params.push("TemplateType", self.template_type.as_ref());
-        params.push("ShareType", self.share_type.as_ref());
-        params.push("Category", self.category.as_ref());
-        params.push("CreatedBy", self.created_by.as_ref());
-        params.push("CreatedDateBefore", self.created_date_before.as_ref());
-        params.push("CreatedDateAfter", self.created_date_after.as_ref());
-        params.push("HasTrigger", self.has_trigger.as_ref());
-        params.push("IsExample", self.is_example.as_ref());
-        params.push("IsFavorite", self.is_favorite.as_ref());
-        params.push("ResourceGroupId", self.resource_group_id.as_ref());
-        params.push_json("Tags", self.tags.as_ref());
-        params.push("MaxResults", self.max_results.as_ref());
-        params.push("NextToken", self.next_token.as_ref());
-        params.push("SortField", self.sort_field.as_ref());
-        params.push("SortOrder", self.sort_order.as_ref());
+
+    fn write_params(&self, params: &mut crate::params::Params) {
+        params.query().push("RegionId", self.region_id.as_ref());
+        params.query().push("TemplateName", self.template_name.as_ref());
+        params.query().push("TemplateFormat", self.template_format.as_ref());
+        params.query().push("TemplateType", self.template_type.as_ref());
+        params.query().push("ShareType", self.share_type.as_ref());
+        params.query().push("Category", self.category.as_ref());
+        params.query().push("CreatedBy", self.created_by.as_ref());
+        params.query().push("CreatedDateBefore", self.created_date_before.as_ref());
+        params.query().push("CreatedDateAfter", self.created_date_after.as_ref());
+        params.query().push("HasTrigger", self.has_trigger.as_ref());
+        params.query().push("IsExample", self.is_example.as_ref());
+        params.query().push("IsFavorite", self.is_favorite.as_ref());
+        params.query().push("ResourceGroupId", self.resource_group_id.as_ref());
+        params.query().push_json("Tags", self.tags.as_ref());
+        params.query().push("MaxResults", self.max_results.as_ref());
+        params.query().push("NextToken", self.next_token.as_ref());
+        params.query().push("SortField", self.sort_field.as_ref());
+        params.query().push("SortOrder", self.sort_order.as_ref());
     }
 }
-impl Paginated for ListTemplatesInput {
+
+impl crate::action::Paginated for ListTemplatesInput {
     type Item = Template;
+
     fn page_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
+
     fn set_page_token(&mut self, token: Option<String>) {
         self.next_token = token;
     }
+
     fn set_page_size(&mut self, size: i32) {
         self.max_results = Some(size);
     }
+
     fn next_page_token(output: &ListTemplatesOutput) -> Option<&str> {
         output.next_token.as_deref()
     }
+
     fn into_items(output: ListTemplatesOutput) -> Vec<Template> {
         output.templates.unwrap_or_default()
     }
 }
+
 /// The response of `ListTemplates`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListTemplatesOutput {
@@ -335,162 +399,111 @@ pub struct ListTemplatesOutput {
     #[serde(rename = "Templates", default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<Vec<Template>>,
 }
-/// An element of `ListTemplates`'s response.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Template {
-    /// Identifier of the template.
-    ///
-    /// Example: `t-7b3e91c0d2a54f`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
-    pub template_id: Option<String>,
-    /// Name of the template.
-    ///
-    /// Example: `MyTemplate`
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
-    pub template_name: Option<String>,
-    /// Newest version, written as v followed by a number that starts at 1.
-    ///
-    /// Example: `v2`
-    #[serde(
-        rename = "TemplateVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub template_version: Option<String>,
-    /// Label of that version.
-    ///
-    /// Example: `stop-running`
-    #[serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")]
-    pub version_name: Option<String>,
-    /// Detected format of the body: JSON or YAML.
-    ///
-    /// Example: `YAML`
-    #[serde(rename = "TemplateFormat", default, skip_serializing_if = "Option::is_none")]
-    pub template_format: Option<TemplateFormat>,
-    /// Kind of template.
-    ///
-    /// Example: `Automation`
-    #[serde(rename = "TemplateType", default, skip_serializing_if = "Option::is_none")]
-    pub template_type: Option<String>,
-    /// Category of the template.
-    ///
-    /// Example: `Other`
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    /// Description written in the template.
-    ///
-    /// Example: `Stops the ECS instances that are in the Running state`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// SHA-256 digest of the template body.
-    ///
-    /// Example: `cf894cb5e8fc30b654bdf08105b21e0feb6d04732bd2fec32557f4c7031fef7d`
-    #[serde(rename = "Hash", default, skip_serializing_if = "Option::is_none")]
-    pub hash: Option<String>,
-    /// Sharing scope: Public or Private. Templates that users create are Private.
-    ///
-    /// Example: `Private`
-    #[serde(rename = "ShareType", default, skip_serializing_if = "Option::is_none")]
-    pub share_type: Option<ShareType>,
-    /// Popularity score of a public template, from 1 to 10 (higher means more popular). Private templates report -1.
-    ///
-    /// Example: `8`
-    #[serde(rename = "Popularity", default, skip_serializing_if = "Option::is_none")]
-    pub popularity: Option<i32>,
-    /// Number of times a private template has been run. Public templates report -1.
-    ///
-    /// Example: `12`
-    #[serde(
-        rename = "TotalExecutionCount",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub total_execution_count: Option<i32>,
-    /// Who published the template.
-    ///
-    /// Example: `Alibaba Cloud`
-    #[serde(rename = "Publisher", default, skip_serializing_if = "Option::is_none")]
-    pub publisher: Option<String>,
-    /// Whether a trigger is set up in the template.
-    ///
-    /// Example: `false`
-    #[serde(rename = "HasTrigger", default, skip_serializing_if = "Option::is_none")]
-    pub has_trigger: Option<bool>,
-    /// Whether the template is in your favorites.
-    ///
-    /// Example: `false`
-    #[serde(rename = "IsFavorite", default, skip_serializing_if = "Option::is_none")]
-    pub is_favorite: Option<bool>,
-    /// Resource group of the template.
-    ///
-    /// Example: `rg-acfmzawhxxc6lqy`
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub resource_group_id: Option<String>,
-    /// Tags on the template, at most 20 pairs.
-    ///
-    /// Example: `{"team":"sre"}`
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
-    /// Who created the template.
-    ///
-    /// Example: `root(1467283095216845)`
-    #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub created_by: Option<String>,
-    /// When the template was created.
-    ///
-    /// Example: `2024-02-02T09:12:45Z`
-    #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
-    pub created_date: Option<String>,
-    /// Who last changed the template.
-    ///
-    /// Example: `root(1467283095216845)`
-    #[serde(rename = "UpdatedBy", default, skip_serializing_if = "Option::is_none")]
-    pub updated_by: Option<String>,
-    /// When the template last changed.
-    ///
-    /// Example: `2024-03-11T03:40:18Z`
-    #[serde(rename = "UpdatedDate", default, skip_serializing_if = "Option::is_none")]
-    pub updated_date: Option<String>,
-    /// Not in the reference page's tables; the page's sample response has it.
-    #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
-    pub constraints: Option<String>,
+
+/// The documented values of `TemplateType`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+///
+/// Part of `ListTemplates`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[allow(clippy::enum_variant_names)]
+pub enum TemplateType {
+    /// `Automation`
+    Automation,
+    /// `State`
+    State,
+    /// `Package`
+    Package,
+    /// A value this client does not know, kept as sent.
+    Unknown(String),
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `TemplateFormat` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum TemplateFormat { #[doc = " `JSON`"] Json = "JSON", #[doc = " `YAML`"] Yaml =
-    "YAML", }
+
+impl TemplateType {
+    /// Every documented value, in the documentation's order.
+    pub const VALUES: &'static [&'static str] = &["Automation", "State", "Package"];
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Automation => "Automation",
+            Self::State => "State",
+            Self::Package => "Package",
+            Self::Unknown(value) => value,
+        }
+    }
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `TemplateType` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum TemplateType { #[doc = " `Automation`"] Automation = "Automation", #[doc =
-    " `State`"] State = "State", #[doc = " `Package`"] Package = "Package", }
+
+impl From<&str> for TemplateType {
+    fn from(value: &str) -> Self {
+        match value {
+            "Automation" => Self::Automation,
+            "State" => Self::State,
+            "Package" => Self::Package,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `ShareType` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum ShareType { #[doc = " `Public`"] Public = "Public", #[doc = " `Private`"]
-    Private = "Private", }
+
+crate::string_enum_impls!(TemplateType);
+
+/// The documented values of `ListTemplatesSortField`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+///
+/// Part of `ListTemplates`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[allow(clippy::enum_variant_names)]
+pub enum ListTemplatesSortField {
+    /// `TotalExecutionCount`
+    TotalExecutionCount,
+    /// `Popularity`
+    Popularity,
+    /// `TemplateName`
+    TemplateName,
+    /// `CreatedDate`
+    CreatedDate,
+    /// `UpdatedDate`
+    UpdatedDate,
+    /// A value this client does not know, kept as sent.
+    Unknown(String),
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `SortField` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum SortField { #[doc = " `TotalExecutionCount`"] TotalExecutionCount =
-    "TotalExecutionCount", #[doc = " `Popularity`"] Popularity = "Popularity", #[doc =
-    " `TemplateName`"] TemplateName = "TemplateName", #[doc = " `CreatedDate`"]
-    CreatedDate = "CreatedDate", #[doc = " `UpdatedDate`"] UpdatedDate = "UpdatedDate", }
+
+impl ListTemplatesSortField {
+    /// Every documented value, in the documentation's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "TotalExecutionCount",
+        "Popularity",
+        "TemplateName",
+        "CreatedDate",
+        "UpdatedDate",
+    ];
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TotalExecutionCount => "TotalExecutionCount",
+            Self::Popularity => "Popularity",
+            Self::TemplateName => "TemplateName",
+            Self::CreatedDate => "CreatedDate",
+            Self::UpdatedDate => "UpdatedDate",
+            Self::Unknown(value) => value,
+        }
+    }
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `SortOrder` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum SortOrder { #[doc = " `Ascending`"] Ascending = "Ascending", #[doc =
-    " `Descending`"] Descending = "Descending", }
+
+impl From<&str> for ListTemplatesSortField {
+    fn from(value: &str) -> Self {
+        match value {
+            "TotalExecutionCount" => Self::TotalExecutionCount,
+            "Popularity" => Self::Popularity,
+            "TemplateName" => Self::TemplateName,
+            "CreatedDate" => Self::CreatedDate,
+            "UpdatedDate" => Self::UpdatedDate,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
+
+crate::string_enum_impls!(ListTemplatesSortField);
+
 /// The errors `ListTemplates` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -498,143 +511,38 @@ pub enum ListTemplatesError {
     /// `InvalidNextToken` (HTTP 400): The NextToken is invalid.
     ///
     /// The pagination token is malformed or does not belong to this query. Reuse the NextToken from the previous response.
-    InvalidNextToken(ErrorMetadata),
-    /// `InvalidVersion` (HTTP 400): Specified parameter Version is not valid.
-    ///
-    /// The error message returned because the specified version is invalid. Specify a valid version in the URL and try again.
-    InvalidVersion(ErrorMetadata),
-    /// `InvalidAction.NotFound` (HTTP 400): Specified api is not found, please check your url and method.
-    ///
-    /// The error message returned because the specified operation does not exist. Enter the correct Action in the URL.
-    InvalidActionNotFound(ErrorMetadata),
-    /// `User.NoPermission` (HTTP 401): User has no permission to do the action: ({api_name})
-    ///
-    /// The error message returned because the user does not have the permission to call this operation. Check whether the current user has the permission to call the OOS API in the RAM console.
-    UserNoPermission(ErrorMetadata),
-    /// `InvalidStsToken` (HTTP 400): Invalid STS token to do the action: ({api_name})
-    ///
-    /// The error message returned because the specified STS token is invalid.
-    InvalidStsToken(ErrorMetadata),
-    /// `ExpiredStsToken` (HTTP 400): Expired STS token to do the action: ({api_name})
-    ///
-    /// The error message returned because the specified STS token has expired.
-    ExpiredStsToken(ErrorMetadata),
-    /// `InvalidAccountType` (HTTP 400): The account type ({account_type}) was not supported.
-    ///
-    /// The error message returned because the specified account type is not supported.
-    InvalidAccountType(ErrorMetadata),
-    /// `SignatureDoesNotMatch` (HTTP 400): The request signature does not conform to Aliyun standards. server string to sign is:{string_to_sign}
-    ///
-    /// The signature computed by the gateway differs from the one sent. Check the AccessKey secret and the signing of the request.
-    SignatureDoesNotMatch(ErrorMetadata),
-    /// `IncompleteSignature` (HTTP 400): The request signature does not conform to Aliyun standards.
-    ///
-    /// The signature, or a part of it, is missing or malformed.
-    IncompleteSignature(ErrorMetadata),
-    /// `InvalidTimeStamp.Expired` (HTTP 400): Specified time stamp or date value is expired.
-    ///
-    /// The request's time differs from the gateway's by more than 15 minutes. Check the clock of the calling machine.
-    InvalidTimeStampExpired(ErrorMetadata),
-    /// `SignatureNonceUsed` (HTTP 400): Specified signature nonce was used already.
-    ///
-    /// The signature nonce was already used by an earlier request. Every request needs a fresh nonce.
-    SignatureNonceUsed(ErrorMetadata),
-    /// `InvalidAccessKeyId.NotFound` (HTTP 404): Specified access key is not found.
-    ///
-    /// The AccessKey ID does not exist or is disabled.
-    InvalidAccessKeyIdNotFound(ErrorMetadata),
-    /// `MissingParameter` (HTTP 400): The input parameter "{parameter}" that is mandatory for processing this request is not supplied.
-    ///
-    /// A required parameter is missing.
-    MissingParameter(ErrorMetadata),
-    /// `Throttling` (HTTP 400): Request was denied due to request throttling.
-    ///
-    /// Too many requests; try again later.
-    ///
-    /// Transient: the client retries it.
-    Throttling(ErrorMetadata),
-    /// `Throttling.User` (HTTP 400): Request was denied due to user flow control.
-    ///
-    /// The caller exceeded its request quota; try again later.
-    ///
-    /// Transient: the client retries it.
-    ThrottlingUser(ErrorMetadata),
-    /// `Throttling.Api` (HTTP 400): Request was denied due to api flow control.
-    ///
-    /// The action's request quota is exhausted; try again later.
-    ///
-    /// Transient: the client retries it.
-    ThrottlingApi(ErrorMetadata),
-    /// `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server.
-    ///
-    /// The service is temporarily unavailable; try again later.
-    ///
-    /// Transient: the client retries it.
-    ServiceUnavailable(ErrorMetadata),
-    /// `InternalError` (HTTP 500): The request processing has failed due to some unknown error, exception or failure.
-    ///
-    /// An internal error occurred in the service.
-    InternalError(ErrorMetadata),
+    InvalidNextToken(crate::ErrorMetadata),
+    /// An error every action can answer with (signature, permission, throttling, …).
+    Common(super::super::service::CommonError),
     /// A code this action does not document.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::ErrorMetadata),
 }
-impl ServiceError for ListTemplatesError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
+
+impl crate::action::ServiceError for ListTemplatesError {
+    fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
-            "InvalidVersion" => Self::InvalidVersion(metadata),
-            "InvalidAction.NotFound" => Self::InvalidActionNotFound(metadata),
-            "User.NoPermission" => Self::UserNoPermission(metadata),
-            "InvalidStsToken" => Self::InvalidStsToken(metadata),
-            "ExpiredStsToken" => Self::ExpiredStsToken(metadata),
-            "InvalidAccountType" => Self::InvalidAccountType(metadata),
-            "SignatureDoesNotMatch" => Self::SignatureDoesNotMatch(metadata),
-            "IncompleteSignature" => Self::IncompleteSignature(metadata),
-            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired(metadata),
-            "SignatureNonceUsed" => Self::SignatureNonceUsed(metadata),
-            "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
-            "Throttling" => Self::Throttling(metadata),
-            "Throttling.User" => Self::ThrottlingUser(metadata),
-            "Throttling.Api" => Self::ThrottlingApi(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            _ => Self::Unhandled(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+
+    fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidVersion(metadata)
-            | Self::InvalidActionNotFound(metadata)
-            | Self::UserNoPermission(metadata)
-            | Self::InvalidStsToken(metadata)
-            | Self::ExpiredStsToken(metadata)
-            | Self::InvalidAccountType(metadata)
-            | Self::SignatureDoesNotMatch(metadata)
-            | Self::IncompleteSignature(metadata)
-            | Self::InvalidTimeStampExpired(metadata)
-            | Self::SignatureNonceUsed(metadata)
-            | Self::InvalidAccessKeyIdNotFound(metadata)
-            | Self::MissingParameter(metadata)
-            | Self::Throttling(metadata)
-            | Self::ThrottlingUser(metadata)
-            | Self::ThrottlingApi(metadata)
-            | Self::ServiceUnavailable(metadata)
-            | Self::InternalError(metadata)
-            | Self::Unhandled(metadata) => metadata,
+            Self::InvalidNextToken(metadata) | Self::Unhandled(metadata) => metadata,
+            Self::Common(common) => common.metadata(),
         }
-    }
-    fn is_retryable(&self) -> bool {
-        matches!(
-            self, Self::Throttling(_) | Self::ThrottlingUser(_) | Self::ThrottlingApi(_)
-            | Self::ServiceUnavailable(_)
-        )
     }
 }
+
 impl std::fmt::Display for ListTemplatesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.metadata().fmt(f)
+        std::fmt::Display::fmt(crate::action::ServiceError::metadata(self), f)
     }
 }
+
 impl std::error::Error for ListTemplatesError {}

@@ -2,10 +2,11 @@
 
 //! `StartExecution`: Starts a new execution, either of an existing template or of template content that is passed directly in the request.
 //!
-//! Not safe to repeat: the client retries it only where the request provably never reached the service, or where it carries an idempotency token.
-use crate::action::{Action, ServiceError};
-use crate::params::Params;
-use crate::{BuildError, ErrorMetadata, RequestBuilder};
+//! Carries an idempotency token (`ClientToken`, filled automatically when unset), so the client retries it on transient failures.
+pub use super::super::types::{
+    Execution, ExecutionCategory, CurrentTask, SafetyCheck, ExecutionStatus,
+};
+
 /// The request of `StartExecution`. Build it with the setters, or start from `Client::start_execution()`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StartExecutionInput {
@@ -32,7 +33,7 @@ pub struct StartExecutionInput {
     /// How the execution advances. Allowed values: Automatic (runs on its own; default), FailurePause (stops and waits when a task fails), and Debug (each task is started by hand).
     ///
     /// Example: `Automatic`
-    pub mode: Option<Mode>,
+    pub mode: Option<StartExecutionMode>,
     /// Pausing behavior of loop tasks. Allowed values: Automatic (never pauses; default), FirstBatchPause (pauses once the first batch finishes), and EveryBatchPause (pauses after every batch).
     ///
     /// Example: `Automatic`
@@ -40,7 +41,7 @@ pub struct StartExecutionInput {
     /// How high-risk actions are treated. Allowed values: ConfirmEveryHighRiskAction (each one waits for approval sent through NotifyExecution; default) and Skip (all actions run without approval; accepted only when Mode is Automatic).
     ///
     /// Example: `ConfirmEveryHighRiskAction`
-    pub safety_check: Option<SafetyCheck>,
+    pub safety_check: Option<StartExecutionSafetyCheck>,
     /// Values for the template parameters, as a JSON object. Defaults to {}.
     ///
     /// Example: `{"status":"Running"}`
@@ -66,72 +67,81 @@ pub struct StartExecutionInput {
     /// Example: `rg-acfmzawhxxc6lqy`
     pub resource_group_id: Option<String>,
 }
+
 impl StartExecutionInput {
     /// Sets `RegionId`. Region in which the execution is created.
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
         self
     }
+
     /// Sets `TemplateName`. Name of the template to run: 1 to 200 characters made of letters, digits, hyphens (-), and underscores (_).
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
         self.template_name = Some(value.into());
         self
     }
-    /// Sets `TemplateVersion`. Template version to run. When omitted, the newest version is used.
+
+    /// Sets `TemplateVersion`. Template version to run.
     pub fn template_version(mut self, value: impl Into<String>) -> Self {
         self.template_version = Some(value.into());
         self
     }
-    /// Sets `TemplateContent`. Template body in JSON or YAML, in the same form that CreateTemplate accepts as Content. Use it to run tasks without registering a template first; leave it out when you run an existing template.
+
+    /// Sets `TemplateContent`. Template body in JSON or YAML, in the same form that CreateTemplate accepts as Content.
     pub fn template_content(mut self, value: impl Into<String>) -> Self {
         self.template_content = Some(value.into());
         self
     }
-    /// Sets `TemplateURL`. Location of an Object Storage Service (OSS) object that holds the template body. The object must be readable by the public. Like TemplateContent, it is not needed when an existing template is run.
+
+    /// Sets `TemplateURL`. Location of an Object Storage Service (OSS) object that holds the template body.
     pub fn template_url(mut self, value: impl Into<String>) -> Self {
         self.template_url = Some(value.into());
         self
     }
-    /// Sets `Mode`. How the execution advances. Allowed values: Automatic (runs on its own; default), FailurePause (stops and waits when a task fails), and Debug (each task is started by hand).
-    pub fn mode(mut self, value: impl Into<Mode>) -> Self {
+
+    /// Sets `Mode`. How the execution advances.
+    pub fn mode(mut self, value: impl Into<StartExecutionMode>) -> Self {
         self.mode = Some(value.into());
         self
     }
-    /// Sets `LoopMode`. Pausing behavior of loop tasks. Allowed values: Automatic (never pauses; default), FirstBatchPause (pauses once the first batch finishes), and EveryBatchPause (pauses after every batch).
+
+    /// Sets `LoopMode`. Pausing behavior of loop tasks.
     pub fn loop_mode(mut self, value: impl Into<LoopMode>) -> Self {
         self.loop_mode = Some(value.into());
         self
     }
-    /// Sets `SafetyCheck`. How high-risk actions are treated. Allowed values: ConfirmEveryHighRiskAction (each one waits for approval sent through NotifyExecution; default) and Skip (all actions run without approval; accepted only when Mode is Automatic).
-    pub fn safety_check(mut self, value: impl Into<SafetyCheck>) -> Self {
+
+    /// Sets `SafetyCheck`. How high-risk actions are treated.
+    pub fn safety_check(mut self, value: impl Into<StartExecutionSafetyCheck>) -> Self {
         self.safety_check = Some(value.into());
         self
     }
-    /// Sets `Parameters`. Values for the template parameters, as a JSON object. Defaults to {}.
-    ///
-    /// Sent JSON-encoded.
+
+    /// Sets `Parameters`. Values for the template parameters, as a JSON object.
     pub fn parameters(mut self, value: impl Into<serde_json::Value>) -> Self {
         self.parameters = Some(value.into());
         self
     }
+
     /// Sets `ParentExecutionId`. Identifier of the parent execution when this one is started as a child.
     pub fn parent_execution_id(mut self, value: impl Into<String>) -> Self {
         self.parent_execution_id = Some(value.into());
         self
     }
+
     /// Sets `ClientToken`. Caller-generated value that makes retries of the same request idempotent.
     pub fn client_token(mut self, value: impl Into<String>) -> Self {
         self.client_token = Some(value.into());
         self
     }
+
     /// Sets `Description`. Free-text description stored with the execution.
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
         self
     }
+
     /// Sets `Tags`. Tags to put on the execution, as a JSON object of key-value pairs.
-    ///
-    /// Sent JSON-encoded.
     pub fn tags(
         mut self,
         value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
@@ -139,109 +149,143 @@ impl StartExecutionInput {
         self.tags = Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
         self
     }
+
     /// Sets `ResourceGroupId`. Resource group in which the execution is placed.
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.resource_group_id = Some(value.into());
         self
     }
 }
+
 /// The fluent builder of `StartExecution`: set parameters, then `.send().await`.
-pub type StartExecutionFluentBuilder = RequestBuilder<StartExecutionInput>;
-impl RequestBuilder<StartExecutionInput> {
+pub type StartExecutionFluentBuilder = crate::RequestBuilder<StartExecutionInput>;
+
+impl crate::RequestBuilder<StartExecutionInput> {
     /// Sets `RegionId`. Region in which the execution is created.
     pub fn region_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.region_id(value))
     }
+
     /// Sets `TemplateName`. Name of the template to run: 1 to 200 characters made of letters, digits, hyphens (-), and underscores (_).
     pub fn template_name(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.template_name(value))
     }
-    /// Sets `TemplateVersion`. Template version to run. When omitted, the newest version is used.
+
+    /// Sets `TemplateVersion`. Template version to run.
     pub fn template_version(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.template_version(value))
     }
-    /// Sets `TemplateContent`. Template body in JSON or YAML, in the same form that CreateTemplate accepts as Content. Use it to run tasks without registering a template first; leave it out when you run an existing template.
+
+    /// Sets `TemplateContent`. Template body in JSON or YAML, in the same form that CreateTemplate accepts as Content.
     pub fn template_content(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.template_content(value))
     }
-    /// Sets `TemplateURL`. Location of an Object Storage Service (OSS) object that holds the template body. The object must be readable by the public. Like TemplateContent, it is not needed when an existing template is run.
+
+    /// Sets `TemplateURL`. Location of an Object Storage Service (OSS) object that holds the template body.
     pub fn template_url(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.template_url(value))
     }
-    /// Sets `Mode`. How the execution advances. Allowed values: Automatic (runs on its own; default), FailurePause (stops and waits when a task fails), and Debug (each task is started by hand).
-    pub fn mode(self, value: impl Into<Mode>) -> Self {
+
+    /// Sets `Mode`. How the execution advances.
+    pub fn mode(self, value: impl Into<StartExecutionMode>) -> Self {
         self.map_input(|input| input.mode(value))
     }
-    /// Sets `LoopMode`. Pausing behavior of loop tasks. Allowed values: Automatic (never pauses; default), FirstBatchPause (pauses once the first batch finishes), and EveryBatchPause (pauses after every batch).
+
+    /// Sets `LoopMode`. Pausing behavior of loop tasks.
     pub fn loop_mode(self, value: impl Into<LoopMode>) -> Self {
         self.map_input(|input| input.loop_mode(value))
     }
-    /// Sets `SafetyCheck`. How high-risk actions are treated. Allowed values: ConfirmEveryHighRiskAction (each one waits for approval sent through NotifyExecution; default) and Skip (all actions run without approval; accepted only when Mode is Automatic).
-    pub fn safety_check(self, value: impl Into<SafetyCheck>) -> Self {
+
+    /// Sets `SafetyCheck`. How high-risk actions are treated.
+    pub fn safety_check(self, value: impl Into<StartExecutionSafetyCheck>) -> Self {
         self.map_input(|input| input.safety_check(value))
     }
-    /// Sets `Parameters`. Values for the template parameters, as a JSON object. Defaults to {}.
-    ///
-    /// Sent JSON-encoded.
+
+    /// Sets `Parameters`. Values for the template parameters, as a JSON object.
     pub fn parameters(self, value: impl Into<serde_json::Value>) -> Self {
         self.map_input(|input| input.parameters(value))
     }
+
     /// Sets `ParentExecutionId`. Identifier of the parent execution when this one is started as a child.
     pub fn parent_execution_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.parent_execution_id(value))
     }
+
     /// Sets `ClientToken`. Caller-generated value that makes retries of the same request idempotent.
     pub fn client_token(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.client_token(value))
     }
+
     /// Sets `Description`. Free-text description stored with the execution.
     pub fn description(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.description(value))
     }
+
     /// Sets `Tags`. Tags to put on the execution, as a JSON object of key-value pairs.
-    ///
-    /// Sent JSON-encoded.
     pub fn tags(
         self,
         value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
         self.map_input(|input| input.tags(value))
     }
+
     /// Sets `ResourceGroupId`. Resource group in which the execution is placed.
     pub fn resource_group_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.resource_group_id(value))
     }
 }
+
 impl crate::Client {
     /// `StartExecution`: Starts a new execution, either of an existing template or of template content that is passed directly in the request.
     pub fn start_execution(&self) -> StartExecutionFluentBuilder {
-        RequestBuilder::new(self.clone(), StartExecutionInput::default())
+        crate::RequestBuilder::new(self.clone(), StartExecutionInput::default())
     }
 }
-impl Action for StartExecutionInput {
+
+impl crate::action::Action for StartExecutionInput {
     const NAME: &'static str = "StartExecution";
     const IDEMPOTENT: bool = false;
+
     type Output = StartExecutionOutput;
     type Error = StartExecutionError;
-    fn validate(&self) -> Result<(), BuildError> {
+
+    fn validate(&self) -> Result<(), crate::BuildError> {
+        if let Some(value) = &self.mode {
+            let at = crate::check::Path::Param("Mode");
+            crate::check::allowed(value.as_str(), at, StartExecutionMode::VALUES)?;
+        }
+        if let Some(value) = &self.loop_mode {
+            let at = crate::check::Path::Param("LoopMode");
+            crate::check::allowed(value.as_str(), at, LoopMode::VALUES)?;
+        }
+        if let Some(value) = &self.safety_check {
+            let at = crate::check::Path::Param("SafetyCheck");
+            crate::check::allowed(
+                value.as_str(),
+                at,
+                StartExecutionSafetyCheck::VALUES,
+            )?;
+        }
         Ok(())
     }
-    fn write_params(&self, params: &mut Params) {
-        params.push("RegionId", self.region_id.as_ref());
-        params.push("TemplateName", self.template_name.as_ref());
-        params.push("TemplateVersion", self.template_version.as_ref());
-        params.push("TemplateContent", self.template_content.as_ref());
-        params.push("TemplateURL", self.template_url.as_ref());
-        params.push("Mode", self.mode.as_ref());
-        params.push("LoopMode", self.loop_mode.as_ref());
-        params.push("SafetyCheck", self.safety_check.as_ref());
-        params.push_json("Parameters", self.parameters.as_ref());
-        params.push("ParentExecutionId", self.parent_execution_id.as_ref());
-        params.push("ClientToken", self.client_token.as_ref());
-        params.push("Description", self.description.as_ref());
-        params.push_json("Tags", self.tags.as_ref());
-        params.push("ResourceGroupId", self.resource_group_id.as_ref());
+
+    fn write_params(&self, params: &mut crate::params::Params) {
+        params.query().push("RegionId", self.region_id.as_ref());
+        params.query().push("TemplateName", self.template_name.as_ref());
+        params.query().push("TemplateVersion", self.template_version.as_ref());
+        params.query().push("TemplateContent", self.template_content.as_ref());
+        params.query().push("TemplateURL", self.template_url.as_ref());
+        params.query().push("Mode", self.mode.as_ref());
+        params.query().push("LoopMode", self.loop_mode.as_ref());
+        params.query().push("SafetyCheck", self.safety_check.as_ref());
+        params.query().push_json("Parameters", self.parameters.as_ref());
+        params.query().push("ParentExecutionId", self.parent_execution_id.as_ref());
+        params.query().push("ClientToken", self.client_token.as_ref());
+        params.query().push("Description", self.description.as_ref());
+        params.query().push_json("Tags", self.tags.as_ref());
+        params.query().push("ResourceGroupId", self.resource_group_id.as_ref());
     }
+
     fn ensure_idempotency_token(&mut self) -> bool {
         if self.client_token.is_none() {
             self.client_token = Some(crate::action::new_idempotency_token());
@@ -249,6 +293,7 @@ impl Action for StartExecutionInput {
         true
     }
 }
+
 /// The response of `StartExecution`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StartExecutionOutput {
@@ -261,318 +306,172 @@ pub struct StartExecutionOutput {
     #[serde(rename = "Execution", default, skip_serializing_if = "Option::is_none")]
     pub execution: Option<Execution>,
 }
-/// An element of `StartExecution`'s response.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Execution {
-    /// Identifier of the new execution.
-    ///
-    /// Example: `exec-0d6b2e94f15c4a7e83b1`
-    #[serde(rename = "ExecutionId", default, skip_serializing_if = "Option::is_none")]
-    pub execution_id: Option<String>,
-    /// Identifier of the template being run.
-    ///
-    /// Example: `t-7b3e91c0d2a54f`
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "Option::is_none")]
-    pub template_id: Option<String>,
-    /// Name of the template being run.
-    ///
-    /// Example: `MyTemplate`
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "Option::is_none")]
-    pub template_name: Option<String>,
-    /// Version of the template being run.
-    ///
-    /// Example: `v2`
-    #[serde(
-        rename = "TemplateVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub template_version: Option<String>,
-    /// How the execution advances.
-    ///
-    /// Example: `Automatic`
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// Pausing behavior applied to loop tasks.
-    ///
-    /// Example: `Automatic`
-    #[serde(rename = "LoopMode", default, skip_serializing_if = "Option::is_none")]
-    pub loop_mode: Option<String>,
-    /// How high-risk actions are treated.
-    ///
-    /// Example: `ConfirmEveryHighRiskAction`
-    #[serde(rename = "SafetyCheck", default, skip_serializing_if = "Option::is_none")]
-    pub safety_check: Option<String>,
-    /// State of the execution right after the call.
-    ///
-    /// Example: `Started`
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// Text that explains the state; usually empty at this point.
-    #[serde(rename = "StatusMessage", default, skip_serializing_if = "Option::is_none")]
-    pub status_message: Option<String>,
-    /// Input parameters, serialized as a JSON string.
-    ///
-    /// Example: `{"status":"Running"}`
-    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<String>,
-    /// Execution output, serialized as a JSON string.
-    ///
-    /// Example: `{}`
-    #[serde(rename = "Outputs", default, skip_serializing_if = "Option::is_none")]
-    pub outputs: Option<String>,
-    /// Task counts, keyed by task status.
-    ///
-    /// Example: `{"Total":1,"Running":1}`
-    #[serde(rename = "Counters", default, skip_serializing_if = "Option::is_none")]
-    pub counters: Option<std::collections::BTreeMap<String, i32>>,
-    /// Tasks that are in progress.
-    #[serde(rename = "CurrentTasks", default, skip_serializing_if = "Option::is_none")]
-    pub current_tasks: Option<Vec<CurrentTask>>,
-    /// When the execution was created.
-    ///
-    /// Example: `2024-03-19T02:14:33Z`
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "Option::is_none")]
-    pub create_date: Option<String>,
-    /// When the execution began running.
-    ///
-    /// Example: `2024-03-19T02:14:33Z`
-    #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
-    /// When the execution stopped; empty while it is still running.
-    #[serde(rename = "EndDate", default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
-    /// When the execution record last changed.
-    ///
-    /// Example: `2024-03-19T02:14:34Z`
-    #[serde(rename = "UpdateDate", default, skip_serializing_if = "Option::is_none")]
-    pub update_date: Option<String>,
-    /// Free-text description of the execution.
-    ///
-    /// Example: `Stop idle test instances`
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The user who started the execution.
-    ///
-    /// Example: `root(1467283095216845)`
-    #[serde(rename = "ExecutedBy", default, skip_serializing_if = "Option::is_none")]
-    pub executed_by: Option<String>,
-    /// Whether this execution acts as a parent of other executions.
-    ///
-    /// Example: `false`
-    #[serde(rename = "IsParent", default, skip_serializing_if = "Option::is_none")]
-    pub is_parent: Option<bool>,
-    /// Identifier of the parent execution, if there is one.
-    ///
-    /// Example: `exec-9e2d4b7a1c0f4e58a3d6`
-    #[serde(
-        rename = "ParentExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub parent_execution_id: Option<String>,
-    /// RAM role whose permissions the execution uses.
-    ///
-    /// Example: `OOSServiceRole`
-    #[serde(rename = "RamRole", default, skip_serializing_if = "Option::is_none")]
-    pub ram_role: Option<String>,
-    /// Resource group of the execution.
-    ///
-    /// Example: `rg-acfmzawhxxc6lqy`
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub resource_group_id: Option<String>,
-    /// Tags attached to the execution.
-    ///
-    /// Example: `{"env":"test","owner":"ops"}`
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<std::collections::BTreeMap<String, String>>,
+
+/// The documented values of `StartExecutionMode`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+///
+/// Part of `StartExecution`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[allow(clippy::enum_variant_names)]
+pub enum StartExecutionMode {
+    /// `Automatic`
+    Automatic,
+    /// `FailurePause`
+    FailurePause,
+    /// `Debug`
+    Debug,
+    /// A value this client does not know, kept as sent.
+    Unknown(String),
 }
-/// An element of `StartExecution`'s response.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CurrentTask {
-    /// Action type that the task runs.
-    ///
-    /// Example: `ACS::ExecuteAPI`
-    #[serde(rename = "TaskAction", default, skip_serializing_if = "Option::is_none")]
-    pub task_action: Option<String>,
-    /// Identifier of the task execution.
-    ///
-    /// Example: `exec-0d6b2e94f15c4a7e83b1.t0001`
-    #[serde(
-        rename = "TaskExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub task_execution_id: Option<String>,
-    /// Name of the task as written in the template.
-    ///
-    /// Example: `describeInstances`
-    #[serde(rename = "TaskName", default, skip_serializing_if = "Option::is_none")]
-    pub task_name: Option<String>,
+
+impl StartExecutionMode {
+    /// Every documented value, in the documentation's order.
+    pub const VALUES: &'static [&'static str] = &["Automatic", "FailurePause", "Debug"];
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Automatic => "Automatic",
+            Self::FailurePause => "FailurePause",
+            Self::Debug => "Debug",
+            Self::Unknown(value) => value,
+        }
+    }
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `Mode` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum Mode { #[doc = " `Automatic`"] Automatic = "Automatic", #[doc =
-    " `FailurePause`"] FailurePause = "FailurePause", #[doc = " `Debug`"] Debug =
-    "Debug", }
+
+impl From<&str> for StartExecutionMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Automatic" => Self::Automatic,
+            "FailurePause" => Self::FailurePause,
+            "Debug" => Self::Debug,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `LoopMode` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum LoopMode { #[doc = " `Automatic`"] Automatic = "Automatic", #[doc =
-    " `FirstBatchPause`"] FirstBatchPause = "FirstBatchPause", #[doc =
-    " `EveryBatchPause`"] EveryBatchPause = "EveryBatchPause", }
+
+crate::string_enum_impls!(StartExecutionMode);
+
+/// The documented values of `LoopMode`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+///
+/// Part of `StartExecution`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[allow(clippy::enum_variant_names)]
+pub enum LoopMode {
+    /// `Automatic`
+    Automatic,
+    /// `FirstBatchPause`
+    FirstBatchPause,
+    /// `EveryBatchPause`
+    EveryBatchPause,
+    /// A value this client does not know, kept as sent.
+    Unknown(String),
 }
-crate::string_enum! {
-    #[doc =
-    " The values of `SafetyCheck` the reference page lists; any other value the service sends is kept in `Unknown`."]
-    pub enum SafetyCheck { #[doc = " `ConfirmEveryHighRiskAction`"]
-    ConfirmEveryHighRiskAction = "ConfirmEveryHighRiskAction", #[doc = " `Skip`"] Skip =
-    "Skip", }
+
+impl LoopMode {
+    /// Every documented value, in the documentation's order.
+    pub const VALUES: &'static [&'static str] = &[
+        "Automatic",
+        "FirstBatchPause",
+        "EveryBatchPause",
+    ];
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Automatic => "Automatic",
+            Self::FirstBatchPause => "FirstBatchPause",
+            Self::EveryBatchPause => "EveryBatchPause",
+            Self::Unknown(value) => value,
+        }
+    }
 }
-/// The errors `StartExecution` documents, the errors common to every action, and `Unhandled` for any other code.
+
+impl From<&str> for LoopMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "Automatic" => Self::Automatic,
+            "FirstBatchPause" => Self::FirstBatchPause,
+            "EveryBatchPause" => Self::EveryBatchPause,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+crate::string_enum_impls!(LoopMode);
+
+/// The documented values of `StartExecutionSafetyCheck`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+///
+/// Part of `StartExecution`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[allow(clippy::enum_variant_names)]
+pub enum StartExecutionSafetyCheck {
+    /// `ConfirmEveryHighRiskAction`
+    ConfirmEveryHighRiskAction,
+    /// `Skip`
+    Skip,
+    /// A value this client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl StartExecutionSafetyCheck {
+    /// Every documented value, in the documentation's order.
+    pub const VALUES: &'static [&'static str] = &["ConfirmEveryHighRiskAction", "Skip"];
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ConfirmEveryHighRiskAction => "ConfirmEveryHighRiskAction",
+            Self::Skip => "Skip",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for StartExecutionSafetyCheck {
+    fn from(value: &str) -> Self {
+        match value {
+            "ConfirmEveryHighRiskAction" => Self::ConfirmEveryHighRiskAction,
+            "Skip" => Self::Skip,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+crate::string_enum_impls!(StartExecutionSafetyCheck);
+
+/// The errors `StartExecution` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StartExecutionError {
-    /// `InvalidVersion` (HTTP 400): Specified parameter Version is not valid.
-    ///
-    /// The error message returned because the specified version is invalid. Specify a valid version in the URL and try again.
-    InvalidVersion(ErrorMetadata),
-    /// `InvalidAction.NotFound` (HTTP 400): Specified api is not found, please check your url and method.
-    ///
-    /// The error message returned because the specified operation does not exist. Enter the correct Action in the URL.
-    InvalidActionNotFound(ErrorMetadata),
-    /// `User.NoPermission` (HTTP 401): User has no permission to do the action: ({api_name})
-    ///
-    /// The error message returned because the user does not have the permission to call this operation. Check whether the current user has the permission to call the OOS API in the RAM console.
-    UserNoPermission(ErrorMetadata),
-    /// `InvalidStsToken` (HTTP 400): Invalid STS token to do the action: ({api_name})
-    ///
-    /// The error message returned because the specified STS token is invalid.
-    InvalidStsToken(ErrorMetadata),
-    /// `ExpiredStsToken` (HTTP 400): Expired STS token to do the action: ({api_name})
-    ///
-    /// The error message returned because the specified STS token has expired.
-    ExpiredStsToken(ErrorMetadata),
-    /// `InvalidAccountType` (HTTP 400): The account type ({account_type}) was not supported.
-    ///
-    /// The error message returned because the specified account type is not supported.
-    InvalidAccountType(ErrorMetadata),
-    /// `SignatureDoesNotMatch` (HTTP 400): The request signature does not conform to Aliyun standards. server string to sign is:{string_to_sign}
-    ///
-    /// The signature computed by the gateway differs from the one sent. Check the AccessKey secret and the signing of the request.
-    SignatureDoesNotMatch(ErrorMetadata),
-    /// `IncompleteSignature` (HTTP 400): The request signature does not conform to Aliyun standards.
-    ///
-    /// The signature, or a part of it, is missing or malformed.
-    IncompleteSignature(ErrorMetadata),
-    /// `InvalidTimeStamp.Expired` (HTTP 400): Specified time stamp or date value is expired.
-    ///
-    /// The request's time differs from the gateway's by more than 15 minutes. Check the clock of the calling machine.
-    InvalidTimeStampExpired(ErrorMetadata),
-    /// `SignatureNonceUsed` (HTTP 400): Specified signature nonce was used already.
-    ///
-    /// The signature nonce was already used by an earlier request. Every request needs a fresh nonce.
-    SignatureNonceUsed(ErrorMetadata),
-    /// `InvalidAccessKeyId.NotFound` (HTTP 404): Specified access key is not found.
-    ///
-    /// The AccessKey ID does not exist or is disabled.
-    InvalidAccessKeyIdNotFound(ErrorMetadata),
-    /// `MissingParameter` (HTTP 400): The input parameter "{parameter}" that is mandatory for processing this request is not supplied.
-    ///
-    /// A required parameter is missing.
-    MissingParameter(ErrorMetadata),
-    /// `Throttling` (HTTP 400): Request was denied due to request throttling.
-    ///
-    /// Too many requests; try again later.
-    ///
-    /// Transient: the client retries it.
-    Throttling(ErrorMetadata),
-    /// `Throttling.User` (HTTP 400): Request was denied due to user flow control.
-    ///
-    /// The caller exceeded its request quota; try again later.
-    ///
-    /// Transient: the client retries it.
-    ThrottlingUser(ErrorMetadata),
-    /// `Throttling.Api` (HTTP 400): Request was denied due to api flow control.
-    ///
-    /// The action's request quota is exhausted; try again later.
-    ///
-    /// Transient: the client retries it.
-    ThrottlingApi(ErrorMetadata),
-    /// `ServiceUnavailable` (HTTP 503): The request has failed due to a temporary failure of the server.
-    ///
-    /// The service is temporarily unavailable; try again later.
-    ///
-    /// Transient: the client retries it.
-    ServiceUnavailable(ErrorMetadata),
-    /// `InternalError` (HTTP 500): The request processing has failed due to some unknown error, exception or failure.
-    ///
-    /// An internal error occurred in the service.
-    InternalError(ErrorMetadata),
+    /// An error every action can answer with (signature, permission, throttling, …).
+    Common(super::super::service::CommonError),
     /// A code this action does not document.
-    Unhandled(ErrorMetadata),
+    Unhandled(crate::ErrorMetadata),
 }
-impl ServiceError for StartExecutionError {
-    fn from_metadata(metadata: ErrorMetadata) -> Self {
-        match metadata.code.as_str() {
-            "InvalidVersion" => Self::InvalidVersion(metadata),
-            "InvalidAction.NotFound" => Self::InvalidActionNotFound(metadata),
-            "User.NoPermission" => Self::UserNoPermission(metadata),
-            "InvalidStsToken" => Self::InvalidStsToken(metadata),
-            "ExpiredStsToken" => Self::ExpiredStsToken(metadata),
-            "InvalidAccountType" => Self::InvalidAccountType(metadata),
-            "SignatureDoesNotMatch" => Self::SignatureDoesNotMatch(metadata),
-            "IncompleteSignature" => Self::IncompleteSignature(metadata),
-            "InvalidTimeStamp.Expired" => Self::InvalidTimeStampExpired(metadata),
-            "SignatureNonceUsed" => Self::SignatureNonceUsed(metadata),
-            "InvalidAccessKeyId.NotFound" => Self::InvalidAccessKeyIdNotFound(metadata),
-            "MissingParameter" => Self::MissingParameter(metadata),
-            "Throttling" => Self::Throttling(metadata),
-            "Throttling.User" => Self::ThrottlingUser(metadata),
-            "Throttling.Api" => Self::ThrottlingApi(metadata),
-            "ServiceUnavailable" => Self::ServiceUnavailable(metadata),
-            "InternalError" => Self::InternalError(metadata),
-            _ => Self::Unhandled(metadata),
+
+impl crate::action::ServiceError for StartExecutionError {
+    fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
+        match super::super::service::CommonError::from_metadata(metadata) {
+            Ok(common) => Self::Common(common),
+            Err(metadata) => Self::Unhandled(metadata),
         }
     }
-    fn metadata(&self) -> &ErrorMetadata {
+
+    fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::InvalidVersion(metadata)
-            | Self::InvalidActionNotFound(metadata)
-            | Self::UserNoPermission(metadata)
-            | Self::InvalidStsToken(metadata)
-            | Self::ExpiredStsToken(metadata)
-            | Self::InvalidAccountType(metadata)
-            | Self::SignatureDoesNotMatch(metadata)
-            | Self::IncompleteSignature(metadata)
-            | Self::InvalidTimeStampExpired(metadata)
-            | Self::SignatureNonceUsed(metadata)
-            | Self::InvalidAccessKeyIdNotFound(metadata)
-            | Self::MissingParameter(metadata)
-            | Self::Throttling(metadata)
-            | Self::ThrottlingUser(metadata)
-            | Self::ThrottlingApi(metadata)
-            | Self::ServiceUnavailable(metadata)
-            | Self::InternalError(metadata)
-            | Self::Unhandled(metadata) => metadata,
+            Self::Unhandled(metadata) => metadata,
+            Self::Common(common) => common.metadata(),
         }
     }
-    fn is_retryable(&self) -> bool {
-        matches!(
-            self, Self::Throttling(_) | Self::ThrottlingUser(_) | Self::ThrottlingApi(_)
-            | Self::ServiceUnavailable(_)
-        )
-    }
 }
+
 impl std::fmt::Display for StartExecutionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.metadata().fmt(f)
+        std::fmt::Display::fmt(crate::action::ServiceError::metadata(self), f)
     }
 }
+
 impl std::error::Error for StartExecutionError {}

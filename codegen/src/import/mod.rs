@@ -1,0 +1,276 @@
+//! The importers: an action's reference page (`docs/oos/*.txt`) and its OpenAPI metadata
+//! (`api-docs.json`) in, one spec per action out.
+//!
+//! Whichever source is imported, the spec is the merge of both (found where `service.yaml`'s
+//! `sources` say), of the hand keys of the spec being replaced and of the fields it already
+//! has (`merge.rs`); names that clash across the spec set are told apart (`naming.rs`). Every
+//! spec is built and loaded before anything is written, so an import that fails writes
+//! nothing.
+
+pub mod emit;
+pub mod json;
+mod merge;
+mod naming;
+pub mod openapi;
+pub mod page;
+mod sample;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::SpecError;
+use crate::load::{self, Parsed};
+use crate::model::Service;
+use crate::spec::ActionSpec;
+
+pub use merge::infer_pagination;
+
+/// One spec file an import writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    /// The action.
+    pub action: String,
+    /// The spec file.
+    pub path: PathBuf,
+    /// Its new text.
+    pub text: String,
+}
+
+/// The sources of a spec directory, as `service.yaml` names them, relative to `root`.
+#[derive(Clone, Debug)]
+pub struct Sources {
+    root: PathBuf,
+    spec_dir: PathBuf,
+    service: Service,
+}
+
+impl Sources {
+    /// The spec directory `spec_dir` (with its `service.yaml`) of the workspace at `root`.
+    pub fn new(root: &Path, spec_dir: &Path) -> Result<Self, SpecError> {
+        let service_path = spec_dir.join(load::SERVICE_FILE);
+        let text = fs::read_to_string(&service_path)
+            .map_err(|e| SpecError::new(&service_path, format!("cannot read the file: {e}")))?;
+        let service = load::parse_service(&service_path, &text)?;
+        Ok(Self {
+            root: root.to_path_buf(),
+            spec_dir: spec_dir.to_path_buf(),
+            service,
+        })
+    }
+
+    /// The spec directory's service.
+    pub fn service(&self) -> &Service {
+        &self.service
+    }
+
+    /// The reference page of `action`, where the service names a pages directory with one.
+    pub fn page_path(&self, action: &str) -> Option<PathBuf> {
+        let dir = self.service.pages.as_ref()?;
+        let path = self.root.join(dir).join(format!("{action}.txt"));
+        path.is_file().then_some(path)
+    }
+
+    /// The metadata document the service names, if it has one.
+    pub fn openapi_path(&self) -> Option<PathBuf> {
+        let path = self.root.join(self.service.openapi.as_ref()?);
+        path.is_file().then_some(path)
+    }
+
+    fn common(&self) -> Vec<String> {
+        self.service.errors.iter().map(|e| e.code.clone()).collect()
+    }
+
+    fn read_page(&self, path: &Path) -> Result<ActionSpec, SpecError> {
+        let text = fs::read_to_string(path)
+            .map_err(|e| SpecError::new(path, format!("cannot read the page: {e}")))?;
+        page::read(path, &text, &self.common())
+    }
+
+    fn read_openapi(&self, path: &Path) -> Result<openapi::Document, SpecError> {
+        let text = fs::read_to_string(path)
+            .map_err(|e| SpecError::new(path, format!("cannot read the document: {e}")))?;
+        let doc = openapi::Document::parse(path, &text)?;
+        let (product, version) = (doc.product(), doc.version());
+        if !product.eq_ignore_ascii_case(&self.service.product)
+            || version != self.service.api_version
+        {
+            return Err(SpecError::new(
+                path,
+                format!(
+                    "the document describes {product} {version}, but {} is {} {}",
+                    self.service.file.display(),
+                    self.service.product,
+                    self.service.api_version
+                ),
+            )
+            .path("$.info")
+            .help("import a document of the spec directory's product and version"));
+        }
+        Ok(doc)
+    }
+
+    /// Imports reference pages (`pages` are their paths), each merged with the metadata's
+    /// part of its action.
+    pub fn import_pages(&self, pages: &[PathBuf]) -> Result<Vec<Imported>, SpecError> {
+        let doc = match self.openapi_path() {
+            Some(path) => Some(self.read_openapi(&path)?),
+            None => None,
+        };
+        let mut entries = Vec::new();
+        for path in pages {
+            let page = self.read_page(path)?;
+            let meta = match &doc {
+                Some(doc) if doc.actions().contains(&page.action) => {
+                    Some(doc.action(&page.action, &self.common(), &self.service.groups)?)
+                }
+                _ => None,
+            };
+            entries.push((page.action.clone(), Some(page), meta));
+        }
+        self.build(entries, self.openapi_label(None))
+    }
+
+    /// Imports the actions of the metadata document at `path` (all of them, or those named in
+    /// `only`), each merged with its reference page.
+    pub fn import_openapi(&self, path: &Path, only: &[String]) -> Result<Vec<Imported>, SpecError> {
+        let doc = self.read_openapi(path)?;
+        let all = doc.actions();
+        for name in only {
+            if !all.contains(name) {
+                return Err(
+                    SpecError::new(path, format!("the document has no action `{name}`"))
+                        .path("$.apis")
+                        .help("name actions of the document's `apis`"),
+                );
+            }
+        }
+        let mut entries = Vec::new();
+        for action in all.iter().filter(|a| only.is_empty() || only.contains(a)) {
+            let meta = doc.action(action, &self.common(), &self.service.groups)?;
+            let page = match self.page_path(action) {
+                Some(page) => Some(self.read_page(&page)?),
+                None => None,
+            };
+            entries.push((action.clone(), page, Some(meta)));
+        }
+        self.build(entries, self.openapi_label(Some(path)))
+    }
+
+    /// How spec headers name the metadata: the service's own copy when `given` is the same
+    /// document, so that a spec does not change with the path it was imported from.
+    fn openapi_label(&self, given: Option<&Path>) -> Option<String> {
+        let configured = self
+            .service
+            .openapi
+            .as_ref()
+            .map(|p| p.display().to_string());
+        let Some(given) = given else {
+            return configured.filter(|_| self.openapi_path().is_some());
+        };
+        if let Some(copy) = self.openapi_path() {
+            let same = fs::read(&copy)
+                .ok()
+                .is_some_and(|a| fs::read(given).ok().is_some_and(|b| a == b));
+            if same {
+                return configured;
+            }
+        }
+        Some(
+            given
+                .strip_prefix(&self.root)
+                .unwrap_or(given)
+                .display()
+                .to_string(),
+        )
+    }
+
+    fn build(
+        &self,
+        entries: Vec<(String, Option<ActionSpec>, Option<ActionSpec>)>,
+        openapi: Option<String>,
+    ) -> Result<Vec<Imported>, SpecError> {
+        let mut imported: Vec<(PathBuf, ActionSpec, (bool, bool))> = Vec::new();
+        for (action, page, meta) in entries {
+            let path = self.spec_dir.join(format!("{action}.yaml"));
+            let existing = match fs::read_to_string(&path) {
+                Ok(text) => Some(yaml_serde::from_str::<ActionSpec>(&text).map_err(|e| {
+                    SpecError::new(
+                        &path,
+                        format!("the spec being replaced does not parse: {e}"),
+                    )
+                    .help("fix or remove the spec, then import again")
+                })?),
+                Err(_) => None,
+            };
+            let sources = (page.is_some(), meta.is_some());
+            let mut spec = merge::merge(page, meta, existing.as_ref());
+            naming::fix_rust_names(&mut spec);
+            imported.push((path, spec, sources));
+        }
+        imported.sort_by(|a, b| a.1.action.cmp(&b.1.action));
+        let others = self.others(&imported)?;
+        let mut specs: Vec<(PathBuf, ActionSpec)> = imported
+            .iter()
+            .map(|(p, s, _)| (p.clone(), s.clone()))
+            .collect();
+        naming::resolve(&self.spec_dir, &self.service, &mut specs, &others)?;
+        let mut out = Vec::new();
+        for ((path, spec), (_, _, (has_page, has_meta))) in specs.into_iter().zip(&imported) {
+            let header = self.header(
+                &spec.action,
+                *has_page,
+                openapi.as_deref().filter(|_| *has_meta),
+            );
+            let text = emit::file(&header, &spec);
+            // A spec that does not load would stop code generation: better to say so now.
+            load::parse_action(&path, &text, &self.service).map_err(|e| {
+                SpecError::new(&path, format!("the imported spec does not load: {e}"))
+                    .help("the sources and the spec format disagree here; write this part of the spec by hand")
+            })?;
+            out.push(Imported {
+                action: spec.action.clone(),
+                path,
+                text,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The other specs of the directory, loaded.
+    fn others(
+        &self,
+        imported: &[(PathBuf, ActionSpec, (bool, bool))],
+    ) -> Result<Vec<Parsed>, SpecError> {
+        let mut others = Vec::new();
+        for path in load::action_files(&self.spec_dir)? {
+            if imported.iter().any(|(p, _, _)| *p == path) {
+                continue;
+            }
+            let text = fs::read_to_string(&path)
+                .map_err(|e| SpecError::new(&path, format!("cannot read the file: {e}")))?;
+            others.push(load::parse_action_types(&path, &text, &self.service)?);
+        }
+        Ok(others)
+    }
+
+    fn header(&self, action: &str, has_page: bool, openapi: Option<&str>) -> String {
+        let mut sources = Vec::new();
+        if has_page {
+            let dir = self
+                .service
+                .pages
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "docs/oos".into());
+            sources.push(format!("its reference page {dir}/{action}.txt"));
+        }
+        if let Some(doc) = openapi {
+            sources.push(format!("the OpenAPI metadata {doc}"));
+        }
+        format!(
+            "{action}, imported from {} by `cargo xtask import-doc` / `cargo xtask import-openapi`.\n\
+             Re-importing keeps the hand keys and every field; see spec/README.md.",
+            if sources.is_empty() { "its sources".to_owned() } else { sources.join(" and ") }
+        )
+    }
+}

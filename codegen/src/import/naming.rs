@@ -1,0 +1,195 @@
+//! Rust names for imported specs: keyword fields get a `rust_name`, and nested types whose
+//! names clash across the spec set are told apart. The loader says what would remove a clash
+//! (an error's [`Fix`]); this applies it to the imported specs and loads again, so that the
+//! written specs always load and the names stay as they are on the next import (they are
+//! kept like hand keys).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use heck::ToUpperCamelCase;
+
+use crate::error::{Fix, SpecError};
+use crate::load::{self, Parsed};
+use crate::model::Service;
+use crate::names;
+use crate::spec::{ActionSpec, FieldSpec, Items};
+
+/// Gives every field whose snake_case name is a keyword, or a setter the request builder has,
+/// a `rust_name`.
+pub fn fix_rust_names(spec: &mut ActionSpec) {
+    fn walk(fields: &mut [FieldSpec], request: bool) {
+        for f in fields {
+            if f.rust_name.is_none() && !f.name.is_empty() {
+                f.rust_name = names::field_name(&f.name, request).1;
+            }
+            if let Some(nested) = f.fields.as_mut() {
+                walk(nested, request);
+            }
+            if let Some(Items::Entry(entry)) = f.items.as_mut() {
+                if let Some(nested) = entry.fields.as_mut() {
+                    walk(nested, request);
+                }
+            }
+        }
+    }
+    walk(&mut spec.request, true);
+    walk(&mut spec.response, false);
+}
+
+/// Resolves the clashes of `imported` (spec file path → spec) with each other and with
+/// `others` (the spec set's other actions, already loaded), changing only the imported specs.
+pub fn resolve(
+    dir: &Path,
+    service: &Service,
+    imported: &mut [(PathBuf, ActionSpec)],
+    others: &[Parsed],
+) -> Result<(), SpecError> {
+    let mut renamed: BTreeMap<(String, Vec<String>), usize> = BTreeMap::new();
+    // Each round removes one clash; a spec set has far fewer clashes than this.
+    for _ in 0..10_000 {
+        let mut parsed: Vec<Parsed> = others.to_vec();
+        let mut failed = None;
+        for (path, spec) in imported.iter() {
+            let text = super::emit::emit(spec);
+            match load::parse_action_types(path, &text, service) {
+                Ok(p) => parsed.push(p),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        let error = match failed {
+            Some(e) => e,
+            None => match crate::shapes::gather(dir, service.clone(), parsed) {
+                Ok(_) => return Ok(()),
+                Err(errors) => {
+                    let imported_files: Vec<&PathBuf> = imported.iter().map(|(p, _)| p).collect();
+                    // A clash is fixed on the imported side; one among other specs alone is
+                    // theirs to fix.
+                    match errors
+                        .0
+                        .iter()
+                        .find(|e| e.fix.is_some() && imported_files.contains(&&e.file))
+                    {
+                        Some(e) => e.clone(),
+                        None => {
+                            return Err(errors
+                                .0
+                                .into_iter()
+                                .next()
+                                .expect("gather failed with errors"))
+                        }
+                    }
+                }
+            },
+        };
+        let Some(fix) = error.fix.clone() else {
+            return Err(error);
+        };
+        let Some((_, spec)) = imported.iter_mut().find(|(p, _)| *p == error.file) else {
+            return Err(error);
+        };
+        if !apply(spec, &fix, &mut renamed) {
+            return Err(error);
+        }
+    }
+    Err(
+        SpecError::new(dir, "the nested types' names could not be told apart")
+            .help("give the clashing fields a `struct_name` or `enum_name` by hand"),
+    )
+}
+
+/// Applies `fix` to `spec`; false when the path leads nowhere.
+fn apply(
+    spec: &mut ActionSpec,
+    fix: &Fix,
+    renamed: &mut BTreeMap<(String, Vec<String>), usize>,
+) -> bool {
+    let keys = match fix {
+        Fix::FreeForm(k) | Fix::RenameEnum(k) | Fix::RenameStruct(k) => k,
+    };
+    let action = spec.action.clone();
+    let Some((section, path)) = keys.split_first() else {
+        return false;
+    };
+    let fields = match section.as_str() {
+        "request" => &mut spec.request,
+        "response" => &mut spec.response,
+        _ => return false,
+    };
+    let parent = parent_name(fields, path).unwrap_or_else(|| action.clone());
+    let Some(field) = find(fields, path) else {
+        return false;
+    };
+    let attempt = renamed.entry((action.clone(), keys.clone())).or_insert(0);
+    *attempt += 1;
+    let base = field.name.to_upper_camel_case();
+    match fix {
+        Fix::FreeForm(_) => {
+            field.free_form = true;
+            field.values = None;
+            field.enum_name = None;
+            field.struct_name = None;
+        }
+        Fix::RenameEnum(_) => {
+            let name = match *attempt {
+                1 if parent != action => format!("{parent}{base}"),
+                1 | 2 => format!("{action}{base}"),
+                n => format!("{action}{base}{n}"),
+            };
+            match field.items.as_mut() {
+                Some(Items::Entry(entry)) => entry.enum_name = Some(name),
+                _ => field.enum_name = Some(name),
+            }
+        }
+        Fix::RenameStruct(_) => {
+            let current = field
+                .struct_name
+                .clone()
+                .unwrap_or_else(|| names::struct_name(&field.name, field.ty == "List"));
+            let name = match *attempt {
+                1 => format!("{action}{current}"),
+                n => format!("{action}{current}{n}"),
+            };
+            match field.items.as_mut() {
+                Some(Items::Entry(entry)) if entry.fields.is_some() => {
+                    entry.struct_name = Some(name)
+                }
+                _ => field.struct_name = Some(name),
+            }
+        }
+    }
+    true
+}
+
+/// The field at `path` (names from the section down).
+fn find<'a>(fields: &'a mut [FieldSpec], path: &[String]) -> Option<&'a mut FieldSpec> {
+    let (first, rest) = path.split_first()?;
+    let field = fields.iter_mut().find(|f| &f.name == first)?;
+    if rest.is_empty() {
+        return Some(field);
+    }
+    let nested = match field.items.as_mut() {
+        Some(Items::Entry(entry)) if entry.fields.is_some() => entry.fields.as_mut(),
+        _ => field.fields.as_mut(),
+    }?;
+    find(nested, rest)
+}
+
+/// The Rust name of the struct that holds the field at `path`, if it is nested.
+fn parent_name(fields: &mut [FieldSpec], path: &[String]) -> Option<String> {
+    let (_, init) = path.split_last()?;
+    if init.is_empty() {
+        return None;
+    }
+    let parent = find(fields, init)?;
+    let list = parent.ty == "List";
+    Some(
+        parent
+            .struct_name
+            .clone()
+            .unwrap_or_else(|| names::struct_name(&parent.name, list)),
+    )
+}

@@ -1,0 +1,437 @@
+//! Every way a spec can be wrong gives one error naming the file, the line (or the field
+//! path), what is wrong and what to do.
+
+use std::path::Path;
+
+use codegen::load::{parse_action, parse_service};
+use codegen::model::Service;
+
+const SERVICE: &str = "product: Oos\napi_version: \"2019-06-01\"\nendpoint: oos.{region}.aliyuncs.com\nvpc_endpoint: oos-vpc.{region}.aliyuncs.com\nerrors:\n  - code: Throttling\n    http_status: 400\n    message: Throttled.\n    retryable: true\n";
+
+fn service() -> Service {
+    parse_service(Path::new("spec/oos/service.yaml"), SERVICE).expect("the test service is valid")
+}
+
+const GOOD: &str = "\
+action: Bad
+summary: A test action.
+idempotent: true
+request:
+  - name: ExecutionId
+    type: String
+    required: true
+  - name: NextToken
+    type: String
+  - name: MaxResults
+    type: Integer
+response:
+  - name: RequestId
+    type: String
+  - name: Items
+    type: List
+    items: Object
+    fields:
+      - name: Message
+        type: String
+  - name: NextToken
+    type: String
+pagination:
+  input_token: NextToken
+  page_size: MaxResults
+  output_token: NextToken
+  items: Items
+sample_response: |
+  {
+    \"RequestId\": \"r\",
+    \"Items\": [{\"Message\": \"m\"}]
+  }
+";
+
+/// The error for `GOOD` with `from` replaced by `to`.
+fn error_with(from: &str, to: &str) -> String {
+    assert!(
+        GOOD.contains(from),
+        "test bug: {from:?} not in the base spec"
+    );
+    error_of(&GOOD.replacen(from, to, 1))
+}
+
+fn error_of(text: &str) -> String {
+    match parse_action(Path::new("spec/oos/Bad.yaml"), text, &service()) {
+        Ok(_) => panic!("the spec was accepted:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn the_base_spec_is_valid() {
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), GOOD, &service()).unwrap();
+    assert_eq!(action.module, "bad");
+    assert!(action.pagination.is_some());
+}
+
+#[test]
+fn unknown_key() {
+    assert_eq!(
+        error_with("    required: true\n", "    requird: true\n"),
+        "spec/oos/Bad.yaml:7: request[0]: unknown field `requird`, expected one of `name`, `type`, `items`, `fields`, `required`, `doc_required`, `style`, `in`, `example`, `description`, `title`, `format`, `default`, `deprecated`, `minimum`, `maximum`, `exclusive_minimum`, `exclusive_maximum`, `min_items`, `max_items`, `min_length`, `max_length`, `pattern`, `doc_type`, `undocumented`, `rust_name`, `struct_name`, `doc`, `values`, `value_titles`, `enum_name`, `free_form`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
+    );
+}
+
+#[test]
+fn unknown_type() {
+    assert_eq!(
+        error_with("      - name: Message\n        type: String", "      - name: Message\n        type: Strnig"),
+        "spec/oos/Bad.yaml:19: response.Items.Message: unknown type `Strnig`\n  help: use one of String, Integer, Long, Boolean, Float, JSON, List, Object, Map"
+    );
+}
+
+#[test]
+fn unknown_element_type() {
+    assert_eq!(
+        error_with("    items: Object", "    items: Objct"),
+        "spec/oos/Bad.yaml:15: response.Items: unknown element type `Objct`\n  help: use one of String, Integer, Long, Boolean, Float, JSON, List, Object, Map"
+    );
+}
+
+#[test]
+fn duplicate_field() {
+    assert_eq!(
+        error_with("  - name: NextToken\n    type: String\n  - name: MaxResults", "  - name: ExecutionId\n    type: String\n  - name: MaxResults"),
+        "spec/oos/Bad.yaml:5: request.ExecutionId: field `ExecutionId` is declared twice\n  help: keep one entry per field"
+    );
+}
+
+#[test]
+fn pagination_names_a_missing_field() {
+    assert_eq!(
+        error_with("  items: Items", "  items: Entries"),
+        "spec/oos/Bad.yaml:23: pagination.items: `items` names `Entries`, which is not a response field\n  help: name a top-level field under `response`, or declare `Entries` there"
+    );
+}
+
+#[test]
+fn pagination_names_a_field_of_the_wrong_type() {
+    assert_eq!(
+        error_with("  page_size: MaxResults", "  page_size: NextToken"),
+        "spec/oos/Bad.yaml:23: pagination.page_size: `page_size` names `NextToken`, which is not an Integer or Long\n  help: point `page_size` at a field that is an Integer or Long"
+    );
+}
+
+#[test]
+fn sample_value_of_the_wrong_type() {
+    assert_eq!(
+        error_with("[{\"Message\": \"m\"}]", "[{\"Message\": 3}]"),
+        "spec/oos/Bad.yaml:31: sample_response.Items[0].Message: the declared type is a String, but the sample has the number 3\n  help: fix the field's `type` (or `items`) so it matches the sample"
+    );
+}
+
+#[test]
+fn sample_key_not_declared() {
+    assert_eq!(
+        error_with("\"RequestId\": \"r\",", "\"RequestId\": \"r\",\n    \"TotalCount\": 3,"),
+        "spec/oos/Bad.yaml:31: sample_response.TotalCount: the sample has key `TotalCount`, which is not declared\n  help: declare `TotalCount` in the response (with `undocumented: true` if the page's tables omit it)"
+    );
+}
+
+#[test]
+fn sample_integer_in_a_float_field_is_the_same_number() {
+    let text = GOOD.replacen(
+        "  - name: RequestId\n    type: String",
+        "  - name: RequestId\n    type: String\n  - name: Ratio\n    type: Float",
+        1,
+    );
+    let text = text.replacen(
+        "\"RequestId\": \"r\",",
+        "\"RequestId\": \"r\",\n    \"Ratio\": 1,",
+        1,
+    );
+    parse_action(Path::new("spec/oos/Bad.yaml"), &text, &service()).unwrap();
+    let text = text.replacen("\"Ratio\": 1,", "\"Ratio\": \"1\",", 1);
+    assert_eq!(
+        error_of(&text),
+        "spec/oos/Bad.yaml:33: sample_response.Ratio: the declared type is a Float (a number), but the sample has the string \"1\"\n  help: fix the field's `type` (or `items`) so it matches the sample"
+    );
+}
+
+#[test]
+fn sample_not_json() {
+    assert_eq!(
+        error_with("\"Items\": [{", "\"Items\" [{"),
+        "spec/oos/Bad.yaml:31: sample_response: the sample response is not valid JSON: expected `:` at line 3 column 11\n  help: paste the page's sample response JSON verbatim"
+    );
+}
+
+#[test]
+fn keyword_field_name() {
+    assert_eq!(
+        error_with("      - name: Message", "      - name: Type"),
+        "spec/oos/Bad.yaml:19: response.Items.Type: field `Type` would be the Rust keyword `type`\n  help: add `rust_name: type_` (or another name) to this field"
+    );
+}
+
+#[test]
+fn rust_name_that_is_not_an_identifier() {
+    assert_eq!(
+        error_with("    type: String\n    required: true", "    type: String\n    rust_name: Execution-Id\n    required: true"),
+        "spec/oos/Bad.yaml:5: request.ExecutionId: rust_name `Execution-Id` is not a usable snake_case Rust identifier\n  help: use lowercase letters, digits and `_`, not a keyword (e.g. `kind` or `type_`)"
+    );
+}
+
+#[test]
+fn setter_that_clashes_with_the_builder() {
+    assert_eq!(
+        error_with("  - name: NextToken\n    type: String\n  - name: MaxResults", "  - name: Send\n    type: String\n  - name: NextToken\n    type: String\n  - name: MaxResults"),
+        "spec/oos/Bad.yaml:8: request.Send: parameter `Send` would give setter `send`, which the request builder already has\n  help: add `rust_name: send_value` (or another name) to this parameter"
+    );
+}
+
+#[test]
+fn list_without_items() {
+    assert_eq!(
+        error_with("    items: Object\n", ""),
+        "spec/oos/Bad.yaml:15: response.Items: a List needs `items`: the type of its elements\n  help: add `items: Object` (with `fields`) or `items: String` (or another scalar)"
+    );
+}
+
+#[test]
+fn object_without_fields() {
+    assert_eq!(
+        error_with("    fields:\n      - name: Message\n        type: String\n", ""),
+        "spec/oos/Bad.yaml:15: response.Items: an Object needs `fields`\n  help: list the object's fields under `fields`, or make it `type: JSON` (any value)"
+    );
+}
+
+#[test]
+fn nested_type_name_collision() {
+    assert_eq!(
+        error_with("    items: Object\n", "    items: Object\n    struct_name: BadOutput\n"),
+        "spec/oos/Bad.yaml:15: response.Items: the nested type of `Items` would be named `BadOutput`, which the generated code already uses\n  help: give this field a distinct `struct_name` (or `enum_name`)"
+    );
+}
+
+#[test]
+fn required_on_a_response_field() {
+    assert_eq!(
+        error_with("  - name: RequestId\n    type: String", "  - name: RequestId\n    type: String\n    required: true"),
+        "spec/oos/Bad.yaml:13: response.RequestId: `required` applies to request parameters only\n  help: remove `required` from this response field"
+    );
+}
+
+#[test]
+fn style_on_a_scalar() {
+    assert_eq!(
+        error_with("  - name: MaxResults\n    type: Integer", "  - name: MaxResults\n    type: Integer\n    style: repeatList"),
+        "spec/oos/Bad.yaml:10: request.MaxResults: style `repeatList` applies to a List, Map, Object or JSON value, not to `Integer`\n  help: remove `style` (a scalar is sent as it is), or fix the type"
+    );
+}
+
+#[test]
+fn a_parameter_in_a_header() {
+    assert_eq!(
+        error_with("  - name: MaxResults\n    type: Integer", "  - name: MaxResults\n    type: Integer\n    in: header"),
+        "spec/oos/Bad.yaml:10: request.MaxResults: `in: header` is not supported\n  help: use `query` (the default) or `formData`: RPC-style actions send nothing in headers or the path"
+    );
+}
+
+#[test]
+fn bounds_that_cross() {
+    assert_eq!(
+        error_with("  - name: MaxResults\n    type: Integer", "  - name: MaxResults\n    type: Integer\n    minimum: 10\n    maximum: 1"),
+        "spec/oos/Bad.yaml:10: request.MaxResults: `minimum` 10 is greater than `maximum` 1\n  help: swap or fix the bounds"
+    );
+}
+
+#[test]
+fn a_constraint_of_another_type() {
+    assert_eq!(
+        error_with("  - name: MaxResults\n    type: Integer", "  - name: MaxResults\n    type: Integer\n    max_length: 3"),
+        "spec/oos/Bad.yaml:10: request.MaxResults: `max_length` applies to Strings, not to `Integer`\n  help: remove `max_length`, or fix the type"
+    );
+}
+
+#[test]
+fn a_fractional_bound_on_an_integer() {
+    assert_eq!(
+        error_with("  - name: MaxResults\n    type: Integer", "  - name: MaxResults\n    type: Integer\n    maximum: 2.5"),
+        "spec/oos/Bad.yaml:10: request.MaxResults: `maximum` is 2.5, which an integer field cannot reach exactly\n  help: write a whole number"
+    );
+}
+
+#[test]
+fn an_element_entry_with_a_name() {
+    assert_eq!(
+        error_with("    items: Object\n", "    items:\n      name: Item\n      type: Object\n"),
+        "spec/oos/Bad.yaml:15: response.Items: with an element entry under `items`, `fields`, `values`, `struct_name` and `enum_name` go into that entry\n  help: move them under `items`"
+    );
+}
+
+#[test]
+fn a_nested_container_in_the_short_form() {
+    assert_eq!(
+        error_with("    items: Object\n", "    items: List\n"),
+        "spec/oos/Bad.yaml:15: response.Items: unknown element type `List`\n  help: a nested container needs an element entry: `items: {type: List, items: String}`"
+    );
+}
+
+#[test]
+fn error_code_listed_twice() {
+    let text = format!("{GOOD}errors:\n  - code: Gone\n    http_status: 404\n    message: Gone.\n  - code: Gone\n    http_status: 404\n    message: Gone.\n");
+    assert_eq!(
+        error_of(&text),
+        "spec/oos/Bad.yaml:34: errors.Gone: error code `Gone` is listed twice\n  help: keep one entry per code"
+    );
+}
+
+#[test]
+fn error_code_already_common() {
+    let text = format!(
+        "{GOOD}errors:\n  - code: Throttling\n    http_status: 400\n    message: Throttled.\n"
+    );
+    assert_eq!(
+        error_of(&text),
+        "spec/oos/Bad.yaml:34: errors.Throttling: error code `Throttling` is already common to every action\n  help: remove it here: spec/oos/service.yaml declares it for all actions"
+    );
+}
+
+#[test]
+fn file_named_after_another_action() {
+    assert_eq!(
+        error_with("action: Bad", "action: Good"),
+        "spec/oos/Bad.yaml:1: action: the file holds action `Good` but is not named `Good.yaml`\n  help: name each action file after its action"
+    );
+}
+
+#[test]
+fn missing_key() {
+    assert_eq!(
+        error_with("summary: A test action.\n", ""),
+        "spec/oos/Bad.yaml:1: missing field `summary`\n  help: add the key; spec/README.md says what it holds"
+    );
+}
+
+#[test]
+fn yaml_syntax() {
+    assert_eq!(
+        error_with("    type: String\n    required: true", "    type: String\n   required: true"),
+        "spec/oos/Bad.yaml:7: did not find expected '-' indicator\n  help: fix the YAML at that line; spec/README.md documents the format"
+    );
+}
+
+#[test]
+fn unknown_key_in_the_service_file() {
+    let text = SERVICE.replacen("product:", "prodcut:", 1);
+    let e = parse_service(Path::new("spec/oos/service.yaml"), &text)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "spec/oos/service.yaml:1: unknown field `prodcut`, expected one of `product`, `api_version`, `endpoint`, `vpc_endpoint`, `endpoints`, `sources`, `groups`, `errors`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
+    );
+}
+
+#[test]
+fn values_of_an_integer_are_integers() {
+    assert_eq!(
+        error_with("  - name: MaxResults\n    type: Integer", "  - name: MaxResults\n    type: Integer\n    values: [One, Two]"),
+        "spec/oos/Bad.yaml:10: request.MaxResults: value `One` of an integer field is not an integer\n  help: list integers only, or make the field a String"
+    );
+}
+
+#[test]
+fn values_that_cannot_all_be_variants_are_checked_on_a_string() {
+    let text = GOOD.replacen(
+        "  - name: NextToken\n    type: String\n",
+        "  - name: NextToken\n    type: String\n    values: [fast_mode, FastMode, \"1\"]\n",
+        1,
+    );
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), &text, &service()).unwrap();
+    let token = &action.request[1];
+    assert_eq!(
+        token.shape.ty,
+        codegen::model::Type::Scalar(codegen::model::Scalar::String)
+    );
+    assert_eq!(
+        token.shape.constraints.allowed.as_ref().map(Vec::len),
+        Some(3)
+    );
+    assert_eq!(
+        error_with("  - name: NextToken\n    type: String\n", "  - name: NextToken\n    type: String\n    values: [A, A]\n"),
+        "spec/oos/Bad.yaml:8: request.NextToken: value `A` is listed twice\n  help: remove the duplicate value"
+    );
+}
+
+#[test]
+fn one_enum_name_with_two_value_lists() {
+    let text = GOOD
+        .replacen("  - name: NextToken\n    type: String\n", "  - name: NextToken\n    type: String\n    values: [A, B]\n    enum_name: Kind\n", 1)
+        .replacen("      - name: Message\n        type: String\n", "      - name: Message\n        type: String\n        values: [A, C]\n        enum_name: Kind\n", 1);
+    assert_eq!(
+        error_of(&text),
+        "spec/oos/Bad.yaml:21: response.Items.Message: enum `Kind` is already defined with other values\n  help: give this field a distinct `enum_name`"
+    );
+}
+
+/// Loads a scratch spec directory holding the given action files.
+fn load_set(name: &str, files: &[(&str, &str)]) -> Result<codegen::SpecSet, String> {
+    let scratch = crate::support::Scratch::new(name);
+    scratch.write("spec/oos/service.yaml", SERVICE);
+    for (file, text) in files {
+        scratch.write(&format!("spec/oos/{file}"), text);
+    }
+    codegen::load_dir(&scratch.root.join("spec/oos")).map_err(|e| {
+        e.to_string()
+            .replace(&format!("{}/", scratch.root.display()), "")
+    })
+}
+
+const A: &str = "action: A\nsummary: a.\nidempotent: true\nresponse:\n  - name: Thing\n    type: Object\n    fields:\n      - name: Id\n        type: String\n      - name: Size\n        type: Integer\n";
+
+#[test]
+fn same_named_shapes_across_specs_are_one_type() {
+    let b = "action: B\nsummary: b.\nidempotent: true\nresponse:\n  - name: Thing\n    type: Object\n    fields:\n      - name: Size\n        type: Long\n      - name: Extra\n        type: JSON\n";
+    let set = load_set("shared", &[("A.yaml", A), ("B.yaml", b)]).unwrap();
+    let thing = &set.structs["Thing"];
+    assert_eq!(thing.users.len(), 2);
+    assert!(set.is_shared("Thing"));
+    let names: Vec<&str> = thing.fields.iter().map(|f| f.wire.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Id", "Size", "Extra"],
+        "the union of both declarations"
+    );
+    assert_eq!(
+        thing.fields[1].shape.ty,
+        codegen::model::Type::Scalar(codegen::model::Scalar::Long),
+        "an Integer and a Long agree as a Long"
+    );
+}
+
+#[test]
+fn same_named_shapes_that_disagree() {
+    let b = "action: B\nsummary: b.\nidempotent: true\nresponse:\n  - name: Thing\n    type: Object\n    fields:\n      - name: Size\n        type: String\n";
+    assert_eq!(
+        load_set("disagree", &[("A.yaml", A), ("B.yaml", b)]).unwrap_err(),
+        "error: spec/oos/B.yaml:5: response.Thing: struct `Thing` is also declared at spec/oos/A.yaml:5 (response.Thing), where its field `Size` has type Integer, not String\n  help: make the declarations agree, or give one a distinct `struct_name` (or `free_form: true` on the field, which agrees with any type)"
+    );
+    let b = b.replacen(
+        "type: String\n",
+        "type: String\n        free_form: true\n",
+        1,
+    );
+    let set = load_set("free", &[("A.yaml", A), ("B.yaml", &b)]).unwrap();
+    assert_eq!(
+        set.structs["Thing"].fields[1].shape.ty,
+        codegen::model::Type::Json
+    );
+}
+
+#[test]
+fn same_named_enums_that_disagree() {
+    let a = "action: A\nsummary: a.\nidempotent: true\nrequest:\n  - name: Mode\n    type: String\n    values: [Fast, Slow]\n";
+    let b = "action: B\nsummary: b.\nidempotent: true\nrequest:\n  - name: Mode\n    type: String\n    values: [Fast]\n";
+    assert_eq!(
+        load_set("enums", &[("A.yaml", a), ("B.yaml", b)]).unwrap_err(),
+        "error: spec/oos/B.yaml:5: request.Mode: enum `Mode` is also declared at spec/oos/A.yaml:5 (request.Mode) with other values\n  help: give one of them a distinct `enum_name`"
+    );
+}
