@@ -228,7 +228,8 @@ impl Cache {
         let random = (self.random)();
         let result = result.and_then(|credentials| match credentials.expiration() {
             Some(expiration) if expiration <= now => Err(CredentialsError::new(format!(
-                "the credentials handed out expired at {} (the time now is {})",
+                "{} handed out credentials that expired at {} (the time now is {})",
+                self.label,
                 format_time(expiration),
                 format_time(now)
             ))),
@@ -297,7 +298,7 @@ pub struct CachedProvider<P> {
 impl<P: ProvideCredentials> CachedProvider<P> {
     /// Caches what `source` hands out.
     pub fn new(source: P) -> Self {
-        Self::labelled(source, "credentials provider")
+        Self::labelled(source, "the credentials provider")
     }
 
     pub(crate) fn labelled(source: P, label: &'static str) -> Self {

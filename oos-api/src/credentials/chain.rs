@@ -167,7 +167,7 @@ impl DefaultProvider {
         chain.push_shared("credentials URI", shared(UriFetcher::from_env(&lookup)));
         chain.push_shared("ECS RAM role", Arc::new(EcsFetcher::from_lookup(&lookup)));
         Self {
-            inner: CachedProvider::labelled(chain, "default chain"),
+            inner: CachedProvider::labelled(chain, "the default chain"),
         }
     }
 }

@@ -116,9 +116,11 @@ pub(crate) fn credentials_object(
     let secret = field("AccessKeySecret")?;
     let token = field("SecurityToken")?;
     let expiration_text = field("Expiration")?;
+    // Not quoted: a source that mixed its fields up could have put a secret there.
     let expiration = parse_time(expiration_text).ok_or_else(|| {
         CredentialsError::new(format!(
-            "{source} answered an `Expiration` that is not an RFC 3339 time: `{expiration_text}`"
+            "{source} answered an `Expiration` that is not an RFC 3339 time such as \
+             2024-03-19T02:00:00Z"
         ))
     })?;
     Ok(Credentials::with_security_token(id, secret, token).with_expiration(expiration))
@@ -219,8 +221,12 @@ mod tests {
         let bad_time = DOC.replace("2030-01-02T03:04:05Z", "next tuesday");
         let err = expect_err(&bad_time, CodeRule::Required);
         assert!(
-            err.contains("`Expiration`") && err.contains("next tuesday"),
+            err.contains("`Expiration` that is not an RFC 3339 time"),
             "{err}"
+        );
+        assert!(
+            !err.contains("next tuesday"),
+            "the value is not quoted: {err}"
         );
         let err = expect_err("<html>SECRETVALUE</html>", CodeRule::Required);
         assert!(err.contains("not JSON"), "{err}");

@@ -329,7 +329,10 @@ impl EcsRamRoleProvider {
 
     pub(crate) fn from_shared_lookup(lookup: &EnvLookup) -> Self {
         Self {
-            inner: CachedProvider::labelled(EcsFetcher::from_lookup(lookup), "ECS RAM role"),
+            inner: CachedProvider::labelled(
+                EcsFetcher::from_lookup(lookup),
+                "the ECS RAM role (metadata service)",
+            ),
         }
     }
 

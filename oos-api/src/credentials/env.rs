@@ -99,7 +99,7 @@ impl EnvironmentProvider {
 
     pub(crate) fn from_shared_lookup(lookup: EnvLookup) -> Self {
         Self {
-            inner: CachedProvider::labelled(EnvFetcher::new(lookup), "environment"),
+            inner: CachedProvider::labelled(EnvFetcher::new(lookup), "the environment"),
         }
     }
 }

@@ -224,10 +224,10 @@ impl IniFetcher {
                     section.path.display()
                 )))
             }
-            other => {
+            // The value is not repeated: it could be a secret written on the wrong line.
+            _ => {
                 return Err(CredentialsError::invalid_configuration(format!(
-                    "section [{}] of {} has an unknown type `{other}` (supported: \
-                     {SUPPORTED_TYPES})",
+                    "section [{}] of {} has an unknown `type` (supported: {SUPPORTED_TYPES})",
                     section.name,
                     section.path.display()
                 )))
@@ -294,7 +294,10 @@ impl CredentialsFileProvider {
 
     pub(crate) fn from_shared_lookup(lookup: &EnvLookup) -> Self {
         Self {
-            inner: CachedProvider::labelled(IniFetcher::from_lookup(lookup), "credentials file"),
+            inner: CachedProvider::labelled(
+                IniFetcher::from_lookup(lookup),
+                "the credentials file",
+            ),
         }
     }
 

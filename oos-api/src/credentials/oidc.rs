@@ -193,7 +193,7 @@ impl OidcRoleArnProvider {
 
     fn from_fetcher(fetcher: OidcFetcher) -> Self {
         Self {
-            inner: CachedProvider::labelled(fetcher, "OIDC"),
+            inner: CachedProvider::labelled(fetcher, "the OIDC role session"),
         }
     }
 

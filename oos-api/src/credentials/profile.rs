@@ -485,9 +485,10 @@ impl ProfileFile {
                     profile.name
                 )))
             }
-            mode => {
+            // The value is not repeated: it could be a secret written in the wrong field.
+            _ => {
                 return Err(CredentialsError::invalid_configuration(format!(
-                    "profile `{}` in {path} has an unknown mode `{mode}` (supported: \
+                    "profile `{}` in {path} has an unknown `mode` (supported: \
                      {SUPPORTED_MODES})",
                     profile.name
                 )))
@@ -628,7 +629,7 @@ impl ProfileProvider {
 
     fn from_fetcher(fetcher: ProfileFetcher) -> Self {
         Self {
-            inner: CachedProvider::labelled(fetcher, "CLI profile"),
+            inner: CachedProvider::labelled(fetcher, "the CLI profile"),
         }
     }
 
@@ -906,7 +907,7 @@ mod tests {
                 "mode CloudSSO, which this client does not support",
             ),
             (r#"{"mode": "External"}"#, "does not support"),
-            (r#"{"mode": "Weird"}"#, "unknown mode `Weird`"),
+            (r#"{"mode": "Weird"}"#, "unknown `mode`"),
             (
                 r#"{"mode": "EcsRamRole"}"#,
                 "ALIBABA_CLOUD_ECS_METADATA_DISABLED is true",

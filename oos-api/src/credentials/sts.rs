@@ -405,7 +405,7 @@ impl AssumeRoleProvider {
         Self {
             inner: CachedProvider::labelled(
                 AssumeRoleFetcher::new(source, source_name, settings),
-                "AssumeRole",
+                "the AssumeRole session",
             ),
         }
     }

@@ -114,7 +114,7 @@ impl CredentialsUriProvider {
 
     fn from_fetcher(fetcher: UriFetcher) -> Self {
         Self {
-            inner: CachedProvider::labelled(fetcher, "credentials URI"),
+            inner: CachedProvider::labelled(fetcher, "the credentials URI"),
         }
     }
 }
