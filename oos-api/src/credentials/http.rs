@@ -46,13 +46,6 @@ impl Http {
     }
 }
 
-impl Clone for Http {
-    /// A clone makes its own client: clients are tied to the runtime they first ran on.
-    fn clone(&self) -> Self {
-        Self::new(self.connect_timeout, self.timeout)
-    }
-}
-
 /// Whether the server was never reached: nothing listens, or it did not answer in time.
 pub(crate) fn is_unreachable(error: &reqwest::Error) -> bool {
     error.is_connect() || (error.is_timeout() && !error.is_body())
