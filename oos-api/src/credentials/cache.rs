@@ -56,7 +56,7 @@ impl Entry {
                 .checked_sub(window)
                 .unwrap_or(SystemTime::UNIX_EPOCH);
             // Very short-lived credentials would otherwise be refreshed on every call.
-            let refresh_at = before_window.max(now + lifetime / 2);
+            let refresh_at = before_window.max(now.checked_add(lifetime / 2).unwrap_or(now));
             let usable_until = expiration
                 .checked_sub(EXPIRY_MARGIN)
                 .unwrap_or(SystemTime::UNIX_EPOCH);
@@ -270,7 +270,7 @@ impl Cache {
                 if state.usable(now).is_some() {
                     state.failures += 1;
                     let wait = backoff(state.failures, random);
-                    state.retry_at = Some(now + wait);
+                    state.retry_at = now.checked_add(wait);
                     tracing::warn!(
                         source = self.label,
                         error = %error,

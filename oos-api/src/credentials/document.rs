@@ -15,7 +15,14 @@ use super::{Credentials, CredentialsError};
 
 /// `2024-03-19T02:00:00Z`, as the services write times.
 pub(crate) fn format_time(at: SystemTime) -> String {
-    let t = OffsetDateTime::from(at);
+    // `OffsetDateTime::from` panics outside years 0-9999, which an injected clock may reach.
+    let seconds = match at.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
+    };
+    let Ok(t) = OffsetDateTime::from_unix_timestamp(seconds) else {
+        return format!("{seconds} s after 1970");
+    };
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         t.year(),
@@ -152,6 +159,8 @@ mod tests {
     fn times() {
         let at = parse_time("2030-01-02T03:04:05Z").expect("plain");
         assert_eq!(format_time(at), "2030-01-02T03:04:05Z");
+        let far = SystemTime::UNIX_EPOCH + Duration::from_secs(400_000_000_000);
+        assert_eq!(format_time(far), "400000000000 s after 1970");
         let fractional = parse_time("2030-01-02T03:04:05.250Z").expect("fractional");
         assert_eq!(
             fractional.duration_since(at).ok(),
