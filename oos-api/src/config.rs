@@ -55,10 +55,9 @@ impl Config {
     /// Configuration from the environment, as the Alibaba Cloud CLI and SDKs read it.
     ///
     /// Region: `ALIBABA_CLOUD_REGION_ID`, else the `region_id` of the CLI profile.
-    /// Credentials, looked up on each call: `ALIBABA_CLOUD_ACCESS_KEY_ID`,
-    /// `ALIBABA_CLOUD_ACCESS_KEY_SECRET` and `ALIBABA_CLOUD_SECURITY_TOKEN` when the id is set,
-    /// else the profile of `~/.aliyun/config.json` named by `ALIBABA_CLOUD_PROFILE` or by the
-    /// file's `current`.
+    /// Credentials: [`DefaultProvider`], the official libraries' chain (environment, OIDC,
+    /// `~/.aliyun/config.json`, `~/.alibabacloud/credentials.ini`, a credentials URI, the ECS
+    /// RAM role), fetched on the first call and cached.
     pub fn from_env() -> Self {
         Self::from_lookup(credentials::process_env())
     }
@@ -248,7 +247,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::credentials::tests::TempHome;
+    use crate::credentials::testing::TempHome;
     use crate::Credentials;
 
     fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {

@@ -9,7 +9,8 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use futures::TryStreamExt;
 //!
-//! // Region and credentials from ALIBABA_CLOUD_* variables or ~/.aliyun/config.json.
+//! // Region from ALIBABA_CLOUD_REGION_ID or the CLI profile; credentials from the default
+//! // chain (environment, OIDC/RRSA, CLI profile, credentials.ini, credentials URI, ECS role).
 //! let client = oos_api::Client::from_env();
 //! let mut logs = client.list_execution_logs().execution_id("exec-123").into_paginator().items();
 //! while let Some(log) = logs.try_next().await? {
