@@ -52,6 +52,8 @@ pub struct Parsed {
     pub structs: BTreeMap<String, StructDef>,
     /// The string enums of its fields, by name.
     pub enums: BTreeMap<String, EnumDef>,
+    /// Structs its fields refer to by name, declared elsewhere, and where.
+    pub references: Vec<(String, Origin)>,
 }
 
 /// Loads `dir/service.yaml` and every action file beside it. Reports every file's first
@@ -170,6 +172,7 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
         action: spec.action.clone(),
         structs: BTreeMap::new(),
         enums: BTreeMap::new(),
+        references: Vec::new(),
     };
 
     if !names::is_type_name(&spec.action) {
@@ -271,6 +274,7 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
         action,
         structs: cx.structs,
         enums: cx.enums,
+        references: cx.references,
     })
 }
 
@@ -329,6 +333,8 @@ struct Cx<'a> {
     action: String,
     structs: BTreeMap<String, StructDef>,
     enums: BTreeMap<String, EnumDef>,
+    /// Structs referred to by name, and where.
+    references: Vec<(String, Origin)>,
 }
 
 impl Cx<'_> {
@@ -781,9 +787,25 @@ impl Cx<'_> {
         let ty = match spec.ty.as_str() {
             "Object" => {
                 let Some(fields) = &spec.fields else {
+                    // Without fields, a named struct is a reference to its declaration (a type
+                    // that contains itself).
+                    if let Some(name) = &spec.struct_name {
+                        if !names::is_type_name(name) {
+                            return Err(self
+                                .err(
+                                    keys,
+                                    format!(
+                                        "struct name `{name}` is not an UpperCamelCase identifier"
+                                    ),
+                                )
+                                .help("set `struct_name` to an UpperCamelCase name"));
+                        }
+                        self.references.push((name.clone(), self.origin(keys)));
+                        return Ok(Type::Object(name.clone()));
+                    }
                     return Err(self
                         .err(keys, "an Object needs `fields`".into())
-                        .help("list the object's fields under `fields`, or make it `type: JSON` (any value)"));
+                        .help("list the object's fields under `fields`, name the struct it refers to with `struct_name`, or make it `type: JSON` (any value)"));
                 };
                 let struct_name = spec
                     .struct_name
@@ -820,10 +842,15 @@ impl Cx<'_> {
                     Some(existing) => {
                         crate::shapes::merge_struct(existing, def).map_err(|conflict| {
                             let mut at: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
-                            at.push(conflict.field.clone());
+                            let fix = if conflict.rename {
+                                Fix::RenameStruct(at)
+                            } else {
+                                at.push(conflict.field.clone());
+                                Fix::FreeForm(at)
+                            };
                             self.err(keys, conflict.message)
                                 .help("give one of them a distinct `struct_name`, or make the fields agree")
-                                .fix(Fix::FreeForm(at))
+                                .fix(fix)
                         })?;
                     }
                     None => {
@@ -1008,6 +1035,10 @@ impl Cx<'_> {
         spec: &FieldSpec,
         ty: &Type,
     ) -> Result<Constraints, SpecError> {
+        // A value kept as free-form JSON is not checked: its constraints stay documentation.
+        if spec.free_form {
+            return Ok(Constraints::default());
+        }
         let numeric = matches!(
             ty,
             Type::Scalar(Scalar::Integer | Scalar::Long | Scalar::Float)

@@ -23,6 +23,9 @@ pub struct Conflict {
     pub message: String,
     /// The wire name of the field that differs.
     pub field: String,
+    /// Whether only another name can remove the clash (a field's Rust name or required flag
+    /// differs); otherwise keeping the field as JSON can.
+    pub rename: bool,
 }
 
 /// Merges `new` into `existing` (same name), or says why they disagree.
@@ -31,30 +34,43 @@ pub fn merge_struct(existing: &mut StructDef, new: StructDef) -> Result<(), Conf
     for field in new.fields {
         match merged.iter_mut().find(|f| f.wire == field.wire) {
             Some(old) => {
-                let conflict = |what: String| Conflict {
+                let conflict = |what: String, rename: bool| Conflict {
                     message: format!(
                         "struct `{}` is also declared at {}, where its field `{}` {what}",
                         existing.name, existing.origin, field.wire
                     ),
                     field: field.wire.clone(),
+                    rename,
                 };
                 if old.rust != field.rust {
-                    return Err(conflict(format!(
-                        "is named `{}` in Rust, not `{}`",
-                        old.rust, field.rust
-                    )));
+                    return Err(conflict(
+                        format!("is named `{}` in Rust, not `{}`", old.rust, field.rust),
+                        true,
+                    ));
                 }
                 if old.required != field.required {
-                    return Err(conflict(format!(
-                        "is {}required",
-                        if old.required { "" } else { "not " }
-                    )));
+                    return Err(conflict(
+                        format!("is {}required", if old.required { "" } else { "not " }),
+                        true,
+                    ));
                 }
                 old.shape = merge_shape(&old.shape, &field.shape)
-                    .map_err(|(a, b)| conflict(format!("has type {a}, not {b}")))?;
+                    .map_err(|(a, b)| conflict(format!("has type {a}, not {b}"), false))?;
                 old.undocumented &= field.undocumented;
             }
-            None => merged.push(field),
+            None => {
+                if let Some(other) = merged.iter().find(|f| f.rust == field.rust) {
+                    return Err(Conflict {
+                        message: format!(
+                            "struct `{}` is also declared at {}, where its field `{}` has the Rust name `{}` that `{}` has here",
+                            existing.name, existing.origin, other.wire, field.rust, field.wire
+                        ),
+                        field: field.wire.clone(),
+                        rename: true,
+                    });
+                }
+                merged.push(field)
+            }
         }
     }
     existing.fields = merged;
@@ -135,8 +151,19 @@ pub(crate) fn gather(
             .path(origin.path.clone())
             .help(help)
     };
-    let mut actions = Vec::new();
+    let mut actions: Vec<crate::model::Action> = Vec::new();
+    let mut references = Vec::new();
     for p in parsed {
+        if let Some(other) = actions.iter().find(|a| a.module == p.action.module) {
+            errors.push(
+                SpecError::new(&p.action.file, format!(
+                    "action `{}` gives module `{}`, which action `{}` already gives",
+                    p.action.name, p.action.module, other.name
+                ))
+                .help("two actions whose names differ only in case cannot both be generated; report this spec set"),
+            );
+        }
+        references.extend(p.references);
         for (name, def) in p.structs {
             if let Some(action) = reserved.get(&name) {
                 errors.push(error_at(
@@ -164,13 +191,18 @@ pub(crate) fn gather(
             match structs.get_mut(&name) {
                 Some(existing) => {
                     if let Err(conflict) = merge_struct(existing, def) {
-                        let mut at = origin.keys.clone();
-                        at.push(conflict.field);
+                        let fix = if conflict.rename {
+                            Fix::RenameStruct(origin.keys.clone())
+                        } else {
+                            let mut at = origin.keys.clone();
+                            at.push(conflict.field);
+                            Fix::FreeForm(at)
+                        };
                         errors.push(error_at(
                             &origin,
                             conflict.message,
                             "make the declarations agree, or give one a distinct `struct_name` (or `free_form: true` on the field, which agrees with any type)",
-                        ).fix(Fix::FreeForm(at)));
+                        ).fix(fix));
                     }
                 }
                 None => {
@@ -228,6 +260,15 @@ pub(crate) fn gather(
             }
         }
         actions.push(p.action);
+    }
+    for (name, origin) in references {
+        if !structs.contains_key(&name) {
+            errors.push(error_at(
+                &origin,
+                format!("`struct_name: {name}` without `fields` refers to a struct that no spec declares"),
+                "declare the struct's fields here, or name a struct declared with its fields",
+            ));
+        }
     }
     if !errors.is_empty() {
         return Err(SpecErrors(errors));

@@ -44,6 +44,16 @@ pub const JOBS: &[Job] = &[
         snapshot: false,
         readme: None,
     },
+    // Another product's actions imported from its metadata (relabelled as OOS), compiled inside
+    // oos-api's unit tests with their demos round-tripped.
+    Job {
+        specs: "tests/fixtures/ecs/specs",
+        out: "tests/fixtures/ecs/generated",
+        sample_tests: "tests/fixtures/ecs/generated/samples.rs",
+        crate_path: "crate::ecs_fixtures",
+        snapshot: false,
+        readme: None,
+    },
 ];
 
 /// One generated file.

@@ -66,3 +66,14 @@ mod fixtures;
 #[rustfmt::skip]
 #[path = "../../tests/fixtures/generated/samples.rs"]
 mod fixture_samples;
+
+// Another product's actions, imported from its metadata: generated and compiled the same way.
+#[cfg(test)]
+#[rustfmt::skip]
+#[allow(dead_code)]
+#[path = "../../tests/fixtures/ecs/generated/mod.rs"]
+mod ecs_fixtures;
+#[cfg(test)]
+#[rustfmt::skip]
+#[path = "../../tests/fixtures/ecs/generated/samples.rs"]
+mod ecs_fixture_samples;

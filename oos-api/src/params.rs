@@ -184,7 +184,7 @@ fn bool_text(value: bool) -> &'static str {
 }
 
 /// The shortest decimal form that reads back as the same `f64`, as JSON writes it
-/// (`0.165`, `1.0`, `1e21`).
+/// (`0.165`, `1.0`, `1e+21`), as JSON (and Python) write them.
 fn float_text(value: f64) -> String {
     match serde_json::Number::from_f64(value) {
         Some(number) => number.to_string(),
@@ -589,5 +589,269 @@ impl ser::Serializer for KeyText {
         _: usize,
     ) -> Result<Self::SerializeStructVariant, FlattenError> {
         Err(FlattenError(format!("{name}: not a map key")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+
+    use super::Params;
+    use crate::action::Action;
+    use crate::fixtures::operation::get_by_query::GetByQueryInput;
+    use crate::fixtures::operation::put_every_scalar::PutEveryScalarInput;
+    use crate::fixtures::operation::put_every_style::{
+        PutEveryStyleInput, StyleFilter, StyleMode, StyleOwner, StyleSpec, StyleTag,
+    };
+
+    fn written(input: &impl Action) -> (Vec<(String, String)>, Vec<(String, String)>) {
+        let mut params = Params::new();
+        input.write_params(&mut params);
+        let pairs = |list: &super::ParamList| {
+            list.iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect::<Vec<_>>()
+        };
+        (pairs(params.query_pairs()), pairs(params.form_pairs()))
+    }
+
+    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn every_scalar_and_json_takes_its_wire_form() {
+        let input = PutEveryScalarInput::default()
+            .name("a b")
+            .count(-7)
+            .total(9_007_199_254_740_993)
+            .enabled(false)
+            .ratio(0.25)
+            .tags(json!({"env": "test"}))
+            .kind("plain");
+        assert_eq!(
+            written(&input).0,
+            owned(&[
+                ("Name", "a b"),
+                ("Count", "-7"),
+                ("Total", "9007199254740993"),
+                ("Enabled", "false"),
+                ("Ratio", "0.25"),
+                ("Tags", r#"{"env":"test"}"#),
+                ("Type", "plain"),
+            ])
+        );
+        // Floats in their shortest exact form, as the official SDKs write them.
+        for (value, wire) in [
+            (0.165, "0.165"),
+            (1.0, "1.0"),
+            (1e21, "1e+21"),
+            (-0.5, "-0.5"),
+        ] {
+            let input = PutEveryScalarInput::default().ratio(value);
+            assert_eq!(written(&input).0, owned(&[("Ratio", wire)]));
+        }
+        let input = PutEveryScalarInput::default().enabled(true);
+        assert_eq!(written(&input).0, owned(&[("Enabled", "true")]));
+    }
+
+    #[test]
+    fn repeat_list_numbers_lists_from_one_and_nests() {
+        let input = PutEveryStyleInput::default()
+            .filter([
+                StyleFilter::default()
+                    .name("ACS:Instance.Id")
+                    .value(["i-1", "i-2"]),
+                StyleFilter::default().name("Zone").weight(0.5),
+            ])
+            .grid([vec!["a".to_owned()], vec!["b".to_owned(), "c".to_owned()]]);
+        assert_eq!(
+            written(&input).0,
+            owned(&[
+                ("Filter.1.Name", "ACS:Instance.Id"),
+                ("Filter.1.Value.1", "i-1"),
+                ("Filter.1.Value.2", "i-2"),
+                ("Filter.2.Name", "Zone"),
+                ("Filter.2.Weight", "0.5"),
+                ("Grid.1.1", "a"),
+                ("Grid.2.1", "b"),
+                ("Grid.2.2", "c"),
+            ])
+        );
+    }
+
+    #[test]
+    fn flat_spreads_maps_and_objects_by_key() {
+        let input = PutEveryStyleInput::default()
+            .labels([("env", "test"), ("team", "sre")])
+            .owner(StyleOwner::default().id(42).active(true))
+            .free(json!({"a": {"b": [1, null, "x"]}, "n": null, "t": false}));
+        assert_eq!(
+            written(&input).0,
+            owned(&[
+                ("Labels.env", "test"),
+                ("Labels.team", "sre"),
+                ("Owner.Id", "42"),
+                ("Owner.Active", "true"),
+                ("Free.a.b.1", "1"),
+                ("Free.a.b.3", "x"),
+                ("Free.t", "false"),
+            ])
+        );
+    }
+
+    #[test]
+    fn json_is_one_compact_string() {
+        let input = PutEveryStyleInput::default()
+            .spec(StyleSpec::default().size(3).ratio(1.0))
+            .tags([StyleTag::default().key("k").value("v \"quoted\" 日本")]);
+        assert_eq!(
+            written(&input).0,
+            owned(&[
+                ("Spec", r#"{"Size":3,"Ratio":1.0}"#),
+                ("Tags", r#"[{"Key":"k","Value":"v \"quoted\" 日本"}]"#),
+            ])
+        );
+    }
+
+    #[test]
+    fn delimited_lists_are_joined() {
+        let input = PutEveryStyleInput::default()
+            .names(["a", "b c"])
+            .words(["x", "y"])
+            .codes([1, 2, 3]);
+        assert_eq!(
+            written(&input).0,
+            owned(&[("Names", "a,b c"), ("Words", "x y"), ("Codes", "1|2|3")])
+        );
+    }
+
+    #[test]
+    fn form_data_goes_in_the_body() {
+        let input = PutEveryStyleInput::default().body("in the body").size(5);
+        let (query, form) = written(&input);
+        assert_eq!(query, owned(&[("Size", "5")]));
+        assert_eq!(form, owned(&[("Body", "in the body")]));
+        // A GET action keeps such a parameter apart too: the signer puts it in the query.
+        let (query, form) = written(&GetByQueryInput::default().id("x"));
+        assert!(query.is_empty());
+        assert_eq!(form, owned(&[("Id", "x")]));
+        assert_eq!(GetByQueryInput::METHOD, crate::action::Method::Get);
+    }
+
+    #[test]
+    fn documented_constraints_are_checked_before_sending() {
+        let ok = PutEveryStyleInput::default()
+            .filter([StyleFilter::default().name("n").value(["12345678"])])
+            .size(100)
+            .level(2)
+            .share(0.0)
+            .mode(StyleMode::Slow)
+            .tags([StyleTag::default()])
+            .body("x".repeat(20));
+        ok.validate().expect("within every bound");
+        let failures: Vec<(PutEveryStyleInput, &str)> = vec![
+            (
+                ok.clone().size(0),
+                "parameter `Size` is 0, outside its documented range: from 1 to 100",
+            ),
+            (
+                ok.clone().size(101),
+                "parameter `Size` is 101, outside its documented range: from 1 to 100",
+            ),
+            (
+                ok.clone().share(1.0),
+                "parameter `Share` is 1, outside its documented range: from 0 to 1 (excluded)",
+            ),
+            (
+                ok.clone().level(4),
+                "parameter `Level` is `4`, not one of its documented values: 1, 2, 3",
+            ),
+            (
+                ok.clone().mode("Turbo"),
+                "parameter `Mode` is `Turbo`, not one of its documented values: Fast, Slow",
+            ),
+            (
+                ok.clone().body("x".repeat(21)),
+                "parameter `Body` has 21 characters; at most 20 are allowed",
+            ),
+            (
+                ok.clone().tags(Vec::<StyleTag>::new()),
+                "parameter `Tags` has 0 elements; at least 1 are needed",
+            ),
+            (
+                ok.clone().filter(vec![StyleFilter::default().name("n"); 3]),
+                "parameter `Filter` has 3 elements; at most 2 are allowed",
+            ),
+            (
+                ok.clone()
+                    .filter([StyleFilter::default().name("a"), StyleFilter::default()]),
+                "required parameter `Filter.2.Name` is not set: call `.name(..)` before sending",
+            ),
+            (
+                ok.clone()
+                    .filter([StyleFilter::default().name("a").value(["1", "2", "3", "4"])]),
+                "parameter `Filter.1.Value` has 4 elements; at most 3 are allowed",
+            ),
+            (
+                ok.clone()
+                    .filter([StyleFilter::default().name("a").value(["ok", "123456789"])]),
+                "parameter `Filter.1.Value.2` has 9 characters; at most 8 are allowed",
+            ),
+        ];
+        for (input, message) in failures {
+            let err = input.validate().expect_err(message);
+            assert_eq!(err.to_string(), message);
+        }
+    }
+
+    #[test]
+    fn an_idempotency_token_is_filled_once_and_kept() {
+        let mut input = PutEveryScalarInput::default().name("n").count(1);
+        assert!(input.ensure_idempotency_token());
+        let token = input.client_token.clone().expect("a token was filled in");
+        assert_eq!(token.len(), 32);
+        assert!(input.ensure_idempotency_token());
+        assert_eq!(
+            input.client_token.as_deref(),
+            Some(token.as_str()),
+            "a retry keeps the token"
+        );
+        let mut other = PutEveryScalarInput::default();
+        other.ensure_idempotency_token();
+        assert_ne!(
+            other.client_token,
+            Some(token),
+            "tokens are unique per request"
+        );
+        let mut given = PutEveryScalarInput::default().client_token("mine");
+        assert!(given.ensure_idempotency_token());
+        assert_eq!(given.client_token.as_deref(), Some("mine"));
+    }
+
+    #[test]
+    fn a_missing_required_parameter_is_named() {
+        let err = PutEveryScalarInput::default()
+            .name("n")
+            .validate()
+            .unwrap_err();
+        assert_eq!(err.parameter, "Count");
+        assert_eq!(
+            err.to_string(),
+            "required parameter `Count` is not set: call `.count(..)` before sending"
+        );
+    }
+
+    #[test]
+    fn a_map_key_that_is_not_text_ends_the_value_without_panicking() {
+        let mut params = Params::new();
+        let odd: BTreeMap<Vec<u8>, i32> = [(vec![1u8], 1)].into();
+        params.query().push_flat("Odd", Some(&odd));
+        assert!(params.query_pairs().is_empty());
     }
 }

@@ -395,4 +395,304 @@ mod tests {
             "POST\n/\n\ncontent-type:t\nhost:h\nx-acs-date:d\n\ncontent-type;host;x-acs-date\np"
         );
     }
+
+    mod requests {
+        use std::collections::BTreeMap;
+
+        use percent_encoding::percent_decode_str;
+
+        use crate::action::Method;
+        use crate::config::{Config, SignatureMethod};
+        use crate::credentials::Credentials;
+        use crate::endpoint::Endpoint;
+        use crate::params::Params;
+        use crate::signing::{
+            acs3, canonical_query, percent_encode, rpc, sign_request, SignedRequest, Signing,
+        };
+
+        const TS: &str = "2026-01-02T03:04:05Z";
+        const NONCE: &str = "0123456789abcdef0123456789abcdef";
+
+        fn endpoint() -> Endpoint {
+            Endpoint::resolve(&Config::builder().region("cn-hangzhou").build()).expect("endpoint")
+        }
+
+        fn params(form: bool) -> Params {
+            let mut p = Params::new();
+            p.query().set("ExecutionId", "exec-1 *~/".to_owned());
+            p.query().set("MaxResults", "50".to_owned());
+            if form {
+                p.form().set("Content", "{\"a\": 1} & more".to_owned());
+            }
+            p
+        }
+
+        fn sign(
+            method: SignatureMethod,
+            http: Method,
+            creds: &Credentials,
+            params: &Params,
+        ) -> Result<SignedRequest, String> {
+            sign_request(&Signing {
+                signature: method,
+                method: http,
+                action: "ListExecutionLogs",
+                endpoint: &endpoint(),
+                credentials: creds,
+                params,
+                timestamp: TS,
+                nonce: NONCE,
+            })
+        }
+
+        /// Pairs as a server decodes them from a query or a form body.
+        fn decoded(text: &str) -> Vec<(String, String)> {
+            let decode = |s: &str| {
+                percent_decode_str(s)
+                    .decode_utf8()
+                    .expect("utf-8")
+                    .into_owned()
+            };
+            text.split('&')
+                .filter(|p| !p.is_empty())
+                .map(|pair| {
+                    let (k, v) = pair.split_once('=').expect("k=v");
+                    (decode(k), decode(v))
+                })
+                .collect()
+        }
+
+        fn header<'a>(r: &'a SignedRequest, name: &str) -> Option<&'a str> {
+            r.headers
+                .get(name)
+                .map(|v| v.to_str().expect("ascii header"))
+        }
+
+        /// Recomputes a V3 signature from what is on the wire only, as the gateway does.
+        fn v3_verifies(r: &SignedRequest, secret: &str) {
+            let query = decoded(r.url.query().unwrap_or(""));
+            let query: Vec<(&str, &str)> = query
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let headers: Vec<(&str, &str)> = r
+                .headers
+                .iter()
+                .filter(|(n, _)| n.as_str() != "authorization")
+                .map(|(n, v)| (n.as_str(), v.to_str().expect("ascii")))
+                .collect();
+            let body = r.body.as_deref().unwrap_or("");
+            assert_eq!(
+                header(r, "x-acs-content-sha256"),
+                Some(acs3::hashed_payload(body.as_bytes()).as_str())
+            );
+            let (canonical, signed) = acs3::canonical_request(
+                r.method.as_str(),
+                r.url.path(),
+                &query,
+                &headers,
+                &acs3::hashed_payload(body.as_bytes()),
+            );
+            let authorization = header(r, "authorization").expect("signed");
+            let id = authorization
+                .split("Credential=")
+                .nth(1)
+                .and_then(|rest| rest.split(',').next())
+                .expect("credential");
+            let expected = acs3::authorization(
+                id,
+                &signed,
+                &acs3::signature(secret, &acs3::string_to_sign(&canonical)),
+            );
+            assert_eq!(authorization, expected);
+        }
+
+        #[test]
+        fn v3_request_verifies_as_a_server_would() {
+            let creds = Credentials::with_security_token("AKID", "secret", "TOKEN");
+            let r = sign(
+                SignatureMethod::Acs3HmacSha256,
+                Method::Post,
+                &creds,
+                &params(false),
+            )
+            .expect("signed");
+            assert_eq!(r.method, reqwest::Method::POST);
+            assert_eq!(r.url.path(), "/");
+            assert_eq!(
+                r.url.query(),
+                Some("ExecutionId=exec-1%20%2A~%2F&MaxResults=50")
+            );
+            assert_eq!(header(&r, "host"), Some("oos.cn-hangzhou.aliyuncs.com"));
+            assert_eq!(header(&r, "x-acs-action"), Some("ListExecutionLogs"));
+            assert_eq!(header(&r, "x-acs-version"), Some("2019-06-01"));
+            assert_eq!(header(&r, "x-acs-date"), Some(TS));
+            assert_eq!(header(&r, "x-acs-signature-nonce"), Some(NONCE));
+            assert_eq!(header(&r, "x-acs-security-token"), Some("TOKEN"));
+            assert!(r.body.is_none() && header(&r, "content-type").is_none());
+            assert!(header(&r, "authorization").unwrap().contains(
+                "SignedHeaders=host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-security-token;x-acs-signature-nonce;x-acs-version,"
+            ));
+            v3_verifies(&r, "secret");
+            assert!(!r.url.as_str().contains("TOKEN"));
+        }
+
+        #[test]
+        fn v3_form_parameters_travel_in_a_signed_body() {
+            let creds = Credentials::new("AKID", "secret");
+            let r = sign(
+                SignatureMethod::Acs3HmacSha256,
+                Method::Post,
+                &creds,
+                &params(true),
+            )
+            .expect("signed");
+            assert_eq!(
+                r.body.as_deref(),
+                Some("Content=%7B%22a%22%3A%201%7D%20%26%20more")
+            );
+            assert_eq!(
+                header(&r, "content-type"),
+                Some("application/x-www-form-urlencoded")
+            );
+            assert!(
+                !r.url.as_str().contains("Content"),
+                "form parameters are not in the query"
+            );
+            assert_ne!(
+                header(&r, "x-acs-content-sha256"),
+                Some(acs3::EMPTY_PAYLOAD_SHA256)
+            );
+            assert!(header(&r, "authorization")
+                .unwrap()
+                .contains("SignedHeaders=content-type;host;"));
+            v3_verifies(&r, "secret");
+        }
+
+        #[test]
+        fn a_get_sends_every_parameter_in_the_query() {
+            let creds = Credentials::new("AKID", "secret");
+            let r = sign(
+                SignatureMethod::Acs3HmacSha256,
+                Method::Get,
+                &creds,
+                &params(true),
+            )
+            .expect("signed");
+            assert_eq!(r.method, reqwest::Method::GET);
+            assert!(r.body.is_none());
+            let query: BTreeMap<String, String> =
+                decoded(r.url.query().unwrap()).into_iter().collect();
+            assert_eq!(query["Content"], "{\"a\": 1} & more");
+            v3_verifies(&r, "secret");
+            let r = sign(
+                SignatureMethod::HmacSha1,
+                Method::Get,
+                &creds,
+                &params(true),
+            )
+            .expect("signed");
+            let query: Vec<(String, String)> = decoded(r.url.query().unwrap());
+            let unsigned: Vec<(&str, &str)> = query
+                .iter()
+                .filter(|(k, _)| k != "Signature")
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let signature = rpc::signature("secret", &rpc::string_to_sign("GET", &unsigned));
+            assert!(query
+                .iter()
+                .any(|(k, v)| k == "Signature" && *v == signature));
+        }
+
+        #[test]
+        fn rpc_request_verifies_as_a_server_would() {
+            let creds = Credentials::with_security_token("AKID", "secret", "TOK+/=");
+            let r = sign(
+                SignatureMethod::HmacSha1,
+                Method::Post,
+                &creds,
+                &params(false),
+            )
+            .expect("signed");
+            assert_eq!(header(&r, "host"), Some("oos.cn-hangzhou.aliyuncs.com"));
+            assert!(header(&r, "authorization").is_none());
+            let query: BTreeMap<String, String> =
+                decoded(r.url.query().unwrap()).into_iter().collect();
+            let expect = |k: &str| query.get(k).map(String::as_str);
+            assert_eq!(expect("Action"), Some("ListExecutionLogs"));
+            assert_eq!(expect("Version"), Some("2019-06-01"));
+            assert_eq!(expect("Format"), Some("JSON"));
+            assert_eq!(expect("AccessKeyId"), Some("AKID"));
+            assert_eq!(expect("SignatureMethod"), Some("HMAC-SHA1"));
+            assert_eq!(expect("SignatureVersion"), Some("1.0"));
+            assert_eq!(expect("SignatureNonce"), Some(NONCE));
+            assert_eq!(expect("Timestamp"), Some(TS));
+            assert_eq!(expect("SecurityToken"), Some("TOK+/="));
+            assert_eq!(expect("ExecutionId"), Some("exec-1 *~/"));
+            let unsigned: Vec<(&str, &str)> = query
+                .iter()
+                .filter(|(k, _)| *k != "Signature")
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let signature = rpc::signature("secret", &rpc::string_to_sign("POST", &unsigned));
+            assert_eq!(expect("Signature"), Some(signature.as_str()));
+            // The URL is the canonical query that was signed, then the signature.
+            let sent = format!(
+                "{}&Signature={}",
+                canonical_query(&unsigned),
+                percent_encode(&signature)
+            );
+            assert_eq!(r.url.query(), Some(sent.as_str()));
+        }
+
+        #[test]
+        fn rpc_signs_the_body_parameters_too() {
+            let creds = Credentials::new("AKID", "secret");
+            let r = sign(
+                SignatureMethod::HmacSha1,
+                Method::Post,
+                &creds,
+                &params(true),
+            )
+            .expect("signed");
+            let body = r.body.clone().expect("a form body");
+            assert_eq!(
+                header(&r, "content-type"),
+                Some("application/x-www-form-urlencoded")
+            );
+            let query = decoded(r.url.query().unwrap());
+            let mut all: Vec<(String, String)> = query
+                .iter()
+                .filter(|(k, _)| k != "Signature")
+                .cloned()
+                .collect();
+            all.extend(decoded(&body));
+            let all: Vec<(&str, &str)> =
+                all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let signature = rpc::signature("secret", &rpc::string_to_sign("POST", &all));
+            assert!(
+                query
+                    .iter()
+                    .any(|(k, v)| k == "Signature" && *v == signature),
+                "the signature covers query and body"
+            );
+            assert!(!query.iter().any(|(k, _)| k == "Content"));
+        }
+
+        #[test]
+        fn bad_token_is_refused_without_showing_it() {
+            let creds = Credentials::with_security_token("AKID", "secret", "bad\ntokenvalue");
+            let err = sign(
+                SignatureMethod::Acs3HmacSha256,
+                Method::Post,
+                &creds,
+                &Params::new(),
+            )
+            .expect_err("newline in header");
+            assert!(
+                err.contains("security token") && !err.contains("tokenvalue"),
+                "{err}"
+            );
+        }
+    }
 }

@@ -46,7 +46,12 @@ pub fn structure(set: &SpecSet, s: &StructDef) -> TokenStream {
         let doc = doc_lines(&field_text(f, request));
         let rust = ident(&f.rust);
         let wire = &f.wire;
-        let ty = rust_type(&f.shape.ty);
+        let ty = if boxed(set, &s.name, f) {
+            let ty = rust_type(&f.shape.ty);
+            quote!(Box<#ty>)
+        } else {
+            rust_type(&f.shape.ty)
+        };
         quote! {
             #doc
             #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
@@ -61,7 +66,13 @@ pub fn structure(set: &SpecSet, s: &StructDef) -> TokenStream {
         }
     };
     if request {
-        let setters = s.fields.iter().map(|f| setter(f, true));
+        let setters = s.fields.iter().map(|f| {
+            if boxed(set, &s.name, f) {
+                boxed_setter(f)
+            } else {
+                setter(f, true)
+            }
+        });
         out.extend(quote! {
             impl #name {
                 #(#setters)*
@@ -167,6 +178,44 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Object(name) | Type::Enum(name) => {
             let name = format_ident!("{}", name);
             quote!(#name)
+        }
+    }
+}
+
+/// Whether a field of struct `owner` holds, directly, a struct that holds `owner` directly
+/// again: such a field is boxed, or the struct would have infinite size.
+fn boxed(set: &SpecSet, owner: &str, f: &Field) -> bool {
+    fn contains(set: &SpecSet, from: &str, target: &str, seen: &mut Vec<String>) -> bool {
+        if from == target {
+            return true;
+        }
+        if seen.iter().any(|s| s == from) {
+            return false;
+        }
+        seen.push(from.to_owned());
+        set.structs.get(from).is_some_and(|s| {
+            s.fields.iter().any(|f| match &f.shape.ty {
+                Type::Object(next) => contains(set, next, target, seen),
+                _ => false,
+            })
+        })
+    }
+    match &f.shape.ty {
+        Type::Object(inner) => contains(set, inner, owner, &mut Vec::new()),
+        _ => false,
+    }
+}
+
+/// The setter of a boxed field: it takes the struct and boxes it.
+fn boxed_setter(f: &Field) -> TokenStream {
+    let rust = ident(&f.rust);
+    let ty = rust_type(&f.shape.ty);
+    let doc = doc_lines(&format!("Sets `{}`.", f.wire));
+    quote! {
+        #doc
+        pub fn #rust(mut self, value: #ty) -> Self {
+            self.#rust = Some(Box::new(value));
+            self
         }
     }
 }
@@ -321,11 +370,17 @@ fn value_checks(
     let c = &shape.constraints;
     let mut out = TokenStream::new();
     let bound = |b: Option<f64>| match b {
-        Some(b) => quote!(Some(#b)),
+        Some(b) => {
+            let b = proc_macro2::Literal::f64_unsuffixed(b);
+            quote!(Some(#b))
+        }
         None => quote!(None),
     };
     let count = |b: Option<u64>| match b {
-        Some(b) => quote!(Some(#b)),
+        Some(b) => {
+            let b = proc_macro2::Literal::u64_unsuffixed(b);
+            quote!(Some(#b))
+        }
         None => quote!(None),
     };
     match &shape.ty {

@@ -19,10 +19,25 @@ use crate::spec::{ActionSpec, FieldSpec, Items};
 /// a `rust_name`.
 pub fn fix_rust_names(spec: &mut ActionSpec) {
     fn walk(fields: &mut [FieldSpec], request: bool) {
-        for f in fields {
+        let mut taken: Vec<String> = fields.iter().filter_map(|f| f.rust_name.clone()).collect();
+        for f in fields.iter_mut() {
             if f.rust_name.is_none() && !f.name.is_empty() {
-                f.rust_name = names::field_name(&f.name, request).1;
+                let (snake, fixed) = names::field_name(&f.name, request);
+                // Two wire names with one snake_case form (`Key` and `key`) are told apart.
+                if taken.contains(&snake) {
+                    let n = (2..)
+                        .find(|n| !taken.contains(&format!("{snake}_{n}")))
+                        .unwrap_or(2);
+                    f.rust_name = Some(format!("{snake}_{n}"));
+                } else {
+                    f.rust_name = fixed;
+                }
             }
+            taken.push(
+                f.rust_name
+                    .clone()
+                    .unwrap_or_else(|| names::field_name(&f.name, request).0),
+            );
             if let Some(nested) = f.fields.as_mut() {
                 walk(nested, request);
             }
@@ -39,6 +54,7 @@ pub fn fix_rust_names(spec: &mut ActionSpec) {
 
 /// Resolves the clashes of `imported` (spec file path → spec) with each other and with
 /// `others` (the spec set's other actions, already loaded), changing only the imported specs.
+/// Each round applies every fix the loader suggests, then loads again what changed.
 pub fn resolve(
     dir: &Path,
     service: &Service,
@@ -46,53 +62,51 @@ pub fn resolve(
     others: &[Parsed],
 ) -> Result<(), SpecError> {
     let mut renamed: BTreeMap<(String, Vec<String>), usize> = BTreeMap::new();
-    // Each round removes one clash; a spec set has far fewer clashes than this.
-    for _ in 0..10_000 {
-        let mut parsed: Vec<Parsed> = others.to_vec();
-        let mut failed = None;
-        for (path, spec) in imported.iter() {
-            let text = super::emit::emit(spec);
-            match load::parse_action_types(path, &text, service) {
-                Ok(p) => parsed.push(p),
-                Err(e) => {
-                    failed = Some(e);
-                    break;
+    let mut parsed: Vec<Option<Parsed>> = vec![None; imported.len()];
+    // Every round fixes at least one clash; a spec set has far fewer clashes than this.
+    for _ in 0..1_000 {
+        let mut errors = Vec::new();
+        for (slot, (path, spec)) in parsed.iter_mut().zip(imported.iter()) {
+            if slot.is_none() {
+                match load::parse_action_types(path, &super::emit::emit(spec), service) {
+                    Ok(p) => *slot = Some(p),
+                    Err(e) => errors.push(e),
                 }
             }
         }
-        let error = match failed {
-            Some(e) => e,
-            None => match crate::shapes::gather(dir, service.clone(), parsed) {
+        if errors.is_empty() {
+            let all: Vec<Parsed> = others
+                .iter()
+                .cloned()
+                .chain(parsed.iter().flatten().cloned())
+                .collect();
+            match crate::shapes::gather(dir, service.clone(), all) {
                 Ok(_) => return Ok(()),
-                Err(errors) => {
-                    let imported_files: Vec<&PathBuf> = imported.iter().map(|(p, _)| p).collect();
-                    // A clash is fixed on the imported side; one among other specs alone is
-                    // theirs to fix.
-                    match errors
-                        .0
-                        .iter()
-                        .find(|e| e.fix.is_some() && imported_files.contains(&&e.file))
-                    {
-                        Some(e) => e.clone(),
-                        None => {
-                            return Err(errors
-                                .0
-                                .into_iter()
-                                .next()
-                                .expect("gather failed with errors"))
-                        }
-                    }
-                }
-            },
-        };
-        let Some(fix) = error.fix.clone() else {
-            return Err(error);
-        };
-        let Some((_, spec)) = imported.iter_mut().find(|(p, _)| *p == error.file) else {
-            return Err(error);
-        };
-        if !apply(spec, &fix, &mut renamed) {
-            return Err(error);
+                Err(e) => errors = e.0,
+            }
+        }
+        // A clash is fixed on the imported side; one among other specs alone is theirs.
+        let mut fixed = false;
+        let mut done: Vec<(PathBuf, Fix)> = Vec::new();
+        for error in &errors {
+            let Some(fix) = &error.fix else { continue };
+            if done.iter().any(|(f, x)| *f == error.file && x == fix) {
+                continue;
+            }
+            let Some(index) = imported.iter().position(|(p, _)| *p == error.file) else {
+                continue;
+            };
+            let before = imported[index].1.clone();
+            if apply(&mut imported[index].1, fix, &mut renamed) && imported[index].1 != before {
+                parsed[index] = None;
+                fixed = true;
+            }
+            done.push((error.file.clone(), fix.clone()));
+        }
+        if !fixed {
+            return Err(errors.into_iter().next().unwrap_or_else(|| {
+                SpecError::new(dir, "the specs do not load").help("report this import")
+            }));
         }
     }
     Err(

@@ -121,8 +121,11 @@ impl Document {
                 .err(&top.key("info").key("style"), format!("the product's API style is `{style}`, not `RPC`"))
                 .help("the client sends RPC-style requests (Action and parameters in the query); ROA-style products are not supported"));
         }
-        doc.required(&doc.root, "apis", &top)?;
-        doc.object(doc.required(&doc.root, "apis", &top)?, &top.key("apis"))?;
+        let apis = doc.required(&doc.root, "apis", &top)?;
+        // An empty map is sometimes written `[]`.
+        if !apis.as_array().is_some_and(|a| a.is_empty()) {
+            doc.object(apis, &top.key("apis"))?;
+        }
         Ok(doc)
     }
 
@@ -275,7 +278,45 @@ impl Document {
                 self.err(&at, format!("expected an array, found {}", params.kind()))
             })?;
             for (i, param) in list.iter().enumerate() {
-                request.push(self.parameter(param, &at.index(i))?);
+                let field = self.parameter(param, &at.index(i))?;
+                // Some documents list a parameter twice. Two definitions of one type in one
+                // place are one parameter: required only if both say so (the client must not
+                // refuse what the service may take), with what either documents.
+                if let Some(first) = request
+                    .iter_mut()
+                    .find(|f: &&mut FieldSpec| f.name == field.name)
+                {
+                    let same_place = first.ty == field.ty
+                        && first.items == field.items
+                        && first.location == field.location
+                        && first.style == field.style;
+                    if !same_place {
+                        return Err(self
+                            .err(
+                                &at.index(i),
+                                format!(
+                                    "parameter `{}` is listed twice, with two types or places",
+                                    field.name
+                                ),
+                            )
+                            .help(
+                                "report this document: one parameter has one type and one place",
+                            ));
+                    }
+                    first.required =
+                        Some(first.required == Some(true) && field.required == Some(true));
+                    if first.values.is_none() {
+                        first.values = field.values;
+                    }
+                    if first.description.is_none() {
+                        first.description = field.description;
+                    }
+                    if first.example.is_none() {
+                        first.example = field.example;
+                    }
+                    continue;
+                }
+                request.push(field);
             }
         }
 
@@ -698,14 +739,31 @@ impl Document {
             }
         }
         if has_format && matches!(ty, "boolean" | "object" | "array" | "any") {
-            return Err(self
-                .err(
-                    &path.key("format"),
-                    format!("a format on a schema of type `{ty}`"),
-                )
-                .help(
-                    "the format gives formats to strings and numbers only; report this document",
-                ));
+            let format = text("format")?.unwrap_or_default();
+            // On an array the format is its elements'.
+            match field.items.as_mut() {
+                Some(Items::Entry(entry)) if entry.format.is_none() => entry.format = Some(format),
+                Some(items @ Items::Name(_)) => {
+                    let name = items.type_name().to_owned();
+                    *items = Items::Entry(Box::new(FieldSpec {
+                        ty: name,
+                        format: Some(format),
+                        ..FieldSpec::default()
+                    }));
+                    if field.fields.is_some() {
+                        // An object element keeps its fields in the entry.
+                        if let Some(Items::Entry(entry)) = field.items.as_mut() {
+                            entry.fields = field.fields.take();
+                            entry.struct_name = field.struct_name.take();
+                            entry.values = field.values.take();
+                        }
+                    }
+                }
+                _ => note(
+                    &mut field,
+                    &format!("The metadata also gives the format `{format}`."),
+                ),
+            }
         }
         self.constraints(schema, path, &mut field)?;
         self.values(schema, path, &mut field)?;
@@ -759,9 +817,22 @@ impl Document {
                 .help("report this document"));
         };
         if refs.iter().any(|r| r == schema_name) {
-            return Err(self
-                .err(&at, format!("schema `{schema_name}` refers to itself"))
-                .help("a recursive type cannot be generated; report this document"));
+            // A type that contains itself: refer to the struct being declared.
+            if !names::is_type_name(schema_name) {
+                return Err(self
+                    .err(
+                        &at,
+                        format!("schema `{schema_name}` refers to itself and cannot name a type"),
+                    )
+                    .help("report this document"));
+            }
+            return Ok(FieldSpec {
+                name: name.to_owned(),
+                ty: "Object".into(),
+                struct_name: Some(schema_name.to_owned()),
+                required: (side == Side::Request).then_some(false),
+                ..FieldSpec::default()
+            });
         }
         let target_at = JsonPath::root()
             .key("components")
@@ -875,37 +946,60 @@ impl Document {
                 field.pattern = Some(p.to_owned());
             }
         }
-        // Bounds that do not apply to the type say nothing the client can check.
+        // A constraint the metadata puts on a type it cannot apply to (bounds on a string,
+        // a length on a list) is kept as documentation, not checked.
         let numeric = matches!(field.ty.as_str(), "Integer" | "Long" | "Float");
-        if !numeric && (field.minimum.is_some() || field.maximum.is_some()) {
-            return Err(self
-                .err(path, format!("`minimum`/`maximum` on a {}", field.ty))
-                .help("bounds apply to numbers; report this document"));
-        }
+        let mut misplaced: Vec<String> = Vec::new();
         if !numeric {
+            for (key, value) in [
+                ("minimum", field.minimum.take()),
+                ("maximum", field.maximum.take()),
+            ] {
+                if let Some(v) = value {
+                    misplaced.push(format!("{key} {v}"));
+                }
+            }
             field.exclusive_minimum = false;
             field.exclusive_maximum = false;
         }
-        if field.exclusive_minimum && field.minimum.is_none() {
+        if field.minimum.is_none() {
             field.exclusive_minimum = false;
         }
-        if field.exclusive_maximum && field.maximum.is_none() {
+        if field.maximum.is_none() {
             field.exclusive_maximum = false;
         }
-        if field.ty != "List" && (field.min_items.is_some() || field.max_items.is_some()) {
-            return Err(self
-                .err(path, format!("`minItems`/`maxItems` on a {}", field.ty))
-                .help("item counts apply to arrays; report this document"));
+        if field.ty != "List" {
+            for (key, value) in [
+                ("minItems", field.min_items.take()),
+                ("maxItems", field.max_items.take()),
+            ] {
+                if let Some(v) = value {
+                    misplaced.push(format!("{key} {v}"));
+                }
+            }
         }
-        if field.ty != "String"
-            && (field.min_length.is_some() || field.max_length.is_some() || field.pattern.is_some())
-        {
-            return Err(self
-                .err(
-                    path,
-                    format!("`minLength`/`maxLength`/`pattern` on a {}", field.ty),
-                )
-                .help("lengths and patterns apply to strings; report this document"));
+        if field.ty != "String" {
+            for (key, value) in [
+                ("minLength", field.min_length.take()),
+                ("maxLength", field.max_length.take()),
+            ] {
+                if let Some(v) = value {
+                    misplaced.push(format!("{key} {v}"));
+                }
+            }
+            if let Some(p) = field.pattern.take() {
+                misplaced.push(format!("pattern `{p}`"));
+            }
+        }
+        if !misplaced.is_empty() {
+            note(
+                field,
+                &format!(
+                    "The metadata also gives {}, which a {} does not take.",
+                    misplaced.join(", "),
+                    field.ty
+                ),
+            );
         }
         Ok(())
     }
@@ -969,11 +1063,14 @@ impl Document {
             "Integer" | "Long" if values.iter().all(|v| v.parse::<i64>().is_ok()) => {
                 field.values = Some(values)
             }
-            other => {
-                return Err(self
-                    .err(path, format!("enumerated values on a {other}"))
-                    .help("values are enumerated for strings and integers; report this document"))
-            }
+            // Values of the elements, written on the list.
+            "List" => match field.items.as_mut() {
+                Some(Items::Name(name)) if name == "String" => field.values = Some(values),
+                Some(Items::Entry(entry)) if entry.values.is_none() => entry.values = Some(values),
+                _ => note(field, &format!("Documented values: {}.", quoted(&values))),
+            },
+            // A boolean's values say nothing its type does not; their titles are documentation.
+            _ => note(field, &format!("Documented values: {}.", quoted(&values))),
         }
         Ok(())
     }
@@ -1021,6 +1118,22 @@ impl Document {
     fn err(&self, path: &JsonPath, message: String) -> SpecError {
         SpecError::new(&self.file, message).path(path.to_string())
     }
+}
+
+/// Appends a sentence to a field's description.
+fn note(field: &mut FieldSpec, sentence: &str) {
+    field.description = Some(match field.description.take() {
+        Some(d) => format!("{d}\n\n{sentence}"),
+        None => sentence.to_owned(),
+    });
+}
+
+fn quoted(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The demos of an action.

@@ -27,7 +27,15 @@ fn every_committed_spec_is_a_fresh_import_of_its_sources() {
         .import_openapi(&openapi, &[])
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(from_metadata.len(), 79);
-    for spec in from_pages.iter().chain(&from_metadata) {
+    let ecs = Sources::new(&root, &root.join("tests/fixtures/ecs/specs")).unwrap();
+    let from_other_product = ecs
+        .import_openapi(&root.join("tests/fixtures/ecs/api-docs.json"), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    for spec in from_pages
+        .iter()
+        .chain(&from_metadata)
+        .chain(&from_other_product)
+    {
         let committed = fs::read_to_string(&spec.path).unwrap();
         assert!(
             spec.text == committed,

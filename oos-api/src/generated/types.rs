@@ -537,7 +537,7 @@ impl FilterItem {
     ) -> Result<(), crate::BuildError> {
         if let Some(value) = &self.value {
             let at = crate::check::Path::Field(&path, "Value");
-            crate::check::items(value.len(), at, None, Some(20u64))?;
+            crate::check::items(value.len(), at, None, Some(20))?;
         }
         Ok(())
     }

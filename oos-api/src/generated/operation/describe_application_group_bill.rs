@@ -175,7 +175,7 @@ impl crate::action::Action for DescribeApplicationGroupBillInput {
         )?;
         if let Some(value) = &self.max_results {
             let at = crate::check::Path::Param("MaxResults");
-            crate::check::range(f64::from(*value), at, None, Some(50f64), false, false)?;
+            crate::check::range(f64::from(*value), at, None, Some(50.0), false, false)?;
         }
         Ok(())
     }

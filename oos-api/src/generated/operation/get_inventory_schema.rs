@@ -129,8 +129,8 @@ impl crate::action::Action for GetInventorySchemaInput {
             crate::check::range(
                 f64::from(*value),
                 at,
-                Some(1f64),
-                Some(100f64),
+                Some(1.0),
+                Some(100.0),
                 false,
                 false,
             )?;

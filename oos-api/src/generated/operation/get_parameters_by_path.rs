@@ -126,8 +126,8 @@ impl crate::action::Action for GetParametersByPathInput {
             crate::check::range(
                 f64::from(*value),
                 at,
-                Some(1f64),
-                Some(100f64),
+                Some(1.0),
+                Some(100.0),
                 false,
                 false,
             )?;

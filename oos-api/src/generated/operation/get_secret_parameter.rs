@@ -108,8 +108,8 @@ impl crate::action::Action for GetSecretParameterInput {
             crate::check::range(
                 f64::from(*value),
                 at,
-                Some(1f64),
-                Some(200f64),
+                Some(1.0),
+                Some(200.0),
                 false,
                 false,
             )?;

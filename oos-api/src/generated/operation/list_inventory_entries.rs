@@ -156,15 +156,15 @@ impl crate::action::Action for ListInventoryEntriesInput {
             crate::check::range(
                 f64::from(*value),
                 at,
-                Some(1f64),
-                Some(100f64),
+                Some(1.0),
+                Some(100.0),
                 false,
                 false,
             )?;
         }
         if let Some(value) = &self.filter {
             let at = crate::check::Path::Param("Filter");
-            crate::check::items(value.len(), at, None, Some(5u64))?;
+            crate::check::items(value.len(), at, None, Some(5))?;
             for (index0, item0) in value.iter().enumerate() {
                 let at0 = crate::check::Path::Index(&at, index0);
                 item0.validate(at0)?;

@@ -125,8 +125,8 @@ impl crate::action::Action for ListParameterVersionsInput {
             crate::check::range(
                 f64::from(*value),
                 at,
-                Some(10f64),
-                Some(100f64),
+                Some(10.0),
+                Some(100.0),
                 false,
                 false,
             )?;
