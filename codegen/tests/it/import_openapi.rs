@@ -435,22 +435,32 @@ fn bad_metadata_gives_located_errors() {
          "api-docs.json: $.apis.ListWidgets.parameters[8].schema.format: a binary (file upload) parameter\n  help: the client sends text parameters only; this action cannot be generated".into()),
         ("\"$ref\": \"#/components/schemas/Owner\"}", "\"$ref\": \"#/components/schemas/Nobody\"}",
          format!("api-docs.json: $.apis.ListWidgets.responses.200.schema.properties.Widgets.items.properties.Owner.$ref: reference `#/components/schemas/Nobody` names no schema of the document{report}")),
-        ("\"Owner\": {\"type\": \"object\", \"properties\": {\"Name\": {\"type\": \"string\"}}}", "\"Owner\": {\"type\": \"object\", \"properties\": {\"Next\": {\"$ref\": \"#/components/schemas/Owner\"}}}",
-         "api-docs.json: $.components.schemas.Owner.properties.Next.$ref: schema `Owner` refers to itself\n  help: a recursive type cannot be generated; report this document".into()),
+
         ("\"Counts\": {\"type\": \"object\", \"additionalProperties\"", "\"Counts\": {\"type\": \"object\", \"properties\": {}, \"additionalProperties\"",
          "api-docs.json: $.apis.ListWidgets.responses.200.schema.properties.Widgets.items.properties.Counts.additionalProperties: an object with both named fields and arbitrary keys\n  help: the spec has objects with fields or maps, not both; report this document".into()),
         ("\"responses\": {\"200\"", "\"responses\": {\"404\": {}, \"200\"",
          "api-docs.json: $.apis.ListWidgets.responses.404: a response schema for status `404`\n  help: the format gives the schema of the success answer only (`200`); report this document".into()),
         ("\"errorCodes\": {\"400\"", "\"errorCodes\": {\"4xx\"",
          "api-docs.json: $.apis.ListWidgets.errorCodes.4xx: `4xx` is not an HTTP status".into()),
-        ("\"Grid\": {\"type\": \"array\", \"items\"", "\"Grid\": {\"type\": \"array\", \"format\": \"int64\", \"items\"",
-         "api-docs.json: $.apis.ListWidgets.responses.200.schema.properties.Widgets.items.properties.Grid.format: a format on a schema of type `array`\n  help: the format gives formats to strings and numbers only; report this document".into()),
-        ("\"State\": {\"type\": \"string\", \"enumValueTitles\"", "\"State\": {\"type\": \"boolean\", \"enumValueTitles\"",
-         "api-docs.json: $.apis.ListWidgets.responses.200.schema.properties.Widgets.items.properties.State: enumerated values on a Boolean\n  help: values are enumerated for strings and integers; report this document".into()),
-        ("\"maxItems\": 5,", "\"maxItems\": 5, \"minLength\": 1,",
-         "api-docs.json: $.apis.ListWidgets.parameters[2].schema: `minLength`/`maxLength`/`pattern` on a List\n  help: lengths and patterns apply to strings; report this document".into()),
+
+
+
         ("\"responseDemo\": \"[{", "\"responseDemo\": \"{[",
          "api-docs.json: $.apis.ListWidgets.responseDemo: the response demo is not valid JSON: key must be a string at line 1 column 2\n  help: the demo is a JSON-encoded array of {type, example, errorExample}".into()),
+        ("{\"name\": \"Since\", \"in\": \"query\"", "{\"name\": \"Kind\", \"in\": \"query\", \"schema\": {\"type\": \"integer\"}}, {\"name\": \"Since\", \"in\": \"query\"",
+         "api-docs.json: $.apis.ListWidgets.parameters[9]: parameter `Kind` is listed twice, with two types or places\n  help: report this document: one parameter has one type and one place".into()),
+        ("{\"name\": \"Blob\", \"in\": \"formData\"", "{\"name\": \"Blob\", \"in\": \"body\"",
+         "api-docs.json: $.apis.ListWidgets.parameters[8].in: parameters `in: body` are not supported\n  help: RPC-style actions take parameters in the query or the form body (`query`, `formData`)".into()),
+        ("\"$ref\": \"#/components/schemas/Owner\"}", "\"$ref\": \"#/definitions/Owner\"}",
+         format!("api-docs.json: $.apis.ListWidgets.responses.200.schema.properties.Widgets.items.properties.Owner.$ref: reference `#/definitions/Owner` does not point into `#/components/schemas/`{report}")),
+        ("\"exclusiveMinimum\": true", "\"exclusiveMinimum\": \"yes\"",
+         "api-docs.json: $.apis.ListWidgets.parameters[9].schema.exclusiveMinimum: expected a boolean, found a string".into()),
+        ("\"maxItems\": 5,", "\"maxItems\": -5,",
+         "api-docs.json: $.apis.ListWidgets.parameters[2].schema.maxItems: `maxItems` is -5, not a count".into()),
+        (r#"[{\"type\":\"json\","#, r#"[{\"type\":\"yaml\","#,
+         "api-docs.json: $.apis.ListWidgets.responseDemo[0].type: a demo of type `yaml`\n  help: the format's demos are `json` or `xml`; report this document".into()),
+        ("{\"errorCode\": \"Widget.Bad\", ", "{",
+         "api-docs.json: $.apis.ListWidgets.errorCodes.400[0]: missing key `errorCode`\n  help: the format requires it here; report this document".into()),
         ("\"type\": \"object\", \"description\": \"Tags, free-form.\"", "\"description\": \"Tags, free-form.\"",
          "api-docs.json: $.apis.ListWidgets.parameters[5].schema: a schema without `type` or `$ref`\n  help: report this document: every schema has a type".into()),
     ];
@@ -480,4 +490,79 @@ fn a_document_of_another_product_is_refused_for_this_spec_directory() {
         .sources()
         .import_openapi(&doc, &["Nope".into()])
         .is_err());
+}
+
+/// What published documents do that the format does not mean, and how each is kept.
+const QUIRKS: &str = r##"{
+  "version": "1.0",
+  "info": {"style": "RPC", "product": "oos", "version": "2019-06-01"},
+  "components": {"schemas": {"Node": {"type": "object", "properties": {
+    "Name": {"type": "string"},
+    "Children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}},
+    "Parent": {"$ref": "#/components/schemas/Node"}}}}},
+  "apis": {
+    "GetTree": {
+      "methods": ["post"],
+      "summary": "Reads a tree.",
+      "parameters": [
+        {"name": "RegionId", "in": "query", "schema": {"type": "string", "required": true}},
+        {"name": "RegionId", "in": "query", "schema": {"type": "string", "required": false, "enum": ["cn-hangzhou"]}},
+        {"name": "Depth", "in": "query", "schema": {"type": "string", "minimum": "1", "maximum": "9"}},
+        {"name": "Ids", "in": "query", "style": "repeatList", "schema": {"type": "array", "format": "int64", "maxLength": 3, "items": {"type": "integer"}}},
+        {"name": "Strict", "in": "query", "schema": {"type": "boolean", "enumValueTitles": {"true": "yes", "false": "no"}}}
+      ],
+      "responses": {"200": {"schema": {"type": "object", "properties": {
+        "RequestId": {"type": "string"},
+        "Root": {"$ref": "#/components/schemas/Node"}}}}},
+      "responseDemo": "[{\"type\":\"json\",\"example\":\"{\\\"RequestId\\\":\\\"r\\\",\\\"Root\\\":{\\\"Name\\\":\\\"a\\\",\\\"Children\\\":[{\\\"Name\\\":\\\"b\\\",\\\"Parent\\\":{\\\"Name\\\":\\\"a\\\"}}]}}\",\"errorExample\":\"\"}]"
+    }
+  }
+}"##;
+
+#[test]
+fn quirks_of_published_documents_are_kept_as_documentation() {
+    let scratch = scratch("quirks", QUIRKS);
+    let imported = import_all(&scratch);
+    scratch.apply(&imported);
+    let text = scratch.read("spec/x/GetTree.yaml");
+    let service = scratch.sources().service().clone();
+    let parsed = parse_action_types(Path::new("GetTree.yaml"), &text, &service)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let request = &parsed.action.request;
+    // A parameter listed twice is one: required only if both say so, values from either.
+    assert_eq!(request.iter().filter(|f| f.wire == "RegionId").count(), 1);
+    assert!(!request[0].required);
+    assert!(matches!(request[0].shape.ty, Type::Enum(_)));
+    // Bounds on a string are documentation, not checks.
+    assert!(!request[1].shape.constraints.is_checked());
+    assert!(
+        text.contains(
+            "The metadata also gives minimum 1, maximum 9, which a String does not take."
+        ),
+        "{text}"
+    );
+    // A format on an array is its elements'; a length on it is documentation.
+    assert!(
+        matches!(&request[2].shape.ty, Type::List(e) if e.format.as_deref() == Some("int64") && e.ty == Type::Scalar(Scalar::Long))
+    );
+    assert!(text.contains("The metadata also gives maxLength 3, which a List does not take."));
+    // A boolean's values are its own; their titles stay in its documentation.
+    assert_eq!(request[3].shape.ty, Type::Scalar(Scalar::Boolean));
+    assert!(text.contains("Documented values: `true`, `false`."));
+    // A type that contains itself: a list of itself, and itself (boxed when generated).
+    let node = &parsed.structs["Node"];
+    assert!(
+        matches!(&node.fields[1].shape.ty, Type::List(e) if e.ty == Type::Object("Node".into()))
+    );
+    assert_eq!(node.fields[2].shape.ty, Type::Object("Node".into()));
+    assert_eq!(
+        parsed.action.samples.len(),
+        1,
+        "its demo fits the recursive type"
+    );
+    assert_eq!(
+        import_all(&scratch),
+        imported,
+        "and re-importing changes nothing"
+    );
 }

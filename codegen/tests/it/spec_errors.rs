@@ -198,7 +198,7 @@ fn list_without_items() {
 fn object_without_fields() {
     assert_eq!(
         error_with("    fields:\n      - name: Message\n        type: String\n", ""),
-        "spec/oos/Bad.yaml:15: response.Items: an Object needs `fields`\n  help: list the object's fields under `fields`, or make it `type: JSON` (any value)"
+        "spec/oos/Bad.yaml:15: response.Items: an Object needs `fields`\n  help: list the object's fields under `fields`, name the struct it refers to with `struct_name`, or make it `type: JSON` (any value)"
     );
 }
 
