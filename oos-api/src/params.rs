@@ -606,7 +606,10 @@ mod tests {
         PutEveryStyleInput, StyleFilter, StyleMode, StyleOwner, StyleSpec, StyleTag,
     };
 
-    fn written(input: &impl Action) -> (Vec<(String, String)>, Vec<(String, String)>) {
+    type Pairs = Vec<(String, String)>;
+
+    /// The query's and the form body's pairs an input writes.
+    fn written(input: &impl Action) -> (Pairs, Pairs) {
         let mut params = Params::new();
         input.write_params(&mut params);
         let pairs = |list: &super::ParamList| {
@@ -617,7 +620,7 @@ mod tests {
         (pairs(params.query_pairs()), pairs(params.form_pairs()))
     }
 
-    fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    fn owned(pairs: &[(&str, &str)]) -> Pairs {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
