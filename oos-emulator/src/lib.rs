@@ -80,11 +80,15 @@ mod error;
 mod faults;
 mod fuzz;
 mod handler;
+mod query;
 mod records;
+mod request;
 mod server;
+pub mod spec;
+mod state;
 mod wire;
 
-pub use actions::supported_actions;
+pub use actions::{stateful_actions, supported_actions};
 pub use auth::SignatureMethod;
 pub use data::{Data, DataError};
 pub use faults::{Fault, FaultRule, Faults, ThrottlingCode};

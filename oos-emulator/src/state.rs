@@ -2,8 +2,9 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use super::PageTokens;
+use crate::data::vault::Vault;
 use crate::data::Data;
+use crate::query::PageTokens;
 
 /// How many client tokens are remembered; the oldest are forgotten first.
 const CLIENT_TOKENS_KEPT: usize = 10_000;
@@ -14,6 +15,8 @@ pub(crate) struct State {
     pub data: Data,
     pub tokens: PageTokens,
     pub client_tokens: ClientTokens,
+    /// Seals secret parameters' values.
+    pub vault: Vault,
 }
 
 impl State {
@@ -22,12 +25,13 @@ impl State {
             data,
             tokens: PageTokens::random(),
             client_tokens: ClientTokens::default(),
+            vault: Vault::random(),
         }
     }
 }
 
-/// The executions that `StartExecution` created for each (access key, `ClientToken`), so
-/// that a retried request gets the execution its first attempt created.
+/// What a request created for each (access key, `ClientToken`), so that a retried request
+/// gets what its first attempt created. Callers scope the token by action.
 #[derive(Debug, Default)]
 pub(crate) struct ClientTokens {
     executions: HashMap<(String, String), String>,
