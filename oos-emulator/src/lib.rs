@@ -86,6 +86,8 @@ mod request;
 mod server;
 pub mod spec;
 mod state;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 mod wire;
 
 pub use actions::{stateful_actions, supported_actions};

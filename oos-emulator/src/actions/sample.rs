@@ -19,5 +19,6 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         let items = crate::query::items_at(&answer, pagination.items);
         paging.answer(state, request, items, &mut answer);
     }
-    Ok(answer)
+    // The page size goes in as the documentation types it (some document it as text).
+    Ok(request.shaped(answer))
 }

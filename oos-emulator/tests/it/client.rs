@@ -1,31 +1,13 @@
 //! The generated client against the emulator: every new action end to end, including a
 //! retried `StartExecution` whose first answer was lost.
 
-use std::time::Duration;
-
-use oos_api::{Client, Config, Credentials, RetryPolicy};
-use oos_emulator::{
-    Data, Emulator, Fault, FaultRule, RunningEmulator, DEFAULT_ACCESS_KEY_ID,
-    DEFAULT_ACCESS_KEY_SECRET,
-};
+use oos_api::{Client, SignatureMethod};
+use oos_emulator::test_util::client_for;
+use oos_emulator::{Data, Emulator, Fault, FaultRule, RunningEmulator};
 use serde_json::json;
 
 fn client(emulator: &RunningEmulator) -> Client {
-    Client::new(
-        Config::builder()
-            .region("cn-hangzhou")
-            .credentials(Credentials::new(
-                DEFAULT_ACCESS_KEY_ID,
-                DEFAULT_ACCESS_KEY_SECRET,
-            ))
-            .endpoint_url(emulator.url())
-            .retry_policy(
-                RetryPolicy::standard()
-                    .initial_backoff(Duration::from_millis(1))
-                    .max_backoff(Duration::from_millis(5)),
-            )
-            .build(),
-    )
+    client_for(emulator, SignatureMethod::Acs3HmacSha256)
 }
 
 async fn execution_ids(client: &Client, template: &str) -> Vec<String> {

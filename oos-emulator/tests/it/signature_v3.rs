@@ -1,6 +1,6 @@
 //! V3 (`ACS3-HMAC-SHA256`) verification, over real HTTP.
 
-mod common;
+use crate::common;
 
 use common::{emulator, timestamp, V3};
 use oos_api::signing::acs3;
@@ -281,7 +281,7 @@ async fn version_and_action_are_checked() {
         .await
         .assert_error(400, "InvalidVersion");
     V3::new(&emulator, Q)
-        .set_header("x-acs-action", "DescribeRegions")
+        .set_header("x-acs-action", "DescribeInstances")
         .send()
         .await
         .assert_error(400, "InvalidAction.NotFound");

@@ -1,6 +1,6 @@
 //! The server itself: addresses, size limits, request records, stopping.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! RPC signature 1.0 (`HMAC-SHA1`) verification, over real HTTP.
 
-mod common;
+use crate::common;
 
 use common::{emulator, timestamp, Rpc};
 use oos_emulator::{Emulator, SignatureMethod};
@@ -210,7 +210,7 @@ async fn keys_times_nonces_versions_actions() {
         .await
         .assert_error(400, "InvalidVersion");
     Rpc::new(&emulator, Q)
-        .set("Action", "DescribeRegions")
+        .set("Action", "DescribeInstances")
         .send()
         .await
         .assert_error(400, "InvalidAction.NotFound");

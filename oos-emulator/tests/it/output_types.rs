@@ -2,7 +2,7 @@
 //! field that type does not declare (it serializes back to the same JSON), and has the
 //! shape of the sample on the action's reference page.
 
-mod common;
+use crate::common;
 
 use common::call;
 use oos_api::operation::{

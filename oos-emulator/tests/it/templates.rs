@@ -1,7 +1,7 @@
 //! `GetTemplate` and `ListTemplates` over real HTTP: content and metadata, filters,
 //! sorting, paging and token binding, errors.
 
-mod common;
+use crate::common;
 
 use common::{all_pages, call, field};
 use oos_emulator::{Data, Emulator, RunningEmulator};
@@ -317,7 +317,8 @@ async fn templates_load_from_a_data_file() {
         .unwrap();
     let answer = call(&emulator, "GetTemplate", &[("TemplateName", "tpl-03")]).await;
     assert_eq!(answer.status, 200, "{}", answer.text);
-    assert_eq!(answer.body["Template"]["Description"], "");
+    // A YAML template's description is read from its content, as a JSON one's is.
+    assert_eq!(answer.body["Template"]["Description"], "template 3");
     assert_eq!(answer.body["Template"]["TemplateFormat"], "YAML");
     assert_eq!(
         answer.body["Template"]["Tags"],

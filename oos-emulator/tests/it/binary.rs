@@ -1,6 +1,6 @@
 //! The `oos-emulator` binary: first line, serving, signals, bad arguments.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -1,6 +1,6 @@
 //! `ListExecutionLogs` over real HTTP: paging, token binding, errors, data served verbatim.
 
-mod common;
+use crate::common;
 
 use common::{emulator, Rpc, V3};
 use oos_emulator::{Data, Emulator};

@@ -1,6 +1,6 @@
 //! Fault injection over real HTTP: each kind, targeting, timing, counting, randomness.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};

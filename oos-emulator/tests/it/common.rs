@@ -1,6 +1,5 @@
 //! Signing requests by hand with `oos_api::signing`, as a client would, to talk to the
 //! emulator over real HTTP.
-#![allow(dead_code)]
 
 use std::time::Duration;
 
