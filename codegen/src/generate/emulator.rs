@@ -206,13 +206,6 @@ fn struct_const(name: &str) -> proc_macro2::Ident {
     format_ident!("{}_FIELDS", name.to_shouty_snake_case())
 }
 
-fn option_str(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
-    }
-}
-
 /// The bounds that are set, over [`Limits::NONE`].
 fn limits(c: &Constraints) -> TokenStream {
     let mut set = Vec::new();

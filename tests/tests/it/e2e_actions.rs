@@ -3,7 +3,6 @@
 //! enums, idempotency tokens, and errors.
 
 use oos_api::service::CommonError;
-use std::time::Duration;
 
 use futures::TryStreamExt;
 use oos_api::operation::delete_executions::DeleteExecutionsError;
@@ -11,24 +10,13 @@ use oos_api::operation::get_template::GetTemplateError;
 use oos_api::operation::list_executions::{ExecutionStatus, Status};
 use oos_api::operation::list_templates::ShareType;
 use oos_api::operation::start_execution::StartExecutionMode as Mode;
-use oos_api::{Client, Config, Credentials, Error, RetryPolicy, SignatureMethod};
+use oos_api::{Client, Error, SignatureMethod};
+use oos_emulator::test_util::client_for;
 use oos_emulator::{Data, Emulator, Fault, FaultRule, RunningEmulator};
 use serde_json::json;
 
 fn client(emulator: &RunningEmulator, method: SignatureMethod) -> Client {
-    Client::new(
-        Config::builder()
-            .region("cn-hangzhou")
-            .credentials(Credentials::new("testid", "testsecret"))
-            .endpoint_url(emulator.url())
-            .signature_method(method)
-            .retry_policy(
-                RetryPolicy::standard()
-                    .initial_backoff(Duration::from_millis(1))
-                    .max_backoff(Duration::from_millis(5)),
-            )
-            .build(),
-    )
+    client_for(emulator, method)
 }
 
 fn data() -> Data {

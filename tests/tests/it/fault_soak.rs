@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use futures::StreamExt;
-use oos_api::{Client, Config, Credentials, Error, RetryPolicy};
+use oos_api::{Client, Error, RetryPolicy, SignatureMethod};
+use oos_emulator::test_util::config_for;
 use oos_emulator::{Data, Emulator, Fault, ThrottlingCode};
 use serde_json::json;
 
@@ -58,10 +59,7 @@ async fn run(seed: u64, probability: f64, kinds: Vec<Fault>) -> Outcome {
         .unwrap();
     emulator.faults().random(seed, probability, kinds);
     let client = Client::new(
-        Config::builder()
-            .region("cn-hangzhou")
-            .credentials(Credentials::new("testid", "testsecret"))
-            .endpoint_url(emulator.url())
+        config_for(&emulator, SignatureMethod::Acs3HmacSha256)
             .attempt_timeout(Duration::from_millis(200))
             .retry_policy(
                 RetryPolicy::standard()

@@ -12,6 +12,7 @@ use oos_api::action::{Action, ServiceError};
 use oos_api::operation::list_execution_logs::{ListExecutionLogsError, ListExecutionLogsOutput};
 use oos_api::params::Params;
 use oos_api::{BuildError, Client, Config, Credentials, Error, RetryPolicy, SignatureMethod};
+use oos_emulator::test_util::config_for;
 use oos_emulator::{Data, Emulator, Fault, FaultRule, RunningEmulator, ThrottlingCode};
 use serde_json::json;
 
@@ -36,10 +37,7 @@ async fn emulator() -> RunningEmulator {
 }
 
 fn config(emulator: &RunningEmulator) -> oos_api::ConfigBuilder {
-    Config::builder()
-        .region("cn-hangzhou")
-        .credentials(Credentials::new("testid", SECRET))
-        .endpoint_url(emulator.url())
+    config_for(emulator, SignatureMethod::Acs3HmacSha256)
         // Keep failing tests fast.
         .retry_policy(
             RetryPolicy::standard()
@@ -64,12 +62,11 @@ async fn reads_137_logs_in_14_pages_with_either_signature() -> Result<(), Box<dy
     let emulator = emulator().await;
     let addr = emulator.addr();
     for method in [SignatureMethod::Acs3HmacSha256, SignatureMethod::HmacSha1] {
+        // Retries as a default client has them.
         let client = Client::new(
-            Config::builder()
-                .region("cn-hangzhou")
-                .credentials(Credentials::new("testid", "testsecret"))
+            config_for(&emulator, method)
                 .endpoint_url(format!("http://{addr}"))
-                .signature_method(method)
+                .retry_policy(RetryPolicy::standard())
                 .build(),
         );
         let page = client
