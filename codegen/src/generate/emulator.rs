@@ -173,12 +173,12 @@ impl Cx<'_> {
             Type::Scalar(Scalar::Float) => quote!(Kind::Float),
             Type::Json => quote!(Kind::Json),
             Type::Enum(name) => {
-                let values = self
+                let values: Vec<&str> = self
                     .set
                     .enums
                     .get(name)
                     .map(|e| e.values.iter().map(|(_, wire)| wire.as_str()).collect())
-                    .unwrap_or_else(Vec::new);
+                    .unwrap_or_default();
                 quote!(Kind::Enum(&[#(#values),*]))
             }
             Type::List(element) => {

@@ -721,3 +721,143 @@ async fn every_action_is_listed_faultable_and_unknown_ones_are_not_found() {
             .assert_error(400, "InvalidAction.NotFound");
     }
 }
+
+#[tokio::test]
+async fn task_executions_updates_and_notifications() {
+    let emulator = emulator().await;
+    let started = start(
+        &emulator,
+        &[("TemplateName", "tpl-a"), ("Parameters", r#"{"a":1}"#)],
+    )
+    .await;
+    let id = started["ExecutionId"].as_str().unwrap();
+    let tasks = call(&emulator, "ListTaskExecutions", &[("ExecutionId", id)]).await;
+    assert_eq!(tasks.status, 200, "{}", tasks.text);
+    let task = &tasks.body["TaskExecutions"][0];
+    assert_eq!(
+        (&task["TaskName"], &task["TaskAction"], &task["Status"]),
+        (
+            &json!("describeInstances"),
+            &json!("ACS::ExecuteAPI"),
+            &json!("Running")
+        )
+    );
+    let task_id = format!("{id}.t0001");
+    assert_eq!(task["TaskExecutionId"], task_id);
+    assert_eq!(task["ExecutionId"], id);
+    let by_status = call(
+        &emulator,
+        "ListTaskExecutions",
+        &[("Status", "Running"), ("TaskName", "describeInstances")],
+    )
+    .await;
+    assert_eq!(
+        by_status.body["TaskExecutions"].as_array().unwrap().len(),
+        1,
+        "{}",
+        by_status.text
+    );
+    call(
+        &emulator,
+        "ListTaskExecutions",
+        &[("ExecutionId", "exec-nope")],
+    )
+    .await
+    .assert_error(404, "EntityNotExists.Execution");
+    let logs = call(
+        &emulator,
+        "ListExecutionLogs",
+        &[("ExecutionId", id), ("TaskExecutionId", &task_id)],
+    )
+    .await;
+    assert_eq!(
+        field(logs.body["ExecutionLogs"].as_array().unwrap(), "Message"),
+        ["The task describeInstances started."]
+    );
+
+    let updated = call(
+        &emulator,
+        "UpdateExecution",
+        &[
+            ("ExecutionId", id),
+            ("Parameters", r#"{"b":2}"#),
+            ("Description", "now described"),
+            ("Tags", r#"{"k":"v"}"#),
+        ],
+    )
+    .await;
+    assert_eq!(updated.status, 200, "{}", updated.text);
+    let listed = execution(&emulator, id).await;
+    assert_eq!(listed["Parameters"], json!({"a": 1, "b": 2}));
+    assert_eq!(
+        (&listed["Description"], &listed["Tags"]),
+        (&json!("now described"), &json!({"k": "v"}))
+    );
+
+    call(
+        &emulator,
+        "NotifyExecution",
+        &[
+            ("ExecutionId", id),
+            ("NotifyType", "CompleteExecution"),
+            ("ExecutionStatus", "Paused"),
+        ],
+    )
+    .await
+    .assert_error(400, "InvalidParameter");
+    call(
+        &emulator,
+        "NotifyExecution",
+        &[
+            ("ExecutionId", id),
+            ("NotifyType", "Approve"),
+            ("TaskExecutionId", "nope"),
+        ],
+    )
+    .await
+    .assert_error(404, "EntityNotExists.TaskExecution");
+    let notified = call(
+        &emulator,
+        "NotifyExecution",
+        &[
+            ("ExecutionId", id),
+            ("NotifyType", "CompleteExecution"),
+            ("ExecutionStatus", "Failed"),
+        ],
+    )
+    .await;
+    assert_eq!(notified.status, 200, "{}", notified.text);
+    let done = execution(&emulator, id).await;
+    assert_eq!(
+        (&done["Status"], &done["CurrentTasks"]),
+        (&json!("Failed"), &json!([]))
+    );
+    is_recent(&done["EndDate"]);
+    let tasks = call(&emulator, "ListTaskExecutions", &[("ExecutionId", id)]).await;
+    assert_eq!(tasks.body["TaskExecutions"][0]["Status"], "Failed");
+    for (action, params) in [
+        (
+            "NotifyExecution",
+            &[("ExecutionId", id), ("NotifyType", "Approve")][..],
+        ),
+        (
+            "UpdateExecution",
+            &[("ExecutionId", id), ("Parameters", "{}")][..],
+        ),
+    ] {
+        call(&emulator, action, params)
+            .await
+            .assert_error(400, "InvalidStatus.Execution");
+    }
+    let template = call(&emulator, "GetExecutionTemplate", &[("ExecutionId", id)]).await;
+    assert_eq!(
+        template.body["Template"]["TemplateName"], "tpl-a",
+        "{}",
+        template.text
+    );
+    assert_eq!(template.body["Template"]["TemplateVersion"], "v2");
+    assert!(template.body["Content"]
+        .as_str()
+        .unwrap()
+        .contains("stopInstances"));
+}
