@@ -5,8 +5,6 @@
 use oos_api::service::CommonError;
 use std::time::Duration;
 
-use oos_tests::Captured;
-
 use futures::TryStreamExt;
 use oos_api::action::{Action, ServiceError};
 use oos_api::operation::list_execution_logs::{ListExecutionLogsError, ListExecutionLogsOutput};
@@ -567,14 +565,8 @@ async fn a_refused_connection_is_retried_even_for_an_action_not_safe_to_repeat()
     };
     // The client's debug events say when it retries: nothing else counts attempts that never
     // reached a server.
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = crate::capture::capture(tracing::Level::DEBUG);
+    let captured = &capture.captured;
     let client = Client::new(
         Config::builder()
             .region("cn-hangzhou")

@@ -5,6 +5,7 @@
 //! `credentials_default_env` stays a binary of its own: it changes the process environment,
 //! which no other test may read meanwhile.
 
+mod capture;
 mod conformance;
 mod contract;
 mod credentials;

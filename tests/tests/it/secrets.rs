@@ -4,8 +4,6 @@
 
 use std::time::Duration;
 
-use oos_tests::Captured;
-
 use futures::TryStreamExt;
 use oos_api::{Client, Config, Credentials, RetryPolicy, SignatureMethod};
 use oos_emulator::{Data, Emulator, Fault, ThrottlingCode};
@@ -33,14 +31,8 @@ fn assert_clean(what: &str, text: &str) {
 
 #[test]
 fn nothing_shows_a_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = crate::capture::capture(tracing::Level::TRACE);
+    let captured = &capture.captured;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -223,14 +215,8 @@ fn no_credentials_provider_shows_a_secret() {
         Reply, Request, TempHome,
     };
 
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let capture = crate::capture::capture(tracing::Level::TRACE);
+    let captured = &capture.captured;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
