@@ -18,7 +18,8 @@ use parameter::{Parameter, Store};
 
 /// The templates and executions an emulator knows; the actions change them as OOS would
 /// (`StartExecution` adds executions, `CancelExecution` and `DeleteExecutions` change and
-/// remove them).
+/// remove them, `UpdateTemplate` adds versions). Parameters and secret parameters start
+/// empty: `CreateParameter` and `CreateSecretParameter` add them.
 ///
 /// # File format
 ///
