@@ -23,6 +23,17 @@ pub struct Job {
     pub snapshot: bool,
     /// A Markdown file whose table of actions the specs give.
     pub readme: Option<&'static str>,
+    /// The emulator's table of actions, and the conformance test's list of typed inputs.
+    pub emulator: Option<EmulatorOutputs>,
+}
+
+/// Where the emulator's view of a spec set goes, relative to the workspace root.
+#[derive(Clone, Copy, Debug)]
+pub struct EmulatorOutputs {
+    /// The table the emulator checks requests against and answers from.
+    pub table: &'static str,
+    /// The conformance test's `(action, typed input)` list.
+    pub calls: &'static str,
 }
 
 /// Every generator job of the workspace.
@@ -34,6 +45,10 @@ pub const JOBS: &[Job] = &[
         crate_path: "oos_api",
         snapshot: true,
         readme: Some("README.md"),
+        emulator: Some(EmulatorOutputs {
+            table: "oos-emulator/src/generated/table.rs",
+            calls: "tests/tests/it/generated/calls.rs",
+        }),
     },
     // Edge-case specs, compiled inside oos-api's unit tests so their code is proven to build.
     Job {
@@ -43,6 +58,7 @@ pub const JOBS: &[Job] = &[
         crate_path: "crate::fixtures",
         snapshot: false,
         readme: None,
+        emulator: None,
     },
     // Another product's actions imported from its metadata (relabelled as OOS), compiled inside
     // oos-api's unit tests with their demos round-tripped.
@@ -135,6 +151,24 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>, Error> {
                     )
                     .map_err(Error::Generate)?,
                 });
+                if let Some(emulator) = job.emulator {
+                    out.push(Output {
+                        path: PathBuf::from(emulator.table),
+                        contents: generate::render(
+                            &format!("{}/", job.specs),
+                            generate::emulator::table(&set, job.specs),
+                        )
+                        .map_err(Error::Generate)?,
+                    });
+                    out.push(Output {
+                        path: PathBuf::from(emulator.calls),
+                        contents: generate::render(
+                            &format!("the actions in {}/", job.specs),
+                            generate::emulator::sample_calls(&set.actions, job.crate_path),
+                        )
+                        .map_err(Error::Generate)?,
+                    });
+                }
                 if let Some(readme) = job.readme {
                     let path = root.join(readme);
                     let text = fs::read_to_string(&path).map_err(|e| Error::Io(path.clone(), e))?;

@@ -2,8 +2,11 @@
 
 mod demo;
 pub(crate) mod model;
+pub(crate) mod parameter;
+pub(crate) mod tags;
+pub(crate) mod vault;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -11,10 +14,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub(crate) use model::{Execution, Template};
+use parameter::{Parameter, Store};
 
 /// The templates and executions an emulator knows; the actions change them as OOS would
 /// (`StartExecution` adds executions, `CancelExecution` and `DeleteExecutions` change and
-/// remove them).
+/// remove them, `UpdateTemplate` adds versions). Parameters and secret parameters start
+/// empty: `CreateParameter` and `CreateSecretParameter` add them.
 ///
 /// # File format
 ///
@@ -46,6 +51,8 @@ pub struct Data {
     by_id: HashMap<String, usize>,
     templates: Vec<Template>,
     by_name: HashMap<String, usize>,
+    parameters: BTreeMap<String, Parameter>,
+    secret_parameters: BTreeMap<String, Parameter>,
 }
 
 #[derive(Deserialize)]
@@ -223,6 +230,34 @@ impl Data {
                     .insert(template.template_name.clone(), self.templates.len());
                 self.templates.push(template);
             }
+        }
+    }
+
+    /// Removes the template of this name, if there is one.
+    pub(crate) fn remove_template(&mut self, name: &str) -> Option<Template> {
+        let index = self.by_name.remove(name)?;
+        let template = self.templates.remove(index);
+        self.by_name = self
+            .templates
+            .iter()
+            .enumerate()
+            .map(|(index, t)| (t.template_name.clone(), index))
+            .collect();
+        Some(template)
+    }
+
+    /// The parameters of one store, by name.
+    pub(crate) fn parameters(&self, store: Store) -> &BTreeMap<String, Parameter> {
+        match store {
+            Store::Common => &self.parameters,
+            Store::Secret => &self.secret_parameters,
+        }
+    }
+
+    pub(crate) fn parameters_mut(&mut self, store: Store) -> &mut BTreeMap<String, Parameter> {
+        match store {
+            Store::Common => &mut self.parameters,
+            Store::Secret => &mut self.secret_parameters,
         }
     }
 

@@ -124,6 +124,63 @@ impl ApiError {
         )
     }
 
+    /// `EntityNotExists.<entity>` (404): the `what` named `id` does not exist.
+    pub fn not_found(entity: &str, what: &str, id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            &format!("EntityNotExists.{entity}"),
+            format!("The specific {what} {id} does not exist."),
+        )
+    }
+
+    /// `EntityAlreadyExists.<entity>` (409): a `what` named `id` exists already.
+    pub fn already_exists(entity: &str, what: &str, id: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            &format!("EntityAlreadyExists.{entity}"),
+            format!("The specific {what} {id} already exists."),
+        )
+    }
+
+    pub fn execution_not_found(id: &str) -> Self {
+        Self::not_found("Execution", "execution", id)
+    }
+
+    pub fn template_not_found(name: &str) -> Self {
+        Self::not_found("Template", "template", name)
+    }
+
+    /// A version the template does not have.
+    pub fn version_not_found(name: &str, version: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "EntityNotExists.TemplateVersion",
+            format!("The specific version {version} of template {name} does not exist."),
+        )
+    }
+
+    pub fn parameter_not_found(name: &str) -> Self {
+        Self::not_found("Parameter", "parameter", name)
+    }
+
+    /// An execution in a status that does not allow what was asked.
+    pub fn invalid_status(id: &str, status: &str, what: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidStatus.Execution",
+            format!("The execution {id} is {status} and cannot be {what}."),
+        )
+    }
+
+    /// `QuotaExceeded.<entity>` (400): the emulator keeps no more of these.
+    pub fn quota_exceeded(entity: &str, message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            &format!("QuotaExceeded.{entity}"),
+            message,
+        )
+    }
+
     /// The JSON body OOS answers with: `RequestId`, `HostId`, `Code`, `Message`, `Recommend`.
     pub fn body(&self, request_id: &str, host_id: &str) -> Vec<u8> {
         error_body(request_id, host_id, &self.code, &self.message)

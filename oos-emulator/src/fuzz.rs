@@ -5,12 +5,15 @@ use std::collections::HashMap;
 use http::{HeaderName, HeaderValue, Method, Request, Uri};
 use time::OffsetDateTime;
 
-use crate::actions::{self, ActionRequest, State};
+use crate::actions;
 use crate::auth::{Key, Verifier};
 use crate::data::Data;
 use crate::handler::verify_request;
 use crate::records::RequestRecord;
+use crate::request::ActionRequest;
 use crate::server::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_MAX_REQUEST_BYTES};
+use crate::spec;
+use crate::state::State;
 
 /// The server clock [`check_request`] verifies timestamps against: 2026-01-02T03:04:05Z.
 #[doc(hidden)]
@@ -66,14 +69,17 @@ pub fn check_request(
     let verifier = Verifier::with_clock(keys, || FUZZ_NOW);
     let mut record = RequestRecord::new(parts.method.as_str());
     let verified = verify_request(&verifier, &parts, body, &mut record).map_err(|e| e.code)?;
-    let handler = actions::find(&verified.action).ok_or("InvalidAction.NotFound")?;
+    let spec = spec::action(&verified.action).ok_or("InvalidAction.NotFound")?;
+    let args = spec::check::check(spec, &verified.params).map_err(|e| e.code)?;
     let mut state = State::new(Data::demo());
-    let answer = handler(
+    let answer = actions::run(
         &mut state,
         &ActionRequest {
             action: &verified.action,
+            spec,
             access_key_id: &verified.access_key_id,
             params: &verified.params,
+            args: &args,
         },
     )
     .map_err(|e| e.code)?;

@@ -9,12 +9,15 @@ use http::{HeaderValue, Response, StatusCode};
 use http_body_util::BodyExt;
 use hyper::body::Body;
 
-use crate::actions::{self, ActionRequest, State};
+use crate::actions;
 use crate::auth::{Received, Verified, Verifier};
 use crate::body::ResponseBody;
 use crate::error::{error_body, ApiError, DEFAULT_HOST_ID};
 use crate::faults::{Applied, Fault, Faults};
 use crate::records::{RequestLog, RequestRecord};
+use crate::request::{ActionRequest, Answer};
+use crate::spec;
+use crate::state::State;
 use crate::wire::{decode_pairs, first, is_form};
 
 /// Past the size limit, this much more of a body is read and thrown away so that the
@@ -273,25 +276,28 @@ fn execute(
     shared: &Shared,
     verified: &Verified,
     record: &mut RequestRecord,
-) -> Result<actions::Answer, ApiError> {
-    let handler = actions::find(&verified.action).ok_or_else(ApiError::invalid_action)?;
+) -> Result<Answer, ApiError> {
+    let spec = spec::action(&verified.action).ok_or_else(ApiError::invalid_action)?;
     record.executed = true;
+    let args = spec::check::check(spec, &verified.params)?;
     let mut state = shared
         .state
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    handler(
+    actions::run(
         &mut state,
         &ActionRequest {
             action: &verified.action,
+            spec,
             access_key_id: &verified.access_key_id,
             params: &verified.params,
+            args: &args,
         },
     )
 }
 
 fn answered(
-    result: Result<actions::Answer, ApiError>,
+    result: Result<Answer, ApiError>,
     answering: &Answering<'_>,
     record: &mut RequestRecord,
 ) -> Reply {

@@ -13,12 +13,12 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::actions::State;
 use crate::auth::{Key, Verifier};
 use crate::data::Data;
 use crate::faults::Faults;
 use crate::handler::{handle, Shared};
 use crate::records::{RequestLog, RequestRecord};
+use crate::state::State;
 
 /// The access key an emulator accepts when none is configured.
 pub const DEFAULT_ACCESS_KEY_ID: &str = "testid";

@@ -8,6 +8,7 @@
 
 mod action;
 pub mod docs;
+pub mod emulator;
 pub mod readme;
 mod samples;
 mod service;

@@ -1,27 +1,11 @@
 //! `CancelExecution`: stops an execution that has not finished.
 
-use http::StatusCode;
+use serde_json::json;
 
-use super::{ActionRequest, Answer, State};
 use crate::data::model::now;
 use crate::error::ApiError;
-
-pub(super) fn execution_not_found(id: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "EntityNotExists.Execution",
-        format!("The specific execution {id} does not exist."),
-    )
-}
-
-/// An execution in a status that does not allow what was asked.
-pub(super) fn invalid_status(id: &str, status: &str, what: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "InvalidStatus.Execution",
-        format!("The execution {id} is {status} and cannot be {what}."),
-    )
-}
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
 
 /// Cancelling a cancelled execution succeeds again, so that a retried call does not fail;
 /// cancelling one that succeeded or failed is `InvalidStatus.Execution`.
@@ -30,12 +14,12 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     let execution = state
         .data
         .execution_mut(id)
-        .ok_or_else(|| execution_not_found(id))?;
+        .ok_or_else(|| ApiError::execution_not_found(id))?;
     if execution.status == "Cancelled" {
         return Ok(Answer::new());
     }
     if !execution.is_unfinished() {
-        return Err(invalid_status(id, &execution.status, "cancelled"));
+        return Err(ApiError::invalid_status(id, &execution.status, "cancelled"));
     }
     let at = now();
     execution.status = "Cancelled".into();
@@ -55,11 +39,16 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         }
     }
     execution.current_tasks.clear();
-    if execution.logs.len() < super::start_execution::MAX_LOGS {
-        execution.logs.push(serde_json::json!({
-            "Timestamp": at,
-            "Message": "Execution cancelled.",
-        }));
+    for task in &mut execution.task_executions {
+        if crate::data::model::UNFINISHED.contains(&task.status.as_str()) {
+            task.status = "Cancelled".into();
+            task.end_date = at.clone();
+            task.update_date = at.clone();
+        }
     }
+    execution.push_log(json!({
+        "Timestamp": at,
+        "Message": "Execution cancelled.",
+    }));
     Ok(Answer::new())
 }

@@ -1,31 +1,29 @@
 //! `DeleteExecutions`: removes executions, all or none.
 
-use super::cancel_execution::invalid_status;
-use super::listing;
-use super::{ActionRequest, Answer, State};
 use crate::error::ApiError;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
 
 const MAX_IDS: usize = 100;
 
 /// Unknown ids are ignored, so that a retried call does not fail; an unfinished execution
 /// without `Force=true` is `InvalidStatus.Execution` and nothing is deleted.
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    request.required("ExecutionIds")?;
-    let ids = listing::string_list(request, "ExecutionIds")?.unwrap_or_default();
+    let ids = request.string_list("ExecutionIds")?.unwrap_or_default();
     if ids.is_empty() || ids.len() > MAX_IDS {
         return Err(ApiError::invalid_parameter(
             "ExecutionIds",
             "it must name 1 to 100 executions",
         ));
     }
-    let force = listing::boolean(request, "Force")?.unwrap_or(false);
+    let force = request.bool("Force").unwrap_or(false);
     if !force {
         let running = ids
             .iter()
             .filter_map(|id| state.data.execution(id))
             .find(|e| e.is_unfinished());
         if let Some(execution) = running {
-            return Err(invalid_status(
+            return Err(ApiError::invalid_status(
                 &execution.execution_id,
                 &execution.status,
                 "deleted without Force",

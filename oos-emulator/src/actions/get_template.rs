@@ -1,40 +1,29 @@
-//! `GetTemplate`: a template's content and metadata.
+//! `GetTemplate`: a template's content and metadata, at its current version or at the one
+//! asked for.
 
-use http::StatusCode;
+use serde_json::Value;
 
-use super::{ActionRequest, Answer, State};
 use crate::error::ApiError;
-
-pub(super) fn template_not_found(name: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "EntityNotExists.Template",
-        format!("The specific template {name} does not exist."),
-    )
-}
-
-/// A version other than the one the emulator holds of the template.
-pub(super) fn version_not_found(name: &str, version: &str) -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "EntityNotExists.TemplateVersion",
-        format!("The specific version {version} of template {name} does not exist."),
-    )
-}
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let name = request.required("TemplateName")?;
     let template = state
         .data
         .template(name)
-        .ok_or_else(|| template_not_found(name))?;
-    if let Some(version) = request.param("TemplateVersion").filter(|v| !v.is_empty()) {
-        if version != template.template_version {
-            return Err(version_not_found(name, version));
+        .ok_or_else(|| ApiError::template_not_found(name))?;
+    let template = match request.str("TemplateVersion") {
+        None => template.clone(),
+        Some(version) => {
+            let at = template
+                .version(version)
+                .ok_or_else(|| ApiError::version_not_found(name, version))?;
+            template.at_version(at)
         }
-    }
+    };
     let mut answer = Answer::new();
     answer.insert("Content".into(), template.content.clone().into());
-    answer.insert("Template".into(), template.get_view());
-    Ok(answer)
+    answer.insert("Template".into(), Value::Object(template.record()));
+    Ok(request.shaped(answer))
 }

@@ -1,20 +1,37 @@
-//! `ListExecutionLogs`: the logs of one execution, a page at a time.
+//! `ListExecutionLogs`: the logs of one execution, a page at a time, served verbatim.
 
 use serde_json::Value;
 
-use super::{ActionRequest, Answer, State};
 use crate::error::ApiError;
+use crate::query::invalid_token;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
+
+const DEFAULT_PAGE_SIZE: u64 = 50;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let execution_id = request.required("ExecutionId")?;
-    let max_results = super::listing::max_results(request)?;
+    let max_results = match request.param("MaxResults") {
+        None => DEFAULT_PAGE_SIZE,
+        Some(_) => request
+            .int("MaxResults")
+            .and_then(|n| u64::try_from(n).ok())
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| {
+                ApiError::invalid_parameter("MaxResults", "it must be an integer from 1 to 100")
+            })?,
+    };
+    let task = request.str("TaskExecutionId");
+    let log_type = request.str("LogType");
     // The token stands for the query it came from, page size included, as OOS binds it.
     let max_text = max_results.to_string();
-    let binding = [
+    let mut binding = vec![
         ("ExecutionId", execution_id),
         ("MaxResults", max_text.as_str()),
     ];
-    let offset = match request.param("NextToken").filter(|t| !t.is_empty()) {
+    binding.extend(task.map(|t| ("TaskExecutionId", t)));
+    binding.extend(log_type.map(|t| ("LogType", t)));
+    let offset = match request.str("NextToken") {
         None => 0,
         Some(token) => state.tokens.redeem(request.action, &binding, token)?,
     };
@@ -22,18 +39,24 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     let execution = state
         .data
         .execution(execution_id)
-        .ok_or_else(|| super::cancel_execution::execution_not_found(execution_id))?;
-    let logs = &execution.logs;
+        .ok_or_else(|| ApiError::execution_not_found(execution_id))?;
+    let field = |log: &Value, name: &str| log.get(name).and_then(Value::as_str).map(str::to_owned);
+    let logs: Vec<&Value> = execution
+        .logs
+        .iter()
+        .filter(|log| task.is_none_or(|t| field(log, "TaskExecutionId").as_deref() == Some(t)))
+        .filter(|log| log_type.is_none_or(|t| field(log, "LogType").as_deref() == Some(t)))
+        .collect();
     let start = usize::try_from(offset)
         .ok()
         .filter(|&s| s <= logs.len())
-        .ok_or_else(super::page_token::invalid)?;
+        .ok_or_else(invalid_token)?;
     let end = start.saturating_add(max_results as usize).min(logs.len());
 
     let mut answer = Answer::new();
     answer.insert(
         "ExecutionLogs".into(),
-        Value::Array(logs[start..end].to_vec()),
+        Value::Array(logs[start..end].iter().map(|l| (*l).clone()).collect()),
     );
     answer.insert("MaxResults".into(), max_results.into());
     if end < logs.len() {
@@ -65,18 +88,7 @@ mod tests {
     }
 
     fn call(state: &mut State, params: &[(&str, &str)]) -> Result<Answer, ApiError> {
-        let params: Vec<(String, String)> = params
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect();
-        handle(
-            state,
-            &ActionRequest {
-                action: "ListExecutionLogs",
-                access_key_id: "testid",
-                params: &params,
-            },
-        )
+        crate::actions::call(state, "ListExecutionLogs", params)
     }
 
     #[test]

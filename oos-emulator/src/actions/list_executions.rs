@@ -1,31 +1,33 @@
 //! `ListExecutions`: executions matching filters, sorted, a page at a time, without logs.
 
-use super::listing::{self, by_date, contains, has_tags, is, within, Paging};
-use super::{ActionRequest, Answer, State};
-use crate::error::ApiError;
+use serde_json::Value;
 
-const SORT_FIELDS: &[&str] = &["StartDate", "EndDate", "Status"];
+use crate::error::ApiError;
+use crate::query::filters::{by_date, contains, has_tags, is, sort, within};
+use crate::query::Paging;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let paging = Paging::read(state, request)?;
-    let name = listing::filter(request, "TemplateName");
-    let status = listing::filter(request, "Status");
-    let id = listing::filter(request, "ExecutionId");
-    let mode = listing::filter(request, "Mode");
-    let executed_by = listing::filter(request, "ExecutedBy");
-    let parent = listing::filter(request, "ParentExecutionId");
-    let category = listing::filter(request, "Category");
-    let categories = listing::string_list(request, "Categories")?;
-    let ram_role = listing::filter(request, "RamRole");
-    let group = listing::filter(request, "ResourceGroupId");
-    let description = listing::filter(request, "Description");
-    let tags = listing::string_map(request, "Tags")?;
-    let start_before = listing::date(request, "StartDateBefore")?;
-    let start_after = listing::date(request, "StartDateAfter")?;
-    let end_before = listing::date(request, "EndDateBefore")?;
-    let end_after = listing::date(request, "EndDateAfter")?;
-    let sort_field = listing::one_of(request, "SortField", SORT_FIELDS)?;
-    let descending = listing::descending(request)?;
+    let name = request.str("TemplateName");
+    let status = request.str("Status");
+    let id = request.str("ExecutionId");
+    let mode = request.str("Mode");
+    let executed_by = request.str("ExecutedBy");
+    let parent = request.str("ParentExecutionId");
+    let category = request.str("Category");
+    let categories = request.string_list("Categories")?;
+    let ram_role = request.str("RamRole");
+    let group = request.str("ResourceGroupId");
+    let description = request.str("Description");
+    let tags = request.string_map("Tags")?;
+    let start_before = request.date("StartDateBefore")?;
+    let start_after = request.date("StartDateAfter")?;
+    let end_before = request.date("EndDateBefore")?;
+    let end_after = request.date("EndDateAfter")?;
+    let sort_field = request.str("SortField").unwrap_or("StartDate");
+    let descending = request.descending(true);
 
     let mut executions: Vec<_> = state
         .data
@@ -48,15 +50,18 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
                 && within(&e.end_date, end_after, end_before)
         })
         .collect();
-    listing::sort(&mut executions, descending, |a, b| match sort_field {
+    sort(&mut executions, descending, |a, b| match sort_field {
         "EndDate" => by_date(&a.end_date, &b.end_date),
         "Status" => a.status.cmp(&b.status),
         _ => by_date(&a.start_date, &b.start_date),
     });
     let total = executions.len();
-    let items = executions.iter().map(|e| e.list_view()).collect();
+    let items = executions
+        .iter()
+        .map(|e| Value::Object(e.record()))
+        .collect();
     let mut answer = Answer::new();
-    paging.answer(state, request, items, "Executions", &mut answer);
+    paging.answer(state, request, items, &mut answer);
     answer.insert("TotalCount".into(), total.into());
-    Ok(answer)
+    Ok(request.shaped(answer))
 }

@@ -1,33 +1,29 @@
 //! `ListTemplates`: templates matching filters, sorted, a page at a time.
 
-use super::listing::{self, by_date, contains, has_tags, is, within, Paging};
-use super::{ActionRequest, Answer, State};
-use crate::error::ApiError;
+use serde_json::Value;
 
-const SORT_FIELDS: &[&str] = &[
-    "TotalExecutionCount",
-    "Popularity",
-    "TemplateName",
-    "CreatedDate",
-    "UpdatedDate",
-];
+use crate::error::ApiError;
+use crate::query::filters::{by_date, contains, has_tags, is, sort, within};
+use crate::query::Paging;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let paging = Paging::read(state, request)?;
-    let name = listing::filter(request, "TemplateName");
-    let format = listing::filter(request, "TemplateFormat");
-    let kind = listing::filter(request, "TemplateType");
-    let share = listing::filter(request, "ShareType");
-    let category = listing::filter(request, "Category");
-    let created_by = listing::filter(request, "CreatedBy");
-    let group = listing::filter(request, "ResourceGroupId");
-    let has_trigger = listing::boolean(request, "HasTrigger")?;
-    let is_favorite = listing::boolean(request, "IsFavorite")?;
-    let tags = listing::string_map(request, "Tags")?;
-    let before = listing::date(request, "CreatedDateBefore")?;
-    let after = listing::date(request, "CreatedDateAfter")?;
-    let sort_field = listing::one_of(request, "SortField", SORT_FIELDS)?;
-    let descending = listing::descending(request)?;
+    let name = request.str("TemplateName");
+    let format = request.str("TemplateFormat");
+    let kind = request.str("TemplateType");
+    let share = request.str("ShareType");
+    let category = request.str("Category");
+    let created_by = request.str("CreatedBy");
+    let group = request.str("ResourceGroupId");
+    let has_trigger = request.bool("HasTrigger");
+    let is_favorite = request.bool("IsFavorite");
+    let tags = request.string_map("Tags")?;
+    let before = request.date("CreatedDateBefore")?;
+    let after = request.date("CreatedDateAfter")?;
+    let sort_field = request.str("SortField").unwrap_or("TotalExecutionCount");
+    let descending = request.descending(true);
 
     let mut templates: Vec<_> = state
         .data
@@ -47,15 +43,18 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
                 && within(&t.created_date, after, before)
         })
         .collect();
-    listing::sort(&mut templates, descending, |a, b| match sort_field {
+    sort(&mut templates, descending, |a, b| match sort_field {
         "Popularity" => a.popularity.cmp(&b.popularity),
         "TemplateName" => a.template_name.cmp(&b.template_name),
         "CreatedDate" => by_date(&a.created_date, &b.created_date),
         "UpdatedDate" => by_date(&a.updated_date, &b.updated_date),
         _ => a.total_execution_count.cmp(&b.total_execution_count),
     });
-    let items = templates.iter().map(|t| t.list_view()).collect();
+    let items = templates
+        .iter()
+        .map(|t| Value::Object(t.record()))
+        .collect();
     let mut answer = Answer::new();
-    paging.answer(state, request, items, "Templates", &mut answer);
-    Ok(answer)
+    paging.answer(state, request, items, &mut answer);
+    Ok(request.shaped(answer))
 }

@@ -1,70 +1,175 @@
-//! The OOS actions the emulator answers, found by name in a dispatch table.
+//! The actions with state of their own, found by name; every other action answers its
+//! documented answer ([`sample`]).
 //!
-//! An action is a function from the in-memory state and the request's parameters to the
-//! fields of its answer; the server adds `RequestId`. New actions go in a module of their
-//! own and a line in [`ACTIONS`].
+//! A handler is a function from the state and a checked request to the fields of its
+//! answer; the server adds `RequestId`. Handlers import no sibling: what they share lives in
+//! [`crate::request`], [`crate::query`], [`crate::data`] and [`crate::error`].
 
 mod cancel_execution;
+mod create_parameter;
+mod create_template;
 mod delete_executions;
+mod delete_parameter;
+mod delete_templates;
+mod get_execution_template;
+mod get_parameter;
+mod get_parameters;
+mod get_parameters_by_path;
 mod get_template;
 mod list_execution_logs;
 mod list_executions;
+mod list_parameter_versions;
+mod list_parameters;
+mod list_tag_keys;
+mod list_tag_resources;
+mod list_tag_values;
+mod list_task_executions;
+mod list_template_versions;
 mod list_templates;
-mod listing;
-mod page_token;
+mod notify_execution;
+mod sample;
 mod start_execution;
-mod state;
+mod tag_resources;
+mod untag_resources;
+mod update_execution;
+mod update_parameter;
+mod update_template;
+mod validate_template_content;
 
-use serde_json::{Map, Value};
-
+use crate::data::parameter::Store;
 use crate::error::ApiError;
-use crate::wire::first;
-pub(crate) use page_token::PageTokens;
-pub(crate) use state::State;
-
-/// The parameters of one verified request.
-pub(crate) struct ActionRequest<'a> {
-    pub action: &'a str,
-    /// The access key that signed the request.
-    pub access_key_id: &'a str,
-    pub params: &'a [(String, String)],
-}
-
-impl ActionRequest<'_> {
-    pub fn param(&self, name: &str) -> Option<&str> {
-        first(self.params, name)
-    }
-
-    pub fn required(&self, name: &str) -> Result<&str, ApiError> {
-        self.param(name)
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| ApiError::missing_parameter(name))
-    }
-}
-
-/// What an action answers with, less `RequestId`.
-pub(crate) type Answer = Map<String, Value>;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
 
 pub(crate) type Handler = fn(&mut State, &ActionRequest<'_>) -> Result<Answer, ApiError>;
 
-const ACTIONS: &[(&str, Handler)] = &[
-    ("ListExecutionLogs", list_execution_logs::handle),
-    ("ListExecutions", list_executions::handle),
+const HANDLERS: &[(&str, Handler)] = &[
+    // Executions
     ("StartExecution", start_execution::handle),
+    ("ListExecutions", list_executions::handle),
+    ("ListExecutionLogs", list_execution_logs::handle),
+    ("ListTaskExecutions", list_task_executions::handle),
+    ("GetExecutionTemplate", get_execution_template::handle),
+    ("UpdateExecution", update_execution::handle),
+    ("NotifyExecution", notify_execution::handle),
     ("CancelExecution", cancel_execution::handle),
     ("DeleteExecutions", delete_executions::handle),
+    // Templates
+    ("CreateTemplate", create_template::handle),
     ("GetTemplate", get_template::handle),
+    ("UpdateTemplate", update_template::handle),
     ("ListTemplates", list_templates::handle),
+    ("ListTemplateVersions", list_template_versions::handle),
+    ("DeleteTemplate", delete_templates::one),
+    ("DeleteTemplates", delete_templates::many),
+    ("ValidateTemplateContent", validate_template_content::handle),
+    // Parameter Store
+    ("CreateParameter", |s, r| {
+        create_parameter::handle(s, r, Store::Common)
+    }),
+    ("GetParameter", |s, r| {
+        get_parameter::handle(s, r, Store::Common)
+    }),
+    ("GetParameters", |s, r| {
+        get_parameters::handle(s, r, Store::Common)
+    }),
+    ("GetParametersByPath", |s, r| {
+        get_parameters_by_path::handle(s, r, Store::Common)
+    }),
+    ("UpdateParameter", |s, r| {
+        update_parameter::handle(s, r, Store::Common)
+    }),
+    ("ListParameters", |s, r| {
+        list_parameters::handle(s, r, Store::Common)
+    }),
+    ("ListParameterVersions", |s, r| {
+        list_parameter_versions::handle(s, r, Store::Common)
+    }),
+    ("DeleteParameter", |s, r| {
+        delete_parameter::handle(s, r, Store::Common)
+    }),
+    ("CreateSecretParameter", |s, r| {
+        create_parameter::handle(s, r, Store::Secret)
+    }),
+    ("GetSecretParameter", |s, r| {
+        get_parameter::handle(s, r, Store::Secret)
+    }),
+    ("GetSecretParameters", |s, r| {
+        get_parameters::handle(s, r, Store::Secret)
+    }),
+    ("GetSecretParametersByPath", |s, r| {
+        get_parameters_by_path::handle(s, r, Store::Secret)
+    }),
+    ("UpdateSecretParameter", |s, r| {
+        update_parameter::handle(s, r, Store::Secret)
+    }),
+    ("ListSecretParameters", |s, r| {
+        list_parameters::handle(s, r, Store::Secret)
+    }),
+    ("ListSecretParameterVersions", |s, r| {
+        list_parameter_versions::handle(s, r, Store::Secret)
+    }),
+    ("DeleteSecretParameter", |s, r| {
+        delete_parameter::handle(s, r, Store::Secret)
+    }),
+    // Tags
+    ("TagResources", tag_resources::handle),
+    ("UntagResources", untag_resources::handle),
+    ("ListTagResources", list_tag_resources::handle),
+    ("ListTagKeys", list_tag_keys::handle),
+    ("ListTagValues", list_tag_values::handle),
 ];
 
-pub(crate) fn find(action: &str) -> Option<Handler> {
-    ACTIONS
-        .iter()
-        .find(|(name, _)| *name == action)
-        .map(|(_, handler)| *handler)
+/// Runs the action of a checked request.
+pub(crate) fn run(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
+    match HANDLERS.iter().find(|(name, _)| *name == request.action) {
+        Some((_, handler)) => handler(state, request),
+        None => sample::handle(state, request),
+    }
 }
 
-/// The names of the actions the emulator answers.
+/// The actions whose answers come from the emulator's state rather than from the
+/// documentation.
+pub fn stateful_actions() -> impl Iterator<Item = &'static str> {
+    HANDLERS.iter().map(|(name, _)| *name)
+}
+
+/// The names of the actions the emulator answers: every action of the specs.
 pub fn supported_actions() -> impl Iterator<Item = &'static str> {
-    ACTIONS.iter().map(|(name, _)| *name)
+    crate::spec::ACTIONS.iter().map(|a| a.name)
+}
+
+/// Checks `params` against `action` and runs it, as the server does after verification.
+#[cfg(test)]
+pub(crate) fn call(
+    state: &mut State,
+    action: &str,
+    params: &[(&str, &str)],
+) -> Result<Answer, ApiError> {
+    let spec = crate::spec::action(action).ok_or_else(ApiError::invalid_action)?;
+    let params: Vec<(String, String)> = params
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    let args = crate::spec::check::check(spec, &params)?;
+    run(
+        state,
+        &ActionRequest {
+            action,
+            spec,
+            access_key_id: "testid",
+            params: &params,
+            args: &args,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_stateful_action_is_in_the_specs() {
+        for name in super::stateful_actions() {
+            assert!(crate::spec::action(name).is_some(), "{name}");
+        }
+    }
 }

@@ -6,20 +6,15 @@
 
 use std::collections::BTreeMap;
 
-use http::StatusCode;
 use serde_json::{json, Map, Value};
 
-use super::cancel_execution::execution_not_found;
-use super::get_template::{template_not_found, version_not_found};
-use super::listing::{self, filter};
-use super::{ActionRequest, Answer, State};
-use crate::data::model::{now, CurrentTask, Execution, Template};
+use crate::data::model::{now, CurrentTask, Execution, TaskExecution, Template, MAX_LOGS};
 use crate::error::ApiError;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
 
-/// The most logs kept for one execution.
-pub(super) const MAX_LOGS: usize = 1000;
 /// The most executions kept; past it, `StartExecution` is refused.
-pub(crate) const MAX_EXECUTIONS: usize = 10_000;
+const MAX_EXECUTIONS: usize = 10_000;
 /// Size limits on what is stored of a request, so that 10,000 executions stay small.
 const MAX_NAME: usize = 200;
 const MAX_TEXT: usize = 1024;
@@ -28,60 +23,68 @@ const MAX_CONTENT: usize = 64 * 1024;
 const MAX_TAGS: usize = 20;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let client_token = listing::limited(request, "ClientToken", 64)?;
-    if let Some(token) = client_token {
+    let client_token = request.client_token()?;
+    if let Some(token) = &client_token {
         let earlier = state
             .client_tokens
             .get(request.access_key_id, token)
             .and_then(|id| state.data.execution(id));
         if let Some(execution) = earlier {
-            return Ok(answer(execution));
+            return Ok(answer(request, execution));
         }
     }
-    let mode = listing::one_of(request, "Mode", &["Automatic", "FailurePause", "Debug"])?;
-    let loop_mode = listing::one_of(
-        request,
-        "LoopMode",
-        &["Automatic", "FirstBatchPause", "EveryBatchPause"],
-    )?;
-    let safety_check = listing::one_of(
-        request,
-        "SafetyCheck",
-        &["ConfirmEveryHighRiskAction", "Skip"],
-    )?;
+    let mode = request.str("Mode").unwrap_or("Automatic");
+    let loop_mode = request.str("LoopMode").unwrap_or("Automatic");
+    let safety_check = request
+        .str("SafetyCheck")
+        .unwrap_or("ConfirmEveryHighRiskAction");
     if safety_check == "Skip" && mode != "Automatic" {
         return Err(ApiError::invalid_parameter(
             "SafetyCheck",
             "Skip is accepted only when Mode is Automatic",
         ));
     }
-    let parameters = match listing::limited(request, "Parameters", MAX_JSON)? {
+    request.limited("Parameters", MAX_JSON)?;
+    let parameters = match request.value("Parameters") {
         None => Map::new(),
-        Some(text) => serde_json::from_str::<Map<String, Value>>(text)
+        Some(Value::Object(map)) => map.clone(),
+        Some(Value::String(text)) if text.is_empty() => Map::new(),
+        Some(Value::String(text)) => serde_json::from_str::<Map<String, Value>>(text)
             .map_err(|_| ApiError::invalid_parameter("Parameters", "it must be a JSON object"))?,
+        Some(_) => {
+            return Err(ApiError::invalid_parameter(
+                "Parameters",
+                "it must be a JSON object",
+            ))
+        }
     };
-    listing::limited(request, "Tags", MAX_JSON)?;
-    let tags = listing::string_map(request, "Tags")?.unwrap_or_default();
+    if request.param("Tags").is_some_and(|t| t.len() > MAX_JSON) {
+        return Err(ApiError::invalid_parameter(
+            "Tags",
+            &format!("it must be at most {MAX_JSON} characters long"),
+        ));
+    }
+    let tags = request.string_map("Tags")?.unwrap_or_default();
     if tags.len() > MAX_TAGS {
         return Err(ApiError::invalid_parameter(
             "Tags",
             "it must have at most 20 pairs",
         ));
     }
-    let description = listing::limited(request, "Description", MAX_TEXT)?;
-    let group = listing::limited(request, "ResourceGroupId", MAX_NAME)?;
-    let name = listing::limited(request, "TemplateName", MAX_NAME)?;
-    let content = listing::limited(request, "TemplateContent", MAX_CONTENT)?;
-    if filter(request, "TemplateURL").is_some() && content.is_none() {
+    let description = request.limited("Description", MAX_TEXT)?;
+    let group = request.limited("ResourceGroupId", MAX_NAME)?;
+    let name = request.limited("TemplateName", MAX_NAME)?;
+    let content = request.limited("TemplateContent", MAX_CONTENT)?;
+    if request.str("TemplateURL").is_some() && content.is_none() {
         return Err(ApiError::invalid_parameter(
             "TemplateURL",
             "the emulator does not fetch templates; send TemplateContent instead",
         ));
     }
-    let parent = filter(request, "ParentExecutionId");
+    let parent = request.str("ParentExecutionId");
     if let Some(parent) = parent {
         if state.data.execution(parent).is_none() {
-            return Err(execution_not_found(parent));
+            return Err(ApiError::execution_not_found(parent));
         }
     }
 
@@ -95,25 +98,26 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             let template = state
                 .data
                 .template(name)
-                .ok_or_else(|| template_not_found(name))?;
-            if let Some(version) = filter(request, "TemplateVersion") {
-                if version != template.template_version {
-                    return Err(version_not_found(name, version));
-                }
-            }
+                .ok_or_else(|| ApiError::template_not_found(name))?;
+            let version = match request.str("TemplateVersion") {
+                Some(version) => template
+                    .version(version)
+                    .ok_or_else(|| ApiError::version_not_found(name, version))?
+                    .clone(),
+                None => template.current_version(),
+            };
             Execution {
                 template_id: template.template_id.clone(),
                 template_name: template.template_name.clone(),
-                template_version: template.template_version.clone(),
+                template_version: version.template_version.clone(),
                 category: template.category.clone(),
-                ..new_execution(&template.content)
+                ..new_execution(&version.content)
             }
         }
     };
     if state.data.executions().len() >= MAX_EXECUTIONS {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "QuotaExceeded.Execution",
+        return Err(ApiError::quota_exceeded(
+            "Execution",
             format!("The emulator keeps at most {MAX_EXECUTIONS} executions; delete some first."),
         ));
     }
@@ -126,8 +130,23 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     execution.parent_execution_id = parent.unwrap_or_default().into();
     execution.resource_group_id = group.unwrap_or_default().into();
     execution.execution_id = new_id(state);
+    let id = execution.execution_id.clone();
+    let task_id = format!("{id}.t0001");
     for task in &mut execution.current_tasks {
-        task.task_execution_id = format!("{}.t0001", execution.execution_id);
+        task.task_execution_id = task_id.clone();
+    }
+    for task in &mut execution.task_executions {
+        task.task_execution_id = task_id.clone();
+        task.execution_id = id.clone();
+        task.template_id = execution.template_id.clone();
+    }
+    for log in &mut execution.logs {
+        if let Some(entry) = log
+            .as_object_mut()
+            .filter(|l| l.contains_key("TaskExecutionId"))
+        {
+            entry.insert("TaskExecutionId".into(), task_id.clone().into());
+        }
     }
     let execution = execution.complete();
 
@@ -139,29 +158,34 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     if let Some(parent) = parent.and_then(|p| state.data.execution_mut(p)) {
         parent.is_parent = true;
     }
-    let id = execution.execution_id.clone();
     state.data.insert_execution(execution);
-    if let Some(token) = client_token {
+    if let Some(token) = &client_token {
         state
             .client_tokens
             .remember(request.access_key_id, token, &id);
     }
-    state.data.execution(&id).map(answer).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "InternalError",
-            "The execution was lost.",
-        )
-    })
+    state
+        .data
+        .execution(&id)
+        .map(|execution| answer(request, execution))
+        .ok_or_else(|| ApiError::execution_not_found(&id))
 }
 
-fn answer(execution: &Execution) -> Answer {
+fn answer(request: &ActionRequest<'_>, execution: &Execution) -> Answer {
+    let mut record = execution.record();
+    // `StartExecution` documents the parameters as the JSON text they were sent as.
+    record.insert(
+        "Parameters".into(),
+        Value::Object(execution.parameters.clone())
+            .to_string()
+            .into(),
+    );
     let mut answer = Answer::new();
-    answer.insert("Execution".into(), execution.start_view());
-    answer
+    answer.insert("Execution".into(), Value::Object(record));
+    request.shaped(answer)
 }
 
-/// A running execution of `content`, on its first task; the id is set by the caller.
+/// A running execution of `content`, on its first task; the ids are set by the caller.
 fn new_execution(content: &str) -> Execution {
     let at = now();
     let tasks = Template::tasks(content);
@@ -172,20 +196,36 @@ fn new_execution(content: &str) -> Execution {
         "Total".to_owned(),
         i32::try_from(tasks.len()).unwrap_or(i32::MAX),
     )]);
-    let current_tasks = match tasks.into_iter().next() {
+    let (current_tasks, task_executions) = match tasks.into_iter().next() {
         Some((name, action)) => {
             let (name, action) = (short(name), short(action));
-            logs.push(log(format!("The task {name} started.")));
+            let mut started = log(format!("The task {name} started."));
+            if let Some(entry) = started.as_object_mut() {
+                entry.insert("TaskExecutionId".into(), "".into());
+            }
+            logs.push(started);
             counters.insert("Running".to_owned(), 1);
-            vec![CurrentTask {
+            let task = TaskExecution {
+                task_name: name.clone(),
+                task_action: action.clone(),
+                status: "Running".into(),
+                properties: "{}".into(),
+                outputs: "{}".into(),
+                create_date: at.clone(),
+                start_date: at.clone(),
+                update_date: at.clone(),
+                ..TaskExecution::default()
+            };
+            let current = CurrentTask {
                 task_action: action,
                 task_execution_id: String::new(),
                 task_name: name,
-            }]
+            };
+            (vec![current], vec![task])
         }
         None => {
             logs.push(log("The execution is running.".to_owned()));
-            Vec::new()
+            (Vec::new(), Vec::new())
         }
     };
     logs.truncate(MAX_LOGS);
@@ -194,6 +234,8 @@ fn new_execution(content: &str) -> Execution {
         status: "Running".into(),
         counters: Some(counters),
         current_tasks,
+        task_executions,
+        template_content: content.to_owned(),
         create_date: at.clone(),
         start_date: at.clone(),
         update_date: at,
@@ -213,22 +255,13 @@ fn new_id(state: &State) -> String {
 
 #[cfg(test)]
 mod tests {
+    use http::StatusCode;
+
     use super::*;
     use crate::data::Data;
 
     fn start(state: &mut State, params: &[(&str, &str)]) -> Result<Answer, ApiError> {
-        let params: Vec<(String, String)> = params
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.to_string()))
-            .collect();
-        handle(
-            state,
-            &ActionRequest {
-                action: "StartExecution",
-                access_key_id: "testid",
-                params: &params,
-            },
-        )
+        crate::actions::call(state, "StartExecution", params)
     }
 
     #[test]

@@ -16,7 +16,6 @@ use http::HeaderMap;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::actions;
 use crate::error::ApiError;
 use crate::wire::first;
 use nonce::NonceStore;
@@ -186,7 +185,7 @@ fn check_version(version: &str) -> Result<(), ApiError> {
 }
 
 fn check_action(action: &str) -> Result<(), ApiError> {
-    if actions::find(action).is_some() {
+    if crate::spec::action(action).is_some() {
         Ok(())
     } else {
         Err(ApiError::invalid_action())

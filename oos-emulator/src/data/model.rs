@@ -6,8 +6,8 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Deserializer};
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -39,7 +39,7 @@ pub(crate) fn parse_date(text: &str) -> Option<OffsetDateTime> {
 }
 
 /// A template: its content and the metadata OOS keeps about it.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "PascalCase")]
 pub(crate) struct Template {
     pub template_name: String,
@@ -66,7 +66,106 @@ pub(crate) struct Template {
     pub updated_date: String,
     pub constraints: String,
     pub shared_accounts: String,
+    /// Every version, oldest first; the last is the current one, whose content and
+    /// metadata the fields above hold.
+    #[serde(skip)]
+    pub versions: Vec<TemplateVersion>,
 }
+
+/// One version of a template, as `UpdateTemplate` left it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct TemplateVersion {
+    pub template_version: String,
+    pub version_name: String,
+    #[serde(skip)]
+    pub content: String,
+    pub template_format: String,
+    pub hash: String,
+    pub description: String,
+    pub updated_by: String,
+    pub updated_date: String,
+}
+
+/// A template's format, as OOS tells them apart: JSON starts with a brace.
+pub(crate) fn content_format(content: &str) -> &'static str {
+    if content.trim_start().starts_with('{') {
+        "JSON"
+    } else {
+        "YAML"
+    }
+}
+
+/// A template's content as a JSON value, whether it is written in JSON or in YAML.
+pub(crate) fn parse_content(content: &str) -> Option<Value> {
+    match content_format(content) {
+        "JSON" => serde_json::from_str(content).ok(),
+        _ => yaml_serde::from_str(content).ok(),
+    }
+}
+
+/// What is wrong with a template's content, if anything: it must be a JSON or YAML object
+/// whose `Tasks` is a list of objects, each with a `Name` and an `Action`.
+pub(crate) fn check_content(content: &str) -> Result<Value, String> {
+    let parsed = match content_format(content) {
+        "JSON" => serde_json::from_str::<Value>(content)
+            .map_err(|e| format!("it is not valid JSON: {e}"))?,
+        _ => yaml_serde::from_str::<Value>(content)
+            .map_err(|e| format!("it is not valid YAML: {e}"))?,
+    };
+    let Value::Object(template) = &parsed else {
+        return Err("it must be an object with Tasks".to_owned());
+    };
+    let tasks = template
+        .get("Tasks")
+        .and_then(Value::as_array)
+        .ok_or("it must have a list of Tasks")?;
+    for (i, task) in tasks.iter().enumerate() {
+        let named = |key: &str| {
+            task.get(key)
+                .and_then(Value::as_str)
+                .is_some_and(|v| !v.is_empty())
+        };
+        if !named("Name") || !named("Action") {
+            return Err(format!("task {} must have a Name and an Action", i + 1));
+        }
+    }
+    Ok(parsed)
+}
+
+/// What is wrong with a name for a template or a parameter, if anything: 1 to 200 letters,
+/// digits, `-`, `_` and `.` (and `/` for a parameter's path), not starting like the
+/// service's own names.
+pub(crate) fn check_name(name: &str, reserved: &[&str], slashes: bool) -> Result<(), String> {
+    let fits = (1..=200).contains(&name.chars().count())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c) || (slashes && c == '/'));
+    if !fits {
+        return Err(if slashes {
+            "it must be 1 to 200 letters, digits, hyphens, underscores, periods and slashes"
+                .to_owned()
+        } else {
+            "it must be 1 to 200 letters, digits, hyphens, underscores and periods".to_owned()
+        });
+    }
+    let upper = name.trim_start_matches('/').to_ascii_uppercase();
+    if let Some(prefix) = reserved.iter().find(|p| upper.starts_with(*p)) {
+        return Err(format!("it cannot start with {prefix}"));
+    }
+    Ok(())
+}
+
+/// A record as one JSON object of wire names; a record always serializes to an object.
+fn record(value: &impl Serialize) -> Map<String, Value> {
+    match serde_json::to_value(value) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The most logs kept for one execution.
+pub(crate) const MAX_LOGS: usize = 1000;
 
 fn or(field: &mut String, default: impl FnOnce() -> String) {
     if field.is_empty() {
@@ -103,16 +202,12 @@ impl Template {
             format!("t-{}", &name_digest[..14])
         });
         or(&mut self.template_version, || "v1".to_owned());
-        let format = if self.content.trim_start().starts_with('{') {
-            "JSON"
-        } else {
-            "YAML"
-        };
+        let format = content_format(&self.content);
         or(&mut self.template_format, || format.to_owned());
         or(&mut self.template_type, || "Automation".to_owned());
         or(&mut self.category, || "Other".to_owned());
         if self.description.is_none() {
-            let parsed = serde_json::from_str::<Value>(&self.content).ok();
+            let parsed = parse_content(&self.content);
             let description = parsed
                 .as_ref()
                 .and_then(|c| c.get("Description"))
@@ -136,12 +231,67 @@ impl Template {
         let (created_by, created_date) = (self.created_by.clone(), self.created_date.clone());
         or(&mut self.updated_by, || created_by);
         or(&mut self.updated_date, || created_date);
+        if self.versions.is_empty() {
+            self.versions.push(self.current_version());
+        }
         self
     }
 
-    /// The tasks of the content as (name, action), if the content is JSON with `Tasks`.
+    /// The current content and metadata, as a version.
+    pub fn current_version(&self) -> TemplateVersion {
+        TemplateVersion {
+            template_version: self.template_version.clone(),
+            version_name: self.version_name.clone(),
+            content: self.content.clone(),
+            template_format: self.template_format.clone(),
+            hash: self.hash.clone(),
+            description: self.description.clone().unwrap_or_default(),
+            updated_by: self.updated_by.clone(),
+            updated_date: self.updated_date.clone(),
+        }
+    }
+
+    /// The version of this name.
+    pub fn version(&self, version: &str) -> Option<&TemplateVersion> {
+        self.versions.iter().find(|v| v.template_version == version)
+    }
+
+    /// The name of the version after the newest: `v4` after `v3`.
+    pub fn next_version(&self) -> String {
+        let newest = self
+            .versions
+            .iter()
+            .filter_map(|v| v.template_version.strip_prefix('v')?.parse::<u32>().ok())
+            .max()
+            .unwrap_or(0);
+        format!("v{}", newest.saturating_add(1))
+    }
+
+    /// The template as one JSON object of wire names, to be projected onto an answer.
+    pub fn record(&self) -> Map<String, Value> {
+        record(self)
+    }
+
+    /// The template as it was at `version`.
+    pub fn at_version(&self, version: &TemplateVersion) -> Self {
+        Self {
+            template_version: version.template_version.clone(),
+            version_name: version.version_name.clone(),
+            content: version.content.clone(),
+            template_format: version.template_format.clone(),
+            hash: version.hash.clone(),
+            description: Some(version.description.clone()),
+            updated_by: version.updated_by.clone(),
+            updated_date: version.updated_date.clone(),
+            versions: Vec::new(),
+            ..self.clone()
+        }
+    }
+
+    /// The tasks of the content as (name, action), if the content is JSON or YAML with
+    /// `Tasks`.
     pub fn tasks(content: &str) -> Vec<(String, String)> {
-        let Ok(parsed) = serde_json::from_str::<Value>(content) else {
+        let Some(parsed) = parse_content(content) else {
             return Vec::new();
         };
         let Some(tasks) = parsed.get("Tasks").and_then(Value::as_array) else {
@@ -156,61 +306,10 @@ impl Template {
             })
             .collect()
     }
-
-    /// `GetTemplate`'s `Template`.
-    pub fn get_view(&self) -> Value {
-        json!({
-            "CreatedBy": self.created_by,
-            "CreatedDate": self.created_date,
-            "Description": self.description.as_deref().unwrap_or_default(),
-            "HasTrigger": self.has_trigger,
-            "Hash": self.hash,
-            "ResourceGroupId": self.resource_group_id,
-            "ShareType": self.share_type,
-            "SharedAccounts": self.shared_accounts,
-            "Tags": self.tags,
-            "TemplateFormat": self.template_format,
-            "TemplateId": self.template_id,
-            "TemplateName": self.template_name,
-            "TemplateType": self.template_type,
-            "TemplateVersion": self.template_version,
-            "UpdatedBy": self.updated_by,
-            "UpdatedDate": self.updated_date,
-            "VersionName": self.version_name,
-        })
-    }
-
-    /// An item of `ListTemplates`' `Templates`.
-    pub fn list_view(&self) -> Value {
-        json!({
-            "Category": self.category,
-            "Constraints": self.constraints,
-            "CreatedBy": self.created_by,
-            "CreatedDate": self.created_date,
-            "Description": self.description.as_deref().unwrap_or_default(),
-            "HasTrigger": self.has_trigger,
-            "Hash": self.hash,
-            "IsFavorite": self.is_favorite,
-            "Popularity": self.popularity.unwrap_or(-1),
-            "Publisher": self.publisher,
-            "ResourceGroupId": self.resource_group_id,
-            "ShareType": self.share_type,
-            "Tags": self.tags,
-            "TemplateFormat": self.template_format,
-            "TemplateId": self.template_id,
-            "TemplateName": self.template_name,
-            "TemplateType": self.template_type,
-            "TemplateVersion": self.template_version,
-            "TotalExecutionCount": self.total_execution_count.unwrap_or(0),
-            "UpdatedBy": self.updated_by,
-            "UpdatedDate": self.updated_date,
-            "VersionName": self.version_name,
-        })
-    }
 }
 
 /// A task in progress.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "PascalCase")]
 pub(crate) struct CurrentTask {
     pub task_action: String,
@@ -219,11 +318,11 @@ pub(crate) struct CurrentTask {
 }
 
 /// An execution: its metadata and its logs.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields, rename_all = "PascalCase")]
 pub(crate) struct Execution {
     pub execution_id: String,
-    #[serde(deserialize_with = "log_objects")]
+    #[serde(deserialize_with = "log_objects", skip_serializing)]
     pub logs: Vec<Value>,
     pub account_id: String,
     pub category: String,
@@ -260,6 +359,35 @@ pub(crate) struct Execution {
     pub template_version: String,
     pub update_date: String,
     pub waiting_status: String,
+    /// The content the execution runs, as it was when it started; empty for executions
+    /// loaded from data, which run their template's current content.
+    #[serde(skip)]
+    pub template_content: String,
+    /// Its tasks' executions, in the order they started.
+    #[serde(skip)]
+    pub task_executions: Vec<TaskExecution>,
+}
+
+/// One run of one task of an execution.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct TaskExecution {
+    pub task_execution_id: String,
+    pub execution_id: String,
+    pub task_name: String,
+    pub task_action: String,
+    pub status: String,
+    pub status_message: String,
+    pub properties: String,
+    pub outputs: String,
+    pub create_date: String,
+    pub start_date: String,
+    pub end_date: String,
+    pub update_date: String,
+    pub parent_task_execution_id: String,
+    pub child_execution_id: String,
+    pub loop_item: String,
+    pub template_id: String,
 }
 
 /// Logs must be objects in the file; they are kept as values, to serve verbatim.
@@ -316,94 +444,50 @@ impl Execution {
         or(&mut self.safety_check, || {
             "ConfirmEveryHighRiskAction".to_owned()
         });
+        if self.task_executions.is_empty() {
+            let status = if finished { &self.status } else { "Running" };
+            self.task_executions = self
+                .current_tasks
+                .iter()
+                .map(|task| TaskExecution {
+                    task_execution_id: task.task_execution_id.clone(),
+                    execution_id: self.execution_id.clone(),
+                    task_name: task.task_name.clone(),
+                    task_action: task.task_action.clone(),
+                    status: status.to_owned(),
+                    create_date: self.start_date.clone(),
+                    start_date: self.start_date.clone(),
+                    update_date: self.update_date.clone(),
+                    template_id: self.template_id.clone(),
+                    properties: "{}".to_owned(),
+                    outputs: "{}".to_owned(),
+                    ..TaskExecution::default()
+                })
+                .collect();
+        }
         self
+    }
+
+    /// The execution as one JSON object of wire names, to be projected onto an answer.
+    pub fn record(&self) -> Map<String, Value> {
+        record(self)
+    }
+
+    /// Adds a log entry, unless the execution has [`MAX_LOGS`] already.
+    pub fn push_log(&mut self, log: Value) {
+        if self.logs.len() < MAX_LOGS {
+            self.logs.push(log);
+        }
     }
 
     pub fn is_unfinished(&self) -> bool {
         UNFINISHED.contains(&self.status.as_str())
     }
+}
 
-    fn tasks_view(&self) -> Value {
-        self.current_tasks
-            .iter()
-            .map(|t| {
-                json!({
-                    "TaskAction": t.task_action,
-                    "TaskExecutionId": t.task_execution_id,
-                    "TaskName": t.task_name,
-                })
-            })
-            .collect()
-    }
-
-    /// An item of `ListExecutions`' `Executions`.
-    pub fn list_view(&self) -> Value {
-        json!({
-            "AccountId": self.account_id,
-            "Category": self.category,
-            "Counters": self.counters.clone().unwrap_or_default(),
-            "CreateDate": self.create_date,
-            "CurrentTasks": self.tasks_view(),
-            "Description": self.description,
-            "EndDate": self.end_date,
-            "ExecutedBy": self.executed_by,
-            "ExecutionId": self.execution_id,
-            "IsParent": self.is_parent,
-            "LastSuccessfulTriggerTime": self.last_successful_trigger_time,
-            "LastTriggerOutputs": self.last_trigger_outputs,
-            "LastTriggerStatus": self.last_trigger_status,
-            "LastTriggerStatusMessage": self.last_trigger_status_message,
-            "LastTriggerTime": self.last_trigger_time,
-            "Mode": self.mode,
-            "NextScheduleTime": self.next_schedule_time,
-            "Outputs": self.outputs,
-            "Parameters": Value::Object(self.parameters.clone()),
-            "ParentExecutionId": self.parent_execution_id,
-            "RamRole": self.ram_role,
-            "ResourceGroupId": self.resource_group_id,
-            "ResourceStatus": self.resource_status,
-            "SafetyCheck": self.safety_check,
-            "StartDate": self.start_date,
-            "Status": self.status,
-            "StatusMessage": self.status_message,
-            "StatusReason": self.status_reason,
-            "Tags": self.tags,
-            "Targets": self.targets,
-            "TemplateId": self.template_id,
-            "TemplateName": self.template_name,
-            "TemplateVersion": self.template_version,
-            "UpdateDate": self.update_date,
-            "WaitingStatus": self.waiting_status,
-        })
-    }
-
-    /// `StartExecution`'s `Execution`.
-    pub fn start_view(&self) -> Value {
-        json!({
-            "Counters": self.counters.clone().unwrap_or_default(),
-            "CreateDate": self.create_date,
-            "CurrentTasks": self.tasks_view(),
-            "Description": self.description,
-            "EndDate": self.end_date,
-            "ExecutedBy": self.executed_by,
-            "ExecutionId": self.execution_id,
-            "IsParent": self.is_parent,
-            "LoopMode": self.loop_mode,
-            "Mode": self.mode,
-            "Outputs": self.outputs,
-            "Parameters": Value::Object(self.parameters.clone()).to_string(),
-            "ParentExecutionId": self.parent_execution_id,
-            "RamRole": self.ram_role,
-            "ResourceGroupId": self.resource_group_id,
-            "SafetyCheck": self.safety_check,
-            "StartDate": self.start_date,
-            "Status": self.status,
-            "StatusMessage": self.status_message,
-            "Tags": self.tags,
-            "TemplateId": self.template_id,
-            "TemplateName": self.template_name,
-            "TemplateVersion": self.template_version,
-            "UpdateDate": self.update_date,
-        })
+impl TaskExecution {
+    /// The task execution as one JSON object of wire names.
+    pub fn record(&self) -> Map<String, Value> {
+        record(self)
     }
 }

@@ -1,0 +1,324 @@
+//! The emulator's view of a spec set: plain static data (`oos-emulator/src/generated/table.rs`)
+//! from which it checks every request and answers every action, and the list of typed inputs
+//! the cross-crate conformance test drives through the client.
+//!
+//! The table names no `oos-api` type, so the emulator stays an oracle independent of the
+//! generated client: it sees wire names, JSON types, bounds and the documented answers only.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::ident;
+use crate::model::{Action, Constraints, ErrorCode, Field, Scalar, Shape, SpecSet, Style, Type};
+
+/// The emulator's table of actions: `ACTIONS`, `COMMON_ERRORS` and one `const` per nested
+/// object type, written against the types of `oos_emulator::spec`.
+pub fn table(set: &SpecSet, specs_label: &str) -> TokenStream {
+    let doc = super::docs::inner_doc_lines(&format!(
+        "The actions of `{specs_label}/` as the emulator checks and answers them: parameters \
+         with their types, encodings and bounds, the answer's fields, the documented errors and \
+         the documented answer."
+    ));
+    let back_edges = back_edges(set);
+    let cx = Cx {
+        set,
+        back_edges: &back_edges,
+    };
+    let structs = set.structs.values().map(|s| {
+        let name = struct_const(&s.name);
+        let fields = s.fields.iter().map(|f| cx.field(&s.name, f, true));
+        quote! { const #name: &[Field] = &[#(#fields),*]; }
+    });
+    let actions = set.actions.iter().map(|a| cx.action(a));
+    let common = set.service.errors.iter().map(error);
+    quote! {
+        #doc
+        use crate::spec::{ActionSpec, ErrorSpec, Field, Kind, Limits, Pagination, Param};
+
+        /// Every action, sorted by name.
+        pub static ACTIONS: &[ActionSpec] = &[#(#actions),*];
+
+        /// The errors every action can answer with.
+        pub static COMMON_ERRORS: &[ErrorSpec] = &[#(#common),*];
+
+        #(#structs)*
+    }
+}
+
+/// The conformance test's list of actions with their typed inputs: `(name, call::<Input>)`,
+/// where `call` is the test's own generic function in the parent module.
+pub fn sample_calls(actions: &[Action], crate_path: &str) -> TokenStream {
+    let root: syn::Path = syn::parse_str(crate_path).unwrap_or_else(|_| syn::parse_quote!(crate));
+    let calls = actions.iter().map(|a| {
+        let module = ident(&a.module);
+        let input = format_ident!("{}Input", a.name);
+        let name = &a.name;
+        quote! { (#name, super::call::<#root::operation::#module::#input>) }
+    });
+    quote! {
+        #![doc = " Every action of the specs with its typed input, for the conformance test."]
+        /// `(action, how to call it through the client)`, sorted by action name.
+        pub(crate) const CALLS: &[(&str, super::Call)] = &[#(#calls),*];
+    }
+}
+
+struct Cx<'a> {
+    set: &'a SpecSet,
+    /// References from one object type to another that close a cycle; those are left as
+    /// free-form JSON, since constants cannot refer to themselves.
+    back_edges: &'a BTreeSet<(String, String)>,
+}
+
+impl Cx<'_> {
+    fn action(&self, a: &Action) -> TokenStream {
+        let name = &a.name;
+        let params = a.request.iter().map(|f| self.param(a, f));
+        let response = a.response.iter().map(|f| self.field("", f, false));
+        let errors = a.errors.iter().map(error);
+        let pagination = match pagination(a, self.set) {
+            Some((input, size, output, items)) => {
+                let size = match size {
+                    Some(s) => quote!(Some(#s)),
+                    None => quote!(None),
+                };
+                quote! {
+                    Some(Pagination {
+                        input_token: #input,
+                        page_size: #size,
+                        output_token: #output,
+                        items: &[#(#items),*],
+                    })
+                }
+            }
+            None => quote!(None),
+        };
+        // A reference page's sample is kept where there is one: it is what the page
+        // documents, field for field; the metadata's demo answers for every other action.
+        let sample = a
+            .samples
+            .iter()
+            .find(|s| s.key == "sample_response")
+            .or_else(|| a.samples.iter().find(|s| s.key == "demo_response"))
+            .map_or("{}", |s| s.json.as_str());
+        quote! {
+            ActionSpec {
+                name: #name,
+                params: &[#(#params),*],
+                response: &[#(#response),*],
+                errors: &[#(#errors),*],
+                pagination: #pagination,
+                sample: #sample,
+            }
+        }
+    }
+
+    fn param(&self, a: &Action, f: &Field) -> TokenStream {
+        let field = self.field(&a.name, f, true);
+        let param = match f.style {
+            Style::Plain if matches!(f.shape.ty, Type::Scalar(_) | Type::Enum(_)) => {
+                quote!(Param::scalar(#field))
+            }
+            Style::Plain | Style::Json => quote!(Param::json(#field)),
+            Style::RepeatList | Style::Flat => quote!(Param::flat(#field)),
+            Style::Simple => quote!(Param::joined(#field, ",")),
+            Style::SpaceDelimited => quote!(Param::joined(#field, " ")),
+            Style::PipeDelimited => quote!(Param::joined(#field, "|")),
+        };
+        match &f.default {
+            Some(default) => quote!(#param.default(#default)),
+            None => param,
+        }
+    }
+
+    /// A field; `request` keeps what only requests need (required flags, bounds, examples).
+    fn field(&self, owner: &str, f: &Field, request: bool) -> TokenStream {
+        let field = self.described(&f.wire, owner, &f.shape, request);
+        if request && f.required {
+            quote!(#field.required())
+        } else {
+            field
+        }
+    }
+
+    fn element(&self, owner: &str, shape: &Shape, request: bool) -> TokenStream {
+        let field = self.described("", owner, shape, request);
+        quote!(&#field)
+    }
+
+    /// `Field::of(name, kind)`, with the bounds and example of a request value.
+    fn described(&self, name: &str, owner: &str, shape: &Shape, request: bool) -> TokenStream {
+        let kind = self.kind(owner, shape, request);
+        let mut field = quote!(Field::of(#name, #kind));
+        if request {
+            if shape.constraints.is_checked() {
+                let limits = limits(&shape.constraints);
+                field = quote!(#field.limits(#limits));
+            }
+            if let Some(example) = &shape.example {
+                field = quote!(#field.example(#example));
+            }
+        }
+        field
+    }
+
+    fn kind(&self, owner: &str, shape: &Shape, request: bool) -> TokenStream {
+        match &shape.ty {
+            Type::Scalar(Scalar::String) => quote!(Kind::String),
+            Type::Scalar(Scalar::Integer) => quote!(Kind::Integer),
+            Type::Scalar(Scalar::Long) => quote!(Kind::Long),
+            Type::Scalar(Scalar::Boolean) => quote!(Kind::Boolean),
+            Type::Scalar(Scalar::Float) => quote!(Kind::Float),
+            Type::Json => quote!(Kind::Json),
+            Type::Enum(name) => {
+                let values: Vec<&str> = self
+                    .set
+                    .enums
+                    .get(name)
+                    .map(|e| e.values.iter().map(|(_, wire)| wire.as_str()).collect())
+                    .unwrap_or_default();
+                quote!(Kind::Enum(&[#(#values),*]))
+            }
+            Type::List(element) => {
+                let element = self.element(owner, element, request);
+                quote!(Kind::List(#element))
+            }
+            Type::Map(element) => {
+                let element = self.element(owner, element, request);
+                quote!(Kind::Map(#element))
+            }
+            Type::Object(name) => {
+                if self.back_edges.contains(&(owner.to_owned(), name.clone())) {
+                    quote!(Kind::Json)
+                } else {
+                    let name = struct_const(name);
+                    quote!(Kind::Object(#name))
+                }
+            }
+        }
+    }
+}
+
+/// `TEMPLATE_FIELDS` for `Template`: the suffix keeps clear of `ACTIONS` and `COMMON_ERRORS`.
+fn struct_const(name: &str) -> proc_macro2::Ident {
+    format_ident!("{}_FIELDS", name.to_shouty_snake_case())
+}
+
+/// The bounds that are set, over [`Limits::NONE`].
+fn limits(c: &Constraints) -> TokenStream {
+    let mut set = Vec::new();
+    let mut number = |name: &str, value: Option<f64>| {
+        if let Some(v) = value {
+            let name = format_ident!("{name}");
+            set.push(quote!(#name: Some(#v)));
+        }
+    };
+    number("minimum", c.minimum);
+    number("maximum", c.maximum);
+    let mut count = |name: &str, value: Option<u64>| {
+        if let Some(v) = value {
+            let name = format_ident!("{name}");
+            set.push(quote!(#name: Some(#v)));
+        }
+    };
+    count("min_items", c.min_items);
+    count("max_items", c.max_items);
+    count("min_length", c.min_length);
+    count("max_length", c.max_length);
+    if c.exclusive_minimum {
+        set.push(quote!(exclusive_minimum: true));
+    }
+    if c.exclusive_maximum {
+        set.push(quote!(exclusive_maximum: true));
+    }
+    if let Some(allowed) = &c.allowed {
+        set.push(quote!(allowed: &[#(#allowed),*]));
+    }
+    quote!(Limits { #(#set,)* ..Limits::NONE })
+}
+
+fn error(e: &ErrorCode) -> TokenStream {
+    let code = &e.code;
+    let status = e.http_status;
+    let message = &e.message;
+    quote!(ErrorSpec { code: #code, http_status: #status, message: #message })
+}
+
+/// The pagination of an action in wire names: input token, page size, output token, and the
+/// path of fields to the items.
+fn pagination(a: &Action, set: &SpecSet) -> Option<(String, Option<String>, String, Vec<String>)> {
+    let p = a.pagination.as_ref()?;
+    let wire = |fields: &[Field], rust: &str| {
+        fields
+            .iter()
+            .find(|f| f.rust == rust)
+            .map(|f| f.wire.clone())
+    };
+    let input = wire(&a.request, &p.input_token)?;
+    let size = match &p.page_size {
+        Some((rust, _)) => Some(wire(&a.request, rust)?),
+        None => None,
+    };
+    let output = wire(&a.response, &p.output_token)?;
+    let mut items = Vec::new();
+    let mut fields: &[Field] = &a.response;
+    for rust in &p.items {
+        let field = fields.iter().find(|f| f.rust == *rust)?;
+        items.push(field.wire.clone());
+        if let Type::Object(name) = &field.shape.ty {
+            fields = set.structs.get(name).map_or(&[], |s| s.fields.as_slice());
+        }
+    }
+    Some((input, size, output, items))
+}
+
+/// The references between object types that close a cycle, found depth first.
+fn back_edges(set: &SpecSet) -> BTreeSet<(String, String)> {
+    fn refs(shape: &Shape, out: &mut Vec<String>) {
+        match &shape.ty {
+            Type::Object(name) => out.push(name.clone()),
+            Type::List(e) | Type::Map(e) => refs(e, out),
+            _ => {}
+        }
+    }
+    let edges: BTreeMap<&str, Vec<String>> = set
+        .structs
+        .values()
+        .map(|s| {
+            let mut out = Vec::new();
+            for f in &s.fields {
+                refs(&f.shape, &mut out);
+            }
+            (s.name.as_str(), out)
+        })
+        .collect();
+    fn visit<'a>(
+        node: &'a str,
+        edges: &'a BTreeMap<&str, Vec<String>>,
+        on_path: &mut Vec<&'a str>,
+        done: &mut BTreeSet<&'a str>,
+        back: &mut BTreeSet<(String, String)>,
+    ) {
+        if done.contains(node) {
+            return;
+        }
+        on_path.push(node);
+        for next in edges.get(node).into_iter().flatten() {
+            if on_path.contains(&next.as_str()) {
+                back.insert((node.to_owned(), next.clone()));
+            } else if let Some((key, _)) = edges.get_key_value(next.as_str()) {
+                visit(key, edges, on_path, done, back);
+            }
+        }
+        on_path.pop();
+        done.insert(node);
+    }
+    let mut back = BTreeSet::new();
+    let mut done = BTreeSet::new();
+    for node in edges.keys() {
+        visit(node, &edges, &mut Vec::new(), &mut done, &mut back);
+    }
+    back
+}

@@ -1,0 +1,5 @@
+//! The client's integration tests, one binary: the runtime against loopback servers, and
+//! signing against the shared vectors.
+
+mod loopback;
+mod signing_vectors;

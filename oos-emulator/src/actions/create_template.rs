@@ -1,0 +1,65 @@
+//! `CreateTemplate`: a new private template at version `v1`.
+
+use serde_json::Value;
+
+use crate::data::model::{check_content, check_name, executed_by, now, Template};
+use crate::error::ApiError;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
+
+/// The most templates kept; past it, `CreateTemplate` is refused.
+const MAX_TEMPLATES: usize = 10_000;
+const MAX_CONTENT: usize = 64 * 1024;
+const MAX_TAGS: usize = 20;
+const RESERVED: &[&str] = &["ALIYUN", "ACS", "ALIBABA", "ALICLOUD"];
+
+pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
+    let name = request.required("TemplateName")?;
+    check_name(name, RESERVED, false)
+        .map_err(|why| ApiError::invalid_parameter("TemplateName", &why))?;
+    let content = request
+        .limited("Content", MAX_CONTENT)?
+        .ok_or_else(|| ApiError::missing_parameter("Content"))?;
+    check_content(content).map_err(|why| ApiError::invalid_parameter("Content", &why))?;
+    let tags = request.string_map("Tags")?.unwrap_or_default();
+    if tags.len() > MAX_TAGS {
+        return Err(ApiError::invalid_parameter(
+            "Tags",
+            "it must have at most 20 pairs",
+        ));
+    }
+    if state.data.template(name).is_some() {
+        return Err(ApiError::already_exists("Template", "template", name));
+    }
+    if state.data.templates().len() >= MAX_TEMPLATES {
+        return Err(ApiError::quota_exceeded(
+            "Template",
+            format!("The emulator keeps at most {MAX_TEMPLATES} templates; delete some first."),
+        ));
+    }
+    let at = now();
+    let template = Template {
+        template_name: name.to_owned(),
+        content: content.to_owned(),
+        version_name: request
+            .limited("VersionName", 200)?
+            .unwrap_or_default()
+            .to_owned(),
+        resource_group_id: request
+            .limited("ResourceGroupId", 200)?
+            .unwrap_or_default()
+            .to_owned(),
+        tags,
+        created_by: executed_by(),
+        created_date: at.clone(),
+        updated_by: executed_by(),
+        updated_date: at,
+        ..Template::default()
+    }
+    .complete();
+    let mut answer = Answer::new();
+    answer.insert("TemplateType".into(), template.template_type.clone().into());
+    answer.insert("Template".into(), Value::Object(template.record()));
+    state.data.insert_template(template);
+    Ok(request.shaped(answer))
+}

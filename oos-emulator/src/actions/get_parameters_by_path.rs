@@ -1,0 +1,41 @@
+//! `GetParametersByPath` and `GetSecretParametersByPath`: the parameters under a path
+//! (`/app/db` holds `/app/db/user`; with `Recursive=true`, `/app/db/replica/user` too), by
+//! name, with their values, a page at a time.
+
+use serde_json::Value;
+
+use crate::data::parameter::{under_path, Store};
+use crate::error::ApiError;
+use crate::query::Paging;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
+
+pub(super) fn handle(
+    state: &mut State,
+    request: &ActionRequest<'_>,
+    store: Store,
+) -> Result<Answer, ApiError> {
+    let paging = Paging::read(state, request)?;
+    let path = request.required("Path")?;
+    if !path.starts_with('/') {
+        return Err(ApiError::invalid_parameter("Path", "it must start with /"));
+    }
+    let recursive = request.bool("Recursive").unwrap_or(false);
+    let decrypt = request.bool("WithDecryption").unwrap_or(false);
+    let items: Vec<Value> = state
+        .data
+        .parameters(store)
+        .values()
+        .filter(|p| under_path(&p.name, path, recursive))
+        .filter_map(|p| {
+            let current = p.current()?;
+            let value = p.shown_value(current, store, &state.vault, decrypt);
+            Some(Value::Object(p.record(current, Some(value))))
+        })
+        .collect();
+    let total = items.len();
+    let mut answer = Answer::new();
+    paging.answer(state, request, items, &mut answer);
+    answer.insert("TotalCount".into(), total.into());
+    Ok(request.shaped(answer))
+}

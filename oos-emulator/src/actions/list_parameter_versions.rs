@@ -1,0 +1,55 @@
+//! `ListParameterVersions` and `ListSecretParameterVersions`: a parameter's versions with
+//! their values, newest first, a page at a time; a secret's in plain text only with
+//! `WithDecryption=true`.
+
+use serde_json::{Map, Value};
+
+use crate::data::parameter::Store;
+use crate::error::ApiError;
+use crate::query::Paging;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
+
+pub(super) fn handle(
+    state: &mut State,
+    request: &ActionRequest<'_>,
+    store: Store,
+) -> Result<Answer, ApiError> {
+    let paging = Paging::read(state, request)?;
+    let name = request.required("Name")?;
+    let parameter = state
+        .data
+        .parameters(store)
+        .get(name)
+        .ok_or_else(|| ApiError::parameter_not_found(name))?;
+    let decrypt = request.bool("WithDecryption").unwrap_or(false);
+    let items: Vec<Value> = parameter
+        .versions
+        .iter()
+        .rev()
+        .map(|version| {
+            let mut item = Map::new();
+            item.insert("ParameterVersion".into(), version.version.into());
+            item.insert(
+                "Value".into(),
+                parameter
+                    .shown_value(version, store, &state.vault, decrypt)
+                    .into(),
+            );
+            item.insert("UpdatedBy".into(), version.updated_by.clone().into());
+            item.insert("UpdatedDate".into(), version.updated_date.clone().into());
+            Value::Object(item)
+        })
+        .collect();
+    let total = items.len();
+    let mut answer = match parameter.current() {
+        Some(current) => parameter.record(current, None),
+        None => Answer::new(),
+    };
+    for key in ["UpdatedBy", "UpdatedDate", "ParameterVersion", "Tags"] {
+        answer.remove(key);
+    }
+    paging.answer(state, request, items, &mut answer);
+    answer.insert("TotalCount".into(), total.into());
+    Ok(request.shaped(answer))
+}

@@ -1,0 +1,54 @@
+//! `ListParameters` and `ListSecretParameters`: parameters matching filters, sorted, a
+//! page at a time, without their values.
+
+use serde_json::Value;
+
+use crate::data::parameter::{under_path, Store};
+use crate::error::ApiError;
+use crate::query::filters::{by_date, contains, has_tags, is, sort};
+use crate::query::Paging;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
+
+pub(super) fn handle(
+    state: &mut State,
+    request: &ActionRequest<'_>,
+    store: Store,
+) -> Result<Answer, ApiError> {
+    let paging = Paging::read(state, request)?;
+    let name = request.str("Name");
+    let kind = request.str("Type");
+    let path = request.str("Path");
+    let recursive = request.bool("Recursive").unwrap_or(false);
+    let tags = request.string_map("Tags")?;
+    let group = request.str("ResourceGroupId");
+    let share = request.str("ShareType");
+    let sort_field = request.str("SortField").unwrap_or("CreatedDate");
+    let descending = request.descending(true);
+    let mut parameters: Vec<_> = state
+        .data
+        .parameters(store)
+        .values()
+        .filter(|p| {
+            contains(&p.name, name)
+                && is(&p.kind, kind)
+                && path.is_none_or(|path| under_path(&p.name, path, recursive))
+                && has_tags(&p.tags, tags.as_ref())
+                && is(&p.resource_group_id, group)
+                && is(&p.share_type, share)
+        })
+        .collect();
+    sort(&mut parameters, descending, |a, b| match sort_field {
+        "Name" => a.name.cmp(&b.name),
+        _ => by_date(&a.created_date, &b.created_date),
+    });
+    let items: Vec<Value> = parameters
+        .iter()
+        .filter_map(|p| Some(Value::Object(p.record(p.current()?, None))))
+        .collect();
+    let total = items.len();
+    let mut answer = Answer::new();
+    paging.answer(state, request, items, &mut answer);
+    answer.insert("TotalCount".into(), total.into());
+    Ok(request.shaped(answer))
+}

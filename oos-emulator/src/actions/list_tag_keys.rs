@@ -1,0 +1,26 @@
+//! `ListTagKeys`: the tag keys in use on resources of a type (of every type when none is
+//! named), sorted, a page at a time.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::data::tags::Resource;
+use crate::error::ApiError;
+use crate::query::Paging;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
+
+pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
+    let paging = Paging::read(state, request)?;
+    let kinds = Resource::listed(request.str("ResourceType"))?;
+    let keys: BTreeSet<&str> = kinds
+        .iter()
+        .flat_map(|kind| state.data.tagged(*kind))
+        .flat_map(|(_, tags)| tags.keys().map(String::as_str))
+        .collect();
+    let items = keys.into_iter().map(Value::from).collect();
+    let mut answer = Answer::new();
+    paging.answer(state, request, items, &mut answer);
+    Ok(request.shaped(answer))
+}

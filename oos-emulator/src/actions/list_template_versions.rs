@@ -1,0 +1,26 @@
+//! `ListTemplateVersions`: a template's versions, newest first, a page at a time.
+
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::query::Paging;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
+
+pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
+    let paging = Paging::read(state, request)?;
+    let name = request.required("TemplateName")?;
+    let template = state
+        .data
+        .template(name)
+        .ok_or_else(|| ApiError::template_not_found(name))?;
+    let items = template
+        .versions
+        .iter()
+        .rev()
+        .map(|v| serde_json::to_value(v).unwrap_or(Value::Null))
+        .collect();
+    let mut answer = Answer::new();
+    paging.answer(state, request, items, &mut answer);
+    Ok(request.shaped(answer))
+}

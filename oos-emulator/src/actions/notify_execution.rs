@@ -1,0 +1,88 @@
+//! `NotifyExecution`: a decision or a signal sent to an execution that has not finished.
+//!
+//! `Approve` takes a `Waiting` execution back to `Running`; `Reject` fails it;
+//! `CompleteExecution` ends it with `ExecutionStatus` (`Success` by default). Every other
+//! type is logged against the execution, for the task it names.
+
+use serde_json::{Map, Value};
+
+use crate::data::model::now;
+use crate::error::ApiError;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
+
+const FINAL_STATUSES: &[&str] = &["Success", "Failed", "Cancelled"];
+
+pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
+    let id = request.required("ExecutionId")?;
+    let kind = request.required("NotifyType")?;
+    let note = request.limited("NotifyNote", 1024)?;
+    let final_status = request.str("ExecutionStatus").unwrap_or("Success");
+    if kind == "CompleteExecution" && !FINAL_STATUSES.contains(&final_status) {
+        return Err(ApiError::invalid_parameter(
+            "ExecutionStatus",
+            "it must be Success, Failed or Cancelled",
+        ));
+    }
+    let task_id = request.str("TaskExecutionId");
+    let execution = state
+        .data
+        .execution_mut(id)
+        .ok_or_else(|| ApiError::execution_not_found(id))?;
+    if !execution.is_unfinished() {
+        return Err(ApiError::invalid_status(id, &execution.status, "notified"));
+    }
+    if let Some(task_id) = task_id {
+        if !execution
+            .task_executions
+            .iter()
+            .any(|t| t.task_execution_id == task_id)
+        {
+            return Err(ApiError::not_found(
+                "TaskExecution",
+                "task execution",
+                task_id,
+            ));
+        }
+    }
+    let at = now();
+    let finish = |execution: &mut crate::data::Execution, status: &str, message: &str| {
+        execution.status = status.to_owned();
+        execution.status_message = message.to_owned();
+        execution.end_date = at.clone();
+        execution.current_tasks.clear();
+        for task in &mut execution.task_executions {
+            if crate::data::model::UNFINISHED.contains(&task.status.as_str()) {
+                task.status = status.to_owned();
+                task.end_date = at.clone();
+                task.update_date = at.clone();
+            }
+        }
+    };
+    match kind {
+        "Approve" if execution.status == "Waiting" => execution.status = "Running".to_owned(),
+        "Reject" => finish(execution, "Failed", "The execution was rejected."),
+        "CompleteExecution" => finish(
+            execution,
+            final_status,
+            "The execution was completed by a notification.",
+        ),
+        _ => {}
+    }
+    execution.update_date = at.clone();
+    let mut log = Map::new();
+    log.insert("Timestamp".into(), at.into());
+    log.insert(
+        "Message".into(),
+        match note {
+            Some(note) => format!("Notified {kind}: {note}"),
+            None => format!("Notified {kind}."),
+        }
+        .into(),
+    );
+    if let Some(task_id) = task_id {
+        log.insert("TaskExecutionId".into(), task_id.into());
+    }
+    execution.push_log(Value::Object(log));
+    Ok(Answer::new())
+}

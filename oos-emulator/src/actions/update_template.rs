@@ -1,0 +1,79 @@
+//! `UpdateTemplate`: a new version of a private template; the earlier ones stay readable.
+
+use serde_json::Value;
+
+use crate::data::model::{check_content, content_format, executed_by, now, parse_content};
+use crate::error::ApiError;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
+
+/// The most versions kept of one template.
+const MAX_VERSIONS: usize = 100;
+const MAX_CONTENT: usize = 64 * 1024;
+const MAX_TAGS: usize = 20;
+
+pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
+    let name = request.required("TemplateName")?;
+    let content = request.limited("Content", MAX_CONTENT)?;
+    if let Some(content) = content {
+        check_content(content).map_err(|why| ApiError::invalid_parameter("Content", &why))?;
+    }
+    let tags = request.string_map("Tags")?;
+    if tags.as_ref().is_some_and(|t| t.len() > MAX_TAGS) {
+        return Err(ApiError::invalid_parameter(
+            "Tags",
+            "it must have at most 20 pairs",
+        ));
+    }
+    let version_name = request.limited("VersionName", 200)?;
+    let group = request.limited("ResourceGroupId", 200)?;
+    let template = state
+        .data
+        .template_mut(name)
+        .ok_or_else(|| ApiError::template_not_found(name))?;
+    if template.share_type != "Private" {
+        return Err(ApiError::invalid_parameter(
+            "TemplateName",
+            "it names a public template, which cannot be changed",
+        ));
+    }
+    if let Some(content) = content {
+        if template.versions.len() >= MAX_VERSIONS {
+            return Err(ApiError::quota_exceeded(
+                "TemplateVersion",
+                format!("A template keeps at most {MAX_VERSIONS} versions."),
+            ));
+        }
+        let description = parse_content(content)
+            .as_ref()
+            .and_then(|c| c.get("Description"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        template.template_version = template.next_version();
+        template.content = content.to_owned();
+        template.template_format = content_format(content).to_owned();
+        template.hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(content.as_bytes()));
+        template.description = Some(description);
+        template.version_name = version_name.unwrap_or_default().to_owned();
+    } else if let Some(version_name) = version_name {
+        template.version_name = version_name.to_owned();
+    }
+    if let Some(tags) = tags {
+        template.tags = tags;
+    }
+    if let Some(group) = group {
+        template.resource_group_id = group.to_owned();
+    }
+    template.updated_by = executed_by();
+    template.updated_date = now();
+    let version = template.current_version();
+    if content.is_some() {
+        template.versions.push(version);
+    } else if let Some(last) = template.versions.last_mut() {
+        *last = version;
+    }
+    let mut answer = Answer::new();
+    answer.insert("Template".into(), Value::Object(template.record()));
+    Ok(request.shaped(answer))
+}

@@ -1,0 +1,58 @@
+//! `ValidateTemplateContent`: a template's content parsed (JSON or YAML) and described:
+//! its parameters, outputs, RAM role and tasks.
+
+use serde_json::{Map, Value};
+
+use crate::data::model::check_content;
+use crate::error::ApiError;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
+
+const MAX_CONTENT: usize = 64 * 1024;
+
+pub(super) fn handle(_: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
+    let Some(content) = request.limited("Content", MAX_CONTENT)? else {
+        if request.str("TemplateURL").is_some() {
+            return Err(ApiError::invalid_parameter(
+                "TemplateURL",
+                "the emulator does not fetch templates; send Content instead",
+            ));
+        }
+        return Err(ApiError::missing_parameter("Content"));
+    };
+    let template =
+        check_content(content).map_err(|why| ApiError::invalid_parameter("Content", &why))?;
+    let json = |key: &str, of: &Value| -> String {
+        of.get(key)
+            .map_or_else(|| "{}".to_owned(), |v| v.to_string())
+    };
+    let tasks: Vec<Value> = template
+        .get("Tasks")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|task| {
+            let mut out = Map::new();
+            for (key, from) in [
+                ("Name", "Name"),
+                ("Type", "Action"),
+                ("Description", "Description"),
+            ] {
+                if let Some(value) = task.get(from).and_then(Value::as_str) {
+                    out.insert(key.into(), value.into());
+                }
+            }
+            out.insert("Properties".into(), json("Properties", task).into());
+            out.insert("Outputs".into(), json("Outputs", task).into());
+            Value::Object(out)
+        })
+        .collect();
+    let mut answer = Answer::new();
+    answer.insert("Parameters".into(), json("Parameters", &template).into());
+    answer.insert("Outputs".into(), json("Outputs", &template).into());
+    if let Some(role) = template.get("RamRole").and_then(Value::as_str) {
+        answer.insert("RamRole".into(), role.into());
+    }
+    answer.insert("Tasks".into(), Value::Array(tasks));
+    Ok(request.shaped(answer))
+}
