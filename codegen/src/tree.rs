@@ -69,6 +69,7 @@ pub const JOBS: &[Job] = &[
         crate_path: "crate::ecs_fixtures",
         snapshot: false,
         readme: None,
+        emulator: None,
     },
 ];
 
