@@ -18,10 +18,13 @@
 #   release        the same in release
 #   size           release binaries: unstripped and stripped sizes
 #
-# Every figure is printed with the load average of the moment (`uptime`): on a machine shared
-# with other builds, rerun a step whose load was high. OOS_API_DIR overrides the oos-api
-# checkout measured (default: the one this script is in); JOBS the -j of the timed builds
-# (default: the number of cores).
+# Every figure is printed with the load average of the moment (`uptime`) and the CPU time other
+# processes used while it was measured (from /proc/stat): on a machine shared with other
+# builds, rerun a step where that was high, and compare user CPU, which varies least. Before each timed build the script
+# waits (up to 5 minutes) for the 1-minute load average to fall to WAIT_LOAD (default 0.5), so
+# that the previous build's decaying average is not mistaken for someone else's work.
+# OOS_API_DIR overrides the oos-api checkout measured (default: the one this script is in);
+# JOBS the -j of the timed builds (default: the number of cores).
 set -euo pipefail
 
 scratch=${1:?usage: $0 SCRATCH_DIR [setup|debug|release|size]...}
@@ -36,6 +39,17 @@ mkdir -p "$scratch"
 scratch=$(cd "$scratch" && pwd)
 
 load() { uptime | sed 's/.*load average: /load /'; }
+
+# CPU seconds the whole machine has been busy, from /proc/stat.
+busy() { awk -v hz="$(getconf CLK_TCK)" '/^cpu / { print ($2 + $3 + $4 + $7 + $8 + $9) / hz }' /proc/stat; }
+
+settle() {
+  local limit=${WAIT_LOAD:-0.5}
+  for _ in $(seq 60); do
+    awk -v l="$limit" '{ exit !($1 <= l) }' /proc/loadavg && return
+    sleep 5
+  done
+}
 
 # The operations of a crate: SSM's are its fluent builders' modules, oos-api's its generated
 # operation modules.
@@ -138,15 +152,19 @@ EOF
 time_build() {
   local dir=$1 package=$2
   shift 2
-  local before
-  before=$(load)
   # Everything else up to date first (a no-op after setup), so that only PACKAGE is timed.
   (cd "$dir" && cargo build -q -p "$package" "$@" && cargo clean -q -p "$package" "$@")
-  local times
+  settle
+  local before busy_before times wall user sys others
+  before=$(load)
+  busy_before=$(busy)
   times=$( { cd "$dir" && /usr/bin/time -f '%e %U %S' cargo build -q -j "$jobs" -p "$package" "$@"; } 2>&1 | tail -1)
   read -r wall user sys <<<"$times"
-  printf '%-12s %-8s %8.1f s wall %8.1f s user %6.1f s sys   (%s before, %s after)\n' \
-    "$package" "${*:-debug}" "$wall" "$user" "$sys" "$before" "$(load)"
+  # What the rest of the machine ran meanwhile: busy CPU time not spent by this build.
+  others=$(awk -v b="$(busy)" -v a="$busy_before" -v u="$user" -v s="$sys" \
+    'BEGIN { o = b - a - u - s; printf "%.1f", o < 0 ? 0 : o }')
+  printf '%-12s %-9s %7.1f s wall %7.1f s user %5.1f s sys; others used %5s s CPU meanwhile (%s before)\n' \
+    "$package" "${*:-debug}" "$wall" "$user" "$sys" "$others" "$before"
 }
 
 build_step() {
