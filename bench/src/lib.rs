@@ -9,8 +9,10 @@
 #![warn(missing_docs)]
 
 pub mod alloc;
+pub mod crypto;
 pub mod harness;
 pub mod page;
+pub mod separate;
 pub mod server;
 pub mod signing;
 pub mod suites;

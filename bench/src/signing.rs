@@ -65,6 +65,21 @@ pub fn sign_v3(params: &[(&'static str, String)], timestamp: &str, nonce: &str) 
     }
 }
 
+/// The common parameters an RPC signature adds to the action's, with the fixed timestamp and
+/// nonce.
+pub fn rpc_common_params() -> [(&'static str, &'static str); 8] {
+    [
+        ("Action", ACTION),
+        ("Version", VERSION),
+        ("Format", "JSON"),
+        ("AccessKeyId", ACCESS_KEY_ID),
+        ("SignatureMethod", "HMAC-SHA1"),
+        ("SignatureVersion", "1.0"),
+        ("SignatureNonce", NONCE),
+        ("Timestamp", TIMESTAMP),
+    ]
+}
+
 /// The RPC signature 1.0 (`HMAC-SHA1`): everything the client does to sign one attempt.
 pub fn sign_rpc(params: &[(&'static str, String)], timestamp: &str, nonce: &str) -> Signed {
     let mut pairs: Vec<(&str, &str)> = params.iter().map(|(n, v)| (*n, v.as_str())).collect();

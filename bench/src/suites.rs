@@ -1,4 +1,5 @@
-//! The benchmark suites: parsing, signing, loopback calls, pagination and code generation.
+//! The benchmark suites: parsing, signing, loopback calls, pagination, code generation, and
+//! hashing (its own module, `crypto`).
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ use crate::server::{Answer, Server};
 use crate::{alloc, signing};
 
 /// The suites, in the order `all` runs them.
-pub const SUITES: &[&str] = &["parse", "sign", "calls", "paginate", "codegen"];
+pub const SUITES: &[&str] = &["parse", "sign", "calls", "paginate", "codegen", "crypto"];
 
 /// Runs the named suites (`all` or none for every one) and prints their tables.
 pub fn run(names: &[String]) {
@@ -83,6 +84,9 @@ pub fn run(names: &[String]) {
     }
     if wanted("codegen") {
         codegen();
+    }
+    if wanted("crypto") {
+        crate::crypto::crypto();
     }
     // Profiling drivers, not part of `all`: `profile-floor`, `profile-client`, making
     // OOS_BENCH_CALLS (default 20,000) sequential calls.
