@@ -79,6 +79,11 @@ pub fn load_dir(dir: &Path) -> Result<SpecSet, SpecErrors> {
     crate::shapes::gather(dir, service, parsed)
 }
 
+/// The spec set of `parsed` actions (already checked one by one), as [`load_dir`] gathers it.
+pub fn gather(dir: &Path, service: Service, parsed: Vec<Parsed>) -> Result<SpecSet, SpecErrors> {
+    crate::shapes::gather(dir, service, parsed)
+}
+
 /// The action files of a spec directory, sorted.
 pub fn action_files(dir: &Path) -> Result<Vec<PathBuf>, SpecError> {
     let entries = fs::read_dir(dir)

@@ -70,11 +70,11 @@ fn main() {
         let path = root.join(format!("spec/oos/{action}.yaml"));
         let text = fs::read_to_string(&path).expect("spec");
         let spec = codegen::load::parse_action(&path, &text, &service).expect("spec loads");
-        if let Some(sample) = &spec.sample_response {
+        if let Some(sample) = spec.samples.first() {
             write(
                 &dir,
                 &format!("{action}-200"),
-                &response_input(index, 200, sample.as_bytes()),
+                &response_input(index, 200, sample.json.as_bytes()),
             );
         }
         let errors: [(u16, &str); 5] = [

@@ -1,8 +1,7 @@
-//! Arbitrary UTF-8 as a reference page, imported against the real `spec/oos/service.yaml`;
-//! the spec being replaced is the committed one when the page names an existing action.
+//! Arbitrary UTF-8 as a reference page, read against the real `spec/oos/service.yaml`'s
+//! common codes; whatever reads is written as a spec, which must load or fail with an error.
 #![no_main]
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -10,22 +9,13 @@ use codegen::model::Service;
 use libfuzzer_sys::fuzz_target;
 
 static SERVICE: LazyLock<Service> = LazyLock::new(oos_fuzz::oos_service);
-
-/// The committed action specs, by action name.
-static SPECS: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
-    let dir = oos_fuzz::root().join("spec/oos");
-    std::fs::read_dir(&dir)
-        .expect("spec/oos")
-        .filter_map(|entry| {
-            let path = entry.ok()?.path();
-            let name = path.file_stem()?.to_str()?.to_owned();
-            (name != "service").then(|| Some((name, std::fs::read_to_string(&path).ok()?)))?
-        })
-        .collect()
-});
+static COMMON: LazyLock<Vec<String>> =
+    LazyLock::new(|| SERVICE.errors.iter().map(|e| e.code.clone()).collect());
 
 fuzz_target!(|page: &str| {
-    let _ = codegen::import::import(Path::new("Fuzzed.txt"), page, &SERVICE, |action| {
-        SPECS.get(action).cloned()
-    });
+    if let Ok(spec) = codegen::import::page::read(Path::new("Fuzzed.txt"), page, &COMMON) {
+        let text = codegen::import::emit::emit(&spec);
+        let file = format!("{}.yaml", spec.action);
+        let _ = codegen::load::parse_action(Path::new(&file), &text, &SERVICE);
+    }
 });

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use codegen::generate;
-use codegen::load::{parse_action, parse_service};
+use codegen::load::{gather, parse_action_types, parse_service};
 use codegen::model::Service;
 use libfuzzer_sys::fuzz_target;
 
@@ -17,7 +17,11 @@ fuzz_target!(|text: &str| {
     if let Ok(service) = parse_service(Path::new("service.yaml"), text) {
         let _ = generate::render("service.yaml", generate::service(&service));
     }
-    if let Ok(action) = parse_action(Path::new("Fuzzed.yaml"), text, &SERVICE) {
-        let _ = generate::render("Fuzzed.yaml", generate::action(&action, &SERVICE));
+    if let Ok(parsed) = parse_action_types(Path::new("Fuzzed.yaml"), text, &SERVICE) {
+        if let Ok(set) = gather(Path::new("."), SERVICE.clone(), vec![parsed]) {
+            for (_, source, tokens) in generate::files(&set, "fuzz") {
+                let _ = generate::render(&source, tokens);
+            }
+        }
     }
 });
