@@ -884,7 +884,24 @@ impl Cx<'_> {
                 .err(keys, "`struct_name` applies to objects only".into())
                 .help("remove `struct_name`"));
         }
-        match (&spec.values, &ty) {
+        if spec.extra_values.is_some() && spec.values.is_none() {
+            return Err(self
+                .err(
+                    keys,
+                    "`extra_values` adds to `values`, which this field does not have".into(),
+                )
+                .help("remove `extra_values`: without documented values any value is taken"));
+        }
+        let all_values: Option<Vec<String>> = spec.values.as_ref().map(|values| {
+            let mut all = values.clone();
+            for extra in spec.extra_values.iter().flatten() {
+                if !all.contains(extra) {
+                    all.push(extra.clone());
+                }
+            }
+            all
+        });
+        match (&all_values, &ty) {
             (Some(values), Type::Scalar(Scalar::String)) => {
                 self.enumeration(keys, spec, values, side, name)
             }
@@ -1128,7 +1145,16 @@ impl Cx<'_> {
         }
         // Values that became an enum are checked by the enum; others stay as a list.
         let allowed = match ty {
-            Type::Scalar(Scalar::String | Scalar::Integer | Scalar::Long) => spec.values.clone(),
+            Type::Scalar(Scalar::String | Scalar::Integer | Scalar::Long) => {
+                spec.values.clone().map(|mut values| {
+                    for extra in spec.extra_values.iter().flatten() {
+                        if !values.contains(extra) {
+                            values.push(extra.clone());
+                        }
+                    }
+                    values
+                })
+            }
             _ => None,
         };
         Ok(Constraints {

@@ -202,6 +202,10 @@ pub struct FieldSpec {
     /// other value as `Unknown`; a request value outside them is refused before sending.
     #[serde(default)]
     pub values: Option<Vec<String>>,
+    /// Values the service takes beyond those the documentation lists (a maintainer's key,
+    /// kept across imports): they join `values`.
+    #[serde(default)]
+    pub extra_values: Option<Vec<String>>,
     /// Labels of values, where the metadata gives one that differs from the value.
     #[serde(default)]
     pub value_titles: BTreeMap<String, String>,

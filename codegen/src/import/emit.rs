@@ -176,6 +176,10 @@ fn body(out: &mut String, f: &FieldSpec, indent: usize) {
         let values: Vec<String> = values.iter().map(|v| scalar(v)).collect();
         out.push_str(&format!("{pad}values: [{}]\n", values.join(", ")));
     }
+    if let Some(values) = &f.extra_values {
+        let values: Vec<String> = values.iter().map(|v| scalar(v)).collect();
+        out.push_str(&format!("{pad}extra_values: [{}]\n", values.join(", ")));
+    }
     if !f.value_titles.is_empty() {
         out.push_str(&format!("{pad}value_titles:\n"));
         for (value, title) in &f.value_titles {

@@ -126,6 +126,7 @@ fn field(page: FieldSpec, meta: FieldSpec) -> FieldSpec {
         struct_name: meta.struct_name,
         doc: None,
         values: page.values.or(meta.values),
+        extra_values: None,
         value_titles: meta.value_titles,
         enum_name: None,
         free_form: false,
@@ -183,6 +184,9 @@ fn keep_field(field: &mut FieldSpec, old: &FieldSpec) {
     // Values a source lists follow the source; values a maintainer listed are kept.
     if field.values.is_none() && old.values.is_some() {
         field.values.clone_from(&old.values);
+    }
+    if old.extra_values.is_some() {
+        field.extra_values.clone_from(&old.extra_values);
     }
     if old.enum_name.is_some() && field.values.is_some() {
         field.enum_name.clone_from(&old.enum_name);

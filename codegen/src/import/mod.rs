@@ -204,6 +204,9 @@ impl Sources {
             };
             let sources = (page.is_some(), meta.is_some());
             let mut spec = merge::merge(page, meta, existing.as_ref());
+            // A code the service now shares with every action leaves the action's list.
+            let common = self.common();
+            spec.errors.retain(|e| !common.contains(&e.code));
             naming::fix_rust_names(&mut spec);
             imported.push((path, spec, sources));
         }

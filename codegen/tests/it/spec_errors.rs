@@ -74,7 +74,7 @@ fn the_base_spec_is_valid() {
 fn unknown_key() {
     assert_eq!(
         error_with("    required: true\n", "    requird: true\n"),
-        "spec/oos/Bad.yaml:7: request[0]: unknown field `requird`, expected one of `name`, `type`, `items`, `fields`, `required`, `doc_required`, `style`, `in`, `example`, `description`, `title`, `format`, `default`, `deprecated`, `minimum`, `maximum`, `exclusive_minimum`, `exclusive_maximum`, `min_items`, `max_items`, `min_length`, `max_length`, `pattern`, `doc_type`, `undocumented`, `rust_name`, `struct_name`, `doc`, `values`, `value_titles`, `enum_name`, `free_form`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
+        "spec/oos/Bad.yaml:7: request[0]: unknown field `requird`, expected one of `name`, `type`, `items`, `fields`, `required`, `doc_required`, `style`, `in`, `example`, `description`, `title`, `format`, `default`, `deprecated`, `minimum`, `maximum`, `exclusive_minimum`, `exclusive_maximum`, `min_items`, `max_items`, `min_length`, `max_length`, `pattern`, `doc_type`, `undocumented`, `rust_name`, `struct_name`, `doc`, `values`, `extra_values`, `value_titles`, `enum_name`, `free_form`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
     );
 }
 
@@ -433,5 +433,30 @@ fn same_named_enums_that_disagree() {
     assert_eq!(
         load_set("enums", &[("A.yaml", a), ("B.yaml", b)]).unwrap_err(),
         "error: spec/oos/B.yaml:5: request.Mode: enum `Mode` is also declared at spec/oos/A.yaml:5 (request.Mode) with other values\n  help: give one of them a distinct `enum_name`"
+    );
+}
+
+#[test]
+fn extra_values_join_the_documented_ones() {
+    let text = GOOD.replacen(
+        "    type: String\n    required: true\n",
+        "    type: String\n    required: true\n    values: [A]\n    extra_values: [B, A]\n",
+        1,
+    );
+    let parsed =
+        codegen::load::parse_action_types(Path::new("spec/oos/Bad.yaml"), &text, &service())
+            .unwrap();
+    let codegen::model::Type::Enum(name) = &parsed.action.request[0].shape.ty else {
+        panic!("an enum")
+    };
+    let values: Vec<&str> = parsed.enums[name]
+        .values
+        .iter()
+        .map(|(_, w)| w.as_str())
+        .collect();
+    assert_eq!(values, ["A", "B"]);
+    assert_eq!(
+        error_with("  - name: NextToken\n    type: String\n", "  - name: NextToken\n    type: String\n    extra_values: [B]\n"),
+        "spec/oos/Bad.yaml:8: request.NextToken: `extra_values` adds to `values`, which this field does not have\n  help: remove `extra_values`: without documented values any value is taken"
     );
 }

@@ -39,6 +39,7 @@ pub const COMMON_ERROR_CODES: &[&str] = &[
     "InvalidTimeStamp.Expired",
     "SignatureNonceUsed",
     "InvalidAccessKeyId.NotFound",
+    "InvalidParameter",
     "MissingParameter",
     "Throttling",
     "Throttling.User",
@@ -96,6 +97,10 @@ pub enum CommonError {
     ///
     /// The AccessKey ID does not exist or is disabled.
     InvalidAccessKeyIdNotFound(ErrorMetadata),
+    /// `InvalidParameter` (HTTP 400): The parameter "{parameter}" is invalid.
+    ///
+    /// A parameter's value is of the wrong type, outside its documented values or bounds, or malformed.
+    InvalidParameter(ErrorMetadata),
     /// `MissingParameter` (HTTP 400): The input parameter "{parameter}" that is mandatory for processing this request is not supplied.
     ///
     /// A required parameter is missing.
@@ -149,6 +154,7 @@ impl CommonError {
             "InvalidAccessKeyId.NotFound" => {
                 Ok(Self::InvalidAccessKeyIdNotFound(metadata))
             }
+            "InvalidParameter" => Ok(Self::InvalidParameter(metadata)),
             "MissingParameter" => Ok(Self::MissingParameter(metadata)),
             "Throttling" => Ok(Self::Throttling(metadata)),
             "Throttling.User" => Ok(Self::ThrottlingUser(metadata)),
@@ -173,6 +179,7 @@ impl CommonError {
             | Self::InvalidTimeStampExpired(metadata)
             | Self::SignatureNonceUsed(metadata)
             | Self::InvalidAccessKeyIdNotFound(metadata)
+            | Self::InvalidParameter(metadata)
             | Self::MissingParameter(metadata)
             | Self::Throttling(metadata)
             | Self::ThrottlingUser(metadata)

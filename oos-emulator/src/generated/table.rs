@@ -678,7 +678,8 @@ pub static ACTIONS: &[ActionSpec] = &[
         params: &[
             Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
             Param::scalar(
-                Field::of("AcceptLanguage", Kind::Enum(&["ja"])).example("zh-CN"),
+                Field::of("AcceptLanguage", Kind::Enum(&["ja", "zh-CN", "en-US"]))
+                    .example("zh-CN"),
             ),
         ],
         response: &[
@@ -1719,11 +1720,6 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
         ],
         errors: &[
-            ErrorSpec {
-                code: "InvalidParameter",
-                http_status: 400u16,
-                message: "The parameter is invalid.",
-            },
             ErrorSpec {
                 code: "EntityNotExists.Execution",
                 http_status: 404u16,
@@ -2841,6 +2837,11 @@ pub static COMMON_ERRORS: &[ErrorSpec] = &[
         code: "InvalidAccessKeyId.NotFound",
         http_status: 404u16,
         message: "Specified access key is not found.",
+    },
+    ErrorSpec {
+        code: "InvalidParameter",
+        http_status: 400u16,
+        message: "The parameter \"{parameter}\" is invalid.",
     },
     ErrorSpec {
         code: "MissingParameter",

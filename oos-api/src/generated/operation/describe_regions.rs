@@ -99,18 +99,24 @@ pub struct DescribeRegionsOutput {
 pub enum AcceptLanguage {
     /// `ja`
     Ja,
+    /// `zh-CN`
+    ZhCn,
+    /// `en-US`
+    EnUs,
     /// A value this client does not know, kept as sent.
     Unknown(String),
 }
 
 impl AcceptLanguage {
     /// Every documented value, in the documentation's order.
-    pub const VALUES: &'static [&'static str] = &["ja"];
+    pub const VALUES: &'static [&'static str] = &["ja", "zh-CN", "en-US"];
 
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ja => "ja",
+            Self::ZhCn => "zh-CN",
+            Self::EnUs => "en-US",
             Self::Unknown(value) => value,
         }
     }
@@ -120,6 +126,8 @@ impl From<&str> for AcceptLanguage {
     fn from(value: &str) -> Self {
         match value {
             "ja" => Self::Ja,
+            "zh-CN" => Self::ZhCn,
+            "en-US" => Self::EnUs,
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -218,8 +218,6 @@ pub struct ResourceExecutionStatusItem {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListResourceExecutionStatusError {
-    /// `InvalidParameter` (HTTP 400): The parameter is invalid.
-    InvalidParameter(crate::ErrorMetadata),
     /// `EntityNotExists.Execution` (HTTP 404): The specified execution does not exist.
     EntityNotExistsExecution(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
@@ -231,7 +229,6 @@ pub enum ListResourceExecutionStatusError {
 impl crate::action::ServiceError for ListResourceExecutionStatusError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
-            "InvalidParameter" => Self::InvalidParameter(metadata),
             "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
@@ -244,9 +241,9 @@ impl crate::action::ServiceError for ListResourceExecutionStatusError {
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::InvalidParameter(metadata)
-            | Self::EntityNotExistsExecution(metadata)
-            | Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsExecution(metadata) | Self::Unhandled(metadata) => {
+                metadata
+            }
             Self::Common(common) => common.metadata(),
         }
     }
