@@ -566,3 +566,36 @@ fn quirks_of_published_documents_are_kept_as_documentation() {
         "and re-importing changes nothing"
     );
 }
+
+#[test]
+fn the_committed_specs_page_and_carry_tokens_where_the_metadata_says() {
+    let set = codegen::load_dir(&workspace().join("spec/oos")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(set.actions.len(), 79);
+    let paged: Vec<&str> = set
+        .actions
+        .iter()
+        .filter(|a| a.pagination.is_some())
+        .map(|a| a.name.as_str())
+        .collect();
+    let sized = set
+        .actions
+        .iter()
+        .filter(|a| a.pagination.as_ref().is_some_and(|p| p.page_size.is_some()))
+        .count();
+    assert_eq!(
+        (paged.len(), sized),
+        (27, 26),
+        "26 take NextToken and MaxResults, one NextToken only"
+    );
+    assert!(paged.contains(&"ListTagResources"));
+    let tokens = set
+        .actions
+        .iter()
+        .filter(|a| a.idempotency_token.is_some())
+        .count();
+    assert_eq!(tokens, 14, "14 take a ClientToken, filled automatically");
+    assert!(set
+        .actions
+        .iter()
+        .all(|a| a.idempotent == codegen::names::reads_only(&a.name)));
+}
