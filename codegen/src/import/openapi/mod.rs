@@ -1,0 +1,478 @@
+//! Reading Alibaba Cloud's OpenAPI metadata ("api-docs" format) into action specs.
+//!
+//! Every construct of the format is either represented in the spec or refused with an error
+//! naming the file, the JSON path and what to do. A few keys carry nothing a client uses and
+//! are passed over by design ([`PRESENTATION_KEYS`]); spec/README.md lists them.
+
+use std::path::{Path, PathBuf};
+
+use super::json::{Json, JsonPath};
+
+mod answers;
+mod schema;
+
+use crate::error::SpecError;
+use crate::names;
+use crate::spec::{ActionSpec, FieldSpec};
+
+/// Keys of the document's top level.
+const DOCUMENT_KEYS: &[&str] = &[
+    "version",
+    "info",
+    "directories",
+    "components",
+    "apis",
+    "endpoints",
+];
+
+/// Keys of an api that the spec represents.
+const API_KEYS: &[&str] = &[
+    "methods",
+    "schemes",
+    "security",
+    "operationType",
+    "deprecated",
+    "title",
+    "summary",
+    "description",
+    "parameters",
+    "responses",
+    "responseDemo",
+    "errorCodes",
+    "requestParamsDescription",
+    "responseParamsDescription",
+    "extraInfo",
+];
+
+/// Keys of an api that describe the documentation portal, not the API: passed over.
+pub const PRESENTATION_KEYS: &[&str] =
+    &["systemTags", "path", "staticInfo", "produces", "consumes"];
+
+/// Keys of a parameter.
+const PARAMETER_KEYS: &[&str] = &["name", "in", "style", "schema", "allowEmptyValue"];
+
+/// A parsed api-docs document.
+#[derive(Clone, Debug)]
+pub struct Document {
+    file: PathBuf,
+    root: Json,
+}
+
+/// Which half of an exchange a schema describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
+}
+
+impl Document {
+    /// Parses a document and checks its top level: an RPC-style product with its apis.
+    pub fn parse(file: &Path, text: &str) -> Result<Self, SpecError> {
+        let root: Json = serde_json::from_str(text).map_err(|e| {
+            SpecError::new(file, format!("the document is not valid JSON: {e}"))
+                .at(Some(e.line()))
+                .help("pass the api-docs.json file as Alibaba Cloud publishes it")
+        })?;
+        let doc = Self {
+            file: file.to_path_buf(),
+            root,
+        };
+        let top = JsonPath::root();
+        let members = doc.object(&doc.root, &top)?;
+        for (key, _) in members {
+            if !DOCUMENT_KEYS.contains(&key.as_str()) {
+                return Err(doc.err(&top.key(key), format!("unknown key `{key}`")).help(
+                    "the importer does not know this part of the format; extend codegen/src/import/openapi.rs",
+                ));
+            }
+        }
+        let info = doc.required(&doc.root, "info", &top)?;
+        let style = doc.string(
+            doc.required(info, "style", &top.key("info"))?,
+            &top.key("info").key("style"),
+        )?;
+        if style != "RPC" {
+            return Err(doc
+                .err(&top.key("info").key("style"), format!("the product's API style is `{style}`, not `RPC`"))
+                .help("the client sends RPC-style requests (Action and parameters in the query); ROA-style products are not supported"));
+        }
+        let apis = doc.required(&doc.root, "apis", &top)?;
+        // An empty map is sometimes written `[]`.
+        if !apis.as_array().is_some_and(|a| a.is_empty()) {
+            doc.object(apis, &top.key("apis"))?;
+        }
+        Ok(doc)
+    }
+
+    /// The product code (`info.product`).
+    pub fn product(&self) -> &str {
+        self.root
+            .get("info")
+            .and_then(|i| i.get("product"))
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The API version (`info.version`).
+    pub fn version(&self) -> &str {
+        self.root
+            .get("info")
+            .and_then(|i| i.get("version"))
+            .and_then(Json::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The actions, in document order.
+    pub fn actions(&self) -> Vec<String> {
+        self.root
+            .get("apis")
+            .and_then(Json::members)
+            .map(|m| m.iter().map(|(k, _)| k.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The endpoint of each region (`endpoints`), in document order.
+    pub fn endpoints(&self) -> Result<Vec<(String, String)>, SpecError> {
+        let path = JsonPath::root().key("endpoints");
+        let Some(list) = self.root.get("endpoints") else {
+            return Ok(Vec::new());
+        };
+        let items = list
+            .as_array()
+            .ok_or_else(|| self.err(&path, format!("expected an array, found {}", list.kind())))?;
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let at = path.index(i);
+            let region = self.string(self.required(item, "regionId", &at)?, &at.key("regionId"))?;
+            let host = self.string(self.required(item, "endpoint", &at)?, &at.key("endpoint"))?;
+            out.push((region.to_owned(), host.to_owned()));
+        }
+        Ok(out)
+    }
+
+    /// The directory titles leading to `action`, outermost first.
+    pub fn directory_of(&self, action: &str) -> Vec<String> {
+        fn walk(node: &Json, action: &str, trail: &mut Vec<String>) -> bool {
+            match node {
+                Json::String(s) => s == action,
+                Json::Array(items) => items.iter().any(|i| walk(i, action, trail)),
+                Json::Object(_) => {
+                    let title = node.get("title").and_then(Json::as_str).unwrap_or_default();
+                    trail.push(title.to_owned());
+                    if node.get("children").is_some_and(|c| walk(c, action, trail)) {
+                        return true;
+                    }
+                    trail.pop();
+                    false
+                }
+                _ => false,
+            }
+        }
+        let mut trail = Vec::new();
+        if let Some(dirs) = self.root.get("directories") {
+            walk(dirs, action, &mut trail);
+        }
+        trail
+    }
+
+    /// The spec of `action`. `common` are the error codes every action shares (left out);
+    /// `groups` maps directory titles to display names.
+    pub fn action(
+        &self,
+        action: &str,
+        common: &[String],
+        groups: &[(String, String)],
+    ) -> Result<ActionSpec, SpecError> {
+        let path = JsonPath::root().key("apis").key(action);
+        let api = self
+            .root
+            .get("apis")
+            .and_then(|apis| apis.get(action))
+            .ok_or_else(|| {
+                SpecError::new(&self.file, format!("the document has no action `{action}`"))
+                    .path(path.to_string())
+                    .help("name an action of the document's `apis`")
+            })?;
+        if !names::is_type_name(action) {
+            return Err(self
+                .err(
+                    &path,
+                    format!("action name `{action}` is not an UpperCamelCase identifier"),
+                )
+                .help("report this document"));
+        }
+        for (key, _) in self.object(api, &path)? {
+            if !API_KEYS.contains(&key.as_str()) && !PRESENTATION_KEYS.contains(&key.as_str()) {
+                return Err(self.err(&path.key(key), format!("unknown key `{key}`")).help(
+                    "the importer does not know this part of the format; extend codegen/src/import/openapi.rs",
+                ));
+            }
+        }
+        let method = self.method(api, &path)?;
+        self.check_security(api, &path)?;
+        let summary = [api.get("summary"), api.get("title")]
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_str)
+            .map(str::trim)
+            .find(|s| !s.is_empty())
+            .unwrap_or(action)
+            .to_owned();
+        let mut description: Vec<String> = Vec::new();
+        for key in [
+            "description",
+            "requestParamsDescription",
+            "responseParamsDescription",
+            "extraInfo",
+        ] {
+            if let Some(value) = api.get(key) {
+                let text = self.string(value, &path.key(key))?.trim();
+                if !text.is_empty() {
+                    description.push(text.to_owned());
+                }
+            }
+        }
+        let deprecated = match api.get("deprecated") {
+            Some(v) => v.as_bool().ok_or_else(|| {
+                self.err(
+                    &path.key("deprecated"),
+                    format!("expected a boolean, found {}", v.kind()),
+                )
+            })?,
+            None => false,
+        };
+        let operation_type = match api.get("operationType") {
+            Some(v) => Some(self.string(v, &path.key("operationType"))?.to_owned()),
+            None => None,
+        };
+
+        let mut request = Vec::new();
+        if let Some(params) = api.get("parameters") {
+            let at = path.key("parameters");
+            let list = params.as_array().ok_or_else(|| {
+                self.err(&at, format!("expected an array, found {}", params.kind()))
+            })?;
+            for (i, param) in list.iter().enumerate() {
+                let field = self.parameter(param, &at.index(i))?;
+                // Some documents list a parameter twice. Two definitions of one type in one
+                // place are one parameter: required only if both say so (the client must not
+                // refuse what the service may take), with what either documents.
+                if let Some(first) = request
+                    .iter_mut()
+                    .find(|f: &&mut FieldSpec| f.name == field.name)
+                {
+                    let same_place = first.ty == field.ty
+                        && first.items == field.items
+                        && first.location == field.location
+                        && first.style == field.style;
+                    if !same_place {
+                        return Err(self
+                            .err(
+                                &at.index(i),
+                                format!(
+                                    "parameter `{}` is listed twice, with two types or places",
+                                    field.name
+                                ),
+                            )
+                            .help(
+                                "report this document: one parameter has one type and one place",
+                            ));
+                    }
+                    first.required =
+                        Some(first.required == Some(true) && field.required == Some(true));
+                    if first.values.is_none() {
+                        first.values = field.values;
+                    }
+                    if first.description.is_none() {
+                        first.description = field.description;
+                    }
+                    if first.example.is_none() {
+                        first.example = field.example;
+                    }
+                    continue;
+                }
+                request.push(field);
+            }
+        }
+
+        let (mut response, demos) = self.responses(api, &path)?;
+        if let Some(demo) = &demos.json {
+            let value: serde_json::Value = serde_json::from_str(demo).map_err(|e| {
+                self.err(
+                    &path.key("responseDemo"),
+                    format!("the JSON response demo is not valid JSON: {e}"),
+                )
+                .help("report this document: its demo cannot be checked against the types")
+            })?;
+            super::sample::complete(&mut response, &[&value]);
+        }
+        let errors = self.errors(api, &path, common)?;
+        let group = self.directory_of(action).last().map(|title| {
+            groups
+                .iter()
+                .find(|(t, _)| t == title)
+                .map_or_else(|| title.clone(), |(_, name)| name.clone())
+        });
+        Ok(ActionSpec {
+            action: action.to_owned(),
+            summary,
+            description: (!description.is_empty()).then(|| description.join("\n\n")),
+            group,
+            deprecated,
+            operation_type,
+            method: (method == "GET").then(|| "GET".to_owned()),
+            idempotent: names::reads_only(action),
+            request,
+            response,
+            errors,
+            pagination: None,
+            sample_request: None,
+            sample_response: None,
+            demo_response: demos.json,
+            demo_response_xml: demos.xml,
+            demo_error: demos.error,
+        })
+    }
+
+    fn method(&self, api: &Json, path: &JsonPath) -> Result<&'static str, SpecError> {
+        let at = path.key("methods");
+        let Some(methods) = api.get("methods") else {
+            return Ok("POST");
+        };
+        let list = methods
+            .as_array()
+            .ok_or_else(|| self.err(&at, format!("expected an array, found {}", methods.kind())))?;
+        let names: Vec<String> = list
+            .iter()
+            .filter_map(Json::as_str)
+            .map(str::to_ascii_lowercase)
+            .collect();
+        if names.iter().any(|m| m == "post") {
+            Ok("POST")
+        } else if names.iter().any(|m| m == "get") {
+            Ok("GET")
+        } else {
+            Err(self
+                .err(&at, format!("the action takes only {}", names.join(", ")))
+                .help("the client sends RPC requests by POST or GET"))
+        }
+    }
+
+    fn check_security(&self, api: &Json, path: &JsonPath) -> Result<(), SpecError> {
+        let at = path.key("security");
+        let Some(security) = api.get("security") else {
+            return Ok(());
+        };
+        let list = security.as_array().ok_or_else(|| {
+            self.err(&at, format!("expected an array, found {}", security.kind()))
+        })?;
+        let schemes: Vec<&str> = list
+            .iter()
+            .filter_map(Json::members)
+            .flat_map(|m| m.iter().map(|(k, _)| k.as_str()))
+            .collect();
+        if schemes.is_empty() || schemes.contains(&"AK") {
+            Ok(())
+        } else {
+            Err(self
+                .err(&at, format!("the action is authorised by {}, not by an AccessKey", schemes.join(", ")))
+                .help("the client signs every request with an AccessKey (`AK`); this action cannot be generated"))
+        }
+    }
+
+    fn parameter(&self, param: &Json, path: &JsonPath) -> Result<FieldSpec, SpecError> {
+        for (key, _) in self.object(param, path)? {
+            if !PARAMETER_KEYS.contains(&key.as_str()) {
+                return Err(self.err(&path.key(key), format!("unknown key `{key}`")).help(
+                    "the importer does not know this part of the format; extend codegen/src/import/openapi.rs",
+                ));
+            }
+        }
+        let name = self.string(self.required(param, "name", path)?, &path.key("name"))?;
+        let schema = self.required(param, "schema", path)?;
+        let mut field = self.schema(
+            schema,
+            &path.key("schema"),
+            name,
+            Side::Request,
+            &mut Vec::new(),
+        )?;
+        if let Some(location) = param.get("in") {
+            match self.string(location, &path.key("in"))? {
+                "query" => {}
+                "formData" => field.location = Some("formData".into()),
+                other => {
+                    return Err(self
+                        .err(&path.key("in"), format!("parameters `in: {other}` are not supported"))
+                        .help("RPC-style actions take parameters in the query or the form body (`query`, `formData`)"))
+                }
+            }
+        }
+        if let Some(style) = param.get("style") {
+            let style = self.string(style, &path.key("style"))?;
+            let structured = matches!(field.ty.as_str(), "List" | "Map" | "Object" | "JSON");
+            match style {
+                "json" | "repeatList" | "flat" | "simple" | "spaceDelimited" | "pipeDelimited" => {
+                    // On a scalar the style changes nothing on the wire.
+                    if structured {
+                        field.style = Some(style.to_owned());
+                    }
+                }
+                other => {
+                    return Err(self
+                        .err(&path.key("style"), format!("style `{other}` is not supported"))
+                        .help("the client encodes json, repeatList, flat, simple, spaceDelimited and pipeDelimited parameters"))
+                }
+            }
+        }
+        Ok(field)
+    }
+
+    pub(super) fn flag(&self, value: &Json, key: &str, path: &JsonPath) -> Result<bool, SpecError> {
+        match value.get(key) {
+            None => Ok(false),
+            Some(Json::Bool(b)) => Ok(*b),
+            Some(Json::String(s)) if s == "true" || s == "false" => Ok(s == "true"),
+            Some(other) => Err(self.err(
+                &path.key(key),
+                format!("expected a boolean, found {}", other.kind()),
+            )),
+        }
+    }
+
+    pub(super) fn required<'a>(
+        &self,
+        value: &'a Json,
+        key: &str,
+        path: &JsonPath,
+    ) -> Result<&'a Json, SpecError> {
+        value.get(key).ok_or_else(|| {
+            self.err(path, format!("missing key `{key}`"))
+                .help("the format requires it here; report this document")
+        })
+    }
+
+    pub(super) fn object<'a>(
+        &self,
+        value: &'a Json,
+        path: &JsonPath,
+    ) -> Result<&'a [(String, Json)], SpecError> {
+        value
+            .members()
+            .ok_or_else(|| self.err(path, format!("expected an object, found {}", value.kind())))
+    }
+
+    pub(super) fn string<'a>(
+        &self,
+        value: &'a Json,
+        path: &JsonPath,
+    ) -> Result<&'a str, SpecError> {
+        value
+            .as_str()
+            .ok_or_else(|| self.err(path, format!("expected a string, found {}", value.kind())))
+    }
+
+    pub(super) fn err(&self, path: &JsonPath, message: String) -> SpecError {
+        SpecError::new(&self.file, message).path(path.to_string())
+    }
+}
