@@ -407,7 +407,7 @@ fn error_with(from: &str, to: &str) -> String {
 #[test]
 fn bad_metadata_gives_located_errors() {
     let report = "\n  help: report this document";
-    let extend = "\n  help: the importer does not know this part of the format; extend codegen/src/import/openapi.rs";
+    let extend = "\n  help: the importer does not know this part of the format; extend codegen/src/import/openapi/";
     let cases: Vec<(&str, &str, String)> = vec![
         ("\"version\": \"1.0\",", "\"version\": \"1.0\", \"servers\": [],",
          format!("api-docs.json: $.servers: unknown key `servers`{extend}")),

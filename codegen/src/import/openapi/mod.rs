@@ -82,7 +82,7 @@ impl Document {
         for (key, _) in members {
             if !DOCUMENT_KEYS.contains(&key.as_str()) {
                 return Err(doc.err(&top.key(key), format!("unknown key `{key}`")).help(
-                    "the importer does not know this part of the format; extend codegen/src/import/openapi.rs",
+                    "the importer does not know this part of the format; extend codegen/src/import/openapi/",
                 ));
             }
         }
@@ -204,7 +204,7 @@ impl Document {
         for (key, _) in self.object(api, &path)? {
             if !API_KEYS.contains(&key.as_str()) && !PRESENTATION_KEYS.contains(&key.as_str()) {
                 return Err(self.err(&path.key(key), format!("unknown key `{key}`")).help(
-                    "the importer does not know this part of the format; extend codegen/src/import/openapi.rs",
+                    "the importer does not know this part of the format; extend codegen/src/import/openapi/",
                 ));
             }
         }
@@ -384,7 +384,7 @@ impl Document {
         for (key, _) in self.object(param, path)? {
             if !PARAMETER_KEYS.contains(&key.as_str()) {
                 return Err(self.err(&path.key(key), format!("unknown key `{key}`")).help(
-                    "the importer does not know this part of the format; extend codegen/src/import/openapi.rs",
+                    "the importer does not know this part of the format; extend codegen/src/import/openapi/",
                 ));
             }
         }

@@ -50,7 +50,7 @@ impl Document {
         for (key, _) in self.object(schema, path)? {
             if !SCHEMA_KEYS.contains(&key.as_str()) {
                 return Err(self.err(&path.key(key), format!("unknown schema key `{key}`")).help(
-                    "the importer does not know this part of the format; extend codegen/src/import/openapi.rs",
+                    "the importer does not know this part of the format; extend codegen/src/import/openapi/",
                 ));
             }
         }
