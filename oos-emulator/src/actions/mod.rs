@@ -122,10 +122,32 @@ const HANDLERS: &[(&str, Handler)] = &[
 
 /// Runs the action of a checked request.
 pub(crate) fn run(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    match HANDLERS.iter().find(|(name, _)| *name == request.action) {
+    let answer = match HANDLERS.iter().find(|(name, _)| *name == request.action) {
         Some((_, handler)) => handler(state, request),
         None => sample::handle(state, request),
+    };
+    answer.map_err(|e| documented(request.spec, e))
+}
+
+/// An error whose code the action's spec does not document would reach the client as
+/// `Unhandled`: the emulator refuses to answer with it, so that its tests find the gap.
+fn documented(spec: &crate::spec::ActionSpec, error: ApiError) -> ApiError {
+    let known = spec
+        .errors
+        .iter()
+        .chain(crate::spec::COMMON_ERRORS)
+        .any(|e| e.code == error.code);
+    if known {
+        return error;
     }
+    ApiError::new(
+        hyper::StatusCode::INTERNAL_SERVER_ERROR,
+        "InternalError",
+        format!(
+            "the emulator answered {} with {}, which spec/oos/{}.yaml does not document: add it to the spec's errors",
+            spec.name, error.code, spec.name
+        ),
+    )
 }
 
 /// The actions whose answers come from the emulator's state rather than from the
@@ -166,6 +188,30 @@ pub(crate) fn call(
 
 #[cfg(test)]
 mod tests {
+    use crate::error::ApiError;
+
+    #[test]
+    fn an_error_its_spec_does_not_document_is_refused() {
+        let spec = crate::spec::action("GetTemplate").expect("in the specs");
+        let documented = ApiError::template_not_found("t");
+        assert_eq!(
+            super::documented(spec, documented).code,
+            "EntityNotExists.Template"
+        );
+        let common = ApiError::new(hyper::StatusCode::BAD_REQUEST, "Throttling", "slow down");
+        assert_eq!(super::documented(spec, common).code, "Throttling");
+        let undocumented = ApiError::new(hyper::StatusCode::CONFLICT, "Brand.New", "m");
+        let refused = super::documented(spec, undocumented);
+        assert_eq!(refused.code, "InternalError");
+        assert!(
+            refused
+                .message
+                .contains("spec/oos/GetTemplate.yaml does not document"),
+            "{}",
+            refused.message
+        );
+    }
+
     #[test]
     fn every_stateful_action_is_in_the_specs() {
         for name in super::stateful_actions() {

@@ -16,7 +16,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
         ],
         response: &[Field::of("RequestId", Kind::String)],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Execution",
+                http_status: 404u16,
+                message: "The specific execution {id} does not exist.",
+            },
+            ErrorSpec {
+                code: "InvalidStatus.Execution",
+                http_status: 400u16,
+                message: "The execution {id} is {status} and cannot be {operation}.",
+            },
+        ],
         pagination: None,
         sample: "{\n\"RequestId\": \"4C08B7E3-29DA-4E61-8F17-A5D3C09B62E4\"\n}\n",
     },
@@ -244,7 +255,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("Parameter", Kind::Object(PARAMETER_FIELDS)),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityAlreadyExists.Parameter",
+                http_status: 409u16,
+                message: "The specific parameter {name} already exists.",
+            },
+            ErrorSpec {
+                code: "QuotaExceeded.Parameter",
+                http_status: 400u16,
+                message: "The number of parameters exceeds the quota.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"0B419FF3-ABC6-4DF0-95E5-636DC8CBB8AF\",\n  \"Parameter\": {\n    \"Type\": \"String\",\n    \"UpdatedDate\": \"2020-09-01T08:01:43Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Description\": \"parameter\",\n    \"Constraints\": \"\\\"{'AllowedValues':['parameter'],'AllowedPattern':'parameter','MinLength':0,'MaxLength':20}\\\"\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T08:01:43Z\",\n    \"ParameterVersion\": 1,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-4c4b401cab6747xxxxxx\",\n    \"ShareType\": \"Private\"\n  }\n}",
     },
@@ -362,7 +384,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("Parameter", Kind::Object(PARAMETER_FIELDS)),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityAlreadyExists.Parameter",
+                http_status: 409u16,
+                message: "The specific parameter {name} already exists.",
+            },
+            ErrorSpec {
+                code: "QuotaExceeded.Parameter",
+                http_status: 400u16,
+                message: "The number of parameters exceeds the quota.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"0B419FF3-ABC6-4DF0-95E5-636DC8CBB8AF\",\n  \"Parameter\": {\n    \"Type\": \"Secret\",\n    \"UpdatedDate\": \"2020-09-01T09:30:36Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"KeyId\": \"80e9409f-78fa-42ab-84bd-83f40c******\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Description\": \"SecretParameter\",\n    \"Constraints\": \"'{ \\t\\\"AllowedValues\\\": [\\\"secretparameter\\\"], \\t\\\"AllowedPattern\\\": \\\"secretparameter\\\", \\t\\\"MinLength\\\": 0, \\t\\\"MaxLength\\\": 20 }'\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T09:30:36Z\",\n    \"ParameterVersion\": 1,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-0b0fff9919c946xxxxxx\",\n    \"ShareType\": \"Private\",\n    \"DKMSInstanceId\": \"kst-hzz****\"\n  }\n}",
     },
@@ -448,7 +481,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("Template", Kind::Object(TEMPLATE_FIELDS)),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityAlreadyExists.Template",
+                http_status: 409u16,
+                message: "The specific template {name} already exists.",
+            },
+            ErrorSpec {
+                code: "QuotaExceeded.Template",
+                http_status: 400u16,
+                message: "The number of templates exceeds the quota.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"TemplateType\": \"Private\",\n  \"RequestId\": \"20758A-585D-4A41-A9B2-28DA8F4F534F\",\n  \"Template\": {\n    \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n    \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"MyTemplate\",\n    \"TemplateVersion\": \"v1\",\n    \"TemplateFormat\": \"JSON\",\n    \"Description\": \"Describe instances of given status\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(13090000)\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateId\": \"t-94753d38\",\n    \"HasTrigger\": true,\n    \"ShareType\": \"Private\"\n  }\n}",
     },
@@ -500,7 +544,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
         ],
         response: &[Field::of("RequestId", Kind::String)],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Execution",
+                http_status: 404u16,
+                message: "The specific execution {id} does not exist.",
+            },
+            ErrorSpec {
+                code: "InvalidStatus.Execution",
+                http_status: 400u16,
+                message: "The execution {id} is {status} and cannot be {operation}.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"93E5A1D7-6F0B-4C28-B4E9-07D2F8A6C315\"\n}\n",
     },
@@ -513,7 +568,13 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
         ],
         response: &[Field::of("RequestId", Kind::String)],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Parameter",
+                http_status: 404u16,
+                message: "The specific parameter {name} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"C0D02BDF-77F6-49F2-95C9-8E87121D2979\"\n}",
     },
@@ -539,7 +600,13 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
         ],
         response: &[Field::of("RequestId", Kind::String)],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Parameter",
+                http_status: 404u16,
+                message: "The specific parameter {name} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"C0D02BDF-77F6-49F2-95C9-8E87121D1944\"\n}",
     },
@@ -573,7 +640,13 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
         ],
         response: &[Field::of("RequestId", Kind::String)],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Template",
+                http_status: 404u16,
+                message: "The specific template {name} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DA8534F\"\n}",
     },
@@ -591,7 +664,13 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
         ],
         response: &[Field::of("RequestId", Kind::String)],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Template",
+                http_status: 404u16,
+                message: "The specific template {name} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DA8534\"\n}",
     },
@@ -664,7 +743,18 @@ pub static ACTIONS: &[ActionSpec] = &[
                 ),
             ),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -768,7 +858,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("Template", Kind::Object(TEMPLATE_FIELDS)),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Execution",
+                http_status: 404u16,
+                message: "The specific execution {id} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.Template",
+                http_status: 404u16,
+                message: "The specific template {name} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"Content\": \"\\\"{\\\\n \\\\\\\"FormatVersion\\\\\\\": \\\\\\\"OOS-2019-06-01\\\\\\\",\\\\n \\\\\\\"Parameters\\\\\\\": {\\\\n \\\\\\\"Status\\\\\\\": {\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"String\\\\\\\",\\\\n \\\\\\\"Description\\\\\\\": \\\\\\\"(Required) The ID of the ECS instance.\\\\\\\"\\\\n }\\\\n },\\\\n \\\\\\\"Tasks\\\\\\\": [\\\\n {\\\\n \\\\\\\"Name\\\\\\\": \\\\\\\"bar\\\\\\\",\\\\n \\\\\\\"Properties\\\\\\\": {\\\\n \\\\\\\"Parameters\\\\\\\": {\\\\n \\\\\\\"Status\\\\\\\": \\\\\\\"{{ Status }}\\\\\\\"\\\\n },\\\\n \\\\\\\"API\\\\\\\": \\\\\\\"DescribeInstances\\\\\\\",\\\\n \\\\\\\"Service\\\\\\\": \\\\\\\"Ecs\\\\\\\"\\\\n },\\\\n \\\\\\\"Action\\\\\\\": \\\\\\\"acs::ExecuteAPI\\\\\\\",\\\\n \\\\\\\"Outputs\\\\\\\": {\\\\n \\\\\\\"InstanceIds\\\\\\\", {\\\\n \\\\\\\"ValueSelector\\\\\\\": \\\\\\\".Instances.Instance[].InstanceId\\\\\\\",\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"List\\\\\\\"\\\\n }\\\\n }\\\\n }\\\\n ],\\\\n \\\\\\\"Outputs\\\\\\\": {\\\\n \\\\\\\"InstanceIds\\\\\\\": {\\\\n \\\\\\\"Value\\\\\\\": \\\\\\\" {{ bar.InstanceIds }} \\\\\\\",\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"List\\\\\\\"\\\\n }\\\\n }\\\\n}\\\\n\\\"\",\n  \"RequestId\": \"14A60-EBE7-47CA-9757-12C1D47A\",\n  \"Template\": {\n    \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n    \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n    \"UpdatedBy\": \"root(13090000)\",\n    \"Tags\": {\n      \"k1\": \"k2\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"MyTemplate\",\n    \"TemplateVersion\": \"v1\",\n    \"TemplateFormat\": \"JSON\",\n    \"Description\": \"Descirbe instances of given status\",\n    \"CreatedBy\": \"root(13090000)\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateId\": \"t-94753d4d828d38\",\n    \"ShareType\": \"Private\"\n  }\n}",
     },
@@ -801,7 +902,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("MaxResults", Kind::String),
             Field::of("Schemas", Kind::List(&Field::of("", Kind::Object(SCHEMA_FIELDS)))),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -844,7 +956,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("Parameter", Kind::Object(PARAMETER_FIELDS)),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Parameter",
+                http_status: 404u16,
+                message: "The specific parameter {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.ParameterVersion",
+                http_status: 404u16,
+                message: "The specific parameter version {version} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"BA326372-2A10-4C3B-BE3E-6439DB7557CC\",\n  \"Parameter\": {\n    \"Type\": \"String\",\n    \"UpdatedDate\": \"2020-09-01T08:01:43Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Value\": \"parameter\",\n    \"Description\": \"parameter\",\n    \"Constraints\": \"'{''AllowedValues\\\":[\\\"parameter\\\"],\\\"AllowedPattern\\\":\\\"parameter\\\",\\\"MinLength\\\":0,\\\"MaxLength\\\":20}'\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m*****\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T08:01:43Z\",\n    \"ParameterVersion\": 1,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-4c4b401cab6747xxxxxx\",\n    \"ShareType\": \"Private\"\n  }\n}",
     },
@@ -902,7 +1025,18 @@ pub static ACTIONS: &[ActionSpec] = &[
                 Kind::List(&Field::of("", Kind::Object(PARAMETER_FIELDS))),
             ),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -949,7 +1083,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("Parameter", Kind::Object(PARAMETER_FIELDS)),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Parameter",
+                http_status: 404u16,
+                message: "The specific parameter {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.ParameterVersion",
+                http_status: 404u16,
+                message: "The specific parameter version {version} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"7F14FB7C-C9BE-44AE-92ED-21ACC02FBFD2\",\n  \"Parameter\": {\n    \"Type\": \"Secret\",\n    \"UpdatedDate\": \"2020-09-01T09:35:17Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"KeyId\": \"80e9409f-78fa-42ab-84bd-83f40c******\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Value\": \"SecretParameter\",\n    \"Description\": \"SecretParameter\",\n    \"Constraints\": \"'{''AllowedValues\\\":[\\\"secretparameter\\\"],\\\"AllowedPattern\\\":\\\".*\\\",\\\"MinLength\\\":0,\\\"MaxLength\\\":20}'\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T09:28:47Z\",\n    \"ParameterVersion\": 1,\n    \"Name\": \"MySecretParameter\",\n    \"Id\": \"p-14ed150fdcd048xxxxxx\",\n    \"ShareType\": \"Private\",\n    \"DKMSInstanceId\": \"kst-hzz****\"\n  }\n}",
     },
@@ -1009,7 +1154,18 @@ pub static ACTIONS: &[ActionSpec] = &[
                 Kind::List(&Field::of("", Kind::Object(PARAMETER_FIELDS))),
             ),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1048,7 +1204,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("Content", Kind::String),
             Field::of("Template", Kind::Object(TEMPLATE_FIELDS)),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Template",
+                http_status: 404u16,
+                message: "The specific template {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.TemplateVersion",
+                http_status: 404u16,
+                message: "The specific version {version} of template {name} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n\"Content\": \"{\\\"FormatVersion\\\":\\\"OOS-2019-06-01\\\",\\\"Description\\\":\\\"Stops the ECS instances that are in the Running state\\\",\\\"Parameters\\\":{\\\"status\\\":{\\\"Type\\\":\\\"String\\\",\\\"Default\\\":\\\"Running\\\"}},\\\"Tasks\\\":[{\\\"Name\\\":\\\"describeInstances\\\",\\\"Action\\\":\\\"ACS::ExecuteAPI\\\",\\\"Properties\\\":{\\\"Service\\\":\\\"ECS\\\",\\\"API\\\":\\\"DescribeInstances\\\",\\\"Parameters\\\":{\\\"Status\\\":\\\"{{ status }}\\\"}},\\\"Outputs\\\":{\\\"InstanceIds\\\":{\\\"Type\\\":\\\"List\\\",\\\"ValueSelector\\\":\\\"Instances.Instance[].InstanceId\\\"}}}]}\",\n\"RequestId\": \"0B7F3A29-84C1-4D6E-A5B0-93E2C7D816F4\",\n\"Template\": {\n\"CreatedBy\": \"root(1467283095216845)\",\n\"CreatedDate\": \"2024-02-02T09:12:45Z\",\n\"Description\": \"Stops the ECS instances that are in the Running state\",\n\"HasTrigger\": false,\n\"Hash\": \"cf894cb5e8fc30b654bdf08105b21e0feb6d04732bd2fec32557f4c7031fef7d\",\n\"ResourceGroupId\": \"rg-acfmzawhxxc6lqy\",\n\"ShareType\": \"Private\",\n\"SharedAccounts\": \"\",\n\"Tags\": {\n\"team\": \"sre\"\n},\n\"TemplateFormat\": \"JSON\",\n\"TemplateId\": \"t-7b3e91c0d2a54f\",\n\"TemplateName\": \"MyTemplate\",\n\"TemplateType\": \"Automation\",\n\"TemplateVersion\": \"v2\",\n\"UpdatedBy\": \"root(1467283095216845)\",\n\"UpdatedDate\": \"2024-03-11T03:40:18Z\",\n\"VersionName\": \"stop-running\"\n}\n}\n",
     },
@@ -1068,7 +1235,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("MaxResults", Kind::Integer),
             Field::of("Actions", Kind::List(&Field::of("", Kind::Object(ACTION_FIELDS)))),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1104,7 +1282,18 @@ pub static ACTIONS: &[ActionSpec] = &[
                 Kind::List(&Field::of("", Kind::Object(APPLICATION_GROUP_FIELDS))),
             ),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1143,7 +1332,18 @@ pub static ACTIONS: &[ActionSpec] = &[
                 Kind::List(&Field::of("", Kind::Object(APPLICATION_FIELDS))),
             ),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1350,6 +1550,11 @@ pub static ACTIONS: &[ActionSpec] = &[
                 http_status: 400u16,
                 message: "The NextToken is invalid.",
             },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
         ],
         pagination: Some(Pagination {
             input_token: "NextToken",
@@ -1381,7 +1586,18 @@ pub static ACTIONS: &[ActionSpec] = &[
                 Kind::List(&Field::of("", Kind::Object(INSTANCE_PATCH_STATE_FIELDS))),
             ),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1407,7 +1623,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("MaxResults", Kind::Integer),
             Field::of("Patches", Kind::List(&Field::of("", Kind::Object(PATCHE_FIELDS)))),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1465,7 +1692,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("InstanceId", Kind::String),
             Field::of("Entries", Kind::List(&Field::of("", Kind::Json))),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1520,7 +1758,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
             Field::of("TotalCount", Kind::Integer),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1568,7 +1817,23 @@ pub static ACTIONS: &[ActionSpec] = &[
                 Kind::List(&Field::of("", Kind::Object(PARAMETER_VERSION_FIELDS))),
             ),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Parameter",
+                http_status: 404u16,
+                message: "The specific parameter {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1619,7 +1884,18 @@ pub static ACTIONS: &[ActionSpec] = &[
                 Kind::List(&Field::of("", Kind::Object(PARAMETER_FIELDS))),
             ),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1676,7 +1952,18 @@ pub static ACTIONS: &[ActionSpec] = &[
                 Kind::List(&Field::of("", Kind::Object(PATCH_BASELINE_FIELDS))),
             ),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1724,6 +2011,16 @@ pub static ACTIONS: &[ActionSpec] = &[
                 code: "EntityNotExists.Execution",
                 http_status: 404u16,
                 message: "The specified execution does not exist.",
+            },
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
             },
         ],
         pagination: Some(Pagination {
@@ -1774,7 +2071,23 @@ pub static ACTIONS: &[ActionSpec] = &[
                 Kind::List(&Field::of("", Kind::Object(PARAMETER_VERSION_FIELDS))),
             ),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Parameter",
+                http_status: 404u16,
+                message: "The specific parameter {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1822,7 +2135,18 @@ pub static ACTIONS: &[ActionSpec] = &[
                 Kind::List(&Field::of("", Kind::Object(PARAMETER_FIELDS))),
             ),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1864,7 +2188,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
             Field::of("NextToken", Kind::String),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1887,7 +2222,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("MaxResults", Kind::Integer),
             Field::of("Keys", Kind::List(&Field::of("", Kind::String))),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -1922,7 +2268,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("TagResources", Kind::Object(TAG_RESOURCES_FIELDS)),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: None,
@@ -1948,7 +2305,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("MaxResults", Kind::Integer),
             Field::of("Values", Kind::List(&Field::of("", Kind::String))),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -2006,7 +2374,23 @@ pub static ACTIONS: &[ActionSpec] = &[
                 Kind::List(&Field::of("", Kind::Object(TASK_EXECUTION_FIELDS))),
             ),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Execution",
+                http_status: 404u16,
+                message: "The specific execution {id} does not exist.",
+            },
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -2040,7 +2424,23 @@ pub static ACTIONS: &[ActionSpec] = &[
                 Kind::List(&Field::of("", Kind::Object(TEMPLATE_VERSION_FIELDS))),
             ),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Template",
+                http_status: 404u16,
+                message: "The specific template {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -2131,6 +2531,11 @@ pub static ACTIONS: &[ActionSpec] = &[
                 http_status: 400u16,
                 message: "The NextToken is invalid.",
             },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
         ],
         pagination: Some(Pagination {
             input_token: "NextToken",
@@ -2166,7 +2571,23 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
         ],
         response: &[Field::of("RequestId", Kind::String)],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Execution",
+                http_status: 404u16,
+                message: "The specific execution {id} does not exist.",
+            },
+            ErrorSpec {
+                code: "InvalidStatus.Execution",
+                http_status: 400u16,
+                message: "The execution {id} is {status} and cannot be {operation}.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.TaskExecution",
+                http_status: 404u16,
+                message: "The specific task execution {id} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"491DF8C2-34C9-4679-9DB3-4C0F49B129AC\"\n}",
     },
@@ -2234,7 +2655,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("MaxResults", Kind::Integer),
             Field::of("Entities", Kind::List(&Field::of("", Kind::Json))),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidNextToken",
+                http_status: 400u16,
+                message: "The NextToken is invalid.",
+            },
+            ErrorSpec {
+                code: "InvalidNextTokenQuery",
+                http_status: 400u16,
+                message: "Query parameters changed for the next token",
+            },
+        ],
         pagination: Some(Pagination {
             input_token: "NextToken",
             page_size: Some("MaxResults"),
@@ -2341,7 +2773,28 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("Execution", Kind::Object(EXECUTION_FIELDS)),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Template",
+                http_status: 404u16,
+                message: "The specific template {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.TemplateVersion",
+                http_status: 404u16,
+                message: "The specific version {version} of template {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.Execution",
+                http_status: 404u16,
+                message: "The specific execution {id} does not exist.",
+            },
+            ErrorSpec {
+                code: "QuotaExceeded.Execution",
+                http_status: 400u16,
+                message: "The number of executions exceeds the quota.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"Execution\": {\n    \"Counters\": {\n      \"Running\": 1,\n      \"Total\": 1\n    },\n    \"CreateDate\": \"2024-03-19T02:14:33Z\",\n    \"CurrentTasks\": [\n      {\n        \"TaskAction\": \"ACS::ExecuteAPI\",\n        \"TaskExecutionId\": \"exec-0d6b2e94f15c4a7e83b1.t0001\",\n        \"TaskName\": \"describeInstances\"\n      }\n    ],\n    \"Description\": \"Stop idle test instances\",\n    \"EndDate\": \"\",\n    \"ExecutedBy\": \"root(1467283095216845)\",\n    \"ExecutionId\": \"exec-0d6b2e94f15c4a7e83b1\",\n    \"IsParent\": false,\n    \"LoopMode\": \"Automatic\",\n    \"Mode\": \"Automatic\",\n    \"Outputs\": \"{}\",\n    \"Parameters\": \"{\\\"status\\\":\\\"Running\\\"}\",\n    \"ParentExecutionId\": \"\",\n    \"RamRole\": \"OOSServiceRole\",\n    \"ResourceGroupId\": \"rg-acfmzawhxxc6lqy\",\n    \"SafetyCheck\": \"ConfirmEveryHighRiskAction\",\n    \"StartDate\": \"2024-03-19T02:14:33Z\",\n    \"Status\": \"Started\",\n    \"StatusMessage\": \"\",\n    \"Tags\": {\n      \"env\": \"test\",\n      \"owner\": \"ops\"\n    },\n    \"TemplateId\": \"t-7b3e91c0d2a54f\",\n    \"TemplateName\": \"MyTemplate\",\n    \"TemplateVersion\": \"v2\",\n    \"UpdateDate\": \"2024-03-19T02:14:34Z\"\n  },\n  \"RequestId\": \"6E2B9D41-0C7A-4F58-B3E9-D15A82C4F07B\"\n}\n",
     },
@@ -2366,7 +2819,33 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
         ],
         response: &[Field::of("RequestId", Kind::String)],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Template",
+                http_status: 404u16,
+                message: "The specific template {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.Execution",
+                http_status: 404u16,
+                message: "The specific execution {id} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.Parameter",
+                http_status: 404u16,
+                message: "The specific parameter {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.Application",
+                http_status: 404u16,
+                message: "The specific application {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.StateConfiguration",
+                http_status: 404u16,
+                message: "The specific state configuration {id} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"B19AE203-FD99-49C7-9253-FAAACAD46F4A\"\n}",
     },
@@ -2415,7 +2894,33 @@ pub static ACTIONS: &[ActionSpec] = &[
             Param::scalar(Field::of("All", Kind::Boolean).example("false")),
         ],
         response: &[Field::of("RequestId", Kind::String)],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Template",
+                http_status: 404u16,
+                message: "The specific template {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.Execution",
+                http_status: 404u16,
+                message: "The specific execution {id} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.Parameter",
+                http_status: 404u16,
+                message: "The specific parameter {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.Application",
+                http_status: 404u16,
+                message: "The specific application {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.StateConfiguration",
+                http_status: 404u16,
+                message: "The specific state configuration {id} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"491DF8C2-34C9-4679-9DB3-4C0F49B129AC\"\n}",
     },
@@ -2500,7 +3005,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
         ],
         response: &[Field::of("RequestId", Kind::String)],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Execution",
+                http_status: 404u16,
+                message: "The specific execution {id} does not exist.",
+            },
+            ErrorSpec {
+                code: "InvalidStatus.Execution",
+                http_status: 400u16,
+                message: "The execution {id} is {status} and cannot be {operation}.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"C8345E88-5334-469E-901D-F912C8CB9C55\"\n}",
     },
@@ -2575,7 +3091,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("Parameter", Kind::Object(PARAMETER_FIELDS)),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Parameter",
+                http_status: 404u16,
+                message: "The specific parameter {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "QuotaExceeded.ParameterVersion",
+                http_status: 400u16,
+                message: "The number of versions of the parameter exceeds the quota.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"AF1AE6DE-61C4-435E-8687-072CFACCCEC7\",\n  \"Parameter\": {\n    \"Type\": \"String\",\n    \"UpdatedDate\": \"2020-09-01T08:04:23Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"Tags\": \"{\\\"k1\\\": \\\"v1\\\", \\\"k2\\\": \\\"v2\\\"}\",\n    \"Description\": \"update\",\n    \"Constraints\": \"\\\"{'AllowedValues':['parameter'],'AllowedPattern':'parameter','MinLength':0,'MaxLength':20}\\\"\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T08:01:43Z\",\n    \"ParameterVersion\": 2,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-4c4b401cab6747xxxxxx\",\n    \"ShareType\": \"Private\"\n  }\n}",
     },
@@ -2664,7 +3191,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("Parameter", Kind::Object(PARAMETER_FIELDS)),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Parameter",
+                http_status: 404u16,
+                message: "The specific parameter {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "QuotaExceeded.ParameterVersion",
+                http_status: 400u16,
+                message: "The number of versions of the parameter exceeds the quota.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"0B419FF3-ABC6-4DF0-95E5-636DC8CBB8AF\",\n  \"Parameter\": {\n    \"Type\": \"Secret\",\n    \"UpdatedDate\": \"2020-09-01T09:33:11Z\",\n    \"UpdatedBy\": \"root(130900000)\",\n    \"KeyId\": \"80e9409f-78fa-42ab-84bd-83f40c******\",\n    \"Tags\": \"{\\\"k1\\\": \\\"v1\\\", \\\"k2\\\": \\\"v2\\\"}\",\n    \"Description\": \"SecretParameter\",\n    \"Constraints\": \"'{''AllowedValues\\\":[\\\"secretparameter\\\"],\\\"AllowedPattern\\\":\\\".*\\\",\\\"MinLength\\\":0,\\\"MaxLength\\\":20}'\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130900000)\",\n    \"CreatedDate\": \"2020-09-01T09:30:36Z\",\n    \"ParameterVersion\": 2,\n    \"Name\": \"MyParameter\",\n    \"Id\": \"p-0b0fff9919c946xxxxxx\",\n    \"ShareType\": \"Private\"\n  }\n}",
     },
@@ -2747,7 +3285,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("Template", Kind::Object(TEMPLATE_FIELDS)),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Template",
+                http_status: 404u16,
+                message: "The specific template {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "QuotaExceeded.TemplateVersion",
+                http_status: 400u16,
+                message: "The number of versions of the template exceeds the quota.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DF4F534F\",\n  \"Template\": {\n    \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n    \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n    \"UpdatedBy\": \"root(1309000)\",\n    \"Tags\": {\n      \"k1\": \"k2\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"MyTemplate\",\n    \"TemplateVersion\": \"v2\",\n    \"TemplateFormat\": \"JSON\",\n    \"Description\": \"Describe instances of given status\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130920000)\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateId\": \"t-94753deed38\",\n    \"HasTrigger\": true,\n    \"ShareType\": \"Private\"\n  }\n}",
     },

@@ -252,14 +252,34 @@ async fn delete_executions_without_a_token_is_not_retried_once_the_service_saw_i
 }
 
 #[tokio::test]
-async fn undocumented_codes_are_unhandled_with_their_metadata() {
+async fn documented_codes_are_typed_and_others_unhandled_with_their_metadata() {
     let emulator = Emulator::builder().data(data()).start().await.unwrap();
     let client = client(&emulator, SignatureMethod::Acs3HmacSha256);
     match client.get_template().template_name("Nope").send().await {
-        Err(Error::Service(GetTemplateError::Unhandled(m))) => {
+        Err(Error::Service(GetTemplateError::EntityNotExistsTemplate(m))) => {
             assert_eq!(m.code, "EntityNotExists.Template");
             assert_eq!(m.http_status, 404);
             assert!(m.request_id.is_some());
+        }
+        other => panic!("expected EntityNotExistsTemplate, got {other:?}"),
+    }
+    // A code no spec documents, as a newer service might send it.
+    emulator.faults().add(
+        FaultRule::new(Fault::NonJson {
+            status: 409,
+            body: r#"{"RequestId":"r-9","Code":"Brand.New","Message":"m"}"#.into(),
+        })
+        .for_action("GetTemplate"),
+    );
+    match client
+        .get_template()
+        .template_name("Template-01")
+        .send()
+        .await
+    {
+        Err(Error::Service(GetTemplateError::Unhandled(m))) => {
+            assert_eq!((m.code.as_str(), m.http_status), ("Brand.New", 409));
+            assert_eq!(m.request_id.as_deref(), Some("r-9"));
         }
         other => panic!("expected an unhandled service error, got {other:?}"),
     }

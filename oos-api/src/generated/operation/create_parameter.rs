@@ -229,10 +229,18 @@ pub struct CreateParameterOutput {
     pub parameter: Option<Parameter>,
 }
 
-/// The errors `CreateParameter` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `CreateParameter` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateParameterError {
+    /// `EntityAlreadyExists.Parameter` (HTTP 409): The specific parameter {name} already exists.
+    ///
+    /// A parameter of this name exists already.
+    EntityAlreadyExistsParameter(crate::ErrorMetadata),
+    /// `QuotaExceeded.Parameter` (HTTP 400): The number of parameters exceeds the quota.
+    ///
+    /// No more parameters can be created; delete some first.
+    QuotaExceededParameter(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -241,15 +249,25 @@ pub enum CreateParameterError {
 
 impl crate::action::ServiceError for CreateParameterError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityAlreadyExists.Parameter" => {
+                Self::EntityAlreadyExistsParameter(metadata)
+            }
+            "QuotaExceeded.Parameter" => Self::QuotaExceededParameter(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityAlreadyExistsParameter(metadata)
+            | Self::QuotaExceededParameter(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

@@ -167,10 +167,18 @@ pub struct CreateTemplateOutput {
     pub template: Option<Template>,
 }
 
-/// The errors `CreateTemplate` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `CreateTemplate` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateTemplateError {
+    /// `EntityAlreadyExists.Template` (HTTP 409): The specific template {name} already exists.
+    ///
+    /// A template of this name exists already.
+    EntityAlreadyExistsTemplate(crate::ErrorMetadata),
+    /// `QuotaExceeded.Template` (HTTP 400): The number of templates exceeds the quota.
+    ///
+    /// No more templates can be created; delete some first.
+    QuotaExceededTemplate(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -179,15 +187,23 @@ pub enum CreateTemplateError {
 
 impl crate::action::ServiceError for CreateTemplateError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityAlreadyExists.Template" => Self::EntityAlreadyExistsTemplate(metadata),
+            "QuotaExceeded.Template" => Self::QuotaExceededTemplate(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityAlreadyExistsTemplate(metadata)
+            | Self::QuotaExceededTemplate(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

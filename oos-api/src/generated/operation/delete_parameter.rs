@@ -87,10 +87,14 @@ pub struct DeleteParameterOutput {
     pub request_id: Option<String>,
 }
 
-/// The errors `DeleteParameter` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `DeleteParameter` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DeleteParameterError {
+    /// `EntityNotExists.Parameter` (HTTP 404): The specific parameter {name} does not exist.
+    ///
+    /// No parameter has this name.
+    EntityNotExistsParameter(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -99,15 +103,22 @@ pub enum DeleteParameterError {
 
 impl crate::action::ServiceError for DeleteParameterError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.Parameter" => Self::EntityNotExistsParameter(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsParameter(metadata) | Self::Unhandled(metadata) => {
+                metadata
+            }
             Self::Common(common) => common.metadata(),
         }
     }

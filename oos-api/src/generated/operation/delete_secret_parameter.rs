@@ -89,10 +89,14 @@ pub struct DeleteSecretParameterOutput {
     pub request_id: Option<String>,
 }
 
-/// The errors `DeleteSecretParameter` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `DeleteSecretParameter` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DeleteSecretParameterError {
+    /// `EntityNotExists.Parameter` (HTTP 404): The specific parameter {name} does not exist.
+    ///
+    /// No parameter has this name.
+    EntityNotExistsParameter(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -101,15 +105,22 @@ pub enum DeleteSecretParameterError {
 
 impl crate::action::ServiceError for DeleteSecretParameterError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.Parameter" => Self::EntityNotExistsParameter(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsParameter(metadata) | Self::Unhandled(metadata) => {
+                metadata
+            }
             Self::Common(common) => common.metadata(),
         }
     }

@@ -98,10 +98,18 @@ pub struct GetExecutionTemplateOutput {
     pub template: Option<Template>,
 }
 
-/// The errors `GetExecutionTemplate` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `GetExecutionTemplate` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GetExecutionTemplateError {
+    /// `EntityNotExists.Execution` (HTTP 404): The specific execution {id} does not exist.
+    ///
+    /// No execution has this ID.
+    EntityNotExistsExecution(crate::ErrorMetadata),
+    /// `EntityNotExists.Template` (HTTP 404): The specific template {name} does not exist.
+    ///
+    /// No template has this name.
+    EntityNotExistsTemplate(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -110,15 +118,23 @@ pub enum GetExecutionTemplateError {
 
 impl crate::action::ServiceError for GetExecutionTemplateError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
+            "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsExecution(metadata)
+            | Self::EntityNotExistsTemplate(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

@@ -123,10 +123,18 @@ pub struct GetParameterOutput {
     pub parameter: Option<Parameter>,
 }
 
-/// The errors `GetParameter` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `GetParameter` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GetParameterError {
+    /// `EntityNotExists.Parameter` (HTTP 404): The specific parameter {name} does not exist.
+    ///
+    /// No parameter has this name.
+    EntityNotExistsParameter(crate::ErrorMetadata),
+    /// `EntityNotExists.ParameterVersion` (HTTP 404): The specific parameter version {version} does not exist.
+    ///
+    /// The parameter has no version of this number.
+    EntityNotExistsParameterVersion(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -135,15 +143,25 @@ pub enum GetParameterError {
 
 impl crate::action::ServiceError for GetParameterError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.Parameter" => Self::EntityNotExistsParameter(metadata),
+            "EntityNotExists.ParameterVersion" => {
+                Self::EntityNotExistsParameterVersion(metadata)
+            }
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsParameter(metadata)
+            | Self::EntityNotExistsParameterVersion(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

@@ -786,6 +786,10 @@ pub enum ListExecutionsError {
     ///
     /// The pagination token is malformed or does not belong to this query. Reuse the NextToken from the previous response.
     InvalidNextToken(crate::ErrorMetadata),
+    /// `InvalidNextTokenQuery` (HTTP 400): Query parameters changed for the next token
+    ///
+    /// The parameters of a request with NextToken differ from those of the first request.
+    InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -796,6 +800,7 @@ impl crate::action::ServiceError for ListExecutionsError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
+            "InvalidNextTokenQuery" => Self::InvalidNextTokenQuery(metadata),
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
@@ -807,7 +812,9 @@ impl crate::action::ServiceError for ListExecutionsError {
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::InvalidNextToken(metadata) | Self::Unhandled(metadata) => metadata,
+            Self::InvalidNextToken(metadata)
+            | Self::InvalidNextTokenQuery(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

@@ -210,10 +210,18 @@ pub struct ListOpsItemsOutput {
     pub total_count: Option<i32>,
 }
 
-/// The errors `ListOpsItems` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `ListOpsItems` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListOpsItemsError {
+    /// `InvalidNextToken` (HTTP 400): The NextToken is invalid.
+    ///
+    /// The NextToken is invalid. Enter a valid token and try again.
+    InvalidNextToken(crate::ErrorMetadata),
+    /// `InvalidNextTokenQuery` (HTTP 400): Query parameters changed for the next token
+    ///
+    /// The parameters of a request with NextToken differ from those of the first request.
+    InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -222,15 +230,23 @@ pub enum ListOpsItemsError {
 
 impl crate::action::ServiceError for ListOpsItemsError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "InvalidNextToken" => Self::InvalidNextToken(metadata),
+            "InvalidNextTokenQuery" => Self::InvalidNextTokenQuery(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::InvalidNextToken(metadata)
+            | Self::InvalidNextTokenQuery(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

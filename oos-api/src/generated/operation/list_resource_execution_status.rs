@@ -220,6 +220,14 @@ pub struct ResourceExecutionStatusItem {
 pub enum ListResourceExecutionStatusError {
     /// `EntityNotExists.Execution` (HTTP 404): The specified execution does not exist.
     EntityNotExistsExecution(crate::ErrorMetadata),
+    /// `InvalidNextToken` (HTTP 400): The NextToken is invalid.
+    ///
+    /// The NextToken is invalid. Enter a valid token and try again.
+    InvalidNextToken(crate::ErrorMetadata),
+    /// `InvalidNextTokenQuery` (HTTP 400): Query parameters changed for the next token
+    ///
+    /// The parameters of a request with NextToken differ from those of the first request.
+    InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -230,6 +238,8 @@ impl crate::action::ServiceError for ListResourceExecutionStatusError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
+            "InvalidNextToken" => Self::InvalidNextToken(metadata),
+            "InvalidNextTokenQuery" => Self::InvalidNextTokenQuery(metadata),
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
@@ -241,9 +251,10 @@ impl crate::action::ServiceError for ListResourceExecutionStatusError {
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::EntityNotExistsExecution(metadata) | Self::Unhandled(metadata) => {
-                metadata
-            }
+            Self::EntityNotExistsExecution(metadata)
+            | Self::InvalidNextToken(metadata)
+            | Self::InvalidNextTokenQuery(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

@@ -250,10 +250,22 @@ pub struct ListSecretParameterVersionsOutput {
     pub parameter_versions: Option<Vec<ParameterVersion>>,
 }
 
-/// The errors `ListSecretParameterVersions` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `ListSecretParameterVersions` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListSecretParameterVersionsError {
+    /// `EntityNotExists.Parameter` (HTTP 404): The specific parameter {name} does not exist.
+    ///
+    /// No parameter has this name.
+    EntityNotExistsParameter(crate::ErrorMetadata),
+    /// `InvalidNextToken` (HTTP 400): The NextToken is invalid.
+    ///
+    /// The NextToken is invalid. Enter a valid token and try again.
+    InvalidNextToken(crate::ErrorMetadata),
+    /// `InvalidNextTokenQuery` (HTTP 400): Query parameters changed for the next token
+    ///
+    /// The parameters of a request with NextToken differ from those of the first request.
+    InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -262,15 +274,25 @@ pub enum ListSecretParameterVersionsError {
 
 impl crate::action::ServiceError for ListSecretParameterVersionsError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.Parameter" => Self::EntityNotExistsParameter(metadata),
+            "InvalidNextToken" => Self::InvalidNextToken(metadata),
+            "InvalidNextTokenQuery" => Self::InvalidNextTokenQuery(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsParameter(metadata)
+            | Self::InvalidNextToken(metadata)
+            | Self::InvalidNextTokenQuery(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

@@ -469,10 +469,22 @@ pub struct TaskExecution {
     pub properties: Option<String>,
 }
 
-/// The errors `ListTaskExecutions` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `ListTaskExecutions` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListTaskExecutionsError {
+    /// `EntityNotExists.Execution` (HTTP 404): The specific execution {id} does not exist.
+    ///
+    /// No execution has this ID.
+    EntityNotExistsExecution(crate::ErrorMetadata),
+    /// `InvalidNextToken` (HTTP 400): The NextToken is invalid.
+    ///
+    /// The NextToken is invalid. Enter a valid token and try again.
+    InvalidNextToken(crate::ErrorMetadata),
+    /// `InvalidNextTokenQuery` (HTTP 400): Query parameters changed for the next token
+    ///
+    /// The parameters of a request with NextToken differ from those of the first request.
+    InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -481,15 +493,25 @@ pub enum ListTaskExecutionsError {
 
 impl crate::action::ServiceError for ListTaskExecutionsError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
+            "InvalidNextToken" => Self::InvalidNextToken(metadata),
+            "InvalidNextTokenQuery" => Self::InvalidNextTokenQuery(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsExecution(metadata)
+            | Self::InvalidNextToken(metadata)
+            | Self::InvalidNextTokenQuery(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

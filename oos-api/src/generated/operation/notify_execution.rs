@@ -235,10 +235,22 @@ pub struct NotifyExecutionOutput {
     pub request_id: Option<String>,
 }
 
-/// The errors `NotifyExecution` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `NotifyExecution` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NotifyExecutionError {
+    /// `EntityNotExists.Execution` (HTTP 404): The specific execution {id} does not exist.
+    ///
+    /// No execution has this ID.
+    EntityNotExistsExecution(crate::ErrorMetadata),
+    /// `InvalidStatus.Execution` (HTTP 400): The execution {id} is {status} and cannot be {operation}.
+    ///
+    /// The execution is in a status that does not allow the operation.
+    InvalidStatusExecution(crate::ErrorMetadata),
+    /// `EntityNotExists.TaskExecution` (HTTP 404): The specific task execution {id} does not exist.
+    ///
+    /// The execution has no task execution of this ID.
+    EntityNotExistsTaskExecution(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -247,15 +259,27 @@ pub enum NotifyExecutionError {
 
 impl crate::action::ServiceError for NotifyExecutionError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
+            "InvalidStatus.Execution" => Self::InvalidStatusExecution(metadata),
+            "EntityNotExists.TaskExecution" => {
+                Self::EntityNotExistsTaskExecution(metadata)
+            }
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsExecution(metadata)
+            | Self::InvalidStatusExecution(metadata)
+            | Self::EntityNotExistsTaskExecution(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

@@ -442,10 +442,26 @@ impl From<&str> for StartExecutionSafetyCheck {
 
 crate::string_enum_impls!(StartExecutionSafetyCheck);
 
-/// The errors `StartExecution` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `StartExecution` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StartExecutionError {
+    /// `EntityNotExists.Template` (HTTP 404): The specific template {name} does not exist.
+    ///
+    /// No template has this name.
+    EntityNotExistsTemplate(crate::ErrorMetadata),
+    /// `EntityNotExists.TemplateVersion` (HTTP 404): The specific version {version} of template {name} does not exist.
+    ///
+    /// The template has no version of this name.
+    EntityNotExistsTemplateVersion(crate::ErrorMetadata),
+    /// `EntityNotExists.Execution` (HTTP 404): The specific execution {id} does not exist.
+    ///
+    /// No execution has this ID.
+    EntityNotExistsExecution(crate::ErrorMetadata),
+    /// `QuotaExceeded.Execution` (HTTP 400): The number of executions exceeds the quota.
+    ///
+    /// No more executions can be started; delete some first.
+    QuotaExceededExecution(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -454,15 +470,29 @@ pub enum StartExecutionError {
 
 impl crate::action::ServiceError for StartExecutionError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
+            "EntityNotExists.TemplateVersion" => {
+                Self::EntityNotExistsTemplateVersion(metadata)
+            }
+            "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
+            "QuotaExceeded.Execution" => Self::QuotaExceededExecution(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsTemplate(metadata)
+            | Self::EntityNotExistsTemplateVersion(metadata)
+            | Self::EntityNotExistsExecution(metadata)
+            | Self::QuotaExceededExecution(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

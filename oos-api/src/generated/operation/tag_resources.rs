@@ -152,10 +152,30 @@ pub struct TagResourcesOutput {
     pub request_id: Option<String>,
 }
 
-/// The errors `TagResources` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `TagResources` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TagResourcesError {
+    /// `EntityNotExists.Template` (HTTP 404): The specific template {name} does not exist.
+    ///
+    /// No template has this name.
+    EntityNotExistsTemplate(crate::ErrorMetadata),
+    /// `EntityNotExists.Execution` (HTTP 404): The specific execution {id} does not exist.
+    ///
+    /// No execution has this ID.
+    EntityNotExistsExecution(crate::ErrorMetadata),
+    /// `EntityNotExists.Parameter` (HTTP 404): The specific parameter {name} does not exist.
+    ///
+    /// No parameter has this name.
+    EntityNotExistsParameter(crate::ErrorMetadata),
+    /// `EntityNotExists.Application` (HTTP 404): The specific application {name} does not exist.
+    ///
+    /// No application has this name.
+    EntityNotExistsApplication(crate::ErrorMetadata),
+    /// `EntityNotExists.StateConfiguration` (HTTP 404): The specific state configuration {id} does not exist.
+    ///
+    /// No state configuration has this ID.
+    EntityNotExistsStateConfiguration(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -164,15 +184,31 @@ pub enum TagResourcesError {
 
 impl crate::action::ServiceError for TagResourcesError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
+            "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
+            "EntityNotExists.Parameter" => Self::EntityNotExistsParameter(metadata),
+            "EntityNotExists.Application" => Self::EntityNotExistsApplication(metadata),
+            "EntityNotExists.StateConfiguration" => {
+                Self::EntityNotExistsStateConfiguration(metadata)
+            }
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsTemplate(metadata)
+            | Self::EntityNotExistsExecution(metadata)
+            | Self::EntityNotExistsParameter(metadata)
+            | Self::EntityNotExistsApplication(metadata)
+            | Self::EntityNotExistsStateConfiguration(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

@@ -164,10 +164,18 @@ pub struct UpdateSecretParameterOutput {
     pub parameter: Option<Parameter>,
 }
 
-/// The errors `UpdateSecretParameter` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `UpdateSecretParameter` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UpdateSecretParameterError {
+    /// `EntityNotExists.Parameter` (HTTP 404): The specific parameter {name} does not exist.
+    ///
+    /// No parameter has this name.
+    EntityNotExistsParameter(crate::ErrorMetadata),
+    /// `QuotaExceeded.ParameterVersion` (HTTP 400): The number of versions of the parameter exceeds the quota.
+    ///
+    /// The parameter has as many versions as it can keep.
+    QuotaExceededParameterVersion(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -176,15 +184,25 @@ pub enum UpdateSecretParameterError {
 
 impl crate::action::ServiceError for UpdateSecretParameterError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.Parameter" => Self::EntityNotExistsParameter(metadata),
+            "QuotaExceeded.ParameterVersion" => {
+                Self::QuotaExceededParameterVersion(metadata)
+            }
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsParameter(metadata)
+            | Self::QuotaExceededParameterVersion(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

@@ -162,10 +162,18 @@ pub struct UpdateTemplateOutput {
     pub template: Option<Template>,
 }
 
-/// The errors `UpdateTemplate` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `UpdateTemplate` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UpdateTemplateError {
+    /// `EntityNotExists.Template` (HTTP 404): The specific template {name} does not exist.
+    ///
+    /// No template has this name.
+    EntityNotExistsTemplate(crate::ErrorMetadata),
+    /// `QuotaExceeded.TemplateVersion` (HTTP 400): The number of versions of the template exceeds the quota.
+    ///
+    /// The template has as many versions as it can keep.
+    QuotaExceededTemplateVersion(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -174,15 +182,25 @@ pub enum UpdateTemplateError {
 
 impl crate::action::ServiceError for UpdateTemplateError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
+            "QuotaExceeded.TemplateVersion" => {
+                Self::QuotaExceededTemplateVersion(metadata)
+            }
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsTemplate(metadata)
+            | Self::QuotaExceededTemplateVersion(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }
