@@ -41,6 +41,7 @@ pub mod retry;
 mod send;
 pub mod signing;
 mod string_enum;
+pub mod waiter;
 
 #[doc(hidden)]
 pub use client::interpret_answer;
@@ -51,6 +52,7 @@ pub use error::{BuildError, Error, ErrorMetadata, Problem};
 pub use generated::operation;
 pub use generated::service;
 pub use generated::types;
+pub use generated::waiters;
 pub use paginator::Paginator;
 pub use request_builder::RequestBuilder;
 pub use retry::RetryPolicy;
