@@ -345,18 +345,21 @@ impl Bounds {
 
     /// The wait after poll `attempt` (1-based); `unit` is a uniform draw from [0, 1].
     fn delay(&self, attempt: u32, unit: f64) -> Duration {
-        let doublings = attempt.saturating_sub(1).min(31);
-        let ceiling = self
-            .min_delay
-            .saturating_mul(1u32 << doublings)
-            .min(self.max_delay);
-        let unit = if unit.is_finite() {
-            unit.clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        self.min_delay + (ceiling - self.min_delay).mul_f64(unit)
+        jittered_delay(self.min_delay, self.max_delay, attempt, unit)
     }
+}
+
+/// A wait drawn uniformly from `[min, min(max, min * 2^(attempt-1))]`; `unit` is a uniform
+/// draw from [0, 1]. `min` must not exceed `max`.
+pub(crate) fn jittered_delay(min: Duration, max: Duration, attempt: u32, unit: f64) -> Duration {
+    let doublings = attempt.saturating_sub(1).min(31);
+    let ceiling = min.saturating_mul(1u32 << doublings).min(max).max(min);
+    let unit = if unit.is_finite() {
+        unit.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    min + (ceiling - min).mul_f64(unit)
 }
 
 /// The polling loop, apart from the client so that it can be tested on its own: `poll`
