@@ -85,6 +85,7 @@
 mod actions;
 mod auth;
 mod body;
+mod clock;
 mod data;
 mod error;
 mod faults;
@@ -93,6 +94,7 @@ mod handler;
 mod query;
 mod records;
 mod request;
+mod runner;
 mod server;
 pub mod spec;
 mod state;
