@@ -369,8 +369,10 @@ impl Run {
             format!("The task {} started.", task.name),
             Some(&record),
         );
+        // A loop resolves its properties per item, when each item starts.
         let properties = match &task.problem {
             Some(problem) => Err(problem.clone()),
+            None if task.looping.is_some() => Ok(Value::Null),
             None => self.resolve(state, &task.properties, None),
         };
         let looping = match (&task.looping, &properties) {
