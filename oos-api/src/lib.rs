@@ -19,6 +19,10 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! To watch an execution as it runs, [`follow`] streams its logs as they are written and the
+//! [`waiter`]s generated from the specs (`client.wait_until_execution_finished()`) wait until
+//! it has ended.
 
 #![warn(missing_docs)]
 
