@@ -373,3 +373,47 @@ async fn a_deleted_execution_ends_the_stream() {
         "{error:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn polling_backs_off_while_nothing_new_arrives() {
+    let still = json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
+        {"Name": "still", "Action": "ACS::Sleep", "Properties": {"Duration": "PT1H"}},
+    ]});
+    let emulator = Emulator::builder()
+        .data(Data::new().with_template("still", still.to_string()))
+        .start()
+        .await
+        .unwrap();
+    let client = Client::new(config(&emulator));
+    let id = client
+        .start_execution()
+        .template_name("still")
+        .send()
+        .await
+        .unwrap()
+        .execution
+        .and_then(|e| e.execution_id)
+        .unwrap();
+    let before = emulator.request_count();
+    let mut logs = client
+        .list_execution_logs()
+        .execution_id(&id)
+        .follow()
+        .min_delay(Duration::from_millis(5))
+        .max_delay(Duration::from_millis(80));
+    let read = tokio::time::timeout(Duration::from_millis(600), async {
+        let mut n = 0;
+        while logs.try_next().await.unwrap().is_some() {
+            n += 1;
+        }
+        n
+    })
+    .await;
+    assert!(
+        read.is_err(),
+        "an unfinished execution is followed until it ends"
+    );
+    // Every 5 ms for 600 ms would be 120 rounds of two requests; backing off to 80 ms, about 12.
+    let rounds = (emulator.request_count() - before) / 2;
+    assert!((4..=20).contains(&rounds), "{rounds} rounds of polling");
+}
