@@ -270,7 +270,10 @@ fn follow(setup: Setup) -> BoxStream<'static, Result<ExecutionLog, FollowError>>
     } = setup;
     input.max_results = Some(page_size);
     let execution_id = input.execution_id.clone().unwrap_or_default();
-    let mut status = ListExecutionsInput::default().execution_id(execution_id.clone());
+    // A child execution is listed only with its parent's children.
+    let mut status = ListExecutionsInput::default()
+        .execution_id(execution_id.clone())
+        .include_child_execution(true);
     status.region_id.clone_from(&input.region_id);
     let min_delay = min_delay.max(Duration::from_millis(1));
     let follower = Follower {
