@@ -18,6 +18,7 @@ mod sample;
 pub mod shapes;
 pub mod spec;
 pub mod tree;
+pub mod waiters;
 
 pub use error::SpecError;
 pub use load::{load_dir, SpecErrors};

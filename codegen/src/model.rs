@@ -67,6 +67,8 @@ pub struct Action {
     pub errors: Vec<ErrorCode>,
     /// Page chaining.
     pub pagination: Option<Pagination>,
+    /// Waiters that poll this action.
+    pub waiters: Vec<Waiter>,
     /// The idempotency token parameter (`ClientToken`), filled automatically when unset.
     pub idempotency_token: Option<String>,
     /// Documented success answers (the page's sample, the metadata's demo), each of which
@@ -323,6 +325,59 @@ pub struct Pagination {
     pub items: Vec<String>,
     /// The item type.
     pub item: Type,
+}
+
+/// A waiter: polls an action until one response field reaches a value that ends the wait.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Waiter {
+    /// UpperCamel name (`ExecutionFinished`).
+    pub name: String,
+    /// The line of its declaration.
+    pub line: Option<usize>,
+    /// What it waits for.
+    pub description: Option<String>,
+    /// The path as the spec writes it (`Executions[0].Status`).
+    pub path: String,
+    /// How to reach the value from the output, step by step.
+    pub steps: Vec<PathStep>,
+    /// What the value is, for turning it into its wire text.
+    pub value: WaitedValue,
+    /// Values that end the wait successfully (`*`: any value no list names).
+    pub success: Vec<String>,
+    /// Values that end it with a failure.
+    pub failure: Vec<String>,
+    /// Values that mean: poll again.
+    pub retry: Vec<String>,
+    /// Error codes that mean: poll again.
+    pub retry_errors: Vec<String>,
+    /// Seconds between the first two polls.
+    pub min_delay: u64,
+    /// The most seconds between two polls.
+    pub max_delay: u64,
+    /// Seconds before the wait times out.
+    pub max_wait: u64,
+}
+
+/// One step of a waiter's path through an output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathStep {
+    /// An optional field of a struct, by its Rust name.
+    Field(String),
+    /// The element of a list at this index.
+    Index(usize),
+}
+
+/// The kind of value a waiter compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitedValue {
+    /// A `String`.
+    String,
+    /// A string enum (`as_str`).
+    Enum,
+    /// A `bool`, as `true` / `false`.
+    Boolean,
+    /// An integer, in decimal.
+    Integer,
 }
 
 /// A loaded spec directory.

@@ -92,6 +92,10 @@ pub struct ActionSpec {
     /// How pages chain, for actions that page.
     #[serde(default)]
     pub pagination: Option<PaginationSpec>,
+    /// Waiters: polling this action until a response field reaches a final value. Written by
+    /// hand; re-imports keep them.
+    #[serde(default)]
+    pub waiters: Vec<WaiterSpec>,
     /// The reference page's sample request, verbatim.
     #[serde(default)]
     pub sample_request: Option<String>,
@@ -290,4 +294,60 @@ pub struct PaginationSpec {
     /// Response field holding the page's list of items; a dotted path reaches into an object
     /// (`TagResources.TagResource`).
     pub items: String,
+}
+
+/// A waiter: the generated `client.wait_until_<name>()` sends the action with the caller's
+/// parameters again and again until one response field reaches a value that ends the wait.
+///
+/// ```yaml
+/// waiters:
+///   - name: ExecutionFinished            # UpperCamelCase; gives `wait_until_execution_finished`
+///     description: Waits until the execution has finished, in any way.
+///     path: Executions[0].Status         # response field to read: wire names joined by `.`,
+///                                        # `[n]` for the n-th element of a List
+///     success: [Success]                 # values that end the wait with the response
+///     failure: [Failed, Cancelled]       # values that end it with `WaitError::Failed`
+///     retry: [Started, Queued, Running, Waiting]   # values that mean: poll again
+///     retry_errors: []                   # error codes that mean: poll again (e.g. not yet visible)
+///     min_delay: 2                       # seconds before the second poll
+///     max_delay: 30                      # the most seconds between two polls
+///     max_wait: 3600                     # seconds before `WaitError::Timeout`, unless the
+///                                        # caller sets `.max_wait(..)`
+/// ```
+///
+/// The field at `path` must be a String, an enum, a Boolean, an Integer or a Long; for an
+/// enum, every value listed must be one of its documented values. `*` alone in one list
+/// stands for every value the lists do not name; without it, such a value (or a path that
+/// leads nowhere, such as an empty list) ends the wait with `WaitError::UnexpectedState`. A
+/// value may appear in one list only. Any error other than a `retry_errors` code (which need
+/// not be documented: OOS documents few) ends the wait with the call's error. Delays grow
+/// from `min_delay` to `max_delay` with random jitter; `1 <= min_delay <= max_delay <=
+/// max_wait`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterSpec {
+    /// The waiter's name, UpperCamelCase.
+    pub name: String,
+    /// What it waits for (Markdown), for the generated method's documentation.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The response field read after each poll.
+    pub path: String,
+    /// Values that end the wait successfully.
+    pub success: Vec<String>,
+    /// Values that end the wait with a failure naming the value.
+    #[serde(default)]
+    pub failure: Vec<String>,
+    /// Values that mean the wait goes on.
+    #[serde(default)]
+    pub retry: Vec<String>,
+    /// Error codes that mean the wait goes on.
+    #[serde(default)]
+    pub retry_errors: Vec<String>,
+    /// Seconds between the first two polls.
+    pub min_delay: u64,
+    /// The most seconds between two polls.
+    pub max_delay: u64,
+    /// Seconds before the wait ends with a timeout.
+    pub max_wait: u64,
 }

@@ -29,6 +29,10 @@ impl<I: Action> RequestBuilder<I> {
         self
     }
 
+    pub(crate) fn into_parts(self) -> (Client, I) {
+        (self.client, self.input)
+    }
+
     pub(crate) fn map_input(mut self, f: impl FnOnce(I) -> I) -> Self {
         self.input = f(self.input);
         self

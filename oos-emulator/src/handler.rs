@@ -284,6 +284,7 @@ fn execute(
         .state
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
+    crate::runner::advance(&mut state);
     actions::run(
         &mut state,
         &ActionRequest {

@@ -28,7 +28,7 @@
 //!
 //! | Family | Actions | What they do |
 //! |---|---|---|
-//! | Executions | `StartExecution`, `ListExecutions`, `ListExecutionLogs`, `ListTaskExecutions`, `GetExecutionTemplate`, `UpdateExecution`, `NotifyExecution`, `CancelExecution`, `DeleteExecutions` | a started execution stays `Running` on its first task (one task execution, its logs) until it is cancelled, notified (`Approve`, `Reject`, `CompleteExecution`) or deleted; it runs the template version it was started on; a `ClientToken` already used with the same access key answers with what it created |
+//! | Executions | `StartExecution`, `ListExecutions`, `ListExecutionLogs`, `ListTaskExecutions`, `GetExecutionTemplate`, `UpdateExecution`, `NotifyExecution`, `CancelExecution`, `DeleteExecutions` | a started execution runs the template version it was started on, task by task, on the emulator's clock (below), writing each task's execution and its start, output and completion logs, until it succeeds, fails, is cancelled, notified (`Approve`, `Reject`, `CompleteExecution`) or deleted; a `ClientToken` already used with the same access key answers with what it created |
 //! | Templates | `CreateTemplate`, `GetTemplate`, `UpdateTemplate`, `ListTemplates`, `ListTemplateVersions`, `DeleteTemplate`, `DeleteTemplates`, `ValidateTemplateContent` | JSON or YAML content, parsed; each update is a new version (`v2`, `v3`, …) and every version reads back its own content; public templates cannot change |
 //! | Parameters | `CreateParameter`, `GetParameter`, `GetParameters`, `GetParametersByPath`, `UpdateParameter`, `ListParameters`, `ListParameterVersions`, `DeleteParameter`, and the same for `…SecretParameter…` | each update is a new version; paths (`/app/db`) list direct children, or everything below with `Recursive=true`; a secret's value is held encrypted (AES-256-GCM, a key drawn per emulator) and shown in plain text only with `WithDecryption=true` |
 //! | Tags | `TagResources`, `UntagResources`, `ListTagResources`, `ListTagKeys`, `ListTagValues` | over templates, executions, parameters and secret parameters (`ResourceType` `template`, `execution`, `parameter`, `secretparameter`), tags given at creation included |
@@ -37,8 +37,35 @@
 //! Lists take their page size (documented bounds; 50 by default) and answer a `NextToken`
 //! while more follow; a token is bound to the action and to every other parameter of the
 //! query. Sorting is stable (ties keep the order the records were added in, reversed when
-//! descending). Executions do not progress on their own. At most 10,000 executions,
-//! templates and parameters of each kind, 100 versions of each, are kept.
+//! descending). At most 10,000 executions, templates and parameters of each kind, 100
+//! versions of each, and 20,000 logs per execution are kept.
+//!
+//! # Executions that run
+//!
+//! The emulator's clock runs at [`EmulatorBuilder::clock_speed`] emulated seconds per real
+//! second ([`RunningEmulator::set_clock_speed`] changes it while it serves). At speed 0, the
+//! library's default, every started execution stays on its first task, as `StartExecution`
+//! left it; the binary runs at real time unless told otherwise (`--clock-speed`). The tasks
+//! it runs:
+//!
+//! | Action | What it does | Emulated time |
+//! |---|---|---|
+//! | `ACS::Sleep` | nothing | its `Duration` (ISO 8601, e.g. `PT1M`) |
+//! | `ACS::Approve` | sets the execution `Waiting` until `NotifyExecution` approves (it goes on) or rejects (it fails) | until then |
+//! | `ACS::ExecuteAPI` with `Service: OOS` | calls the emulator's own `API` with `Parameters` (so a template can read a parameter it stores), logs the call, picks `Outputs` with their `ValueSelector` | 1 s |
+//! | `ACS::CheckFor` with `Service: OOS` | the same call; the value at `PropertySelector` must be one of `DesiredValues` (or none of `NotDesiredValues`) | 1 s |
+//!
+//! Properties may refer to `{{ parameter }}` (given at start, or the template's `Default`),
+//! `{{ task.output }}`, `{{ ACS::ExecutionId }}`, `{{ ACS::RegionId }}`, `{{ ACS::AccountId }}`
+//! and, in a loop, `{{ ACS::TaskLoopItem }}`; selectors are jq paths (`.Parameter.Value`,
+//! `.Items[0].Name`, `.Items[].Name`). A task with `Loop` runs once per item of `Items`,
+//! `Concurrency` at a time, with a task execution and logs of its own per item
+//! (`The task X (loop item I) started.`), and fails past `MaxErrors` failed items; its
+//! `Outputs` gather with `Fn::ListJoin`. The template's `Outputs` become the execution's.
+//! Any other action or service, a property or reference that resolves to nothing, a task key
+//! the emulator does not honour (`OnError`, `When`, ...) or a check that does not hold fails
+//! the task one emulated second after it started, and the execution fails with a
+//! `StatusMessage` that says why. Executions loaded from [`Data`] do not run.
 //!
 //! # What is accepted
 //!
@@ -85,6 +112,7 @@
 mod actions;
 mod auth;
 mod body;
+mod clock;
 mod data;
 mod error;
 mod faults;
@@ -93,6 +121,7 @@ mod handler;
 mod query;
 mod records;
 mod request;
+mod runner;
 mod server;
 pub mod spec;
 mod state;

@@ -25,6 +25,10 @@ struct Args {
     /// The secret of the access key.
     #[arg(long, requires = "access_key_id", default_value = DEFAULT_ACCESS_KEY_SECRET)]
     access_key_secret: String,
+    /// How fast started executions run: emulated seconds per real second (0 keeps each on
+    /// its first task).
+    #[arg(long, default_value_t = 1.0)]
+    clock_speed: f64,
 }
 
 fn main() -> ExitCode {
@@ -53,9 +57,13 @@ fn run(args: Args) -> Result<(), String> {
             .data(data)
             .access_key(args.access_key_id, args.access_key_secret)
             .listen(args.listen)
+            .clock_speed(args.clock_speed)
             .start()
             .await
-            .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::InvalidInput => format!("--clock-speed: {e}"),
+                _ => format!("cannot listen on {}: {e}", args.listen),
+            })?;
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "listening on {}", emulator.url())
             .and_then(|()| stdout.flush())

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use tokio::task::{JoinHandle, JoinSet};
 
 use crate::auth::{Key, Verifier};
+use crate::clock::{check_speed, Clock};
 use crate::data::Data;
 use crate::faults::Faults;
 use crate::handler::{handle, Shared};
@@ -51,6 +52,7 @@ pub struct EmulatorBuilder {
     keys: Vec<(String, Key)>,
     max_request_bytes: usize,
     listen: SocketAddr,
+    clock_speed: f64,
 }
 
 impl Default for EmulatorBuilder {
@@ -60,6 +62,7 @@ impl Default for EmulatorBuilder {
             keys: Vec::new(),
             max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            clock_speed: 0.0,
         }
     }
 }
@@ -119,8 +122,20 @@ impl EmulatorBuilder {
         self
     }
 
+    /// How fast executions run: emulated seconds per real second. `0` (the default) stops
+    /// the clock, so that every execution stays where `StartExecution` leaves it, on its
+    /// first task; `1` is real time; `1000` runs a one-minute `ACS::Sleep` in 60 ms. The
+    /// clock is Tokio's, so tests with paused time drive it too. A negative or non-finite
+    /// speed makes [`start`](Self::start) fail.
+    pub fn clock_speed(mut self, speed: f64) -> Self {
+        self.clock_speed = speed;
+        self
+    }
+
     /// Binds and starts serving on the current Tokio runtime.
     pub async fn start(self) -> io::Result<RunningEmulator> {
+        check_speed(self.clock_speed)
+            .map_err(|message| io::Error::new(io::ErrorKind::InvalidInput, message))?;
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
         let mut keys: HashMap<String, Key> = self.keys.into_iter().collect();
@@ -136,7 +151,7 @@ impl EmulatorBuilder {
         let faults = Faults::default();
         let shared = Arc::new(Shared {
             verifier: Verifier::new(keys),
-            state: Mutex::new(State::new(self.data)),
+            state: Mutex::new(State::with_clock(self.data, Clock::new(self.clock_speed))),
             faults: faults.clone(),
             log: RequestLog::default(),
             max_request_bytes: self.max_request_bytes,
@@ -191,13 +206,32 @@ impl RunningEmulator {
     }
 
     /// Replaces the data served from now on. Page tokens issued before stay genuine but
-    /// point into the new data.
+    /// point into the new data. Executions that were running stop.
     pub fn replace_data(&self, data: Data) {
+        let mut state = self.state();
+        state.data = data;
+        state.runs.clear();
+    }
+
+    /// Runs executions at `speed` from now on (see [`EmulatorBuilder::clock_speed`]); what
+    /// has run so far stays. A negative or non-finite speed is refused with its reason and
+    /// changes nothing.
+    pub fn set_clock_speed(&self, speed: f64) -> Result<(), String> {
+        check_speed(speed)?;
+        self.state().clock.set_speed(speed);
+        Ok(())
+    }
+
+    /// How fast executions run now: emulated seconds per real second.
+    pub fn clock_speed(&self) -> f64 {
+        self.state().clock.speed()
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.shared
             .state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .data = data;
     }
 
     /// Stops accepting connections, lets answers in flight finish (for up to two

@@ -2,9 +2,11 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use crate::clock::Clock;
 use crate::data::vault::Vault;
 use crate::data::Data;
 use crate::query::PageTokens;
+use crate::runner::Runs;
 
 /// How many client tokens are remembered; the oldest are forgotten first.
 const CLIENT_TOKENS_KEPT: usize = 10_000;
@@ -17,15 +19,26 @@ pub(crate) struct State {
     pub client_tokens: ClientTokens,
     /// Seals secret parameters' values.
     pub vault: Vault,
+    /// How fast executions run.
+    pub clock: Clock,
+    /// The executions that run, by id.
+    pub runs: Runs,
 }
 
 impl State {
+    /// State whose executions stay where `StartExecution` leaves them.
     pub fn new(data: Data) -> Self {
+        Self::with_clock(data, Clock::stopped())
+    }
+
+    pub fn with_clock(data: Data, clock: Clock) -> Self {
         Self {
             data,
             tokens: PageTokens::random(),
             client_tokens: ClientTokens::default(),
             vault: Vault::random(),
+            clock,
+            runs: Runs::new(),
         }
     }
 }

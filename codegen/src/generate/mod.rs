@@ -13,6 +13,7 @@ pub mod readme;
 mod samples;
 mod service;
 mod shapes;
+mod waiters;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -83,7 +84,8 @@ fn space_out(code: &str) -> String {
     out
 }
 
-/// The module index: `service`, `types` and one `operation` submodule per action.
+/// The module index: `service`, `types`, one `operation` submodule per action, and
+/// `waiters` when an action declares any.
 pub fn index(dir_label: &str, actions: &[Action]) -> TokenStream {
     let modules = actions.iter().map(|a| {
         let module = ident(&a.module);
@@ -97,10 +99,16 @@ pub fn index(dir_label: &str, actions: &[Action]) -> TokenStream {
     let doc = docs::inner_doc_lines(&format!(
         "The generated part of the crate, from the specs in `{dir_label}/`."
     ));
+    let waiters = actions.iter().any(|a| !a.waiters.is_empty()).then(|| {
+        quote!(
+            pub mod waiters;
+        )
+    });
     quote! {
         #doc
         pub mod service;
         pub mod types;
+        #waiters
         /// One module per action: its input, fluent setters, output and error types.
         pub mod operation {
             #(#modules)*
@@ -127,6 +135,13 @@ pub fn files(set: &SpecSet, specs_label: &str) -> Vec<(String, String, TokenStre
             types(set),
         ),
     ];
+    if waiters::any(set) {
+        files.push((
+            "waiters.rs".to_owned(),
+            format!("the waiters of the specs in {specs_label}/"),
+            waiters::waiters(set),
+        ));
+    }
     for action in &set.actions {
         files.push((
             format!("operation/{}.rs", action.module),

@@ -2,7 +2,7 @@
 //! order, plain scalars where they read back unchanged, literal blocks for text that spans
 //! lines.
 
-use crate::spec::{ActionSpec, FieldSpec, Items};
+use crate::spec::{ActionSpec, FieldSpec, Items, WaiterSpec};
 
 /// The spec file's text: `header` (comment lines) and the spec.
 pub fn file(header: &str, spec: &ActionSpec) -> String {
@@ -64,6 +64,7 @@ pub fn emit(spec: &ActionSpec) -> String {
         out.push_str(&format!("  output_token: {}\n", scalar(&p.output_token)));
         out.push_str(&format!("  items: {}\n", scalar(&p.items)));
     }
+    waiters(&mut out, &spec.waiters);
     for (key, value) in [
         ("sample_request", &spec.sample_request),
         ("sample_response", &spec.sample_response),
@@ -200,6 +201,37 @@ fn body(out: &mut String, f: &FieldSpec, indent: usize) {
     }
     if let Some(nested) = &f.fields {
         fields(out, "fields", nested, indent);
+    }
+}
+
+fn waiters(out: &mut String, waiters: &[WaiterSpec]) {
+    if waiters.is_empty() {
+        return;
+    }
+    let list = |values: &[String]| {
+        let values: Vec<String> = values.iter().map(|v| scalar(v)).collect();
+        format!("[{}]", values.join(", "))
+    };
+    out.push_str("waiters:\n");
+    for w in waiters {
+        out.push_str(&format!("  - name: {}\n", scalar(&w.name)));
+        if let Some(d) = &w.description {
+            text(out, 4, "description", d);
+        }
+        out.push_str(&format!("    path: {}\n", scalar(&w.path)));
+        out.push_str(&format!("    success: {}\n", list(&w.success)));
+        for (key, values) in [
+            ("failure", &w.failure),
+            ("retry", &w.retry),
+            ("retry_errors", &w.retry_errors),
+        ] {
+            if !values.is_empty() {
+                out.push_str(&format!("    {key}: {}\n", list(values)));
+            }
+        }
+        out.push_str(&format!("    min_delay: {}\n", w.min_delay));
+        out.push_str(&format!("    max_delay: {}\n", w.max_delay));
+        out.push_str(&format!("    max_wait: {}\n", w.max_wait));
     }
 }
 

@@ -59,6 +59,7 @@ fn both(page: ActionSpec, meta: ActionSpec) -> ActionSpec {
         response: fields(page.response, meta.response),
         errors,
         pagination: None,
+        waiters: Vec::new(),
         sample_request: page.sample_request,
         sample_response: page.sample_response,
         demo_response: meta.demo_response,
@@ -141,6 +142,7 @@ fn keep(spec: &mut ActionSpec, existing: &ActionSpec) {
     if existing.pagination.is_some() {
         spec.pagination = existing.pagination.clone();
     }
+    spec.waiters.clone_from(&existing.waiters);
     keep_fields(&mut spec.request, &existing.request);
     keep_fields(&mut spec.response, &existing.response);
     for e in &existing.errors {

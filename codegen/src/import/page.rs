@@ -380,6 +380,7 @@ fn build(
         response,
         errors,
         pagination: None,
+        waiters: Vec::new(),
         sample_request: page.sample_request.clone(),
         sample_response: page.sample_response.as_ref().map(|(_, s)| s.clone()),
         demo_response: None,

@@ -76,6 +76,15 @@ pub fn load_dir(dir: &Path) -> Result<SpecSet, SpecErrors> {
         return Err(SpecErrors(errors));
     }
     parsed.sort_by(|a, b| a.action.name.cmp(&b.action.name));
+    let clashes = crate::waiters::clashes(parsed.iter().flat_map(|p| {
+        p.action
+            .waiters
+            .iter()
+            .map(move |w| (p.action.file.as_path(), w))
+    }));
+    if !clashes.is_empty() {
+        return Err(SpecErrors(clashes));
+    }
     crate::shapes::gather(dir, service, parsed)
 }
 
@@ -223,6 +232,17 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
         Some(p) => Some(cx.pagination(p, &request, &response)?),
         None => None,
     };
+    let waiters = crate::waiters::check(
+        &crate::waiters::Context {
+            file,
+            text,
+            request: &request,
+            response: &response,
+            structs: &cx.structs,
+            enums: &cx.enums,
+        },
+        &spec.waiters,
+    )?;
     let idempotency_token = request
         .iter()
         .find(|f| f.wire == "ClientToken" && f.shape.ty == Type::Scalar(Scalar::String))
@@ -272,6 +292,7 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
         response,
         errors,
         pagination,
+        waiters,
         idempotency_token,
         samples,
     };

@@ -460,3 +460,110 @@ fn extra_values_join_the_documented_ones() {
         "spec/oos/Bad.yaml:8: request.NextToken: `extra_values` adds to `values`, which this field does not have\n  help: remove `extra_values`: without documented values any value is taken"
     );
 }
+
+/// `GOOD` with a `Status` enum on its items and a waiter over it.
+fn waiting() -> String {
+    GOOD.replacen(
+        "      - name: Message\n        type: String\n",
+        "      - name: Message\n        type: String\n      - name: Status\n        type: String\n        values: [Running, Done, Broken]\n      - name: Ready\n        type: Boolean\n",
+        1,
+    )
+    .replacen(
+        "sample_response: |",
+        "waiters:\n  - name: ItemDone\n    description: Waits for the first item.\n    path: Items[0].Status\n    success: [Done]\n    failure: [Broken]\n    retry: [Running]\n    retry_errors: [EntityNotExists.Thing]\n    min_delay: 1\n    max_delay: 5\n    max_wait: 60\nsample_response: |",
+        1,
+    )
+}
+
+/// The error for `waiting()` with `from` replaced by `to`.
+fn waiter_error(from: &str, to: &str) -> String {
+    let base = waiting();
+    assert!(
+        base.contains(from),
+        "test bug: {from:?} not in the base spec"
+    );
+    error_of(&base.replacen(from, to, 1))
+}
+
+#[test]
+fn a_waiter_declaration_is_checked_and_kept() {
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), &waiting(), &service()).unwrap();
+    let waiter = &action.waiters[0];
+    assert_eq!(waiter.name, "ItemDone");
+    assert_eq!(
+        waiter.steps,
+        [
+            codegen::model::PathStep::Field("items".into()),
+            codegen::model::PathStep::Index(0),
+            codegen::model::PathStep::Field("status".into()),
+        ]
+    );
+    assert_eq!(waiter.value, codegen::model::WaitedValue::Enum);
+    assert_eq!(waiter.line, Some(34));
+    let boolean = waiting().replacen("Items[0].Status", "Items[2].Ready", 1);
+    let boolean = boolean
+        .replacen("success: [Done]", "success: [\"true\"]", 1)
+        .replacen(
+            "    failure: [Broken]\n    retry: [Running]\n",
+            "    retry: [\"*\"]\n",
+            1,
+        );
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), &boolean, &service()).unwrap();
+    assert_eq!(
+        action.waiters[0].value,
+        codegen::model::WaitedValue::Boolean
+    );
+}
+
+#[test]
+fn bad_waiter_declarations() {
+    let path = "    path: Items[0].Status\n";
+    let cases = [
+        ("name: ItemDone", "name: item_done", "spec/oos/Bad.yaml:34: waiters.item_done.name: waiter name `item_done` is not an UpperCamelCase identifier\n  help: name what is waited for, e.g. `ExecutionFinished`: it gives `wait_until_execution_finished`"),
+        (path, "    path: Items[0].Stat\n", "spec/oos/Bad.yaml:36: waiters.ItemDone.path: `Stat` is not a field of `Items`\n  help: use one of: Message, Status, Ready"),
+        (path, "    path: Items.Status\n", "spec/oos/Bad.yaml:36: waiters.ItemDone.path: `Items` is a List: `Status` must follow one of its elements\n  help: write Items[0].Status to read its first element"),
+        (path, "    path: Items\n", "spec/oos/Bad.yaml:36: waiters.ItemDone.path: `path` ends at `Items`, a List\n  help: pick one element with `[n]` and one of its fields, e.g. `Executions[0].Status`"),
+        (path, "    path: Items[x].Status\n", "spec/oos/Bad.yaml:36: waiters.ItemDone.path: `Items[x]` in `path` is not a field name with optional `[n]` indexes\n  help: write wire names joined by `.`, with `[n]` for the n-th element of a List, e.g. `Executions[0].Status`"),
+        (path, "    path: NextToken[0]\n", "spec/oos/Bad.yaml:36: waiters.ItemDone.path: `NextToken` is not a List, so `[0]` cannot index it\n  help: remove the index"),
+        (path, "    path: Items[0].Status.Code\n", "spec/oos/Bad.yaml:36: waiters.ItemDone.path: `Status` is a scalar, which has no field `Code`\n  help: end `path` there, or point it at an object"),
+        ("    success: [Done]\n", "    success: [Dnoe]\n", "spec/oos/Bad.yaml:37: waiters.ItemDone.success: `Dnoe` is not a value `Status` can take\n  help: list only its documented values: Running, Done, Broken"),
+        ("    success: [Done]\n", "    success: []\n", "spec/oos/Bad.yaml:37: waiters.ItemDone.success: `success` lists no value\n  help: list the values that end the wait successfully, or `\"*\"` for any value"),
+        ("    retry: [Running]\n", "    retry: [Running, Broken]\n", "spec/oos/Bad.yaml:39: waiters.ItemDone.retry: value `Broken` is in both `failure` and `retry`\n  help: list each value once, in the list of what it means"),
+        ("    retry: [Running]\n", "    retry: [\"*\", Running]\n", "spec/oos/Bad.yaml:39: waiters.ItemDone.retry: `*` in `retry` stands for every other value, so it must be alone there\n  help: write `retry: [\"*\"]`, or list the values"),
+        ("    retry_errors: [EntityNotExists.Thing]\n", "    retry_errors: [\"1 bad\"]\n", "spec/oos/Bad.yaml:40: waiters.ItemDone.retry_errors: `1 bad` is not an error code\n  help: write the code as OOS answers it, e.g. `EntityNotExists.TemplateVersion`"),
+        ("    min_delay: 1\n", "    min_delay: 0\n", "spec/oos/Bad.yaml:41: waiters.ItemDone.min_delay: `min_delay` is 0, which would poll without pause\n  help: wait at least 1 second between polls"),
+        ("    min_delay: 1\n", "    min_delay: 9\n", "spec/oos/Bad.yaml:42: waiters.ItemDone.max_delay: `max_delay` 5 is less than `min_delay` 9\n  help: make `max_delay` at least `min_delay`"),
+        ("    max_delay: 5\n", "    max_delay: 120\n", "spec/oos/Bad.yaml:43: waiters.ItemDone.max_wait: `max_wait` 60 is less than `max_delay` 120\n  help: make `max_wait` at least `max_delay`: the wait must allow one full delay"),
+        ("    max_wait: 60\n", "    max_wiat: 60\n", "spec/oos/Bad.yaml:43: waiters[0]: unknown field `max_wiat`, expected one of `name`, `description`, `path`, `success`, `failure`, `retry`, `retry_errors`, `min_delay`, `max_delay`, `max_wait`\n  help: remove the key or fix its spelling; spec/README.md lists every key"),
+    ];
+    for (from, to, expected) in cases {
+        assert_eq!(waiter_error(from, to), expected, "{to}");
+    }
+}
+
+#[test]
+fn a_waiter_name_twice_in_one_file_or_across_files() {
+    let twice = waiting().replacen(
+        "sample_response: |",
+        "  - name: ItemDone\n    path: Items[0].Message\n    success: [\"*\"]\n    min_delay: 1\n    max_delay: 1\n    max_wait: 1\nsample_response: |",
+        1,
+    );
+    assert_eq!(
+        error_of(&twice),
+        "spec/oos/Bad.yaml:44: waiters.ItemDone.name: waiter `ItemDone` is declared twice\n  help: keep one entry per waiter, or rename one"
+    );
+    let waiter = "waiters:\n  - name: ThingReady\n    path: Thing.Id\n    success: [\"*\"]\n    min_delay: 1\n    max_delay: 1\n    max_wait: 1\n";
+    let b = A.replacen("action: A", "action: B", 1);
+    let error = load_set(
+        "waiter-clash",
+        &[
+            ("A.yaml", &format!("{A}{waiter}")),
+            ("B.yaml", &format!("{b}{waiter}")),
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(
+        error,
+        "error: spec/oos/B.yaml:13: waiters.ThingReady.name: waiter `ThingReady` gives `client.wait_until_thing_ready()`, which the waiter at spec/oos/A.yaml:13 already gives\n  help: give one of the two waiters another name"
+    );
+}

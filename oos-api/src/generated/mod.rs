@@ -5,6 +5,8 @@ pub mod service;
 
 pub mod types;
 
+pub mod waiters;
+
 /// One module per action: its input, fluent setters, output and error types.
 pub mod operation {
     /// `CancelExecution`: Stops an execution that has not finished yet.

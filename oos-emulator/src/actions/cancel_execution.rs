@@ -2,7 +2,6 @@
 
 use serde_json::json;
 
-use crate::data::model::now;
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
 use crate::state::State;
@@ -11,6 +10,7 @@ use crate::state::State;
 /// cancelling one that succeeded or failed is `InvalidStatus.Execution`.
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let id = request.required("ExecutionId")?;
+    let at = crate::runner::timestamp(state, id);
     let execution = state
         .data
         .execution_mut(id)
@@ -21,7 +21,6 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     if !execution.is_unfinished() {
         return Err(ApiError::invalid_status(id, &execution.status, "cancelled"));
     }
-    let at = now();
     execution.status = "Cancelled".into();
     execution.status_message = "The execution was cancelled.".into();
     execution.end_date = at.clone();

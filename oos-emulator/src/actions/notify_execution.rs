@@ -1,12 +1,12 @@
 //! `NotifyExecution`: a decision or a signal sent to an execution that has not finished.
 //!
-//! `Approve` takes a `Waiting` execution back to `Running`; `Reject` fails it;
+//! `Approve` takes a `Waiting` execution back to `Running` (a running `ACS::Approve` task
+//! completes); `Reject` fails it;
 //! `CompleteExecution` ends it with `ExecutionStatus` (`Success` by default). Every other
 //! type is logged against the execution, for the task it names.
 
 use serde_json::{Map, Value};
 
-use crate::data::model::now;
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
 use crate::state::State;
@@ -25,6 +25,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         ));
     }
     let task_id = request.str("TaskExecutionId");
+    let at = crate::runner::timestamp(state, id);
     let execution = state
         .data
         .execution_mut(id)
@@ -45,7 +46,6 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             ));
         }
     }
-    let at = now();
     let finish = |execution: &mut crate::data::Execution, status: &str, message: &str| {
         execution.status = status.to_owned();
         execution.status_message = message.to_owned();
@@ -59,8 +59,12 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             }
         }
     };
+    let mut approved = false;
     match kind {
-        "Approve" if execution.status == "Waiting" => execution.status = "Running".to_owned(),
+        "Approve" if execution.status == "Waiting" => {
+            execution.status = "Running".to_owned();
+            approved = true;
+        }
         "Reject" => finish(execution, "Failed", "The execution was rejected."),
         "CompleteExecution" => finish(
             execution,
@@ -84,5 +88,8 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         log.insert("TaskExecutionId".into(), task_id.into());
     }
     execution.push_log(Value::Object(log));
+    if approved {
+        crate::runner::approve(state, id);
+    }
     Ok(Answer::new())
 }

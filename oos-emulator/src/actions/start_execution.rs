@@ -1,14 +1,14 @@
 //! `StartExecution`: a new execution of a stored template or of content sent along.
 //!
-//! Executions do not progress: a new one stays `Running` on its first task until it is
-//! cancelled or deleted. A `ClientToken` seen before (with the same access key) answers
-//! with the execution its first request created, as it is now.
+//! A new execution is handed to the runner (`crate::runner`), which starts its first task
+//! at once and the others as the emulator's clock goes. A `ClientToken` seen before (with
+//! the same access key) answers with the execution its first request created, as it is now.
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use crate::data::model::{now, CurrentTask, Execution, TaskExecution, Template, MAX_LOGS};
+use crate::data::model::{now, Execution, Template};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
 use crate::state::State;
@@ -131,23 +131,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     execution.resource_group_id = group.unwrap_or_default().into();
     execution.execution_id = new_id(state);
     let id = execution.execution_id.clone();
-    let task_id = format!("{id}.t0001");
-    for task in &mut execution.current_tasks {
-        task.task_execution_id = task_id.clone();
-    }
-    for task in &mut execution.task_executions {
-        task.task_execution_id = task_id.clone();
-        task.execution_id = id.clone();
-        task.template_id = execution.template_id.clone();
-    }
-    for log in &mut execution.logs {
-        if let Some(entry) = log
-            .as_object_mut()
-            .filter(|l| l.contains_key("TaskExecutionId"))
-        {
-            entry.insert("TaskExecutionId".into(), task_id.clone().into());
-        }
-    }
+    let content = execution.template_content.clone();
     let execution = execution.complete();
 
     if let Some(template) = state.data.template_mut(&execution.template_name) {
@@ -164,6 +148,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             .client_tokens
             .remember(request.access_key_id, token, &id);
     }
+    crate::runner::start(state, &id, &content, request.access_key_id);
     state
         .data
         .execution(&id)
@@ -185,56 +170,15 @@ fn answer(request: &ActionRequest<'_>, execution: &Execution) -> Answer {
     request.shaped(answer)
 }
 
-/// A running execution of `content`, on its first task; the ids are set by the caller.
+/// A running execution of `content` that has not started a task yet; the ids are set by
+/// the caller, the runner starts its tasks.
 fn new_execution(content: &str) -> Execution {
     let at = now();
-    let tasks = Template::tasks(content);
-    let short = |text: String| text.chars().take(MAX_NAME).collect::<String>();
-    let log = |message: String| json!({"Timestamp": at, "Message": message});
-    let mut logs = vec![log("Execution started.".to_owned())];
-    let mut counters = BTreeMap::from([(
-        "Total".to_owned(),
-        i32::try_from(tasks.len()).unwrap_or(i32::MAX),
-    )]);
-    let (current_tasks, task_executions) = match tasks.into_iter().next() {
-        Some((name, action)) => {
-            let (name, action) = (short(name), short(action));
-            let mut started = log(format!("The task {name} started."));
-            if let Some(entry) = started.as_object_mut() {
-                entry.insert("TaskExecutionId".into(), "".into());
-            }
-            logs.push(started);
-            counters.insert("Running".to_owned(), 1);
-            let task = TaskExecution {
-                task_name: name.clone(),
-                task_action: action.clone(),
-                status: "Running".into(),
-                properties: "{}".into(),
-                outputs: "{}".into(),
-                create_date: at.clone(),
-                start_date: at.clone(),
-                update_date: at.clone(),
-                ..TaskExecution::default()
-            };
-            let current = CurrentTask {
-                task_action: action,
-                task_execution_id: String::new(),
-                task_name: name,
-            };
-            (vec![current], vec![task])
-        }
-        None => {
-            logs.push(log("The execution is running.".to_owned()));
-            (Vec::new(), Vec::new())
-        }
-    };
-    logs.truncate(MAX_LOGS);
+    let total = i32::try_from(Template::tasks(content).len()).unwrap_or(i32::MAX);
     Execution {
-        logs,
+        logs: vec![json!({"Timestamp": at, "Message": "Execution started."})],
         status: "Running".into(),
-        counters: Some(counters),
-        current_tasks,
-        task_executions,
+        counters: Some(BTreeMap::from([("Total".to_owned(), total)])),
         template_content: content.to_owned(),
         create_date: at.clone(),
         start_date: at.clone(),
@@ -281,12 +225,21 @@ mod tests {
     }
 
     #[test]
-    fn long_task_names_are_cut() {
+    fn the_first_task_starts_with_the_execution_and_long_names_are_cut() {
         let name = "n".repeat(5000);
-        let content = json!({"Tasks": [{"Name": name, "Action": "ACS::Sleep"}]}).to_string();
-        let execution = new_execution(&content);
-        assert_eq!(execution.current_tasks[0].task_name.len(), MAX_NAME);
-        assert_eq!(execution.status, "Running");
-        assert_eq!(execution.logs.len(), 2);
+        let content = json!({"Tasks": [{"Name": name, "Action": "ACS::Sleep", "Properties": {"Duration": "PT1H"}}]}).to_string();
+        let mut state = State::new(Data::new());
+        let answer = start(&mut state, &[("TemplateContent", &content)]).unwrap();
+        let execution = &answer["Execution"];
+        assert_eq!(execution["Status"], "Running");
+        assert_eq!(
+            execution["CurrentTasks"][0]["TaskName"]
+                .as_str()
+                .unwrap()
+                .len(),
+            200
+        );
+        let id = execution["ExecutionId"].as_str().unwrap();
+        assert_eq!(state.data.execution(id).unwrap().logs.len(), 2);
     }
 }

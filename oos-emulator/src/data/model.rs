@@ -165,7 +165,7 @@ fn record(value: &impl Serialize) -> Map<String, Value> {
 }
 
 /// The most logs kept for one execution.
-pub(crate) const MAX_LOGS: usize = 1000;
+pub(crate) const MAX_LOGS: usize = 20_000;
 
 fn or(field: &mut String, default: impl FnOnce() -> String) {
     if field.is_empty() {

@@ -12,6 +12,7 @@ mod fuzz_regressions;
 mod list_execution_logs;
 mod output_types;
 mod parameters;
+mod progression;
 mod request_check;
 mod server;
 mod signature_rpc;

@@ -16,7 +16,9 @@ fi
 
 cargo build --quiet -p oos-emulator --bin oos-emulator --example sdk_peer
 out="$(mktemp)"
-"$root/target/debug/oos-emulator" --listen 127.0.0.1:0 >"$out" 2>&1 &
+# A stopped clock: the checks cancel and notify executions they start, which must not have
+# finished on their own meanwhile.
+"$root/target/debug/oos-emulator" --listen 127.0.0.1:0 --clock-speed 0 >"$out" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; rm -f "$out"' EXIT
 

@@ -326,6 +326,7 @@ impl Document {
             response,
             errors,
             pagination: None,
+            waiters: Vec::new(),
             sample_request: None,
             sample_response: None,
             demo_response: demos.json,

@@ -1,0 +1,188 @@
+//! `waiters.rs`: one submodule per action that declares waiters, each with the waiters'
+//! declarations (`crate::waiter::Waiter` statics and the functions that read the watched
+//! value), the `client.wait_until_<name>()` methods, and the action's setters on the waiter
+//! builder. The polling itself is the runtime's (`oos_api::waiter`).
+
+use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc_lines, inner_doc_lines};
+use super::ident;
+use super::shapes::setter;
+use crate::model::{Action, PathStep, SpecSet, WaitedValue, Waiter};
+use crate::waiters::method_name;
+
+/// Whether any action of the set declares a waiter (and so whether there is a module).
+pub fn any(set: &SpecSet) -> bool {
+    set.actions.iter().any(|a| !a.waiters.is_empty())
+}
+
+/// The `waiters` module of a spec set.
+pub fn waiters(set: &SpecSet) -> TokenStream {
+    let doc = inner_doc_lines(
+        "Waiters, declared under `waiters:` in the specs: each `client.wait_until_<name>()` sends its action until a response field reaches a value that ends the wait, with the action's setters and `.max_wait(..)`. The statics describe each waiter (its field, values and delays).",
+    );
+    let modules = set
+        .actions
+        .iter()
+        .filter(|a| !a.waiters.is_empty())
+        .map(action_waiters);
+    let reexports = set.actions.iter().flat_map(|a| {
+        let module = ident(&a.module);
+        a.waiters.iter().map(move |w| {
+            let name = static_name(w);
+            quote! { pub use #module::#name; }
+        })
+    });
+    quote! {
+        #doc
+        #(#reexports)*
+        #(#modules)*
+    }
+}
+
+fn action_waiters(action: &Action) -> TokenStream {
+    let module = ident(&action.module);
+    let input = format_ident!("{}Input", action.name);
+    let doc = doc_lines(&format!("The waiters of `{}`.", action.name));
+    let setters = action.request.iter().map(|f| setter(f, false));
+    let waiters = action.waiters.iter().map(|w| waiter(action, w));
+    quote! {
+        #doc
+        pub mod #module {
+            #[allow(unused_imports)]
+            use super::super::operation::#module::*;
+
+            #(#waiters)*
+
+            impl crate::waiter::WaiterBuilder<#input> {
+                #(#setters)*
+            }
+        }
+    }
+}
+
+fn waiter(action: &Action, w: &Waiter) -> TokenStream {
+    let input = format_ident!("{}Input", action.name);
+    let output = format_ident!("{}Output", action.name);
+    let name = &w.name;
+    let action_name = &action.name;
+    let path = &w.path;
+    let static_name = static_name(w);
+    let state_fn = format_ident!("{}_state", w.name.to_snake_case());
+    let method = ident(&method_name(&w.name));
+    let (success, failure, retry, retry_errors) =
+        (&w.success, &w.failure, &w.retry, &w.retry_errors);
+    let (min_delay, max_delay, max_wait) = (w.min_delay, w.max_delay, w.max_wait);
+
+    let mut access = quote!(output);
+    for step in &w.steps {
+        access = match step {
+            PathStep::Field(field) => {
+                let field = ident(field);
+                quote!(#access.#field.as_ref()?)
+            }
+            PathStep::Index(0) => quote!(#access.first()?),
+            PathStep::Index(n) => quote!(#access.get(#n)?),
+        };
+    }
+    let text = match w.value {
+        WaitedValue::String => quote!(value.clone()),
+        WaitedValue::Enum => quote!(value.as_str().to_owned()),
+        WaitedValue::Boolean | WaitedValue::Integer => quote!(value.to_string()),
+    };
+
+    let mut text_doc = String::new();
+    if let Some(d) = &w.description {
+        text_doc.push_str(d.trim());
+        text_doc.push_str("\n\n");
+    }
+    text_doc.push_str(&format!(
+        "Sends `{action_name}` until its `{path}` is {}, and returns that answer.",
+        values(&w.success)
+    ));
+    if !w.failure.is_empty() {
+        text_doc.push_str(&format!(
+            " Ends with `WaitError::Failed` when it is {}.",
+            values(&w.failure)
+        ));
+    }
+    let errors = (!w.retry_errors.is_empty()).then(|| {
+        let codes: Vec<String> = w.retry_errors.iter().map(|c| format!("`{c}`")).collect();
+        format!("the call fails with {}", codes.join(" or "))
+    });
+    match (w.retry.is_empty(), errors) {
+        (false, Some(errors)) => text_doc.push_str(&format!(
+            " Polls again while it is {} or {errors}.",
+            values(&w.retry)
+        )),
+        (false, None) => {
+            text_doc.push_str(&format!(" Polls again while it is {}.", values(&w.retry)))
+        }
+        (true, Some(errors)) => text_doc.push_str(&format!(" Polls again while {errors}.")),
+        (true, None) => {}
+    }
+    let wildcard = [&w.success, &w.failure, &w.retry]
+        .iter()
+        .any(|list| list.iter().any(|v| v == "*"));
+    if !wildcard {
+        text_doc.push_str(" Any other value ends with `WaitError::UnexpectedState`.");
+    }
+    text_doc.push_str(&format!(
+        "\n\nPolls every {min_delay} to {max_delay} seconds (growing, with jitter) for at most {max_wait} seconds, then ends with `WaitError::Timeout`; `.max_wait(..)`, `.min_delay(..)` and `.max_delay(..)` change that. The setters are those of `{action_name}`. Dropping the future stops the wait."
+    ));
+    let method_doc = doc_lines(&text_doc);
+    let static_doc = doc_lines(&format!(
+        "The declaration of `client.{}()`.",
+        method_name(&w.name)
+    ));
+    let state_doc = doc_lines(&format!("`{path}` of an answer, as its wire text."));
+
+    quote! {
+        #static_doc
+        pub static #static_name: crate::waiter::Waiter<#output> = crate::waiter::Waiter {
+            name: #name,
+            action: #action_name,
+            path: #path,
+            success: &[#(#success),*],
+            failure: &[#(#failure),*],
+            retry: &[#(#retry),*],
+            retry_errors: &[#(#retry_errors),*],
+            min_delay: std::time::Duration::from_secs(#min_delay),
+            max_delay: std::time::Duration::from_secs(#max_delay),
+            max_wait: std::time::Duration::from_secs(#max_wait),
+            state: #state_fn,
+        };
+
+        #state_doc
+        fn #state_fn(output: &#output) -> Option<String> {
+            let value = #access;
+            Some(#text)
+        }
+
+        impl crate::Client {
+            #method_doc
+            pub fn #method(&self) -> crate::waiter::WaiterBuilder<#input> {
+                crate::waiter::WaiterBuilder::new(self.clone(), #input::default(), &#static_name)
+            }
+        }
+    }
+}
+
+/// A list of values in words: "`Success`", "`Failed` or `Cancelled`", "any value".
+fn values(list: &[String]) -> String {
+    if list.iter().any(|v| v == "*") {
+        return "any value".to_owned();
+    }
+    let quoted: Vec<String> = list.iter().map(|v| format!("`{v}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => "none".to_owned(),
+    }
+}
+
+fn static_name(w: &Waiter) -> proc_macro2::Ident {
+    format_ident!("{}", w.name.to_snake_case().to_uppercase())
+}
