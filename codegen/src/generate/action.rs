@@ -8,7 +8,9 @@ use quote::{format_ident, quote};
 use super::docs::{doc_lines, field_text, first_sentence, inner_doc_lines};
 use super::ident;
 use super::service::error_doc;
-use super::shapes::{checks, enumeration, needs_checks, rust_type, setter, structure};
+use super::shapes::{
+    checks, enumeration, needs_checks, response_derive, rust_type, setter, structure,
+};
 use crate::model::{Action, Field, Location, Method, Scalar, SpecSet, Style, Type};
 use crate::shapes::reachable;
 
@@ -171,6 +173,7 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
     let output_doc = doc_lines(&format!(
         "The response of `{name}`. Every field is optional: absent and empty stay distinct."
     ));
+    let output_derive = response_derive();
     let output_fields = action.response.iter().map(|f| {
         let doc = doc_lines(&field_text(f, false));
         let rust = ident(&f.rust);
@@ -285,7 +288,7 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
         #paginated
 
         #output_doc
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #output_derive
         pub struct #output {
             #(#output_fields)*
         }

@@ -45,7 +45,8 @@ impl AlarmConfig {
 }
 
 /// Shared by `CreateApplication`, `GetApplication`, `ListApplications` and `UpdateApplication`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct Application {
     /// The tags.
     ///
@@ -146,7 +147,8 @@ pub struct Application {
 }
 
 /// Shared by `CreateApplicationGroup`, `GetApplicationGroup`, `ListApplicationGroups` and `UpdateApplicationGroup`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ApplicationGroup {
     /// The ID of the application group in CloudMonitor.
     ///
@@ -239,7 +241,8 @@ pub struct ApplicationGroup {
 }
 
 /// Shared by `ListExecutions` and `StartExecution`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct CurrentTask {
     /// Action type that the task runs.
     ///
@@ -263,7 +266,8 @@ pub struct CurrentTask {
 }
 
 /// Shared by `ListExecutions` and `StartExecution`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct Execution {
     /// Identifier of the execution.
     ///
@@ -544,7 +548,8 @@ impl FilterItem {
 }
 
 /// Shared by `CreateOpsItem`, `GetOpsItem`, `ListOpsItems` and `UpdateOpsItem`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct OpsItem {
     /// The tags of the O\&M item.
     ///
@@ -643,7 +648,8 @@ pub struct OpsItem {
 }
 
 /// Shared by `CreateParameter`, `CreateSecretParameter`, `GetParameter`, `GetParameters`, `GetParametersByPath`, `GetSecretParameter`, `GetSecretParameters`, `GetSecretParametersByPath`, `ListParameters`, `ListSecretParameters`, `UpdateParameter` and `UpdateSecretParameter`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct Parameter {
     /// The type of the common parameter.
     ///
@@ -736,7 +742,8 @@ pub struct Parameter {
 }
 
 /// Shared by `ListParameterVersions` and `ListSecretParameterVersions`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ParameterVersion {
     /// The version number of the common parameter.
     ///
@@ -765,7 +772,8 @@ pub struct ParameterVersion {
 }
 
 /// Shared by `CreatePatchBaseline`, `GetPatchBaseline`, `ListPatchBaselines`, `RegisterDefaultPatchBaseline` and `UpdatePatchBaseline`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct PatchBaseline {
     /// The type of the operating system.
     ///
@@ -876,7 +884,8 @@ pub struct PatchBaseline {
 }
 
 /// Shared by `GetServiceSettings` and `SetServiceSettings`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ServiceSetting {
     /// The name of OSS bucket to deliver.
     ///
@@ -935,7 +944,8 @@ pub struct ServiceSetting {
 }
 
 /// Shared by `CreateStateConfiguration` and `ListStateConfigurations`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct StateConfiguration {
     /// The time when the desired-state configuration was created.
     ///
@@ -1077,7 +1087,8 @@ impl Tag {
 }
 
 /// Shared by `CreateTemplate`, `GetExecutionTemplate`, `GetTemplate`, `ListTemplates` and `UpdateTemplate`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct Template {
     /// The SHA-256 value of the template content.
     ///

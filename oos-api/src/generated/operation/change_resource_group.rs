@@ -138,7 +138,8 @@ impl crate::action::Action for ChangeResourceGroupInput {
 }
 
 /// The response of `ChangeResourceGroup`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ChangeResourceGroupOutput {
     /// The ID of the request.
     ///

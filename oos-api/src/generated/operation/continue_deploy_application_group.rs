@@ -131,7 +131,8 @@ impl crate::action::Action for ContinueDeployApplicationGroupInput {
 }
 
 /// The response of `ContinueDeployApplicationGroup`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ContinueDeployApplicationGroupOutput {
     /// The ID of the request.
     ///

@@ -180,7 +180,8 @@ impl crate::action::Action for CreateApplicationInput {
 }
 
 /// The response of `CreateApplication`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct CreateApplicationOutput {
     /// The ID of the request.
     ///

@@ -216,7 +216,8 @@ impl crate::action::Action for CreateApplicationGroupInput {
 }
 
 /// The response of `CreateApplicationGroup`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct CreateApplicationGroupOutput {
     /// The ID of the request.
     ///

@@ -400,7 +400,8 @@ impl crate::action::Action for CreateOpsItemInput {
 }
 
 /// The response of `CreateOpsItem`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct CreateOpsItemOutput {
     /// The request ID.
     ///

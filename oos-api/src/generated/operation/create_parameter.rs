@@ -217,7 +217,8 @@ impl crate::action::Action for CreateParameterInput {
 }
 
 /// The response of `CreateParameter`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct CreateParameterOutput {
     /// The ID of the request.
     ///

@@ -301,7 +301,8 @@ impl crate::action::Action for CreatePatchBaselineInput {
 }
 
 /// The response of `CreatePatchBaseline`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct CreatePatchBaselineOutput {
     /// The ID of the request.
     ///

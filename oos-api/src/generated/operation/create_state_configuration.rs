@@ -272,7 +272,8 @@ impl crate::action::Action for CreateStateConfigurationInput {
 }
 
 /// The response of `CreateStateConfiguration`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct CreateStateConfigurationOutput {
     /// The request ID.
     ///

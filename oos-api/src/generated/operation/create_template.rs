@@ -150,7 +150,8 @@ impl crate::action::Action for CreateTemplateInput {
 }
 
 /// The response of `CreateTemplate`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct CreateTemplateOutput {
     /// The type of the template.
     ///

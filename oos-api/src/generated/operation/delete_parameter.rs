@@ -78,7 +78,8 @@ impl crate::action::Action for DeleteParameterInput {
 }
 
 /// The response of `DeleteParameter`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct DeleteParameterOutput {
     /// The request ID.
     ///

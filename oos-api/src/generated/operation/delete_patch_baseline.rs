@@ -80,7 +80,8 @@ impl crate::action::Action for DeletePatchBaselineInput {
 }
 
 /// The response of `DeletePatchBaseline`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct DeletePatchBaselineOutput {
     /// The request ID.
     ///

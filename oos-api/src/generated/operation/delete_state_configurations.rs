@@ -108,7 +108,8 @@ impl crate::action::Action for DeleteStateConfigurationsInput {
 }
 
 /// The response of `DeleteStateConfigurations`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct DeleteStateConfigurationsOutput {
     /// The request ID.
     ///

@@ -96,7 +96,8 @@ impl crate::action::Action for DeleteTemplatesInput {
 }
 
 /// The response of `DeleteTemplates`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct DeleteTemplatesOutput {
     /// The request ID.
     ///

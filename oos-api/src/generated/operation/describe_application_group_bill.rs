@@ -218,7 +218,8 @@ impl crate::action::Paginated for DescribeApplicationGroupBillInput {
 }
 
 /// The response of `DescribeApplicationGroupBill`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct DescribeApplicationGroupBillOutput {
     /// The token that is used to retrieve the next page of results.
     ///
@@ -245,7 +246,8 @@ pub struct DescribeApplicationGroupBillOutput {
 }
 
 /// Part of `DescribeApplicationGroupBill`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ApplicationGroupConsumeItem {
     /// The ID of the instance.
     ///

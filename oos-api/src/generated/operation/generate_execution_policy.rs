@@ -119,7 +119,8 @@ impl crate::action::Action for GenerateExecutionPolicyInput {
 }
 
 /// The response of `GenerateExecutionPolicy`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct GenerateExecutionPolicyOutput {
     /// The RAM policy.
     ///

@@ -79,7 +79,8 @@ impl crate::action::Action for GetApplicationInput {
 }
 
 /// The response of `GetApplication`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct GetApplicationOutput {
     /// The ID of the request.
     ///

@@ -104,7 +104,8 @@ impl crate::action::Action for GetApplicationGroupInput {
 }
 
 /// The response of `GetApplicationGroup`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct GetApplicationGroupOutput {
     /// The ID of the request.
     ///

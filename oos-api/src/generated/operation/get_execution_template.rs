@@ -81,7 +81,8 @@ impl crate::action::Action for GetExecutionTemplateInput {
 }
 
 /// The response of `GetExecutionTemplate`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct GetExecutionTemplateOutput {
     /// The content of the template.
     ///

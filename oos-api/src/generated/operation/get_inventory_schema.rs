@@ -172,7 +172,8 @@ impl crate::action::Paginated for GetInventorySchemaInput {
 }
 
 /// The response of `GetInventorySchema`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct GetInventorySchemaOutput {
     /// The pagination token that was used in the next request to retrieve a new page of results.
     ///
@@ -195,7 +196,8 @@ pub struct GetInventorySchemaOutput {
 }
 
 /// Part of `GetInventorySchema`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct Schema {
     /// The version of the configuration list.
     ///
@@ -213,7 +215,8 @@ pub struct Schema {
 }
 
 /// Part of `GetInventorySchema`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct Attribute {
     /// The name of the property.
     ///

@@ -79,7 +79,8 @@ impl crate::action::Action for GetOpsItemInput {
 }
 
 /// The response of `GetOpsItem`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct GetOpsItemOutput {
     /// The request ID.
     ///

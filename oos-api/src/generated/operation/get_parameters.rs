@@ -79,7 +79,8 @@ impl crate::action::Action for GetParametersInput {
 }
 
 /// The response of `GetParameters`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct GetParametersOutput {
     /// The request ID.
     ///

@@ -193,7 +193,8 @@ impl crate::action::Paginated for GetSecretParametersByPathInput {
 }
 
 /// The response of `GetSecretParametersByPath`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct GetSecretParametersByPathOutput {
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
     ///

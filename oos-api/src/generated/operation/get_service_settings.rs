@@ -54,7 +54,8 @@ impl crate::action::Action for GetServiceSettingsInput {
 }
 
 /// The response of `GetServiceSettings`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct GetServiceSettingsOutput {
     /// The ID of the request.
     ///

@@ -95,7 +95,8 @@ impl crate::action::Action for GetTemplateInput {
 }
 
 /// The response of `GetTemplate`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct GetTemplateOutput {
     /// Unique identifier generated for this request.
     ///

@@ -121,7 +121,8 @@ impl crate::action::Paginated for ListActionsInput {
 }
 
 /// The response of `ListActions`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ListActionsOutput {
     /// The token that is used to retrieve the next page of results.
     ///
@@ -144,7 +145,8 @@ pub struct ListActionsOutput {
 }
 
 /// Part of `ListActions`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct Action {
     /// The number of times that the action is used.
     ///

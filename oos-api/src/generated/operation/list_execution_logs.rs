@@ -166,7 +166,8 @@ impl crate::action::Paginated for ListExecutionLogsInput {
 }
 
 /// The response of `ListExecutionLogs`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ListExecutionLogsOutput {
     /// The ID of the request.
     ///
@@ -194,7 +195,8 @@ pub struct ListExecutionLogsOutput {
 }
 
 /// Part of `ListExecutionLogs`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ExecutionLog {
     /// The timestamp.
     ///

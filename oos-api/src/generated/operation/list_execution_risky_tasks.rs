@@ -80,7 +80,8 @@ impl crate::action::Action for ListExecutionRiskyTasksInput {
 }
 
 /// The response of `ListExecutionRiskyTasks`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ListExecutionRiskyTasksOutput {
     /// The ID of the request.
     ///
@@ -93,7 +94,8 @@ pub struct ListExecutionRiskyTasksOutput {
 }
 
 /// Part of `ListExecutionRiskyTasks`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct RiskyTask {
     /// The cloud service in which the high-risk task runs.
     ///

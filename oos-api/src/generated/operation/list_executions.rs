@@ -537,7 +537,8 @@ impl crate::action::Paginated for ListExecutionsInput {
 }
 
 /// The response of `ListExecutions`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ListExecutionsOutput {
     /// Unique identifier generated for this request.
     ///

@@ -139,7 +139,8 @@ impl crate::action::Paginated for ListInstancePatchesInput {
 }
 
 /// The response of `ListInstancePatches`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ListInstancePatchesOutput {
     /// The token that is used to retrieve the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -160,7 +161,8 @@ pub struct ListInstancePatchesOutput {
 }
 
 /// Part of `ListInstancePatches`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct Patche {
     /// The level of the severity.
     ///

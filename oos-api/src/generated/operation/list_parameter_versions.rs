@@ -168,7 +168,8 @@ impl crate::action::Paginated for ListParameterVersionsInput {
 }
 
 /// The response of `ListParameterVersions`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ListParameterVersionsOutput {
     /// The data type of the common parameter.
     ///

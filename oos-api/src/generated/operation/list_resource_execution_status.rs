@@ -158,7 +158,8 @@ impl crate::action::Paginated for ListResourceExecutionStatusInput {
 }
 
 /// The response of `ListResourceExecutionStatus`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ListResourceExecutionStatusOutput {
     /// The pagination token that is used in the next request to retrieve a new page of results.
     ///
@@ -185,7 +186,8 @@ pub struct ListResourceExecutionStatusOutput {
 }
 
 /// Part of `ListResourceExecutionStatus`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ResourceExecutionStatusItem {
     /// The output of the template.
     ///

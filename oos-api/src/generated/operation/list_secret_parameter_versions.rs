@@ -189,7 +189,8 @@ impl crate::action::Paginated for ListSecretParameterVersionsInput {
 }
 
 /// The response of `ListSecretParameterVersions`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ListSecretParameterVersionsOutput {
     /// The type of the encryption parameter.
     ///

@@ -123,7 +123,8 @@ impl crate::action::Paginated for ListTagKeysInput {
 }
 
 /// The response of `ListTagKeys`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ListTagKeysOutput {
     /// The token that is used to retrieve the next page.
     ///

@@ -331,7 +331,8 @@ impl crate::action::Paginated for ListTaskExecutionsInput {
 }
 
 /// The response of `ListTaskExecutions`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct ListTaskExecutionsOutput {
     /// The ID of the request.
     ///
@@ -354,7 +355,8 @@ pub struct ListTaskExecutionsOutput {
 }
 
 /// Part of `ListTaskExecutions`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct TaskExecution {
     /// The output of the execution.
     ///

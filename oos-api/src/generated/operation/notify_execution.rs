@@ -226,7 +226,8 @@ impl crate::action::Action for NotifyExecutionInput {
 }
 
 /// The response of `NotifyExecution`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct NotifyExecutionOutput {
     /// The ID of the request.
     ///

@@ -156,7 +156,8 @@ impl crate::action::Action for SetServiceSettingsInput {
 }
 
 /// The response of `SetServiceSettings`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct SetServiceSettingsOutput {
     /// The ID of the request.
     ///

@@ -153,7 +153,8 @@ impl crate::action::Action for TriggerExecutionInput {
 }
 
 /// The response of `TriggerExecution`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct TriggerExecutionOutput {
     /// The request ID.
     ///

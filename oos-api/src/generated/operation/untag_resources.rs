@@ -152,7 +152,8 @@ impl crate::action::Action for UntagResourcesInput {
 }
 
 /// The response of `UntagResources`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct UntagResourcesOutput {
     /// The request ID.
     ///

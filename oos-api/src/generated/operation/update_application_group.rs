@@ -120,7 +120,8 @@ impl crate::action::Action for UpdateApplicationGroupInput {
 }
 
 /// The response of `UpdateApplicationGroup`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct UpdateApplicationGroupOutput {
     /// The ID of the request.
     ///

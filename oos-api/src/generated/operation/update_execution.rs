@@ -167,7 +167,8 @@ impl crate::action::Action for UpdateExecutionInput {
 }
 
 /// The response of `UpdateExecution`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct UpdateExecutionOutput {
     /// The ID of the request.
     ///

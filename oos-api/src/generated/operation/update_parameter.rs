@@ -150,7 +150,8 @@ impl crate::action::Action for UpdateParameterInput {
 }
 
 /// The response of `UpdateParameter`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct UpdateParameterOutput {
     /// The request ID.
     ///

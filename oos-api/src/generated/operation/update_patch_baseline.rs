@@ -262,7 +262,8 @@ impl crate::action::Action for UpdatePatchBaselineInput {
 }
 
 /// The response of `UpdatePatchBaseline`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct UpdatePatchBaselineOutput {
     /// The ID of the request.
     ///

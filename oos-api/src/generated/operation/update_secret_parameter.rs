@@ -152,7 +152,8 @@ impl crate::action::Action for UpdateSecretParameterInput {
 }
 
 /// The response of `UpdateSecretParameter`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct UpdateSecretParameterOutput {
     /// The ID of the request.
     ///

@@ -236,7 +236,8 @@ impl crate::action::Action for UpdateStateConfigurationInput {
 }
 
 /// The response of `UpdateStateConfiguration`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct UpdateStateConfigurationOutput {
     /// The request ID.
     ///
@@ -253,7 +254,8 @@ pub struct UpdateStateConfigurationOutput {
 }
 
 /// Part of `UpdateStateConfiguration`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
+#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
 pub struct StateConfigurationItem {
     /// The time when the configuration was updated.
     ///
