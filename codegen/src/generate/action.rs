@@ -8,9 +8,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc_lines, field_text, first_sentence, inner_doc_lines};
 use super::ident;
 use super::service::error_doc;
-use super::shapes::{
-    checks, enumeration, needs_checks, response_derive, rust_type, setter, structure,
-};
+use super::shapes::{checks, enumeration, needs_checks, rust_type, setter, structure};
 use crate::model::{Action, Field, Location, Method, Scalar, SpecSet, Style, Type};
 use crate::shapes::reachable;
 
@@ -173,7 +171,6 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
     let output_doc = doc_lines(&format!(
         "The response of `{name}`. Every field is optional: absent and empty stay distinct."
     ));
-    let output_derive = response_derive();
     let output_fields = action.response.iter().map(|f| {
         let doc = doc_lines(&field_text(f, false));
         let rust = ident(&f.rust);
@@ -288,7 +285,7 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
         #paginated
 
         #output_doc
-        #output_derive
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #output {
             #(#output_fields)*
         }

@@ -58,15 +58,9 @@ pub fn structure(set: &SpecSet, s: &StructDef) -> TokenStream {
             pub #rust: Option<#ty>,
         }
     });
-    let derive = if request {
-        // The json and flat parameter encodings serialise request values.
-        quote!(#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)])
-    } else {
-        response_derive()
-    };
     let mut out = quote! {
         #doc
-        #derive
+        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #(#fields)*
         }
@@ -102,15 +96,6 @@ pub fn structure(set: &SpecSet, s: &StructDef) -> TokenStream {
         }
     }
     out
-}
-
-/// The derives of a type only answers carry: serialising one is for tests and the emulator,
-/// behind oos-api's `serde-serialize` feature, so that a client build does not compile it.
-pub fn response_derive() -> TokenStream {
-    quote! {
-        #[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-        #[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
-    }
 }
 
 /// A string enum: its known values and `Unknown` for any other.

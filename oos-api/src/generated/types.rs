@@ -45,8 +45,7 @@ impl AlarmConfig {
 }
 
 /// Shared by `CreateApplication`, `GetApplication`, `ListApplications` and `UpdateApplication`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Application {
     /// The tags.
     ///
@@ -147,8 +146,7 @@ pub struct Application {
 }
 
 /// Shared by `CreateApplicationGroup`, `GetApplicationGroup`, `ListApplicationGroups` and `UpdateApplicationGroup`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplicationGroup {
     /// The ID of the application group in CloudMonitor.
     ///
@@ -241,8 +239,7 @@ pub struct ApplicationGroup {
 }
 
 /// Shared by `ListExecutions` and `StartExecution`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CurrentTask {
     /// Action type that the task runs.
     ///
@@ -266,8 +263,7 @@ pub struct CurrentTask {
 }
 
 /// Shared by `ListExecutions` and `StartExecution`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Execution {
     /// Identifier of the execution.
     ///
@@ -548,8 +544,7 @@ impl FilterItem {
 }
 
 /// Shared by `CreateOpsItem`, `GetOpsItem`, `ListOpsItems` and `UpdateOpsItem`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct OpsItem {
     /// The tags of the O\&M item.
     ///
@@ -648,8 +643,7 @@ pub struct OpsItem {
 }
 
 /// Shared by `CreateParameter`, `CreateSecretParameter`, `GetParameter`, `GetParameters`, `GetParametersByPath`, `GetSecretParameter`, `GetSecretParameters`, `GetSecretParametersByPath`, `ListParameters`, `ListSecretParameters`, `UpdateParameter` and `UpdateSecretParameter`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Parameter {
     /// The type of the common parameter.
     ///
@@ -742,8 +736,7 @@ pub struct Parameter {
 }
 
 /// Shared by `ListParameterVersions` and `ListSecretParameterVersions`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ParameterVersion {
     /// The version number of the common parameter.
     ///
@@ -772,8 +765,7 @@ pub struct ParameterVersion {
 }
 
 /// Shared by `CreatePatchBaseline`, `GetPatchBaseline`, `ListPatchBaselines`, `RegisterDefaultPatchBaseline` and `UpdatePatchBaseline`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PatchBaseline {
     /// The type of the operating system.
     ///
@@ -884,8 +876,7 @@ pub struct PatchBaseline {
 }
 
 /// Shared by `GetServiceSettings` and `SetServiceSettings`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ServiceSetting {
     /// The name of OSS bucket to deliver.
     ///
@@ -944,8 +935,7 @@ pub struct ServiceSetting {
 }
 
 /// Shared by `CreateStateConfiguration` and `ListStateConfigurations`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StateConfiguration {
     /// The time when the desired-state configuration was created.
     ///
@@ -1087,8 +1077,7 @@ impl Tag {
 }
 
 /// Shared by `CreateTemplate`, `GetExecutionTemplate`, `GetTemplate`, `ListTemplates` and `UpdateTemplate`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Template {
     /// The SHA-256 value of the template content.
     ///

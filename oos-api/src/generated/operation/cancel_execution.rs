@@ -78,8 +78,7 @@ impl crate::action::Action for CancelExecutionInput {
 }
 
 /// The response of `CancelExecution`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CancelExecutionOutput {
     /// Unique identifier generated for this request.
     ///

@@ -138,8 +138,7 @@ impl crate::action::Action for ChangeResourceGroupInput {
 }
 
 /// The response of `ChangeResourceGroup`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ChangeResourceGroupOutput {
     /// The ID of the request.
     ///

@@ -131,8 +131,7 @@ impl crate::action::Action for ContinueDeployApplicationGroupInput {
 }
 
 /// The response of `ContinueDeployApplicationGroup`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ContinueDeployApplicationGroupOutput {
     /// The ID of the request.
     ///

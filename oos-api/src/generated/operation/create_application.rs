@@ -180,8 +180,7 @@ impl crate::action::Action for CreateApplicationInput {
 }
 
 /// The response of `CreateApplication`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateApplicationOutput {
     /// The ID of the request.
     ///

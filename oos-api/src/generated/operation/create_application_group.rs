@@ -216,8 +216,7 @@ impl crate::action::Action for CreateApplicationGroupInput {
 }
 
 /// The response of `CreateApplicationGroup`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateApplicationGroupOutput {
     /// The ID of the request.
     ///

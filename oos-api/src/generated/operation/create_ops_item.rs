@@ -400,8 +400,7 @@ impl crate::action::Action for CreateOpsItemInput {
 }
 
 /// The response of `CreateOpsItem`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateOpsItemOutput {
     /// The request ID.
     ///

@@ -217,8 +217,7 @@ impl crate::action::Action for CreateParameterInput {
 }
 
 /// The response of `CreateParameter`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateParameterOutput {
     /// The ID of the request.
     ///

@@ -301,8 +301,7 @@ impl crate::action::Action for CreatePatchBaselineInput {
 }
 
 /// The response of `CreatePatchBaseline`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreatePatchBaselineOutput {
     /// The ID of the request.
     ///

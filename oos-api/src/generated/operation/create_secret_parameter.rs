@@ -244,8 +244,7 @@ impl crate::action::Action for CreateSecretParameterInput {
 }
 
 /// The response of `CreateSecretParameter`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateSecretParameterOutput {
     /// The ID of the request.
     ///

@@ -272,8 +272,7 @@ impl crate::action::Action for CreateStateConfigurationInput {
 }
 
 /// The response of `CreateStateConfiguration`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateStateConfigurationOutput {
     /// The request ID.
     ///

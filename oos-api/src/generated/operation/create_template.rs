@@ -150,8 +150,7 @@ impl crate::action::Action for CreateTemplateInput {
 }
 
 /// The response of `CreateTemplate`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateTemplateOutput {
     /// The type of the template.
     ///

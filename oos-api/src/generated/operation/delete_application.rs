@@ -115,8 +115,7 @@ impl crate::action::Action for DeleteApplicationInput {
 }
 
 /// The response of `DeleteApplication`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteApplicationOutput {
     /// The ID of the request.
     ///

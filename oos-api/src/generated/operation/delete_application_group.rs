@@ -121,8 +121,7 @@ impl crate::action::Action for DeleteApplicationGroupInput {
 }
 
 /// The response of `DeleteApplicationGroup`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteApplicationGroupOutput {
     /// The ID of the request.
     ///

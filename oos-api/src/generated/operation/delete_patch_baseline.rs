@@ -80,8 +80,7 @@ impl crate::action::Action for DeletePatchBaselineInput {
 }
 
 /// The response of `DeletePatchBaseline`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeletePatchBaselineOutput {
     /// The request ID.
     ///

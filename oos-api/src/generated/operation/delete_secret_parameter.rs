@@ -80,8 +80,7 @@ impl crate::action::Action for DeleteSecretParameterInput {
 }
 
 /// The response of `DeleteSecretParameter`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteSecretParameterOutput {
     /// The request ID.
     ///

@@ -108,8 +108,7 @@ impl crate::action::Action for DeleteStateConfigurationsInput {
 }
 
 /// The response of `DeleteStateConfigurations`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteStateConfigurationsOutput {
     /// The request ID.
     ///

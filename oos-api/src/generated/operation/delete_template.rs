@@ -96,8 +96,7 @@ impl crate::action::Action for DeleteTemplateInput {
 }
 
 /// The response of `DeleteTemplate`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteTemplateOutput {
     /// The request ID.
     ///

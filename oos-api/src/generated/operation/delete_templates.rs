@@ -96,8 +96,7 @@ impl crate::action::Action for DeleteTemplatesInput {
 }
 
 /// The response of `DeleteTemplates`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DeleteTemplatesOutput {
     /// The request ID.
     ///

@@ -218,8 +218,7 @@ impl crate::action::Paginated for DescribeApplicationGroupBillInput {
 }
 
 /// The response of `DescribeApplicationGroupBill`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DescribeApplicationGroupBillOutput {
     /// The token that is used to retrieve the next page of results.
     ///
@@ -246,8 +245,7 @@ pub struct DescribeApplicationGroupBillOutput {
 }
 
 /// Part of `DescribeApplicationGroupBill`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApplicationGroupConsumeItem {
     /// The ID of the instance.
     ///

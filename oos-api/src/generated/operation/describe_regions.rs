@@ -78,8 +78,7 @@ impl crate::action::Action for DescribeRegionsInput {
 }
 
 /// The response of `DescribeRegions`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DescribeRegionsOutput {
     /// The request ID.
     ///
@@ -129,8 +128,7 @@ impl From<&str> for AcceptLanguage {
 crate::string_enum_impls!(AcceptLanguage);
 
 /// Part of `DescribeRegions`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Region {
     /// The endpoint of the region.
     ///

@@ -119,8 +119,7 @@ impl crate::action::Action for GenerateExecutionPolicyInput {
 }
 
 /// The response of `GenerateExecutionPolicy`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GenerateExecutionPolicyOutput {
     /// The RAM policy.
     ///

@@ -79,8 +79,7 @@ impl crate::action::Action for GetApplicationInput {
 }
 
 /// The response of `GetApplication`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetApplicationOutput {
     /// The ID of the request.
     ///

@@ -104,8 +104,7 @@ impl crate::action::Action for GetApplicationGroupInput {
 }
 
 /// The response of `GetApplicationGroup`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetApplicationGroupOutput {
     /// The ID of the request.
     ///

@@ -81,8 +81,7 @@ impl crate::action::Action for GetExecutionTemplateInput {
 }
 
 /// The response of `GetExecutionTemplate`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetExecutionTemplateOutput {
     /// The content of the template.
     ///

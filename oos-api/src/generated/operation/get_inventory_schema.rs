@@ -172,8 +172,7 @@ impl crate::action::Paginated for GetInventorySchemaInput {
 }
 
 /// The response of `GetInventorySchema`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetInventorySchemaOutput {
     /// The pagination token that was used in the next request to retrieve a new page of results.
     ///
@@ -196,8 +195,7 @@ pub struct GetInventorySchemaOutput {
 }
 
 /// Part of `GetInventorySchema`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Schema {
     /// The version of the configuration list.
     ///
@@ -215,8 +213,7 @@ pub struct Schema {
 }
 
 /// Part of `GetInventorySchema`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Attribute {
     /// The name of the property.
     ///

@@ -79,8 +79,7 @@ impl crate::action::Action for GetOpsItemInput {
 }
 
 /// The response of `GetOpsItem`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetOpsItemOutput {
     /// The request ID.
     ///

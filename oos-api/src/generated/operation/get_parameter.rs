@@ -111,8 +111,7 @@ impl crate::action::Action for GetParameterInput {
 }
 
 /// The response of `GetParameter`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetParameterOutput {
     /// The request ID.
     ///

@@ -79,8 +79,7 @@ impl crate::action::Action for GetParametersInput {
 }
 
 /// The response of `GetParameters`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetParametersOutput {
     /// The request ID.
     ///

@@ -79,8 +79,7 @@ impl crate::action::Action for GetPatchBaselineInput {
 }
 
 /// The response of `GetPatchBaseline`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetPatchBaselineOutput {
     /// The ID of the request.
     ///

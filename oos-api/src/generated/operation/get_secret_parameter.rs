@@ -126,8 +126,7 @@ impl crate::action::Action for GetSecretParameterInput {
 }
 
 /// The response of `GetSecretParameter`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetSecretParameterOutput {
     /// The ID of the request.
     ///

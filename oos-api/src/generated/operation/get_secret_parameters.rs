@@ -100,8 +100,7 @@ impl crate::action::Action for GetSecretParametersInput {
 }
 
 /// The response of `GetSecretParameters`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetSecretParametersOutput {
     /// The ID of the request.
     ///

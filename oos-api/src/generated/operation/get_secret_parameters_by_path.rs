@@ -193,8 +193,7 @@ impl crate::action::Paginated for GetSecretParametersByPathInput {
 }
 
 /// The response of `GetSecretParametersByPath`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetSecretParametersByPathOutput {
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
     ///

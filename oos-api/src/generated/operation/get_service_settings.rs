@@ -54,8 +54,7 @@ impl crate::action::Action for GetServiceSettingsInput {
 }
 
 /// The response of `GetServiceSettings`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetServiceSettingsOutput {
     /// The ID of the request.
     ///

@@ -95,8 +95,7 @@ impl crate::action::Action for GetTemplateInput {
 }
 
 /// The response of `GetTemplate`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GetTemplateOutput {
     /// Unique identifier generated for this request.
     ///

@@ -121,8 +121,7 @@ impl crate::action::Paginated for ListActionsInput {
 }
 
 /// The response of `ListActions`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListActionsOutput {
     /// The token that is used to retrieve the next page of results.
     ///
@@ -145,8 +144,7 @@ pub struct ListActionsOutput {
 }
 
 /// Part of `ListActions`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Action {
     /// The number of times that the action is used.
     ///

@@ -188,8 +188,7 @@ impl crate::action::Paginated for ListApplicationGroupsInput {
 }
 
 /// The response of `ListApplicationGroups`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListApplicationGroupsOutput {
     /// The token that is used to retrieve the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

@@ -213,8 +213,7 @@ impl crate::action::Paginated for ListApplicationsInput {
 }
 
 /// The response of `ListApplications`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListApplicationsOutput {
     /// The pagination token that is used in the next request to retrieve a new page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

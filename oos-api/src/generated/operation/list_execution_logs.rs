@@ -166,8 +166,7 @@ impl crate::action::Paginated for ListExecutionLogsInput {
 }
 
 /// The response of `ListExecutionLogs`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListExecutionLogsOutput {
     /// The ID of the request.
     ///
@@ -195,8 +194,7 @@ pub struct ListExecutionLogsOutput {
 }
 
 /// Part of `ListExecutionLogs`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ExecutionLog {
     /// The timestamp.
     ///

@@ -80,8 +80,7 @@ impl crate::action::Action for ListExecutionRiskyTasksInput {
 }
 
 /// The response of `ListExecutionRiskyTasks`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListExecutionRiskyTasksOutput {
     /// The ID of the request.
     ///
@@ -94,8 +93,7 @@ pub struct ListExecutionRiskyTasksOutput {
 }
 
 /// Part of `ListExecutionRiskyTasks`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RiskyTask {
     /// The cloud service in which the high-risk task runs.
     ///

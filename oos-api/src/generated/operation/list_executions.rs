@@ -537,8 +537,7 @@ impl crate::action::Paginated for ListExecutionsInput {
 }
 
 /// The response of `ListExecutions`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListExecutionsOutput {
     /// Unique identifier generated for this request.
     ///

@@ -123,8 +123,7 @@ impl crate::action::Paginated for ListInstancePatchStatesInput {
 }
 
 /// The response of `ListInstancePatchStates`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListInstancePatchStatesOutput {
     /// The token that is used to retrieve the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -149,8 +148,7 @@ pub struct ListInstancePatchStatesOutput {
 }
 
 /// Part of `ListInstancePatchStates`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstancePatchState {
     /// The number of patches that are not installed.
     ///

@@ -139,8 +139,7 @@ impl crate::action::Paginated for ListInstancePatchesInput {
 }
 
 /// The response of `ListInstancePatches`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListInstancePatchesOutput {
     /// The token that is used to retrieve the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -161,8 +160,7 @@ pub struct ListInstancePatchesOutput {
 }
 
 /// Part of `ListInstancePatches`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Patche {
     /// The level of the severity.
     ///

@@ -208,8 +208,7 @@ impl crate::action::Paginated for ListInventoryEntriesInput {
 }
 
 /// The response of `ListInventoryEntries`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListInventoryEntriesOutput {
     /// The returned value of NextToken is a pagination token, which can be used in the next request to retrieve a new page of results.
     ///

@@ -183,8 +183,7 @@ impl crate::action::Paginated for ListOpsItemsInput {
 }
 
 /// The response of `ListOpsItems`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListOpsItemsOutput {
     /// The pagination token that can be used in the next request to retrieve a new page of results.
     ///

@@ -168,8 +168,7 @@ impl crate::action::Paginated for ListParameterVersionsInput {
 }
 
 /// The response of `ListParameterVersions`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListParameterVersionsOutput {
     /// The data type of the common parameter.
     ///

@@ -282,8 +282,7 @@ impl crate::action::Paginated for ListParametersInput {
 }
 
 /// The response of `ListParameters`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListParametersOutput {
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
     ///

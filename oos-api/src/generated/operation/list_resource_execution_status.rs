@@ -158,8 +158,7 @@ impl crate::action::Paginated for ListResourceExecutionStatusInput {
 }
 
 /// The response of `ListResourceExecutionStatus`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListResourceExecutionStatusOutput {
     /// The pagination token that is used in the next request to retrieve a new page of results.
     ///
@@ -186,8 +185,7 @@ pub struct ListResourceExecutionStatusOutput {
 }
 
 /// Part of `ListResourceExecutionStatus`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ResourceExecutionStatusItem {
     /// The output of the template.
     ///

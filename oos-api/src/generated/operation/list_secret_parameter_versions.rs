@@ -189,8 +189,7 @@ impl crate::action::Paginated for ListSecretParameterVersionsInput {
 }
 
 /// The response of `ListSecretParameterVersions`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListSecretParameterVersionsOutput {
     /// The type of the encryption parameter.
     ///

@@ -249,8 +249,7 @@ impl crate::action::Paginated for ListSecretParametersInput {
 }
 
 /// The response of `ListSecretParameters`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListSecretParametersOutput {
     /// The token that is used to retrieve the next page of results.
     ///

@@ -192,8 +192,7 @@ impl crate::action::Paginated for ListStateConfigurationsInput {
 }
 
 /// The response of `ListStateConfigurations`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListStateConfigurationsOutput {
     /// The request ID.
     ///

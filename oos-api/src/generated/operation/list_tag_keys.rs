@@ -123,8 +123,7 @@ impl crate::action::Paginated for ListTagKeysInput {
 }
 
 /// The response of `ListTagKeys`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListTagKeysOutput {
     /// The token that is used to retrieve the next page.
     ///

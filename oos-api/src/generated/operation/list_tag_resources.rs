@@ -157,8 +157,7 @@ impl crate::action::Paginated for ListTagResourcesInput {
 }
 
 /// The response of `ListTagResources`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListTagResourcesOutput {
     /// The returned value of NextToken is a pagination token, which can be used in the next request to retrieve a new page of results. If the return value of the NextToken parameter is empty, the next page does not exist.
     ///
@@ -176,8 +175,7 @@ pub struct ListTagResourcesOutput {
 }
 
 /// Part of `ListTagResources`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagResources {
     /// 标签及资源关系。
     #[serde(rename = "TagResource", default, skip_serializing_if = "Option::is_none")]
@@ -185,8 +183,7 @@ pub struct TagResources {
 }
 
 /// Part of `ListTagResources`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagResourceItem {
     /// The type of the resource.
     ///

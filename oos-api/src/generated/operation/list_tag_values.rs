@@ -139,8 +139,7 @@ impl crate::action::Paginated for ListTagValuesInput {
 }
 
 /// The response of `ListTagValues`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListTagValuesOutput {
     /// The returned value of NextToken is a pagination token, which can be used in the next request to retrieve a new page of results.
     ///

@@ -331,8 +331,7 @@ impl crate::action::Paginated for ListTaskExecutionsInput {
 }
 
 /// The response of `ListTaskExecutions`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListTaskExecutionsOutput {
     /// The ID of the request.
     ///
@@ -355,8 +354,7 @@ pub struct ListTaskExecutionsOutput {
 }
 
 /// Part of `ListTaskExecutions`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TaskExecution {
     /// The output of the execution.
     ///

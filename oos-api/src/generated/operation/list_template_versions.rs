@@ -152,8 +152,7 @@ impl crate::action::Paginated for ListTemplateVersionsInput {
 }
 
 /// The response of `ListTemplateVersions`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListTemplateVersionsOutput {
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
     ///
@@ -180,8 +179,7 @@ pub struct ListTemplateVersionsOutput {
 }
 
 /// Part of `ListTemplateVersions`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TemplateVersion {
     /// The description of the version.
     ///

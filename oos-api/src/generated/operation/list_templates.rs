@@ -378,8 +378,7 @@ impl crate::action::Paginated for ListTemplatesInput {
 }
 
 /// The response of `ListTemplates`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ListTemplatesOutput {
     /// Unique identifier generated for this request.
     ///

@@ -226,8 +226,7 @@ impl crate::action::Action for NotifyExecutionInput {
 }
 
 /// The response of `NotifyExecution`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NotifyExecutionOutput {
     /// The ID of the request.
     ///

@@ -86,8 +86,7 @@ impl crate::action::Action for RegisterDefaultPatchBaselineInput {
 }
 
 /// The response of `RegisterDefaultPatchBaseline`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegisterDefaultPatchBaselineOutput {
     /// The request ID.
     ///

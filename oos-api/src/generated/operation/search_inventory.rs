@@ -179,8 +179,7 @@ impl crate::action::Paginated for SearchInventoryInput {
 }
 
 /// The response of `SearchInventory`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SearchInventoryOutput {
     /// The token that is used to retrieve the next page of results.
     ///

@@ -156,8 +156,7 @@ impl crate::action::Action for SetServiceSettingsInput {
 }
 
 /// The response of `SetServiceSettings`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SetServiceSettingsOutput {
     /// The ID of the request.
     ///

@@ -295,8 +295,7 @@ impl crate::action::Action for StartExecutionInput {
 }
 
 /// The response of `StartExecution`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StartExecutionOutput {
     /// Unique identifier generated for this request.
     ///

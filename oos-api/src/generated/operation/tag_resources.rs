@@ -143,8 +143,7 @@ impl crate::action::Action for TagResourcesInput {
 }
 
 /// The response of `TagResources`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagResourcesOutput {
     /// The request ID.
     ///

@@ -153,8 +153,7 @@ impl crate::action::Action for TriggerExecutionInput {
 }
 
 /// The response of `TriggerExecution`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TriggerExecutionOutput {
     /// The request ID.
     ///

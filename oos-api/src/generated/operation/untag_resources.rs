@@ -152,8 +152,7 @@ impl crate::action::Action for UntagResourcesInput {
 }
 
 /// The response of `UntagResources`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UntagResourcesOutput {
     /// The request ID.
     ///

@@ -146,8 +146,7 @@ impl crate::action::Action for UpdateApplicationInput {
 }
 
 /// The response of `UpdateApplication`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateApplicationOutput {
     /// The ID of the request.
     ///

@@ -120,8 +120,7 @@ impl crate::action::Action for UpdateApplicationGroupInput {
 }
 
 /// The response of `UpdateApplicationGroup`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateApplicationGroupOutput {
     /// The ID of the request.
     ///

@@ -167,8 +167,7 @@ impl crate::action::Action for UpdateExecutionInput {
 }
 
 /// The response of `UpdateExecution`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateExecutionOutput {
     /// The ID of the request.
     ///

@@ -283,8 +283,7 @@ impl crate::action::Action for UpdateOpsItemInput {
 }
 
 /// The response of `UpdateOpsItem`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateOpsItemOutput {
     /// The request ID.
     ///

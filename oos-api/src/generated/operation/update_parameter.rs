@@ -150,8 +150,7 @@ impl crate::action::Action for UpdateParameterInput {
 }
 
 /// The response of `UpdateParameter`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateParameterOutput {
     /// The request ID.
     ///

@@ -262,8 +262,7 @@ impl crate::action::Action for UpdatePatchBaselineInput {
 }
 
 /// The response of `UpdatePatchBaseline`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePatchBaselineOutput {
     /// The ID of the request.
     ///

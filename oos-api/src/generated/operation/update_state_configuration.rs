@@ -236,8 +236,7 @@ impl crate::action::Action for UpdateStateConfigurationInput {
 }
 
 /// The response of `UpdateStateConfiguration`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateStateConfigurationOutput {
     /// The request ID.
     ///
@@ -254,8 +253,7 @@ pub struct UpdateStateConfigurationOutput {
 }
 
 /// Part of `UpdateStateConfiguration`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct StateConfigurationItem {
     /// The time when the configuration was updated.
     ///

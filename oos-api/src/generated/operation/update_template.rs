@@ -150,8 +150,7 @@ impl crate::action::Action for UpdateTemplateInput {
 }
 
 /// The response of `UpdateTemplate`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateTemplateOutput {
     /// The ID of the request.
     ///

@@ -87,8 +87,7 @@ impl crate::action::Action for ValidateTemplateContentInput {
 }
 
 /// The response of `ValidateTemplateContent`. Every field is optional: absent and empty stay distinct.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ValidateTemplateContentOutput {
     /// The outputs of the template.
     ///
@@ -116,8 +115,7 @@ pub struct ValidateTemplateContentOutput {
 }
 
 /// Part of `ValidateTemplateContent`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Deserialize)]
-#[cfg_attr(feature = "serde-serialize", derive(serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Task {
     /// The outputs of the task.
     ///
