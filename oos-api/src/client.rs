@@ -122,7 +122,9 @@ impl Client {
 
     /// Signs a request of `action` with `params` as an attempt of [`Client::call`] signs it
     /// (the configured signature method, the prepared key, header map and URL), with a fresh
-    /// timestamp and nonce unless they are given; returns the URL and headers. For
+    /// timestamp and nonce unless they are given, and returns the URL and headers. With
+    /// `whole` false and V3 signing, stops once the `Authorization` value is made, before the
+    /// header map and URL (which a bare HTTP call makes too), and returns `None`. For
     /// benchmarks, which time the signing alone.
     #[doc(hidden)]
     pub fn sign_for_benchmark(
@@ -131,19 +133,21 @@ impl Client {
         params: &Params,
         credentials: &crate::Credentials,
         fixed: Option<(&str, &str)>,
-    ) -> Result<(reqwest::Url, reqwest::header::HeaderMap), String> {
+        whole: bool,
+    ) -> Result<Option<(reqwest::Url, reqwest::header::HeaderMap)>, String> {
         use crate::config::SignatureMethod;
-        use crate::signing::{sign_request, Signing};
+        use crate::signing::{sign_request, v3_signature_only, Signing};
 
         let endpoint = self.inner.endpoint.as_ref()?;
-        let key = match self.inner.config.signature_method {
+        let method = self.inner.config.signature_method;
+        let key = match method {
             SignatureMethod::Acs3HmacSha256 => Some(self.signing_key(credentials)),
             SignatureMethod::HmacSha1 => None,
         };
         let (timestamp, nonce) = (crate::send::timestamp_now(), crate::send::nonce());
         let (timestamp, nonce) = fixed.unwrap_or((timestamp.as_str(), nonce.as_str()));
-        let signed = sign_request(&Signing {
-            signature: self.inner.config.signature_method,
+        let signing = Signing {
+            signature: method,
             method: crate::action::Method::Post,
             action,
             endpoint,
@@ -152,8 +156,13 @@ impl Client {
             params,
             timestamp,
             nonce,
-        })?;
-        Ok((signed.url, signed.headers))
+        };
+        if !whole && method == SignatureMethod::Acs3HmacSha256 {
+            std::hint::black_box(v3_signature_only(&signing));
+            return Ok(None);
+        }
+        let signed = sign_request(&signing)?;
+        Ok(Some((signed.url, signed.headers)))
     }
 
     pub(crate) async fn execute<I: Action>(&self, input: I) -> Result<I::Output, Error<I::Error>> {
