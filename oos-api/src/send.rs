@@ -7,9 +7,12 @@
 #![allow(clippy::result_large_err)]
 
 use std::cell::Cell;
+use std::future::Future;
 use std::sync::PoisonError;
 use std::time::{Duration, SystemTime};
 
+use futures::future::Either;
+use futures::FutureExt;
 use tokio::time::Instant;
 use tracing::{field, Instrument};
 
@@ -218,47 +221,47 @@ impl Client {
 
     /// One attempt, under the attempt timeout. `traced` says whether a subscriber records the
     /// attempt's span, which is all a success's request id is read for.
-    async fn attempt(
-        &self,
+    ///
+    /// Not an `async fn`: the request is handed to reqwest before the future is made, so that
+    /// the future holds neither the signed parts nor the request (an `async fn` keeps its
+    /// arguments, and a future moved out of a local keeps its room as well). The call's
+    /// future stays small, which matters as every layer above copies it as it is made.
+    fn attempt<'a>(
+        &'a self,
         http: &reqwest::Client,
         signed: SignedRequest,
         traced: bool,
-        retryable: &(dyn Fn(&str) -> bool + Sync),
-    ) -> Result<Answer, Failed> {
-        // Boxed: its state (~1.4 KB: the request, the response, the body being read) would
-        // otherwise be part of the call's future, which every layer above copies as it is
-        // made; one allocation per attempt costs less than those copies.
-        let exchange = Box::pin(self.exchange(http, signed, traced, retryable));
-        match self.inner.config.attempt_timeout {
-            Some(limit) => tokio::time::timeout(limit, exchange)
-                .await
-                .unwrap_or_else(|_| {
-                    Err(Failed::new(
-                        Error::Timeout(limit),
-                        Failure::Timeout,
-                        Report::default(),
-                    ))
-                }),
-            None => exchange.await,
-        }
-    }
-
-    /// Sends the signed request and reads and classifies its answer.
-    async fn exchange(
-        &self,
-        http: &reqwest::Client,
-        signed: SignedRequest,
-        traced: bool,
-        retryable: &(dyn Fn(&str) -> bool + Sync),
-    ) -> Result<Answer, Failed> {
-        let config = &self.inner.config;
+        retryable: &'a (dyn Fn(&str) -> bool + Sync),
+    ) -> impl Future<Output = Result<Answer, Failed>> + Send + 'a {
         // Built directly, so that the signed header map is moved into the request rather
         // than copied header by header as `RequestBuilder::headers` does.
         let mut request = reqwest::Request::new(signed.method, signed.url);
         *request.headers_mut() = signed.headers;
         *request.body_mut() = signed.body.map(reqwest::Body::from);
-        let response = http
-            .execute(request)
+        let exchange = self.exchange(http.execute(request), traced, retryable);
+        match self.inner.config.attempt_timeout {
+            Some(limit) => Either::Left(tokio::time::timeout(limit, exchange).map(move |done| {
+                done.unwrap_or_else(|_| {
+                    Err(Failed::new(
+                        Error::Timeout(limit),
+                        Failure::Timeout,
+                        Report::default(),
+                    ))
+                })
+            })),
+            None => Either::Right(exchange),
+        }
+    }
+
+    /// Sends the request and reads and classifies its answer.
+    async fn exchange(
+        &self,
+        pending: impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
+        traced: bool,
+        retryable: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Answer, Failed> {
+        let config = &self.inner.config;
+        let response = pending
             .await
             .map_err(|e| dispatch_failure(e, config.connect_timeout))?;
         let status = response.status().as_u16();
