@@ -22,8 +22,9 @@
 #   debug          `cargo clean -p CRATE; cargo build -p CRATE` (debug), timed, both crates
 #   release        the same in release
 #   size           release binaries: unstripped and stripped sizes
-#   serialize      oos-api's debug build alone without and with its `serde-serialize` feature
-#                  (Serialize on the answer-only types), alternately, ROUNDS times (default 3)
+#   serialize      oos-api's debug build alone without and with a `serde-serialize` feature
+#                  (Serialize on the answer-only types), alternately, ROUNDS times (default
+#                  3); needs SERIALIZE_OOS_API_DIR, an oos-api that has that feature
 #
 # Every figure is printed with the load average of the moment (`uptime`) and the CPU time other
 # processes used while it was measured (from /proc/stat): on a machine shared with other
@@ -143,11 +144,6 @@ async fn main() {
 }
 EOF
   fi
-  # An oos-bin written before the serialize step existed lacks its feature.
-  if [ -f "$scratch/oos-bin/Cargo.toml" ] && ! grep -q '^\[features\]' "$scratch/oos-bin/Cargo.toml"; then
-    sed -i 's/^\[workspace\]$/[features]\nserde-serialize = ["oos-api\/serde-serialize"]\n\n[workspace]/' \
-      "$scratch/oos-bin/Cargo.toml"
-  fi
   if [ ! -f "$scratch/oos-bin/Cargo.toml" ]; then
     cat >"$scratch/oos-bin/Cargo.toml" <<EOF
 [package]
@@ -159,10 +155,6 @@ publish = false
 [dependencies]
 oos-api = { path = "$oos_api_dir" }
 tokio = { version = "1", features = ["rt-multi-thread", "macros"] }
-
-[features]
-# For the serialize step (cargo takes features of workspace members only).
-serde-serialize = ["oos-api/serde-serialize"]
 
 [workspace]
 EOF
@@ -248,17 +240,38 @@ size() {
 }
 
 serialize() {
-  # oos-api's own features cannot be named from outside its workspace, so oos-bin's feature
-  # turns it on, and oos-bin (a one-line main, the same both ways) is built with it.
-  echo "== oos-api debug build alone (with oos-bin's main), without and with serde-serialize (-j $jobs)"
+  # Needs an oos-api with a `serde-serialize` feature that gates Serialize on the answer-only
+  # types: SERIALIZE_OOS_API_DIR, e.g. the oos-api of a checkout of the commit that had it.
+  # Its own scratch crate turns the feature on (cargo takes features of workspace members
+  # only), and is built whole: its one-line main is the same both ways.
+  local dir=$scratch/oos-ser-bin
+  mkdir -p "$dir/src"
+  cat >"$dir/Cargo.toml" <<EOF
+[package]
+name = "oos-ser-bin"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+oos-api = { path = "${SERIALIZE_OOS_API_DIR:?set SERIALIZE_OOS_API_DIR}" }
+
+[features]
+serde-serialize = ["oos-api/serde-serialize"]
+
+[workspace]
+EOF
+  echo 'fn main() { let _ = oos_api::Client::from_env(); }' >"$dir/src/main.rs"
+  [ -f "$dir/Cargo.lock" ] || cp "$(dirname "$SERIALIZE_OOS_API_DIR")/Cargo.lock" "$dir/Cargo.lock"
+  echo "== oos-api debug build alone, without and with serde-serialize (-j $jobs)"
   for _ in $(seq "${ROUNDS:-3}"); do
     for features in "" serde-serialize; do
-      (cd "$scratch/oos-bin" && cargo build -q --features "$features" && cargo clean -q -p oos-api)
+      (cd "$dir" && cargo build -q --features "$features" && cargo clean -q -p oos-api)
       settle
       local before busy_before times wall user sys others
       before=$(load)
       busy_before=$(busy)
-      times=$( { cd "$scratch/oos-bin" && /usr/bin/time -f '%e %U %S' cargo build -q -j "$jobs" --features "$features"; } 2>&1 | tail -1)
+      times=$( { cd "$dir" && /usr/bin/time -f '%e %U %S' cargo build -q -j "$jobs" --features "$features"; } 2>&1 | tail -1)
       read -r wall user sys <<<"$times"
       others=$(awk -v b="$(busy)" -v a="$busy_before" -v u="$user" -v s="$sys" \
         'BEGIN { o = b - a - u - s; printf "%.1f", o < 0 ? 0 : o }')
