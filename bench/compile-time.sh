@@ -6,8 +6,13 @@
 # Not run by CI (it downloads aws-sdk-ssm and its dependencies and takes a quarter of an hour
 # or more on 2 cores). Everything it builds lives under SCRATCH_DIR, outside the repository:
 #
-#   SCRATCH_DIR/ssm-bin   a binary calling SSM GetParameter once (aws-sdk-ssm, no aws-config)
-#   SCRATCH_DIR/oos-bin   a binary calling OOS ListExecutionLogs once (oos-api of this checkout)
+#   SCRATCH_DIR/ssm-bin          a binary calling SSM GetParameter once (aws-sdk-ssm, no
+#                                aws-config)
+#   SCRATCH_DIR/ssm-config-bin   the same as most users write it: aws-config and aws-sdk-ssm
+#                                with their default features, `aws_config::load_defaults`
+#                                (built in release only, for its size)
+#   SCRATCH_DIR/oos-bin          a binary calling OOS ListExecutionLogs once (oos-api of this
+#                                checkout)
 #
 # Each gets its own target directory, so the repository's target/ is not touched. Steps
 # (all by default, in this order):
@@ -17,6 +22,9 @@
 #   debug          `cargo clean -p CRATE; cargo build -p CRATE` (debug), timed, both crates
 #   release        the same in release
 #   size           release binaries: unstripped and stripped sizes
+#   serialize      oos-api's debug build alone without and with a `serde-serialize` feature
+#                  (Serialize on the answer-only types), alternately, ROUNDS times (default
+#                  3); needs SERIALIZE_OOS_API_DIR, an oos-api that has that feature
 #
 # Every figure is printed with the load average of the moment (`uptime`) and the CPU time other
 # processes used while it was measured (from /proc/stat): on a machine shared with other
@@ -104,6 +112,38 @@ async fn main() {
 }
 EOF
   fi
+  mkdir -p "$scratch/ssm-config-bin/src"
+  if [ ! -f "$scratch/ssm-config-bin/Cargo.toml" ]; then
+    cat >"$scratch/ssm-config-bin/Cargo.toml" <<'EOF'
+[package]
+name = "ssm-config-bin"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+# As the SDK's guide has it: both crates with their default features.
+aws-config = "1"
+aws-sdk-ssm = "1"
+tokio = { version = "1", features = ["rt-multi-thread", "macros"] }
+
+[workspace]
+EOF
+    cat >"$scratch/ssm-config-bin/src/main.rs" <<'EOF'
+//! Calls SSM GetParameter once, configured from the environment by aws-config.
+use aws_config::BehaviorVersion;
+
+#[tokio::main]
+async fn main() {
+    let config = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    let client = aws_sdk_ssm::Client::new(&config);
+    match client.get_parameter().name("/bench/parameter").send().await {
+        Ok(output) => println!("{:?}", output.parameter().and_then(|p| p.value())),
+        Err(error) => eprintln!("GetParameter failed: {error}"),
+    }
+}
+EOF
+  fi
   if [ ! -f "$scratch/oos-bin/Cargo.toml" ]; then
     cat >"$scratch/oos-bin/Cargo.toml" <<EOF
 [package]
@@ -145,6 +185,8 @@ EOF
     echo "== setup: building $crate's dependencies (debug and release; not timed)"
     (cd "$scratch/$crate" && cargo build -q && cargo build -q --release)
   done
+  echo "== setup: building ssm-config-bin (release; not timed)"
+  (cd "$scratch/ssm-config-bin" && cargo build -q --release)
 }
 
 # time_build CRATE_DIR PACKAGE PROFILE_ARGS...: clean one package, rebuild it alone, print
@@ -153,7 +195,10 @@ time_build() {
   local dir=$1 package=$2
   shift 2
   # Everything else up to date first (a no-op after setup), so that only PACKAGE is timed.
-  (cd "$dir" && cargo build -q -p "$package" "$@" && cargo clean -q -p "$package" "$@")
+  # (`cargo clean` takes the profile, not features.)
+  local clean_args=()
+  [[ " $* " == *" --release "* ]] && clean_args=(--release)
+  (cd "$dir" && cargo build -q -p "$package" "$@" && cargo clean -q -p "$package" "${clean_args[@]}")
   settle
   local before busy_before times wall user sys others
   before=$(load)
@@ -180,13 +225,59 @@ build_step() {
 
 size() {
   echo "== release binaries calling one action ($(load))"
-  for crate in ssm-bin oos-bin; do
+  for crate in ssm-bin ssm-config-bin; do
+    awk -v c="$crate" '/^name = "aws-(sdk-ssm|config)"$/ { n = $3; getline; printf "%s: %s %s\n", c, n, $3 }' \
+      "$scratch/$crate/Cargo.lock"
+  done
+  for crate in ssm-bin ssm-config-bin oos-bin; do
     (cd "$scratch/$crate" && cargo build -q --release)
     local bin=$scratch/$crate/target/release/$crate
     cp "$bin" "$bin.stripped"
     strip "$bin.stripped"
     awk -v c="$crate" -v u="$(stat -c %s "$bin")" -v s="$(stat -c %s "$bin.stripped")" \
-      'BEGIN { printf "%-8s %10d bytes unstripped (%5.1f MB)  %10d bytes stripped (%5.1f MB)\n", c, u, u / 1e6, s, s / 1e6 }'
+      'BEGIN { printf "%-14s %10d bytes unstripped (%5.1f MB)  %10d bytes stripped (%5.1f MB)\n", c, u, u / 1e6, s, s / 1e6 }'
+  done
+}
+
+serialize() {
+  # Needs an oos-api with a `serde-serialize` feature that gates Serialize on the answer-only
+  # types: SERIALIZE_OOS_API_DIR, e.g. the oos-api of a checkout of the commit that had it.
+  # Its own scratch crate turns the feature on (cargo takes features of workspace members
+  # only), and is built whole: its one-line main is the same both ways.
+  local dir=$scratch/oos-ser-bin
+  mkdir -p "$dir/src"
+  cat >"$dir/Cargo.toml" <<EOF
+[package]
+name = "oos-ser-bin"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+oos-api = { path = "${SERIALIZE_OOS_API_DIR:?set SERIALIZE_OOS_API_DIR}" }
+
+[features]
+serde-serialize = ["oos-api/serde-serialize"]
+
+[workspace]
+EOF
+  echo 'fn main() { let _ = oos_api::Client::from_env(); }' >"$dir/src/main.rs"
+  [ -f "$dir/Cargo.lock" ] || cp "$(dirname "$SERIALIZE_OOS_API_DIR")/Cargo.lock" "$dir/Cargo.lock"
+  echo "== oos-api debug build alone, without and with serde-serialize (-j $jobs)"
+  for _ in $(seq "${ROUNDS:-3}"); do
+    for features in "" serde-serialize; do
+      (cd "$dir" && cargo build -q --features "$features" && cargo clean -q -p oos-api)
+      settle
+      local before busy_before times wall user sys others
+      before=$(load)
+      busy_before=$(busy)
+      times=$( { cd "$dir" && /usr/bin/time -f '%e %U %S' cargo build -q -j "$jobs" --features "$features"; } 2>&1 | tail -1)
+      read -r wall user sys <<<"$times"
+      others=$(awk -v b="$(busy)" -v a="$busy_before" -v u="$user" -v s="$sys" \
+        'BEGIN { o = b - a - u - s; printf "%.1f", o < 0 ? 0 : o }')
+      printf '%-16s %7.1f s wall %7.1f s user %5.1f s sys; others used %5s s CPU meanwhile (%s before)\n' \
+        "${features:-no features}" "$wall" "$user" "$sys" "$others" "$before"
+    done
   done
 }
 
@@ -197,6 +288,7 @@ for step in "${steps[@]}"; do
     debug) build_step ;;
     release) build_step --release ;;
     size) size ;;
-    *) echo "unknown step $step (setup, debug, release, size)" >&2; exit 2 ;;
+    serialize) serialize ;;
+    *) echo "unknown step $step (setup, debug, release, size, serialize)" >&2; exit 2 ;;
   esac
 done

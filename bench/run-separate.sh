@@ -5,14 +5,18 @@
 #   bench/run-separate.sh [CALLS [RUNS]]          # default 5000 calls, 3 runs
 #   bench/run-separate.sh profile [CALLS]         # perf profile of each side (default 20000)
 #   bench/run-separate.sh callgrind [CALLS]       # instructions per function (default 2000)
+#   BEFORE=DIR bench/run-separate.sh [CALLS [RUNS]]   # also DIR/client_calls, as "before"
 #
 # Per run, for 1 and 8 calls in flight, the floor and the client each make CALLS calls in a
-# process of their own (the order alternates from run to run), timed by `/usr/bin/time`
+# process of their own (the order rotates from run to run), timed by `/usr/bin/time`
 # (whole process: start-up and client construction included, as an outside observer sees it)
 # and by the process itself (getrusage around the timed loop only). A further process per side
 # counts the heap allocations of 500 sequential calls. The server's CPU per call is read from
 # /proc/PID/stat and the share of a core other processes used from /proc/stat, both in 10 ms
-# ticks: rough figures, meaningless for runs shorter than a few tenths of a second. Not run
+# ticks: rough figures, meaningless for runs shorter than a few tenths of a second. Before each
+# process the script waits (up to QUIET_WAIT seconds, default 120) until the rest of the machine
+# has used less than QUIET of a core (default 0.1) over one second, so that a run does not
+# start in the middle of someone else's build; what others still used shows per row. Not run
 # by CI.
 set -euo pipefail
 
@@ -137,15 +141,43 @@ server_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }
 busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
 tick_us=$(awk -v hz="$(getconf CLK_TCK)" 'BEGIN { print 1e6 / hz }')
 
+# Waits until the machine is quiet (see above); says so if it never was.
+quiet() {
+  local waited=0 a b
+  while [ "$waited" -lt "${QUIET_WAIT:-120}" ]; do
+    a=$(busy_ticks)
+    sleep 1
+    b=$(busy_ticks)
+    awk -v d=$((b - a)) -v hz="$(getconf CLK_TCK)" -v l="${QUIET:-0.1}" \
+      'BEGIN { exit !(d / hz <= l) }' && return
+    waited=$((waited + 1))
+  done
+  echo "# not quiet after ${QUIET_WAIT:-120} s ($(uptime | sed 's/.*load average: /load average /'))" >&2
+}
+
+# BEFORE=DIR adds a third side, "before": DIR's client_calls (another checkout's release
+# build), so that a change is measured against the floor and the previous client in one run.
+sides=(floor client)
+[ -n "${BEFORE:-}" ] && sides+=(before)
+program() {
+  case $1 in
+    before) echo "$BEFORE/client_calls" ;;
+    *) echo "$target/$1_calls" ;;
+  esac
+}
+
 results=$(mktemp)
 for run in $(seq "$runs"); do
   for in_flight in 1 8; do
-    if [ $((run % 2)) = 1 ]; then sides="floor client"; else sides="client floor"; fi
-    for side in $sides; do
+    # The order rotates from run to run, so that no side always goes first.
+    order=()
+    for i in "${!sides[@]}"; do order+=("${sides[$(( (i + run - 1) % ${#sides[@]} ))]}"); done
+    for side in "${order[@]}"; do
+      quiet
       ticks=$(server_ticks)
       busy=$(busy_ticks)
-      out=$( { /usr/bin/time -f 'time=%U,%S,%e' "$target/${side}_calls" "$url" \
-        --calls "$calls" --in-flight "$in_flight" --alloc-calls 0; } 2>&1)
+      out=$( { /usr/bin/time -f 'time=%U,%S,%e' "$(program "$side")" "$url" \
+        --calls "$calls" --in-flight "$in_flight" --alloc-calls 0; } 2>&1 | sed "s/^side=[a-z]*/side=$side/")
       served=$(( $(server_ticks) - ticks ))
       busy=$(( $(busy_ticks) - busy ))
       line=$(grep '^side=' <<<"$out")
@@ -156,12 +188,12 @@ for run in $(seq "$runs"); do
     done
   done
 done
-for side in floor client; do
-  line=$("$target/${side}_calls" "$url" --calls 0 --alloc-calls 500)
+for side in "${sides[@]}"; do
+  line=$("$(program "$side")" "$url" --calls 0 --alloc-calls 500 | sed "s/^side=[a-z]*/side=$side/")
   echo "run=alloc $line" >>"$results"
 done
 
-awk -v tick_us="$tick_us" '
+awk -v tick_us="$tick_us" -v sides="${sides[*]}" '
   function field(name,   i, kv) {
     for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] }
     return ""
@@ -192,28 +224,34 @@ awk -v tick_us="$tick_us" '
     printf "resolution); server = the server process (/proc, 10 ms ticks); others = the share of a\n"
     printf "core other processes on the machine used meanwhile (/proc/stat)\n"
     printf "%-4s %-3s %-6s %10s %8s %8s %8s %8s %7s\n", "run", "K", "side", "calls/s", "loop", "process", "time", "server", "others"
+    ns = split(sides, side_list, " ")
     n = 0
     for (r = 1; (r in runs); r++) {
       n = r
-      for (k = 1; k <= 8; k += 7) for (s = 0; s < 2; s++) {
-        side = s ? "client" : "floor"; key = r SUBSEP k SUBSEP side
+      for (k = 1; k <= 8; k += 7) for (s = 1; s <= ns; s++) {
+        side = side_list[s]; key = r SUBSEP k SUBSEP side
         printf "%-4d %-3d %-6s %10.0f %8.1f %8.1f %8.1f %8.1f %6.0f%%\n", r, k, side, rate[key], loop[key], whole[key], outside[key], served[key], 100 * others[key]
       }
     }
-    printf "\nclient / floor, per run (calls/s: above 1 is faster; CPU: above 1 is more)\n"
     w = 6 * n + 1
-    printf "%-3s %-" w "s %-" w "s %s\n", "K", "calls/s", "loop CPU per call", "process CPU per call"
-    for (k = 1; k <= 8; k += 7) {
-      a = b = c = ""
-      for (r = 1; r <= n; r++) {
-        f = r SUBSEP k SUBSEP "floor"; c2 = r SUBSEP k SUBSEP "client"
-        x[r] = rate[c2] / rate[f]; y[r] = loop[c2] / loop[f]; z[r] = whole[c2] / whole[f]
-        a = a sprintf("%.3f ", x[r]); b = b sprintf("%.3f ", y[r]); c = c sprintf("%.3f ", z[r])
+    for (s = 2; s <= ns; s++) {
+      side = side_list[s]
+      printf "\n%s / floor, per run (calls/s: above 1 is faster; CPU: above 1 is more)\n", side
+      printf "%-3s %-" w "s %-" w "s %s\n", "K", "calls/s", "loop CPU per call", "process CPU per call"
+      for (k = 1; k <= 8; k += 7) {
+        a = b = c = ""
+        for (r = 1; r <= n; r++) {
+          f = r SUBSEP k SUBSEP "floor"; c2 = r SUBSEP k SUBSEP side
+          x[r] = rate[c2] / rate[f]; y[r] = loop[c2] / loop[f]; z[r] = whole[c2] / whole[f]
+          a = a sprintf("%.3f ", x[r]); b = b sprintf("%.3f ", y[r]); c = c sprintf("%.3f ", z[r])
+        }
+        printf "%-3d %-" w "s %-" w "s %s\n", k, a, b, c
+        printf "    %-" w "s %-" w "s %s\n", sprintf("median %.3f", median(x, n)), sprintf("median %.3f", median(y, n)), sprintf("median %.3f", median(z, n))
       }
-      printf "%-3d %-" w "s %-" w "s %s\n", k, a, b, c
-      printf "    %-" w "s %-" w "s %s\n", sprintf("median %.3f", median(x, n)), sprintf("median %.3f", median(y, n)), sprintf("median %.3f", median(z, n))
     }
-    printf "\nheap allocations per call (500 sequential calls, client process only): floor %s, client %s, ratio %.3f\n", allocs["floor"], allocs["client"], allocs["client"] / allocs["floor"]
+    printf "\nheap allocations per call (500 sequential calls, caller process only): floor %s", allocs["floor"]
+    for (s = 2; s <= ns; s++) printf ", %s %s (%.3f)", side_list[s], allocs[side_list[s]], allocs[side_list[s]] / allocs["floor"]
+    printf "\n"
   }' "$results"
 echo "# $(uptime | sed 's/.*load average: /load average /') after"
 rm -f "$results"

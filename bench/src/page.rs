@@ -94,8 +94,9 @@ pub fn bench_page() -> String {
     page_json(0, PAGE_LOGS, PAGE_LOGS, Some(SAMPLE_TOKEN))
 }
 
-/// A hand-written response struct of the generated one's shape: the same renames and
-/// `Option` fields, nothing else.
+/// A hand-written response struct of the generated one's shape: the same fields, renames
+/// and `Option`s (`ListExecutionLogsOutput` and `ExecutionLog` as the metadata describe
+/// them), nothing else. A test keeps the two in step.
 #[derive(Clone, Debug, Deserialize)]
 pub struct HandPage {
     /// `RequestId`.
@@ -110,6 +111,9 @@ pub struct HandPage {
     /// `NextToken`.
     #[serde(rename = "NextToken")]
     pub next_token: Option<String>,
+    /// `IsTruncated`.
+    #[serde(rename = "IsTruncated")]
+    pub is_truncated: Option<bool>,
 }
 
 /// A hand-written log entry.
@@ -121,6 +125,12 @@ pub struct HandLog {
     /// `Message`.
     #[serde(rename = "Message")]
     pub message: Option<String>,
+    /// `TaskExecutionId`.
+    #[serde(rename = "TaskExecutionId")]
+    pub task_execution_id: Option<String>,
+    /// `LogType`.
+    #[serde(rename = "LogType")]
+    pub log_type: Option<String>,
 }
 
 /// The token of the paginated server's page starting at `offset`: 100 characters like the
@@ -157,6 +167,19 @@ mod tests {
         );
         let generated: ListExecutionLogsOutput = serde_json::from_str(&page).expect("generated");
         let hand: HandPage = serde_json::from_str(&page).expect("hand-written");
+        let HandPage {
+            request_id: _,
+            execution_logs: _,
+            max_results: _,
+            next_token: _,
+            is_truncated: _,
+        } = &hand;
+        let HandLog {
+            timestamp: _,
+            message: _,
+            task_execution_id: _,
+            log_type: _,
+        } = &hand.execution_logs.as_ref().expect("logs")[0];
         let logs = generated.execution_logs.as_deref().expect("logs");
         assert_eq!(logs.len(), PAGE_LOGS);
         assert_eq!(generated.max_results, Some(50));
@@ -170,6 +193,21 @@ mod tests {
             assert_eq!(g.timestamp, h.timestamp);
         }
         assert_eq!(hand.next_token, generated.next_token);
+        // The hand-written struct has every field of the generated one, and no other: a field
+        // added to the metadata fails this destructuring until `HandPage` has it too.
+        let ListExecutionLogsOutput {
+            request_id: _,
+            execution_logs: _,
+            max_results: _,
+            next_token: _,
+            is_truncated: _,
+        } = generated.clone();
+        let oos_api::operation::list_execution_logs::ExecutionLog {
+            timestamp: _,
+            message: _,
+            task_execution_id: _,
+            log_type: _,
+        } = logs[0].clone();
         // The same value whichever way it is read.
         let value: serde_json::Value = serde_json::from_str(&page).expect("value");
         assert_eq!(value, serde_json::to_value(&generated).expect("to value"));

@@ -89,7 +89,8 @@ pub fn run(names: &[String]) {
         crate::crypto::crypto();
     }
     // Profiling drivers, not part of `all`: `profile-floor`, `profile-client`, making
-    // OOS_BENCH_CALLS (default 20,000) sequential calls.
+    // OOS_BENCH_CALLS (default 20,000) sequential calls, and `profile-sign`, signing 50 times
+    // as many requests.
     let calls = std::env::var("OOS_BENCH_CALLS")
         .ok()
         .and_then(|n| n.parse().ok())
@@ -98,6 +99,9 @@ pub fn run(names: &[String]) {
         if names.iter().any(|n| n == name) {
             profile(&runtime, index, calls);
         }
+    }
+    if names.iter().any(|n| n == "profile-sign") {
+        profile_sign(calls * 50);
     }
 }
 
@@ -215,11 +219,80 @@ pub fn sign() -> (f64, f64) {
         p
     };
     let rpc_string = oos_api::signing::rpc::string_to_sign("POST", &rpc_pairs);
+    // The client's own signing of one attempt, through its benchmark hook: canonical query,
+    // canonical request, hashes, HMAC with the key prepared once, `Authorization`, header map
+    // and URL.
+    let mut wire = oos_api::params::Params::new();
+    for (name, value) in &params {
+        wire.query().set(name, value.clone());
+    }
+    let credentials = Credentials::new(signing::ACCESS_KEY_ID, signing::ACCESS_KEY_SECRET);
+    let v3_client = oos_client(
+        &format!("https://{}", signing::HOST),
+        SignatureMethod::Acs3HmacSha256,
+    );
+    let rpc_client = oos_client(
+        &format!("https://{}", signing::HOST),
+        SignatureMethod::HmacSha1,
+    );
+    let fixed = Some((signing::TIMESTAMP, signing::NONCE));
+    // The parts of the client's signing that a bare reqwest call has too (it parses its URL
+    // and fills a header map), timed alone as the client makes them.
+    let (signed_url, signed_headers) = v3_client
+        .sign_for_benchmark(ACTION, &wire, &credentials, fixed, true)
+        .expect("signed")
+        .expect("whole");
+    let signed_query = signed_url.query().unwrap_or_default().to_owned();
+    let mut base_url = signed_url.clone();
+    base_url.set_query(None);
     let mut cases = vec![
         Case::new("canonical_query of the 3 parameters [baseline]", || {
             black_box(oos_api::signing::canonical_query(black_box(&pairs)));
         }),
-        Case::new("V3 ACS3-HMAC-SHA256, full per-request cost", || {
+        Case::new(
+            "V3 signature: query, canonical request, Authorization",
+            || {
+                black_box(
+                    v3_client
+                        .sign_for_benchmark(ACTION, black_box(&wire), &credentials, fixed, false)
+                        .expect("signed"),
+                );
+            },
+        ),
+        Case::new("V3, the client's whole signing of an attempt", || {
+            black_box(
+                v3_client
+                    .sign_for_benchmark(ACTION, black_box(&wire), &credentials, fixed, true)
+                    .expect("signed"),
+            );
+        }),
+        Case::new("V3, the same with a fresh timestamp and nonce", || {
+            black_box(
+                v3_client
+                    .sign_for_benchmark(ACTION, black_box(&wire), &credentials, None, true)
+                    .expect("signed"),
+            );
+        }),
+        Case::new("  of which: the URL with the signed query", || {
+            let mut url = black_box(&base_url).clone();
+            url.set_query(Some(black_box(&signed_query)));
+            black_box(url);
+        }),
+        Case::new("  of which: the header map of the signed headers", || {
+            let mut map = reqwest::header::HeaderMap::with_capacity(black_box(10));
+            for (name, value) in black_box(&signed_headers) {
+                map.insert(name, value.clone());
+            }
+            black_box(map);
+        }),
+        Case::new("RPC, the client's whole signing of an attempt", || {
+            black_box(
+                rpc_client
+                    .sign_for_benchmark(ACTION, black_box(&wire), &credentials, fixed, true)
+                    .expect("signed"),
+            );
+        }),
+        Case::new("V3 with the public functions, step by step", || {
             black_box(signing::sign_v3(
                 black_box(&params),
                 signing::TIMESTAMP,
@@ -233,34 +306,13 @@ pub fn sign() -> (f64, f64) {
                 &sts,
             ));
         }),
-        Case::new("RPC HMAC-SHA1, full per-request cost", || {
+        Case::new("RPC with the public functions, step by step", || {
             black_box(signing::sign_rpc(
                 black_box(&params),
                 signing::TIMESTAMP,
                 signing::NONCE,
             ));
         }),
-        Case::new(
-            "V3 full + what sign_request/run add (URL, HeaderMap)",
-            || {
-                // As oos_api::client: Endpoint::resolve parses the endpoint URL on every call,
-                // sign_request builds the headers into a HeaderMap and the URL with the query.
-                let url = reqwest::Url::parse(black_box("https://oos.cn-hangzhou.aliyuncs.com"))
-                    .expect("url");
-                let signed =
-                    signing::sign_v3(black_box(&params), signing::TIMESTAMP, signing::NONCE);
-                let mut map = reqwest::header::HeaderMap::with_capacity(signed.headers.len());
-                for (name, value) in &signed.headers {
-                    map.insert(
-                        reqwest::header::HeaderName::from_static(name),
-                        reqwest::header::HeaderValue::from_str(value).expect("header"),
-                    );
-                }
-                let mut with_query = url.clone();
-                with_query.set_query(Some(&signed.query));
-                black_box((with_query, map));
-            },
-        ),
         Case::new("RPC signature only (string to sign given)", || {
             black_box(oos_api::signing::rpc::signature(
                 signing::ACCESS_KEY_SECRET,
@@ -273,8 +325,43 @@ pub fn sign() -> (f64, f64) {
         "sign (time per request; ratio to canonical_query alone)",
         &measured,
     );
-    (measured[1].median(), measured[3].median())
+    let median = |name: &str| median_of(&measured, name).map_or(f64::NAN, Measured::median);
+    (
+        median("V3, the client's whole signing"),
+        median("RPC, the client's whole signing"),
+    )
 }
+
+/// Signs `requests` typical requests as the client signs an attempt (V3, fresh timestamp and
+/// nonce): a driver to run under a profiler.
+pub fn profile_sign(requests: usize) {
+    let params = signing::typical_params();
+    let mut wire = oos_api::params::Params::new();
+    for (name, value) in &params {
+        wire.query().set(name, value.clone());
+    }
+    let credentials = Credentials::new(signing::ACCESS_KEY_ID, signing::ACCESS_KEY_SECRET);
+    let client = oos_client(
+        &format!("https://{}", signing::HOST),
+        SignatureMethod::Acs3HmacSha256,
+    );
+    let start = Instant::now();
+    for _ in 0..requests {
+        black_box(
+            client
+                .sign_for_benchmark(ACTION, black_box(&wire), &credentials, None, true)
+                .expect("signed"),
+        );
+    }
+    let took = start.elapsed().as_secs_f64();
+    println!(
+        "V3 signing: {requests} requests, {:.0} ns each",
+        took * 1e9 / requests as f64
+    );
+}
+
+/// The action the signing suite signs.
+const ACTION: &str = "ListExecutionLogs";
 
 // ---------------------------------------------------------------------------------------------
 // 3. Calls through the client vs the transport floor

@@ -2,7 +2,7 @@
 //! them to the one non-generic call loop ([`crate::send`]), and type its answer.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::action::{Action, ServiceError};
 use crate::config::Config;
@@ -41,6 +41,8 @@ pub(crate) struct Inner {
     pub(crate) http: Result<reqwest::Client, String>,
     /// Resolved once: the configuration cannot change after the client is built.
     pub(crate) endpoint: Result<Endpoint, String>,
+    /// The V3 signing key of the last secret signed with, and that secret.
+    pub(crate) signing_key: Mutex<Option<(String, crate::signing::acs3::SigningKey)>>,
 }
 
 impl Client {
@@ -64,6 +66,7 @@ impl Client {
                 config,
                 http,
                 endpoint,
+                signing_key: Mutex::new(None),
             }),
         }
     }
@@ -117,6 +120,51 @@ impl Client {
         })
     }
 
+    /// Signs a request of `action` with `params` as an attempt of [`Client::call`] signs it
+    /// (the configured signature method, the prepared key, header map and URL), with a fresh
+    /// timestamp and nonce unless they are given, and returns the URL and headers. With
+    /// `whole` false and V3 signing, stops once the `Authorization` value is made, before the
+    /// header map and URL (which a bare HTTP call makes too), and returns `None`. For
+    /// benchmarks, which time the signing alone.
+    #[doc(hidden)]
+    pub fn sign_for_benchmark(
+        &self,
+        action: &'static str,
+        params: &Params,
+        credentials: &crate::Credentials,
+        fixed: Option<(&str, &str)>,
+        whole: bool,
+    ) -> Result<Option<(reqwest::Url, reqwest::header::HeaderMap)>, String> {
+        use crate::config::SignatureMethod;
+        use crate::signing::{sign_request, v3_signature_only, Signing};
+
+        let endpoint = self.inner.endpoint.as_ref()?;
+        let method = self.inner.config.signature_method;
+        let key = match method {
+            SignatureMethod::Acs3HmacSha256 => Some(self.signing_key(credentials)),
+            SignatureMethod::HmacSha1 => None,
+        };
+        let (timestamp, nonce) = (crate::send::timestamp_now(), crate::send::nonce());
+        let (timestamp, nonce) = fixed.unwrap_or((timestamp.as_str(), nonce.as_str()));
+        let signing = Signing {
+            signature: method,
+            method: crate::action::Method::Post,
+            action,
+            endpoint,
+            credentials,
+            key: key.as_ref(),
+            params,
+            timestamp,
+            nonce,
+        };
+        if !whole && method == SignatureMethod::Acs3HmacSha256 {
+            std::hint::black_box(v3_signature_only(&signing));
+            return Ok(None);
+        }
+        let signed = sign_request(&signing)?;
+        Ok(Some((signed.url, signed.headers)))
+    }
+
     pub(crate) async fn execute<I: Action>(&self, input: I) -> Result<I::Output, Error<I::Error>> {
         self.call(input).await
     }
@@ -134,8 +182,13 @@ impl fmt::Debug for Client {
 #[doc(hidden)]
 pub fn interpret_answer<I: Action>(status: u16, body: &[u8]) -> Result<I::Output, Error<I::Error>> {
     let retryable = |code: &str| crate::service::RETRYABLE_CODES.contains(&code);
-    let answer = crate::response::interpret(status, body.to_vec(), None, &retryable)
-        .map_err(|failed| failed.error.map_service(I::Error::from_metadata))?;
+    let answer = crate::response::interpret(
+        status,
+        bytes::Bytes::copy_from_slice(body),
+        None,
+        &retryable,
+    )
+    .map_err(|failed| failed.error.map_service(I::Error::from_metadata))?;
     serde_json::from_slice::<I::Output>(&answer.body).map_err(|e| Error::Response {
         status,
         body: String::from_utf8_lossy(body).into_owned(),

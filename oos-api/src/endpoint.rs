@@ -1,5 +1,6 @@
 //! Where requests go: the region's public or VPC endpoint, or an explicit URL.
 
+use reqwest::header::HeaderValue;
 use reqwest::Url;
 
 use crate::config::Config;
@@ -10,6 +11,8 @@ use crate::service;
 pub(crate) struct Endpoint {
     url: Url,
     host: String,
+    /// `host` as a header value, made once: cloning it shares its bytes.
+    host_value: HeaderValue,
     canonical_uri: String,
 }
 
@@ -70,9 +73,14 @@ impl Endpoint {
             None => host_name.to_owned(),
         };
         let canonical_uri = url.path().to_owned();
+        // A parsed URL's host is ASCII without controls, so this only guards against a
+        // parser that would one day let something else through.
+        let host_value = HeaderValue::from_str(&host)
+            .map_err(|_| format!("endpoint URL {text:?} has a host that cannot be sent"))?;
         Ok(Self {
             url,
             host,
+            host_value,
             canonical_uri,
         })
     }
@@ -80,6 +88,11 @@ impl Endpoint {
     /// The `host` header value, as signed and sent.
     pub(crate) fn host(&self) -> &str {
         &self.host
+    }
+
+    /// [`host`](Self::host) as a header value.
+    pub(crate) fn host_value(&self) -> &HeaderValue {
+        &self.host_value
     }
 
     /// The path as signed (`/` for the service's endpoints).

@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
+
 use crate::error::{Error, ErrorMetadata};
 use crate::retry::Failure;
 
@@ -21,7 +23,7 @@ pub(crate) struct Report {
 #[derive(Debug)]
 pub(crate) struct Answer {
     pub(crate) status: u16,
-    pub(crate) body: Vec<u8>,
+    pub(crate) body: Bytes,
     pub(crate) report: Report,
 }
 
@@ -108,7 +110,7 @@ impl BodyFailure {
 pub(crate) async fn read_body(
     mut response: reqwest::Response,
     cap: usize,
-) -> Result<Vec<u8>, BodyFailure> {
+) -> Result<Bytes, BodyFailure> {
     let too_large = |partial: Vec<u8>| BodyFailure {
         partial,
         reason: format!(
@@ -120,30 +122,78 @@ pub(crate) async fn read_body(
     if declared.is_some_and(|len| len > cap as u64) {
         return Err(too_large(Vec::new()));
     }
-    // The declared length (already under the cap) saves regrowing the buffer chunk by chunk;
-    // it is only a hint, the cap is enforced on what arrives.
-    let mut body = Vec::with_capacity(declared.map_or(0, |len| len as usize));
+    let mut body = Body::Empty;
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
                 if body.len() + chunk.len() > cap {
-                    body.extend_from_slice(&chunk[..cap - body.len()]);
-                    return Err(too_large(body));
+                    let mut partial = body.into_vec(0);
+                    partial.extend_from_slice(&chunk[..cap - partial.len()]);
+                    return Err(too_large(partial));
                 }
-                body.extend_from_slice(&chunk);
+                body = match body {
+                    // A body that comes in one chunk, as a small answer does, is kept as
+                    // it came, without a copy.
+                    Body::Empty => Body::One(chunk),
+                    body => {
+                        // The declared length (already under the cap) saves regrowing the
+                        // buffer; it is only a hint, the cap is enforced on what arrives.
+                        let mut all = body.into_vec(declared.map_or(0, |len| len as usize));
+                        all.extend_from_slice(&chunk);
+                        Body::Many(all)
+                    }
+                };
             }
-            Ok(None) => return Ok(body),
+            Ok(None) => return Ok(body.into_bytes()),
             Err(e) => {
                 let reason = format!(
                     "reading the response body failed: {}",
                     error_chain(&e.without_url())
                 );
                 return Err(BodyFailure {
-                    partial: body,
+                    partial: body.into_vec(0),
                     reason,
                     interrupted: true,
                 });
             }
+        }
+    }
+}
+
+/// A body as it arrives: nothing, the first chunk as it came, or the chunks copied together.
+enum Body {
+    Empty,
+    One(Bytes),
+    Many(Vec<u8>),
+}
+
+impl Body {
+    fn len(&self) -> usize {
+        match self {
+            Body::Empty => 0,
+            Body::One(chunk) => chunk.len(),
+            Body::Many(all) => all.len(),
+        }
+    }
+
+    /// The bytes so far in a vector of at least `capacity`.
+    fn into_vec(self, capacity: usize) -> Vec<u8> {
+        match self {
+            Body::Empty => Vec::with_capacity(capacity),
+            Body::One(chunk) => {
+                let mut all = Vec::with_capacity(capacity.max(chunk.len()));
+                all.extend_from_slice(&chunk);
+                all
+            }
+            Body::Many(all) => all,
+        }
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Body::Empty => Bytes::new(),
+            Body::One(chunk) => chunk,
+            Body::Many(all) => Bytes::from(all),
         }
     }
 }
@@ -164,7 +214,7 @@ pub(crate) fn error_chain(error: &reqwest::Error) -> String {
 /// an error code is transient.
 pub(crate) fn interpret(
     status: u16,
-    body: Vec<u8>,
+    body: Bytes,
     header_request_id: Option<&str>,
     retryable: &dyn Fn(&str) -> bool,
 ) -> Result<Answer, Failed> {
@@ -240,9 +290,12 @@ mod tests {
     use super::*;
 
     fn run(status: u16, body: &str, request_id: Option<&str>) -> Result<Answer, Failed> {
-        interpret(status, body.as_bytes().to_vec(), request_id, &|code| {
-            code == "Throttling"
-        })
+        interpret(
+            status,
+            Bytes::copy_from_slice(body.as_bytes()),
+            request_id,
+            &|code| code == "Throttling",
+        )
     }
 
     #[test]
@@ -332,6 +385,70 @@ mod tests {
                 }
             );
         }
+    }
+
+    /// Serves `chunks` once as a chunked body on loopback and reads it back with `cap`.
+    fn read_chunked(chunks: &'static [&'static str], cap: usize) -> Result<Bytes, BodyFailure> {
+        use tokio::io::AsyncWriteExt;
+
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            let url = format!("http://{}/", listener.local_addr().expect("address"));
+            let server = tokio::spawn(async move {
+                let (mut stream, _) = listener.accept().await.expect("accept");
+                let mut head = vec![0; 4096];
+                let _ = tokio::io::AsyncReadExt::read(&mut stream, &mut head).await;
+                let mut answer = String::from(
+                    "HTTP/1.1 200 OK\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\n",
+                );
+                for chunk in chunks {
+                    answer.push_str(&format!("{:x}\r\n{chunk}\r\n", chunk.len()));
+                }
+                answer.push_str("0\r\n\r\n");
+                // One write per line, with a flush between, so that the chunks arrive apart;
+                // a reader that gave up at its cap has closed the connection.
+                for part in answer.split_inclusive("\r\n") {
+                    if stream.write_all(part.as_bytes()).await.is_err() {
+                        break;
+                    }
+                    let _ = stream.flush().await;
+                    tokio::task::yield_now().await;
+                }
+            });
+            let response = reqwest::get(url).await.expect("response");
+            let body = read_body(response, cap).await;
+            server.await.expect("server");
+            body
+        })
+    }
+
+    #[test]
+    fn bodies_in_one_chunk_or_many_are_read_whole_under_the_cap() {
+        let body = read_chunked(&["{\"a\":", "1,\"b\"", ":2}"], 100).unwrap_or_else(|_| panic!());
+        assert_eq!(body, &b"{\"a\":1,\"b\":2}"[..]);
+        let body = read_chunked(&["{}"], 100).unwrap_or_else(|_| panic!());
+        assert_eq!(body, &b"{}"[..]);
+        let body = read_chunked(&[], 100).unwrap_or_else(|_| panic!());
+        assert!(body.is_empty());
+        let Err(failure) = read_chunked(&["0123456789", "abcdefghij"], 15) else {
+            panic!("over the cap")
+        };
+        assert_eq!(failure.partial, b"0123456789abcde");
+        assert!(
+            failure.reason.contains("15-byte limit"),
+            "{}",
+            failure.reason
+        );
+        let Err(failure) = read_chunked(&["0123456789"], 5) else {
+            panic!("over the cap")
+        };
+        assert_eq!(failure.partial, b"01234");
     }
 
     #[test]

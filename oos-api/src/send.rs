@@ -6,19 +6,26 @@
 // A failed attempt is the rare path: it is returned by value rather than boxed.
 #![allow(clippy::result_large_err)]
 
-use std::time::Duration;
+use std::cell::Cell;
+use std::future::Future;
+use std::sync::PoisonError;
+use std::time::{Duration, SystemTime};
 
+use futures::future::Either;
+use futures::FutureExt;
 use tokio::time::Instant;
 use tracing::{field, Instrument};
 
 use crate::action::Method;
+use crate::config::SignatureMethod;
+use crate::credentials::Credentials;
 use crate::error::{Error, ErrorMetadata};
 use crate::params::Params;
 use crate::redact::Redactor;
 use crate::response::{self, error_chain, Answer, Failed, Report};
 use crate::retry::{parse_retry_after, should_retry, Failure};
 use crate::service;
-use crate::signing::{sign_request, SignedRequest, Signing};
+use crate::signing::{acs3, sign_request, Hex, SignedRequest, Signing};
 use crate::Client;
 
 /// One call, with the action erased: what the loop needs to know about it.
@@ -100,16 +107,25 @@ impl Client {
         let policy = config.retry_policy;
         let mut attempt: u32 = 1;
         loop {
-            let signed = sign_request(&Signing {
-                signature: config.signature_method,
-                method: request.method,
-                action: request.action,
-                endpoint,
-                credentials: &credentials,
-                params: request.params,
-                timestamp: &timestamp_now(),
-                nonce: &nonce(),
-            })
+            // Taken per attempt and dropped before the exchange: held across its awaits, the
+            // key would enlarge the call's future, which every layer above copies.
+            let signed = {
+                let key = match config.signature_method {
+                    SignatureMethod::Acs3HmacSha256 => Some(self.signing_key(&credentials)),
+                    SignatureMethod::HmacSha1 => None,
+                };
+                sign_request(&Signing {
+                    signature: config.signature_method,
+                    method: request.method,
+                    action: request.action,
+                    endpoint,
+                    credentials: &credentials,
+                    key: key.as_ref(),
+                    params: request.params,
+                    timestamp: timestamp_now().as_str(),
+                    nonce: nonce().as_str(),
+                })
+            }
             .map_err(Error::Credentials)?;
             let span = tracing::info_span!(
                 "oos.attempt",
@@ -119,9 +135,11 @@ impl Client {
                 code = field::Empty,
                 latency_ms = field::Empty,
             );
-            let started = Instant::now();
+            // Without a subscriber the span records nothing, so nothing is measured for it.
+            let traced = !span.is_disabled() || !call_span.is_disabled();
+            let started = traced.then(Instant::now);
             let mut outcome = self
-                .attempt(http, signed, !span.is_disabled(), &retryable)
+                .attempt(http, signed, traced, &retryable)
                 .instrument(span.clone())
                 .await;
             // A success whose body does not fit the output is an unreadable answer.
@@ -135,22 +153,24 @@ impl Client {
                     ));
                 }
             }
-            let report = match &outcome {
-                Ok(answer) => &answer.report,
-                Err(failed) => &failed.report,
-            };
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
-            call_span.record("attempts", attempt);
-            if let Some(status) = report.status {
-                span.record("status", status);
-                call_span.record("status", status);
-            }
-            if let Some(request_id) = &report.request_id {
-                span.record("request_id", request_id.as_str());
-                call_span.record("request_id", request_id.as_str());
-            }
-            if let Some(code) = &report.code {
-                span.record("code", code.as_str());
+            if let Some(started) = started {
+                let report = match &outcome {
+                    Ok(answer) => &answer.report,
+                    Err(failed) => &failed.report,
+                };
+                span.record("latency_ms", started.elapsed().as_millis() as u64);
+                call_span.record("attempts", attempt);
+                if let Some(status) = report.status {
+                    span.record("status", status);
+                    call_span.record("status", status);
+                }
+                if let Some(request_id) = &report.request_id {
+                    span.record("request_id", request_id.as_str());
+                    call_span.record("request_id", request_id.as_str());
+                }
+                if let Some(code) = &report.code {
+                    span.record("code", code.as_str());
+                }
             }
             let mut failed = match outcome {
                 Ok(_) => return Ok(()),
@@ -180,86 +200,154 @@ impl Client {
         }
     }
 
-    /// One attempt. `traced` says whether a subscriber records the attempt's span, which is
-    /// all a success's request id is read for.
-    async fn attempt(
-        &self,
+    /// The V3 signing key of `credentials`, prepared once per secret rather than per
+    /// request: the same credentials come back call after call until they are refreshed.
+    pub(crate) fn signing_key(&self, credentials: &Credentials) -> acs3::SigningKey {
+        let secret = credentials.access_key_secret();
+        let mut cached = self
+            .inner
+            .signing_key
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match &*cached {
+            Some((for_secret, key)) if for_secret == secret => key.clone(),
+            _ => {
+                let key = acs3::SigningKey::new(secret);
+                *cached = Some((secret.to_owned(), key.clone()));
+                key
+            }
+        }
+    }
+
+    /// One attempt, under the attempt timeout. `traced` says whether a subscriber records the
+    /// attempt's span, which is all a success's request id is read for.
+    ///
+    /// Not an `async fn`: the request is handed to reqwest before the future is made, so that
+    /// the future holds neither the signed parts nor the request (an `async fn` keeps its
+    /// arguments, and a future moved out of a local keeps its room as well). The call's
+    /// future stays small, which matters as every layer above copies it as it is made.
+    fn attempt<'a>(
+        &'a self,
         http: &reqwest::Client,
-        request: SignedRequest,
+        signed: SignedRequest,
         traced: bool,
-        retryable: &(dyn Fn(&str) -> bool + Sync),
-    ) -> Result<Answer, Failed> {
-        let config = &self.inner.config;
-        let exchange = async {
-            let mut builder = http
-                .request(request.method, request.url)
-                .headers(request.headers);
-            if let Some(body) = request.body {
-                builder = builder.body(body);
-            }
-            let response = builder
-                .send()
-                .await
-                .map_err(|e| dispatch_failure(e, config.connect_timeout))?;
-            let status = response.status().as_u16();
-            let headers = response.headers();
-            let header_request_id = header_str(headers, "x-acs-request-id").map(str::to_owned);
-            let retry_after = header_str(headers, "x-acs-retry-after").and_then(parse_retry_after);
-            let mut result = match response::read_body(response, config.max_response_bytes).await {
-                Ok(body) => {
-                    let mut result =
-                        response::interpret(status, body, header_request_id.as_deref(), retryable);
-                    // Parsing the body a second time for its id is worth it only when a
-                    // subscriber records it.
-                    if let Ok(answer) = &mut result {
-                        if traced && answer.report.request_id.is_none() {
-                            answer.report.request_id = response::body_request_id(&answer.body);
-                        }
-                    }
-                    result
-                }
-                Err(body_failure) => Err(body_failure.into_failed(status, header_request_id)),
-            };
-            if let Err(failed) = &mut result {
-                failed.retry_after = retry_after;
-            }
-            result
-        };
-        match config.attempt_timeout {
-            Some(limit) => tokio::time::timeout(limit, exchange)
-                .await
-                .unwrap_or_else(|_| {
+        retryable: &'a (dyn Fn(&str) -> bool + Sync),
+    ) -> impl Future<Output = Result<Answer, Failed>> + Send + 'a {
+        // Built directly, so that the signed header map is moved into the request rather
+        // than copied header by header as `RequestBuilder::headers` does.
+        let mut request = reqwest::Request::new(signed.method, signed.url);
+        *request.headers_mut() = signed.headers;
+        *request.body_mut() = signed.body.map(reqwest::Body::from);
+        let exchange = self.exchange(http.execute(request), traced, retryable);
+        match self.inner.config.attempt_timeout {
+            Some(limit) => Either::Left(tokio::time::timeout(limit, exchange).map(move |done| {
+                done.unwrap_or_else(|_| {
                     Err(Failed::new(
                         Error::Timeout(limit),
                         Failure::Timeout,
                         Report::default(),
                     ))
-                }),
-            None => exchange.await,
+                })
+            })),
+            None => Either::Right(exchange),
         }
+    }
+
+    /// Sends the request and reads and classifies its answer.
+    async fn exchange(
+        &self,
+        pending: impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
+        traced: bool,
+        retryable: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Result<Answer, Failed> {
+        let config = &self.inner.config;
+        let response = pending
+            .await
+            .map_err(|e| dispatch_failure(e, config.connect_timeout))?;
+        let status = response.status().as_u16();
+        let success = (200..300).contains(&status);
+        let headers = response.headers();
+        // A success needs its request id only for tracing, and a wait only matters
+        // after a failure.
+        let header_request_id = (traced || !success)
+            .then(|| header_str(headers, "x-acs-request-id").map(str::to_owned))
+            .flatten();
+        let retry_after = (!success)
+            .then(|| header_str(headers, "x-acs-retry-after").and_then(parse_retry_after))
+            .flatten();
+        let mut result = match response::read_body(response, config.max_response_bytes).await {
+            Ok(body) => {
+                let mut result =
+                    response::interpret(status, body, header_request_id.as_deref(), retryable);
+                // Parsing the body a second time for its id is worth it only when a
+                // subscriber records it.
+                if let Ok(answer) = &mut result {
+                    if traced && answer.report.request_id.is_none() {
+                        answer.report.request_id = response::body_request_id(&answer.body);
+                    }
+                }
+                result
+            }
+            Err(body_failure) => Err(body_failure.into_failed(status, header_request_id)),
+        };
+        if let Err(failed) = &mut result {
+            failed.retry_after = retry_after;
+        }
+        result
     }
 }
 
-/// The current UTC time as both signatures want it: `2016-02-23T12:46:24Z`.
-pub(crate) fn timestamp_now() -> String {
-    format_timestamp(time::OffsetDateTime::now_utc())
+/// A timestamp as both signatures want it, `2016-02-23T12:46:24Z`, kept on the stack.
+#[derive(Clone, Copy)]
+pub(crate) struct Timestamp {
+    text: [u8; 20],
 }
 
-fn format_timestamp(t: time::OffsetDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+impl Timestamp {
+    pub(crate) fn as_str(&self) -> &str {
+        // Written from ASCII digits and separators only.
+        std::str::from_utf8(&self.text).unwrap_or_default()
+    }
+}
+
+const TIMESTAMP_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+
+fn format_timestamp(t: time::OffsetDateTime) -> Option<Timestamp> {
+    let mut text = [0; 20];
+    let mut rest = &mut text[..];
+    // A year past 9999 does not fit and has no timestamp the service would take either.
+    let written = t.format_into(&mut rest, TIMESTAMP_FORMAT).ok()?;
+    (written == 20).then_some(Timestamp { text })
+}
+
+thread_local! {
+    /// The last second formatted on this thread and its text: calls made within the same
+    /// second (all but one in a busy client) reuse it.
+    static LAST_TIMESTAMP: Cell<Option<(u64, Timestamp)>> = const { Cell::new(None) };
+}
+
+/// The current UTC time.
+pub(crate) fn timestamp_now() -> Timestamp {
+    let now = SystemTime::now();
+    let second = now
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if let Some((cached, text)) = LAST_TIMESTAMP.get() {
+        if cached == second {
+            return text;
+        }
+    }
+    let fresh = format_timestamp(time::OffsetDateTime::from(now)).unwrap_or(Timestamp {
+        text: *b"9999-12-31T23:59:59Z",
+    });
+    LAST_TIMESTAMP.set(Some((second, fresh)));
+    fresh
 }
 
 /// A fresh random nonce; the service rejects a nonce it has seen (`SignatureNonceUsed`).
-pub(crate) fn nonce() -> String {
-    hex::encode(rand::random::<[u8; 16]>())
+pub(crate) fn nonce() -> Hex<32> {
+    Hex::encode(&rand::random::<[u8; 16]>())
 }
 
 fn header_str<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> Option<&'a str> {
@@ -293,13 +381,42 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_signing_key_follows_the_secret() {
+        let client = Client::new(
+            crate::Config::builder()
+                .endpoint_url("http://127.0.0.1:9")
+                .build(),
+        );
+        let (a, b) = (
+            Credentials::new("id", "secret-a"),
+            Credentials::new("id", "secret-b"),
+        );
+        for credentials in [&a, &a, &b, &a] {
+            let key = client.signing_key(credentials);
+            assert_eq!(
+                key.signature("text").as_str(),
+                acs3::signature(credentials.access_key_secret(), "text")
+            );
+        }
+    }
+
+    #[test]
     fn timestamps_and_nonces() {
+        let format = |t| format_timestamp(t).map(|t| t.as_str().to_owned());
         let t = time::macros::datetime!(2016-02-03 04:05:06 UTC);
-        assert_eq!(format_timestamp(t), "2016-02-03T04:05:06Z");
-        assert_eq!(timestamp_now().len(), 20);
+        assert_eq!(format(t).as_deref(), Some("2016-02-03T04:05:06Z"));
+        let t = time::macros::datetime!(0999-12-31 23:59:59 UTC);
+        assert_eq!(format(t).as_deref(), Some("0999-12-31T23:59:59Z"));
+        let now = timestamp_now();
+        let expected = format(time::OffsetDateTime::now_utc()).expect("formats");
+        // Unless the second turned in between, the cached text is the current time's.
+        let again = timestamp_now();
+        assert!(again.as_str() == now.as_str() || again.as_str() == expected);
+        assert!(now.as_str() <= expected.as_str());
+        assert_eq!(now.as_str().len(), 20);
         let (a, b) = (nonce(), nonce());
-        assert_eq!(a.len(), 32);
-        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
-        assert_ne!(a, b);
+        assert_eq!(a.as_str().len(), 32);
+        assert!(a.as_str().bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a.as_str(), b.as_str());
     }
 }
