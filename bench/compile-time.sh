@@ -144,7 +144,8 @@ async fn main() {
 }
 EOF
   fi
-  if [ ! -f "$scratch/oos-bin/Cargo.toml" ]; then
+  # Written afresh when missing or set up from another checkout of the repository.
+  if ! grep -qF "path = \"$oos_api_dir\"" "$scratch/oos-bin/Cargo.toml" 2>/dev/null; then
     cat >"$scratch/oos-bin/Cargo.toml" <<EOF
 [package]
 name = "oos-bin"
