@@ -75,6 +75,16 @@ pub fn load_dir(dir: &Path) -> Result<SpecSet, SpecErrors> {
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
     }
+    gather(dir, service, parsed)
+}
+
+/// The spec set of `parsed` actions (already checked one by one), as [`load_dir`] gathers it:
+/// actions sorted by name, waiters checked across actions, nested types gathered.
+pub fn gather(
+    dir: &Path,
+    service: Service,
+    mut parsed: Vec<Parsed>,
+) -> Result<SpecSet, SpecErrors> {
     parsed.sort_by(|a, b| a.action.name.cmp(&b.action.name));
     let clashes = crate::waiters::clashes(parsed.iter().flat_map(|p| {
         p.action
@@ -85,11 +95,6 @@ pub fn load_dir(dir: &Path) -> Result<SpecSet, SpecErrors> {
     if !clashes.is_empty() {
         return Err(SpecErrors(clashes));
     }
-    crate::shapes::gather(dir, service, parsed)
-}
-
-/// The spec set of `parsed` actions (already checked one by one), as [`load_dir`] gathers it.
-pub fn gather(dir: &Path, service: Service, parsed: Vec<Parsed>) -> Result<SpecSet, SpecErrors> {
     crate::shapes::gather(dir, service, parsed)
 }
 

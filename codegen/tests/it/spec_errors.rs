@@ -566,4 +566,18 @@ fn a_waiter_name_twice_in_one_file_or_across_files() {
         error,
         "error: spec/oos/B.yaml:13: waiters.ThingReady.name: waiter `ThingReady` gives `client.wait_until_thing_ready()`, which the waiter at spec/oos/A.yaml:13 already gives\n  help: give one of the two waiters another name"
     );
+    // Gathering actions checked one by one, in any order, finds the same clash.
+    let parse = |file: &str, text: &str| {
+        codegen::load::parse_action_types(Path::new(file), text, &service()).unwrap()
+    };
+    let parsed = vec![
+        parse("spec/oos/B.yaml", &format!("{b}{waiter}")),
+        parse("spec/oos/A.yaml", &format!("{A}{waiter}")),
+    ];
+    assert_eq!(
+        codegen::load::gather(Path::new("spec/oos"), service(), parsed)
+            .unwrap_err()
+            .to_string(),
+        error
+    );
 }
