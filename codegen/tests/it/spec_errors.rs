@@ -267,6 +267,24 @@ fn an_element_entry_with_a_name() {
 }
 
 #[test]
+fn an_element_entry_is_checked_as_a_field_is() {
+    assert_eq!(
+        error_with("    items: Object\n    fields:\n      - name: Message\n        type: String\n", "    items:\n      type: String\n      items: Integer\n"),
+        "spec/oos/Bad.yaml:15: response.Items: `items` applies to List and Map, not to `String`\n  help: remove `items`, or make the field a List or Map"
+    );
+    let text = GOOD.replacen(
+        "    items: Object\n    fields:\n      - name: Message\n        type: String\n",
+        "    items:\n      type: String\n      free_form: true\n",
+        1,
+    );
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), &text, &service()).unwrap();
+    let codegen::model::Type::List(element) = &action.response[1].shape.ty else {
+        panic!("a List")
+    };
+    assert_eq!(element.ty, codegen::model::Type::Json);
+}
+
+#[test]
 fn a_nested_container_in_the_short_form() {
     assert_eq!(
         error_with("    items: Object\n", "    items: List\n"),
