@@ -487,16 +487,7 @@ impl Cx<'_> {
                 )
                 .help("remove `extra_values`: without documented values any value is taken"));
         }
-        let all_values: Option<Vec<String>> = spec.values.as_ref().map(|values| {
-            let mut all = values.clone();
-            for extra in spec.extra_values.iter().flatten() {
-                if !all.contains(extra) {
-                    all.push(extra.clone());
-                }
-            }
-            all
-        });
-        match (&all_values, &ty) {
+        match (&super::constraints::values(spec), &ty) {
             (Some(values), Type::Scalar(Scalar::String)) => {
                 self.enumeration(keys, spec, values, side, name)
             }
