@@ -37,6 +37,12 @@ impl Cx<'_> {
                 if !numeric {
                     return Err(wrong(key, "numbers"));
                 }
+                // YAML's `.inf` and `.nan` read as floats, but no Rust literal writes them.
+                if !v.is_finite() {
+                    return Err(self
+                        .err(keys, format!("`{key}` is {v}, not a finite number"))
+                        .help("write a number, or remove the bound"));
+                }
                 if integer && v.fract() != 0.0 {
                     return Err(self
                         .err(

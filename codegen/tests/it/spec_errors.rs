@@ -259,6 +259,18 @@ fn a_fractional_bound_on_an_integer() {
 }
 
 #[test]
+fn a_bound_that_is_not_a_finite_number() {
+    assert_eq!(
+        error_with("  - name: MaxResults\n    type: Integer", "  - name: MaxResults\n    type: Integer\n    minimum: .nan"),
+        "spec/oos/Bad.yaml:10: request.MaxResults: `minimum` is NaN, not a finite number\n  help: write a number, or remove the bound"
+    );
+    assert_eq!(
+        error_with("  - name: MaxResults\n    type: Integer", "  - name: MaxResults\n    type: Float\n    maximum: .inf"),
+        "spec/oos/Bad.yaml:10: request.MaxResults: `maximum` is inf, not a finite number\n  help: write a number, or remove the bound"
+    );
+}
+
+#[test]
 fn an_element_entry_with_a_name() {
     assert_eq!(
         error_with("    items: Object\n", "    items:\n      name: Item\n      type: Object\n"),
