@@ -205,6 +205,18 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
             )
             .help("use the action's wire name, e.g. `ListExecutionLogs`"));
     }
+    let module = spec.action.to_snake_case();
+    if names::is_keyword(&module) {
+        return Err(cx
+            .err(
+                &["action"],
+                format!(
+                    "action `{}` would give the module `{module}`, a Rust keyword",
+                    spec.action
+                ),
+            )
+            .help("report this spec: an action's module is its name in snake_case"));
+    }
     if file
         .file_stem()
         .is_some_and(|stem| stem != spec.action.as_str())
@@ -285,7 +297,7 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
 
     let action = Action {
         file: file.to_path_buf(),
-        module: spec.action.to_snake_case(),
+        module,
         name: spec.action,
         summary: spec.summary,
         description: spec.description,

@@ -171,6 +171,36 @@ fn keyword_field_name() {
 }
 
 #[test]
+fn names_that_rust_keeps_for_itself() {
+    let typed = GOOD.replacen("action: Bad", "action: Type", 1);
+    assert_eq!(
+        parse_action(Path::new("spec/oos/Type.yaml"), &typed, &service())
+            .unwrap_err()
+            .to_string(),
+        "spec/oos/Type.yaml:1: action: action `Type` would give the module `type`, a Rust keyword\n  help: report this spec: an action's module is its name in snake_case"
+    );
+    assert_eq!(
+        error_with("    items: Object\n", "    items: Object\n    struct_name: Self\n"),
+        "spec/oos/Bad.yaml:15: response.Items: struct name `Self` is not an UpperCamelCase identifier\n  help: set `struct_name` to an UpperCamelCase name"
+    );
+    assert_eq!(
+        error_of(&format!("{GOOD}errors:\n  - code: Self\n    http_status: 400\n    message: m.\n")),
+        "spec/oos/Bad.yaml:34: errors.Self: error code `Self` cannot name an enum variant\n  help: an error code starts with a letter, e.g. `EntityNotExists.Execution`"
+    );
+    // A value that would be the variant `Self` is checked on a String instead.
+    let text = GOOD.replacen(
+        "  - name: NextToken\n    type: String\n",
+        "  - name: NextToken\n    type: String\n    values: [self, other]\n",
+        1,
+    );
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), &text, &service()).unwrap();
+    assert_eq!(
+        action.request[1].shape.ty,
+        codegen::model::Type::Scalar(codegen::model::Scalar::String)
+    );
+}
+
+#[test]
 fn rust_name_that_is_not_an_identifier() {
     assert_eq!(
         error_with("    type: String\n    required: true", "    type: String\n    rust_name: Execution-Id\n    required: true"),
