@@ -143,7 +143,7 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Result
 /// Parses and validates `service.yaml`.
 pub fn parse_service(file: &Path, text: &str) -> Result<Service, SpecError> {
     let spec: ServiceSpec = parse_yaml(file, text)?;
-    let mut seen = HashSet::new();
+    let mut seen = Seen::default();
     let errors = spec
         .errors
         .iter()
@@ -321,11 +321,18 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
     })
 }
 
+/// The error codes already taken, and their variants.
+#[derive(Default)]
+struct Seen {
+    codes: HashSet<String>,
+    variants: HashSet<String>,
+}
+
 fn error_code(
     file: &Path,
     text: &str,
     e: &ErrorSpec,
-    seen: &mut HashSet<String>,
+    seen: &mut Seen,
 ) -> Result<ErrorCode, SpecError> {
     let at = |message: String, help: &str| {
         SpecError::new(file, message)
@@ -346,10 +353,19 @@ fn error_code(
             "`Unhandled` and `Common` are the variants for undocumented and common codes; report this spec",
         ));
     }
-    if !seen.insert(e.code.clone()) {
+    if !seen.codes.insert(e.code.clone()) {
         return Err(at(
             format!("error code `{}` is listed twice", e.code),
             "keep one entry per code",
+        ));
+    }
+    if !seen.variants.insert(variant.clone()) {
+        return Err(at(
+            format!(
+                "error code `{}` gives variant `{variant}`, which another code already gives",
+                e.code
+            ),
+            "two codes that differ only in punctuation cannot both be variants; report this spec",
         ));
     }
     Ok(ErrorCode {
@@ -397,9 +413,10 @@ impl Cx<'_> {
     }
 
     fn errors(&self, specs: &[ErrorSpec], service: &Service) -> Result<Vec<ErrorCode>, SpecError> {
-        let mut seen: HashSet<String> = service.errors.iter().map(|e| e.code.clone()).collect();
-        let mut variants: HashSet<String> =
-            service.errors.iter().map(|e| e.variant.clone()).collect();
+        let mut seen = Seen {
+            codes: service.errors.iter().map(|e| e.code.clone()).collect(),
+            variants: service.errors.iter().map(|e| e.variant.clone()).collect(),
+        };
         let mut errors = Vec::new();
         for e in specs {
             if service.errors.iter().any(|c| c.code == e.code) {
@@ -413,21 +430,7 @@ impl Cx<'_> {
                         service.file.display()
                     )));
             }
-            let code = error_code(self.file, self.text, e, &mut seen)?;
-            if !variants.insert(code.variant.clone()) {
-                return Err(self
-                    .err(
-                        &["errors", &e.code],
-                        format!(
-                            "error code `{}` gives variant `{}`, which another code already gives",
-                            e.code, code.variant
-                        ),
-                    )
-                    .help(
-                        "two codes that differ only in punctuation cannot both be variants; report this spec",
-                    ));
-            }
-            errors.push(code);
+            errors.push(error_code(self.file, self.text, e, &mut seen)?);
         }
         Ok(errors)
     }

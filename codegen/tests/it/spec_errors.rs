@@ -379,6 +379,25 @@ fn yaml_syntax() {
 }
 
 #[test]
+fn two_codes_of_one_variant() {
+    let text = format!("{GOOD}errors:\n  - code: Gone.Away\n    http_status: 404\n    message: Gone.\n  - code: Gone_Away\n    http_status: 404\n    message: Gone.\n");
+    assert_eq!(
+        error_of(&text),
+        "spec/oos/Bad.yaml:37: errors.Gone_Away: error code `Gone_Away` gives variant `GoneAway`, which another code already gives\n  help: two codes that differ only in punctuation cannot both be variants; report this spec"
+    );
+    // The same holds of the codes every action shares.
+    let text =
+        format!("{SERVICE}  - code: Throttling.\n    http_status: 400\n    message: Throttled.\n");
+    let e = parse_service(Path::new("spec/oos/service.yaml"), &text)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "spec/oos/service.yaml:10: errors.Throttling.: error code `Throttling.` gives variant `Throttling`, which another code already gives\n  help: two codes that differ only in punctuation cannot both be variants; report this spec"
+    );
+}
+
+#[test]
 fn unknown_key_in_the_service_file() {
     let text = SERVICE.replacen("product:", "prodcut:", 1);
     let e = parse_service(Path::new("spec/oos/service.yaml"), &text)
