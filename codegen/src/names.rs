@@ -57,12 +57,7 @@ pub fn error_variant(code: &str) -> String {
 /// The enum variant of an enumerated value, if it can be one: `slow_mode` → `SlowMode`.
 pub fn value_variant(value: &str) -> Option<String> {
     let variant = value.to_upper_camel_case();
-    let starts_well = variant
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic());
-    (starts_well && variant != "Unknown" && variant.chars().all(|c| c.is_ascii_alphanumeric()))
-        .then_some(variant)
+    (variant != "Unknown" && is_type_name(&variant)).then_some(variant)
 }
 
 /// The snake_case Rust name of a field, and whether it needs a `rust_name` (a keyword, or a
@@ -88,10 +83,12 @@ pub fn generated_type_names(action: &str) -> HashSet<String> {
         .collect()
 }
 
-/// An UpperCamelCase identifier, as action, struct and enum names must be.
+/// An UpperCamelCase identifier, as action, struct and enum names must be (`Self` is a
+/// keyword, not one).
 pub fn is_type_name(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
         && s.chars().all(|c| c.is_ascii_alphanumeric())
+        && s != "Self"
 }
 
 /// A snake_case identifier.
@@ -156,6 +153,8 @@ mod tests {
         );
         assert_eq!(value_variant("1"), None);
         assert_eq!(value_variant("unknown"), None);
+        assert_eq!(value_variant("self"), None);
+        assert!(!is_type_name("Self"));
     }
 
     #[test]

@@ -333,7 +333,7 @@ pub fn named_types(ty: &Type) -> Vec<String> {
 }
 
 /// Every struct and enum an action's fields reach, each once, in the order first reached.
-pub fn reachable(set: &SpecSet, fields: &[Field]) -> Vec<String> {
+pub fn reachable<'a>(set: &SpecSet, fields: impl IntoIterator<Item = &'a Field>) -> Vec<String> {
     reach(&set.structs, fields)
 }
 

@@ -255,23 +255,28 @@ pub fn write(root: &Path) -> Result<Report, Error> {
     Ok(report)
 }
 
-/// Generated files (by their header) under the jobs' output directories that no spec gives.
+/// Generated files (by their header) in the jobs' output directories and their `operation/`
+/// that no spec gives: an action's module once its spec is gone, `waiters.rs` once no action
+/// declares a waiter.
 fn orphans(root: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>, Error> {
     let mut found = Vec::new();
     for job in JOBS {
-        let dir = root.join(job.out).join("operation");
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(Error::Io(dir, e)),
-        };
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::Io(dir.clone(), e))?;
-            let rel = Path::new(job.out).join("operation").join(entry.file_name());
-            let generated =
-                fs::read_to_string(entry.path()).is_ok_and(|t| t.starts_with("// @generated"));
-            if generated && !outputs.iter().any(|o| o.path == rel) {
-                found.push(rel);
+        let out = Path::new(job.out);
+        for rel_dir in [out.to_path_buf(), out.join("operation")] {
+            let dir = root.join(&rel_dir);
+            let entries = match fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::Io(dir, e)),
+            };
+            for entry in entries {
+                let entry = entry.map_err(|e| Error::Io(dir.clone(), e))?;
+                let rel = rel_dir.join(entry.file_name());
+                let generated =
+                    fs::read_to_string(entry.path()).is_ok_and(|t| t.starts_with("// @generated"));
+                if generated && !outputs.iter().any(|o| o.path == rel) {
+                    found.push(rel);
+                }
             }
         }
     }

@@ -19,7 +19,9 @@ fuzz_target!(|text: &str| {
     for action in doc.actions() {
         if let Ok(spec) = doc.action(&action, &COMMON, &SERVICE.groups) {
             let yaml = codegen::import::emit::emit(&spec);
-            let _ = codegen::load::parse_action(Path::new("Fuzzed.yaml"), &yaml, &SERVICE);
+            // The loader refuses a file not named after its action.
+            let file = format!("{action}.yaml");
+            let _ = codegen::load::parse_action(Path::new(&file), &yaml, &SERVICE);
         }
     }
 });

@@ -13,14 +13,28 @@ use libfuzzer_sys::fuzz_target;
 
 static SERVICE: LazyLock<Service> = LazyLock::new(oos_fuzz::oos_service);
 
+/// The file name of an action spec: the loader refuses one not named after its action.
+fn file_of(text: &str) -> String {
+    let action = text
+        .lines()
+        .find_map(|line| line.strip_prefix("action:"))
+        .map_or("Fuzzed", |name| name.trim().trim_matches(['"', '\'']));
+    format!("{action}.yaml")
+}
+
 fuzz_target!(|text: &str| {
     if let Ok(service) = parse_service(Path::new("service.yaml"), text) {
-        let _ = generate::render("service.yaml", generate::service(&service));
+        if let Err(e) = generate::render("service.yaml", generate::service(&service)) {
+            panic!("a service that loads must generate: {e}");
+        }
     }
-    if let Ok(parsed) = parse_action_types(Path::new("Fuzzed.yaml"), text, &SERVICE) {
+    let file = file_of(text);
+    if let Ok(parsed) = parse_action_types(Path::new(&file), text, &SERVICE) {
         if let Ok(set) = gather(Path::new("."), SERVICE.clone(), vec![parsed]) {
             for (_, source, tokens) in generate::files(&set, "fuzz") {
-                let _ = generate::render(&source, tokens);
+                if let Err(e) = generate::render(&source, tokens) {
+                    panic!("a spec that loads must generate: {e}");
+                }
             }
         }
     }

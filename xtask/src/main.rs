@@ -134,9 +134,16 @@ fn import_doc(root: &Path, pages: &[PathBuf], stdout: bool) -> ExitCode {
     // The page is kept beside the others, where the specs say their sources are.
     let pages_dir = sources.service().pages.clone().map(|p| root.join(p));
     let mut writes: Vec<(PathBuf, String)> = Vec::new();
-    for (page, spec) in pages.iter().zip(&imported) {
-        if let (Some(dir), Ok(text)) = (&pages_dir, std::fs::read_to_string(page)) {
-            writes.push((dir.join(format!("{}.txt", spec.action)), text));
+    for spec in &imported {
+        let (Some(dir), Some(page)) = (&pages_dir, &spec.page) else {
+            continue;
+        };
+        match std::fs::read_to_string(page) {
+            Ok(text) => writes.push((dir.join(format!("{}.txt", spec.action)), text)),
+            Err(e) => {
+                eprintln!("error: {}: {e}\nnothing was written", page.display());
+                return ExitCode::FAILURE;
+            }
         }
     }
     writes.extend(imported.iter().map(|s| (s.path.clone(), s.text.clone())));

@@ -40,9 +40,7 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
     let module_doc = inner_doc_lines(&module_text);
 
     // Types this action uses: shared ones are re-exported, the others are defined here.
-    let mut fields: Vec<Field> = action.request.clone();
-    fields.extend(action.response.iter().cloned());
-    let used = reachable(set, &fields);
+    let used = reachable(set, action.request.iter().chain(&action.response));
     let shared: Vec<_> = used
         .iter()
         .filter(|n| set.is_shared(n))

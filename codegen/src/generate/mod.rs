@@ -99,7 +99,7 @@ pub fn index(dir_label: &str, actions: &[Action]) -> TokenStream {
     let doc = docs::inner_doc_lines(&format!(
         "The generated part of the crate, from the specs in `{dir_label}/`."
     ));
-    let waiters = actions.iter().any(|a| !a.waiters.is_empty()).then(|| {
+    let waiters = waiters::any(actions).then(|| {
         quote!(
             pub mod waiters;
         )
@@ -135,7 +135,7 @@ pub fn files(set: &SpecSet, specs_label: &str) -> Vec<(String, String, TokenStre
             types(set),
         ),
     ];
-    if waiters::any(set) {
+    if waiters::any(&set.actions) {
         files.push((
             "waiters.rs".to_owned(),
             format!("the waiters of the specs in {specs_label}/"),

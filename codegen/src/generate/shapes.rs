@@ -13,12 +13,12 @@ pub fn types(set: &SpecSet) -> TokenStream {
     let structs = set
         .structs
         .values()
-        .filter(|s| s.users.len() > 1)
+        .filter(|s| set.is_shared(&s.name))
         .map(|s| structure(set, s));
     let enums = set
         .enums
         .values()
-        .filter(|e| e.users.len() > 1)
+        .filter(|e| set.is_shared(&e.name))
         .map(enumeration);
     quote! {
         #![doc = " Nested types that several actions share: each is generated once, here, and re-exported by the operation modules that use it."]

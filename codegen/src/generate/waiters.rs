@@ -13,9 +13,9 @@ use super::shapes::setter;
 use crate::model::{Action, PathStep, SpecSet, WaitedValue, Waiter};
 use crate::waiters::method_name;
 
-/// Whether any action of the set declares a waiter (and so whether there is a module).
-pub fn any(set: &SpecSet) -> bool {
-    set.actions.iter().any(|a| !a.waiters.is_empty())
+/// Whether any of `actions` declares a waiter (and so whether there is a module).
+pub fn any(actions: &[Action]) -> bool {
+    actions.iter().any(|a| !a.waiters.is_empty())
 }
 
 /// The `waiters` module of a spec set.

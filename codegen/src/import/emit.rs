@@ -258,26 +258,25 @@ pub fn scalar(s: &str) -> String {
     }
 }
 
-/// A text value: a scalar on one line, a literal block when it spans lines.
+/// A text value: a scalar on one line, a literal block (where it can be one) when it spans
+/// lines.
 fn text(out: &mut String, indent: usize, key: &str, value: &str) {
-    if value.contains('\n') && block_safe(value) {
+    if value.contains('\n') {
         block(out, indent, key, value);
     } else {
         out.push_str(&format!("{}{key}: {}\n", " ".repeat(indent), scalar(value)));
     }
 }
 
-/// Whether a literal block reads back as exactly `text`: no carriage returns or other control
-/// characters a block cannot hold, and no line that is only spaces (YAML folds those).
+/// Whether a literal block reads back as exactly `text`: no tabs, carriage returns or other
+/// control characters a block cannot hold, and no line that is only spaces (YAML folds those).
 fn block_safe(text: &str) -> bool {
-    !text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-        && !text.contains('\t')
+    !text.chars().any(|c| c.is_control() && c != '\n')
         && text.lines().all(|l| l.is_empty() || !l.trim().is_empty())
 }
 
-/// A literal block scalar that reads back as exactly `text`.
+/// A literal block scalar that reads back as exactly `text`, or a quoted scalar where no block
+/// can.
 fn block(out: &mut String, indent: usize, key: &str, text: &str) {
     if !block_safe(text) {
         out.push_str(&format!("{}{key}: {}\n", " ".repeat(indent), scalar(text)));

@@ -34,6 +34,8 @@ pub struct Imported {
     pub path: PathBuf,
     /// Its new text.
     pub text: String,
+    /// The reference page it was merged with, where there is one.
+    pub page: Option<PathBuf>,
 }
 
 /// The sources of a spec directory, as `service.yaml` names them, relative to `root`.
@@ -125,7 +127,7 @@ impl Sources {
                 }
                 _ => None,
             };
-            entries.push((page.action.clone(), Some(page), meta));
+            entries.push((page.action.clone(), Some((path.clone(), page)), meta));
         }
         self.build(entries, self.openapi_label(None))
     }
@@ -148,7 +150,7 @@ impl Sources {
         for action in all.iter().filter(|a| only.is_empty() || only.contains(a)) {
             let meta = doc.action(action, &self.common(), &self.service.groups)?;
             let page = match self.page_path(action) {
-                Some(page) => Some(self.read_page(&page)?),
+                Some(path) => Some((path.clone(), self.read_page(&path)?)),
                 None => None,
             };
             entries.push((action.clone(), page, Some(meta)));
@@ -186,10 +188,10 @@ impl Sources {
 
     fn build(
         &self,
-        entries: Vec<(String, Option<ActionSpec>, Option<ActionSpec>)>,
+        entries: Vec<Entry>,
         openapi: Option<String>,
     ) -> Result<Vec<Imported>, SpecError> {
-        let mut imported: Vec<(PathBuf, ActionSpec, (bool, bool))> = Vec::new();
+        let mut imported: Vec<(PathBuf, ActionSpec, Sourced)> = Vec::new();
         for (action, page, meta) in entries {
             let path = self.spec_dir.join(format!("{action}.yaml"));
             let existing = match fs::read_to_string(&path) {
@@ -202,7 +204,11 @@ impl Sources {
                 })?),
                 Err(_) => None,
             };
-            let sources = (page.is_some(), meta.is_some());
+            let (page_path, page) = page.unzip();
+            let sources = Sourced {
+                page: page_path,
+                meta: meta.is_some(),
+            };
             let mut spec = merge::merge(page, meta, existing.as_ref());
             // A code the service now shares with every action leaves the action's list.
             let common = self.common();
@@ -218,11 +224,11 @@ impl Sources {
             .collect();
         naming::resolve(&self.spec_dir, &self.service, &mut specs, &others)?;
         let mut out = Vec::new();
-        for ((path, spec), (_, _, (has_page, has_meta))) in specs.into_iter().zip(&imported) {
+        for ((path, spec), (_, _, sources)) in specs.into_iter().zip(imported) {
             let header = self.header(
                 &spec.action,
-                *has_page,
-                openapi.as_deref().filter(|_| *has_meta),
+                sources.page.is_some(),
+                openapi.as_deref().filter(|_| sources.meta),
             );
             let text = emit::file(&header, &spec);
             // A spec that does not load would stop code generation: better to say so now.
@@ -234,6 +240,7 @@ impl Sources {
                 action: spec.action.clone(),
                 path,
                 text,
+                page: sources.page,
             });
         }
         Ok(out)
@@ -242,7 +249,7 @@ impl Sources {
     /// The other specs of the directory, loaded.
     fn others(
         &self,
-        imported: &[(PathBuf, ActionSpec, (bool, bool))],
+        imported: &[(PathBuf, ActionSpec, Sourced)],
     ) -> Result<Vec<Parsed>, SpecError> {
         let mut others = Vec::new();
         for path in load::action_files(&self.spec_dir)? {
@@ -276,4 +283,16 @@ impl Sources {
             if sources.is_empty() { "its sources".to_owned() } else { sources.join(" and ") }
         )
     }
+}
+
+/// An action to import: its name, its reference page (path and spec) and its metadata.
+type Entry = (String, Option<(PathBuf, ActionSpec)>, Option<ActionSpec>);
+
+/// What an imported spec is merged from.
+#[derive(Clone, Debug)]
+struct Sourced {
+    /// The reference page's path, where there is one.
+    page: Option<PathBuf>,
+    /// Whether the metadata describes the action.
+    meta: bool,
 }

@@ -80,6 +80,8 @@ pub fn resolve(
                 .cloned()
                 .chain(parsed.iter().flatten().cloned())
                 .collect();
+            // Not `load::gather`, which sorts: with the other specs first, a clash is
+            // reported on the later declaration, an imported one, which this can rename.
             match crate::shapes::gather(dir, service.clone(), all) {
                 Ok(_) => return Ok(()),
                 Err(e) => errors = e.0,

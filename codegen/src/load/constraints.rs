@@ -37,6 +37,12 @@ impl Cx<'_> {
                 if !numeric {
                     return Err(wrong(key, "numbers"));
                 }
+                // YAML's `.inf` and `.nan` read as floats, but no Rust literal writes them.
+                if !v.is_finite() {
+                    return Err(self
+                        .err(keys, format!("`{key}` is {v}, not a finite number"))
+                        .help("write a number, or remove the bound"));
+                }
                 if integer && v.fract() != 0.0 {
                     return Err(self
                         .err(
@@ -102,16 +108,7 @@ impl Cx<'_> {
         }
         // Values that became an enum are checked by the enum; others stay as a list.
         let allowed = match ty {
-            Type::Scalar(Scalar::String | Scalar::Integer | Scalar::Long) => {
-                spec.values.clone().map(|mut values| {
-                    for extra in spec.extra_values.iter().flatten() {
-                        if !values.contains(extra) {
-                            values.push(extra.clone());
-                        }
-                    }
-                    values
-                })
-            }
+            Type::Scalar(Scalar::String | Scalar::Integer | Scalar::Long) => values(spec),
             _ => None,
         };
         Ok(Constraints {
@@ -127,4 +124,15 @@ impl Cx<'_> {
             allowed,
         })
     }
+}
+
+/// The values a field may take: the documented ones, then the extra ones not among them.
+pub(super) fn values(spec: &FieldSpec) -> Option<Vec<String>> {
+    let mut values = spec.values.clone()?;
+    for extra in spec.extra_values.iter().flatten() {
+        if !values.contains(extra) {
+            values.push(extra.clone());
+        }
+    }
+    Some(values)
 }

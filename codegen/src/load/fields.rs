@@ -143,7 +143,7 @@ impl Cx<'_> {
                 }
             }
         }
-        let shape = self.shape(keys, spec, side, &spec.name)?;
+        let shape = self.shape(keys, spec, side, &spec.name, false)?;
         let style = if request && top_level {
             self.style(keys, spec, &shape.ty)?
         } else {
@@ -219,15 +219,16 @@ impl Cx<'_> {
     }
 
     /// The shape of a field or element: `name` is the field's wire name, which names nested
-    /// types.
+    /// types; `in_list` says it is a List's element, whose struct takes the singular name.
     fn shape(
         &mut self,
         keys: &[&str],
         spec: &FieldSpec,
         side: Side,
         name: &str,
+        in_list: bool,
     ) -> Result<Shape, SpecError> {
-        let ty = self.ty(keys, spec, side, name)?;
+        let ty = self.ty(keys, spec, side, name, in_list)?;
         let constraints = self.constraints(keys, spec, &ty)?;
         Ok(Shape {
             ty,
@@ -245,6 +246,7 @@ impl Cx<'_> {
         spec: &FieldSpec,
         side: Side,
         name: &str,
+        in_list: bool,
     ) -> Result<Type, SpecError> {
         let known = matches!(
             spec.ty.as_str(),
@@ -333,7 +335,7 @@ impl Cx<'_> {
                                 )));
                         }
                     }
-                    self.element(keys, &entry, side, name, list)?
+                    self.shape(keys, &entry, side, name, list)?
                 }
                 Items::Entry(entry) => {
                     if spec.fields.is_some()
@@ -360,7 +362,7 @@ impl Cx<'_> {
                                 .help(format!("remove `{key}` from `items`")));
                         }
                     }
-                    self.element(keys, entry, side, name, list)?
+                    self.shape(keys, entry, side, name, list)?
                 }
             };
             let shape = Box::new(element);
@@ -370,34 +372,7 @@ impl Cx<'_> {
                 Type::Map(shape)
             });
         }
-        self.plain(keys, spec, side, name, false)
-    }
-
-    /// The element of a container.
-    fn element(
-        &mut self,
-        keys: &[&str],
-        entry: &FieldSpec,
-        side: Side,
-        name: &str,
-        in_list: bool,
-    ) -> Result<Shape, SpecError> {
-        if matches!(entry.ty.as_str(), "List" | "Map") {
-            let mut shape = self.shape(keys, entry, side, name)?;
-            // A nested container's own objects are named like its parent's.
-            shape.description = entry.doc.clone().or_else(|| entry.description.clone());
-            return Ok(shape);
-        }
-        let ty = self.plain(keys, entry, side, name, in_list)?;
-        let constraints = self.constraints(keys, entry, &ty)?;
-        Ok(Shape {
-            ty,
-            description: entry.doc.clone().or_else(|| entry.description.clone()),
-            example: entry.example.clone().filter(|e| !e.is_empty() && e != "-"),
-            title: entry.title.clone(),
-            format: entry.format.clone(),
-            constraints,
-        })
+        self.plain(keys, spec, side, name, in_list)
     }
 
     /// A scalar, JSON, enum or object type (not a container).
@@ -512,16 +487,7 @@ impl Cx<'_> {
                 )
                 .help("remove `extra_values`: without documented values any value is taken"));
         }
-        let all_values: Option<Vec<String>> = spec.values.as_ref().map(|values| {
-            let mut all = values.clone();
-            for extra in spec.extra_values.iter().flatten() {
-                if !all.contains(extra) {
-                    all.push(extra.clone());
-                }
-            }
-            all
-        });
-        match (&all_values, &ty) {
+        match (&super::constraints::values(spec), &ty) {
             (Some(values), Type::Scalar(Scalar::String)) => {
                 self.enumeration(keys, spec, values, side, name)
             }

@@ -75,6 +75,16 @@ pub fn load_dir(dir: &Path) -> Result<SpecSet, SpecErrors> {
     if !errors.is_empty() {
         return Err(SpecErrors(errors));
     }
+    gather(dir, service, parsed)
+}
+
+/// The spec set of `parsed` actions (already checked one by one), as [`load_dir`] gathers it:
+/// actions sorted by name, waiters checked across actions, nested types gathered.
+pub fn gather(
+    dir: &Path,
+    service: Service,
+    mut parsed: Vec<Parsed>,
+) -> Result<SpecSet, SpecErrors> {
     parsed.sort_by(|a, b| a.action.name.cmp(&b.action.name));
     let clashes = crate::waiters::clashes(parsed.iter().flat_map(|p| {
         p.action
@@ -85,11 +95,6 @@ pub fn load_dir(dir: &Path) -> Result<SpecSet, SpecErrors> {
     if !clashes.is_empty() {
         return Err(SpecErrors(clashes));
     }
-    crate::shapes::gather(dir, service, parsed)
-}
-
-/// The spec set of `parsed` actions (already checked one by one), as [`load_dir`] gathers it.
-pub fn gather(dir: &Path, service: Service, parsed: Vec<Parsed>) -> Result<SpecSet, SpecErrors> {
     crate::shapes::gather(dir, service, parsed)
 }
 
@@ -138,7 +143,7 @@ fn parse_yaml<T: serde::de::DeserializeOwned>(file: &Path, text: &str) -> Result
 /// Parses and validates `service.yaml`.
 pub fn parse_service(file: &Path, text: &str) -> Result<Service, SpecError> {
     let spec: ServiceSpec = parse_yaml(file, text)?;
-    let mut seen = HashSet::new();
+    let mut seen = Seen::default();
     let errors = spec
         .errors
         .iter()
@@ -199,6 +204,18 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
                 ),
             )
             .help("use the action's wire name, e.g. `ListExecutionLogs`"));
+    }
+    let module = spec.action.to_snake_case();
+    if names::is_keyword(&module) {
+        return Err(cx
+            .err(
+                &["action"],
+                format!(
+                    "action `{}` would give the module `{module}`, a Rust keyword",
+                    spec.action
+                ),
+            )
+            .help("report this spec: an action's module is its name in snake_case"));
     }
     if file
         .file_stem()
@@ -280,7 +297,7 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
 
     let action = Action {
         file: file.to_path_buf(),
-        module: spec.action.to_snake_case(),
+        module,
         name: spec.action,
         summary: spec.summary,
         description: spec.description,
@@ -304,11 +321,18 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
     })
 }
 
+/// The error codes already taken, and their variants.
+#[derive(Default)]
+struct Seen {
+    codes: HashSet<String>,
+    variants: HashSet<String>,
+}
+
 fn error_code(
     file: &Path,
     text: &str,
     e: &ErrorSpec,
-    seen: &mut HashSet<String>,
+    seen: &mut Seen,
 ) -> Result<ErrorCode, SpecError> {
     let at = |message: String, help: &str| {
         SpecError::new(file, message)
@@ -329,10 +353,19 @@ fn error_code(
             "`Unhandled` and `Common` are the variants for undocumented and common codes; report this spec",
         ));
     }
-    if !seen.insert(e.code.clone()) {
+    if !seen.codes.insert(e.code.clone()) {
         return Err(at(
             format!("error code `{}` is listed twice", e.code),
             "keep one entry per code",
+        ));
+    }
+    if !seen.variants.insert(variant.clone()) {
+        return Err(at(
+            format!(
+                "error code `{}` gives variant `{variant}`, which another code already gives",
+                e.code
+            ),
+            "two codes that differ only in punctuation cannot both be variants; report this spec",
         ));
     }
     Ok(ErrorCode {
@@ -380,9 +413,10 @@ impl Cx<'_> {
     }
 
     fn errors(&self, specs: &[ErrorSpec], service: &Service) -> Result<Vec<ErrorCode>, SpecError> {
-        let mut seen: HashSet<String> = service.errors.iter().map(|e| e.code.clone()).collect();
-        let mut variants: HashSet<String> =
-            service.errors.iter().map(|e| e.variant.clone()).collect();
+        let mut seen = Seen {
+            codes: service.errors.iter().map(|e| e.code.clone()).collect(),
+            variants: service.errors.iter().map(|e| e.variant.clone()).collect(),
+        };
         let mut errors = Vec::new();
         for e in specs {
             if service.errors.iter().any(|c| c.code == e.code) {
@@ -396,21 +430,7 @@ impl Cx<'_> {
                         service.file.display()
                     )));
             }
-            let code = error_code(self.file, self.text, e, &mut seen)?;
-            if !variants.insert(code.variant.clone()) {
-                return Err(self
-                    .err(
-                        &["errors", &e.code],
-                        format!(
-                            "error code `{}` gives variant `{}`, which another code already gives",
-                            e.code, code.variant
-                        ),
-                    )
-                    .help(
-                        "two codes that differ only in punctuation cannot both be variants; report this spec",
-                    ));
-            }
-            errors.push(code);
+            errors.push(error_code(self.file, self.text, e, &mut seen)?);
         }
         Ok(errors)
     }

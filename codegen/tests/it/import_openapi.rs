@@ -424,7 +424,7 @@ fn bad_metadata_gives_located_errors() {
         ("\"style\": \"repeatList\"", "\"style\": \"xml\"",
          "api-docs.json: $.apis.ListWidgets.parameters[2].style: style `xml` is not supported\n  help: the client encodes json, repeatList, flat, simple, spaceDelimited and pipeDelimited parameters".into()),
         ("{\"type\": \"string\", \"required\": false}}", "{\"type\": \"string\", \"required\": false, \"xml\": {}}}",
-         format!("api-docs.json: $.apis.ListWidgets.parameters[1].schema.xml: unknown schema key `xml`{extend}")),
+         format!("api-docs.json: $.apis.ListWidgets.parameters[1].schema.xml: unknown key `xml`{extend}")),
         ("\"Names\", \"in\": \"query\", \"style\": \"simple\", \"schema\": {\"type\": \"array\"", "\"Names\", \"in\": \"query\", \"style\": \"simple\", \"schema\": {\"type\": \"tuple\"",
          "api-docs.json: $.apis.ListWidgets.parameters[4].schema.type: unknown type `tuple`\n  help: the format's types are string, integer, number, boolean, object, array and any".into()),
         ("\"format\": \"int32\", \"required\": false, \"minimum\"", "\"format\": \"int16\", \"required\": false, \"minimum\"",

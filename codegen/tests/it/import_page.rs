@@ -14,11 +14,14 @@ use crate::support::{workspace, Scratch};
 fn every_committed_spec_is_a_fresh_import_of_its_sources() {
     let root = workspace();
     let sources = Sources::new(&root, &root.join("spec/oos")).unwrap();
-    let pages: Vec<_> = fs::read_dir(root.join("docs/oos"))
+    let mut pages: Vec<_> = fs::read_dir(root.join("docs/oos"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     assert_eq!(pages.len(), 7);
+    // Given against the order of the actions, each spec still names its own page.
+    pages.sort();
+    pages.reverse();
     let openapi = root.join("docs/openapi/oos/2019-06-01/api-docs.json");
     let from_pages = sources
         .import_pages(&pages)
@@ -27,6 +30,10 @@ fn every_committed_spec_is_a_fresh_import_of_its_sources() {
         .import_openapi(&openapi, &[])
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(from_metadata.len(), 79);
+    for spec in &from_pages {
+        let page = spec.page.as_ref().and_then(|p| p.file_stem());
+        assert_eq!(page, Some(spec.action.as_ref()), "{}", spec.action);
+    }
     let ecs = Sources::new(&root, &root.join("tests/fixtures/ecs/specs")).unwrap();
     let from_other_product = ecs
         .import_openapi(&root.join("tests/fixtures/ecs/api-docs.json"), &[])

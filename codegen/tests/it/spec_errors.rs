@@ -171,6 +171,36 @@ fn keyword_field_name() {
 }
 
 #[test]
+fn names_that_rust_keeps_for_itself() {
+    let typed = GOOD.replacen("action: Bad", "action: Type", 1);
+    assert_eq!(
+        parse_action(Path::new("spec/oos/Type.yaml"), &typed, &service())
+            .unwrap_err()
+            .to_string(),
+        "spec/oos/Type.yaml:1: action: action `Type` would give the module `type`, a Rust keyword\n  help: report this spec: an action's module is its name in snake_case"
+    );
+    assert_eq!(
+        error_with("    items: Object\n", "    items: Object\n    struct_name: Self\n"),
+        "spec/oos/Bad.yaml:15: response.Items: struct name `Self` is not an UpperCamelCase identifier\n  help: set `struct_name` to an UpperCamelCase name"
+    );
+    assert_eq!(
+        error_of(&format!("{GOOD}errors:\n  - code: Self\n    http_status: 400\n    message: m.\n")),
+        "spec/oos/Bad.yaml:34: errors.Self: error code `Self` cannot name an enum variant\n  help: an error code starts with a letter, e.g. `EntityNotExists.Execution`"
+    );
+    // A value that would be the variant `Self` is checked on a String instead.
+    let text = GOOD.replacen(
+        "  - name: NextToken\n    type: String\n",
+        "  - name: NextToken\n    type: String\n    values: [self, other]\n",
+        1,
+    );
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), &text, &service()).unwrap();
+    assert_eq!(
+        action.request[1].shape.ty,
+        codegen::model::Type::Scalar(codegen::model::Scalar::String)
+    );
+}
+
+#[test]
 fn rust_name_that_is_not_an_identifier() {
     assert_eq!(
         error_with("    type: String\n    required: true", "    type: String\n    rust_name: Execution-Id\n    required: true"),
@@ -259,11 +289,41 @@ fn a_fractional_bound_on_an_integer() {
 }
 
 #[test]
+fn a_bound_that_is_not_a_finite_number() {
+    assert_eq!(
+        error_with("  - name: MaxResults\n    type: Integer", "  - name: MaxResults\n    type: Integer\n    minimum: .nan"),
+        "spec/oos/Bad.yaml:10: request.MaxResults: `minimum` is NaN, not a finite number\n  help: write a number, or remove the bound"
+    );
+    assert_eq!(
+        error_with("  - name: MaxResults\n    type: Integer", "  - name: MaxResults\n    type: Float\n    maximum: .inf"),
+        "spec/oos/Bad.yaml:10: request.MaxResults: `maximum` is inf, not a finite number\n  help: write a number, or remove the bound"
+    );
+}
+
+#[test]
 fn an_element_entry_with_a_name() {
     assert_eq!(
         error_with("    items: Object\n", "    items:\n      name: Item\n      type: Object\n"),
         "spec/oos/Bad.yaml:15: response.Items: with an element entry under `items`, `fields`, `values`, `struct_name` and `enum_name` go into that entry\n  help: move them under `items`"
     );
+}
+
+#[test]
+fn an_element_entry_is_checked_as_a_field_is() {
+    assert_eq!(
+        error_with("    items: Object\n    fields:\n      - name: Message\n        type: String\n", "    items:\n      type: String\n      items: Integer\n"),
+        "spec/oos/Bad.yaml:15: response.Items: `items` applies to List and Map, not to `String`\n  help: remove `items`, or make the field a List or Map"
+    );
+    let text = GOOD.replacen(
+        "    items: Object\n    fields:\n      - name: Message\n        type: String\n",
+        "    items:\n      type: String\n      free_form: true\n",
+        1,
+    );
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), &text, &service()).unwrap();
+    let codegen::model::Type::List(element) = &action.response[1].shape.ty else {
+        panic!("a List")
+    };
+    assert_eq!(element.ty, codegen::model::Type::Json);
 }
 
 #[test]
@@ -315,6 +375,25 @@ fn yaml_syntax() {
     assert_eq!(
         error_with("    type: String\n    required: true", "    type: String\n   required: true"),
         "spec/oos/Bad.yaml:7: did not find expected '-' indicator\n  help: fix the YAML at that line; spec/README.md documents the format"
+    );
+}
+
+#[test]
+fn two_codes_of_one_variant() {
+    let text = format!("{GOOD}errors:\n  - code: Gone.Away\n    http_status: 404\n    message: Gone.\n  - code: Gone_Away\n    http_status: 404\n    message: Gone.\n");
+    assert_eq!(
+        error_of(&text),
+        "spec/oos/Bad.yaml:37: errors.Gone_Away: error code `Gone_Away` gives variant `GoneAway`, which another code already gives\n  help: two codes that differ only in punctuation cannot both be variants; report this spec"
+    );
+    // The same holds of the codes every action shares.
+    let text =
+        format!("{SERVICE}  - code: Throttling.\n    http_status: 400\n    message: Throttled.\n");
+    let e = parse_service(Path::new("spec/oos/service.yaml"), &text)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "spec/oos/service.yaml:10: errors.Throttling.: error code `Throttling.` gives variant `Throttling`, which another code already gives\n  help: two codes that differ only in punctuation cannot both be variants; report this spec"
     );
 }
 
@@ -565,5 +644,19 @@ fn a_waiter_name_twice_in_one_file_or_across_files() {
     assert_eq!(
         error,
         "error: spec/oos/B.yaml:13: waiters.ThingReady.name: waiter `ThingReady` gives `client.wait_until_thing_ready()`, which the waiter at spec/oos/A.yaml:13 already gives\n  help: give one of the two waiters another name"
+    );
+    // Gathering actions checked one by one, in any order, finds the same clash.
+    let parse = |file: &str, text: &str| {
+        codegen::load::parse_action_types(Path::new(file), text, &service()).unwrap()
+    };
+    let parsed = vec![
+        parse("spec/oos/B.yaml", &format!("{b}{waiter}")),
+        parse("spec/oos/A.yaml", &format!("{A}{waiter}")),
+    ];
+    assert_eq!(
+        codegen::load::gather(Path::new("spec/oos"), service(), parsed)
+            .unwrap_err()
+            .to_string(),
+        error
     );
 }

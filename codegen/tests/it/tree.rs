@@ -140,3 +140,41 @@ fn a_removed_spec_leaves_an_orphan_that_regeneration_removes() {
     assert!(!root.join(orphan).exists());
     fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn waiters_rs_is_an_orphan_once_no_spec_declares_a_waiter() {
+    let root = scratch("waiters");
+    tree::write(&root).unwrap();
+    let waiters = PathBuf::from("oos-api/src/generated/waiters.rs");
+    assert!(root.join(&waiters).exists());
+    for entry in fs::read_dir(root.join("spec/oos")).unwrap() {
+        let path = entry.unwrap().path();
+        let spec = fs::read_to_string(&path).unwrap();
+        fs::write(&path, without_waiters(&spec)).unwrap();
+    }
+    assert!(tree::check(&root)
+        .unwrap()
+        .contains(&Stale::Orphan(waiters.clone())));
+    let report = tree::write(&root).unwrap();
+    assert_eq!(report.removed, vec![waiters.clone()]);
+    assert!(!root.join(waiters).exists());
+    fs::remove_dir_all(&root).unwrap();
+}
+
+/// A spec without its top-level `waiters:` block.
+fn without_waiters(spec: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in spec.lines() {
+        if line.starts_with("waiters:") {
+            skipping = true;
+        } else if skipping && !line.starts_with(' ') && !line.is_empty() {
+            skipping = false;
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}

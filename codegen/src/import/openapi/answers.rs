@@ -124,13 +124,7 @@ impl Document {
             let http_status: u16 = status
                 .parse()
                 .map_err(|_| self.err(&status_at, format!("`{status}` is not an HTTP status")))?;
-            let entries = list.as_array().ok_or_else(|| {
-                self.err(
-                    &status_at,
-                    format!("expected an array, found {}", list.kind()),
-                )
-            })?;
-            for (i, entry) in entries.iter().enumerate() {
+            for (i, entry) in self.array(list, &status_at)?.iter().enumerate() {
                 let entry_at = status_at.index(i);
                 let code = self.string(
                     self.required(entry, "errorCode", &entry_at)?,

@@ -78,14 +78,7 @@ impl Document {
             root,
         };
         let top = JsonPath::root();
-        let members = doc.object(&doc.root, &top)?;
-        for (key, _) in members {
-            if !DOCUMENT_KEYS.contains(&key.as_str()) {
-                return Err(doc.err(&top.key(key), format!("unknown key `{key}`")).help(
-                    "the importer does not know this part of the format; extend codegen/src/import/openapi/",
-                ));
-            }
-        }
+        doc.members(&doc.root, &top, DOCUMENT_KEYS)?;
         let info = doc.required(&doc.root, "info", &top)?;
         let style = doc.string(
             doc.required(info, "style", &top.key("info"))?,
@@ -137,9 +130,7 @@ impl Document {
         let Some(list) = self.root.get("endpoints") else {
             return Ok(Vec::new());
         };
-        let items = list
-            .as_array()
-            .ok_or_else(|| self.err(&path, format!("expected an array, found {}", list.kind())))?;
+        let items = self.array(list, &path)?;
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let at = path.index(i);
@@ -201,13 +192,7 @@ impl Document {
                 )
                 .help("report this document"));
         }
-        for (key, _) in self.object(api, &path)? {
-            if !API_KEYS.contains(&key.as_str()) && !PRESENTATION_KEYS.contains(&key.as_str()) {
-                return Err(self.err(&path.key(key), format!("unknown key `{key}`")).help(
-                    "the importer does not know this part of the format; extend codegen/src/import/openapi/",
-                ));
-            }
-        }
+        self.members(api, &path, &[API_KEYS, PRESENTATION_KEYS].concat())?;
         let method = self.method(api, &path)?;
         self.check_security(api, &path)?;
         let summary = [api.get("summary"), api.get("title")]
@@ -249,10 +234,7 @@ impl Document {
         let mut request = Vec::new();
         if let Some(params) = api.get("parameters") {
             let at = path.key("parameters");
-            let list = params.as_array().ok_or_else(|| {
-                self.err(&at, format!("expected an array, found {}", params.kind()))
-            })?;
-            for (i, param) in list.iter().enumerate() {
+            for (i, param) in self.array(params, &at)?.iter().enumerate() {
                 let field = self.parameter(param, &at.index(i))?;
                 // Some documents list a parameter twice. Two definitions of one type in one
                 // place are one parameter: required only if both say so (the client must not
@@ -340,10 +322,8 @@ impl Document {
         let Some(methods) = api.get("methods") else {
             return Ok("POST");
         };
-        let list = methods
-            .as_array()
-            .ok_or_else(|| self.err(&at, format!("expected an array, found {}", methods.kind())))?;
-        let names: Vec<String> = list
+        let names: Vec<String> = self
+            .array(methods, &at)?
             .iter()
             .filter_map(Json::as_str)
             .map(str::to_ascii_lowercase)
@@ -364,10 +344,8 @@ impl Document {
         let Some(security) = api.get("security") else {
             return Ok(());
         };
-        let list = security.as_array().ok_or_else(|| {
-            self.err(&at, format!("expected an array, found {}", security.kind()))
-        })?;
-        let schemes: Vec<&str> = list
+        let schemes: Vec<&str> = self
+            .array(security, &at)?
             .iter()
             .filter_map(Json::members)
             .flat_map(|m| m.iter().map(|(k, _)| k.as_str()))
@@ -382,13 +360,7 @@ impl Document {
     }
 
     fn parameter(&self, param: &Json, path: &JsonPath) -> Result<FieldSpec, SpecError> {
-        for (key, _) in self.object(param, path)? {
-            if !PARAMETER_KEYS.contains(&key.as_str()) {
-                return Err(self.err(&path.key(key), format!("unknown key `{key}`")).help(
-                    "the importer does not know this part of the format; extend codegen/src/import/openapi/",
-                ));
-            }
-        }
+        self.members(param, path, PARAMETER_KEYS)?;
         let name = self.string(self.required(param, "name", path)?, &path.key("name"))?;
         let schema = self.required(param, "schema", path)?;
         let mut field = self.schema(
@@ -461,6 +433,32 @@ impl Document {
         value
             .members()
             .ok_or_else(|| self.err(path, format!("expected an object, found {}", value.kind())))
+    }
+
+    /// The members of the object `value`, refusing a key that is not one of `known`.
+    pub(super) fn members<'a>(
+        &self,
+        value: &'a Json,
+        path: &JsonPath,
+        known: &[&str],
+    ) -> Result<&'a [(String, Json)], SpecError> {
+        let members = self.object(value, path)?;
+        if let Some((key, _)) = members.iter().find(|(k, _)| !known.contains(&k.as_str())) {
+            return Err(self.err(&path.key(key), format!("unknown key `{key}`")).help(
+                "the importer does not know this part of the format; extend codegen/src/import/openapi/",
+            ));
+        }
+        Ok(members)
+    }
+
+    pub(super) fn array<'a>(
+        &self,
+        value: &'a Json,
+        path: &JsonPath,
+    ) -> Result<&'a [Json], SpecError> {
+        value
+            .as_array()
+            .ok_or_else(|| self.err(path, format!("expected an array, found {}", value.kind())))
     }
 
     pub(super) fn string<'a>(

@@ -47,13 +47,7 @@ impl Document {
         side: Side,
         refs: &mut Vec<String>,
     ) -> Result<FieldSpec, SpecError> {
-        for (key, _) in self.object(schema, path)? {
-            if !SCHEMA_KEYS.contains(&key.as_str()) {
-                return Err(self.err(&path.key(key), format!("unknown schema key `{key}`")).help(
-                    "the importer does not know this part of the format; extend codegen/src/import/openapi/",
-                ));
-            }
-        }
+        self.members(schema, path, SCHEMA_KEYS)?;
         if let Some(reference) = schema.get("$ref") {
             return self.reference(schema, reference, path, name, side, refs);
         }
@@ -439,10 +433,7 @@ impl Document {
         let mut values: Vec<String> = Vec::new();
         if let Some(list) = schema.get("enum") {
             let at = path.key("enum");
-            let items = list.as_array().ok_or_else(|| {
-                self.err(&at, format!("expected an array, found {}", list.kind()))
-            })?;
-            for (i, item) in items.iter().enumerate() {
+            for (i, item) in self.array(list, &at)?.iter().enumerate() {
                 let text = item.scalar_text().ok_or_else(|| {
                     self.err(
                         &at.index(i),
