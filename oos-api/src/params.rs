@@ -183,8 +183,8 @@ fn bool_text(value: bool) -> &'static str {
     }
 }
 
-/// The shortest decimal form that reads back as the same `f64`, as JSON writes it
-/// (`0.165`, `1.0`, `1e+21`), as JSON (and Python) write them.
+/// The shortest decimal form that reads back as the same `f64` (`0.165`, `1.0`, `1e+21`), as
+/// JSON (and Python) write it; NaN and infinities, which JSON has no form for, as Rust does.
 fn float_text(value: f64) -> String {
     match serde_json::Number::from_f64(value) {
         Some(number) => number.to_string(),
