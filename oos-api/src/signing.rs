@@ -450,7 +450,7 @@ pub(crate) fn sign_request(s: &Signing<'_>) -> Result<SignedRequest, String> {
     let (query, form, body) = pairs(s);
     let (url_query, headers) = match s.signature {
         SignatureMethod::Acs3HmacSha256 => sign_v3(s, query, body.as_deref())?,
-        SignatureMethod::HmacSha1 => sign_rpc(s, query, &form, body.is_some())?,
+        SignatureMethod::HmacSha1 => sign_rpc(s, query, &form, body.is_some()),
     };
     Ok(SignedRequest {
         method: match s.method {
@@ -636,13 +636,14 @@ fn v3_signature<'a>(
     }
 }
 
-/// The RPC query (signature last) and headers.
+/// The RPC query (signature last) and headers. Unlike V3 it cannot fail: the credentials
+/// travel percent-encoded in the query, never in a header.
 fn sign_rpc<'a>(
     s: &Signing<'a>,
     mut query: Vec<(&'a str, &'a str)>,
     form: &[(&str, &str)],
     has_body: bool,
-) -> Result<(String, HeaderMap), String> {
+) -> (String, HeaderMap) {
     query.extend([
         ("Action", s.action),
         ("Version", crate::service::API_VERSION),
@@ -675,7 +676,7 @@ fn sign_rpc<'a>(
     if has_body {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM));
     }
-    Ok((url_query, headers))
+    (url_query, headers)
 }
 
 #[cfg(test)]
