@@ -76,7 +76,10 @@ impl Inputs {
         );
         let v3_string_to_sign = oos_api::signing::acs3::string_to_sign(&canonical_request);
         let mut rpc_pairs = pairs.clone();
-        rpc_pairs.extend(signing::rpc_common_params());
+        rpc_pairs.extend(signing::rpc_common_params(
+            signing::TIMESTAMP,
+            signing::NONCE,
+        ));
         let rpc_string_to_sign = oos_api::signing::rpc::string_to_sign("POST", &rpc_pairs);
         let filler = |n: usize| (0..n).map(|i| b"abcdefghij\n"[i % 11]).collect::<Vec<u8>>();
         Self {

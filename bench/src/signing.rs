@@ -8,7 +8,7 @@ use crate::page::{EXECUTION_ID, SAMPLE_TOKEN};
 /// The API version the client sends.
 const VERSION: &str = "2019-06-01";
 /// The action the benchmark signs.
-const ACTION: &str = "ListExecutionLogs";
+pub const ACTION: &str = "ListExecutionLogs";
 
 /// The access key the benchmark signs with.
 pub const ACCESS_KEY_ID: &str = "LTAI5tBenchmarkKeyId00000";
@@ -28,6 +28,15 @@ pub fn typical_params() -> Vec<(&'static str, String)> {
         ("MaxResults", "50".to_owned()),
         ("NextToken", SAMPLE_TOKEN.to_owned()),
     ]
+}
+
+/// [`typical_params`] as the client writes them for signing: all in the query.
+pub fn typical_wire_params() -> oos_api::params::Params {
+    let mut wire = oos_api::params::Params::new();
+    for (name, value) in typical_params() {
+        wire.query().set(name, value);
+    }
+    wire
 }
 
 /// A signed request: the query string sent and the headers.
@@ -65,25 +74,9 @@ pub fn sign_v3(params: &[(&'static str, String)], timestamp: &str, nonce: &str) 
     }
 }
 
-/// The common parameters an RPC signature adds to the action's, with the fixed timestamp and
-/// nonce.
-pub fn rpc_common_params() -> [(&'static str, &'static str); 8] {
+/// The common parameters an RPC signature adds to the action's.
+pub fn rpc_common_params<'a>(timestamp: &'a str, nonce: &'a str) -> [(&'a str, &'a str); 8] {
     [
-        ("Action", ACTION),
-        ("Version", VERSION),
-        ("Format", "JSON"),
-        ("AccessKeyId", ACCESS_KEY_ID),
-        ("SignatureMethod", "HMAC-SHA1"),
-        ("SignatureVersion", "1.0"),
-        ("SignatureNonce", NONCE),
-        ("Timestamp", TIMESTAMP),
-    ]
-}
-
-/// The RPC signature 1.0 (`HMAC-SHA1`): everything the client does to sign one attempt.
-pub fn sign_rpc(params: &[(&'static str, String)], timestamp: &str, nonce: &str) -> Signed {
-    let mut pairs: Vec<(&str, &str)> = params.iter().map(|(n, v)| (*n, v.as_str())).collect();
-    pairs.extend([
         ("Action", ACTION),
         ("Version", VERSION),
         ("Format", "JSON"),
@@ -92,7 +85,13 @@ pub fn sign_rpc(params: &[(&'static str, String)], timestamp: &str, nonce: &str)
         ("SignatureVersion", "1.0"),
         ("SignatureNonce", nonce),
         ("Timestamp", timestamp),
-    ]);
+    ]
+}
+
+/// The RPC signature 1.0 (`HMAC-SHA1`): everything the client does to sign one attempt.
+pub fn sign_rpc(params: &[(&'static str, String)], timestamp: &str, nonce: &str) -> Signed {
+    let mut pairs: Vec<(&str, &str)> = params.iter().map(|(n, v)| (*n, v.as_str())).collect();
+    pairs.extend(rpc_common_params(timestamp, nonce));
     let signature = rpc::signature(ACCESS_KEY_SECRET, &rpc::string_to_sign("POST", &pairs));
     pairs.push(("Signature", &signature));
     Signed {

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use futures::future::BoxFuture;
 use futures::{FutureExt, TryStreamExt};
 use oos_api::operation::list_execution_logs::ListExecutionLogsOutput;
 use oos_api::{Client, Config, Credentials, RetryPolicy, SignatureMethod};
@@ -15,7 +14,9 @@ use tokio::runtime::Runtime;
 
 use crate::harness::{compare, human_ns, report, Case, Measured, Plan};
 use crate::page::{self, HandPage, EXECUTION_ID, PAGE_LOGS};
+use crate::separate::Call;
 use crate::server::{Answer, Server};
+use crate::signing::ACTION;
 use crate::{alloc, signing};
 
 /// The suites, in the order `all` runs them.
@@ -206,26 +207,17 @@ pub fn sign() -> (f64, f64) {
         oos_api::signing::acs3::canonical_request("POST", "/", &pairs, &headers, &hashed);
     let rpc_pairs: Vec<(&str, &str)> = {
         let mut p = pairs.clone();
-        p.extend([
-            ("Action", "ListExecutionLogs"),
-            ("Version", "2019-06-01"),
-            ("Format", "JSON"),
-            ("AccessKeyId", signing::ACCESS_KEY_ID),
-            ("SignatureMethod", "HMAC-SHA1"),
-            ("SignatureVersion", "1.0"),
-            ("SignatureNonce", signing::NONCE),
-            ("Timestamp", signing::TIMESTAMP),
-        ]);
+        p.extend(signing::rpc_common_params(
+            signing::TIMESTAMP,
+            signing::NONCE,
+        ));
         p
     };
     let rpc_string = oos_api::signing::rpc::string_to_sign("POST", &rpc_pairs);
     // The client's own signing of one attempt, through its benchmark hook: canonical query,
     // canonical request, hashes, HMAC with the key prepared once, `Authorization`, header map
     // and URL.
-    let mut wire = oos_api::params::Params::new();
-    for (name, value) in &params {
-        wire.query().set(name, value.clone());
-    }
+    let wire = signing::typical_wire_params();
     let credentials = Credentials::new(signing::ACCESS_KEY_ID, signing::ACCESS_KEY_SECRET);
     let v3_client = oos_client(
         &format!("https://{}", signing::HOST),
@@ -335,11 +327,7 @@ pub fn sign() -> (f64, f64) {
 /// Signs `requests` typical requests as the client signs an attempt (V3, fresh timestamp and
 /// nonce): a driver to run under a profiler.
 pub fn profile_sign(requests: usize) {
-    let params = signing::typical_params();
-    let mut wire = oos_api::params::Params::new();
-    for (name, value) in &params {
-        wire.query().set(name, value.clone());
-    }
+    let wire = signing::typical_wire_params();
     let credentials = Credentials::new(signing::ACCESS_KEY_ID, signing::ACCESS_KEY_SECRET);
     let client = oos_client(
         &format!("https://{}", signing::HOST),
@@ -360,13 +348,8 @@ pub fn profile_sign(requests: usize) {
     );
 }
 
-/// The action the signing suite signs.
-const ACTION: &str = "ListExecutionLogs";
-
 // ---------------------------------------------------------------------------------------------
 // 3. Calls through the client vs the transport floor
-
-type Call = Arc<dyn Fn() -> BoxFuture<'static, ()> + Send + Sync>;
 
 /// An `oos_api::Client` for the loopback server at `url`, with the default configuration
 /// (standard retry policy, 30 s attempt timeout) and `method`.

@@ -76,7 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let id = started
         .execution
         .and_then(|e| e.execution_id)
-        .expect("an execution id");
+        .ok_or("StartExecution answered without an execution id")?;
     eprintln!("started {id}");
 
     let mut logs = client
@@ -102,7 +102,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let execution = done
         .executions
         .and_then(|e| e.into_iter().next())
-        .expect("the execution is listed");
+        .ok_or("ListExecutions no longer lists the execution")?;
     println!(
         "{id}: {} {}",
         execution.status.map(|s| s.to_string()).unwrap_or_default(),

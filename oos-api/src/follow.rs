@@ -59,7 +59,8 @@ use crate::operation::list_execution_logs::{
     ExecutionLog, ListExecutionLogsError, ListExecutionLogsInput,
 };
 use crate::operation::list_executions::{ListExecutionsError, ListExecutionsInput};
-use crate::waiter::{jittered_delay, Verdict};
+use crate::retry::jittered_delay;
+use crate::waiter::Verdict;
 use crate::waiters::EXECUTION_FINISHED;
 use crate::{Client, RequestBuilder};
 

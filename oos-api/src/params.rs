@@ -183,8 +183,8 @@ fn bool_text(value: bool) -> &'static str {
     }
 }
 
-/// The shortest decimal form that reads back as the same `f64`, as JSON writes it
-/// (`0.165`, `1.0`, `1e+21`), as JSON (and Python) write them.
+/// The shortest decimal form that reads back as the same `f64` (`0.165`, `1.0`, `1e+21`), as
+/// JSON (and Python) write it; NaN and infinities, which JSON has no form for, as Rust does.
 fn float_text(value: f64) -> String {
     match serde_json::Number::from_f64(value) {
         Some(number) => number.to_string(),
@@ -427,7 +427,7 @@ impl ser::SerializeMap for Map<'_, '_> {
     type Ok = ();
     type Error = FlattenError;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), FlattenError> {
-        self.key = Some(key.serialize(KeyText)?);
+        self.key = Some(key_text(key)?);
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), FlattenError> {
@@ -457,138 +457,17 @@ impl ser::SerializeStruct for &mut Flattener<'_> {
     }
 }
 
-/// A map key as text: keys are strings, or scalars written as text.
-struct KeyText;
-
-impl ser::Serializer for KeyText {
-    type Ok = String;
-    type Error = FlattenError;
-    type SerializeSeq = Impossible<String, FlattenError>;
-    type SerializeTuple = Impossible<String, FlattenError>;
-    type SerializeTupleStruct = Impossible<String, FlattenError>;
-    type SerializeTupleVariant = Impossible<String, FlattenError>;
-    type SerializeMap = Impossible<String, FlattenError>;
-    type SerializeStruct = Impossible<String, FlattenError>;
-    type SerializeStructVariant = Impossible<String, FlattenError>;
-
-    fn serialize_bool(self, v: bool) -> Result<String, FlattenError> {
-        Ok(bool_text(v).to_owned())
-    }
-    fn serialize_i8(self, v: i8) -> Result<String, FlattenError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<String, FlattenError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<String, FlattenError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<String, FlattenError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<String, FlattenError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<String, FlattenError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<String, FlattenError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<String, FlattenError> {
-        Ok(v.to_string())
-    }
-    fn serialize_f32(self, v: f32) -> Result<String, FlattenError> {
-        Ok(float_text(f64::from(v)))
-    }
-    fn serialize_f64(self, v: f64) -> Result<String, FlattenError> {
-        Ok(float_text(v))
-    }
-    fn serialize_char(self, v: char) -> Result<String, FlattenError> {
-        Ok(v.to_string())
-    }
-    fn serialize_str(self, v: &str) -> Result<String, FlattenError> {
-        Ok(v.to_owned())
-    }
-    fn serialize_bytes(self, v: &[u8]) -> Result<String, FlattenError> {
-        Ok(String::from_utf8_lossy(v).into_owned())
-    }
-    fn serialize_none(self) -> Result<String, FlattenError> {
-        Err(FlattenError("a map key is absent".into()))
-    }
-    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<String, FlattenError> {
-        value.serialize(self)
-    }
-    fn serialize_unit(self) -> Result<String, FlattenError> {
-        Err(FlattenError("a map key is empty".into()))
-    }
-    fn serialize_unit_struct(self, name: &'static str) -> Result<String, FlattenError> {
-        Ok(name.to_owned())
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-    ) -> Result<String, FlattenError> {
-        Ok(variant.to_owned())
-    }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        value: &T,
-    ) -> Result<String, FlattenError> {
-        value.serialize(self)
-    }
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        name: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<String, FlattenError> {
-        Err(FlattenError(format!("{name}: not a map key")))
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, FlattenError> {
-        Err(FlattenError("a list is not a map key".into()))
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, FlattenError> {
-        Err(FlattenError("a tuple is not a map key".into()))
-    }
-    fn serialize_tuple_struct(
-        self,
-        name: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, FlattenError> {
-        Err(FlattenError(format!("{name}: not a map key")))
-    }
-    fn serialize_tuple_variant(
-        self,
-        name: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, FlattenError> {
-        Err(FlattenError(format!("{name}: not a map key")))
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, FlattenError> {
-        Err(FlattenError("a map is not a map key".into()))
-    }
-    fn serialize_struct(
-        self,
-        name: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStruct, FlattenError> {
-        Err(FlattenError(format!("{name}: not a map key")))
-    }
-    fn serialize_struct_variant(
-        self,
-        name: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, FlattenError> {
-        Err(FlattenError(format!("{name}: not a map key")))
+/// A map key as text: a string, or a scalar written as a flattened value is. Anything that
+/// would not flatten to one unnamed value (a list, a map, an absent value) is no key.
+fn key_text<T: Serialize + ?Sized>(key: &T) -> Result<String, FlattenError> {
+    let mut pairs = Vec::with_capacity(1);
+    key.serialize(&mut Flattener {
+        out: &mut pairs,
+        prefix: String::new(),
+    })?;
+    match pairs.as_mut_slice() {
+        [(name, text)] if name.is_empty() => Ok(std::mem::take(text)),
+        _ => Err(FlattenError("a map key is not a string or a scalar".into())),
     }
 }
 
@@ -856,5 +735,19 @@ mod tests {
         let odd: BTreeMap<Vec<u8>, i32> = [(vec![1u8], 1)].into();
         params.query().push_flat("Odd", Some(&odd));
         assert!(params.query_pairs().is_empty());
+        // Scalar keys are written as scalar values are.
+        let numbered: BTreeMap<i64, f64> = [(-2, 0.5), (7, 1.0)].into();
+        params.query().push_flat("Numbered", Some(&numbered));
+        let flags: BTreeMap<bool, &str> = [(true, "on")].into();
+        params.query().push_flat("Flags", Some(&flags));
+        let pairs: Vec<_> = params.query_pairs().iter().collect();
+        assert_eq!(
+            pairs,
+            [
+                ("Numbered.-2", "0.5"),
+                ("Numbered.7", "1.0"),
+                ("Flags.true", "on")
+            ]
+        );
     }
 }

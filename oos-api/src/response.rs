@@ -84,24 +84,12 @@ pub(crate) struct BodyFailure {
 
 impl BodyFailure {
     pub(crate) fn into_failed(self, status: u16, request_id: Option<String>) -> Failed {
-        let error = Error::Response {
+        let mut failed = Failed::unreadable(status, &self.partial, self.reason, request_id);
+        failed.failure = Failure::Response {
             status,
-            body: String::from_utf8_lossy(&self.partial).into_owned(),
-            reason: self.reason,
+            interrupted: self.interrupted,
         };
-        let report = Report {
-            status: Some(status),
-            request_id,
-            code: None,
-        };
-        Failed::new(
-            error,
-            Failure::Response {
-                status,
-                interrupted: self.interrupted,
-            },
-            report,
-        )
+        failed
     }
 }
 

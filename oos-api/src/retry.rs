@@ -58,10 +58,7 @@ impl RetryPolicy {
 
     /// The upper bound of the wait after failed attempt `attempt` (1-based).
     pub(crate) fn backoff_ceiling(&self, attempt: u32) -> Duration {
-        let doublings = attempt.saturating_sub(1).min(31);
-        self.initial_backoff
-            .saturating_mul(1u32 << doublings)
-            .min(self.max_backoff)
+        doubled(self.initial_backoff, self.max_backoff, attempt)
     }
 
     /// The wait after failed attempt `attempt` (1-based); `unit` is a uniform draw from [0, 1].
@@ -73,13 +70,7 @@ impl RetryPolicy {
         unit: f64,
         retry_after: Option<Duration>,
     ) -> Option<Duration> {
-        // mul_f64 panics on NaN or negative factors.
-        let unit = if unit.is_finite() {
-            unit.clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        let jittered = self.backoff_ceiling(attempt).mul_f64(unit);
+        let jittered = self.backoff_ceiling(attempt).mul_f64(fraction(unit));
         match retry_after {
             Some(least) if least > self.max_backoff => None,
             Some(least) => Some(jittered.max(least)),
@@ -92,6 +83,29 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         Self::standard()
     }
+}
+
+/// `initial` doubled after each attempt but the first (`attempt` is 1-based), at most `max`.
+fn doubled(initial: Duration, max: Duration, attempt: u32) -> Duration {
+    let doublings = attempt.saturating_sub(1).min(31);
+    initial.saturating_mul(1u32 << doublings).min(max)
+}
+
+/// `unit`, a draw from [0, 1], kept within it: `Duration::mul_f64` panics on NaN or negative
+/// factors.
+fn fraction(unit: f64) -> f64 {
+    if unit.is_finite() {
+        unit.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// A wait drawn uniformly from `[min, min(max, min * 2^(attempt-1))]`, the delays of waiters
+/// and log streams; `unit` is a uniform draw from [0, 1]. `min` must not exceed `max`.
+pub(crate) fn jittered_delay(min: Duration, max: Duration, attempt: u32, unit: f64) -> Duration {
+    let ceiling = doubled(min, max, attempt).max(min);
+    min + (ceiling - min).mul_f64(fraction(unit))
 }
 
 /// What went wrong with one attempt, as far as retrying is concerned.

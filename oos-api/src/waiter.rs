@@ -33,6 +33,7 @@ use tokio::time::Instant;
 
 use crate::action::{Action, ServiceError};
 use crate::error::Error;
+use crate::retry::jittered_delay;
 use crate::Client;
 
 /// The declaration of a waiter: which action it polls, which field of the answer it reads,
@@ -347,19 +348,6 @@ impl Bounds {
     fn delay(&self, attempt: u32, unit: f64) -> Duration {
         jittered_delay(self.min_delay, self.max_delay, attempt, unit)
     }
-}
-
-/// A wait drawn uniformly from `[min, min(max, min * 2^(attempt-1))]`; `unit` is a uniform
-/// draw from [0, 1]. `min` must not exceed `max`.
-pub(crate) fn jittered_delay(min: Duration, max: Duration, attempt: u32, unit: f64) -> Duration {
-    let doublings = attempt.saturating_sub(1).min(31);
-    let ceiling = min.saturating_mul(1u32 << doublings).min(max).max(min);
-    let unit = if unit.is_finite() {
-        unit.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    min + (ceiling - min).mul_f64(unit)
 }
 
 /// The polling loop, apart from the client so that it can be tested on its own: `poll`
