@@ -10,12 +10,13 @@ use std::sync::Arc;
 
 use super::cache::{cached_provider, CachedProvider};
 use super::http::Http;
-use super::sts::{call, new_http, role_settings_methods, RoleSettings};
+use super::sts::{call, new_http, role_settings_methods, RoleSettings, API_VERSION};
 use super::{
     lookup_nonempty, process_env, Credentials, CredentialsError, EnvLookup, ProvideCredentials,
     ProvideCredentialsFuture, ENV_OIDC_PROVIDER_ARN, ENV_OIDC_TOKEN_FILE, ENV_ROLE_ARN,
 };
 use crate::redact::Redactor;
+use crate::send::timestamp_now;
 
 /// Fetches a role session for the OIDC token; not cached by itself.
 pub(crate) struct OidcFetcher {
@@ -97,11 +98,11 @@ impl OidcFetcher {
         let token = self.read_token()?;
         form.push(("OIDCProviderArn", self.provider_arn.trim().to_owned()));
         form.push(("OIDCToken", token.clone()));
-        let timestamp = super::document::format_time(std::time::SystemTime::now());
+        let timestamp = timestamp_now();
         let query = [
             ("Action", "AssumeRoleWithOIDC"),
             ("Format", "JSON"),
-            ("Version", "2015-04-01"),
+            ("Version", API_VERSION),
             ("Timestamp", timestamp.as_str()),
         ];
         let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
