@@ -12,8 +12,9 @@ use super::cache::{cached_provider, CachedProvider};
 use super::http::Http;
 use super::sts::{call, new_http, role_settings_methods, RoleSettings, API_VERSION};
 use super::{
-    lookup_nonempty, process_env, Credentials, CredentialsError, EnvLookup, ProvideCredentials,
-    ProvideCredentialsFuture, ENV_OIDC_PROVIDER_ARN, ENV_OIDC_TOKEN_FILE, ENV_ROLE_ARN,
+    lookup_nonempty, names_are, process_env, Credentials, CredentialsError, EnvLookup,
+    ProvideCredentials, ProvideCredentialsFuture, ENV_OIDC_PROVIDER_ARN, ENV_OIDC_TOKEN_FILE,
+    ENV_ROLE_ARN,
 };
 use crate::redact::Redactor;
 use crate::send::timestamp_now;
@@ -57,25 +58,18 @@ impl OidcFetcher {
                 "{ENV_ROLE_ARN}, {ENV_OIDC_PROVIDER_ARN} and {ENV_OIDC_TOKEN_FILE} are not set"
             ))),
             _ => {
-                let missing: Vec<&str> = vars
+                let set: Vec<(&str, bool)> = vars
                     .iter()
                     .zip(&values)
-                    .filter(|(_, v)| v.is_none())
-                    .map(|(name, _)| *name)
+                    .map(|(name, value)| (*name, value.is_some()))
                     .collect();
-                let set: Vec<&str> = vars
-                    .iter()
-                    .zip(&values)
-                    .filter(|(_, v)| v.is_some())
-                    .map(|(name, _)| *name)
-                    .collect();
+                let missing: Vec<(&str, bool)> =
+                    set.iter().map(|(name, is_set)| (*name, !is_set)).collect();
                 Err(CredentialsError::invalid_configuration(format!(
                     "OIDC needs {ENV_ROLE_ARN}, {ENV_OIDC_PROVIDER_ARN} and \
-                     {ENV_OIDC_TOKEN_FILE}; {} {} set but {} {} missing",
-                    set.join(" and "),
-                    if set.len() == 1 { "is" } else { "are" },
-                    missing.join(" and "),
-                    if missing.len() == 1 { "is" } else { "are" },
+                     {ENV_OIDC_TOKEN_FILE}; {} set but {} missing",
+                    names_are(&set),
+                    names_are(&missing)
                 )))
             }
         }
