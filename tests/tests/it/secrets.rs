@@ -394,16 +394,30 @@ fn no_credentials_provider_shows_a_secret() {
         }
         assert!(ok >= 10 && failed >= 20, "{ok} ok, {failed} failed:\n{}", shown.join("\n"));
 
-        // The providers' own Debug, after they cached what they fetched.
-        let debug: Vec<String> = vec![
-            format!("{:?}", EcsRamRoleProvider::from_env_lookup(env(&[(endpoint, &imds.url())]))),
-            format!("{:?}", CredentialsUriProvider::new(&uri_with_secret)),
-            format!("{:?}", AssumeRoleProvider::new(Credentials::with_security_token("i", SECRET, TOKEN), "r").external_id(SECRET)),
-            format!("{:?}", ProfileProvider::from_env_lookup(env(&[("HOME", h)]))),
-            format!("{:?}", oos_api::credentials::ProfileFile::from_path(format!("{h}/.aliyun/config.json")).map(|f| f.profiles().to_vec())),
-            format!("{:?}", DefaultProvider::from_env_lookup(env(&[("HOME", h)]))),
+        // The providers' own Debug, after each has fetched and kept what it could.
+        let ecs = EcsRamRoleProvider::from_env_lookup(env(&[(endpoint, &imds.url())]));
+        let failing_uri = CredentialsUriProvider::new(&uri_with_secret);
+        let assume = AssumeRoleProvider::new(Credentials::with_security_token("i", SECRET, TOKEN), "r")
+            .env_lookup(env(&[("ALIBABA_CLOUD_STS_ENDPOINT", &sts_ok.url())]))
+            .external_id(SECRET);
+        let profile = ProfileProvider::from_env_lookup(env(&[("HOME", h)]));
+        let default = DefaultProvider::from_env_lookup(env(&[("HOME", h)]));
+        let fetched = [
+            ecs.provide().await.is_ok(),
+            failing_uri.provide().await.is_ok(),
+            assume.provide().await.is_ok(),
+            profile.provide().await.is_ok(),
+            default.provide().await.is_ok(),
         ];
-        shown.extend(debug);
+        assert_eq!(fetched, [true, false, true, true, true]);
+        shown.extend([
+            format!("{ecs:?}"),
+            format!("{failing_uri:?}"),
+            format!("{assume:?}"),
+            format!("{profile:?}"),
+            format!("{:?}", oos_api::credentials::ProfileFile::from_path(format!("{h}/.aliyun/config.json")).map(|f| f.profiles().to_vec())),
+            format!("{default:?}"),
+        ]);
 
         // Through the client: a call whose credentials cannot be had.
         let client = Client::new(
