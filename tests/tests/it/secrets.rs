@@ -7,6 +7,7 @@ use std::time::Duration;
 use futures::TryStreamExt;
 use oos_api::{Client, Config, Credentials, RetryPolicy, SignatureMethod};
 use oos_emulator::{Data, Emulator, Fault, ThrottlingCode};
+use oos_tests::fakes::refused_url;
 use serde_json::json;
 
 // Distinctive, so a leak in any form is found; the token has characters that percent-encoding changes.
@@ -46,10 +47,6 @@ fn nothing_shows_a_secret() {
             .start()
             .await
             .unwrap();
-        let refused = {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            listener.local_addr().unwrap()
-        };
         for method in [SignatureMethod::Acs3HmacSha256, SignatureMethod::HmacSha1] {
             let config = |secret: &str, token: &str| {
                 Config::builder()
@@ -156,11 +153,8 @@ fn nothing_shows_a_secret() {
                     .send()
                     .await,
             );
-            let unreachable = Client::new(
-                config(SECRET, TOKEN)
-                    .endpoint_url(format!("http://{refused}"))
-                    .build(),
-            );
+            let unreachable =
+                Client::new(config(SECRET, TOKEN).endpoint_url(refused_url()).build());
             results.push(
                 unreachable
                     .list_execution_logs()
@@ -448,8 +442,4 @@ fn no_credentials_provider_shows_a_secret() {
         "tracing output was captured: {log}"
     );
     assert_clean("the credentials tracing output", &log);
-}
-
-fn refused_url() -> String {
-    oos_tests::fakes::refused_url()
 }
