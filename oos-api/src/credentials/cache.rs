@@ -233,6 +233,19 @@ impl Cache {
                 format_time(expiration),
                 format_time(now)
             ))),
+            // Kept, they would be unusable at once, and each caller waiting for this fetch
+            // would fetch again.
+            Some(expiration)
+                if expiration.duration_since(now).unwrap_or_default() <= EXPIRY_MARGIN =>
+            {
+                Err(CredentialsError::new(format!(
+                    "{} handed out credentials that expire at {}, within {} s of the time now ({})",
+                    self.label,
+                    format_time(expiration),
+                    EXPIRY_MARGIN.as_secs(),
+                    format_time(now)
+                )))
+            }
             _ => Ok(credentials),
         });
         let mut state = self.state();
@@ -544,6 +557,28 @@ mod tests {
         let p = cached(Scripted::new(vec![Ok(past)]), &clock);
         let err = block_on(p.provide()).expect_err("already expired");
         assert!(err.message().contains("expired at"), "{err}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn credentials_within_the_expiry_margin_are_refused_once_for_every_waiter() {
+        let clock = FakeClock::new();
+        let brief = expiring("brief", &clock, EXPIRY_MARGIN - Duration::from_secs(1));
+        let source = Scripted::new(vec![Ok(brief)]).with_delay(Duration::from_millis(200));
+        let p = Arc::new(cached(source.clone(), &clock));
+        let calls: Vec<_> = (0..8)
+            .map(|_| {
+                let p = Arc::clone(&p);
+                tokio::spawn(async move { p.provide().await })
+            })
+            .collect();
+        for call in calls {
+            let err = call.await.expect("task").expect_err("too close to expiry");
+            assert!(
+                err.message().contains("within 60 s of the time now"),
+                "{err}"
+            );
+        }
+        assert_eq!(source.calls(), 1);
     }
 
     #[tokio::test(start_paused = true)]

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use super::cache::{cached_provider, CachedProvider};
 use super::{
-    lookup_nonempty, process_env, Credentials, CredentialsError, EnvLookup, ProvideCredentials,
-    ProvideCredentialsFuture, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET, ENV_SECURITY_TOKEN,
+    lookup_nonempty, names_are, process_env, Credentials, CredentialsError, EnvLookup,
+    ProvideCredentials, ProvideCredentialsFuture, ENV_ACCESS_KEY_ID, ENV_ACCESS_KEY_SECRET,
+    ENV_SECURITY_TOKEN,
 };
 
 /// Reads the three variables; not cached by itself.
@@ -35,29 +36,19 @@ impl EnvFetcher {
             ))),
             (id, secret) => {
                 // Half a key pair is a mistake to report, not a reason to look elsewhere.
-                let set: Vec<&str> = [
+                let set = [
                     (ENV_ACCESS_KEY_ID, id.is_some()),
                     (ENV_ACCESS_KEY_SECRET, secret.is_some()),
                     (ENV_SECURITY_TOKEN, token.is_some()),
-                ]
-                .iter()
-                .filter(|(_, set)| *set)
-                .map(|(name, _)| *name)
-                .collect();
-                let missing: Vec<&str> = [
+                ];
+                let missing = [
                     (ENV_ACCESS_KEY_ID, id.is_none()),
                     (ENV_ACCESS_KEY_SECRET, secret.is_none()),
-                ]
-                .iter()
-                .filter(|(_, missing)| *missing)
-                .map(|(name, _)| *name)
-                .collect();
+                ];
                 Err(CredentialsError::invalid_configuration(format!(
-                    "{} {} set but {} {} not",
-                    set.join(" and "),
-                    if set.len() == 1 { "is" } else { "are" },
-                    missing.join(" and "),
-                    if missing.len() == 1 { "is" } else { "are" },
+                    "{} set but {} not",
+                    names_are(&set),
+                    names_are(&missing)
                 )))
             }
         }

@@ -114,6 +114,18 @@ pub(crate) fn lookup_flag(lookup: &EnvLookup, name: &str) -> bool {
     lookup(name).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
+/// The names flagged `true`, as the subject of a sentence: `A is`, `A and B are`; for
+/// messages saying which of a set of variables are set and which are missing.
+pub(crate) fn names_are(names: &[(&str, bool)]) -> String {
+    let named: Vec<&str> = names
+        .iter()
+        .filter(|(_, flagged)| *flagged)
+        .map(|(name, _)| *name)
+        .collect();
+    let verb = if named.len() == 1 { "is" } else { "are" };
+    format!("{} {verb}", named.join(" and "))
+}
+
 /// The home directory as the environment tells it (`HOME`, else `USERPROFILE`).
 pub(crate) fn home_dir(lookup: &EnvLookup) -> Option<PathBuf> {
     lookup_nonempty(lookup, "HOME")

@@ -10,12 +10,14 @@ use std::sync::Arc;
 
 use super::cache::{cached_provider, CachedProvider};
 use super::http::Http;
-use super::sts::{call, new_http, role_settings_methods, RoleSettings};
+use super::sts::{call, new_http, role_settings_methods, RoleSettings, API_VERSION};
 use super::{
-    lookup_nonempty, process_env, Credentials, CredentialsError, EnvLookup, ProvideCredentials,
-    ProvideCredentialsFuture, ENV_OIDC_PROVIDER_ARN, ENV_OIDC_TOKEN_FILE, ENV_ROLE_ARN,
+    lookup_nonempty, names_are, process_env, Credentials, CredentialsError, EnvLookup,
+    ProvideCredentials, ProvideCredentialsFuture, ENV_OIDC_PROVIDER_ARN, ENV_OIDC_TOKEN_FILE,
+    ENV_ROLE_ARN,
 };
 use crate::redact::Redactor;
+use crate::send::timestamp_now;
 
 /// Fetches a role session for the OIDC token; not cached by itself.
 pub(crate) struct OidcFetcher {
@@ -56,25 +58,18 @@ impl OidcFetcher {
                 "{ENV_ROLE_ARN}, {ENV_OIDC_PROVIDER_ARN} and {ENV_OIDC_TOKEN_FILE} are not set"
             ))),
             _ => {
-                let missing: Vec<&str> = vars
+                let set: Vec<(&str, bool)> = vars
                     .iter()
                     .zip(&values)
-                    .filter(|(_, v)| v.is_none())
-                    .map(|(name, _)| *name)
+                    .map(|(name, value)| (*name, value.is_some()))
                     .collect();
-                let set: Vec<&str> = vars
-                    .iter()
-                    .zip(&values)
-                    .filter(|(_, v)| v.is_some())
-                    .map(|(name, _)| *name)
-                    .collect();
+                let missing: Vec<(&str, bool)> =
+                    set.iter().map(|(name, is_set)| (*name, !is_set)).collect();
                 Err(CredentialsError::invalid_configuration(format!(
                     "OIDC needs {ENV_ROLE_ARN}, {ENV_OIDC_PROVIDER_ARN} and \
-                     {ENV_OIDC_TOKEN_FILE}; {} {} set but {} {} missing",
-                    set.join(" and "),
-                    if set.len() == 1 { "is" } else { "are" },
-                    missing.join(" and "),
-                    if missing.len() == 1 { "is" } else { "are" },
+                     {ENV_OIDC_TOKEN_FILE}; {} set but {} missing",
+                    names_are(&set),
+                    names_are(&missing)
                 )))
             }
         }
@@ -97,11 +92,11 @@ impl OidcFetcher {
         let token = self.read_token()?;
         form.push(("OIDCProviderArn", self.provider_arn.trim().to_owned()));
         form.push(("OIDCToken", token.clone()));
-        let timestamp = super::document::format_time(std::time::SystemTime::now());
+        let timestamp = timestamp_now();
         let query = [
             ("Action", "AssumeRoleWithOIDC"),
             ("Format", "JSON"),
-            ("Version", "2015-04-01"),
+            ("Version", API_VERSION),
             ("Timestamp", timestamp.as_str()),
         ];
         let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use super::cache::{cached_provider, CachedProvider};
-use super::document::{credentials_object, format_time, json_object};
+use super::document::{credentials_object, json_object};
 use super::http::{describe, display_url, endpoint_url, read_body, Http};
 use super::{
     lookup_flag, lookup_nonempty, process_env, Credentials, CredentialsError, EnvLookup,
@@ -20,12 +20,13 @@ use super::{
     ENV_STS_REGION, ENV_VPC_ENDPOINT_ENABLED,
 };
 use crate::redact::Redactor;
+use crate::send::{nonce, timestamp_now};
 use crate::signing::{canonical_query, rpc};
 
 /// The global STS endpoint, used when neither an endpoint nor a region is configured.
 pub const DEFAULT_STS_ENDPOINT: &str = "sts.aliyuncs.com";
 
-const API_VERSION: &str = "2015-04-01";
+pub(crate) const API_VERSION: &str = "2015-04-01";
 /// STS's own default session length.
 pub(crate) const DEFAULT_DURATION: Duration = Duration::from_secs(3600);
 /// STS refuses shorter sessions.
@@ -207,10 +208,6 @@ pub(crate) fn new_http() -> Http {
     Http::new(CONNECT_TIMEOUT, TIMEOUT)
 }
 
-fn timestamp() -> String {
-    format_time(SystemTime::now())
-}
-
 /// POSTs one STS action and reads the `Credentials` of its answer. `scrub` masks values the
 /// service might echo (its `SignatureDoesNotMatch` message quotes the string it signed).
 pub(crate) async fn call(
@@ -324,16 +321,16 @@ impl AssumeRoleFetcher {
         if let Some(token) = source.security_token() {
             form.push(("SecurityToken", token.to_owned()));
         }
-        let nonce = hex::encode(rand::random::<[u8; 16]>());
-        let timestamp = timestamp();
+        let nonce = nonce();
+        let timestamp = timestamp_now();
         let mut query: Vec<(&str, &str)> = vec![
             ("Action", "AssumeRole"),
             ("Format", "JSON"),
             ("Version", API_VERSION),
             ("SignatureMethod", "HMAC-SHA1"),
             ("SignatureVersion", "1.0"),
-            ("SignatureNonce", &nonce),
-            ("Timestamp", &timestamp),
+            ("SignatureNonce", nonce.as_str()),
+            ("Timestamp", timestamp.as_str()),
             ("AccessKeyId", source.access_key_id()),
         ];
         let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -275,6 +275,11 @@ async fn ecs_absent_or_without_a_role_is_not_configured() {
         !err.is_not_configured() && err.message().contains("`gone`"),
         "{err}"
     );
+    let discoveries = imds.count("GET", CREDS_PATH);
+    let err = p.provide().await.expect_err("still gone");
+    assert!(err.message().contains("`gone`"), "{err}");
+    assert_eq!(imds.count("GET", CREDS_PATH), discoveries, "no discovery");
+    assert_eq!(imds.count("GET", &format!("{CREDS_PATH}gone")), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

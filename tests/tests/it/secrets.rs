@@ -7,6 +7,7 @@ use std::time::Duration;
 use futures::TryStreamExt;
 use oos_api::{Client, Config, Credentials, RetryPolicy, SignatureMethod};
 use oos_emulator::{Data, Emulator, Fault, ThrottlingCode};
+use oos_tests::fakes::refused_url;
 use serde_json::json;
 
 // Distinctive, so a leak in any form is found; the token has characters that percent-encoding changes.
@@ -46,10 +47,6 @@ fn nothing_shows_a_secret() {
             .start()
             .await
             .unwrap();
-        let refused = {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            listener.local_addr().unwrap()
-        };
         for method in [SignatureMethod::Acs3HmacSha256, SignatureMethod::HmacSha1] {
             let config = |secret: &str, token: &str| {
                 Config::builder()
@@ -156,11 +153,8 @@ fn nothing_shows_a_secret() {
                     .send()
                     .await,
             );
-            let unreachable = Client::new(
-                config(SECRET, TOKEN)
-                    .endpoint_url(format!("http://{refused}"))
-                    .build(),
-            );
+            let unreachable =
+                Client::new(config(SECRET, TOKEN).endpoint_url(refused_url()).build());
             results.push(
                 unreachable
                     .list_execution_logs()
@@ -394,16 +388,30 @@ fn no_credentials_provider_shows_a_secret() {
         }
         assert!(ok >= 10 && failed >= 20, "{ok} ok, {failed} failed:\n{}", shown.join("\n"));
 
-        // The providers' own Debug, after they cached what they fetched.
-        let debug: Vec<String> = vec![
-            format!("{:?}", EcsRamRoleProvider::from_env_lookup(env(&[(endpoint, &imds.url())]))),
-            format!("{:?}", CredentialsUriProvider::new(&uri_with_secret)),
-            format!("{:?}", AssumeRoleProvider::new(Credentials::with_security_token("i", SECRET, TOKEN), "r").external_id(SECRET)),
-            format!("{:?}", ProfileProvider::from_env_lookup(env(&[("HOME", h)]))),
-            format!("{:?}", oos_api::credentials::ProfileFile::from_path(format!("{h}/.aliyun/config.json")).map(|f| f.profiles().to_vec())),
-            format!("{:?}", DefaultProvider::from_env_lookup(env(&[("HOME", h)]))),
+        // The providers' own Debug, after each has fetched and kept what it could.
+        let ecs = EcsRamRoleProvider::from_env_lookup(env(&[(endpoint, &imds.url())]));
+        let failing_uri = CredentialsUriProvider::new(&uri_with_secret);
+        let assume = AssumeRoleProvider::new(Credentials::with_security_token("i", SECRET, TOKEN), "r")
+            .env_lookup(env(&[("ALIBABA_CLOUD_STS_ENDPOINT", &sts_ok.url())]))
+            .external_id(SECRET);
+        let profile = ProfileProvider::from_env_lookup(env(&[("HOME", h)]));
+        let default = DefaultProvider::from_env_lookup(env(&[("HOME", h)]));
+        let fetched = [
+            ecs.provide().await.is_ok(),
+            failing_uri.provide().await.is_ok(),
+            assume.provide().await.is_ok(),
+            profile.provide().await.is_ok(),
+            default.provide().await.is_ok(),
         ];
-        shown.extend(debug);
+        assert_eq!(fetched, [true, false, true, true, true]);
+        shown.extend([
+            format!("{ecs:?}"),
+            format!("{failing_uri:?}"),
+            format!("{assume:?}"),
+            format!("{profile:?}"),
+            format!("{:?}", oos_api::credentials::ProfileFile::from_path(format!("{h}/.aliyun/config.json")).map(|f| f.profiles().to_vec())),
+            format!("{default:?}"),
+        ]);
 
         // Through the client: a call whose credentials cannot be had.
         let client = Client::new(
@@ -434,8 +442,4 @@ fn no_credentials_provider_shows_a_secret() {
         "tracing output was captured: {log}"
     );
     assert_clean("the credentials tracing output", &log);
-}
-
-fn refused_url() -> String {
-    oos_tests::fakes::refused_url()
 }
