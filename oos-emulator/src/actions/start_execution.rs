@@ -4,11 +4,9 @@
 //! at once and the others as the emulator's clock goes. A `ClientToken` seen before (with
 //! the same access key) answers with the execution its first request created, as it is now.
 
-use std::collections::BTreeMap;
-
 use serde_json::{json, Map, Value};
 
-use crate::data::model::{now, Execution, Template};
+use crate::data::model::{now, Execution};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
 use crate::state::State;
@@ -171,14 +169,12 @@ fn answer(request: &ActionRequest<'_>, execution: &Execution) -> Answer {
 }
 
 /// A running execution of `content` that has not started a task yet; the ids are set by
-/// the caller, the runner starts its tasks.
+/// the caller, the runner starts its tasks and counts them.
 fn new_execution(content: &str) -> Execution {
     let at = now();
-    let total = i32::try_from(Template::tasks(content).len()).unwrap_or(i32::MAX);
     Execution {
         logs: vec![json!({"Timestamp": at, "Message": "Execution started."})],
         status: "Running".into(),
-        counters: Some(BTreeMap::from([("Total".to_owned(), total)])),
         template_content: content.to_owned(),
         create_date: at.clone(),
         start_date: at.clone(),

@@ -287,25 +287,6 @@ impl Template {
             ..self.clone()
         }
     }
-
-    /// The tasks of the content as (name, action), if the content is JSON or YAML with
-    /// `Tasks`.
-    pub fn tasks(content: &str) -> Vec<(String, String)> {
-        let Some(parsed) = parse_content(content) else {
-            return Vec::new();
-        };
-        let Some(tasks) = parsed.get("Tasks").and_then(Value::as_array) else {
-            return Vec::new();
-        };
-        tasks
-            .iter()
-            .filter_map(|task| {
-                let name = task.get("Name")?.as_str()?;
-                let action = task.get("Action").and_then(Value::as_str).unwrap_or("");
-                Some((name.to_owned(), action.to_owned()))
-            })
-            .collect()
-    }
 }
 
 /// A task in progress.
