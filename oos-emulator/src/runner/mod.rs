@@ -37,7 +37,7 @@ use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::data::model::{CurrentTask, Execution, TaskExecution};
+use crate::data::model::{parse_date, CurrentTask, Execution, TaskExecution};
 use crate::request::ActionRequest;
 use crate::state::State;
 use expr::{as_text, select, Scope};
@@ -122,11 +122,18 @@ pub(crate) fn start(state: &mut State, execution_id: &str, content: &str, access
             },
         ),
     };
+    // Its tasks and logs count from the execution's own start, so that all its dates
+    // read one clock.
+    let started_wall = state
+        .data
+        .execution(execution_id)
+        .and_then(|e| parse_date(&e.start_date))
+        .unwrap_or_else(OffsetDateTime::now_utc);
     let run = Run {
         execution_id: execution_id.to_owned(),
         access_key_id: access_key_id.to_owned(),
         program,
-        started_wall: OffsetDateTime::now_utc(),
+        started_wall,
         started_at: state.clock.now(),
         at: Duration::ZERO,
         step,

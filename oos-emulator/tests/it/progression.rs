@@ -137,6 +137,10 @@ async fn sleeps_run_on_the_clock_from_running_to_success() {
         (date(&tasks[1]["EndDate"]) - date(&tasks[1]["StartDate"])).whole_seconds(),
         7200
     );
+    // The execution, its task executions and its logs read one clock.
+    assert_eq!(logs[1]["Timestamp"], done["StartDate"]);
+    assert_eq!(tasks[0]["StartDate"], done["StartDate"]);
+    assert_eq!(tasks[1]["EndDate"], done["EndDate"]);
 }
 
 #[tokio::test]
