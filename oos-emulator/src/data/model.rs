@@ -464,6 +464,35 @@ impl Execution {
     pub fn is_unfinished(&self) -> bool {
         UNFINISHED.contains(&self.status.as_str())
     }
+
+    /// Ends the execution with `status` at `at`; the task executions that had not finished
+    /// end with it, and count under it.
+    pub fn end(&mut self, status: &str, message: &str, at: &str) {
+        self.status = status.to_owned();
+        self.status_message = message.to_owned();
+        self.end_date = at.to_owned();
+        self.update_date = at.to_owned();
+        self.current_tasks.clear();
+        for task in &mut self.task_executions {
+            if UNFINISHED.contains(&task.status.as_str()) {
+                task.status = status.to_owned();
+                task.end_date = at.to_owned();
+                task.update_date = at.to_owned();
+            }
+        }
+        if let Some(counters) = self.counters.as_mut() {
+            let settled = |name: &str| matches!(name, "Total" | "Success" | "Failed" | "Cancelled");
+            let unfinished = counters
+                .iter()
+                .filter(|(name, _)| !settled(name))
+                .fold(0i32, |sum, (_, n)| sum.saturating_add(*n));
+            counters.retain(|name, _| settled(name));
+            if unfinished > 0 {
+                let n = counters.entry(status.to_owned()).or_insert(0);
+                *n = n.saturating_add(unfinished);
+            }
+        }
+    }
 }
 
 impl TaskExecution {

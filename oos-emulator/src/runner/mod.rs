@@ -654,10 +654,7 @@ impl Run {
         let at = self.stamp();
         let total = self.total_tasks();
         if let Some(execution) = self.execution(state) {
-            execution.status = status.to_owned();
-            execution.status_message = message;
-            execution.end_date.clone_from(&at);
-            execution.current_tasks.clear();
+            execution.end(status, &message, &at);
             if let Some(outputs) = outputs {
                 execution.outputs = outputs.to_string();
             }

@@ -350,6 +350,9 @@ async fn an_approval_waits_for_notify_execution() {
         (done["Status"].as_str(), done["StatusMessage"].as_str()),
         (Some("Failed"), Some("The execution was rejected."))
     );
+    // The task that waited ends with the execution, and counts as it ended.
+    assert_eq!(done["Counters"], json!({"Total": 2, "Failed": 1}));
+    assert_eq!(field(&tasks(&emulator, &id).await, "Status"), ["Failed"]);
 }
 
 #[tokio::test]
