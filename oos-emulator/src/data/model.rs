@@ -104,8 +104,18 @@ pub(crate) fn parse_content(content: &str) -> Option<Value> {
     }
 }
 
+/// The `Description` a template's parsed content gives, or an empty one.
+pub(crate) fn description(content: &Value) -> String {
+    content
+        .get("Description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// What is wrong with a template's content, if anything: it must be a JSON or YAML object
-/// whose `Tasks` is a list of objects, each with a `Name` and an `Action`.
+/// whose `Tasks` is a list of objects, each with a `Name` and an `Action`; the parsed content
+/// otherwise.
 pub(crate) fn check_content(content: &str) -> Result<Value, String> {
     let parsed = match content_format(content) {
         "JSON" => serde_json::from_str::<Value>(content)
@@ -208,11 +218,7 @@ impl Template {
         or(&mut self.category, || "Other".to_owned());
         if self.description.is_none() {
             let parsed = parse_content(&self.content);
-            let description = parsed
-                .as_ref()
-                .and_then(|c| c.get("Description"))
-                .and_then(Value::as_str);
-            self.description = Some(description.unwrap_or_default().to_owned());
+            self.description = Some(parsed.as_ref().map(description).unwrap_or_default());
         }
         or(&mut self.hash, || digest);
         or(&mut self.share_type, || "Private".to_owned());
