@@ -10,7 +10,6 @@ use crate::state::State;
 /// The most templates kept; past it, `CreateTemplate` is refused.
 const MAX_TEMPLATES: usize = 10_000;
 const MAX_CONTENT: usize = 64 * 1024;
-const MAX_TAGS: usize = 20;
 const RESERVED: &[&str] = &["ALIYUN", "ACS", "ALIBABA", "ALICLOUD"];
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
@@ -22,13 +21,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         .ok_or_else(|| ApiError::missing_parameter("Content"))?;
     let parsed =
         check_content(content).map_err(|why| ApiError::invalid_parameter("Content", &why))?;
-    let tags = request.string_map("Tags")?.unwrap_or_default();
-    if tags.len() > MAX_TAGS {
-        return Err(ApiError::invalid_parameter(
-            "Tags",
-            "it must have at most 20 pairs",
-        ));
-    }
+    let tags = request.tags()?.unwrap_or_default();
     if state.data.template(name).is_some() {
         return Err(ApiError::already_exists("Template", "template", name));
     }

@@ -18,7 +18,6 @@ const MAX_NAME: usize = 200;
 const MAX_TEXT: usize = 1024;
 const MAX_JSON: usize = 8 * 1024;
 const MAX_CONTENT: usize = 64 * 1024;
-const MAX_TAGS: usize = 20;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let client_token = request.client_token()?;
@@ -62,13 +61,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             &format!("it must be at most {MAX_JSON} characters long"),
         ));
     }
-    let tags = request.string_map("Tags")?.unwrap_or_default();
-    if tags.len() > MAX_TAGS {
-        return Err(ApiError::invalid_parameter(
-            "Tags",
-            "it must have at most 20 pairs",
-        ));
-    }
+    let tags = request.tags()?.unwrap_or_default();
     let description = request.limited("Description", MAX_TEXT)?;
     let group = request.limited("ResourceGroupId", MAX_NAME)?;
     let name = request.limited("TemplateName", MAX_NAME)?;

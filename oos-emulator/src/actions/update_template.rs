@@ -10,7 +10,6 @@ use crate::state::State;
 /// The most versions kept of one template.
 const MAX_VERSIONS: usize = 100;
 const MAX_CONTENT: usize = 64 * 1024;
-const MAX_TAGS: usize = 20;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let name = request.required("TemplateName")?;
@@ -19,13 +18,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         .map(check_content)
         .transpose()
         .map_err(|why| ApiError::invalid_parameter("Content", &why))?;
-    let tags = request.string_map("Tags")?;
-    if tags.as_ref().is_some_and(|t| t.len() > MAX_TAGS) {
-        return Err(ApiError::invalid_parameter(
-            "Tags",
-            "it must have at most 20 pairs",
-        ));
-    }
+    let tags = request.tags()?;
     let version_name = request.limited("VersionName", 200)?;
     let group = request.limited("ResourceGroupId", 200)?;
     let template = state
