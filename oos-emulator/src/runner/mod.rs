@@ -287,20 +287,26 @@ impl Run {
         let Some(execution) = self.execution(state) else {
             return;
         };
-        if let Some(task) = execution
+        // The task ending is among the newest; only the tasks of the template count, not
+        // a loop's items, so an item's end changes no counter.
+        let Some(task) = execution
             .task_executions
             .iter_mut()
+            .rev()
             .find(|t| t.task_execution_id == record)
-        {
-            task.status = status.to_owned();
-            task.status_message = message.to_owned();
-            if let Some(outputs) = outputs {
-                task.outputs = outputs.to_string();
-            }
-            task.end_date.clone_from(&at);
-            task.update_date = at;
+        else {
+            return;
+        };
+        task.status = status.to_owned();
+        task.status_message = message.to_owned();
+        if let Some(outputs) = outputs {
+            task.outputs = outputs.to_string();
         }
-        count(execution, total);
+        task.end_date.clone_from(&at);
+        task.update_date = at;
+        if task.parent_task_execution_id.is_empty() {
+            count(execution, total);
+        }
     }
 
     fn total_tasks(&self) -> usize {
@@ -392,6 +398,7 @@ impl Run {
             if let Some(t) = execution
                 .task_executions
                 .iter_mut()
+                .rev()
                 .find(|t| t.task_execution_id == current.record)
             {
                 t.status = "Waiting".into();
