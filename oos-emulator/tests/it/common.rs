@@ -365,6 +365,13 @@ pub async fn ok(emulator: &RunningEmulator, action: &str, params: &[(&str, &str)
     answer.body
 }
 
+/// The execution `id` as `ListExecutions` lists it, alone.
+pub async fn execution(emulator: &RunningEmulator, id: &str) -> Value {
+    let answer = call(emulator, "ListExecutions", &[("ExecutionId", id)]).await;
+    assert_eq!(answer.body["TotalCount"], 1, "{}", answer.text);
+    answer.body["Executions"][0].clone()
+}
+
 /// An RPC call of `action`.
 pub async fn call_rpc(emulator: &RunningEmulator, action: &str, params: &[(&str, &str)]) -> Answer {
     Rpc::new(emulator, params)

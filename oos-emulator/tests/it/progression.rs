@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::common::{all_pages, call, field};
+use crate::common::{all_pages, call, execution, field};
 use oos_emulator::{Data, Emulator, RunningEmulator};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
@@ -32,11 +32,6 @@ async fn start(emulator: &RunningEmulator, params: &[(&str, &str)]) -> String {
         .as_str()
         .unwrap()
         .to_owned()
-}
-
-async fn execution(emulator: &RunningEmulator, id: &str) -> Value {
-    let answer = call(emulator, "ListExecutions", &[("ExecutionId", id)]).await;
-    answer.body["Executions"][0].clone()
 }
 
 /// The execution once it has finished, polled for at most five seconds.
