@@ -41,7 +41,7 @@ use crate::data::model::{parse_date, CurrentTask, Execution, TaskExecution};
 use crate::request::ActionRequest;
 use crate::state::State;
 use expr::{as_text, select, Scope};
-use program::{Program, Task};
+use program::{cannot_run, Program, Task};
 
 /// How long a task that is not a sleep or an approval takes, in emulated time.
 const STEP: Duration = Duration::from_secs(1);
@@ -453,7 +453,7 @@ impl Run {
 
     fn act(&mut self, state: &mut State, current: Current, properties: Result<Value, String>) {
         let result = properties
-            .and_then(|p| self.run_action(state, &current.task, &p, None, &current.record))
+            .and_then(|p| self.run_action(state, &current.task, &p, &current.record))
             .and_then(|answer| outputs(&current.task, &answer));
         match result {
             Ok(outputs) => self.complete(state, current, outputs),
@@ -462,29 +462,25 @@ impl Run {
     }
 
     /// Runs one action (once the time it takes has passed); its answer, for `Outputs`.
+    /// Runs one action (once the time it takes has passed); its answer, for `Outputs`. The
+    /// actions it cannot run, and an approval in a loop, failed the task when it was read.
     fn run_action(
         &self,
         state: &mut State,
         task: &Task,
         properties: &Value,
-        item: Option<&Value>,
         record: &str,
     ) -> Result<Value, String> {
         match task.action.as_str() {
             "ACS::Sleep" => sleep_duration(properties).map(|_| json!({})),
-            "ACS::Approve" if item.is_some() => {
-                Err("the emulator does not run ACS::Approve in a loop".into())
-            }
-            "ACS::Approve" => Ok(json!({})),
             "ACS::ExecuteAPI" => self.call(state, properties, record),
             "ACS::CheckFor" => {
                 let answer = self.call(state, properties, record)?;
                 check(properties, &answer)?;
                 Ok(answer)
             }
-            other => Err(format!(
-                "the emulator cannot run {other}: it runs ACS::Sleep, ACS::Approve, ACS::ExecuteAPI and ACS::CheckFor"
-            )),
+            "ACS::Approve" => Ok(json!({})),
+            other => Err(cannot_run(other)),
         }
     }
 
@@ -621,7 +617,7 @@ impl Run {
         for (item, record, properties) in std::mem::take(&mut looping.batch) {
             let label = as_text(&item);
             let result = properties
-                .and_then(|p| self.run_action(state, &current.task, &p, Some(&item), &record))
+                .and_then(|p| self.run_action(state, &current.task, &p, &record))
                 .and_then(|answer| outputs(&current.task, &answer));
             match result {
                 Ok(outputs) => {

@@ -271,6 +271,11 @@ async fn what_the_emulator_cannot_run_fails_with_the_reason() {
          "Task ref failed: `{{ nope }}` is neither a parameter of the template nor an output of a task that ran"),
         (json!({"Name": "flow", "Action": "ACS::Sleep", "Properties": {"Duration": "PT1S"}, "OnError": "ACS::END"}),
          "Task flow failed: the emulator does not run tasks with `OnError`"),
+        // In a loop too, however many items may fail.
+        (json!({"Name": "each", "Action": "ACS::ECS::RunCommand", "Loop": {"Items": ["a", "b"], "MaxErrors": 5}}),
+         "Task each failed: the emulator cannot run ACS::ECS::RunCommand: it runs ACS::Sleep, ACS::Approve, ACS::ExecuteAPI and ACS::CheckFor"),
+        (json!({"Name": "ask", "Action": "ACS::Approve", "Loop": {"Items": ["a"]}}),
+         "Task ask failed: the emulator does not run ACS::Approve in a loop"),
     ];
     let emulator = emulator(&[], FAST).await;
     for (task, says) in cases {
