@@ -12,6 +12,9 @@ use crate::spec::check::Args;
 use crate::spec::{shape, ActionSpec, ACTIONS};
 use crate::wire::first;
 
+/// The most tags one resource has.
+pub(crate) const MAX_TAGS: usize = 20;
+
 /// What an action answers with, less `RequestId`.
 pub(crate) type Answer = Map<String, Value>;
 
@@ -77,6 +80,18 @@ impl ActionRequest<'_> {
     /// holds the JSON.
     pub fn string_map(&self, name: &str) -> Result<Option<BTreeMap<String, String>>, ApiError> {
         self.json_as(name, "a JSON object of strings, such as {\"env\":\"prod\"}")
+    }
+
+    /// `Tags`: at most [`MAX_TAGS`] pairs, as OOS keeps on one resource.
+    pub fn tags(&self) -> Result<Option<BTreeMap<String, String>>, ApiError> {
+        let tags = self.string_map("Tags")?;
+        if tags.as_ref().is_some_and(|t| t.len() > MAX_TAGS) {
+            return Err(ApiError::invalid_parameter(
+                "Tags",
+                &format!("it must have at most {MAX_TAGS} pairs"),
+            ));
+        }
+        Ok(tags)
     }
 
     /// A JSON array of strings, such as `ExecutionIds`; some actions document it as a String

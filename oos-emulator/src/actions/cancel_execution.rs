@@ -21,30 +21,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     if !execution.is_unfinished() {
         return Err(ApiError::invalid_status(id, &execution.status, "cancelled"));
     }
-    execution.status = "Cancelled".into();
-    execution.status_message = "The execution was cancelled.".into();
-    execution.end_date = at.clone();
-    execution.update_date = at.clone();
-    if let Some(counters) = execution.counters.as_mut() {
-        // Tasks that had not finished count as cancelled now.
-        let settled = |name: &str| matches!(name, "Total" | "Success" | "Failed");
-        let unfinished = counters
-            .iter()
-            .filter(|(name, _)| !settled(name))
-            .fold(0i32, |sum, (_, n)| sum.saturating_add(*n));
-        counters.retain(|name, _| settled(name));
-        if unfinished > 0 {
-            counters.insert("Cancelled".into(), unfinished);
-        }
-    }
-    execution.current_tasks.clear();
-    for task in &mut execution.task_executions {
-        if crate::data::model::UNFINISHED.contains(&task.status.as_str()) {
-            task.status = "Cancelled".into();
-            task.end_date = at.clone();
-            task.update_date = at.clone();
-        }
-    }
+    execution.end("Cancelled", "The execution was cancelled.", &at);
     execution.push_log(json!({
         "Timestamp": at,
         "Message": "Execution cancelled.",

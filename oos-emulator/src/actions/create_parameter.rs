@@ -13,7 +13,6 @@ use crate::state::State;
 const MAX_PARAMETERS: usize = 10_000;
 const MAX_VALUE: usize = 4096;
 const MAX_TEXT: usize = 1024;
-const MAX_TAGS: usize = 20;
 const RESERVED: &[&str] = &["ALIYUN", "ACS", "ALIBABA", "ALICLOUD", "OOS"];
 
 pub(super) fn handle(
@@ -44,13 +43,7 @@ pub(super) fn handle(
             "it must be 1 to 4096 characters long",
         ));
     }
-    let tags = request.string_map("Tags")?.unwrap_or_default();
-    if tags.len() > MAX_TAGS {
-        return Err(ApiError::invalid_parameter(
-            "Tags",
-            "it must have at most 20 pairs",
-        ));
-    }
+    let tags = request.tags()?.unwrap_or_default();
     let description = request.limited("Description", 200)?.unwrap_or_default();
     let constraints = request
         .limited("Constraints", MAX_TEXT)?

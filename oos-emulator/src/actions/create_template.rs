@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::data::model::{check_content, check_name, executed_by, now, Template};
+use crate::data::model::{check_content, check_name, description, executed_by, now, Template};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
 use crate::state::State;
@@ -10,7 +10,6 @@ use crate::state::State;
 /// The most templates kept; past it, `CreateTemplate` is refused.
 const MAX_TEMPLATES: usize = 10_000;
 const MAX_CONTENT: usize = 64 * 1024;
-const MAX_TAGS: usize = 20;
 const RESERVED: &[&str] = &["ALIYUN", "ACS", "ALIBABA", "ALICLOUD"];
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
@@ -20,14 +19,9 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     let content = request
         .limited("Content", MAX_CONTENT)?
         .ok_or_else(|| ApiError::missing_parameter("Content"))?;
-    check_content(content).map_err(|why| ApiError::invalid_parameter("Content", &why))?;
-    let tags = request.string_map("Tags")?.unwrap_or_default();
-    if tags.len() > MAX_TAGS {
-        return Err(ApiError::invalid_parameter(
-            "Tags",
-            "it must have at most 20 pairs",
-        ));
-    }
+    let parsed =
+        check_content(content).map_err(|why| ApiError::invalid_parameter("Content", &why))?;
+    let tags = request.tags()?.unwrap_or_default();
     if state.data.template(name).is_some() {
         return Err(ApiError::already_exists("Template", "template", name));
     }
@@ -41,6 +35,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     let template = Template {
         template_name: name.to_owned(),
         content: content.to_owned(),
+        description: Some(description(&parsed)),
         version_name: request
             .limited("VersionName", 200)?
             .unwrap_or_default()

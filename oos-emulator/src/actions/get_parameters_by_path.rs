@@ -22,20 +22,15 @@ pub(super) fn handle(
     }
     let recursive = request.bool("Recursive").unwrap_or(false);
     let decrypt = request.bool("WithDecryption").unwrap_or(false);
-    let items: Vec<Value> = state
+    let parameters: Vec<_> = state
         .data
         .parameters(store)
         .values()
         .filter(|p| under_path(&p.name, path, recursive))
-        .filter_map(|p| {
-            let current = p.current()?;
-            let value = p.shown_value(current, store, &state.vault, decrypt);
-            Some(Value::Object(p.record(current, Some(value))))
-        })
+        .filter_map(|p| Some((p, p.current()?)))
         .collect();
-    let total = items.len();
-    let mut answer = Answer::new();
-    paging.answer(state, request, items, &mut answer);
-    answer.insert("TotalCount".into(), total.into());
-    Ok(request.shaped(answer))
+    Ok(paging.list(state, request, &parameters, |(p, current)| {
+        let value = p.shown_value(current, store, &state.vault, decrypt);
+        Value::Object(p.record(current, Some(value)))
+    }))
 }

@@ -55,13 +55,5 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         "Status" => a.status.cmp(&b.status),
         _ => by_date(&a.start_date, &b.start_date),
     });
-    let total = executions.len();
-    let items = executions
-        .iter()
-        .map(|e| Value::Object(e.record()))
-        .collect();
-    let mut answer = Answer::new();
-    paging.answer(state, request, items, &mut answer);
-    answer.insert("TotalCount".into(), total.into());
-    Ok(request.shaped(answer))
+    Ok(paging.list(state, request, &executions, |e| Value::Object(e.record())))
 }

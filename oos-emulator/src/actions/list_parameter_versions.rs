@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::data::parameter::Store;
+use crate::data::parameter::{ParameterVersion, Store};
 use crate::error::ApiError;
 use crate::query::Paging;
 use crate::request::{ActionRequest, Answer};
@@ -23,25 +23,7 @@ pub(super) fn handle(
         .get(name)
         .ok_or_else(|| ApiError::parameter_not_found(name))?;
     let decrypt = request.bool("WithDecryption").unwrap_or(false);
-    let items: Vec<Value> = parameter
-        .versions
-        .iter()
-        .rev()
-        .map(|version| {
-            let mut item = Map::new();
-            item.insert("ParameterVersion".into(), version.version.into());
-            item.insert(
-                "Value".into(),
-                parameter
-                    .shown_value(version, store, &state.vault, decrypt)
-                    .into(),
-            );
-            item.insert("UpdatedBy".into(), version.updated_by.clone().into());
-            item.insert("UpdatedDate".into(), version.updated_date.clone().into());
-            Value::Object(item)
-        })
-        .collect();
-    let total = items.len();
+    let versions: Vec<_> = parameter.versions.iter().rev().collect();
     let mut answer = match parameter.current() {
         Some(current) => parameter.record(current, None),
         None => Answer::new(),
@@ -49,7 +31,19 @@ pub(super) fn handle(
     for key in ["UpdatedBy", "UpdatedDate", "ParameterVersion", "Tags"] {
         answer.remove(key);
     }
-    paging.answer(state, request, items, &mut answer);
-    answer.insert("TotalCount".into(), total.into());
+    let item = |version: &&ParameterVersion| {
+        let mut item = Map::new();
+        item.insert("ParameterVersion".into(), version.version.into());
+        item.insert(
+            "Value".into(),
+            parameter
+                .shown_value(version, store, &state.vault, decrypt)
+                .into(),
+        );
+        item.insert("UpdatedBy".into(), version.updated_by.clone().into());
+        item.insert("UpdatedDate".into(), version.updated_date.clone().into());
+        Value::Object(item)
+    };
+    paging.answer(state, request, &versions, item, &mut answer);
     Ok(request.shaped(answer))
 }

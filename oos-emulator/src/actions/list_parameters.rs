@@ -37,18 +37,17 @@ pub(super) fn handle(
                 && is(&p.resource_group_id, group)
                 && is(&p.share_type, share)
         })
+        .filter_map(|p| Some((p, p.current()?)))
         .collect();
-    sort(&mut parameters, descending, |a, b| match sort_field {
-        "Name" => a.name.cmp(&b.name),
-        _ => by_date(&a.created_date, &b.created_date),
-    });
-    let items: Vec<Value> = parameters
-        .iter()
-        .filter_map(|p| Some(Value::Object(p.record(p.current()?, None))))
-        .collect();
-    let total = items.len();
-    let mut answer = Answer::new();
-    paging.answer(state, request, items, &mut answer);
-    answer.insert("TotalCount".into(), total.into());
-    Ok(request.shaped(answer))
+    sort(
+        &mut parameters,
+        descending,
+        |(a, _), (b, _)| match sort_field {
+            "Name" => a.name.cmp(&b.name),
+            _ => by_date(&a.created_date, &b.created_date),
+        },
+    );
+    Ok(paging.list(state, request, &parameters, |(p, current)| {
+        Value::Object(p.record(current, None))
+    }))
 }

@@ -19,8 +19,6 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         .flat_map(|kind| state.data.tagged(*kind))
         .flat_map(|(_, tags)| tags.keys().map(String::as_str))
         .collect();
-    let items = keys.into_iter().map(Value::from).collect();
-    let mut answer = Answer::new();
-    paging.answer(state, request, items, &mut answer);
-    Ok(request.shaped(answer))
+    let keys: Vec<&str> = keys.into_iter().collect();
+    Ok(paging.list(state, request, &keys, |v| Value::from(*v)))
 }

@@ -39,7 +39,5 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             })
         })
         .collect();
-    let mut answer = Answer::new();
-    paging.answer(state, request, items, &mut answer);
-    Ok(request.shaped(answer))
+    Ok(paging.list(state, request, &items, Value::clone))
 }

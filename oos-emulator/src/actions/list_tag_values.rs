@@ -24,8 +24,6 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
                 .map(|(_, v)| v.as_str())
         })
         .collect();
-    let items = values.into_iter().map(Value::from).collect();
-    let mut answer = Answer::new();
-    paging.answer(state, request, items, &mut answer);
-    Ok(request.shaped(answer))
+    let values: Vec<&str> = values.into_iter().collect();
+    Ok(paging.list(state, request, &values, |v| Value::from(*v)))
 }

@@ -50,8 +50,5 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         "Status" => a.status.cmp(&b.status),
         _ => by_date(&a.start_date, &b.start_date),
     });
-    let items = tasks.iter().map(|t| Value::Object(t.record())).collect();
-    let mut answer = Answer::new();
-    paging.answer(state, request, items, &mut answer);
-    Ok(request.shaped(answer))
+    Ok(paging.list(state, request, &tasks, |t| Value::Object(t.record())))
 }

@@ -14,13 +14,8 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         .data
         .template(name)
         .ok_or_else(|| ApiError::template_not_found(name))?;
-    let items = template
-        .versions
-        .iter()
-        .rev()
-        .map(|v| serde_json::to_value(v).unwrap_or(Value::Null))
-        .collect();
-    let mut answer = Answer::new();
-    paging.answer(state, request, items, &mut answer);
-    Ok(request.shaped(answer))
+    let versions: Vec<_> = template.versions.iter().rev().collect();
+    Ok(paging.list(state, request, &versions, |v| {
+        serde_json::to_value(v).unwrap_or(Value::Null)
+    }))
 }

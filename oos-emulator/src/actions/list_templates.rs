@@ -50,11 +50,5 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         "UpdatedDate" => by_date(&a.updated_date, &b.updated_date),
         _ => a.total_execution_count.cmp(&b.total_execution_count),
     });
-    let items = templates
-        .iter()
-        .map(|t| Value::Object(t.record()))
-        .collect();
-    let mut answer = Answer::new();
-    paging.answer(state, request, items, &mut answer);
-    Ok(request.shaped(answer))
+    Ok(paging.list(state, request, &templates, |t| Value::Object(t.record())))
 }

@@ -46,30 +46,17 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             ));
         }
     }
-    let finish = |execution: &mut crate::data::Execution, status: &str, message: &str| {
-        execution.status = status.to_owned();
-        execution.status_message = message.to_owned();
-        execution.end_date = at.clone();
-        execution.current_tasks.clear();
-        for task in &mut execution.task_executions {
-            if crate::data::model::UNFINISHED.contains(&task.status.as_str()) {
-                task.status = status.to_owned();
-                task.end_date = at.clone();
-                task.update_date = at.clone();
-            }
-        }
-    };
     let mut approved = false;
     match kind {
         "Approve" if execution.status == "Waiting" => {
             execution.status = "Running".to_owned();
             approved = true;
         }
-        "Reject" => finish(execution, "Failed", "The execution was rejected."),
-        "CompleteExecution" => finish(
-            execution,
+        "Reject" => execution.end("Failed", "The execution was rejected.", &at),
+        "CompleteExecution" => execution.end(
             final_status,
             "The execution was completed by a notification.",
+            &at,
         ),
         _ => {}
     }

@@ -17,7 +17,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     if let Some(pagination) = &request.spec.pagination {
         let paging = Paging::read(state, request)?;
         let items = crate::query::items_at(&answer, pagination.items);
-        paging.answer(state, request, items, &mut answer);
+        paging.answer(state, request, &items, Value::clone, &mut answer);
     }
     // The page size goes in as the documentation types it (some document it as text).
     Ok(request.shaped(answer))

@@ -4,11 +4,9 @@
 //! at once and the others as the emulator's clock goes. A `ClientToken` seen before (with
 //! the same access key) answers with the execution its first request created, as it is now.
 
-use std::collections::BTreeMap;
-
 use serde_json::{json, Map, Value};
 
-use crate::data::model::{now, Execution, Template};
+use crate::data::model::{now, Execution};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
 use crate::state::State;
@@ -20,7 +18,6 @@ const MAX_NAME: usize = 200;
 const MAX_TEXT: usize = 1024;
 const MAX_JSON: usize = 8 * 1024;
 const MAX_CONTENT: usize = 64 * 1024;
-const MAX_TAGS: usize = 20;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let client_token = request.client_token()?;
@@ -64,13 +61,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             &format!("it must be at most {MAX_JSON} characters long"),
         ));
     }
-    let tags = request.string_map("Tags")?.unwrap_or_default();
-    if tags.len() > MAX_TAGS {
-        return Err(ApiError::invalid_parameter(
-            "Tags",
-            "it must have at most 20 pairs",
-        ));
-    }
+    let tags = request.tags()?.unwrap_or_default();
     let description = request.limited("Description", MAX_TEXT)?;
     let group = request.limited("ResourceGroupId", MAX_NAME)?;
     let name = request.limited("TemplateName", MAX_NAME)?;
@@ -171,14 +162,12 @@ fn answer(request: &ActionRequest<'_>, execution: &Execution) -> Answer {
 }
 
 /// A running execution of `content` that has not started a task yet; the ids are set by
-/// the caller, the runner starts its tasks.
+/// the caller, the runner starts its tasks and counts them.
 fn new_execution(content: &str) -> Execution {
     let at = now();
-    let total = i32::try_from(Template::tasks(content).len()).unwrap_or(i32::MAX);
     Execution {
         logs: vec![json!({"Timestamp": at, "Message": "Execution started."})],
         status: "Running".into(),
-        counters: Some(BTreeMap::from([("Total".to_owned(), total)])),
         template_content: content.to_owned(),
         create_date: at.clone(),
         start_date: at.clone(),

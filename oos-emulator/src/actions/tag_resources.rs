@@ -2,11 +2,10 @@
 
 use crate::data::tags::Resource;
 use crate::error::ApiError;
-use crate::request::{ActionRequest, Answer};
+use crate::request::{ActionRequest, Answer, MAX_TAGS};
 use crate::state::State;
 
 const MAX_IDS: usize = 50;
-const MAX_TAGS: usize = 20;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let ids = request.string_list("ResourceIds")?.unwrap_or_default();

@@ -9,7 +9,6 @@ use crate::state::State;
 
 const MAX_TEXT: usize = 1024;
 const MAX_JSON: usize = 8 * 1024;
-const MAX_TAGS: usize = 20;
 
 /// What is sent replaces what the execution had; parameters are merged, as OOS updates
 /// only the ones named. A finished execution cannot change.
@@ -23,13 +22,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             })?,
         ),
     };
-    let tags = request.string_map("Tags")?;
-    if tags.as_ref().is_some_and(|t| t.len() > MAX_TAGS) {
-        return Err(ApiError::invalid_parameter(
-            "Tags",
-            "it must have at most 20 pairs",
-        ));
-    }
+    let tags = request.tags()?;
     let description = request.limited("Description", MAX_TEXT)?;
     let group = request.limited("ResourceGroupId", MAX_TEXT)?;
     let execution = state

@@ -12,7 +12,6 @@ use crate::state::State;
 /// The most versions kept of one parameter, as OOS keeps.
 const MAX_VERSIONS: usize = 100;
 const MAX_VALUE: usize = 4096;
-const MAX_TAGS: usize = 20;
 
 pub(super) fn handle(
     state: &mut State,
@@ -27,13 +26,7 @@ pub(super) fn handle(
             "it must be 1 to 4096 characters long",
         ));
     }
-    let tags = request.string_map("Tags")?;
-    if tags.as_ref().is_some_and(|t| t.len() > MAX_TAGS) {
-        return Err(ApiError::invalid_parameter(
-            "Tags",
-            "it must have at most 20 pairs",
-        ));
-    }
+    let tags = request.tags()?;
     let description = request.limited("Description", 200)?;
     let group = request.limited("ResourceGroupId", 200)?;
     let stored = match store {

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::data::model::{check_content, content_format, executed_by, now, parse_content};
+use crate::data::model::{check_content, content_format, description, executed_by, now};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
 use crate::state::State;
@@ -10,21 +10,15 @@ use crate::state::State;
 /// The most versions kept of one template.
 const MAX_VERSIONS: usize = 100;
 const MAX_CONTENT: usize = 64 * 1024;
-const MAX_TAGS: usize = 20;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let name = request.required("TemplateName")?;
     let content = request.limited("Content", MAX_CONTENT)?;
-    if let Some(content) = content {
-        check_content(content).map_err(|why| ApiError::invalid_parameter("Content", &why))?;
-    }
-    let tags = request.string_map("Tags")?;
-    if tags.as_ref().is_some_and(|t| t.len() > MAX_TAGS) {
-        return Err(ApiError::invalid_parameter(
-            "Tags",
-            "it must have at most 20 pairs",
-        ));
-    }
+    let parsed = content
+        .map(check_content)
+        .transpose()
+        .map_err(|why| ApiError::invalid_parameter("Content", &why))?;
+    let tags = request.tags()?;
     let version_name = request.limited("VersionName", 200)?;
     let group = request.limited("ResourceGroupId", 200)?;
     let template = state
@@ -37,24 +31,18 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             "it names a public template, which cannot be changed",
         ));
     }
-    if let Some(content) = content {
+    if let (Some(content), Some(parsed)) = (content, &parsed) {
         if template.versions.len() >= MAX_VERSIONS {
             return Err(ApiError::quota_exceeded(
                 "TemplateVersion",
                 format!("A template keeps at most {MAX_VERSIONS} versions."),
             ));
         }
-        let description = parse_content(content)
-            .as_ref()
-            .and_then(|c| c.get("Description"))
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
         template.template_version = template.next_version();
         template.content = content.to_owned();
         template.template_format = content_format(content).to_owned();
         template.hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(content.as_bytes()));
-        template.description = Some(description);
+        template.description = Some(description(parsed));
         template.version_name = version_name.unwrap_or_default().to_owned();
     } else if let Some(version_name) = version_name {
         template.version_name = version_name.to_owned();

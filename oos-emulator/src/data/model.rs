@@ -104,8 +104,18 @@ pub(crate) fn parse_content(content: &str) -> Option<Value> {
     }
 }
 
+/// The `Description` a template's parsed content gives, or an empty one.
+pub(crate) fn description(content: &Value) -> String {
+    content
+        .get("Description")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// What is wrong with a template's content, if anything: it must be a JSON or YAML object
-/// whose `Tasks` is a list of objects, each with a `Name` and an `Action`.
+/// whose `Tasks` is a list of objects, each with a `Name` and an `Action`; the parsed content
+/// otherwise.
 pub(crate) fn check_content(content: &str) -> Result<Value, String> {
     let parsed = match content_format(content) {
         "JSON" => serde_json::from_str::<Value>(content)
@@ -208,11 +218,7 @@ impl Template {
         or(&mut self.category, || "Other".to_owned());
         if self.description.is_none() {
             let parsed = parse_content(&self.content);
-            let description = parsed
-                .as_ref()
-                .and_then(|c| c.get("Description"))
-                .and_then(Value::as_str);
-            self.description = Some(description.unwrap_or_default().to_owned());
+            self.description = Some(parsed.as_ref().map(description).unwrap_or_default());
         }
         or(&mut self.hash, || digest);
         or(&mut self.share_type, || "Private".to_owned());
@@ -286,25 +292,6 @@ impl Template {
             versions: Vec::new(),
             ..self.clone()
         }
-    }
-
-    /// The tasks of the content as (name, action), if the content is JSON or YAML with
-    /// `Tasks`.
-    pub fn tasks(content: &str) -> Vec<(String, String)> {
-        let Some(parsed) = parse_content(content) else {
-            return Vec::new();
-        };
-        let Some(tasks) = parsed.get("Tasks").and_then(Value::as_array) else {
-            return Vec::new();
-        };
-        tasks
-            .iter()
-            .filter_map(|task| {
-                let name = task.get("Name")?.as_str()?;
-                let action = task.get("Action").and_then(Value::as_str).unwrap_or("");
-                Some((name.to_owned(), action.to_owned()))
-            })
-            .collect()
     }
 }
 
@@ -482,6 +469,35 @@ impl Execution {
 
     pub fn is_unfinished(&self) -> bool {
         UNFINISHED.contains(&self.status.as_str())
+    }
+
+    /// Ends the execution with `status` at `at`; the task executions that had not finished
+    /// end with it, and count under it.
+    pub fn end(&mut self, status: &str, message: &str, at: &str) {
+        self.status = status.to_owned();
+        self.status_message = message.to_owned();
+        self.end_date = at.to_owned();
+        self.update_date = at.to_owned();
+        self.current_tasks.clear();
+        for task in &mut self.task_executions {
+            if UNFINISHED.contains(&task.status.as_str()) {
+                task.status = status.to_owned();
+                task.end_date = at.to_owned();
+                task.update_date = at.to_owned();
+            }
+        }
+        if let Some(counters) = self.counters.as_mut() {
+            let settled = |name: &str| matches!(name, "Total" | "Success" | "Failed" | "Cancelled");
+            let unfinished = counters
+                .iter()
+                .filter(|(name, _)| !settled(name))
+                .fold(0i32, |sum, (_, n)| sum.saturating_add(*n));
+            counters.retain(|name, _| settled(name));
+            if unfinished > 0 {
+                let n = counters.entry(status.to_owned()).or_insert(0);
+                *n = n.saturating_add(unfinished);
+            }
+        }
     }
 }
 

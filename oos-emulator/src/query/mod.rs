@@ -4,5 +4,5 @@ pub(crate) mod filters;
 mod page_token;
 mod paging;
 
-pub(crate) use page_token::{invalid as invalid_token, PageTokens};
+pub(crate) use page_token::PageTokens;
 pub(crate) use paging::{items_at, Paging};

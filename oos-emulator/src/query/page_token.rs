@@ -81,7 +81,7 @@ impl PageTokens {
     }
 }
 
-pub(crate) fn invalid() -> ApiError {
+fn invalid() -> ApiError {
     ApiError::new(
         http::StatusCode::BAD_REQUEST,
         "InvalidNextToken",

@@ -79,26 +79,31 @@ impl Paging {
             .collect()
     }
 
-    /// Puts this page of `items` where the action's pagination says, with the page size
-    /// (where the answer documents it) and, when more follow, the next token.
-    pub fn answer(
+    /// Puts this page of `items` where the action's pagination says, with the page size and
+    /// the total (where the answer documents them) and, when more follow, the next token.
+    /// Only the page's items go through `item`, so a list builds the records of one page.
+    pub fn answer<T>(
         &self,
         state: &State,
         request: &ActionRequest<'_>,
-        items: Vec<Value>,
+        items: &[T],
+        item: impl Fn(&T) -> Value,
         answer: &mut Answer,
     ) {
         let len = items.len();
         let start = usize::try_from(self.offset).unwrap_or(usize::MAX).min(len);
         let page = usize::try_from(self.max_results).unwrap_or(usize::MAX);
         let end = start.saturating_add(page).min(len);
-        let page: Vec<Value> = items.into_iter().skip(start).take(end - start).collect();
+        let page: Vec<Value> = items[start..end].iter().map(item).collect();
         let pagination = request.spec.pagination.as_ref();
         let path: &[&str] = pagination.map_or(&[], |p| p.items);
         put(answer, path, Value::Array(page));
         let documents = |name: &str| request.spec.response.iter().any(|f| f.name == name);
         if let Some(size) = self.size_param.filter(|s| documents(s)) {
             answer.insert(size.into(), self.max_results.into());
+        }
+        if documents("TotalCount") {
+            answer.insert("TotalCount".into(), len.into());
         }
         let output = pagination.map_or("NextToken", |p| p.output_token);
         answer.remove(output);
@@ -108,6 +113,20 @@ impl Paging {
                 .issue(request.action, &self.pairs(), end as u64);
             answer.insert(output.into(), token.into());
         }
+    }
+
+    /// The answer of a list that holds nothing but its page: [`answer`](Self::answer) in
+    /// the action's documented shape.
+    pub fn list<T>(
+        &self,
+        state: &State,
+        request: &ActionRequest<'_>,
+        items: &[T],
+        item: impl Fn(&T) -> Value,
+    ) -> Answer {
+        let mut answer = Answer::new();
+        self.answer(state, request, items, item, &mut answer);
+        request.shaped(answer)
     }
 }
 

@@ -37,11 +37,11 @@ use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::data::model::{CurrentTask, Execution, TaskExecution};
+use crate::data::model::{parse_date, CurrentTask, Execution, TaskExecution};
 use crate::request::ActionRequest;
 use crate::state::State;
 use expr::{as_text, select, Scope};
-use program::{Program, Task};
+use program::{cannot_run, Program, Task};
 
 /// How long a task that is not a sleep or an approval takes, in emulated time.
 const STEP: Duration = Duration::from_secs(1);
@@ -57,32 +57,31 @@ pub(crate) struct Run {
     execution_id: String,
     /// The key that started it, which its API calls are made with.
     access_key_id: String,
-    program: Result<Program, String>,
+    /// Empty when the template cannot run: the run's first step fails the execution.
+    program: Program,
     /// When it started: the wall time its logs count from, and the clock's time then.
     started_wall: OffsetDateTime,
     started_at: Duration,
     /// Emulated time since the start at which `step` is due.
     at: Duration,
     step: Step,
-    /// Task executions numbered so far.
-    records: u32,
     /// Outputs of the tasks that completed, by task name.
     outputs: Map<String, Value>,
-    current: Option<Current>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+/// What the run does next; a task in progress travels with the steps that need it.
+#[derive(Debug)]
 enum Step {
-    Begin,
     StartTask(usize),
-    /// The current task's action runs and the task ends.
-    Act,
-    /// The current task waits for `NotifyExecution`.
-    AwaitApproval,
-    /// The next batch of the current loop starts (or the loop ends).
-    NextBatch,
-    /// The current batch's items run and end.
-    ActBatch,
+    /// The task's action runs with these properties (or fails with why they cannot be had),
+    /// and the task ends.
+    Act(Current, Result<Value, String>),
+    /// The task waits for `NotifyExecution`, then acts with these properties.
+    AwaitApproval(Current, Value),
+    /// The loop's next batch starts (or the loop ends).
+    NextBatch(Current, Looping),
+    /// The batch's items run and end.
+    ActBatch(Current, Looping),
     Finish {
         status: &'static str,
         message: String,
@@ -96,9 +95,6 @@ struct Current {
     index: usize,
     task: Task,
     record: String,
-    /// Its properties with references resolved, or why they cannot be.
-    properties: Result<Value, String>,
-    looping: Option<Looping>,
 }
 
 #[derive(Debug)]
@@ -116,17 +112,32 @@ struct Looping {
 
 /// Hands a new execution to a run and takes the steps due at once (its first task starts).
 pub(crate) fn start(state: &mut State, execution_id: &str, content: &str, access_key_id: &str) {
+    let (program, step) = match Program::read(content) {
+        Ok(program) => (program, Step::StartTask(0)),
+        Err(why) => (
+            Program::default(),
+            Step::Finish {
+                status: "Failed",
+                message: format!("The template cannot run: {why}."),
+            },
+        ),
+    };
+    // Its tasks and logs count from the execution's own start, so that all its dates
+    // read one clock.
+    let started_wall = state
+        .data
+        .execution(execution_id)
+        .and_then(|e| parse_date(&e.start_date))
+        .unwrap_or_else(OffsetDateTime::now_utc);
     let run = Run {
         execution_id: execution_id.to_owned(),
         access_key_id: access_key_id.to_owned(),
-        program: Program::read(content),
-        started_wall: OffsetDateTime::now_utc(),
+        program,
+        started_wall,
         started_at: state.clock.now(),
         at: Duration::ZERO,
-        step: Step::Begin,
-        records: 0,
+        step,
         outputs: Map::new(),
-        current: None,
     };
     state.runs.insert(execution_id.to_owned(), run);
     advance_one(state, execution_id);
@@ -144,10 +155,13 @@ pub(crate) fn advance(state: &mut State) {
 pub(crate) fn approve(state: &mut State, execution_id: &str) {
     let now = state.clock.now();
     if let Some(run) = state.runs.get_mut(execution_id) {
-        if run.step == Step::AwaitApproval {
-            run.at = now.saturating_sub(run.started_at).max(run.at);
-            run.step = Step::Act;
-        }
+        run.step = match std::mem::replace(&mut run.step, Step::Done) {
+            Step::AwaitApproval(current, properties) => {
+                run.at = now.saturating_sub(run.started_at).max(run.at);
+                Step::Act(current, Ok(properties))
+            }
+            other => other,
+        };
     }
 }
 
@@ -170,10 +184,10 @@ fn advance_one(state: &mut State, id: &str) {
             .data
             .execution(id)
             .is_some_and(Execution::is_unfinished);
-        if !running || run.step == Step::Done {
+        if !running || matches!(run.step, Step::Done) {
             return;
         }
-        if run.at > elapsed || run.step == Step::AwaitApproval {
+        if run.at > elapsed || matches!(run.step, Step::AwaitApproval(..)) {
             break;
         }
         run.take_step(state);
@@ -204,25 +218,12 @@ impl Run {
 
     fn take_step(&mut self, state: &mut State) {
         match std::mem::replace(&mut self.step, Step::Done) {
-            Step::Begin => match &self.program {
-                Ok(_) => self.then(Duration::ZERO, Step::StartTask(0)),
-                Err(why) => {
-                    let message = format!("The template cannot run: {why}.");
-                    self.then(
-                        Duration::ZERO,
-                        Step::Finish {
-                            status: "Failed",
-                            message,
-                        },
-                    );
-                }
-            },
             Step::StartTask(index) => self.start_task(state, index),
-            Step::Act => self.act(state),
-            Step::NextBatch => self.next_batch(state),
-            Step::ActBatch => self.act_batch(state),
+            Step::Act(current, properties) => self.act(state, current, properties),
+            Step::NextBatch(current, looping) => self.next_batch(state, current, looping),
+            Step::ActBatch(current, looping) => self.act_batch(state, current, looping),
             Step::Finish { status, message } => self.finish(state, status, message),
-            step @ (Step::AwaitApproval | Step::Done) => self.step = step,
+            step @ (Step::AwaitApproval(..) | Step::Done) => self.step = step,
         }
     }
 
@@ -231,11 +232,11 @@ impl Run {
     }
 
     fn log(&self, state: &mut State, message: String, task: Option<&str>) {
-        let mut entry = json!({"Timestamp": self.stamp(), "Message": message});
+        let at = self.stamp();
+        let mut entry = json!({"Timestamp": at, "Message": message});
         if let (Some(task), Some(map)) = (task, entry.as_object_mut()) {
             map.insert("TaskExecutionId".into(), task.into());
         }
-        let at = self.stamp();
         if let Some(execution) = self.execution(state) {
             execution.push_log(entry);
             execution.update_date = at;
@@ -243,17 +244,17 @@ impl Run {
     }
 
     /// A new task execution, numbered after the last.
-    fn record(
-        &mut self,
-        state: &mut State,
-        task: &Task,
-        parent: &str,
-        item: Option<&Value>,
-    ) -> String {
-        self.records = self.records.saturating_add(1);
-        let id = format!("{}.t{:04}", self.execution_id, self.records);
+    fn record(&self, state: &mut State, task: &Task, parent: &str, item: Option<&Value>) -> String {
         let at = self.stamp();
-        let mut record = TaskExecution {
+        let Some(execution) = self.execution(state) else {
+            return String::new();
+        };
+        let id = format!(
+            "{}.t{:04}",
+            self.execution_id,
+            execution.task_executions.len() + 1
+        );
+        execution.task_executions.push(TaskExecution {
             task_execution_id: id.clone(),
             execution_id: self.execution_id.clone(),
             task_name: task.name.clone(),
@@ -266,12 +267,9 @@ impl Run {
             update_date: at,
             parent_task_execution_id: parent.to_owned(),
             loop_item: item.map(as_text).unwrap_or_default(),
+            template_id: execution.template_id.clone(),
             ..TaskExecution::default()
-        };
-        if let Some(execution) = self.execution(state) {
-            record.template_id.clone_from(&execution.template_id);
-            execution.task_executions.push(record);
-        }
+        });
         id
     }
 
@@ -289,46 +287,42 @@ impl Run {
         let Some(execution) = self.execution(state) else {
             return;
         };
-        if let Some(task) = execution
+        // The task ending is among the newest; only the tasks of the template count, not
+        // a loop's items, so an item's end changes no counter.
+        let Some(task) = execution
             .task_executions
             .iter_mut()
+            .rev()
             .find(|t| t.task_execution_id == record)
-        {
-            task.status = status.to_owned();
-            task.status_message = message.to_owned();
-            if let Some(outputs) = outputs {
-                task.outputs = outputs.to_string();
-            }
-            task.end_date.clone_from(&at);
-            task.update_date = at;
+        else {
+            return;
+        };
+        task.status = status.to_owned();
+        task.status_message = message.to_owned();
+        if let Some(outputs) = outputs {
+            task.outputs = outputs.to_string();
         }
-        count(execution, total);
+        task.end_date.clone_from(&at);
+        task.update_date = at;
+        if task.parent_task_execution_id.is_empty() {
+            count(execution, total);
+        }
     }
 
     fn total_tasks(&self) -> usize {
-        self.program.as_ref().map_or(0, |p| p.tasks.len())
-    }
-
-    fn scope_values(&self, state: &State) -> (Map<String, Value>, Map<String, Value>) {
-        let parameters = state
-            .data
-            .execution(&self.execution_id)
-            .map(|e| e.parameters.clone())
-            .unwrap_or_default();
-        let declared = self
-            .program
-            .as_ref()
-            .map(|p| p.parameters.clone())
-            .unwrap_or_default();
-        (parameters, declared)
+        self.program.tasks.len()
     }
 
     /// `value` with its references resolved, `item` being the loop item if any.
     fn resolve(&self, state: &State, value: &Value, item: Option<&Value>) -> Result<Value, String> {
-        let (parameters, declared) = self.scope_values(state);
+        let none = Map::new();
+        let parameters = state
+            .data
+            .execution(&self.execution_id)
+            .map_or(&none, |e| &e.parameters);
         Scope {
-            parameters: &parameters,
-            declared: &declared,
+            parameters,
+            declared: &self.program.parameters,
             outputs: &self.outputs,
             execution_id: &self.execution_id,
             loop_item: item,
@@ -337,13 +331,7 @@ impl Run {
     }
 
     fn start_task(&mut self, state: &mut State, index: usize) {
-        let Some(task) = self
-            .program
-            .as_ref()
-            .ok()
-            .and_then(|p| p.tasks.get(index))
-            .cloned()
-        else {
+        let Some(task) = self.program.tasks.get(index).cloned() else {
             let message = "The execution completed successfully.".to_owned();
             self.then(
                 Duration::ZERO,
@@ -369,50 +357,49 @@ impl Run {
             format!("The task {} started.", task.name),
             Some(&record),
         );
-        // A loop resolves its properties per item, when each item starts.
-        let properties = match &task.problem {
-            Some(problem) => Err(problem.clone()),
-            None if task.looping.is_some() => Ok(Value::Null),
-            None => self.resolve(state, &task.properties, None),
+        let properties = match (&task.problem, &task.looping) {
+            (Some(problem), _) => Err(problem.clone()),
+            // A loop resolves its properties per item, when each item starts.
+            (None, Some(spec)) => match self.looping(state, spec) {
+                Ok(looping) => {
+                    let current = Current {
+                        index,
+                        task,
+                        record,
+                    };
+                    return self.then(Duration::ZERO, Step::NextBatch(current, looping));
+                }
+                Err(why) => Err(why),
+            },
+            (None, None) => self.resolve(state, &task.properties, None),
         };
-        let looping = match (&task.looping, &properties) {
-            (Some(spec), Ok(_)) => Some(self.looping(state, spec)),
-            _ => None,
-        };
-        let (properties, looping) = match looping {
-            Some(Err(why)) => (Err(why), None),
-            Some(Ok(looping)) => (properties, Some(looping)),
-            None => (properties, None),
-        };
-        let next = match (&looping, &properties, task.action.as_str()) {
-            (Some(_), _, _) => (Duration::ZERO, Step::NextBatch),
-            (None, Ok(_), "ACS::Approve") => {
-                self.wait_for_approval(state, &task, &record);
-                (Duration::ZERO, Step::AwaitApproval)
-            }
-            (None, Ok(properties), "ACS::Sleep") => {
-                (sleep_duration(properties).unwrap_or(STEP), Step::Act)
-            }
-            _ => (STEP, Step::Act),
-        };
-        self.current = Some(Current {
+        let current = Current {
             index,
             task,
             record,
-            properties,
-            looping,
-        });
-        self.then(next.0, next.1);
+        };
+        match (properties, current.task.action.as_str()) {
+            (Ok(properties), "ACS::Approve") => {
+                self.wait_for_approval(state, &current);
+                self.then(Duration::ZERO, Step::AwaitApproval(current, properties));
+            }
+            (Ok(properties), "ACS::Sleep") => {
+                let takes = sleep_duration(&properties).unwrap_or(STEP);
+                self.then(takes, Step::Act(current, Ok(properties)));
+            }
+            (properties, _) => self.then(STEP, Step::Act(current, properties)),
+        }
     }
 
-    fn wait_for_approval(&self, state: &mut State, task: &Task, record: &str) {
+    fn wait_for_approval(&self, state: &mut State, current: &Current) {
         let total = self.total_tasks();
         if let Some(execution) = self.execution(state) {
             execution.status = "Waiting".into();
             if let Some(t) = execution
                 .task_executions
                 .iter_mut()
-                .find(|t| t.task_execution_id == record)
+                .rev()
+                .find(|t| t.task_execution_id == current.record)
             {
                 t.status = "Waiting".into();
             }
@@ -420,8 +407,8 @@ impl Run {
         }
         self.log(
             state,
-            format!("The task {} is waiting for approval.", task.name),
-            Some(record),
+            format!("The task {} is waiting for approval.", current.task.name),
+            Some(&current.record),
         );
     }
 
@@ -464,14 +451,10 @@ impl Run {
         })
     }
 
-    fn act(&mut self, state: &mut State) {
-        let Some(current) = self.current.take() else {
-            return;
-        };
-        let result = current.properties.clone().and_then(|properties| {
-            self.run_action(state, &current.task, &properties, None, &current.record)
-        });
-        let result = result.and_then(|answer| outputs(&current.task, &answer));
+    fn act(&mut self, state: &mut State, current: Current, properties: Result<Value, String>) {
+        let result = properties
+            .and_then(|p| self.run_action(state, &current.task, &p, &current.record))
+            .and_then(|answer| outputs(&current.task, &answer));
         match result {
             Ok(outputs) => self.complete(state, current, outputs),
             Err(why) => self.fail(state, current, why),
@@ -479,39 +462,30 @@ impl Run {
     }
 
     /// Runs one action (once the time it takes has passed); its answer, for `Outputs`.
+    /// Runs one action (once the time it takes has passed); its answer, for `Outputs`. The
+    /// actions it cannot run, and an approval in a loop, failed the task when it was read.
     fn run_action(
-        &mut self,
+        &self,
         state: &mut State,
         task: &Task,
         properties: &Value,
-        item: Option<&Value>,
         record: &str,
     ) -> Result<Value, String> {
         match task.action.as_str() {
             "ACS::Sleep" => sleep_duration(properties).map(|_| json!({})),
-            "ACS::Approve" if item.is_some() => {
-                Err("the emulator does not run ACS::Approve in a loop".into())
-            }
-            "ACS::Approve" => Ok(json!({})),
             "ACS::ExecuteAPI" => self.call(state, properties, record),
             "ACS::CheckFor" => {
                 let answer = self.call(state, properties, record)?;
                 check(properties, &answer)?;
                 Ok(answer)
             }
-            other => Err(format!(
-                "the emulator cannot run {other}: it runs ACS::Sleep, ACS::Approve, ACS::ExecuteAPI and ACS::CheckFor"
-            )),
+            "ACS::Approve" => Ok(json!({})),
+            other => Err(cannot_run(other)),
         }
     }
 
     /// An OOS action of the emulator's own, as `ACS::ExecuteAPI` calls it.
-    fn call(
-        &mut self,
-        state: &mut State,
-        properties: &Value,
-        record: &str,
-    ) -> Result<Value, String> {
+    fn call(&self, state: &mut State, properties: &Value, record: &str) -> Result<Value, String> {
         let service = properties
             .get("Service")
             .and_then(Value::as_str)
@@ -539,13 +513,12 @@ impl Run {
         let refused =
             |e: crate::error::ApiError| format!("{api} answered {}: {}", e.code, e.message);
         let args = crate::spec::check::check(spec, &params).map_err(refused)?;
-        let access_key_id = self.access_key_id.clone();
         let answer = crate::actions::run(
             state,
             &ActionRequest {
                 action: api,
                 spec,
-                access_key_id: &access_key_id,
+                access_key_id: &self.access_key_id,
                 params: &params,
                 args: &args,
             },
@@ -599,13 +572,7 @@ impl Run {
         );
     }
 
-    fn next_batch(&mut self, state: &mut State) {
-        let Some(mut current) = self.current.take() else {
-            return;
-        };
-        let Some(mut looping) = current.looping.take() else {
-            return;
-        };
+    fn next_batch(&mut self, state: &mut State, current: Current, mut looping: Looping) {
         if looping.errors > looping.max_errors {
             let why = format!(
                 "{} of its loop items failed, more than MaxErrors ({})",
@@ -642,23 +609,15 @@ impl Run {
             looping.batch.push((item, record, properties));
         }
         looping.next = end;
-        current.looping = Some(looping);
-        self.current = Some(current);
-        self.then(longest, Step::ActBatch);
+        self.then(longest, Step::ActBatch(current, looping));
     }
 
-    fn act_batch(&mut self, state: &mut State) {
-        let Some(mut current) = self.current.take() else {
-            return;
-        };
-        let Some(mut looping) = current.looping.take() else {
-            return;
-        };
+    fn act_batch(&mut self, state: &mut State, current: Current, mut looping: Looping) {
         let name = current.task.name.clone();
         for (item, record, properties) in std::mem::take(&mut looping.batch) {
             let label = as_text(&item);
             let result = properties
-                .and_then(|p| self.run_action(state, &current.task, &p, Some(&item), &record))
+                .and_then(|p| self.run_action(state, &current.task, &p, &record))
                 .and_then(|answer| outputs(&current.task, &answer));
             match result {
                 Ok(outputs) => {
@@ -686,9 +645,7 @@ impl Run {
                 }
             }
         }
-        current.looping = Some(looping);
-        self.current = Some(current);
-        self.then(Duration::ZERO, Step::NextBatch);
+        self.then(Duration::ZERO, Step::NextBatch(current, looping));
     }
 
     fn finish(&mut self, state: &mut State, status: &'static str, message: String) {
@@ -700,10 +657,7 @@ impl Run {
         let at = self.stamp();
         let total = self.total_tasks();
         if let Some(execution) = self.execution(state) {
-            execution.status = status.to_owned();
-            execution.status_message = message;
-            execution.end_date.clone_from(&at);
-            execution.current_tasks.clear();
+            execution.end(status, &message, &at);
             if let Some(outputs) = outputs {
                 execution.outputs = outputs.to_string();
             }
@@ -719,20 +673,15 @@ impl Run {
     }
 
     fn template_outputs(&self, state: &State) -> Result<Value, String> {
-        let declared = self
-            .program
-            .as_ref()
-            .map(|p| p.outputs.clone())
-            .unwrap_or_default();
         let mut outputs = Map::new();
-        for (name, declaration) in declared {
+        for (name, declaration) in &self.program.outputs {
             let value = declaration
                 .get("Value")
                 .ok_or_else(|| format!("output {name} has no Value"))?;
             let value = self
                 .resolve(state, value, None)
                 .map_err(|why| format!("output {name}: {why}"))?;
-            outputs.insert(name, typed(&declaration, value));
+            outputs.insert(name.clone(), typed(declaration, value));
         }
         Ok(Value::Object(outputs))
     }

@@ -9,6 +9,14 @@ use crate::data::model::parse_content;
 /// The most characters of a task's name or action kept in records and logs.
 const MAX_NAME: usize = 200;
 
+/// The actions the runner runs.
+const RUNNABLE: &[&str] = &[
+    "ACS::Sleep",
+    "ACS::Approve",
+    "ACS::ExecuteAPI",
+    "ACS::CheckFor",
+];
+
 /// The keys of a task the runner honours.
 const TASK_KEYS: &[&str] = &[
     "Name",
@@ -87,6 +95,12 @@ impl Task {
             None => Some(format!("task {} is not an object", index + 1)),
             Some(_) if name.is_empty() => Some(format!("task {} has no Name", index + 1)),
             Some(_) if action.is_empty() => Some(format!("task {name} has no Action")),
+            // Known before the task starts, so that a loop of it fails with this reason
+            // rather than with the count of its items that failed.
+            Some(_) if !RUNNABLE.contains(&action.as_str()) => Some(cannot_run(&action)),
+            Some(map) if action == "ACS::Approve" && map.contains_key("Loop") => {
+                Some("the emulator does not run ACS::Approve in a loop".to_owned())
+            }
             Some(map) => map
                 .keys()
                 .find(|k| !TASK_KEYS.contains(&k.as_str()))
@@ -113,6 +127,13 @@ impl Task {
     }
 }
 
+/// Why a task of `action` fails: the emulator does not run it.
+pub(super) fn cannot_run(action: &str) -> String {
+    format!(
+        "the emulator cannot run {action}: it runs ACS::Sleep, ACS::Approve, ACS::ExecuteAPI and ACS::CheckFor"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,11 +141,11 @@ mod tests {
     #[test]
     fn reads_tasks_and_keeps_what_cannot_run() {
         let program = Program::read(
-            "Parameters:\n  n:\n    Type: Number\n    Default: 2\nTasks:\n  - Name: a\n    Action: ACS::Sleep\n    Properties:\n      Duration: PT1S\n  - Name: b\n  - Action: ACS::Sleep\n  - Name: c\n    Action: ACS::Sleep\n    OnError: ACS::END\nOutputs:\n  o:\n    Type: String\n    Value: x\n",
+            "Parameters:\n  n:\n    Type: Number\n    Default: 2\nTasks:\n  - Name: a\n    Action: ACS::Sleep\n    Properties:\n      Duration: PT1S\n  - Name: b\n  - Action: ACS::Sleep\n  - Name: c\n    Action: ACS::Sleep\n    OnError: ACS::END\n  - Name: d\n    Action: ACS::ECS::RunCommand\nOutputs:\n  o:\n    Type: String\n    Value: x\n",
         )
         .unwrap();
         assert_eq!(program.parameters["n"]["Default"], 2);
-        assert_eq!(program.tasks.len(), 4);
+        assert_eq!(program.tasks.len(), 5);
         assert_eq!(program.tasks[0].problem, None);
         assert_eq!(program.tasks[0].properties["Duration"], "PT1S");
         assert_eq!(
@@ -136,6 +157,10 @@ mod tests {
             program.tasks[3].problem.as_deref(),
             Some("the emulator does not run tasks with `OnError`")
         );
+        assert!(program.tasks[4]
+            .problem
+            .as_deref()
+            .is_some_and(|p| p.starts_with("the emulator cannot run ACS::ECS::RunCommand")));
         assert!(program.outputs.contains_key("o"));
         assert!(Program::read("{").is_err());
         assert!(Program::read("{}").unwrap_err().contains("Tasks"));

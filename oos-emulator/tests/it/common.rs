@@ -355,6 +355,23 @@ pub async fn call(emulator: &RunningEmulator, action: &str, params: &[(&str, &st
         .await
 }
 
+/// A V3 call of `action` that must succeed: its answer, which must fit the action's
+/// documented fields.
+pub async fn ok(emulator: &RunningEmulator, action: &str, params: &[(&str, &str)]) -> Value {
+    let answer = call(emulator, action, params).await;
+    assert_eq!(answer.status, 200, "{action}: {}", answer.text);
+    let spec = oos_emulator::spec::action(action).unwrap();
+    oos_emulator::spec::conforms(spec, &answer.body).unwrap();
+    answer.body
+}
+
+/// The execution `id` as `ListExecutions` lists it, alone.
+pub async fn execution(emulator: &RunningEmulator, id: &str) -> Value {
+    let answer = call(emulator, "ListExecutions", &[("ExecutionId", id)]).await;
+    assert_eq!(answer.body["TotalCount"], 1, "{}", answer.text);
+    answer.body["Executions"][0].clone()
+}
+
 /// An RPC call of `action`.
 pub async fn call_rpc(emulator: &RunningEmulator, action: &str, params: &[(&str, &str)]) -> Answer {
     Rpc::new(emulator, params)

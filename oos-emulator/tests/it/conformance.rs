@@ -71,23 +71,35 @@ async fn the_documented_answers_fit_the_documented_fields() {
 
 #[tokio::test]
 async fn an_action_without_state_pages_its_documented_items_with_bound_tokens() {
-    let emulator = Emulator::builder().start().await.unwrap();
+    let emulator = Emulator::builder()
+        .data(Data::demo())
+        .start()
+        .await
+        .unwrap();
     let first = call(&emulator, "ListPatchBaselines", &[("MaxResults", "1")]).await;
     assert_eq!(first.status, 200, "{}", first.text);
     let spec = oos_emulator::spec::action("ListPatchBaselines").unwrap();
     conforms(spec, &first.body).unwrap();
+    // The documented answer holds one baseline: one page, and the sample's token is gone.
+    assert_eq!(
+        first.body["PatchBaselines"].as_array().map(Vec::len),
+        Some(1)
+    );
+    assert!(first.body.get("NextToken").is_none(), "{}", first.text);
     // A token the emulator did not issue, or issued for another query, is refused.
     call(&emulator, "ListPatchBaselines", &[("NextToken", "forged")])
         .await
         .assert_error(400, "InvalidNextToken");
-    if let Some(token) = first.body["NextToken"].as_str() {
-        call(
-            &emulator,
-            "ListPatchBaselines",
-            &[("MaxResults", "2"), ("NextToken", token)],
-        )
-        .await
-        .assert_error(400, "InvalidNextTokenQuery");
-    }
+    let templates = call(&emulator, "ListTemplates", &[("MaxResults", "1")]).await;
+    let token = templates.body["NextToken"]
+        .as_str()
+        .expect("three demo templates, one a page");
+    call(
+        &emulator,
+        "ListPatchBaselines",
+        &[("MaxResults", "1"), ("NextToken", token)],
+    )
+    .await
+    .assert_error(400, "InvalidNextTokenQuery");
     assert_ne!(first.body["RequestId"], "");
 }

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use common::{all_pages, call, field, V3};
+use common::{all_pages, call, execution, field, V3};
 use oos_emulator::{Data, Emulator, Fault, FaultRule, RunningEmulator};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
@@ -67,12 +67,6 @@ async fn listed(emulator: &RunningEmulator, params: &[(&str, &str)]) -> Vec<Stri
     let executions = answer.body["Executions"].as_array().unwrap();
     assert_eq!(answer.body["TotalCount"], executions.len());
     field(executions, "ExecutionId")
-}
-
-async fn execution(emulator: &RunningEmulator, id: &str) -> Value {
-    let answer = call(emulator, "ListExecutions", &[("ExecutionId", id)]).await;
-    assert_eq!(answer.body["TotalCount"], 1, "{}", answer.text);
-    answer.body["Executions"][0].clone()
 }
 
 async fn start(emulator: &RunningEmulator, params: &[(&str, &str)]) -> Value {

@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::call;
+use common::ok;
 use oos_api::operation::{
     cancel_execution::CancelExecutionOutput, delete_executions::DeleteExecutionsOutput,
     get_template::GetTemplateOutput, list_execution_logs::ListExecutionLogsOutput,
@@ -56,12 +56,6 @@ fn shape(value: &Value) -> Value {
         Value::Bool(_) => json!("bool"),
         Value::Null => json!("null"),
     }
-}
-
-async fn ok(emulator: &RunningEmulator, action: &str, params: &[(&str, &str)]) -> Value {
-    let answer = call(emulator, action, params).await;
-    assert_eq!(answer.status, 200, "{}", answer.text);
-    answer.body
 }
 
 async fn demo() -> RunningEmulator {

@@ -4,15 +4,7 @@
 use oos_emulator::{Emulator, RunningEmulator};
 use serde_json::{json, Value};
 
-use crate::common::{all_pages, call, call_rpc, field, Answer};
-
-async fn ok(emulator: &RunningEmulator, action: &str, params: &[(&str, &str)]) -> Value {
-    let answer = call(emulator, action, params).await;
-    assert_eq!(answer.status, 200, "{action}: {}", answer.text);
-    let spec = oos_emulator::spec::action(action).unwrap();
-    oos_emulator::spec::conforms(spec, &answer.body).unwrap();
-    answer.body
-}
+use crate::common::{all_pages, call, call_rpc, field, ok, Answer};
 
 async fn create(emulator: &RunningEmulator, name: &str, value: &str) -> Value {
     ok(

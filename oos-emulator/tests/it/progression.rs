@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::common::{all_pages, call, field};
+use crate::common::{all_pages, call, execution, field};
 use oos_emulator::{Data, Emulator, RunningEmulator};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
@@ -32,11 +32,6 @@ async fn start(emulator: &RunningEmulator, params: &[(&str, &str)]) -> String {
         .as_str()
         .unwrap()
         .to_owned()
-}
-
-async fn execution(emulator: &RunningEmulator, id: &str) -> Value {
-    let answer = call(emulator, "ListExecutions", &[("ExecutionId", id)]).await;
-    answer.body["Executions"][0].clone()
 }
 
 /// The execution once it has finished, polled for at most five seconds.
@@ -137,6 +132,10 @@ async fn sleeps_run_on_the_clock_from_running_to_success() {
         (date(&tasks[1]["EndDate"]) - date(&tasks[1]["StartDate"])).whole_seconds(),
         7200
     );
+    // The execution, its task executions and its logs read one clock.
+    assert_eq!(logs[1]["Timestamp"], done["StartDate"]);
+    assert_eq!(tasks[0]["StartDate"], done["StartDate"]);
+    assert_eq!(tasks[1]["EndDate"], done["EndDate"]);
 }
 
 #[tokio::test]
@@ -272,6 +271,11 @@ async fn what_the_emulator_cannot_run_fails_with_the_reason() {
          "Task ref failed: `{{ nope }}` is neither a parameter of the template nor an output of a task that ran"),
         (json!({"Name": "flow", "Action": "ACS::Sleep", "Properties": {"Duration": "PT1S"}, "OnError": "ACS::END"}),
          "Task flow failed: the emulator does not run tasks with `OnError`"),
+        // In a loop too, however many items may fail.
+        (json!({"Name": "each", "Action": "ACS::ECS::RunCommand", "Loop": {"Items": ["a", "b"], "MaxErrors": 5}}),
+         "Task each failed: the emulator cannot run ACS::ECS::RunCommand: it runs ACS::Sleep, ACS::Approve, ACS::ExecuteAPI and ACS::CheckFor"),
+        (json!({"Name": "ask", "Action": "ACS::Approve", "Loop": {"Items": ["a"]}}),
+         "Task ask failed: the emulator does not run ACS::Approve in a loop"),
     ];
     let emulator = emulator(&[], FAST).await;
     for (task, says) in cases {
@@ -346,6 +350,9 @@ async fn an_approval_waits_for_notify_execution() {
         (done["Status"].as_str(), done["StatusMessage"].as_str()),
         (Some("Failed"), Some("The execution was rejected."))
     );
+    // The task that waited ends with the execution, and counts as it ended.
+    assert_eq!(done["Counters"], json!({"Total": 2, "Failed": 1}));
+    assert_eq!(field(&tasks(&emulator, &id).await, "Status"), ["Failed"]);
 }
 
 #[tokio::test]

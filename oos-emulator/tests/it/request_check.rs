@@ -20,15 +20,20 @@ async fn refused(
     code: &str,
     param: &str,
 ) {
-    for answer in both(emulator, action, params).await {
+    let answers = both(emulator, action, params).await;
+    let records = emulator.requests();
+    // Each answer against the record of its own request, the last two received.
+    for (answer, record) in answers.iter().zip(&records[records.len() - 2..]) {
         answer.assert_error(400, code);
         assert!(
             answer.message().contains(&format!("\"{param}\"")),
             "{action} {params:?}: {}",
             answer.message()
         );
-        let record = emulator.requests().pop().unwrap();
-        assert_eq!(record.error_code.as_deref(), Some(code));
+        assert_eq!(
+            (record.action.as_deref(), record.error_code.as_deref()),
+            (Some(action), Some(code))
+        );
     }
 }
 

@@ -2,17 +2,9 @@
 //! creation or added later, listed, filtered on, and removed.
 
 use oos_emulator::{Data, Emulator, RunningEmulator};
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::common::{call, call_rpc};
-
-async fn ok(emulator: &RunningEmulator, action: &str, params: &[(&str, &str)]) -> Value {
-    let answer = call(emulator, action, params).await;
-    assert_eq!(answer.status, 200, "{action}: {}", answer.text);
-    let spec = oos_emulator::spec::action(action).unwrap();
-    oos_emulator::spec::conforms(spec, &answer.body).unwrap();
-    answer.body
-}
+use crate::common::{call, call_rpc, ok};
 
 /// `(id, key, value)` of each line of `ListTagResources`.
 async fn tagged(

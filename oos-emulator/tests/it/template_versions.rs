@@ -1,22 +1,14 @@
 //! Templates created, updated into new versions, read back at each version, validated and
 //! deleted, over real HTTP; executions run the version they were started on.
 
-use oos_emulator::{Data, Emulator, RunningEmulator};
+use oos_emulator::{Data, Emulator};
 use serde_json::{json, Value};
 
-use crate::common::{call, call_rpc, field};
+use crate::common::{call, call_rpc, field, ok};
 
 const V1: &str = r#"{"FormatVersion": "OOS-2019-06-01", "Description": "first", "Tasks": [{"Name": "one", "Action": "ACS::Sleep", "Properties": {"Duration": "PT1S"}}]}"#;
 const V2: &str = "FormatVersion: OOS-2019-06-01\nDescription: second\nParameters:\n  name:\n    Type: String\nTasks:\n  - Name: two\n    Action: ACS::ExecuteAPI\n";
 const V3: &str = r#"{"FormatVersion": "OOS-2019-06-01", "Description": "third", "Tasks": [{"Name": "three", "Action": "ACS::Approve"}]}"#;
-
-async fn ok(emulator: &RunningEmulator, action: &str, params: &[(&str, &str)]) -> Value {
-    let answer = call(emulator, action, params).await;
-    assert_eq!(answer.status, 200, "{action}: {}", answer.text);
-    let spec = oos_emulator::spec::action(action).unwrap();
-    oos_emulator::spec::conforms(spec, &answer.body).unwrap();
-    answer.body
-}
 
 #[tokio::test]
 async fn a_template_updated_twice_has_three_versions_each_with_its_content() {

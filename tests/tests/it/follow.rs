@@ -166,9 +166,11 @@ async fn follow_measured(config: Config, id: String) -> (Result<Fingerprint, Fol
     .unwrap()
 }
 
-async fn running(items: usize, speed: f64) -> (RunningEmulator, Client, String) {
+/// An emulator running at `speed`, a client of it, and an execution it has started of
+/// the template `content`.
+async fn started(content: String, speed: f64) -> (RunningEmulator, Client, String) {
     let emulator = Emulator::builder()
-        .data(Data::new().with_template("loop", looping(items)))
+        .data(Data::new().with_template("t", content))
         .clock_speed(speed)
         .start()
         .await
@@ -176,7 +178,7 @@ async fn running(items: usize, speed: f64) -> (RunningEmulator, Client, String) 
     let client = Client::new(config(&emulator));
     let started = client
         .start_execution()
-        .template_name("loop")
+        .template_name("t")
         .send()
         .await
         .unwrap();
@@ -247,7 +249,7 @@ async fn running_executions_are_followed_exactly_once_through_seeded_faults() {
     // 8, 305 and 9,998 entries, written while the stream reads them.
     let mut injected = 0;
     for (seed, items, speed) in [(1u64, 1usize, 20.0), (2, 100, 500.0), (3, 3331, 3000.0)] {
-        let (emulator, client, id) = running(items, speed).await;
+        let (emulator, client, id) = started(looping(items), speed).await;
         emulator.faults().random(seed, 0.15, faults());
         let (followed, _) = follow_measured(config(&emulator), id.clone()).await;
         let followed = followed.unwrap_or_else(|e| panic!("seed {seed}: {e}"));
@@ -282,7 +284,7 @@ async fn running_executions_are_followed_exactly_once_through_seeded_faults() {
 async fn memory_stays_flat_however_many_entries_arrive() {
     let mut peaks = Vec::new();
     for items in [332usize, 3331] {
-        let (emulator, _client, id) = running(items, 4000.0).await;
+        let (emulator, _client, id) = started(looping(items), 4000.0).await;
         let (followed, peak) = follow_measured(config(&emulator), id).await;
         assert_eq!(followed.unwrap().count, entries(items));
         eprintln!(
@@ -330,22 +332,7 @@ async fn a_deleted_execution_ends_the_stream() {
     let long = json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
         {"Name": "long", "Action": "ACS::Sleep", "Properties": {"Duration": "P1D"}},
     ]});
-    let emulator = Emulator::builder()
-        .data(Data::new().with_template("long", long.to_string()))
-        .clock_speed(1.0)
-        .start()
-        .await
-        .unwrap();
-    let client = Client::new(config(&emulator));
-    let id = client
-        .start_execution()
-        .template_name("long")
-        .send()
-        .await
-        .unwrap()
-        .execution
-        .and_then(|e| e.execution_id)
-        .unwrap();
+    let (_emulator, client, id) = started(long.to_string(), 1.0).await;
     let mut logs = client
         .list_execution_logs()
         .execution_id(&id)
@@ -379,21 +366,7 @@ async fn polling_backs_off_while_nothing_new_arrives() {
     let still = json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
         {"Name": "still", "Action": "ACS::Sleep", "Properties": {"Duration": "PT1H"}},
     ]});
-    let emulator = Emulator::builder()
-        .data(Data::new().with_template("still", still.to_string()))
-        .start()
-        .await
-        .unwrap();
-    let client = Client::new(config(&emulator));
-    let id = client
-        .start_execution()
-        .template_name("still")
-        .send()
-        .await
-        .unwrap()
-        .execution
-        .and_then(|e| e.execution_id)
-        .unwrap();
+    let (emulator, client, id) = started(still.to_string(), 0.0).await;
     let before = emulator.request_count();
     let mut logs = client
         .list_execution_logs()
