@@ -138,9 +138,14 @@ async fn timeout_reports_the_last_state() {
     let error = wait(&client, &id, Duration::from_millis(300))
         .await
         .unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(2));
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(2));
+    // It gives up once less than `min_delay` (5 ms) of the 300 ms is left, or at the deadline
+    // if a poll is still out then; `waited` is what it measured, inside this test's span.
     assert!(
-        matches!(error, WaitError::Timeout { waited, .. } if waited <= Duration::from_millis(300))
+        matches!(error, WaitError::Timeout { waited, .. }
+            if waited >= Duration::from_millis(295) && waited <= elapsed),
+        "{error:?}"
     );
     assert_eq!(error.state(), Some("Running"));
     assert!(
@@ -171,14 +176,20 @@ async fn an_unknown_execution_is_an_unexpected_state() {
 async fn a_dropped_wait_sends_nothing_more() {
     let (emulator, client) = emulator(0.0).await;
     let id = start(&client, "quick").await;
-    let dropped = tokio::time::timeout(
-        Duration::from_millis(100),
-        wait(&client, &id, Duration::from_secs(60)),
-    )
-    .await;
-    assert!(dropped.is_err(), "the wait was still going");
+    let before = emulator.request_count();
+    // Dropped once it has polled three times, however slow the machine.
+    let polled = tokio::time::timeout(Duration::from_secs(10), async {
+        while emulator.request_count() < before + 3 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    });
+    tokio::select! {
+        _ = wait(&client, &id, Duration::from_secs(60)) => panic!("the wait ended"),
+        polled = polled => polled.expect("three polls within 10 s"),
+    }
+    // A poll already on the wire when the wait was dropped may still arrive; none may start.
+    tokio::time::sleep(Duration::from_millis(50)).await;
     let polls = emulator.request_count();
-    assert!(polls >= 3, "it polled: {polls}");
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(emulator.request_count(), polls, "no request after the drop");
 }
