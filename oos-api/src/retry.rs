@@ -86,14 +86,14 @@ impl Default for RetryPolicy {
 }
 
 /// `initial` doubled after each attempt but the first (`attempt` is 1-based), at most `max`.
-fn doubled(initial: Duration, max: Duration, attempt: u32) -> Duration {
+pub(crate) fn doubled(initial: Duration, max: Duration, attempt: u32) -> Duration {
     let doublings = attempt.saturating_sub(1).min(31);
     initial.saturating_mul(1u32 << doublings).min(max)
 }
 
 /// `unit`, a draw from [0, 1], kept within it: `Duration::mul_f64` panics on NaN or negative
 /// factors.
-fn fraction(unit: f64) -> f64 {
+pub(crate) fn fraction(unit: f64) -> f64 {
     if unit.is_finite() {
         unit.clamp(0.0, 1.0)
     } else {

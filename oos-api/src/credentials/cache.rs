@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime};
 
 use super::document::format_time;
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
+use crate::retry::{doubled, fraction};
 
 /// The refresh window is a quarter of the credentials' lifetime, within these bounds: about
 /// 3.75 minutes of a 15-minute STS session, 15 minutes of a 6-hour ECS one.
@@ -119,10 +120,8 @@ impl State {
 /// The wait before retrying after `failures` consecutive failed refreshes: doubling from
 /// [`FIRST_BACKOFF`] up to [`MAX_BACKOFF`], drawn between half and all of it.
 pub(crate) fn backoff(failures: u32, random: f64) -> Duration {
-    let doubled = FIRST_BACKOFF.saturating_mul(1 << failures.saturating_sub(1).min(16));
-    doubled
-        .min(MAX_BACKOFF)
-        .mul_f64(0.5 + 0.5 * random)
+    doubled(FIRST_BACKOFF, MAX_BACKOFF, failures)
+        .mul_f64(0.5 + 0.5 * fraction(random))
         .max(FIRST_BACKOFF)
 }
 
