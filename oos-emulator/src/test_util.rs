@@ -12,8 +12,6 @@ use crate::{RunningEmulator, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 /// Actions whose documented example request the documented parameters themselves refuse,
 /// with the parameter named: the example breaks the spec, not the emulator.
 pub const EXAMPLES_OUTSIDE_THE_SPEC: &[(&str, &str)] = &[
-    // `values: [ja]`, while the example and the description say `zh-CN`.
-    ("DescribeRegions", "AcceptLanguage"),
     // The example is JSON with its quotes escaped a second time.
     ("UpdateExecution", "Parameters"),
 ];
