@@ -17,8 +17,50 @@ pub const RESERVED_SETTERS: &[&str] = &[
     "validate",
 ];
 
-/// Type names the generated tree defines itself; nested types must not take them.
-pub const RESERVED_TYPES: &[&str] = &["CommonError", "Unknown"];
+/// Type names nested types must not take: those the generated tree defines itself, and the
+/// prelude's, which generated code names unqualified (a struct `Result` would shadow the
+/// `Result` of every `validate` in its module).
+pub const RESERVED_TYPES: &[&str] = &[
+    "CommonError",
+    "Unknown",
+    // std's prelude (2021 edition) and the derive macros generated code uses.
+    "Box",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Default",
+    "Drop",
+    "Eq",
+    "Err",
+    "Extend",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "From",
+    "FromIterator",
+    "Hash",
+    "Into",
+    "IntoIterator",
+    "Iterator",
+    "None",
+    "Ok",
+    "Option",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "Result",
+    "Send",
+    "Sized",
+    "Some",
+    "String",
+    "Sync",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "Unpin",
+    "Vec",
+];
 
 /// `ExecutionLogs` → `ExecutionLog`, `Policies` → `Policy`, `Addresses` → `Address`.
 pub fn singular(name: &str) -> String {

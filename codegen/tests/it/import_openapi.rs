@@ -599,3 +599,32 @@ fn the_committed_specs_page_and_carry_tokens_where_the_metadata_says() {
         .iter()
         .all(|a| a.idempotent == codegen::names::reads_only(&a.name)));
 }
+
+#[test]
+fn a_nested_object_named_like_a_prelude_type_is_renamed() {
+    let doc = r##"{
+  "version": "1.0",
+  "info": {"style": "RPC", "product": "oos", "version": "2019-06-01"},
+  "apis": {
+    "GetWidget": {
+      "methods": ["post"],
+      "summary": "Gets a widget.",
+      "parameters": [],
+      "responses": {"200": {"schema": {"type": "object", "properties": {
+        "RequestId": {"type": "string"},
+        "Result": {"type": "object", "properties": {"Option": {"type": "object", "properties": {"On": {"type": "boolean"}}}}}}}}},
+      "errorCodes": []
+    }
+  }
+}"##;
+    let scratch = scratch("prelude", doc);
+    let imported = import_all(&scratch);
+    scratch.apply(&imported);
+    let service = scratch.sources().service().clone();
+    let text = scratch.read("spec/x/GetWidget.yaml");
+    let parsed = parse_action_types(Path::new("GetWidget.yaml"), &text, &service)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let mut structs: Vec<&str> = parsed.structs.keys().map(String::as_str).collect();
+    structs.sort();
+    assert_eq!(structs, ["GetWidgetOption", "GetWidgetResult"], "{text}");
+}

@@ -238,6 +238,11 @@ fn nested_type_name_collision() {
         error_with("    items: Object\n", "    items: Object\n    struct_name: BadOutput\n"),
         "spec/oos/Bad.yaml:15: response.Items: the nested type of `Items` would be named `BadOutput`, which the generated code already uses\n  help: give this field a distinct `struct_name` (or `enum_name`)"
     );
+    // A prelude name would shadow what generated code names unqualified.
+    assert_eq!(
+        error_with("    items: Object\n", "    items: Object\n    struct_name: Result\n"),
+        "spec/oos/Bad.yaml:15: response.Items: the nested type of `Items` would be named `Result`, which the generated code already uses\n  help: give this field a distinct `struct_name` (or `enum_name`)"
+    );
 }
 
 #[test]
