@@ -43,6 +43,9 @@ enum Task {
         /// Print the specs instead of writing them.
         #[arg(long)]
         stdout: bool,
+        /// Make every warning (a key the importer does not know) an error.
+        #[arg(long)]
+        strict: bool,
     },
 }
 
@@ -57,7 +60,8 @@ fn main() -> ExitCode {
             actions,
             specs,
             stdout,
-        } => import_openapi(&root, &path, &actions, &specs, stdout),
+            strict,
+        } => import_openapi(&root, &path, &actions, &specs, stdout, strict),
     }
 }
 
@@ -156,16 +160,20 @@ fn import_openapi(
     actions: &[String],
     specs: &Path,
     stdout: bool,
+    strict: bool,
 ) -> ExitCode {
     let spec_dir = root.join(specs);
     let sources = match codegen::import::Sources::new(root, &spec_dir) {
-        Ok(sources) => sources,
+        Ok(sources) => sources.strict(strict),
         Err(e) => return fail(&e),
     };
     let imported = match sources.import_openapi(path, actions) {
         Ok(imported) => imported,
         Err(e) => return fail(&e),
     };
+    for warning in sources.warnings() {
+        eprintln!("warning: {warning}");
+    }
     if stdout {
         for spec in &imported {
             print!("{}", spec.text);

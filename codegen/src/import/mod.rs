@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod page;
 mod sample;
 
+use std::cell::RefCell;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -44,6 +45,10 @@ pub struct Sources {
     root: PathBuf,
     spec_dir: PathBuf,
     service: Service,
+    /// A key the importer does not know is an error, not a warning.
+    strict: bool,
+    /// The warnings of the imports so far.
+    warnings: RefCell<Vec<SpecError>>,
 }
 
 impl Sources {
@@ -57,7 +62,21 @@ impl Sources {
             root: root.to_path_buf(),
             spec_dir: spec_dir.to_path_buf(),
             service,
+            strict: false,
+            warnings: RefCell::new(Vec::new()),
         })
+    }
+
+    /// Makes every warning an error: what a check of a committed document wants.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// What the imports so far passed over without understanding it (keys of the metadata
+    /// the importer does not know), each located.
+    pub fn warnings(&self) -> Vec<SpecError> {
+        self.warnings.borrow().clone()
     }
 
     /// The spec directory's service.
@@ -91,7 +110,7 @@ impl Sources {
     fn read_openapi(&self, path: &Path) -> Result<openapi::Document, SpecError> {
         let text = fs::read_to_string(path)
             .map_err(|e| SpecError::new(path, format!("cannot read the document: {e}")))?;
-        let doc = openapi::Document::parse(path, &text)?;
+        let doc = openapi::Document::parse_with(path, &text, self.strict)?;
         let (product, version) = (doc.product(), doc.version());
         if !product.eq_ignore_ascii_case(&self.service.product)
             || version != self.service.api_version
@@ -134,6 +153,10 @@ impl Sources {
 
     /// Imports the actions of the metadata document at `path` (all of them, or those named in
     /// `only`), each merged with its reference page.
+    ///
+    /// The actions named are imported exactly as a whole import would leave them: every
+    /// action of the document is built, so that names two actions' types clash on are told
+    /// apart the same way, and only the ones named are returned.
     pub fn import_openapi(&self, path: &Path, only: &[String]) -> Result<Vec<Imported>, SpecError> {
         let doc = self.read_openapi(path)?;
         let all = doc.actions();
@@ -147,7 +170,7 @@ impl Sources {
             }
         }
         let mut entries = Vec::new();
-        for action in all.iter().filter(|a| only.is_empty() || only.contains(a)) {
+        for action in &all {
             let meta = doc.action(action, &self.common(), &self.service.groups)?;
             let page = match self.page_path(action) {
                 Some(path) => Some((path.clone(), self.read_page(&path)?)),
@@ -155,7 +178,10 @@ impl Sources {
             };
             entries.push((action.clone(), page, Some(meta)));
         }
-        self.build(entries, self.openapi_label(Some(path)))
+        self.warnings.borrow_mut().extend(doc.warnings());
+        let mut imported = self.build(entries, self.openapi_label(Some(path)))?;
+        imported.retain(|i| only.is_empty() || only.contains(&i.action));
+        Ok(imported)
     }
 
     /// How spec headers name the metadata: the service's own copy when `given` is the same
