@@ -216,3 +216,84 @@ fn bad_input_is_refused_with_a_located_error_and_nothing_is_built() {
         assert_eq!(written, 1, "only service.yaml: nothing was built");
     }
 }
+
+#[test]
+fn a_document_from_outside_is_named_by_its_copy_inside() {
+    let scratch = scratch("provenance", DOC);
+    let outside = crate::support::Scratch::new("provenance-downloads");
+    // A newer download: not the bytes of the spec directory's copy.
+    let given = outside.write("Downloads/api-docs.json", &format!("{DOC}\n"));
+    let sources = scratch.sources();
+    let imported = sources
+        .import_openapi(&given, &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let copy = sources.repository_copy(&given).unwrap();
+    assert_eq!(
+        copy,
+        scratch
+            .root
+            .join("docs/openapi/oos/2019-06-01/api-docs.json")
+    );
+    for spec in &imported {
+        let header = spec.text.lines().next().unwrap();
+        assert!(
+            header.contains("the OpenAPI metadata docs/openapi/oos/2019-06-01/api-docs.json by"),
+            "{header}"
+        );
+        assert!(!spec.text.contains("Downloads"), "{}", spec.text);
+    }
+    // A document inside the workspace is named where it is, and not copied.
+    let inside = scratch.root.join("docs/api-docs.json");
+    assert_eq!(sources.repository_copy(&inside), None);
+}
+
+#[test]
+fn the_change_report_says_what_changes_downstream() {
+    let scratch = scratch("changes", DOC);
+    let doc = scratch.root.join("docs/api-docs.json");
+    let sources = scratch.sources();
+    let first = sources.import_openapi(&doc, &[]).unwrap();
+    let changes = sources.changes(&first).unwrap();
+    let added: Vec<&str> = changes.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(added, ["added `ListWidgets`", "added `PutWidget`"]);
+    scratch.apply(&first);
+
+    let newer = DOC
+        .replacen(
+            r#"{"name": "ClientToken", "in": "query", "schema": {"type": "string"}}"#,
+            r#"{"name": "ClientToken", "in": "query", "schema": {"type": "string"}}, {"name": "Color", "in": "query", "schema": {"type": "string", "required": true}}"#,
+            1,
+        )
+        .replacen(r#""On": {"type": "boolean"},"#, r#""On": {"type": "boolean"}, "Since": {"type": "string"},"#, 1)
+        // The demo's number contradicts the new type: the field is kept as JSON.
+        .replacen(r#""Size": {"type": "integer", "format": "int64"},"#, r#""Size": {"type": "string"},"#, 1)
+        .replacen(
+            r#"{"errorCode": "Widget.Bad", "errorMessage": "The widget is bad."}"#,
+            r#"{"errorCode": "Widget.Bad", "errorMessage": "The widget is bad."}, {"errorCode": "Widget.Gone", "errorMessage": "Gone."}"#,
+            1,
+        );
+    scratch.write("docs/api-docs.json", &newer);
+    let second = sources.import_openapi(&doc, &[]).unwrap();
+    let changes = sources.changes(&second).unwrap();
+    let report = codegen::import::changes::markdown(&changes, "`docs/api-docs.json`");
+    assert_eq!(
+        report,
+        "### Import of `docs/api-docs.json`
+
+4 change(s): 2 additive, 2 breaking.
+
+#### Request parameters
+
+- breaking: added `PutWidget.Color` (String, required)
+
+#### Response fields
+
+- breaking: `ListWidgets.Widgets[].Size` changed type: Long → JSON
+- additive: added `ListWidgets.Widgets[].Since` (String)
+
+#### Error codes
+
+- additive: added `ListWidgets` `Widget.Gone` (HTTP 400)
+"
+    );
+}
