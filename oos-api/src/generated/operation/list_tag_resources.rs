@@ -177,7 +177,7 @@ pub struct ListTagResourcesOutput {
 /// Part of `ListTagResources`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TagResources {
-    /// 标签及资源关系。
+    /// The set of resources and the tags that are added to the resources.
     #[serde(rename = "TagResource", default, skip_serializing_if = "Option::is_none")]
     pub tag_resource: Option<Vec<TagResourceItem>>,
 }
