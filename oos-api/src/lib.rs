@@ -53,7 +53,7 @@ pub use client::interpret_answer;
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, SignatureMethod};
 pub use credentials::{Credentials, CredentialsError, ProvideCredentials};
-pub use error::{BuildError, Error, ErrorMetadata, Problem};
+pub use error::{BuildError, DispatchError, Error, ErrorMetadata, Problem};
 pub use generated::operation;
 pub use generated::service;
 pub use generated::types;
