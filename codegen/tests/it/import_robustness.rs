@@ -297,3 +297,25 @@ fn the_change_report_says_what_changes_downstream() {
 "
     );
 }
+
+#[test]
+fn a_null_demo_and_an_xml_error_demo_are_passed_over() {
+    let null = DOC.replacen(
+        r#""responseDemo": "[{\"type\":\"json\",\"example\":\"{\\\"RequestId\\\":\\\"r\\\"}\",\"errorExample\":\"\"}]""#,
+        r#""responseDemo": null"#,
+        1,
+    );
+    let xml = DOC.replacen(
+        r#"{\"type\":\"xml\",\"example\":\"<RequestId>r</RequestId>\",\"errorExample\":\"\"}"#,
+        r#"{\"type\":\"xml\",\"example\":\"<RequestId>r</RequestId>\",\"errorExample\":\"<Code>Bad</Code>\"}"#,
+        1,
+    );
+    for (doc, action) in [(null, "PutWidget"), (xml, "ListWidgets")] {
+        assert_ne!(doc, DOC, "test bug: nothing replaced");
+        let spec = Document::parse_with(Path::new("api-docs.json"), &doc, true)
+            .unwrap()
+            .action(action, &[], &[])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(spec.demo_error.is_none());
+    }
+}
