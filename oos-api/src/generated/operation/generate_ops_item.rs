@@ -145,10 +145,14 @@ pub struct GenerateOpsItemOutput {
     pub ops_item_ids: Option<Vec<String>>,
 }
 
-/// The errors `GenerateOpsItem` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `GenerateOpsItem` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GenerateOpsItemError {
+    /// `QuotaExceeded.OpsItem` (HTTP 400): The number of OpsItems exceeds the quota.
+    ///
+    /// No more OpsItems can be created; delete some first.
+    QuotaExceededOpsItem(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -157,15 +161,20 @@ pub enum GenerateOpsItemError {
 
 impl crate::action::ServiceError for GenerateOpsItemError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "QuotaExceeded.OpsItem" => Self::QuotaExceededOpsItem(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::QuotaExceededOpsItem(metadata) | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

@@ -91,10 +91,14 @@ pub struct GetOpsItemOutput {
     pub ops_item: Option<OpsItem>,
 }
 
-/// The errors `GetOpsItem` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `GetOpsItem` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GetOpsItemError {
+    /// `EntityNotExists.OpsItem` (HTTP 404): The specific OpsItem {id} does not exist.
+    ///
+    /// No OpsItem has this ID.
+    EntityNotExistsOpsItem(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -103,15 +107,22 @@ pub enum GetOpsItemError {
 
 impl crate::action::ServiceError for GetOpsItemError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.OpsItem" => Self::EntityNotExistsOpsItem(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsOpsItem(metadata) | Self::Unhandled(metadata) => {
+                metadata
+            }
             Self::Common(common) => common.metadata(),
         }
     }

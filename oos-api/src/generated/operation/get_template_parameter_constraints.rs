@@ -156,10 +156,18 @@ pub struct GetTemplateParameterConstraintsOutput {
     pub parameter_constraints: Option<serde_json::Value>,
 }
 
-/// The errors `GetTemplateParameterConstraints` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `GetTemplateParameterConstraints` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GetTemplateParameterConstraintsError {
+    /// `EntityNotExists.Template` (HTTP 404): The specific template {name} does not exist.
+    ///
+    /// No template has this name.
+    EntityNotExistsTemplate(crate::ErrorMetadata),
+    /// `EntityNotExists.TemplateVersion` (HTTP 404): The specific version {version} of template {name} does not exist.
+    ///
+    /// The template has no version of this name.
+    EntityNotExistsTemplateVersion(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -168,15 +176,25 @@ pub enum GetTemplateParameterConstraintsError {
 
 impl crate::action::ServiceError for GetTemplateParameterConstraintsError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
+            "EntityNotExists.TemplateVersion" => {
+                Self::EntityNotExistsTemplateVersion(metadata)
+            }
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsTemplate(metadata)
+            | Self::EntityNotExistsTemplateVersion(metadata)
+            | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }

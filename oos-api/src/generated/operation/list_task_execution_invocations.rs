@@ -128,10 +128,14 @@ pub struct TaskExecutionInvocation {
     pub region_id: Option<String>,
 }
 
-/// The errors `ListTaskExecutionInvocations` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `ListTaskExecutionInvocations` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListTaskExecutionInvocationsError {
+    /// `EntityNotExists.TaskExecution` (HTTP 404): The specific task execution {id} does not exist.
+    ///
+    /// No execution has a task execution of this ID.
+    EntityNotExistsTaskExecution(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -140,15 +144,24 @@ pub enum ListTaskExecutionInvocationsError {
 
 impl crate::action::ServiceError for ListTaskExecutionInvocationsError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.TaskExecution" => {
+                Self::EntityNotExistsTaskExecution(metadata)
+            }
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsTaskExecution(metadata) | Self::Unhandled(metadata) => {
+                metadata
+            }
             Self::Common(common) => common.metadata(),
         }
     }

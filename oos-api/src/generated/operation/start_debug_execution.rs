@@ -110,10 +110,14 @@ pub struct StartDebugExecutionOutput {
     pub execution_id: Option<String>,
 }
 
-/// The errors `StartDebugExecution` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `StartDebugExecution` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StartDebugExecutionError {
+    /// `QuotaExceeded.Execution` (HTTP 400): The number of executions exceeds the quota.
+    ///
+    /// No more executions can be started; delete some first.
+    QuotaExceededExecution(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -122,15 +126,22 @@ pub enum StartDebugExecutionError {
 
 impl crate::action::ServiceError for StartDebugExecutionError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "QuotaExceeded.Execution" => Self::QuotaExceededExecution(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::QuotaExceededExecution(metadata) | Self::Unhandled(metadata) => {
+                metadata
+            }
             Self::Common(common) => common.metadata(),
         }
     }

@@ -146,10 +146,14 @@ pub struct UpdateTemplateAttributesOutput {
     pub request_id: Option<String>,
 }
 
-/// The errors `UpdateTemplateAttributes` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `UpdateTemplateAttributes` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UpdateTemplateAttributesError {
+    /// `EntityNotExists.Template` (HTTP 404): The specific template {name} does not exist.
+    ///
+    /// No template has this name.
+    EntityNotExistsTemplate(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -158,15 +162,22 @@ pub enum UpdateTemplateAttributesError {
 
 impl crate::action::ServiceError for UpdateTemplateAttributesError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::EntityNotExistsTemplate(metadata) | Self::Unhandled(metadata) => {
+                metadata
+            }
             Self::Common(common) => common.metadata(),
         }
     }
