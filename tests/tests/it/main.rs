@@ -15,6 +15,7 @@ mod fault_soak;
 mod follow;
 mod freshness;
 mod lifecycles;
+mod msrv;
 mod samples;
 mod secrets;
 mod transport;
