@@ -15,6 +15,8 @@ mod fault_soak;
 mod follow;
 mod freshness;
 mod lifecycles;
+mod msrv;
 mod samples;
 mod secrets;
+mod transport;
 mod waiters;
