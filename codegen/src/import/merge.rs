@@ -131,6 +131,7 @@ fn field(page: FieldSpec, meta: FieldSpec) -> FieldSpec {
         value_titles: meta.value_titles,
         enum_name: None,
         free_form: false,
+        secret: false,
     }
 }
 
@@ -183,6 +184,7 @@ fn keep_field(field: &mut FieldSpec, old: &FieldSpec) {
         field.doc.clone_from(&old.doc);
     }
     field.free_form |= old.free_form;
+    field.secret |= old.secret;
     // Values a source lists follow the source; values a maintainer listed are kept.
     if field.values.is_none() && old.values.is_some() {
         field.values.clone_from(&old.values);

@@ -17,4 +17,5 @@ mod freshness;
 mod lifecycles;
 mod samples;
 mod secrets;
+mod surface;
 mod waiters;
