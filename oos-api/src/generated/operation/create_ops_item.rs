@@ -158,7 +158,7 @@ pub struct CreateOpsItemInput {
     pub category: Option<Category>,
     /// The priority. Valid values: 1 to 5. 1 indicates the highest priority.
     ///
-    /// One of `1`, `2`, `3`, `4`, `5`; checked before sending.
+    /// Documented values: `1`, `2`, `3`, `4`, `5`; another is sent as is, for the service to decide.
     ///
     /// Example: `4`
     pub priority: Option<i32>,
