@@ -19,4 +19,5 @@ mod msrv;
 mod samples;
 mod secrets;
 mod transport;
+mod surface;
 mod waiters;
