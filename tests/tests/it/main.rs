@@ -18,6 +18,6 @@ mod lifecycles;
 mod msrv;
 mod samples;
 mod secrets;
-mod transport;
 mod surface;
+mod transport;
 mod waiters;
