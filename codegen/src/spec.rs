@@ -274,6 +274,10 @@ pub struct ErrorSpec {
     pub code: String,
     /// The HTTP status it arrives with.
     pub http_status: u16,
+    /// Other HTTP statuses the documentation lists the same code under (the emulator answers
+    /// with `http_status`).
+    #[serde(default)]
+    pub also_http_status: Vec<u16>,
     /// The message template, placeholders as the documentation writes them.
     pub message: String,
     /// The documentation's description.

@@ -254,7 +254,7 @@ mod tests {
         );
         let err = block_on(client.call(ListExecutionLogsInput::default())).expect_err("missing id");
         assert!(
-            matches!(err, Error::Construction(ref e) if e.parameter == "ExecutionId"),
+            matches!(err, Error::Construction(ref e) if e.parameter() == "ExecutionId"),
             "{err:?}"
         );
 

@@ -52,8 +52,6 @@ mod send;
 #[doc(hidden)]
 pub mod signing;
 mod string_enum;
-#[doc(hidden)]
-pub mod unhandled;
 pub mod waiter;
 
 #[doc(hidden)]
@@ -61,7 +59,7 @@ pub use client::interpret_answer;
 pub use client::Client;
 pub use config::{Config, ConfigBuilder, SignatureMethod};
 pub use credentials::{Credentials, CredentialsError, ProvideCredentials};
-pub use error::{BuildError, Error, ErrorMetadata, Problem};
+pub use error::{BuildError, DispatchError, Error, ErrorMetadata, Problem};
 pub use generated::operation;
 pub use generated::service;
 pub use generated::types;

@@ -73,7 +73,6 @@ impl Redactor {
                 body: self.text(body),
                 reason: self.text(reason),
             },
-            Error::Dispatch(message) => Error::Dispatch(self.text(message)),
             other => other,
         }
     }

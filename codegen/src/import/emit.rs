@@ -46,6 +46,13 @@ pub fn emit(spec: &ActionSpec) -> String {
         for e in &spec.errors {
             out.push_str(&format!("  - code: {}\n", scalar(&e.code)));
             out.push_str(&format!("    http_status: {}\n", e.http_status));
+            if !e.also_http_status.is_empty() {
+                let statuses: Vec<String> = e.also_http_status.iter().map(u16::to_string).collect();
+                out.push_str(&format!(
+                    "    also_http_status: [{}]\n",
+                    statuses.join(", ")
+                ));
+            }
             text(&mut out, 4, "message", &e.message);
             if let Some(d) = &e.description {
                 text(&mut out, 4, "description", d);

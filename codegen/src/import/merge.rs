@@ -42,8 +42,16 @@ pub fn merge(
 fn both(page: ActionSpec, meta: ActionSpec) -> ActionSpec {
     let mut errors = page.errors;
     for e in meta.errors {
-        if !errors.iter().any(|p| p.code == e.code) {
-            errors.push(e);
+        match errors.iter_mut().find(|p| p.code == e.code) {
+            // The page gives the status; the metadata's other statuses stay beside it.
+            Some(p) => {
+                for status in std::iter::once(e.http_status).chain(e.also_http_status) {
+                    if status != p.http_status && !p.also_http_status.contains(&status) {
+                        p.also_http_status.push(status);
+                    }
+                }
+            }
+            None => errors.push(e),
         }
     }
     ActionSpec {

@@ -11,7 +11,7 @@ use codegen::model::{Location, Scalar, Style, Type};
 use crate::support::{workspace, Scratch};
 
 /// A document of two actions that between them use every construct of the format.
-const DOC: &str = r##"{
+pub const DOC: &str = r##"{
   "version": "1.0",
   "info": {"style": "RPC", "product": "oos", "version": "2019-06-01"},
   "directories": [{"id": 1, "title": "模板", "type": "directory", "children": ["ListWidgets"]},
@@ -77,13 +77,13 @@ const DOC: &str = r##"{
   "endpoints": [{"regionId": "cn-hangzhou", "endpoint": "oos.cn-hangzhou.aliyuncs.com"}]
 }"##;
 
-fn scratch(name: &str, doc: &str) -> Scratch {
+pub fn scratch(name: &str, doc: &str) -> Scratch {
     let scratch = Scratch::with_service(name);
     scratch.write("docs/api-docs.json", doc);
     scratch
 }
 
-fn import_all(scratch: &Scratch) -> Vec<codegen::import::Imported> {
+pub fn import_all(scratch: &Scratch) -> Vec<codegen::import::Imported> {
     let doc = scratch.root.join("docs/api-docs.json");
     scratch
         .sources()
@@ -396,7 +396,7 @@ fn error_with(from: &str, to: &str) -> String {
     assert!(DOC.contains(from), "test bug: {from:?} not in the document");
     let doc = DOC.replacen(from, to, 1);
     let common = ["Throttling".to_owned()];
-    let result = Document::parse(Path::new("api-docs.json"), &doc)
+    let result = Document::parse_with(Path::new("api-docs.json"), &doc, true)
         .and_then(|d| d.action("ListWidgets", &common, &[]).map(|_| ()));
     match result {
         Ok(()) => panic!("the document was accepted:\n{doc}"),

@@ -7,6 +7,7 @@
 mod fixture_snapshots;
 mod import_openapi;
 mod import_page;
+mod import_robustness;
 mod spec_errors;
 mod support;
 mod tree;

@@ -78,8 +78,8 @@ pub(crate) fn call<I: Action>(
             Err(Error::Service(e)) => {
                 let metadata = e.metadata();
                 Err((
-                    metadata.code.clone(),
-                    metadata.message.clone().unwrap_or_default(),
+                    metadata.code().to_owned(),
+                    metadata.message().unwrap_or_default().to_owned(),
                 ))
             }
             Err(other) => Err(("client".to_owned(), other.to_string())),

@@ -322,7 +322,7 @@ async fn a_permanent_failure_ends_the_stream_with_the_typed_error() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, FollowError::Logs(Error::Construction(ref e)) if e.parameter == "ExecutionId"),
+        matches!(error, FollowError::Logs(Error::Construction(ref e)) if e.parameter() == "ExecutionId"),
         "{error:?}"
     );
 }

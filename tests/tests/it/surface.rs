@@ -81,7 +81,7 @@ async fn a_waiter_from_the_request_builder_needs_its_execution_id() {
         .unwrap_err();
     match error {
         WaitError::Call(Error::Construction(e)) => {
-            assert_eq!(e.parameter, "ExecutionId");
+            assert_eq!(e.parameter(), "ExecutionId");
             assert_eq!(
                 e.to_string(),
                 "required parameter `ExecutionId` is not set: call `.execution_id(..)` before sending"
