@@ -52,8 +52,6 @@ mod send;
 #[doc(hidden)]
 pub mod signing;
 mod string_enum;
-#[doc(hidden)]
-pub mod unhandled;
 pub mod waiter;
 
 #[doc(hidden)]
