@@ -227,6 +227,10 @@ pub struct FieldSpec {
     /// English text where the metadata's is not.
     #[serde(default)]
     pub doc_title: Option<String>,
+    /// The value is a secret (a password, a decrypted parameter): `Debug` prints it redacted.
+    /// A maintainer's key, kept across imports, for what the metadata does not say.
+    #[serde(default)]
+    pub secret: bool,
 }
 
 /// The element of a List or Map: a type name (`String`, `Object` with the parent's `fields`),
@@ -356,6 +360,10 @@ pub struct WaiterSpec {
     /// Error codes that mean the wait goes on.
     #[serde(default)]
     pub retry_errors: Vec<String>,
+    /// Request parameters (wire names) that identify what is waited on, besides those the
+    /// action requires: the waiter takes them all as arguments, so none can be forgotten.
+    #[serde(default)]
+    pub requires: Vec<String>,
     /// Seconds between the first two polls.
     pub min_delay: u64,
     /// The most seconds between two polls.

@@ -203,6 +203,7 @@ fn body(out: &mut String, f: &FieldSpec, indent: usize) {
     }
     for (k, v) in [
         ("free_form", f.free_form),
+        ("secret", f.secret),
         ("deprecated", f.deprecated),
         ("undocumented", f.undocumented),
     ] {
@@ -235,6 +236,7 @@ fn waiters(out: &mut String, waiters: &[WaiterSpec]) {
             ("failure", &w.failure),
             ("retry", &w.retry),
             ("retry_errors", &w.retry_errors),
+            ("requires", &w.requires),
         ] {
             if !values.is_empty() {
                 out.push_str(&format!("    {key}: {}\n", list(values)));

@@ -141,6 +141,7 @@ fn field(page: FieldSpec, meta: FieldSpec) -> FieldSpec {
         enum_name: None,
         free_form: false,
         doc_title: None,
+        secret: false,
     }
 }
 
@@ -197,6 +198,7 @@ fn keep_field(field: &mut FieldSpec, old: &FieldSpec) {
         field.doc_title.clone_from(&old.doc_title);
     }
     field.free_form |= old.free_form;
+    field.secret |= old.secret;
     // Values a source lists follow the source; values a maintainer listed are kept.
     if field.values.is_none() && old.values.is_some() {
         field.values.clone_from(&old.values);

@@ -6,6 +6,7 @@
 
 /// The request of `CheckGitRepositoryExists`. Build it with the setters, or start from `Client::check_git_repository_exists()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CheckGitRepositoryExistsInput {
     /// Example: `123e4567-e89b-12d3-a456-42665544****`
     pub client_token: Option<String>,
@@ -167,10 +168,17 @@ impl crate::action::Action for CheckGitRepositoryExistsInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `CheckGitRepositoryExists`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CheckGitRepositoryExistsOutput {
     /// Example: `AA9FA778-AE4B-55EC-81CC-C46BAF08A166`
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -180,29 +188,62 @@ pub struct CheckGitRepositoryExistsOutput {
     pub repo_exists: Option<bool>,
 }
 
+impl CheckGitRepositoryExistsOutput {
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `RepoExists`.
+    pub fn repo_exists(mut self, value: bool) -> Self {
+        self.repo_exists = Some(value);
+        self
+    }
+}
+
 /// The errors `CheckGitRepositoryExists` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CheckGitRepositoryExistsError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl CheckGitRepositoryExistsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for CheckGitRepositoryExistsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        CheckGitRepositoryExistsError::metadata(self)
     }
 }
 

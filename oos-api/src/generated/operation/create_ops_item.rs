@@ -7,6 +7,7 @@ pub use super::super::types::OpsItem;
 
 /// The request of `CreateOpsItem`. Build it with the setters, or start from `Client::create_ops_item()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateOpsItemInput {
     /// The region ID.
     ///
@@ -157,7 +158,7 @@ pub struct CreateOpsItemInput {
     pub category: Option<Category>,
     /// The priority. Valid values: 1 to 5. 1 indicates the highest priority.
     ///
-    /// One of `1`, `2`, `3`, `4`, `5`; checked before sending.
+    /// Documented values: `1`, `2`, `3`, `4`, `5`; another is sent as is, for the service to decide.
     ///
     /// Example: `4`
     pub priority: Option<i32>,
@@ -350,10 +351,6 @@ impl crate::action::Action for CreateOpsItemInput {
             crate::check::Path::Param("Severity"),
             "severity",
         )?;
-        if let Some(value) = &self.severity {
-            let at = crate::check::Path::Param("Severity");
-            crate::check::allowed(value.as_str(), at, Severity::VALUES)?;
-        }
         crate::check::required(
             self.source.is_some(),
             crate::check::Path::Param("Source"),
@@ -364,14 +361,6 @@ impl crate::action::Action for CreateOpsItemInput {
             crate::check::Path::Param("Category"),
             "category",
         )?;
-        if let Some(value) = &self.category {
-            let at = crate::check::Path::Param("Category");
-            crate::check::allowed(value.as_str(), at, Category::VALUES)?;
-        }
-        if let Some(value) = &self.priority {
-            let at = crate::check::Path::Param("Priority");
-            crate::check::allowed(&value.to_string(), at, &["1", "2", "3", "4", "5"])?;
-        }
         Ok(())
     }
 
@@ -397,10 +386,17 @@ impl crate::action::Action for CreateOpsItemInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `CreateOpsItem`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOpsItemOutput {
     /// The request ID.
     ///
@@ -412,7 +408,21 @@ pub struct CreateOpsItemOutput {
     pub ops_item: Option<OpsItem>,
 }
 
-/// The documented values of `Severity`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+impl CreateOpsItemOutput {
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `OpsItem`. The information about the O\&M item.
+    pub fn ops_item(mut self, value: OpsItem) -> Self {
+        self.ops_item = Some(value);
+        self
+    }
+}
+
+/// The documented values of `Severity`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Part of `CreateOpsItem`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -461,7 +471,7 @@ impl From<&str> for Severity {
 
 crate::string_enum_impls!(Severity);
 
-/// The documented values of `Category`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+/// The documented values of `Category`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Part of `CreateOpsItem`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -530,28 +540,50 @@ pub enum CreateOpsItemError {
     QuotaExceededOpsItem(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl CreateOpsItemError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::QuotaExceededOpsItem(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for CreateOpsItemError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "QuotaExceeded.OpsItem" => Self::QuotaExceededOpsItem(metadata),
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::QuotaExceededOpsItem(metadata) | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        CreateOpsItemError::metadata(self)
     }
 }
 

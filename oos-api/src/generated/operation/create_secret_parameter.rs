@@ -6,7 +6,8 @@
 pub use super::super::types::Parameter;
 
 /// The request of `CreateSecretParameter`. Build it with the setters, or start from `Client::create_secret_parameter()`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateSecretParameterInput {
     /// The ID of the region.
     ///
@@ -131,6 +132,24 @@ impl CreateSecretParameterInput {
     }
 }
 
+impl std::fmt::Debug for CreateSecretParameterInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateSecretParameterInput")
+            .field("region_id", &self.region_id)
+            .field("name", &self.name)
+            .field("type_", &self.type_)
+            .field("value", &self.value.as_ref().map(|_| crate::redact::REDACTED))
+            .field("description", &self.description)
+            .field("key_id", &self.key_id)
+            .field("client_token", &self.client_token)
+            .field("constraints", &self.constraints)
+            .field("tags", &self.tags)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("dkms_instance_id", &self.dkms_instance_id)
+            .finish()
+    }
+}
+
 /// The fluent builder of `CreateSecretParameter`: set parameters, then `.send().await`.
 pub type CreateSecretParameterFluentBuilder = crate::RequestBuilder<
     CreateSecretParameterInput,
@@ -241,10 +260,17 @@ impl crate::action::Action for CreateSecretParameterInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `CreateSecretParameter`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSecretParameterOutput {
     /// The ID of the request.
     ///
@@ -254,6 +280,20 @@ pub struct CreateSecretParameterOutput {
     /// The information about the encryption parameter.
     #[serde(rename = "Parameter", default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<Parameter>,
+}
+
+impl CreateSecretParameterOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Parameter`. The information about the encryption parameter.
+    pub fn parameter(mut self, value: Parameter) -> Self {
+        self.parameter = Some(value);
+        self
+    }
 }
 
 /// The errors `CreateSecretParameter` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -270,11 +310,35 @@ pub enum CreateSecretParameterError {
     QuotaExceededParameter(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl CreateSecretParameterError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityAlreadyExistsParameter(metadata) => metadata,
+            Self::QuotaExceededParameter(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for CreateSecretParameterError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityAlreadyExists.Parameter" => {
@@ -284,19 +348,16 @@ impl crate::action::ServiceError for CreateSecretParameterError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityAlreadyExistsParameter(metadata)
-            | Self::QuotaExceededParameter(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        CreateSecretParameterError::metadata(self)
     }
 }
 

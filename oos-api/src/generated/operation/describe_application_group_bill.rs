@@ -6,6 +6,7 @@
 
 /// The request of `DescribeApplicationGroupBill`. Build it with the setters, or start from `Client::describe_application_group_bill()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeApplicationGroupBillInput {
     /// The ID of the region.
     ///
@@ -189,6 +190,12 @@ impl crate::action::Action for DescribeApplicationGroupBillInput {
         params.query().push("MaxResults", self.max_results.as_ref());
         params.query().push("NextToken", self.next_token.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for DescribeApplicationGroupBillInput {
@@ -219,6 +226,7 @@ impl crate::action::Paginated for DescribeApplicationGroupBillInput {
 
 /// The response of `DescribeApplicationGroupBill`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DescribeApplicationGroupBillOutput {
     /// The token that is used to retrieve the next page of results.
     ///
@@ -244,8 +252,38 @@ pub struct DescribeApplicationGroupBillOutput {
     pub application_group_consume: Option<Vec<ApplicationGroupConsumeItem>>,
 }
 
+impl DescribeApplicationGroupBillOutput {
+    /// Sets `NextToken`. The token that is used to retrieve the next page of results.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries per page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `ApplicationGroupConsume`. The consume of application group.
+    pub fn application_group_consume(
+        mut self,
+        value: impl IntoIterator<Item = ApplicationGroupConsumeItem>,
+    ) -> Self {
+        self.application_group_consume = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Part of `DescribeApplicationGroupBill`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApplicationGroupConsumeItem {
     /// The ID of the instance.
     ///
@@ -299,6 +337,68 @@ pub struct ApplicationGroupConsumeItem {
     /// Example: `WHITE`
     #[serde(rename = "PeakType", default, skip_serializing_if = "Option::is_none")]
     pub peak_type: Option<PeakType>,
+}
+
+impl ApplicationGroupConsumeItem {
+    /// Sets `InstanceId`. The ID of the instance.
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets `InstanceName`. The name of the instance.
+    pub fn instance_name(mut self, value: impl Into<String>) -> Self {
+        self.instance_name = Some(value.into());
+        self
+    }
+
+    /// Sets `InstanceType`. The instance type.
+    pub fn instance_type(mut self, value: impl Into<String>) -> Self {
+        self.instance_type = Some(value.into());
+        self
+    }
+
+    /// Sets `CreationTime`. The time when the instance was created.
+    pub fn creation_time(mut self, value: impl Into<String>) -> Self {
+        self.creation_time = Some(value.into());
+        self
+    }
+
+    /// Sets `Status`. The status of instance.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `Amount`. The amount consumed by the instance.
+    pub fn amount(mut self, value: f64) -> Self {
+        self.amount = Some(value);
+        self
+    }
+
+    /// Sets `Currency`. The currency unit.
+    pub fn currency(mut self, value: impl Into<Currency>) -> Self {
+        self.currency = Some(value.into());
+        self
+    }
+
+    /// Sets `Performance`. The performance of the data synchronization instance.
+    pub fn performance(mut self, value: impl Into<String>) -> Self {
+        self.performance = Some(value.into());
+        self
+    }
+
+    /// Sets `Optimization`. Optimization suggestions.
+    pub fn optimization(mut self, value: impl Into<String>) -> Self {
+        self.optimization = Some(value.into());
+        self
+    }
+
+    /// Sets `PeakType`. The peak type.
+    pub fn peak_type(mut self, value: impl Into<PeakType>) -> Self {
+        self.peak_type = Some(value.into());
+        self
+    }
 }
 
 /// The documented values of `Currency`; any other value the service sends is kept in `Unknown`.
@@ -405,11 +505,35 @@ pub enum DescribeApplicationGroupBillError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl DescribeApplicationGroupBillError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for DescribeApplicationGroupBillError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
@@ -417,19 +541,16 @@ impl crate::action::ServiceError for DescribeApplicationGroupBillError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        DescribeApplicationGroupBillError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `GenerateOpsItem`. Build it with the setters, or start from `Client::generate_ops_item()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GenerateOpsItemInput {
     /// The region ID.
     ///
@@ -130,10 +131,17 @@ impl crate::action::Action for GenerateOpsItemInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `GenerateOpsItem`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GenerateOpsItemOutput {
     /// The ID of the request.
     ///
@@ -143,6 +151,23 @@ pub struct GenerateOpsItemOutput {
     /// The O\&M item list.
     #[serde(rename = "OpsItemIds", default, skip_serializing_if = "Option::is_none")]
     pub ops_item_ids: Option<Vec<String>>,
+}
+
+impl GenerateOpsItemOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `OpsItemIds`. The O\&M item list.
+    pub fn ops_item_ids(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.ops_item_ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
 }
 
 /// The errors `GenerateOpsItem` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -155,28 +180,50 @@ pub enum GenerateOpsItemError {
     QuotaExceededOpsItem(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl GenerateOpsItemError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::QuotaExceededOpsItem(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for GenerateOpsItemError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "QuotaExceeded.OpsItem" => Self::QuotaExceededOpsItem(metadata),
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::QuotaExceededOpsItem(metadata) | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        GenerateOpsItemError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `GetGitBranch`. Build it with the setters, or start from `Client::get_git_branch()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetGitBranchInput {
     /// Required: the request is not sent without it.
     ///
@@ -155,10 +156,17 @@ impl crate::action::Action for GetGitBranchInput {
         params.query().push("OrgId", self.org_id.as_ref());
         params.query().push("RepoId", self.repo_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `GetGitBranch`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetGitBranchOutput {
     /// `Commit`
     #[serde(rename = "Commit", default, skip_serializing_if = "Option::is_none")]
@@ -168,8 +176,23 @@ pub struct GetGitBranchOutput {
     pub request_id: Option<String>,
 }
 
+impl GetGitBranchOutput {
+    /// Sets `Commit`.
+    pub fn commit(mut self, value: Commit) -> Self {
+        self.commit = Some(value);
+        self
+    }
+
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+}
+
 /// Part of `GetGitBranch`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Commit {
     /// git commit hash
     ///
@@ -183,29 +206,62 @@ pub struct Commit {
     pub message: Option<String>,
 }
 
+impl Commit {
+    /// Sets `Sha`. git commit hash
+    pub fn sha(mut self, value: impl Into<String>) -> Self {
+        self.sha = Some(value.into());
+        self
+    }
+
+    /// Sets `Message`. git commit message
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+}
+
 /// The errors `GetGitBranch` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GetGitBranchError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl GetGitBranchError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for GetGitBranchError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        GetGitBranchError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `GetGitRepository`. Build it with the setters, or start from `Client::get_git_repository()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetGitRepositoryInput {
     /// Required: the request is not sent without it.
     ///
@@ -134,10 +135,17 @@ impl crate::action::Action for GetGitRepositoryInput {
         params.query().push("OrgId", self.org_id.as_ref());
         params.query().push("RepoId", self.repo_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `GetGitRepository`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetGitRepositoryOutput {
     /// Example: `13B71887-D215-53B5-8818-4D3190604B26`
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -153,29 +161,74 @@ pub struct GetGitRepositoryOutput {
     pub is_private: Option<bool>,
 }
 
+impl GetGitRepositoryOutput {
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `HtmlUrl`.
+    pub fn html_url(mut self, value: impl Into<String>) -> Self {
+        self.html_url = Some(value.into());
+        self
+    }
+
+    /// Sets `IsPrivate`.
+    pub fn is_private(mut self, value: bool) -> Self {
+        self.is_private = Some(value);
+        self
+    }
+}
+
 /// The errors `GetGitRepository` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GetGitRepositoryError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl GetGitRepositoryError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for GetGitRepositoryError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        GetGitRepositoryError::metadata(self)
     }
 }
 

@@ -7,6 +7,7 @@ pub use super::super::types::OpsItem;
 
 /// The request of `GetOpsItem`. Build it with the setters, or start from `Client::get_ops_item()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetOpsItemInput {
     /// The region ID.
     ///
@@ -76,10 +77,17 @@ impl crate::action::Action for GetOpsItemInput {
         params.query().push("RegionId", self.region_id.as_ref());
         params.query().push("OpsItemId", self.ops_item_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `GetOpsItem`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetOpsItemOutput {
     /// The request ID.
     ///
@@ -89,6 +97,20 @@ pub struct GetOpsItemOutput {
     /// The information about the O\&M item.
     #[serde(rename = "OpsItem", default, skip_serializing_if = "Option::is_none")]
     pub ops_item: Option<OpsItem>,
+}
+
+impl GetOpsItemOutput {
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `OpsItem`. The information about the O\&M item.
+    pub fn ops_item(mut self, value: OpsItem) -> Self {
+        self.ops_item = Some(value);
+        self
+    }
 }
 
 /// The errors `GetOpsItem` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -101,30 +123,50 @@ pub enum GetOpsItemError {
     EntityNotExistsOpsItem(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl GetOpsItemError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsOpsItem(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for GetOpsItemError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.OpsItem" => Self::EntityNotExistsOpsItem(metadata),
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsOpsItem(metadata) | Self::Unhandled(metadata) => {
-                metadata
-            }
-            Self::Common(common) => common.metadata(),
-        }
+        GetOpsItemError::metadata(self)
     }
 }
 

@@ -7,6 +7,7 @@ pub use super::super::types::Parameter;
 
 /// The request of `GetSecretParameters`. Build it with the setters, or start from `Client::get_secret_parameters()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetSecretParametersInput {
     /// The ID of the region.
     ///
@@ -97,10 +98,17 @@ impl crate::action::Action for GetSecretParametersInput {
         params.query().push("Names", self.names.as_ref());
         params.query().push("WithDecryption", self.with_decryption.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `GetSecretParameters`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetSecretParametersOutput {
     /// The ID of the request.
     ///
@@ -119,29 +127,71 @@ pub struct GetSecretParametersOutput {
     pub parameters: Option<Vec<Parameter>>,
 }
 
+impl GetSecretParametersOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `InvalidParameters`. Invalid encryption parameter.
+    pub fn invalid_parameters(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.invalid_parameters = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `Parameters`. The information about the encryption parameter.
+    pub fn parameters(mut self, value: impl IntoIterator<Item = Parameter>) -> Self {
+        self.parameters = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// The errors `GetSecretParameters` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GetSecretParametersError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl GetSecretParametersError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for GetSecretParametersError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        GetSecretParametersError::metadata(self)
     }
 }
 

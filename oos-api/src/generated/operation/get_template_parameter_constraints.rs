@@ -6,6 +6,7 @@
 
 /// The request of `GetTemplateParameterConstraints`. Build it with the setters, or start from `Client::get_template_parameter_constraints()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetTemplateParameterConstraintsInput {
     /// The region ID.
     ///
@@ -135,10 +136,17 @@ impl crate::action::Action for GetTemplateParameterConstraintsInput {
         params.query().push("TemplateURL", self.template_url.as_ref());
         params.query().push("Parameters", self.parameters.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `GetTemplateParameterConstraints`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetTemplateParameterConstraintsOutput {
     /// The request ID.
     ///
@@ -156,6 +164,20 @@ pub struct GetTemplateParameterConstraintsOutput {
     pub parameter_constraints: Option<serde_json::Value>,
 }
 
+impl GetTemplateParameterConstraintsOutput {
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ParameterConstraints`. The constraints of the parameters.
+    pub fn parameter_constraints(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.parameter_constraints = Some(value.into());
+        self
+    }
+}
+
 /// The errors `GetTemplateParameterConstraints` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -170,11 +192,35 @@ pub enum GetTemplateParameterConstraintsError {
     EntityNotExistsTemplateVersion(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl GetTemplateParameterConstraintsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsTemplate(metadata) => metadata,
+            Self::EntityNotExistsTemplateVersion(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for GetTemplateParameterConstraintsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
@@ -184,19 +230,16 @@ impl crate::action::ServiceError for GetTemplateParameterConstraintsError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsTemplate(metadata)
-            | Self::EntityNotExistsTemplateVersion(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        GetTemplateParameterConstraintsError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `ListGitAccounts`. Build it with the setters, or start from `Client::list_git_accounts()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListGitAccountsInput {
     /// `ClientToken`
     pub client_token: Option<String>,
@@ -120,10 +121,17 @@ impl crate::action::Action for ListGitAccountsInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `ListGitAccounts`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListGitAccountsOutput {
     /// Example: `1457F46C-7AAE-59FA-BD12-0BDB3751E6F8`
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -136,8 +144,29 @@ pub struct ListGitAccountsOutput {
     pub count: Option<i32>,
 }
 
+impl ListGitAccountsOutput {
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `GitAccounts`.
+    pub fn git_accounts(mut self, value: impl IntoIterator<Item = GitAccount>) -> Self {
+        self.git_accounts = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `Count`.
+    pub fn count(mut self, value: i32) -> Self {
+        self.count = Some(value);
+        self
+    }
+}
+
 /// Part of `ListGitAccounts`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitAccount {
     /// Example: `LYH-RAIN`
     #[serde(rename = "Owner", default, skip_serializing_if = "Option::is_none")]
@@ -147,29 +176,62 @@ pub struct GitAccount {
     pub is_active: Option<bool>,
 }
 
+impl GitAccount {
+    /// Sets `Owner`.
+    pub fn owner(mut self, value: impl Into<String>) -> Self {
+        self.owner = Some(value.into());
+        self
+    }
+
+    /// Sets `IsActive`.
+    pub fn is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+}
+
 /// The errors `ListGitAccounts` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListGitAccountsError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl ListGitAccountsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListGitAccountsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListGitAccountsError::metadata(self)
     }
 }
 

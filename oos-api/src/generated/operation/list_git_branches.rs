@@ -6,6 +6,7 @@
 
 /// The request of `ListGitBranches`. Build it with the setters, or start from `Client::list_git_branches()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListGitBranchesInput {
     /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
     pub client_token: Option<String>,
@@ -162,10 +163,17 @@ impl crate::action::Action for ListGitBranchesInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `ListGitBranches`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListGitBranchesOutput {
     /// Example: `DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3`
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -178,12 +186,41 @@ pub struct ListGitBranchesOutput {
     pub count: Option<i32>,
 }
 
+impl ListGitBranchesOutput {
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `GitBranches`.
+    pub fn git_branches(mut self, value: impl IntoIterator<Item = GitBranche>) -> Self {
+        self.git_branches = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `Count`.
+    pub fn count(mut self, value: i32) -> Self {
+        self.count = Some(value);
+        self
+    }
+}
+
 /// Part of `ListGitBranches`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitBranche {
     /// Example: `master`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl GitBranche {
+    /// Sets `Name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
 }
 
 /// The errors `ListGitBranches` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
@@ -192,23 +229,42 @@ pub struct GitBranche {
 pub enum ListGitBranchesError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl ListGitBranchesError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListGitBranchesError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListGitBranchesError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `ListGitOrganizations`. Build it with the setters, or start from `Client::list_git_organizations()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListGitOrganizationsInput {
     /// `ClientToken`
     pub client_token: Option<String>,
@@ -129,10 +130,17 @@ impl crate::action::Action for ListGitOrganizationsInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `ListGitOrganizations`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListGitOrganizationsOutput {
     /// Example: `9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F`
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -145,8 +153,29 @@ pub struct ListGitOrganizationsOutput {
     pub count: Option<i32>,
 }
 
+impl ListGitOrganizationsOutput {
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `GitOrgs`.
+    pub fn git_orgs(mut self, value: impl IntoIterator<Item = GitOrg>) -> Self {
+        self.git_orgs = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `Count`.
+    pub fn count(mut self, value: i32) -> Self {
+        self.count = Some(value);
+        self
+    }
+}
+
 /// Part of `ListGitOrganizations`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GitOrg {
     /// Example: `aliyun-computenest`
     #[serde(rename = "OrgName", default, skip_serializing_if = "Option::is_none")]
@@ -156,29 +185,62 @@ pub struct GitOrg {
     pub org_id: Option<String>,
 }
 
+impl GitOrg {
+    /// Sets `OrgName`.
+    pub fn org_name(mut self, value: impl Into<String>) -> Self {
+        self.org_name = Some(value.into());
+        self
+    }
+
+    /// Sets `OrgId`.
+    pub fn org_id(mut self, value: impl Into<String>) -> Self {
+        self.org_id = Some(value.into());
+        self
+    }
+}
+
 /// The errors `ListGitOrganizations` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListGitOrganizationsError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl ListGitOrganizationsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListGitOrganizationsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListGitOrganizationsError::metadata(self)
     }
 }
 

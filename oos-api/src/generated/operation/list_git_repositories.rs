@@ -7,6 +7,7 @@ pub use super::super::types::GitRepo;
 
 /// The request of `ListGitRepositories`. Build it with the setters, or start from `Client::list_git_repositories()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListGitRepositoriesInput {
     /// Example: `TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d`
     pub client_token: Option<String>,
@@ -172,10 +173,17 @@ impl crate::action::Action for ListGitRepositoriesInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `ListGitRepositories`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListGitRepositoriesOutput {
     /// Example: `DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3`
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -188,29 +196,68 @@ pub struct ListGitRepositoriesOutput {
     pub count: Option<i32>,
 }
 
+impl ListGitRepositoriesOutput {
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `GitRepos`.
+    pub fn git_repos(mut self, value: impl IntoIterator<Item = GitRepo>) -> Self {
+        self.git_repos = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `Count`.
+    pub fn count(mut self, value: i32) -> Self {
+        self.count = Some(value);
+        self
+    }
+}
+
 /// The errors `ListGitRepositories` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListGitRepositoriesError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl ListGitRepositoriesError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListGitRepositoriesError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListGitRepositoriesError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `ListGitRepositoryContents`. Build it with the setters, or start from `Client::list_git_repository_contents()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListGitRepositoryContentsInput {
     /// `ClientToken`
     pub client_token: Option<String>,
@@ -204,10 +205,17 @@ impl crate::action::Action for ListGitRepositoryContentsInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `ListGitRepositoryContents`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListGitRepositoryContentsOutput {
     /// Example: `2075899A-585D-4A41-A9B2-28DA8534`
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -220,8 +228,29 @@ pub struct ListGitRepositoryContentsOutput {
     pub count: Option<i32>,
 }
 
+impl ListGitRepositoryContentsOutput {
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Contents`.
+    pub fn contents(mut self, value: impl IntoIterator<Item = Content>) -> Self {
+        self.contents = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `Count`.
+    pub fn count(mut self, value: i32) -> Self {
+        self.count = Some(value);
+        self
+    }
+}
+
 /// Part of `ListGitRepositoryContents`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Content {
     /// Example: `mydir`
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -237,29 +266,74 @@ pub struct Content {
     pub content: Option<String>,
 }
 
+impl Content {
+    /// Sets `Name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `Path`.
+    pub fn path(mut self, value: impl Into<String>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+
+    /// Sets `Type`.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `Content`.
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+}
+
 /// The errors `ListGitRepositoryContents` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListGitRepositoryContentsError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl ListGitRepositoryContentsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListGitRepositoryContentsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListGitRepositoryContentsError::metadata(self)
     }
 }
 

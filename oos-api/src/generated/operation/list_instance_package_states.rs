@@ -6,6 +6,7 @@
 
 /// The request of `ListInstancePackageStates`. Build it with the setters, or start from `Client::list_instance_package_states()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListInstancePackageStatesInput {
     /// List of extension names
     ///
@@ -132,6 +133,12 @@ impl crate::action::Action for ListInstancePackageStatesInput {
         params.query().push("MaxResults", self.max_results.as_ref());
         params.query().push("NextToken", self.next_token.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListInstancePackageStatesInput {
@@ -160,6 +167,7 @@ impl crate::action::Paginated for ListInstancePackageStatesInput {
 
 /// The response of `ListInstancePackageStates`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListInstancePackageStatesOutput {
     /// ID of the request
     ///
@@ -181,8 +189,38 @@ pub struct ListInstancePackageStatesOutput {
     pub package_states: Option<Vec<PackageState>>,
 }
 
+impl ListInstancePackageStatesOutput {
+    /// Sets `RequestId`. ID of the request
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. Page size.
+    pub fn max_results(mut self, value: impl Into<String>) -> Self {
+        self.max_results = Some(value.into());
+        self
+    }
+
+    /// Sets `NextToken`. Token string for pagination.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `PackageStates`. List of extensions
+    pub fn package_states(
+        mut self,
+        value: impl IntoIterator<Item = PackageState>,
+    ) -> Self {
+        self.package_states = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Part of `ListInstancePackageStates`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PackageState {
     /// Template ID
     ///
@@ -250,29 +288,110 @@ pub struct PackageState {
     pub configuration_info: Option<String>,
 }
 
+impl PackageState {
+    /// Sets `TemplateId`. Template ID
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.template_id = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateName`. Template name.
+    pub fn template_name(mut self, value: impl Into<String>) -> Self {
+        self.template_name = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateVersion`. Template version number
+    pub fn template_version(mut self, value: impl Into<String>) -> Self {
+        self.template_version = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateVersionName`. Template version name
+    pub fn template_version_name(mut self, value: impl Into<String>) -> Self {
+        self.template_version_name = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateCategory`. Template type
+    pub fn template_category(mut self, value: impl Into<String>) -> Self {
+        self.template_category = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdateTime`. Update time.
+    pub fn update_time(mut self, value: impl Into<String>) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`. Description
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `Publisher`. Publisher
+    pub fn publisher(mut self, value: impl Into<String>) -> Self {
+        self.publisher = Some(value.into());
+        self
+    }
+
+    /// Sets `Parameters`. Parameters
+    pub fn parameters(mut self, value: impl Into<String>) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets `ConfigurationInfo`.
+    pub fn configuration_info(mut self, value: impl Into<String>) -> Self {
+        self.configuration_info = Some(value.into());
+        self
+    }
+}
+
 /// The errors `ListInstancePackageStates` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListInstancePackageStatesError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl ListInstancePackageStatesError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListInstancePackageStatesError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListInstancePackageStatesError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `ListInstancePatches`. Build it with the setters, or start from `Client::list_instance_patches()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListInstancePatchesInput {
     /// The ID of the region in which the instance whose patches you want to query resides.
     ///
@@ -114,6 +115,12 @@ impl crate::action::Action for ListInstancePatchesInput {
         params.query().push("NextToken", self.next_token.as_ref());
         params.query().push("PatchStatuses", self.patch_statuses.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListInstancePatchesInput {
@@ -142,6 +149,7 @@ impl crate::action::Paginated for ListInstancePatchesInput {
 
 /// The response of `ListInstancePatches`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListInstancePatchesOutput {
     /// The token that is used to retrieve the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -161,8 +169,35 @@ pub struct ListInstancePatchesOutput {
     pub patches: Option<Vec<Patche>>,
 }
 
+impl ListInstancePatchesOutput {
+    /// Sets `NextToken`. The token that is used to retrieve the next page of results.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries returned on each page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `Patches`. The information about the patch.
+    pub fn patches(mut self, value: impl IntoIterator<Item = Patche>) -> Self {
+        self.patches = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Part of `ListInstancePatches`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Patche {
     /// The level of the severity.
     ///
@@ -196,6 +231,44 @@ pub struct Patche {
     pub classification: Option<String>,
 }
 
+impl Patche {
+    /// Sets `Severity`. The level of the severity.
+    pub fn severity(mut self, value: impl Into<String>) -> Self {
+        self.severity = Some(value.into());
+        self
+    }
+
+    /// Sets `Status`. The status of the installation.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `InstalledTime`. The time when the patch was installed.
+    pub fn installed_time(mut self, value: impl Into<String>) -> Self {
+        self.installed_time = Some(value.into());
+        self
+    }
+
+    /// Sets `KBId`. The Id of KBId.
+    pub fn kb_id(mut self, value: impl Into<String>) -> Self {
+        self.kb_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Title`. The name of the patch.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `Classification`. The classification of the patch.
+    pub fn classification(mut self, value: impl Into<String>) -> Self {
+        self.classification = Some(value.into());
+        self
+    }
+}
+
 /// The errors `ListInstancePatches` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -210,11 +283,35 @@ pub enum ListInstancePatchesError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl ListInstancePatchesError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListInstancePatchesError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
@@ -222,19 +319,16 @@ impl crate::action::ServiceError for ListInstancePatchesError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListInstancePatchesError::metadata(self)
     }
 }
 

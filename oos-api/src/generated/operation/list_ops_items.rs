@@ -7,6 +7,7 @@ pub use super::super::types::{FilterItem, OpsItem};
 
 /// The request of `ListOpsItems`. Build it with the setters, or start from `Client::list_ops_items()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListOpsItemsInput {
     /// The region ID.
     ///
@@ -156,6 +157,12 @@ impl crate::action::Action for ListOpsItemsInput {
         params.query().push_json("Tags", self.tags.as_ref());
         params.query().push_json("ResourceTags", self.resource_tags.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListOpsItemsInput {
@@ -184,6 +191,7 @@ impl crate::action::Paginated for ListOpsItemsInput {
 
 /// The response of `ListOpsItems`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOpsItemsOutput {
     /// The pagination token that can be used in the next request to retrieve a new page of results.
     ///
@@ -210,6 +218,38 @@ pub struct ListOpsItemsOutput {
     pub total_count: Option<i32>,
 }
 
+impl ListOpsItemsOutput {
+    /// Sets `NextToken`. The pagination token that can be used in the next request to retrieve a new page of results.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries returned on each page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `OpsItems`. The list of O\&M items.
+    pub fn ops_items(mut self, value: impl IntoIterator<Item = OpsItem>) -> Self {
+        self.ops_items = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `TotalCount`. The total number of entries returned.
+    pub fn total_count(mut self, value: i32) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+}
+
 /// The errors `ListOpsItems` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -224,11 +264,35 @@ pub enum ListOpsItemsError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl ListOpsItemsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListOpsItemsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
@@ -236,19 +300,16 @@ impl crate::action::ServiceError for ListOpsItemsError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListOpsItemsError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `ListResourceExecutionStatus`. Build it with the setters, or start from `Client::list_resource_execution_status()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListResourceExecutionStatusInput {
     /// The ID of the region.
     ///
@@ -129,6 +130,12 @@ impl crate::action::Action for ListResourceExecutionStatusInput {
         params.query().push("MaxResults", self.max_results.as_ref());
         params.query().push("NextToken", self.next_token.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListResourceExecutionStatusInput {
@@ -159,6 +166,7 @@ impl crate::action::Paginated for ListResourceExecutionStatusInput {
 
 /// The response of `ListResourceExecutionStatus`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListResourceExecutionStatusOutput {
     /// The pagination token that is used in the next request to retrieve a new page of results.
     ///
@@ -184,8 +192,38 @@ pub struct ListResourceExecutionStatusOutput {
     pub resource_execution_status: Option<Vec<ResourceExecutionStatusItem>>,
 }
 
+impl ListResourceExecutionStatusOutput {
+    /// Sets `NextToken`. The pagination token that is used in the next request to retrieve a new page of results.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries returned on each page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `ResourceExecutionStatus`. The execution information of the resource.
+    pub fn resource_execution_status(
+        mut self,
+        value: impl IntoIterator<Item = ResourceExecutionStatusItem>,
+    ) -> Self {
+        self.resource_execution_status = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Part of `ListResourceExecutionStatus`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResourceExecutionStatusItem {
     /// The output of the template.
     ///
@@ -214,6 +252,38 @@ pub struct ResourceExecutionStatusItem {
     pub execution_id: Option<String>,
 }
 
+impl ResourceExecutionStatusItem {
+    /// Sets `Outputs`. The output of the template.
+    pub fn outputs(mut self, value: impl Into<String>) -> Self {
+        self.outputs = Some(value.into());
+        self
+    }
+
+    /// Sets `Status`. The status of the execution.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `ExecutionTime`. The time when the execution started running.
+    pub fn execution_time(mut self, value: impl Into<String>) -> Self {
+        self.execution_time = Some(value.into());
+        self
+    }
+
+    /// Sets `ResourceId`. The ID of the resource.
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ExecutionId`. The ID of the execution.
+    pub fn execution_id(mut self, value: impl Into<String>) -> Self {
+        self.execution_id = Some(value.into());
+        self
+    }
+}
+
 /// The errors `ListResourceExecutionStatus` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -230,11 +300,36 @@ pub enum ListResourceExecutionStatusError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl ListResourceExecutionStatusError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsExecution(metadata) => metadata,
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListResourceExecutionStatusError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
@@ -243,20 +338,16 @@ impl crate::action::ServiceError for ListResourceExecutionStatusError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsExecution(metadata)
-            | Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListResourceExecutionStatusError::metadata(self)
     }
 }
 

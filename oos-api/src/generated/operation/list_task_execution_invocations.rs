@@ -6,6 +6,7 @@
 
 /// The request of `ListTaskExecutionInvocations`. Build it with the setters, or start from `Client::list_task_execution_invocations()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListTaskExecutionInvocationsInput {
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
@@ -81,10 +82,17 @@ impl crate::action::Action for ListTaskExecutionInvocationsInput {
         params.query().push("Status", self.status.as_ref());
         params.query().push("TaskExecutionId", self.task_execution_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `ListTaskExecutionInvocations`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListTaskExecutionInvocationsOutput {
     /// Id of the request
     ///
@@ -100,8 +108,26 @@ pub struct ListTaskExecutionInvocationsOutput {
     pub task_execution_invocations: Option<Vec<TaskExecutionInvocation>>,
 }
 
+impl ListTaskExecutionInvocationsOutput {
+    /// Sets `RequestId`. Id of the request
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `TaskExecutionInvocations`.
+    pub fn task_execution_invocations(
+        mut self,
+        value: impl IntoIterator<Item = TaskExecutionInvocation>,
+    ) -> Self {
+        self.task_execution_invocations = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Part of `ListTaskExecutionInvocations`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TaskExecutionInvocation {
     /// Example: `exec-xxxx.t0001`
     #[serde(
@@ -128,6 +154,38 @@ pub struct TaskExecutionInvocation {
     pub region_id: Option<String>,
 }
 
+impl TaskExecutionInvocation {
+    /// Sets `InvocationTaskExecutionId`.
+    pub fn invocation_task_execution_id(mut self, value: impl Into<String>) -> Self {
+        self.invocation_task_execution_id = Some(value.into());
+        self
+    }
+
+    /// Sets `InvocationTaskName`.
+    pub fn invocation_task_name(mut self, value: impl Into<String>) -> Self {
+        self.invocation_task_name = Some(value.into());
+        self
+    }
+
+    /// Sets `Status`.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `InvocationId`.
+    pub fn invocation_id(mut self, value: impl Into<String>) -> Self {
+        self.invocation_id = Some(value.into());
+        self
+    }
+
+    /// Sets `RegionId`.
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.region_id = Some(value.into());
+        self
+    }
+}
+
 /// The errors `ListTaskExecutionInvocations` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -138,11 +196,34 @@ pub enum ListTaskExecutionInvocationsError {
     EntityNotExistsTaskExecution(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl ListTaskExecutionInvocationsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsTaskExecution(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListTaskExecutionInvocationsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.TaskExecution" => {
@@ -151,19 +232,16 @@ impl crate::action::ServiceError for ListTaskExecutionInvocationsError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsTaskExecution(metadata) | Self::Unhandled(metadata) => {
-                metadata
-            }
-            Self::Common(common) => common.metadata(),
-        }
+        ListTaskExecutionInvocationsError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `ListTemplateVersions`. Build it with the setters, or start from `Client::list_template_versions()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListTemplateVersionsInput {
     /// The region ID.
     ///
@@ -125,6 +126,12 @@ impl crate::action::Action for ListTemplateVersionsInput {
         params.query().push("NextToken", self.next_token.as_ref());
         params.query().push("ShareType", self.share_type.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListTemplateVersionsInput {
@@ -153,6 +160,7 @@ impl crate::action::Paginated for ListTemplateVersionsInput {
 
 /// The response of `ListTemplateVersions`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListTemplateVersionsOutput {
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
     ///
@@ -178,8 +186,38 @@ pub struct ListTemplateVersionsOutput {
     pub template_versions: Option<Vec<TemplateVersion>>,
 }
 
+impl ListTemplateVersionsOutput {
+    /// Sets `NextToken`. A pagination token.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries per page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `TemplateVersions`. The versions of the template.
+    pub fn template_versions(
+        mut self,
+        value: impl IntoIterator<Item = TemplateVersion>,
+    ) -> Self {
+        self.template_versions = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Part of `ListTemplateVersions`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TemplateVersion {
     /// The description of the version.
     ///
@@ -217,6 +255,44 @@ pub struct TemplateVersion {
     pub template_format: Option<String>,
 }
 
+impl TemplateVersion {
+    /// Sets `Description`. The description of the version.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdatedDate`. The time when the version was last updated.
+    pub fn updated_date(mut self, value: impl Into<String>) -> Self {
+        self.updated_date = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdatedBy`. The user who last updated the version.
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets `VersionName`. The name of the version.
+    pub fn version_name(mut self, value: impl Into<String>) -> Self {
+        self.version_name = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateVersion`. The number of the version.
+    pub fn template_version(mut self, value: impl Into<String>) -> Self {
+        self.template_version = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateFormat`. The format of the template content.
+    pub fn template_format(mut self, value: impl Into<String>) -> Self {
+        self.template_format = Some(value.into());
+        self
+    }
+}
+
 /// The errors `ListTemplateVersions` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -235,11 +311,36 @@ pub enum ListTemplateVersionsError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl ListTemplateVersionsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsTemplate(metadata) => metadata,
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListTemplateVersionsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
@@ -248,20 +349,16 @@ impl crate::action::ServiceError for ListTemplateVersionsError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsTemplate(metadata)
-            | Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListTemplateVersionsError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `StartDebugExecution`. Build it with the setters, or start from `Client::start_debug_execution()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StartDebugExecutionInput {
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
@@ -97,10 +98,17 @@ impl crate::action::Action for StartDebugExecutionInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `StartDebugExecution`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StartDebugExecutionOutput {
     /// Example: `A5320F1D-92D9-44BB-A416-5FC525ED6D57`
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
@@ -108,6 +116,20 @@ pub struct StartDebugExecutionOutput {
     /// Example: `exec-xxx`
     #[serde(rename = "ExecutionId", default, skip_serializing_if = "Option::is_none")]
     pub execution_id: Option<String>,
+}
+
+impl StartDebugExecutionOutput {
+    /// Sets `RequestId`.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ExecutionId`.
+    pub fn execution_id(mut self, value: impl Into<String>) -> Self {
+        self.execution_id = Some(value.into());
+        self
+    }
 }
 
 /// The errors `StartDebugExecution` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -120,30 +142,50 @@ pub enum StartDebugExecutionError {
     QuotaExceededExecution(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl StartDebugExecutionError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::QuotaExceededExecution(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for StartDebugExecutionError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "QuotaExceeded.Execution" => Self::QuotaExceededExecution(metadata),
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::QuotaExceededExecution(metadata) | Self::Unhandled(metadata) => {
-                metadata
-            }
-            Self::Common(common) => common.metadata(),
-        }
+        StartDebugExecutionError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `UpdateInstancePackageState`. Build it with the setters, or start from `Client::update_instance_package_state()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateInstancePackageStateInput {
     /// The name of the template.
     ///
@@ -167,10 +168,6 @@ impl crate::action::Action for UpdateInstancePackageStateInput {
             crate::check::Path::Param("ConfigureAction"),
             "configure_action",
         )?;
-        if let Some(value) = &self.configure_action {
-            let at = crate::check::Path::Param("ConfigureAction");
-            crate::check::allowed(value.as_str(), at, ConfigureAction::VALUES)?;
-        }
         Ok(())
     }
 
@@ -183,10 +180,17 @@ impl crate::action::Action for UpdateInstancePackageStateInput {
         params.query().push_json("Parameters", self.parameters.as_ref());
         params.query().push("ConfigurationInfo", self.configuration_info.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `UpdateInstancePackageState`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateInstancePackageStateOutput {
     /// The request ID.
     ///
@@ -195,7 +199,15 @@ pub struct UpdateInstancePackageStateOutput {
     pub request_id: Option<String>,
 }
 
-/// The documented values of `ConfigureAction`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+impl UpdateInstancePackageStateOutput {
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+}
+
+/// The documented values of `ConfigureAction`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Part of `UpdateInstancePackageState`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -242,23 +254,42 @@ crate::string_enum_impls!(ConfigureAction);
 pub enum UpdateInstancePackageStateError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl UpdateInstancePackageStateError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for UpdateInstancePackageStateError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        UpdateInstancePackageStateError::metadata(self)
     }
 }
 

@@ -6,7 +6,8 @@
 pub use super::super::types::Parameter;
 
 /// The request of `UpdateSecretParameter`. Build it with the setters, or start from `Client::update_secret_parameter()`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateSecretParameterInput {
     /// The ID of the region.
     ///
@@ -73,6 +74,19 @@ impl UpdateSecretParameterInput {
     pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
         self.resource_group_id = Some(value.into());
         self
+    }
+}
+
+impl std::fmt::Debug for UpdateSecretParameterInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UpdateSecretParameterInput")
+            .field("region_id", &self.region_id)
+            .field("name", &self.name)
+            .field("value", &self.value.as_ref().map(|_| crate::redact::REDACTED))
+            .field("description", &self.description)
+            .field("tags", &self.tags)
+            .field("resource_group_id", &self.resource_group_id)
+            .finish()
     }
 }
 
@@ -149,10 +163,17 @@ impl crate::action::Action for UpdateSecretParameterInput {
         params.query().push_json("Tags", self.tags.as_ref());
         params.query().push("ResourceGroupId", self.resource_group_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `UpdateSecretParameter`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateSecretParameterOutput {
     /// The ID of the request.
     ///
@@ -162,6 +183,20 @@ pub struct UpdateSecretParameterOutput {
     /// The information about the parameter.
     #[serde(rename = "Parameter", default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<Parameter>,
+}
+
+impl UpdateSecretParameterOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Parameter`. The information about the parameter.
+    pub fn parameter(mut self, value: Parameter) -> Self {
+        self.parameter = Some(value);
+        self
+    }
 }
 
 /// The errors `UpdateSecretParameter` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -178,11 +213,35 @@ pub enum UpdateSecretParameterError {
     QuotaExceededParameterVersion(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl UpdateSecretParameterError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsParameter(metadata) => metadata,
+            Self::QuotaExceededParameterVersion(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for UpdateSecretParameterError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Parameter" => Self::EntityNotExistsParameter(metadata),
@@ -192,19 +251,16 @@ impl crate::action::ServiceError for UpdateSecretParameterError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsParameter(metadata)
-            | Self::QuotaExceededParameterVersion(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        UpdateSecretParameterError::metadata(self)
     }
 }
 

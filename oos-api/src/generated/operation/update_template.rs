@@ -7,6 +7,7 @@ pub use super::super::types::{Template, TemplateFormat, ShareType};
 
 /// The request of `UpdateTemplate`. Build it with the setters, or start from `Client::update_template()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateTemplateInput {
     /// The ID of the region.
     ///
@@ -147,10 +148,17 @@ impl crate::action::Action for UpdateTemplateInput {
         params.query().push("VersionName", self.version_name.as_ref());
         params.query().push("ResourceGroupId", self.resource_group_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `UpdateTemplate`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateTemplateOutput {
     /// The ID of the request.
     ///
@@ -160,6 +168,20 @@ pub struct UpdateTemplateOutput {
     /// The metadata of the template.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<Template>,
+}
+
+impl UpdateTemplateOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Template`. The metadata of the template.
+    pub fn template(mut self, value: Template) -> Self {
+        self.template = Some(value);
+        self
+    }
 }
 
 /// The errors `UpdateTemplate` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -176,11 +198,35 @@ pub enum UpdateTemplateError {
     QuotaExceededTemplateVersion(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::error::Unhandled),
+}
+
+impl UpdateTemplateError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        self.metadata().code()
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsTemplate(metadata) => metadata,
+            Self::QuotaExceededTemplateVersion(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for UpdateTemplateError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
@@ -190,19 +236,16 @@ impl crate::action::ServiceError for UpdateTemplateError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsTemplate(metadata)
-            | Self::QuotaExceededTemplateVersion(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        UpdateTemplateError::metadata(self)
     }
 }
 
