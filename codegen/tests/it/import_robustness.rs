@@ -387,3 +387,19 @@ fn other_products_quirks_import_to_what_a_client_can_use() {
     let names: Vec<&str> = spec.response.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["RequestId", "5xxPv"]);
 }
+
+#[test]
+fn a_list_kept_as_json_is_no_page() {
+    let mut spec = Document::parse(Path::new("api-docs.json"), DOC)
+        .unwrap()
+        .action("ListWidgets", &[], &[])
+        .unwrap();
+    assert!(codegen::import::infer_pagination(&spec).is_some());
+    let widgets = spec
+        .response
+        .iter_mut()
+        .find(|f| f.name == "Widgets")
+        .unwrap();
+    widgets.free_form = true;
+    assert_eq!(codegen::import::infer_pagination(&spec), None);
+}
