@@ -12,7 +12,7 @@ use crate::import_openapi::{import_all, scratch, DOC};
 /// Every key the inventory of the published metadata lists (`../shared/openapi-editions/
 /// README.md`, about 270 RPC products), placed where it occurs.
 const ACTION_KEYS: &str = r#""translator": "machine", "eventInfo": {"enable": false}, "changeSet": [{"createdAt": "2024-01-01", "description": "new"}], "ramActions": [{"action": "oos:ListWidgets"}], "flowControl": {"flowControlList": []}, "tags": ["x"], "staticInfo": {"returnType": "synchronous"}, "path": "/ListWidgets", "produces": [], "consumes": [],"#;
-const SCHEMA_KEYS: &str = r#""itemNode": true, "itemName": "Id", "nullToEmpty": true, "valueMapping": {"a": "b"}, "backendName": "id", "name": "Id", "visibility": "Public", "extendType": "x", "index": 1, "parseType": "string", "readOnly": true, "isFileTransferUrl": false,"#;
+const SCHEMA_KEYS: &str = r#""itemNode": true, "itemName": "Id", "nullToEmpty": true, "valueMapping": {"a": "b"}, "backendName": "id", "name": "Id", "visibility": "Public", "extendType": "x", "index": 1, "parseType": "string", "readOnly": true, "isFileTransferUrl": false, "nullable": true, "sensitive": false, "bizType": "x", "trim": true, "dateFormat": "x", "backendParamType": "x","#;
 
 fn with_every_key() -> String {
     let doc = DOC.replacen(
@@ -23,6 +23,12 @@ fn with_every_key() -> String {
     let doc = doc.replacen(
         r#""Id": {"type": "string"},"#,
         &format!(r#""Id": {{{SCHEMA_KEYS} "type": "string"}},"#),
+        1,
+    );
+    // Keys of the top level some products' documents have.
+    let doc = doc.replacen(
+        r#""version": "1.0","#,
+        r#""version": "1.0", "errorCodes": {}, "changeSet": [], "ram": {}, "flowControl": {},"#,
         1,
     );
     assert_ne!(doc, DOC, "test bug: nothing replaced");

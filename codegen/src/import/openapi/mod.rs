@@ -20,7 +20,9 @@ use crate::error::SpecError;
 use crate::names;
 use crate::spec::{ActionSpec, FieldSpec};
 
-/// Keys of the document's top level.
+/// Keys of the document's top level. The last four (product-wide error codes, change history,
+/// RAM actions and quotas) are passed over: each action lists its own codes, and the others
+/// say nothing about a request (spec/README.md).
 const DOCUMENT_KEYS: &[&str] = &[
     "version",
     "info",
@@ -28,6 +30,10 @@ const DOCUMENT_KEYS: &[&str] = &[
     "components",
     "apis",
     "endpoints",
+    "errorCodes",
+    "changeSet",
+    "ram",
+    "flowControl",
 ];
 
 /// Keys of an api that the spec represents.
