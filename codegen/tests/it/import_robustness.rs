@@ -409,3 +409,49 @@ fn a_list_kept_as_json_is_no_page() {
     widgets.free_form = true;
     assert_eq!(codegen::import::infer_pagination(&spec), None);
 }
+
+#[test]
+fn an_action_the_client_cannot_send_leaves_the_others_importable() {
+    for (from, to, place) in [
+        (
+            r#""security": [{"AK": []}]"#,
+            r#""security": [{"Anonymous": []}]"#,
+            "$.apis.ListWidgets.security",
+        ),
+        (
+            r#""methods": ["get"]"#,
+            r#""methods": ["put"]"#,
+            "$.apis.ListWidgets.methods",
+        ),
+        (
+            r#"{"name": "NextToken", "in": "query","#,
+            r#"{"name": "NextToken", "in": "header","#,
+            "$.apis.ListWidgets.parameters[1].in",
+        ),
+    ] {
+        let doc = DOC.replacen(from, to, 1);
+        assert_ne!(doc, DOC, "test bug: {from}");
+        let scratch = scratch("unsendable", &doc);
+        let path = scratch.root.join("docs/api-docs.json");
+        let sources = scratch.sources();
+        let imported = sources
+            .import_openapi(&path, &[])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let actions: Vec<&str> = imported.iter().map(|i| i.action.as_str()).collect();
+        assert_eq!(actions, ["PutWidget"], "{to}");
+        let warnings: Vec<String> = sources.warnings().iter().map(|w| w.to_string()).collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains(place), "{warnings:?}");
+        assert!(
+            warnings[0].contains("`ListWidgets` is left out"),
+            "{warnings:?}"
+        );
+        // Strict, or named: an error.
+        let strict = scratch.sources().strict(true).import_openapi(&path, &[]);
+        assert!(strict.unwrap_err().to_string().contains(place));
+        let named = scratch
+            .sources()
+            .import_openapi(&path, &["ListWidgets".to_owned()]);
+        assert!(named.unwrap_err().to_string().contains(place));
+    }
+}

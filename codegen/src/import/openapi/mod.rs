@@ -371,6 +371,32 @@ impl Document {
         })
     }
 
+    /// Why the client cannot call `action` at all, by design: it is not authorised by an
+    /// AccessKey, it is taken only by PUT or DELETE, or a parameter goes in a header, the
+    /// path or the body. `None` for an action the client can send (whatever else the
+    /// document gets wrong about it).
+    pub fn unsendable(&self, action: &str) -> Option<SpecError> {
+        let path = JsonPath::root().key("apis").key(action);
+        let api = self.root.get("apis")?.get(action)?;
+        if let Err(e) = self.check_security(api, &path) {
+            return Some(e);
+        }
+        if let Err(e) = self.method(api, &path) {
+            return Some(e);
+        }
+        let params = api.get("parameters").and_then(Json::as_array)?;
+        params.iter().enumerate().find_map(|(i, param)| {
+            let place = param.get("in").and_then(Json::as_str)?;
+            (!matches!(place, "query" | "formData")).then(|| {
+                self.err(
+                    &path.key("parameters").index(i).key("in"),
+                    format!("parameters `in: {place}` are not supported"),
+                )
+                .help("RPC-style actions take parameters in the query or the form body (`query`, `formData`)")
+            })
+        })
+    }
+
     fn method(&self, api: &Json, path: &JsonPath) -> Result<&'static str, SpecError> {
         let at = path.key("methods");
         let Some(methods) = api.get("methods") else {
