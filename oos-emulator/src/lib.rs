@@ -125,6 +125,7 @@ mod runner;
 mod server;
 pub mod spec;
 mod state;
+mod template;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod wire;

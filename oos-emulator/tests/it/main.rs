@@ -18,5 +18,6 @@ mod server;
 mod signature_rpc;
 mod signature_v3;
 mod tags;
+mod template_corpus;
 mod template_versions;
 mod templates;

@@ -267,8 +267,6 @@ async fn what_the_emulator_cannot_run_fails_with_the_reason() {
          "Task ecs failed: the emulator cannot call service ECS: it runs API calls with `Service: OOS` only"),
         (json!({"Name": "nap", "Action": "ACS::Sleep", "Properties": {"Duration": "soon"}}),
          "Task nap failed: the Duration `soon` is not an ISO 8601 duration such as PT1M"),
-        (json!({"Name": "ref", "Action": "ACS::Sleep", "Properties": {"Duration": "{{ nope }}"}}),
-         "Task ref failed: `{{ nope }}` is neither a parameter of the template nor an output of a task that ran"),
         (json!({"Name": "flow", "Action": "ACS::Sleep", "Properties": {"Duration": "PT1S"}, "OnError": "ACS::END"}),
          "Task flow failed: the emulator does not run tasks with `OnError`"),
         // In a loop too, however many items may fail.
@@ -287,15 +285,18 @@ async fn what_the_emulator_cannot_run_fails_with_the_reason() {
             (Some("Failed"), Some(says))
         );
     }
-    let id = start(
+    // What cannot run at all is refused before it starts.
+    let refused = call(
         &emulator,
+        "StartExecution",
         &[("TemplateContent", "{\"FormatVersion\": \"OOS-2019-06-01\"}")],
     )
     .await;
-    let done = finished(&emulator, &id).await;
-    assert_eq!(
-        done["StatusMessage"],
-        "The template cannot run: the template has no list of Tasks."
+    refused.assert_error(400, "InvalidTemplate");
+    assert!(
+        refused.message().contains("the template has no Tasks"),
+        "{}",
+        refused.text
     );
 }
 

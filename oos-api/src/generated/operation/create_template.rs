@@ -171,6 +171,10 @@ pub struct CreateTemplateOutput {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateTemplateError {
+    /// `InvalidTemplate` (HTTP 400): The template is not valid: {where}: {why}
+    ///
+    /// The template content is refused (FormatVersion, Tasks, task names, actions, references, OnError and OnSuccess targets, Loop, Parameters); the message names the line, task and key. OOS documents no code for this; the emulator's own.
+    InvalidTemplate(crate::ErrorMetadata),
     /// `EntityAlreadyExists.Template` (HTTP 409): The specific template {name} already exists.
     ///
     /// A template of this name exists already.
@@ -188,6 +192,7 @@ pub enum CreateTemplateError {
 impl crate::action::ServiceError for CreateTemplateError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
+            "InvalidTemplate" => Self::InvalidTemplate(metadata),
             "EntityAlreadyExists.Template" => Self::EntityAlreadyExistsTemplate(metadata),
             "QuotaExceeded.Template" => Self::QuotaExceededTemplate(metadata),
             _ => {
@@ -201,7 +206,8 @@ impl crate::action::ServiceError for CreateTemplateError {
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::EntityAlreadyExistsTemplate(metadata)
+            Self::InvalidTemplate(metadata)
+            | Self::EntityAlreadyExistsTemplate(metadata)
             | Self::QuotaExceededTemplate(metadata)
             | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),

@@ -166,6 +166,10 @@ pub struct UpdateTemplateOutput {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UpdateTemplateError {
+    /// `InvalidTemplate` (HTTP 400): The template is not valid: {where}: {why}
+    ///
+    /// The template content is refused (FormatVersion, Tasks, task names, actions, references, OnError and OnSuccess targets, Loop, Parameters); the message names the line, task and key. OOS documents no code for this; the emulator's own.
+    InvalidTemplate(crate::ErrorMetadata),
     /// `EntityNotExists.Template` (HTTP 404): The specific template {name} does not exist.
     ///
     /// No template has this name.
@@ -183,6 +187,7 @@ pub enum UpdateTemplateError {
 impl crate::action::ServiceError for UpdateTemplateError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
+            "InvalidTemplate" => Self::InvalidTemplate(metadata),
             "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
             "QuotaExceeded.TemplateVersion" => {
                 Self::QuotaExceededTemplateVersion(metadata)
@@ -198,7 +203,8 @@ impl crate::action::ServiceError for UpdateTemplateError {
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::EntityNotExistsTemplate(metadata)
+            Self::InvalidTemplate(metadata)
+            | Self::EntityNotExistsTemplate(metadata)
             | Self::QuotaExceededTemplateVersion(metadata)
             | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),

@@ -144,10 +144,14 @@ pub struct Task {
     pub properties: Option<String>,
 }
 
-/// The errors `ValidateTemplateContent` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `ValidateTemplateContent` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ValidateTemplateContentError {
+    /// `InvalidTemplate` (HTTP 400): The template is not valid: {where}: {why}
+    ///
+    /// The template content is refused (FormatVersion, Tasks, task names, actions, references, OnError and OnSuccess targets, Loop, Parameters); the message names the line, task and key. OOS documents no code for this; the emulator's own.
+    InvalidTemplate(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document.
@@ -156,15 +160,20 @@ pub enum ValidateTemplateContentError {
 
 impl crate::action::ServiceError for ValidateTemplateContentError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+        match metadata.code.as_str() {
+            "InvalidTemplate" => Self::InvalidTemplate(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => Self::Unhandled(metadata),
+                }
+            }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
-            Self::Unhandled(metadata) => metadata,
+            Self::InvalidTemplate(metadata) | Self::Unhandled(metadata) => metadata,
             Self::Common(common) => common.metadata(),
         }
     }
