@@ -3,10 +3,11 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::clock::Clock;
+use crate::cloud::Cloud;
 use crate::data::vault::Vault;
 use crate::data::Data;
+use crate::engine::Runs;
 use crate::query::PageTokens;
-use crate::runner::Runs;
 
 /// How many client tokens are remembered; the oldest are forgotten first.
 const CLIENT_TOKENS_KEPT: usize = 10_000;
@@ -23,6 +24,8 @@ pub(crate) struct State {
     pub clock: Clock,
     /// The executions that run, by id.
     pub runs: Runs,
+    /// Every other cloud: stubs and the calls made.
+    pub cloud: Cloud,
 }
 
 impl State {
@@ -39,6 +42,7 @@ impl State {
             vault: Vault::random(),
             clock,
             runs: Runs::new(),
+            cloud: Cloud::default(),
         }
     }
 }
