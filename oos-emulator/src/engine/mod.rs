@@ -106,6 +106,7 @@ struct Looping {
     batch: usize,
     next: usize,
     errors: usize,
+    first_error: Option<String>,
     /// The batch in progress: item, its task execution, its outcome.
     running: Vec<(Value, String, Result<Outcome, String>)>,
     /// The items' outputs, in item order.
@@ -274,17 +275,31 @@ impl Run {
         given: Map<String, Value>,
     ) -> Result<Map<String, Value>, String> {
         let mut values = given;
-        let empty = Map::new();
-        for (name, declaration) in declared {
-            if values.contains_key(name) {
-                continue;
+        // A default may read another parameter, declared before or after it: each pass
+        // settles those whose references are known, until none is left or none moves.
+        let mut pending: Vec<(&String, &Value)> = declared
+            .iter()
+            .filter(|(name, _)| !values.contains_key(*name))
+            .filter_map(|(name, d)| d.get("Default").map(|default| (name, default)))
+            .collect();
+        while !pending.is_empty() {
+            let mut left = Vec::new();
+            let mut last = None;
+            for (name, default) in pending.iter().copied() {
+                match self.evaluate_with(state, &values, TaskScope::default(), default) {
+                    Ok(value) => {
+                        values.insert(name.clone(), value);
+                    }
+                    Err(why) => {
+                        last = Some(format!("parameter {name}'s Default: {why}"));
+                        left.push((name, default));
+                    }
+                }
             }
-            if let Some(default) = declaration.get("Default") {
-                let value = self
-                    .evaluate_with(state, &empty, TaskScope::default(), default)
-                    .map_err(|why| format!("parameter {name}'s Default: {why}"))?;
-                values.insert(name.clone(), value);
+            if left.len() == pending.len() {
+                return Err(last.unwrap_or_default());
             }
+            pending = left;
         }
         Ok(values)
     }
@@ -299,6 +314,7 @@ impl Run {
     ) -> Result<Value, String> {
         let store = |reference: &str| parameter_store(state, reference);
         Context {
+            unrun_is_empty: false,
             parameters,
             outputs: &self.outputs,
             builtins: &self.builtins,
@@ -444,7 +460,12 @@ impl Run {
             let why = problem.clone();
             return self.then(STEP, Step::End(current, Err(why)));
         }
-        if let Some(when) = current.task.key("When").cloned() {
+        // A loop's `When` is each item's (it may read `ACS::TaskLoopItem`).
+        let when = current
+            .task
+            .key("When")
+            .filter(|_| current.task.key("Loop").is_none());
+        if let Some(when) = when.cloned() {
             match self.evaluate(state, &when, &current.task, &current.record, None) {
                 Ok(holds) if !truthy(&holds) => return self.skip(state, current),
                 Ok(_) => {}
@@ -464,6 +485,7 @@ impl Run {
                         batch: 0,
                         next: 0,
                         errors: 0,
+                        first_error: None,
                         running: Vec::new(),
                         outputs: Vec::new(),
                     };
@@ -545,6 +567,58 @@ impl Run {
         }
     }
 
+    /// One loop item: skipped when the task's `When` does not hold for it.
+    fn perform_item(
+        &self,
+        state: &mut State,
+        task: &Task,
+        record: &str,
+        item: &Value,
+    ) -> (Result<Outcome, String>, Duration) {
+        if let Some(when) = task.key("When") {
+            match self.evaluate(state, when, task, record, Some(item)) {
+                Ok(holds) if !truthy(&holds) => {
+                    let skipped = Outcome {
+                        skipped: true,
+                        ..Outcome::answer(json!({}))
+                    };
+                    return (Ok(skipped), Duration::ZERO);
+                }
+                Ok(_) => {}
+                Err(why) => return (Err(format!("When: {why}")), STEP),
+            }
+        }
+        self.perform(state, task, record, Some(item))
+    }
+
+    /// The task's `Outputs`, their selectors' references resolved (a selector may hold
+    /// `{{ parameter }}`); one that does not resolve is left as written, for jq to refuse.
+    fn declared_outputs(
+        &self,
+        state: &State,
+        task: &Task,
+        record: &str,
+        item: Option<&Value>,
+    ) -> Map<String, Value> {
+        let mut declared = task.outputs();
+        for declaration in declared.values_mut() {
+            let Some(selector) = declaration
+                .get("ValueSelector")
+                .filter(|s| s.as_str().is_some_and(|s| s.contains("{{")))
+                .cloned()
+            else {
+                continue;
+            };
+            if let (Ok(resolved), Some(map)) = (
+                self.evaluate(state, &selector, task, record, item),
+                declaration.as_object_mut(),
+            ) {
+                map.insert("ValueSelector".into(), resolved);
+            }
+        }
+        declared
+    }
+
     fn wait_for_approval(&self, state: &mut State, current: &Current) {
         let total = self.program.tasks.len();
         if let Some(execution) = self.execution(state) {
@@ -592,7 +666,8 @@ impl Run {
             }
         }
         let result = outcome.and_then(|outcome| {
-            let outputs = actions::outputs(&current.task, &outcome)?;
+            let declared = self.declared_outputs(state, &current.task, &current.record, None);
+            let outputs = actions::outputs(&declared, &outcome)?;
             Ok((outputs, outcome.goto))
         });
         match result {
@@ -677,8 +752,10 @@ impl Run {
     fn next_batch(&mut self, state: &mut State, current: Current, mut looping: Looping) {
         if looping.errors > looping.plan.max_errors {
             let why = format!(
-                "{} of its loop items failed, more than MaxErrors ({})",
-                looping.errors, looping.plan.max_errors
+                "{} of its loop items failed, more than MaxErrors ({}); the first: {}",
+                looping.errors,
+                looping.plan.max_errors,
+                looping.first_error.as_deref().unwrap_or("")
             );
             return self.fail(state, current, why);
         }
@@ -714,7 +791,7 @@ impl Run {
                         STEP,
                     )
                 } else {
-                    self.perform(state, &current.task, &record, Some(&item))
+                    self.perform_item(state, &current.task, &record, &item)
                 };
             longest = longest.max(takes);
             looping.running.push((item, record, outcome));
@@ -729,7 +806,19 @@ impl Run {
         let mut unsupported = None;
         for (item, record, outcome) in std::mem::take(&mut looping.running) {
             let label = as_text(&item);
-            match outcome.and_then(|o| actions::outputs(&current.task, &o)) {
+            let declared = self.declared_outputs(state, &current.task, &record, Some(&item));
+            if outcome.as_ref().is_ok_and(|o| o.skipped) {
+                self.log(
+                    state,
+                    format!(
+                        "The task {name} (loop item {label}) was skipped: its When does not hold."
+                    ),
+                    Some(&record),
+                );
+                self.settle(state, &record, "Skipped", "When does not hold", None);
+                continue;
+            }
+            match outcome.and_then(|o| actions::outputs(&declared, &o)) {
                 Ok(outputs) => {
                     self.log(
                         state,
@@ -752,6 +841,9 @@ impl Run {
                     );
                     self.settle(state, &record, "Failed", &why, None);
                     looping.errors += 1;
+                    looping
+                        .first_error
+                        .get_or_insert_with(|| format!("item {label}: {why}"));
                     if why.starts_with(UNSUPPORTED) {
                         unsupported.get_or_insert(why);
                     }
@@ -796,8 +888,19 @@ impl Run {
             let value = declaration
                 .get("Value")
                 .ok_or_else(|| format!("output {name} has no Value"))?;
-            let value = self
-                .evaluate_with(state, &self.parameters, TaskScope::default(), value)
+            // The template's outputs may read tasks a branch left out: those read empty.
+            let store = |reference: &str| parameter_store(state, reference);
+            let context = Context {
+                unrun_is_empty: true,
+                parameters: &self.parameters,
+                outputs: &self.outputs,
+                builtins: &self.builtins,
+                task: TaskScope::default(),
+                now: self.moment(self.at),
+                store: &store,
+            };
+            let value = context
+                .evaluate(value)
                 .map_err(|why| format!("output {name}: {why}"))?;
             outputs.insert(name.clone(), actions::typed(declaration, value));
         }

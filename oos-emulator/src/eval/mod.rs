@@ -38,6 +38,9 @@ pub(crate) struct TaskScope<'a> {
 
 /// What references resolve against.
 pub(crate) struct Context<'a> {
+    /// Whether an output of a task that has not run reads as null (the template's
+    /// `Outputs`, which may read tasks a branch left out) rather than failing.
+    pub unrun_is_empty: bool,
     /// Every parameter's value: as given, else its `Default` (already evaluated).
     pub parameters: &'a Map<String, Value>,
     /// The outputs of the tasks that ran, by task name.
@@ -129,6 +132,9 @@ impl Context<'_> {
                 return find_map(outputs, output).cloned().ok_or_else(|| {
                     format!("`{{{{ {name} }}}}`: task {task} has no output {output}")
                 });
+            }
+            if self.unrun_is_empty {
+                return Ok(Value::Null);
             }
             return Err(format!("`{{{{ {name} }}}}`: task {task} has not run"));
         }
@@ -223,6 +229,7 @@ pub(crate) mod tests {
         let item = json!("i-9");
         let store = |key: &str| (key == "oos:db").then(|| json!("secret"));
         let context = Context {
+            unrun_is_empty: false,
             parameters: &parameters,
             outputs: &outputs,
             builtins: &builtins,

@@ -23,11 +23,14 @@ pub(crate) fn check(
             .get("Type")
             .and_then(Value::as_str)
             .unwrap_or("String");
-        let fits = match kind {
-            "String" => value.is_string(),
-            "Number" => value.is_number(),
-            "Boolean" => value.is_boolean(),
-            "List" => value.is_array(),
+        // OOS takes any plain value as text, and numbers and booleans written as text.
+        let fits = match (kind, value) {
+            ("String", v) => !v.is_array() && !v.is_object() && !v.is_null(),
+            ("Number", Value::String(text)) => text.trim().parse::<f64>().is_ok(),
+            ("Number", v) => v.is_number(),
+            ("Boolean", Value::String(text)) => ["true", "false"].contains(&text.as_str()),
+            ("Boolean", v) => v.is_boolean(),
+            ("List", v) => v.is_array(),
             _ => true,
         };
         if !fits {
@@ -65,10 +68,57 @@ pub(crate) fn check(
     Ok(())
 }
 
+/// `given` as a task passes it to a child template (a cloud product action's definition
+/// above all), as OOS passes them on: what the child does not declare is left out (tasks
+/// pass their common properties, such as `OOSAssumeRole`, to every action); a list or map
+/// given for a `String` becomes its JSON text; a null (what a selector found nothing for)
+/// becomes the empty value of the declared type.
+pub(crate) fn coerce(
+    declared: &Map<String, Value>,
+    given: Map<String, Value>,
+) -> Map<String, Value> {
+    given
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let kind = declared
+                .get(&name)?
+                .get("Type")
+                .and_then(Value::as_str)
+                .unwrap_or("String");
+            let value = match (kind, value) {
+                ("String", v @ (Value::Array(_) | Value::Object(_))) => {
+                    Value::String(v.to_string())
+                }
+                ("String", Value::Null) => Value::String(String::new()),
+                ("Number", Value::Null) => Value::from(0),
+                ("Boolean", Value::Null) => Value::Bool(false),
+                ("List", Value::Null) => Value::Array(Vec::new()),
+                ("Json", Value::Null) => Value::Object(Map::new()),
+                (_, v) => v,
+            };
+            Some((name, value))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn children_are_given_what_they_declare_in_its_type() {
+        let declared =
+            json!({"s": {"Type": "String"}, "n": {"Type": "Number"}, "l": {"Type": "List"}});
+        let given = json!({"s": ["a"], "n": null, "l": null, "OOSAssumeRole": "r"});
+        assert_eq!(
+            Value::Object(coerce(
+                declared.as_object().unwrap(),
+                given.as_object().cloned().unwrap()
+            )),
+            json!({"s": "[\"a\"]", "n": 0, "l": []})
+        );
+    }
 
     #[test]
     fn refuses_what_oos_refuses() {
@@ -84,6 +134,7 @@ mod tests {
         let check = |given: Value| check(declared, given.as_object().unwrap());
         check(json!({"name": "web", "size": 3, "mode": "b", "ids": ["y"], "on": true, "doc": [1]}))
             .unwrap();
+        check(json!({"name": 12, "size": "3", "on": "true"})).unwrap();
         for (given, says) in [
             (json!({}), "parameter name is required"),
             (
@@ -91,8 +142,12 @@ mod tests {
                 "declares no parameter other",
             ),
             (
-                json!({"name": "web", "size": "3"}),
-                "parameter size is \"3\", not of its Type Number",
+                json!({"name": "web", "size": "three"}),
+                "parameter size is \"three\", not of its Type Number",
+            ),
+            (
+                json!({"name": ["web"]}),
+                "parameter name is [\"web\"], not of its Type String",
             ),
             (
                 json!({"name": "web", "mode": "c"}),

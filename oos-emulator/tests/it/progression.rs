@@ -453,7 +453,7 @@ async fn a_loop_fails_past_max_errors() {
     let done = finished(&emulator, &id).await;
     assert_eq!(
         done["StatusMessage"],
-        "Task each failed: 1 of its loop items failed, more than MaxErrors (0)"
+                "Task each failed: 1 of its loop items failed, more than MaxErrors (0); the first: item never: Duration: `never` is not a duration such as PT1M, 30s, 4m or 15"
     );
     // The third item never started: the loop stopped at the batch that failed.
     let tasks = tasks(&emulator, &id).await;

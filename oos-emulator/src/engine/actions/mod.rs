@@ -59,6 +59,8 @@ pub(crate) struct Outcome {
     pub lenient: bool,
     /// Where the flow goes next (`ACS::Choice`).
     pub goto: Option<String>,
+    /// A loop item whose `When` does not hold: it did nothing.
+    pub skipped: bool,
 }
 
 impl Outcome {
@@ -67,6 +69,7 @@ impl Outcome {
             answer,
             lenient: false,
             goto: None,
+            skipped: false,
         }
     }
 
@@ -75,6 +78,7 @@ impl Outcome {
             answer,
             lenient: true,
             goto: None,
+            skipped: false,
         }
     }
 }
@@ -107,9 +111,9 @@ pub(crate) fn perform(state: &mut State, call: &Call<'_>) -> (Result<Outcome, St
 }
 
 /// The task's `Outputs`, selected from the outcome's answer with their `ValueSelector`.
-pub(crate) fn outputs(task: &Task, outcome: &Outcome) -> Result<Value, String> {
+pub(crate) fn outputs(declared: &Map<String, Value>, outcome: &Outcome) -> Result<Value, String> {
     let mut outputs = Map::new();
-    for (name, declaration) in task.outputs() {
+    for (name, declaration) in declared.clone() {
         let Some(selector) = declaration.get("ValueSelector").and_then(Value::as_str) else {
             // A child template's outputs are read by name.
             let value = outcome.answer.get(&name).cloned().unwrap_or(Value::Null);
@@ -196,6 +200,7 @@ mod tests {
                 .unwrap(),
             ..Task::default()
         };
+        let task = task.outputs();
         assert!(outputs(&task, &Outcome::answer(json!({"RequestId": "r"})))
             .unwrap_err()
             .contains("output ids"));

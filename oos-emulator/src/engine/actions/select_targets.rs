@@ -41,9 +41,5 @@ pub(super) fn run(state: &mut State, call: &Call<'_>) -> Result<Outcome, String>
     } else {
         json!({"Resources": described, "ResourceIds": ids})
     };
-    Ok(Outcome {
-        answer,
-        lenient: true,
-        goto: None,
-    })
+    Ok(Outcome::default_stub(answer))
 }

@@ -47,7 +47,7 @@ fn wait(call: &Call<'_>) -> Result<Duration, String> {
             let cron = CronParser::builder()
                 .seconds(Seconds::Optional)
                 .build()
-                .parse(expression.trim())
+                .parse(&quartz_steps(expression.trim()))
                 .map_err(|e| format!("`{expression}` is not a cron expression: {e}"))?;
             let from = jiff::Timestamp::from_second(now.unix_timestamp())
                 .map_err(|e| e.to_string())?
@@ -62,5 +62,40 @@ fn wait(call: &Call<'_>) -> Result<Duration, String> {
         other => Err(format!(
             "the timer's Type {other} is none of rate, at, cron"
         )),
+    }
+}
+
+/// Quartz's `start/step` (`15/30`: from 15 every 30) as croner writes it (`15-59/30`).
+fn quartz_steps(expression: &str) -> String {
+    let fields: Vec<&str> = expression.split_whitespace().collect();
+    // The largest value of each field, seconds first when there are six or seven.
+    let max: &[u32] = if fields.len() >= 6 {
+        &[59, 59, 23, 31, 12, 7, 2099]
+    } else {
+        &[59, 23, 31, 12, 7]
+    };
+    fields
+        .iter()
+        .zip(max.iter().chain(std::iter::repeat(&2099)))
+        .map(|(field, max)| match field.split_once('/') {
+            Some((start, step))
+                if start.chars().all(|c| c.is_ascii_digit()) && !start.is_empty() =>
+            {
+                format!("{start}-{max}/{step}")
+            }
+            _ => (*field).to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quartz_steps;
+
+    #[test]
+    fn quartz_steps_become_ranges() {
+        assert_eq!(quartz_steps("0 15/30 * ? * *"), "0 15-59/30 * ? * *");
+        assert_eq!(quartz_steps("*/5 1/2 * * *"), "*/5 1-23/2 * * *");
     }
 }
