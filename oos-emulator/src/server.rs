@@ -250,6 +250,20 @@ impl RunningEmulator {
         Ok(())
     }
 
+    /// Answers another cloud's API calls made by templates with this stub from now on (see
+    /// [`Stub`]); it is matched before every stub added earlier.
+    pub fn stub(&self, stub: Stub) {
+        self.state().cloud.add(stub);
+    }
+
+    /// Every call of another cloud (and every notification) templates made so far, oldest
+    /// first, as `GET /_emulator/calls` lists them.
+    pub fn cloud_calls(&self) -> Vec<serde_json::Value> {
+        let mut state = self.state();
+        crate::engine::advance(&mut state);
+        state.cloud.calls().to_vec()
+    }
+
     /// How fast executions run now: emulated seconds per real second.
     pub fn clock_speed(&self) -> f64 {
         self.state().clock.speed()

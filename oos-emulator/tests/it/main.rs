@@ -19,5 +19,6 @@ mod signature_rpc;
 mod signature_v3;
 mod tags;
 mod template_corpus;
+mod template_language;
 mod template_versions;
 mod templates;
