@@ -111,6 +111,10 @@ pub struct ActionSpec {
     /// The metadata's error demo, verbatim.
     #[serde(default)]
     pub demo_error: Option<String>,
+    /// The summary to show instead of `summary` (a maintainer's key, kept across re-imports):
+    /// English text where the metadata's is not.
+    #[serde(default)]
+    pub doc_summary: Option<String>,
 }
 
 /// A request parameter, a response field, or (under `items`) the element of a List or Map.
@@ -219,6 +223,10 @@ pub struct FieldSpec {
     /// Keep the value as free-form JSON (`serde_json::Value`) whatever its type says.
     #[serde(default)]
     pub free_form: bool,
+    /// The title to keep instead of `title` (a maintainer's key, kept across re-imports):
+    /// English text where the metadata's is not.
+    #[serde(default)]
+    pub doc_title: Option<String>,
     /// The value is a secret (a password, a decrypted parameter): `Debug` prints it redacted.
     /// A maintainer's key, kept across imports, for what the metadata does not say.
     #[serde(default)]

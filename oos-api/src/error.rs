@@ -10,7 +10,7 @@ use crate::credentials::CredentialsError;
 ///
 /// Read through its accessors; [`ErrorMetadata::new`] and the `with_*` methods build one, for
 /// tests of code that handles errors (a generated error enum is made from it with
-/// [`ServiceError::from_metadata`](crate::action::ServiceError::from_metadata)).
+/// [`ServiceError::from_metadata`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ErrorMetadata {

@@ -57,7 +57,7 @@ pub mod waiter;
 #[doc(hidden)]
 pub use client::interpret_answer;
 pub use client::Client;
-pub use config::{Config, ConfigBuilder, SignatureMethod};
+pub use config::{Config, ConfigBuilder, ConfigOverride, SignatureMethod};
 pub use credentials::{Credentials, CredentialsError, ProvideCredentials};
 pub use error::{BuildError, DispatchError, Error, ErrorMetadata, Problem};
 pub use generated::operation;

@@ -74,7 +74,7 @@ fn the_base_spec_is_valid() {
 fn unknown_key() {
     assert_eq!(
         error_with("    required: true\n", "    requird: true\n"),
-        "spec/oos/Bad.yaml:7: request[0]: unknown field `requird`, expected one of `name`, `type`, `items`, `fields`, `required`, `doc_required`, `style`, `in`, `example`, `description`, `title`, `format`, `default`, `deprecated`, `minimum`, `maximum`, `exclusive_minimum`, `exclusive_maximum`, `min_items`, `max_items`, `min_length`, `max_length`, `pattern`, `doc_type`, `undocumented`, `rust_name`, `struct_name`, `doc`, `values`, `extra_values`, `value_titles`, `enum_name`, `free_form`, `secret`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
+        "spec/oos/Bad.yaml:7: request[0]: unknown field `requird`, expected one of `name`, `type`, `items`, `fields`, `required`, `doc_required`, `style`, `in`, `example`, `description`, `title`, `format`, `default`, `deprecated`, `minimum`, `maximum`, `exclusive_minimum`, `exclusive_maximum`, `min_items`, `max_items`, `min_length`, `max_length`, `pattern`, `doc_type`, `undocumented`, `rust_name`, `struct_name`, `doc`, `values`, `extra_values`, `value_titles`, `enum_name`, `free_form`, `doc_title`, `secret`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
     );
 }
 

@@ -135,6 +135,15 @@ pub struct Application {
     /// Example: `service-79538e30e44541b699d8`
     #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
+    /// The source of application.
+    ///
+    /// Example: `{"Platform":"gitee","Owner":"aliyun-computenest","RepoName":"aliyun-computenest/java-springboot-demo","Name":"java-springboot-demo"}`
+    #[serde(
+        rename = "ApplicationSource",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub application_source: Option<String>,
     /// The time when the application was updated.
     ///
     /// Example: `2021-09-07T10:17:46Z`
@@ -199,6 +208,12 @@ impl Application {
     /// Sets `ServiceId`. The ID of the Compute Nest service that corresponds to the application template.
     pub fn service_id(mut self, value: impl Into<String>) -> Self {
         self.service_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ApplicationSource`. The source of application.
+    pub fn application_source(mut self, value: impl Into<String>) -> Self {
+        self.application_source = Some(value.into());
         self
     }
 
@@ -297,6 +312,40 @@ pub struct ApplicationGroup {
     /// Example: `100`
     #[serde(rename = "Progress", default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<String>,
+    /// The hosted O\&M configurations.
+    ///
+    /// Example: `{\\"PrometheusConfigMap\\":{\\"Template 1\\":{\\"EnablePrometheus\\":false}}} `
+    #[serde(
+        rename = "OperationMetadata",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_metadata: Option<String>,
+    /// The source of application.
+    ///
+    /// Example: `{"Platform":"github","RepoName":"wenle/springboot-ecs-sourcecode-demo","Owner":"wenle","Branch":"main","CommitHash":"8559ff3ac7568fc7951ff63f841883ee3f06c6fe","CommitMessage":"Init computenest project"}`
+    #[serde(
+        rename = "ApplicationSource",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub application_source: Option<String>,
+    /// `ErrorType`
+    #[serde(rename = "ErrorType", default, skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<String>,
+    /// `ErrorDetail`
+    #[serde(rename = "ErrorDetail", default, skip_serializing_if = "Option::is_none")]
+    pub error_detail: Option<String>,
+    /// `DeployedRevisionIds`
+    #[serde(
+        rename = "DeployedRevisionIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployed_revision_ids: Option<String>,
+    /// `ExecutionId`
+    #[serde(rename = "ExecutionId", default, skip_serializing_if = "Option::is_none")]
+    pub execution_id: Option<String>,
     /// The time when the application group was updated.
     ///
     /// Example: `2021-09-08T03:01:53Z`
@@ -391,6 +440,42 @@ impl ApplicationGroup {
     /// Sets `Progress`. The creation progress of the application instance.
     pub fn progress(mut self, value: impl Into<String>) -> Self {
         self.progress = Some(value.into());
+        self
+    }
+
+    /// Sets `OperationMetadata`. The hosted O\&M configurations.
+    pub fn operation_metadata(mut self, value: impl Into<String>) -> Self {
+        self.operation_metadata = Some(value.into());
+        self
+    }
+
+    /// Sets `ApplicationSource`. The source of application.
+    pub fn application_source(mut self, value: impl Into<String>) -> Self {
+        self.application_source = Some(value.into());
+        self
+    }
+
+    /// Sets `ErrorType`.
+    pub fn error_type(mut self, value: impl Into<String>) -> Self {
+        self.error_type = Some(value.into());
+        self
+    }
+
+    /// Sets `ErrorDetail`.
+    pub fn error_detail(mut self, value: impl Into<String>) -> Self {
+        self.error_detail = Some(value.into());
+        self
+    }
+
+    /// Sets `DeployedRevisionIds`.
+    pub fn deployed_revision_ids(mut self, value: impl Into<String>) -> Self {
+        self.deployed_revision_ids = Some(value.into());
+        self
+    }
+
+    /// Sets `ExecutionId`.
+    pub fn execution_id(mut self, value: impl Into<String>) -> Self {
+        self.execution_id = Some(value.into());
         self
     }
 
@@ -959,6 +1044,59 @@ impl FilterItem {
     }
 }
 
+/// Shared by `CreateGitRepository` and `ListGitRepositories`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GitRepo {
+    /// Example: `aliyun-computest/lingo`
+    #[serde(rename = "FullName", default, skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    /// Example: `Test parameter for security testing`
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Example: `https://github.com/alibaba/fastjson`
+    #[serde(rename = "HtmlUrl", default, skip_serializing_if = "Option::is_none")]
+    pub html_url: Option<String>,
+    /// Example: `False`
+    #[serde(rename = "IsPrivate", default, skip_serializing_if = "Option::is_none")]
+    pub is_private: Option<serde_json::Value>,
+    /// Example: `22351123`
+    #[serde(rename = "RepoId", default, skip_serializing_if = "Option::is_none")]
+    pub repo_id: Option<i64>,
+}
+
+impl GitRepo {
+    /// Sets `FullName`.
+    pub fn full_name(mut self, value: impl Into<String>) -> Self {
+        self.full_name = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `HtmlUrl`.
+    pub fn html_url(mut self, value: impl Into<String>) -> Self {
+        self.html_url = Some(value.into());
+        self
+    }
+
+    /// Sets `IsPrivate`.
+    pub fn is_private(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.is_private = Some(value.into());
+        self
+    }
+
+    /// Sets `RepoId`.
+    pub fn repo_id(mut self, value: i64) -> Self {
+        self.repo_id = Some(value);
+        self
+    }
+}
+
 /// Shared by `CreateOpsItem`, `GetOpsItem`, `ListOpsItems` and `UpdateOpsItem`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1020,7 +1158,7 @@ pub struct OpsItem {
     pub priority: Option<i32>,
     /// The solutions.
     ///
-    /// Example: `[{\n    \"priority\":3,\n    \"type\":\"url\",\n    \"url\":\"https://example.com\",\n    \"description\":\"请对集群设置跨可用区高可用。\"\n}]`
+    /// Example: `\[{\n \\"priority\\":3,\n \\"type\\":\\"url\\",\n \\"url\\":\\"https://example..com\\",\n \\"description\\":\\"Specify a cross-zone high availability cluster. \\"\n}] `
     #[serde(rename = "Solutions", default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<serde_json::Value>,
     /// The ARNs of the associated resources.
@@ -1485,7 +1623,7 @@ pub struct PatchBaseline {
     pub name: Option<String>,
     /// The rules of scanning and installing patches for the specified operating system.
     ///
-    /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
+    /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
     #[serde(rename = "ApprovalRules", default, skip_serializing_if = "Option::is_none")]
     pub approval_rules: Option<String>,
     /// The ID of the patch baseline.
@@ -1837,7 +1975,7 @@ pub struct StateConfiguration {
     pub parameters: Option<serde_json::Value>,
     /// The description.
     ///
-    /// Example: `collect inventory data`
+    /// Example: `collect inventory data `
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The resource group ID.
@@ -2091,7 +2229,7 @@ pub struct Template {
     /// Example: `Automation`
     #[serde(rename = "TemplateType", default, skip_serializing_if = "Option::is_none")]
     pub template_type: Option<String>,
-    /// Not in the documentation's tables; its sample response has it.
+    /// `SharedAccounts`
     #[serde(rename = "SharedAccounts", default, skip_serializing_if = "Option::is_none")]
     pub shared_accounts: Option<String>,
     /// Category of the template.

@@ -24,7 +24,7 @@ pub struct ChangeResourceGroupInput {
     ///
     /// Example: `TemplateName`
     pub resource_id: Option<String>,
-    /// The ID of the resource group to which the cloud resource is to be moved. You can use resource groups to manage resources owned by your Alibaba Cloud account. Resource groups simplify the resource and permission management of your Alibaba Cloud account. For more information, see [What is Resource Management?](https://help.aliyun.com/document_detail/94475.html)
+    /// The ID of the resource group to which the cloud resource is to be moved. You can use resource groups to manage resources owned by your Alibaba Cloud account. Resource groups simplify the resource and permission management of your Alibaba Cloud account. For more information, see [What is Resource Management?](https://www.alibabacloud.com/help/doc-detail/94475.html)
     ///
     /// Required: the request is not sent without it.
     ///

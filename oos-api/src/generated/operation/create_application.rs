@@ -41,6 +41,10 @@ pub struct CreateApplicationInput {
     ///
     /// Example: `service-79538e30e44541b699d8`
     pub service_id: Option<String>,
+    /// The source of application.
+    ///
+    /// Example: `{"Platform":"github","Owner":"githubUser","RepoName":"githubUser/repoName"}`
+    pub application_source: Option<String>,
 }
 
 impl CreateApplicationInput {
@@ -91,6 +95,12 @@ impl CreateApplicationInput {
         self.service_id = Some(value.into());
         self
     }
+
+    /// Sets `ApplicationSource`. The source of application.
+    pub fn application_source(mut self, value: impl Into<String>) -> Self {
+        self.application_source = Some(value.into());
+        self
+    }
 }
 
 /// The fluent builder of `CreateApplication`: set parameters, then `.send().await`.
@@ -136,6 +146,11 @@ impl crate::RequestBuilder<CreateApplicationInput> {
     pub fn service_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.service_id(value))
     }
+
+    /// Sets `ApplicationSource`. The source of application.
+    pub fn application_source(self, value: impl Into<String>) -> Self {
+        self.map_input(|input| input.application_source(value))
+    }
 }
 
 impl crate::Client {
@@ -170,6 +185,7 @@ impl crate::action::Action for CreateApplicationInput {
         params.query().push("ClientToken", self.client_token.as_ref());
         params.query().push_json("AlarmConfig", self.alarm_config.as_ref());
         params.query().push("ServiceId", self.service_id.as_ref());
+        params.query().push("ApplicationSource", self.application_source.as_ref());
     }
 
     fn ensure_idempotency_token(&mut self) -> bool {

@@ -24,8 +24,6 @@ pub struct CreatePatchBaselineInput {
     /// Example: `PatchBaseline`
     pub description: Option<String>,
     /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Example: `TF-CreatePatchBaseline-1638429101-845b22f9-f29b-4bb3-bf4b-e6b2da`
     pub client_token: Option<String>,
     /// The type of the operating system. Valid values:
     ///
@@ -46,7 +44,7 @@ pub struct CreatePatchBaselineInput {
     ///
     /// Required: the request is not sent without it.
     ///
-    /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
+    /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
     pub approval_rules: Option<String>,
     /// The rejected patches.
     pub rejected_patches: Option<Vec<String>>,

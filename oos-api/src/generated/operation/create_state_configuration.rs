@@ -15,9 +15,9 @@ pub struct CreateStateConfigurationInput {
     pub region_id: Option<String>,
     /// The description of the desired-state configuration.
     ///
-    /// Example: `collect inventory data`
+    /// Example: `The region ID. `
     pub description: Option<String>,
-    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (_).
+    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
     ///
     /// Required: the request is not sent without it.
     ///
@@ -45,7 +45,7 @@ pub struct CreateStateConfigurationInput {
     ///
     /// Required: the request is not sent without it.
     ///
-    /// Example: `1 hour`
+    /// Example: `The ID of the resource group. `
     pub schedule_expression: Option<String>,
     /// The resources to be queried.
     ///

@@ -23,7 +23,7 @@ pub struct DeleteApplicationInput {
     /// *   true
     /// *   false
     ///
-    /// Example: `false`
+    /// Example: `False`
     pub force: Option<bool>,
     /// Specifies whether to retain resources created by application manager when deleting the application. Valid values:
     /// - true

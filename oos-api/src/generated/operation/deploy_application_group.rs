@@ -30,6 +30,8 @@ pub struct DeployApplicationGroupInput {
     ///
     /// Example: `MyApplicationGroup`
     pub name: Option<String>,
+    /// `RevisionId`
+    pub revision_id: Option<String>,
 }
 
 impl DeployApplicationGroupInput {
@@ -54,6 +56,12 @@ impl DeployApplicationGroupInput {
     /// Sets `Name` (required). The name of the application group.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `RevisionId`.
+    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
+        self.revision_id = Some(value.into());
         self
     }
 }
@@ -82,6 +90,11 @@ impl crate::RequestBuilder<DeployApplicationGroupInput> {
     /// Sets `Name` (required). The name of the application group.
     pub fn name(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.name(value))
+    }
+
+    /// Sets `RevisionId`.
+    pub fn revision_id(self, value: impl Into<String>) -> Self {
+        self.map_input(|input| input.revision_id(value))
     }
 }
 
@@ -123,6 +136,7 @@ impl crate::action::Action for DeployApplicationGroupInput {
         params.query().push("ApplicationName", self.application_name.as_ref());
         params.query().push("DeployParameters", self.deploy_parameters.as_ref());
         params.query().push("Name", self.name.as_ref());
+        params.query().push("RevisionId", self.revision_id.as_ref());
     }
 
     fn fill_region(&mut self, region: &str) {

@@ -2,6 +2,8 @@
 
 //! `ListExecutionLogs`: You can call this operation to obtain a detailed list of execution logs entries.
 //!
+//! ****
+//!
 //! Safe to repeat: the client retries it on transient failures.
 
 /// The request of `ListExecutionLogs`. Build it with the setters, or start from `Client::list_execution_logs()`.
@@ -191,7 +193,7 @@ pub struct ListExecutionLogsOutput {
     pub max_results: Option<i32>,
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
     ///
-    /// Example: `gAAAAABdpsGWjX8dJ-a6dl_pvoS7AFxNHSNJKHLCAJ：J0ylgA53nWW5V4HTEZKCYTaEPNOrxFir4z43UTOjE150cFr8AGTifA==`
+    /// Example: `gAAAAABdpsGWjX8dJ-a6dl_pvoS7AFxNHSNJKHLCAJJ0ylgA53nWW5V4HTEZKCYTaEPNOrxFir4z43UTOjE150cFr8AGTifA==`
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// Indicates whether the log is truncated.

@@ -32,8 +32,8 @@ pub struct ListPatchBaselinesInput {
     pub operation_system: Option<String>,
     /// The share type of the template. Valid values:
     ///
-    /// *   **Public**\
-    /// *   **Private**\
+    /// *   **Public**
+    /// *   **Private**
     ///
     /// Example: `Private`
     pub share_type: Option<String>,
@@ -267,6 +267,8 @@ impl crate::action::Paginated for ListPatchBaselinesInput {
 #[non_exhaustive]
 pub struct ListPatchBaselinesOutput {
     /// The token that is used to retrieve the next page of results.
+    ///
+    /// Example: `The number of entries returned on each page. `
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// The request ID.

@@ -13,7 +13,7 @@ pub struct ListStateConfigurationsInput {
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (_).
+    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
     ///
     /// Example: `ACS-ECS-InventoryDataCollection`
     pub template_name: Option<String>,

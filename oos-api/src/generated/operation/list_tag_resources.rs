@@ -206,13 +206,13 @@ impl ListTagResourcesOutput {
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TagResources {
-    /// 标签及资源关系。
+    /// The set of resources and the tags that are added to the resources.
     #[serde(rename = "TagResource", default, skip_serializing_if = "Option::is_none")]
     pub tag_resource: Option<Vec<TagResourceItem>>,
 }
 
 impl TagResources {
-    /// Sets `TagResource`. 标签及资源关系。
+    /// Sets `TagResource`. The set of resources and the tags that are added to the resources.
     pub fn tag_resource(
         mut self,
         value: impl IntoIterator<Item = TagResourceItem>,

@@ -3,9 +3,10 @@
 //! `NotifyExecution`: Notifies an execution in the Waiting state of the subsequent operations.
 //!
 //! You can call this operation to notify an execution in the following scenarios:
-//! If a template contains a special task, such as an approval task, the Operation Orchestration Service (OOS) execution engine sets the execution state to Waiting when the approval task is being run. You can call this operation to specify whether to continue the execution.
-//! If you perform debugging in the debug mode, you can call this operation to notify the execution of the subsequent operations after the execution is created or a task is complete.
-//! If a high-risk operation task waits for approval, you can call this operation to specify whether to continue the execution.
+//!
+//! *   If a template contains a special task, such as an approval task, the Operation Orchestration Service (OOS) execution engine sets the execution state to Waiting when the approval task is being run. You can call this operation to specify whether to continue the execution.
+//! *   If you perform debugging in the debug mode, you can call this operation to notify the execution of the subsequent operations after the execution is created or a task is complete.
+//! *   If a high-risk operation task waits for approval, you can call this operation to specify whether to continue the execution.
 //!
 //! Not safe to repeat: the client retries it only where the request provably never reached the service.
 
@@ -39,7 +40,7 @@ pub struct NotifyExecutionInput {
     pub notify_type: Option<String>,
     /// The description for the notification.
     ///
-    /// Example: `说明`
+    /// Example: `Note `
     pub notify_note: Option<String>,
     /// The name of the subsequent task.
     ///

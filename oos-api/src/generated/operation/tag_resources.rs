@@ -16,11 +16,11 @@ pub struct TagResourcesInput {
     pub region_id: Option<String>,
     /// The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.
     ///
-    /// *   If you set ResourceType to template, specify ResourceIds in the \["TemplateName1","TemplateName2"\] format.
-    /// *   If you set ResourceType to parameter, specify ResourceIds in the \["Name1","Name2"\] format.
-    /// *   If you set ResourceType to secretparameter, specify ResourceIds in the \["Name1","Name2"\] format.
-    /// *   If you set ResourceType to stateconfiguration, specify ResourceIds in the \["StateConfigurationId 1","StateConfigurationId 2"\] format.
-    /// *   If you set ResourceType to application, specify ResourceIds in the \["Name1","Name2"\] format.
+    /// *   If you set ResourceType to template, specify ResourceIds in the \\["TemplateName1","TemplateName2"\] format.
+    /// *   If you set ResourceType to parameter, specify ResourceIds in the \\["Name1","Name2"\] format.
+    /// *   If you set ResourceType to secretparameter, specify ResourceIds in the \\["Name1","Name2"\] format.
+    /// *   If you set ResourceType to stateconfiguration, specify ResourceIds in the \\["StateConfigurationId 1","StateConfigurationId 2"\] format.
+    /// *   If you set ResourceType to application, specify ResourceIds in the \\["Name1","Name2"\] format.
     ///
     /// Required: the request is not sent without it.
     ///

@@ -29,6 +29,16 @@ pub struct UpdateApplicationGroupInput {
     ///
     /// Example: `MyApplication`
     pub application_name: Option<String>,
+    /// The name of the configuration update operation.
+    ///
+    /// Example: `/business/v1/product/spus/{spu_id}`
+    pub operation_name: Option<String>,
+    /// The JSON string that consists of a set of parameters. Default value: {}.
+    ///
+    /// Example: `{"username": "xx"}`
+    pub parameters: Option<serde_json::Value>,
+    /// `DeployedRevisionId`
+    pub deployed_revision_id: Option<String>,
 }
 
 impl UpdateApplicationGroupInput {
@@ -53,6 +63,24 @@ impl UpdateApplicationGroupInput {
     /// Sets `ApplicationName` (required). The application name.
     pub fn application_name(mut self, value: impl Into<String>) -> Self {
         self.application_name = Some(value.into());
+        self
+    }
+
+    /// Sets `OperationName`. The name of the configuration update operation.
+    pub fn operation_name(mut self, value: impl Into<String>) -> Self {
+        self.operation_name = Some(value.into());
+        self
+    }
+
+    /// Sets `Parameters`. The JSON string that consists of a set of parameters.
+    pub fn parameters(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets `DeployedRevisionId`.
+    pub fn deployed_revision_id(mut self, value: impl Into<String>) -> Self {
+        self.deployed_revision_id = Some(value.into());
         self
     }
 }
@@ -81,6 +109,21 @@ impl crate::RequestBuilder<UpdateApplicationGroupInput> {
     /// Sets `ApplicationName` (required). The application name.
     pub fn application_name(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.application_name(value))
+    }
+
+    /// Sets `OperationName`. The name of the configuration update operation.
+    pub fn operation_name(self, value: impl Into<String>) -> Self {
+        self.map_input(|input| input.operation_name(value))
+    }
+
+    /// Sets `Parameters`. The JSON string that consists of a set of parameters.
+    pub fn parameters(self, value: impl Into<serde_json::Value>) -> Self {
+        self.map_input(|input| input.parameters(value))
+    }
+
+    /// Sets `DeployedRevisionId`.
+    pub fn deployed_revision_id(self, value: impl Into<String>) -> Self {
+        self.map_input(|input| input.deployed_revision_id(value))
     }
 }
 
@@ -117,6 +160,9 @@ impl crate::action::Action for UpdateApplicationGroupInput {
         params.query().push("Name", self.name.as_ref());
         params.query().push("NewName", self.new_name.as_ref());
         params.query().push("ApplicationName", self.application_name.as_ref());
+        params.query().push("OperationName", self.operation_name.as_ref());
+        params.query().push_json("Parameters", self.parameters.as_ref());
+        params.query().push("DeployedRevisionId", self.deployed_revision_id.as_ref());
     }
 
     fn fill_region(&mut self, region: &str) {

@@ -350,7 +350,7 @@ pub struct StateConfigurationItem {
     pub parameters: Option<String>,
     /// The description of the desired-state configuration.
     ///
-    /// Example: `收集Inventory数据`
+    /// Example: `collect inventory data`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The resource group ID.

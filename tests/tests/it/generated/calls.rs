@@ -15,6 +15,18 @@ pub(crate) const CALLS: &[(&str, super::Call)] = &[
         >,
     ),
     (
+        "CheckGitRepoFileExists",
+        super::call::<
+            oos_api::operation::check_git_repo_file_exists::CheckGitRepoFileExistsInput,
+        >,
+    ),
+    (
+        "CheckGitRepositoryExists",
+        super::call::<
+            oos_api::operation::check_git_repository_exists::CheckGitRepositoryExistsInput,
+        >,
+    ),
+    (
         "ContinueDeployApplicationGroup",
         super::call::<
             oos_api::operation::continue_deploy_application_group::ContinueDeployApplicationGroupInput,
@@ -28,6 +40,12 @@ pub(crate) const CALLS: &[(&str, super::Call)] = &[
         "CreateApplicationGroup",
         super::call::<
             oos_api::operation::create_application_group::CreateApplicationGroupInput,
+        >,
+    ),
+    (
+        "CreateGitRepository",
+        super::call::<
+            oos_api::operation::create_git_repository::CreateGitRepositoryInput,
         >,
     ),
     (
@@ -73,6 +91,10 @@ pub(crate) const CALLS: &[(&str, super::Call)] = &[
     (
         "DeleteExecutions",
         super::call::<oos_api::operation::delete_executions::DeleteExecutionsInput>,
+    ),
+    (
+        "DeleteOpsItems",
+        super::call::<oos_api::operation::delete_ops_items::DeleteOpsItemsInput>,
     ),
     (
         "DeleteParameter",
@@ -127,6 +149,10 @@ pub(crate) const CALLS: &[(&str, super::Call)] = &[
         >,
     ),
     (
+        "GenerateOpsItem",
+        super::call::<oos_api::operation::generate_ops_item::GenerateOpsItemInput>,
+    ),
+    (
         "GetApplication",
         super::call::<oos_api::operation::get_application::GetApplicationInput>,
     ),
@@ -141,6 +167,14 @@ pub(crate) const CALLS: &[(&str, super::Call)] = &[
         super::call::<
             oos_api::operation::get_execution_template::GetExecutionTemplateInput,
         >,
+    ),
+    (
+        "GetGitBranch",
+        super::call::<oos_api::operation::get_git_branch::GetGitBranchInput>,
+    ),
+    (
+        "GetGitRepository",
+        super::call::<oos_api::operation::get_git_repository::GetGitRepositoryInput>,
     ),
     (
         "GetInventorySchema",
@@ -186,6 +220,12 @@ pub(crate) const CALLS: &[(&str, super::Call)] = &[
         super::call::<oos_api::operation::get_service_settings::GetServiceSettingsInput>,
     ),
     ("GetTemplate", super::call::<oos_api::operation::get_template::GetTemplateInput>),
+    (
+        "GetTemplateParameterConstraints",
+        super::call::<
+            oos_api::operation::get_template_parameter_constraints::GetTemplateParameterConstraintsInput,
+        >,
+    ),
     ("ListActions", super::call::<oos_api::operation::list_actions::ListActionsInput>),
     (
         "ListApplicationGroups",
@@ -210,6 +250,38 @@ pub(crate) const CALLS: &[(&str, super::Call)] = &[
     (
         "ListExecutions",
         super::call::<oos_api::operation::list_executions::ListExecutionsInput>,
+    ),
+    (
+        "ListGitAccounts",
+        super::call::<oos_api::operation::list_git_accounts::ListGitAccountsInput>,
+    ),
+    (
+        "ListGitBranches",
+        super::call::<oos_api::operation::list_git_branches::ListGitBranchesInput>,
+    ),
+    (
+        "ListGitOrganizations",
+        super::call::<
+            oos_api::operation::list_git_organizations::ListGitOrganizationsInput,
+        >,
+    ),
+    (
+        "ListGitRepositories",
+        super::call::<
+            oos_api::operation::list_git_repositories::ListGitRepositoriesInput,
+        >,
+    ),
+    (
+        "ListGitRepositoryContents",
+        super::call::<
+            oos_api::operation::list_git_repository_contents::ListGitRepositoryContentsInput,
+        >,
+    ),
+    (
+        "ListInstancePackageStates",
+        super::call::<
+            oos_api::operation::list_instance_package_states::ListInstancePackageStatesInput,
+        >,
     ),
     (
         "ListInstancePatchStates",
@@ -281,6 +353,12 @@ pub(crate) const CALLS: &[(&str, super::Call)] = &[
         super::call::<oos_api::operation::list_tag_values::ListTagValuesInput>,
     ),
     (
+        "ListTaskExecutionInvocations",
+        super::call::<
+            oos_api::operation::list_task_execution_invocations::ListTaskExecutionInvocationsInput,
+        >,
+    ),
+    (
         "ListTaskExecutions",
         super::call::<oos_api::operation::list_task_executions::ListTaskExecutionsInput>,
     ),
@@ -313,6 +391,12 @@ pub(crate) const CALLS: &[(&str, super::Call)] = &[
         super::call::<oos_api::operation::set_service_settings::SetServiceSettingsInput>,
     ),
     (
+        "StartDebugExecution",
+        super::call::<
+            oos_api::operation::start_debug_execution::StartDebugExecutionInput,
+        >,
+    ),
+    (
         "StartExecution",
         super::call::<oos_api::operation::start_execution::StartExecutionInput>,
     ),
@@ -343,6 +427,12 @@ pub(crate) const CALLS: &[(&str, super::Call)] = &[
         super::call::<oos_api::operation::update_execution::UpdateExecutionInput>,
     ),
     (
+        "UpdateInstancePackageState",
+        super::call::<
+            oos_api::operation::update_instance_package_state::UpdateInstancePackageStateInput,
+        >,
+    ),
+    (
         "UpdateOpsItem",
         super::call::<oos_api::operation::update_ops_item::UpdateOpsItemInput>,
     ),
@@ -371,6 +461,12 @@ pub(crate) const CALLS: &[(&str, super::Call)] = &[
     (
         "UpdateTemplate",
         super::call::<oos_api::operation::update_template::UpdateTemplateInput>,
+    ),
+    (
+        "UpdateTemplateAttributes",
+        super::call::<
+            oos_api::operation::update_template_attributes::UpdateTemplateAttributesInput,
+        >,
     ),
     (
         "ValidateTemplateContent",
