@@ -133,6 +133,9 @@ impl Client {
     /// reached the service, or when it carries an idempotency token (`ClientToken`), which is
     /// filled once here so that every attempt carries the same one.
     pub async fn call<I: Action>(&self, mut input: I) -> Result<I::Output, Error<I::Error>> {
+        if let Some(region) = &self.inner.config.region {
+            input.fill_region(region);
+        }
         input.validate().map_err(Error::Construction)?;
         // Filled once, before the first attempt, so that every attempt carries the same token.
         let has_token = input.ensure_idempotency_token();
@@ -260,9 +263,11 @@ mod tests {
             Error::Service(ListExecutionLogsError::EntityNotExistsExecution(_))
         ));
         let err = interpret_answer::<Logs>(503, br#"{"Code":"SomethingNew"}"#).expect_err("error");
+        // Unhandled: neither a code of its own nor a common one, read through `code()`.
         assert!(matches!(
-            err,
-            Error::Service(ListExecutionLogsError::Unhandled(_))
+            &err,
+            Error::Service(e) if e.code() == "SomethingNew"
+                && !matches!(e, ListExecutionLogsError::Common(_) | ListExecutionLogsError::EntityNotExistsExecution(_))
         ));
         let err = interpret_answer::<Logs>(502, b"\xff<html>").expect_err("not json");
         assert!(matches!(err, Error::Response { status: 502, .. }));

@@ -21,11 +21,15 @@
 //! ```
 //!
 //! To watch an execution as it runs, [`follow`] streams its logs as they are written and the
-//! [`waiter`]s generated from the specs (`client.wait_until_execution_finished()`) wait until
+//! [`waiter`]s generated from the specs (`client.wait_until_execution_finished(id)`) wait until
 //! it has ended.
 
 #![warn(missing_docs)]
 
+// The runtime's internals, public for the emulator, the benchmarks and the tests only: hidden
+// from the documentation and outside semver (what generated code and the runtime share may
+// change in any release).
+#[doc(hidden)]
 pub mod action;
 mod check;
 mod client;
@@ -38,12 +42,14 @@ pub mod follow;
 #[rustfmt::skip]
 mod generated;
 pub mod paginator;
+#[doc(hidden)]
 pub mod params;
 mod redact;
 mod request_builder;
 mod response;
 pub mod retry;
 mod send;
+#[doc(hidden)]
 pub mod signing;
 mod string_enum;
 pub mod waiter;

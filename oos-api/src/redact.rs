@@ -9,6 +9,9 @@ use crate::signing::percent_encode;
 
 const MASK: &str = "***";
 
+/// What `Debug` shows in place of a field the specs mark `secret`.
+pub(crate) const REDACTED: &str = "** redacted **";
+
 /// The forms in which one caller's secrets could come back.
 pub(crate) struct Redactor {
     needles: Vec<String>,

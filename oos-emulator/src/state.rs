@@ -23,6 +23,7 @@ pub(crate) struct State {
     pub clock: Clock,
     /// The executions that run, by id.
     pub runs: Runs,
+    pub ops_items: crate::data::ops_items::OpsItems,
 }
 
 impl State {
@@ -39,6 +40,7 @@ impl State {
             vault: Vault::random(),
             clock,
             runs: Runs::new(),
+            ops_items: Default::default(),
         }
     }
 }

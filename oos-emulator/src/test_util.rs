@@ -12,8 +12,8 @@ use crate::{RunningEmulator, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 /// Actions whose documented example request the documented parameters themselves refuse,
 /// with the parameter named: the example breaks the spec, not the emulator.
 pub const EXAMPLES_OUTSIDE_THE_SPEC: &[(&str, &str)] = &[
-    // The example is JSON with its quotes escaped a second time.
-    ("UpdateExecution", "Parameters"),
+    // The 2026-01-02 edition's template example has a trailing comma.
+    ("UpdateTemplate", "Content"),
 ];
 
 /// Whether an error is one an example request of `action` may get: for an action with

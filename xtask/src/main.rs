@@ -6,6 +6,8 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod survey;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "oos-rs maintainer tasks")]
 struct Cli {
@@ -50,6 +52,18 @@ enum Task {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Import and generate every product of a mirror of Alibaba Cloud's metadata (a git directory of dew-serverless/acs-metadata) into a scratch directory; see bench/metadata-survey.sh.
+    Survey {
+        /// The mirror's git directory.
+        #[arg(long)]
+        mirror: PathBuf,
+        /// The branch or commit to read.
+        #[arg(long = "ref", default_value = "HEAD")]
+        reference: String,
+        /// The scratch directory (outside the workspace).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -58,6 +72,11 @@ fn main() -> ExitCode {
     match cli.task {
         Task::Codegen { check } => codegen(&root, check),
         Task::ImportDoc { pages, stdout } => import_doc(&root, &pages, stdout),
+        Task::Survey {
+            mirror,
+            reference,
+            out,
+        } => survey::run(&mirror, &reference, &out),
         Task::ImportOpenapi {
             path,
             actions,

@@ -21,6 +21,9 @@ pub fn emit(spec: &ActionSpec) -> String {
     let mut out = String::new();
     out.push_str(&format!("action: {}\n", scalar(&spec.action)));
     text(&mut out, 0, "summary", &spec.summary);
+    if let Some(s) = &spec.doc_summary {
+        text(&mut out, 0, "doc_summary", s);
+    }
     if let Some(d) = &spec.description {
         text(&mut out, 0, "description", d);
     }
@@ -163,6 +166,7 @@ fn body(out: &mut String, f: &FieldSpec, indent: usize) {
     for (k, v) in [
         ("example", f.example.as_deref()),
         ("title", f.title.as_deref()),
+        ("doc_title", f.doc_title.as_deref()),
         ("description", f.description.as_deref()),
     ] {
         if let Some(v) = v {
@@ -199,6 +203,7 @@ fn body(out: &mut String, f: &FieldSpec, indent: usize) {
     }
     for (k, v) in [
         ("free_form", f.free_form),
+        ("secret", f.secret),
         ("deprecated", f.deprecated),
         ("undocumented", f.undocumented),
     ] {
@@ -231,6 +236,7 @@ fn waiters(out: &mut String, waiters: &[WaiterSpec]) {
             ("failure", &w.failure),
             ("retry", &w.retry),
             ("retry_errors", &w.retry_errors),
+            ("requires", &w.requires),
         ] {
             if !values.is_empty() {
                 out.push_str(&format!("    {key}: {}\n", list(values)));

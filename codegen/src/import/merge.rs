@@ -73,6 +73,7 @@ fn both(page: ActionSpec, meta: ActionSpec) -> ActionSpec {
         demo_response: meta.demo_response,
         demo_response_xml: meta.demo_response_xml,
         demo_error: meta.demo_error,
+        doc_summary: None,
     }
 }
 
@@ -139,6 +140,8 @@ fn field(page: FieldSpec, meta: FieldSpec) -> FieldSpec {
         value_titles: meta.value_titles,
         enum_name: None,
         free_form: false,
+        doc_title: None,
+        secret: false,
     }
 }
 
@@ -147,6 +150,7 @@ fn field(page: FieldSpec, meta: FieldSpec) -> FieldSpec {
 /// removes.
 fn keep(spec: &mut ActionSpec, existing: &ActionSpec) {
     spec.idempotent = existing.idempotent;
+    spec.doc_summary.clone_from(&existing.doc_summary);
     if existing.pagination.is_some() {
         spec.pagination = existing.pagination.clone();
     }
@@ -190,7 +194,11 @@ fn keep_field(field: &mut FieldSpec, old: &FieldSpec) {
     if old.doc.is_some() {
         field.doc.clone_from(&old.doc);
     }
+    if old.doc_title.is_some() {
+        field.doc_title.clone_from(&old.doc_title);
+    }
     field.free_form |= old.free_form;
+    field.secret |= old.secret;
     // Values a source lists follow the source; values a maintainer listed are kept.
     if field.values.is_none() && old.values.is_some() {
         field.values.clone_from(&old.values);

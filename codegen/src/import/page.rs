@@ -387,6 +387,7 @@ fn build(
         demo_response: None,
         demo_response_xml: None,
         demo_error: None,
+        doc_summary: None,
     })
 }
 

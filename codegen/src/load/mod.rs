@@ -299,7 +299,8 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
         file: file.to_path_buf(),
         module,
         name: spec.action,
-        summary: spec.summary,
+        // The maintainer's English text wins over the metadata's.
+        summary: spec.doc_summary.unwrap_or(spec.summary),
         description: spec.description,
         group: spec.group,
         deprecated: spec.deprecated,

@@ -4,6 +4,7 @@
 // Spec errors are returned by value, as the generator returns them.
 #![allow(clippy::result_large_err)]
 
+mod committed_edition;
 mod fixture_snapshots;
 mod import_openapi;
 mod import_page;

@@ -38,6 +38,7 @@ const SUPPORTED_MODES: &str =
 
 /// One profile of the Alibaba Cloud CLI's `config.json`.
 #[derive(Clone, Default, Deserialize)]
+#[non_exhaustive]
 pub struct Profile {
     /// The profile's name.
     #[serde(default)]

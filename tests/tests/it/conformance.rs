@@ -17,7 +17,7 @@ use oos_emulator::{Data, Emulator};
 
 #[rustfmt::skip]
 #[path = "generated/calls.rs"]
-mod calls;
+pub(crate) mod calls;
 
 /// How one call ended: `Ok`, or the error's code and message (or what went wrong).
 type Outcome = Result<(), (String, String)>;

@@ -52,8 +52,7 @@ fn downstream_code_compiles_and_behaves() -> Result<(), Box<dyn std::error::Erro
     match err {
         ListExecutionLogsError::InvalidNextToken(..)
         | ListExecutionLogsError::InvalidNextTokenQuery(..)
-        | ListExecutionLogsError::EntityNotExistsExecution(..)
-        | ListExecutionLogsError::Unhandled(..) => {}
+        | ListExecutionLogsError::EntityNotExistsExecution(..) => {}
         _ => {}
     }
     Ok(())

@@ -18,5 +18,6 @@ mod lifecycles;
 mod msrv;
 mod samples;
 mod secrets;
+mod surface;
 mod transport;
 mod waiters;

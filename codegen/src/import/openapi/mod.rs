@@ -361,6 +361,7 @@ impl Document {
             demo_response: demos.json,
             demo_response_xml: demos.xml,
             demo_error: demos.error,
+            doc_summary: None,
         })
     }
 
