@@ -186,6 +186,16 @@ where
         Err(ReadError::Broken) => return Reply::Drop,
     };
 
+    if parts.uri.path().starts_with(crate::cloud::admin::PREFIX) {
+        let mut state = shared
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        crate::engine::advance(&mut state);
+        let (status, answer) =
+            crate::cloud::admin::handle(&mut state, parts.method.as_str(), parts.uri.path(), &body);
+        return Reply::json(status, answer.to_string().into_bytes());
+    }
     let verified = match verify_request(&shared.verifier, parts, &body, record) {
         Ok(verified) => verified,
         Err(error) => return answering.error(&error, record),
@@ -284,7 +294,7 @@ fn execute(
         .state
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    crate::runner::advance(&mut state);
+    crate::engine::advance(&mut state);
     actions::run(
         &mut state,
         &ActionRequest {

@@ -113,24 +113,30 @@ mod actions;
 mod auth;
 mod body;
 mod clock;
+mod cloud;
 mod data;
+mod engine;
 mod error;
+mod eval;
 mod faults;
 mod fuzz;
 mod handler;
 mod query;
 mod records;
 mod request;
-mod runner;
 mod server;
 pub mod spec;
 mod state;
+mod template;
+/// The name the API operations use for the engine.
+use engine as runner;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod wire;
 
 pub use actions::{stateful_actions, supported_actions};
 pub use auth::SignatureMethod;
+pub use cloud::Stub;
 pub use data::{Data, DataError};
 pub use faults::{Fault, FaultRule, Faults, ThrottlingCode};
 pub use records::RequestRecord;

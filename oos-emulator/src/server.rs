@@ -15,6 +15,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use crate::auth::{Key, Verifier};
 use crate::clock::{check_speed, Clock};
+use crate::cloud::Stub;
 use crate::data::Data;
 use crate::faults::Faults;
 use crate::handler::{handle, Shared};
@@ -53,6 +54,7 @@ pub struct EmulatorBuilder {
     max_request_bytes: usize,
     listen: SocketAddr,
     clock_speed: f64,
+    stubs: Vec<Stub>,
 }
 
 impl Default for EmulatorBuilder {
@@ -63,6 +65,7 @@ impl Default for EmulatorBuilder {
             max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             clock_speed: 0.0,
+            stubs: Vec::new(),
         }
     }
 }
@@ -132,6 +135,24 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Answers another cloud's API calls made by templates with this stub (see [`Stub`]);
+    /// later stubs are matched first. Tests can also add stubs over HTTP, `POST
+    /// /_emulator/stubs`.
+    pub fn stub(mut self, stub: Stub) -> Self {
+        self.stubs.push(stub);
+        self
+    }
+
+    /// Adds every template file under `dir` as a public template (see
+    /// [`Data::with_public_templates`]); call after [`data`](Self::data).
+    pub fn public_templates(
+        mut self,
+        dir: impl AsRef<std::path::Path>,
+    ) -> Result<Self, crate::DataError> {
+        self.data = std::mem::take(&mut self.data).with_public_templates(dir)?;
+        Ok(self)
+    }
+
     /// Binds and starts serving on the current Tokio runtime.
     pub async fn start(self) -> io::Result<RunningEmulator> {
         check_speed(self.clock_speed)
@@ -148,10 +169,17 @@ impl EmulatorBuilder {
                 },
             );
         }
+        if let Some(problem) = self.stubs.iter().find_map(Stub::problem) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, problem));
+        }
+        let mut state = State::with_clock(self.data, Clock::new(self.clock_speed));
+        for stub in self.stubs {
+            state.cloud.add(stub);
+        }
         let faults = Faults::default();
         let shared = Arc::new(Shared {
             verifier: Verifier::new(keys),
-            state: Mutex::new(State::with_clock(self.data, Clock::new(self.clock_speed))),
+            state: Mutex::new(state),
             faults: faults.clone(),
             log: RequestLog::default(),
             max_request_bytes: self.max_request_bytes,
@@ -220,6 +248,20 @@ impl RunningEmulator {
         check_speed(speed)?;
         self.state().clock.set_speed(speed);
         Ok(())
+    }
+
+    /// Answers another cloud's API calls made by templates with this stub from now on (see
+    /// [`Stub`]); it is matched before every stub added earlier.
+    pub fn stub(&self, stub: Stub) {
+        self.state().cloud.add(stub);
+    }
+
+    /// Every call of another cloud (and every notification) templates made so far, oldest
+    /// first, as `GET /_emulator/calls` lists them.
+    pub fn cloud_calls(&self) -> Vec<serde_json::Value> {
+        let mut state = self.state();
+        crate::engine::advance(&mut state);
+        state.cloud.calls().to_vec()
     }
 
     /// How fast executions run now: emulated seconds per real second.

@@ -24,12 +24,24 @@ pub fn expected_refusal(action: &str, code: &str, message: &str) -> bool {
     let state_error = ["EntityNotExists.", "EntityAlreadyExists.", "InvalidStatus."]
         .iter()
         .any(|prefix| code.starts_with(prefix));
-    let outside = code == "InvalidParameter"
-        && EXAMPLES_OUTSIDE_THE_SPEC
-            .iter()
-            .any(|(a, p)| *a == action && message.contains(&format!("\"{p}\"")));
+    let outside = EXAMPLES_OUTSIDE_THE_SPEC
+        .iter()
+        .any(|(a, p)| *a == action && refused_for(p, code, message));
     (stateful && state_error) || outside
 }
+
+/// Whether an error refuses `parameter`: `InvalidParameter` naming it, or, for a template's
+/// content, `InvalidTemplate` (the content is judged as a template, not as a parameter).
+pub fn refused_for(parameter: &str, code: &str, message: &str) -> bool {
+    match code {
+        "InvalidParameter" => message.contains(&format!("\"{parameter}\"")),
+        "InvalidTemplate" => TEMPLATE_CONTENT.contains(&parameter),
+        _ => false,
+    }
+}
+
+/// The parameters that carry a template's content.
+const TEMPLATE_CONTENT: &[&str] = &["Content", "TemplateContent"];
 
 /// A configuration for `emulator`: its URL, region `cn-hangzhou`, the default key, this
 /// signature method, and retries a few milliseconds apart. Tests that need more (timeouts,

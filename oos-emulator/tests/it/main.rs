@@ -21,5 +21,7 @@ mod signature_rpc;
 mod signature_v3;
 mod tags;
 mod template_attributes;
+mod template_corpus;
+mod template_language;
 mod template_versions;
 mod templates;
