@@ -210,7 +210,7 @@ async fn the_documented_contract() -> Result<(), Box<dyn std::error::Error>> {
         println!("{}", log.message.unwrap_or_default());
         printed.push(());
     }
-    let done = client.wait_until_execution_finished(&id)
+    let done = client.wait_until_execution_finished().execution_id(&id)
         .max_wait(std::time::Duration::from_secs(60)).send().await?;
 
     assert_eq!(printed.len(), 8);
