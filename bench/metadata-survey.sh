@@ -18,6 +18,8 @@ mkdir -p "$out"
 
 # The importer is run optimised: the survey reads about 10,000 actions.
 if [ ! -f "$out/products/survey.md" ]; then
+  # The newest branch of the mirror holds server errors in place of some documents
+  # (`{"code":500,...}`); the snapshot before it is whole.
   cargo run -q --release -j 2 -p xtask -- survey --mirror "$mirror" --ref "$ref" --out "$out/products" \
     > "$out/import.log" 2> "$out/import.err"
 fi
@@ -39,6 +41,13 @@ echo "| product | version | actions | compiled | seconds |" > "$out/compile.md"
 echo "| --- | --- | ---: | --- | ---: |" >> "$out/compile.md"
 while read -r actions product version; do
   generated="$out/products/$product/$version/generated"
+  # Compiled beside OOS's own operations, a product's client methods would clash with OOS's
+  # of the same name (`list_tag_resources`): a copy of its code takes them with a prefix.
+  rm -rf "$out/compiled"
+  cp -r "$generated" "$out/compiled"
+  sed -i -E 's/pub fn ([a-z0-9_]+)\(&self\) -> ([A-Za-z0-9]+)FluentBuilder/pub fn surveyed_\1(\&self) -> \2FluentBuilder/' \
+    "$out"/compiled/operation/*.rs
+  generated="$out/compiled"
   cp "$out/lib.rs.orig" "$ws/oos-api/src/lib.rs"
   printf '\n#[allow(dead_code, unused_imports, clippy::all)]\n#[rustfmt::skip]\n#[path = "%s/mod.rs"]\nmod surveyed;\n' \
     "$generated" >> "$ws/oos-api/src/lib.rs"

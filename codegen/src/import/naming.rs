@@ -103,6 +103,19 @@ pub fn resolve(
         let mut fixed = false;
         let mut done: Vec<(PathBuf, Fix)> = Vec::new();
         for error in &errors {
+            // An inferred pagination whose list runs through a type another action widened
+            // to JSON pages nothing: the action does not page (a maintainer may add a
+            // `struct_name` to tell the types apart, and `pagination` by hand).
+            if error.fix.is_none() && error.path.as_deref() == Some("pagination.items") {
+                if let Some(index) = imported.iter().position(|(p, _)| *p == error.file) {
+                    if imported[index].1.pagination.take().is_some() {
+                        parsed[index] = None;
+                        fixed = true;
+                        break;
+                    }
+                }
+                continue;
+            }
             let Some(fix) = &error.fix else { continue };
             if done.iter().any(|(f, x)| *f == error.file && x == fix) {
                 continue;

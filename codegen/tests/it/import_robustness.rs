@@ -330,10 +330,12 @@ const OTHER_PRODUCTS: &str = r##"{
       "summary": "Creates a thing.",
       "parameters": [{"name": "Name", "in": "query", "schema": {"type": "string"}}],
       "responses": {
+        "200": {"schema": {"type": "object", "properties": {"RequestId": {"type": "string"}, "5xxPv": {"type": "integer", "format": "int64"}}}},
+        "202": {"schema": {"type": "object", "properties": {"Accepted": {"type": "string"}}}},
         "201": {"schema": {"type": "object", "properties": {"RequestId": {"type": "string"}, "5xxPv": {"type": "integer", "format": "int64"}}}},
         "5XX": {"schema": {"type": "object", "properties": {"Code": {"type": "string"}}}}},
       "responseDemo": "[{\"type\":\"json\",\"example\":\"{\\\"RequestId\\\":\\\"r\\\",\\\"5xxPv\\\":3}\",\"errorExample\":\"<Error/>\"}]",
-      "errorCodes": {"400": [
+      "errorCodes": {"999999": [{"errorCode": "Odd.Status", "errorMessage": "No HTTP status."}], "400": [
         {"errorCode": "40002", "errorMessage": "Numeric."},
         {"errorCode": "Thing.Gone", "errorMessage": "Gone."},
         {"errorCode": "Thing.Gone.", "errorMessage": "The same variant."},
@@ -368,4 +370,20 @@ fn other_products_quirks_import_to_what_a_client_can_use() {
     let codes: Vec<&str> = action.errors.iter().map(|e| e.code.as_str()).collect();
     assert_eq!(codes, ["Thing.Gone", "Thing.Bad"], "{text}");
     assert!(!text.contains("demo_error"), "{text}");
+
+    // Without `200`, the `201` answer is the success answer.
+    let only_201: String = OTHER_PRODUCTS
+        .lines()
+        .filter(|l| {
+            !l.trim_start().starts_with("\"200\"") && !l.trim_start().starts_with("\"202\"")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(only_201, OTHER_PRODUCTS);
+    let spec = Document::parse_with(Path::new("api-docs.json"), &only_201, true)
+        .unwrap()
+        .action("CreateThing", &[], &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = spec.response.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["RequestId", "5xxPv"]);
 }
