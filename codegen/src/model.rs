@@ -108,6 +108,8 @@ pub struct Field {
     pub deprecated: bool,
     /// The value the service assumes when it is absent.
     pub default: Option<String>,
+    /// Holds a secret: redacted from `Debug`.
+    pub secret: bool,
 }
 
 /// A value's type with what the documentation says about it.
@@ -350,6 +352,9 @@ pub struct Waiter {
     pub retry: Vec<String>,
     /// Error codes that mean: poll again.
     pub retry_errors: Vec<String>,
+    /// The request parameters (wire names, in request order) that identify what is waited
+    /// on: the action's required ones and the waiter's `requires`.
+    pub requires: Vec<String>,
     /// Seconds between the first two polls.
     pub min_delay: u64,
     /// The most seconds between two polls.

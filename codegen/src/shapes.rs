@@ -57,6 +57,8 @@ pub fn merge_struct(existing: &mut StructDef, new: StructDef) -> Result<(), Conf
                 old.shape = merge_shape(&old.shape, &field.shape)
                     .map_err(|(a, b)| conflict(format!("has type {a}, not {b}"), false))?;
                 old.undocumented &= field.undocumented;
+                // A value secret in one declaration is secret in the type they share.
+                old.secret |= field.secret;
             }
             None => {
                 if let Some(other) = merged.iter().find(|f| f.rust == field.rust) {

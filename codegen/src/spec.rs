@@ -111,6 +111,10 @@ pub struct ActionSpec {
     /// The metadata's error demo, verbatim.
     #[serde(default)]
     pub demo_error: Option<String>,
+    /// The summary to show instead of `summary` (a maintainer's key, kept across re-imports):
+    /// English text where the metadata's is not.
+    #[serde(default)]
+    pub doc_summary: Option<String>,
 }
 
 /// A request parameter, a response field, or (under `items`) the element of a List or Map.
@@ -219,6 +223,14 @@ pub struct FieldSpec {
     /// Keep the value as free-form JSON (`serde_json::Value`) whatever its type says.
     #[serde(default)]
     pub free_form: bool,
+    /// The title to keep instead of `title` (a maintainer's key, kept across re-imports):
+    /// English text where the metadata's is not.
+    #[serde(default)]
+    pub doc_title: Option<String>,
+    /// The value is a secret (a password, a decrypted parameter): `Debug` prints it redacted.
+    /// A maintainer's key, kept across imports, for what the metadata does not say.
+    #[serde(default)]
+    pub secret: bool,
 }
 
 /// The element of a List or Map: a type name (`String`, `Object` with the parent's `fields`),
@@ -270,6 +282,10 @@ pub struct ErrorSpec {
     pub code: String,
     /// The HTTP status it arrives with.
     pub http_status: u16,
+    /// Other HTTP statuses the documentation lists the same code under (the emulator answers
+    /// with `http_status`).
+    #[serde(default)]
+    pub also_http_status: Vec<u16>,
     /// The message template, placeholders as the documentation writes them.
     pub message: String,
     /// The documentation's description.
@@ -344,6 +360,10 @@ pub struct WaiterSpec {
     /// Error codes that mean the wait goes on.
     #[serde(default)]
     pub retry_errors: Vec<String>,
+    /// Request parameters (wire names) that identify what is waited on, besides those the
+    /// action requires: the waiter takes them all as arguments, so none can be forgotten.
+    #[serde(default)]
+    pub requires: Vec<String>,
     /// Seconds between the first two polls.
     pub min_delay: u64,
     /// The most seconds between two polls.

@@ -165,7 +165,7 @@ pub fn outputs(root: &Path) -> Result<Vec<Output>, Error> {
                         path: PathBuf::from(emulator.calls),
                         contents: generate::render(
                             &format!("the actions in {}/", job.specs),
-                            generate::emulator::sample_calls(&set.actions, job.crate_path),
+                            generate::emulator::sample_calls(&set, job.crate_path),
                         )
                         .map_err(Error::Generate)?,
                     });

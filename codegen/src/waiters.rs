@@ -12,9 +12,6 @@ use crate::model::{EnumDef, Field, PathStep, Scalar, StructDef, Type, WaitedValu
 use crate::names;
 use crate::spec::WaiterSpec;
 
-/// The methods of the waiter builder besides the action's setters.
-const BUILDER_METHODS: &[&str] = &["max_wait", "min_delay", "max_delay", "send"];
-
 /// What a waiter's declaration is checked against.
 pub(crate) struct Context<'a> {
     pub file: &'a Path,
@@ -46,15 +43,29 @@ pub(crate) fn check(cx: &Context<'_>, specs: &[WaiterSpec]) -> Result<Vec<Waiter
             error.line = second_entry(cx.text, &spec.name).or(error.line);
             return Err(error);
         }
-        if let Some(f) = cx
-            .request
-            .iter()
-            .find(|f| BUILDER_METHODS.contains(&f.rust.as_str()))
-        {
+        // The request builder gets the waiter's method beside the setters.
+        let method = method_name(&spec.name);
+        if let Some(f) = cx.request.iter().find(|f| f.rust == method) {
             return Err(at
-                .err("name", format!("parameter `{}` would give setter `{}`, which the waiter builder has for itself", f.wire, f.rust))
+                .err("name", format!("parameter `{}` has setter `{}`, the waiter's method on the request builder", f.wire, f.rust))
                 .help(format!("give the parameter a `rust_name` (e.g. `{}_value`)", f.rust)));
         }
+        for wire in &spec.requires {
+            if !cx.request.iter().any(|f| &f.wire == wire) {
+                return Err(at
+                    .err(
+                        "requires",
+                        format!("`{wire}` is not a request parameter of this action"),
+                    )
+                    .help("list top-level request parameters by their wire names"));
+            }
+        }
+        let requires = cx
+            .request
+            .iter()
+            .filter(|f| f.required || spec.requires.contains(&f.wire))
+            .map(|f| f.wire.clone())
+            .collect();
         let (steps, value, values) = at.path(&spec.path)?;
         at.values(spec, value, values)?;
         at.errors(&spec.retry_errors)?;
@@ -70,6 +81,7 @@ pub(crate) fn check(cx: &Context<'_>, specs: &[WaiterSpec]) -> Result<Vec<Waiter
             failure: spec.failure.clone(),
             retry: spec.retry.clone(),
             retry_errors: spec.retry_errors.clone(),
+            requires,
             min_delay: spec.min_delay,
             max_delay: spec.max_delay,
             max_wait: spec.max_wait,

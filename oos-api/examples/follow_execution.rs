@@ -94,8 +94,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let done = client
-        .wait_until_execution_finished()
-        .execution_id(&id)
+        .wait_until_execution_finished(&id)
         .max_wait(Duration::from_secs(60))
         .send()
         .await?;

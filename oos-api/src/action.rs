@@ -10,6 +10,7 @@ use crate::params::Params;
 
 /// How a request is sent.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Method {
     /// `POST`: parameters in the query string, `formData` ones in the body.
     #[default]
@@ -58,6 +59,10 @@ pub trait Action: Clone + Send + Sync + 'static {
     fn ensure_idempotency_token(&mut self) -> bool {
         false
     }
+
+    /// Fills the action's top-level `RegionId` with the client's region when the caller left
+    /// it unset (actions such as `TagResources` require it; the others default to it).
+    fn fill_region(&mut self, _region: &str) {}
 }
 
 /// A per-action service error enum: one variant per documented code, `Common` for the codes

@@ -90,25 +90,6 @@ pub fn range(
     )
 }
 
-/// A value is one of the documented ones.
-pub fn allowed(
-    value: &str,
-    path: Path<'_>,
-    values: &'static [&'static str],
-) -> Result<(), BuildError> {
-    if values.contains(&value) {
-        Ok(())
-    } else {
-        fail(
-            path,
-            Problem::NotAllowed {
-                value: value.to_owned(),
-                allowed: values,
-            },
-        )
-    }
-}
-
 /// A list has as many elements as documented.
 pub fn items(
     count: usize,
@@ -171,12 +152,6 @@ mod tests {
         assert!(range(100.0, p, None, Some(100.0), false, false).is_ok());
         assert!(range(100.0, p, None, Some(100.0), false, true).is_err());
         assert!(range(f64::NAN, p, None, Some(1.0), false, false).is_err());
-        assert_eq!(
-            allowed("Urgent", Path::Param("Severity"), &["High", "Low"])
-                .unwrap_err()
-                .to_string(),
-            "parameter `Severity` is `Urgent`, not one of its documented values: High, Low"
-        );
         assert_eq!(
             items(6, Path::Param("Filter"), None, Some(5))
                 .unwrap_err()

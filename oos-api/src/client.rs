@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 use crate::action::{Action, ServiceError};
-use crate::config::Config;
+use crate::config::{Config, ConfigOverride};
 use crate::endpoint::Endpoint;
 use crate::error::Error;
 use crate::params::Params;
@@ -47,25 +47,65 @@ pub(crate) struct Inner {
 
 impl Client {
     /// A client with the given configuration.
+    ///
+    /// With an HTTP client in the configuration
+    /// ([`ConfigBuilder::http_client`](crate::ConfigBuilder::http_client)), that client
+    /// carries every call and is offered to the credentials provider for its fetches;
+    /// otherwise the client makes its own.
     pub fn new(config: Config) -> Self {
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            // A redirect would replay a signed request elsewhere.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(USER_AGENT)
-            .build()
-            .map_err(|e| {
-                format!(
-                    "the HTTP client could not be created: {}",
-                    crate::response::error_chain(&e)
-                )
-            });
+        let http = match &config.http_client {
+            Some(given) => {
+                if let Some(provider) = &config.credentials {
+                    provider.use_http_client(given);
+                }
+                Ok(given.clone())
+            }
+            None => reqwest::Client::builder()
+                .connect_timeout(config.connect_timeout)
+                // A redirect would replay a signed request elsewhere.
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(USER_AGENT)
+                .build()
+                .map_err(|e| {
+                    format!(
+                        "the HTTP client could not be created: {}",
+                        crate::response::error_chain(&e)
+                    )
+                }),
+        };
+        Self::with_transport(config, http)
+    }
+
+    fn with_transport(config: Config, http: Result<reqwest::Client, String>) -> Self {
         let endpoint = Endpoint::resolve(&config);
         Self {
             inner: Arc::new(Inner {
                 config,
                 http,
                 endpoint,
+                signing_key: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// A client for another region, otherwise configured as this one, sharing its
+    /// credentials provider (and so its cached credentials) and its connection pool.
+    ///
+    /// An explicit [`endpoint_url`](crate::ConfigBuilder::endpoint_url) is kept; the region
+    /// then only names the region in the requests that carry it.
+    pub fn with_region(&self, region: impl Into<String>) -> Client {
+        let config = self.inner.config.to_builder().region(region).build();
+        Self::with_transport(config, self.inner.http.clone())
+    }
+
+    /// This client with `overrides` applied, sharing everything else (credentials,
+    /// connection pool, endpoint).
+    pub(crate) fn overridden(&self, overrides: &ConfigOverride) -> Client {
+        Self {
+            inner: Arc::new(Inner {
+                config: self.inner.config.overridden(overrides),
+                http: self.inner.http.clone(),
+                endpoint: self.inner.endpoint.clone(),
                 signing_key: Mutex::new(None),
             }),
         }
@@ -93,6 +133,9 @@ impl Client {
     /// reached the service, or when it carries an idempotency token (`ClientToken`), which is
     /// filled once here so that every attempt carries the same one.
     pub async fn call<I: Action>(&self, mut input: I) -> Result<I::Output, Error<I::Error>> {
+        if let Some(region) = &self.inner.config.region {
+            input.fill_region(region);
+        }
         input.validate().map_err(Error::Construction)?;
         // Filled once, before the first attempt, so that every attempt carries the same token.
         let has_token = input.ensure_idempotency_token();
@@ -220,9 +263,11 @@ mod tests {
             Error::Service(ListExecutionLogsError::EntityNotExistsExecution(_))
         ));
         let err = interpret_answer::<Logs>(503, br#"{"Code":"SomethingNew"}"#).expect_err("error");
+        // Unhandled: neither a code of its own nor a common one, read through `code()`.
         assert!(matches!(
-            err,
-            Error::Service(ListExecutionLogsError::Unhandled(_))
+            &err,
+            Error::Service(e) if e.code() == "SomethingNew"
+                && !matches!(e, ListExecutionLogsError::Common(_) | ListExecutionLogsError::EntityNotExistsExecution(_))
         ));
         let err = interpret_answer::<Logs>(502, b"\xff<html>").expect_err("not json");
         assert!(matches!(err, Error::Response { status: 502, .. }));
@@ -249,7 +294,7 @@ mod tests {
         );
         let err = block_on(client.call(ListExecutionLogsInput::default())).expect_err("missing id");
         assert!(
-            matches!(err, Error::Construction(ref e) if e.parameter == "ExecutionId"),
+            matches!(err, Error::Construction(ref e) if e.parameter() == "ExecutionId"),
             "{err:?}"
         );
 

@@ -1,4 +1,5 @@
-//! Client configuration: region, credentials, endpoint, timeouts, retries, signature.
+//! Client configuration: region, credentials, endpoint, transport, timeouts, retries,
+//! signature; and the per-request overrides of timeouts and retries.
 
 use std::fmt;
 use std::sync::Arc;
@@ -41,6 +42,7 @@ pub struct Config {
     pub(crate) retry_policy: RetryPolicy,
     pub(crate) signature_method: SignatureMethod,
     pub(crate) max_response_bytes: usize,
+    pub(crate) http_client: Option<reqwest::Client>,
 }
 
 impl Config {
@@ -128,6 +130,38 @@ impl Config {
     pub fn has_credentials(&self) -> bool {
         self.credentials.is_some()
     }
+
+    /// The HTTP client given with [`ConfigBuilder::http_client`], if any.
+    pub fn http_client(&self) -> Option<&reqwest::Client> {
+        self.http_client.as_ref()
+    }
+
+    /// A builder that starts from this configuration. The credentials provider is shared,
+    /// not copied, so a client built from it (for another region, say) uses the same cached
+    /// credentials; so is the HTTP client, if one was given.
+    pub fn to_builder(&self) -> ConfigBuilder {
+        ConfigBuilder {
+            config: self.clone(),
+        }
+    }
+
+    /// This configuration with `overrides` applied.
+    pub(crate) fn overridden(&self, overrides: &ConfigOverride) -> Config {
+        let mut config = self.clone();
+        if let Some(timeout) = overrides.attempt_timeout {
+            config.attempt_timeout = timeout;
+        }
+        if let Some(timeout) = overrides.operation_timeout {
+            config.operation_timeout = timeout;
+        }
+        if let Some(policy) = overrides.retry_policy {
+            config.retry_policy = policy;
+        }
+        if let Some(bytes) = overrides.max_response_bytes {
+            config.max_response_bytes = bytes;
+        }
+        config
+    }
 }
 
 impl Default for Config {
@@ -143,6 +177,7 @@ impl Default for Config {
             retry_policy: RetryPolicy::standard(),
             signature_method: SignatureMethod::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            http_client: None,
         }
     }
 }
@@ -164,6 +199,7 @@ impl fmt::Debug for Config {
             .field("retry_policy", &self.retry_policy)
             .field("signature_method", &self.signature_method)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("http_client", &self.http_client.as_ref().map(|_| "<given>"))
             .finish()
     }
 }
@@ -236,9 +272,99 @@ impl ConfigBuilder {
         self
     }
 
+    /// The HTTP client that carries every call, and every credentials fetch of providers
+    /// that fetch over HTTP (see [`ProvideCredentials::use_http_client`]): for a proxy,
+    /// custom root certificates, client certificates or another TLS setup. Without it the
+    /// client makes its own, with the TLS backend the crate's features choose (`rustls` by
+    /// default, or `native-tls`).
+    ///
+    /// The client is used as given, so [`connect_timeout`](Self::connect_timeout) and the
+    /// `oos-rs` user agent do not apply to it; the attempt and operation timeouts still do.
+    /// Build it with `redirect(reqwest::redirect::Policy::none())`: OOS does not redirect,
+    /// and a followed redirect would send a signed request elsewhere.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.config.http_client = Some(client);
+        self
+    }
+
     /// The configuration.
     pub fn build(self) -> Config {
         self.config
+    }
+}
+
+/// Settings that one request overrides, for itself (and the pages or polls it leads to),
+/// leaving the client's configuration alone; given to a request builder's
+/// [`config_override`](crate::RequestBuilder::config_override).
+///
+/// ```no_run
+/// # async fn example(client: oos_api::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use oos_api::{config::ConfigOverride, RetryPolicy};
+///
+/// let template = client
+///     .get_template()
+///     .template_name("ACS-ECS-BulkyRunCommand")
+///     .config_override(
+///         ConfigOverride::new()
+///             .attempt_timeout(Duration::from_secs(5))
+///             .retry_policy(RetryPolicy::disabled()),
+///     )
+///     .send()
+///     .await?;
+/// # let _ = template;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConfigOverride {
+    attempt_timeout: Option<Option<Duration>>,
+    operation_timeout: Option<Option<Duration>>,
+    retry_policy: Option<RetryPolicy>,
+    max_response_bytes: Option<usize>,
+}
+
+impl ConfigOverride {
+    /// Overrides nothing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The limit on one attempt, from sending to the end of the body.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(Some(timeout));
+        self
+    }
+
+    /// No limit on one attempt (the operation timeout, if any, still holds).
+    pub fn no_attempt_timeout(mut self) -> Self {
+        self.attempt_timeout = Some(None);
+        self
+    }
+
+    /// The limit on the whole call, every attempt and wait included.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(Some(timeout));
+        self
+    }
+
+    /// No limit on the whole call.
+    pub fn no_operation_timeout(mut self) -> Self {
+        self.operation_timeout = Some(None);
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = Some(policy);
+        self
+    }
+
+    /// The largest response body accepted.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
     }
 }
 
@@ -298,6 +424,65 @@ mod tests {
         assert_eq!(c.max_response_bytes(), 10);
         let shown = format!("{c:?}");
         assert!(!shown.contains("VERYSECRET"), "{shown}");
+    }
+
+    #[test]
+    fn to_builder_keeps_everything_and_shares_the_provider() {
+        let provider = Arc::new(Credentials::new("id", "secret"));
+        let http = reqwest::Client::new();
+        let c = Config::builder()
+            .region("cn-beijing")
+            .credentials(Arc::clone(&provider))
+            .endpoint_url("http://127.0.0.1:9")
+            .attempt_timeout(Duration::from_secs(2))
+            .retry_policy(RetryPolicy::disabled())
+            .signature_method(SignatureMethod::HmacSha1)
+            .http_client(http)
+            .build();
+        let other = c.to_builder().region("cn-shanghai").build();
+        assert_eq!(other.region(), Some("cn-shanghai"));
+        assert_eq!(other.endpoint_url(), c.endpoint_url());
+        assert_eq!(other.attempt_timeout(), Some(Duration::from_secs(2)));
+        assert_eq!(other.retry_policy(), RetryPolicy::disabled());
+        assert_eq!(other.signature_method(), SignatureMethod::HmacSha1);
+        assert!(other.http_client().is_some());
+        let (a, b) = (
+            c.credentials.as_ref().expect("provider"),
+            other.credentials.as_ref().expect("provider"),
+        );
+        assert!(Arc::ptr_eq(a, b));
+        // The caller's own handle plus the two configurations.
+        assert_eq!(Arc::strong_count(&provider), 2);
+        assert!(format!("{other:?}").contains("<given>"));
+    }
+
+    #[test]
+    fn overrides_replace_only_what_they_set() {
+        let c = Config::builder()
+            .attempt_timeout(Duration::from_secs(2))
+            .operation_timeout(Duration::from_secs(9))
+            .build();
+        let same = c.overridden(&ConfigOverride::new());
+        assert_eq!(format!("{same:?}"), format!("{c:?}"));
+        let o = c.overridden(
+            &ConfigOverride::new()
+                .attempt_timeout(Duration::from_millis(5))
+                .no_operation_timeout()
+                .retry_policy(RetryPolicy::disabled())
+                .max_response_bytes(7),
+        );
+        assert_eq!(o.attempt_timeout(), Some(Duration::from_millis(5)));
+        assert_eq!(o.operation_timeout(), None);
+        assert_eq!(o.retry_policy(), RetryPolicy::disabled());
+        assert_eq!(o.max_response_bytes(), 7);
+        let o = c.overridden(
+            &ConfigOverride::new()
+                .no_attempt_timeout()
+                .operation_timeout(Duration::from_secs(1)),
+        );
+        assert_eq!(o.attempt_timeout(), None);
+        assert_eq!(o.operation_timeout(), Some(Duration::from_secs(1)));
+        assert_eq!(o.retry_policy(), c.retry_policy());
     }
 
     #[test]

@@ -21,11 +21,15 @@
 //! ```
 //!
 //! To watch an execution as it runs, [`follow`] streams its logs as they are written and the
-//! [`waiter`]s generated from the specs (`client.wait_until_execution_finished()`) wait until
+//! [`waiter`]s generated from the specs (`client.wait_until_execution_finished(id)`) wait until
 //! it has ended.
 
 #![warn(missing_docs)]
 
+// The runtime's internals, public for the emulator, the benchmarks and the tests only: hidden
+// from the documentation and outside semver (what generated code and the runtime share may
+// change in any release).
+#[doc(hidden)]
 pub mod action;
 mod check;
 mod client;
@@ -38,22 +42,26 @@ pub mod follow;
 #[rustfmt::skip]
 mod generated;
 pub mod paginator;
+#[doc(hidden)]
 pub mod params;
 mod redact;
 mod request_builder;
 mod response;
 pub mod retry;
 mod send;
+#[doc(hidden)]
 pub mod signing;
 mod string_enum;
+#[doc(hidden)]
+pub mod unhandled;
 pub mod waiter;
 
 #[doc(hidden)]
 pub use client::interpret_answer;
 pub use client::Client;
-pub use config::{Config, ConfigBuilder, SignatureMethod};
+pub use config::{Config, ConfigBuilder, ConfigOverride, SignatureMethod};
 pub use credentials::{Credentials, CredentialsError, ProvideCredentials};
-pub use error::{BuildError, Error, ErrorMetadata, Problem};
+pub use error::{BuildError, DispatchError, Error, ErrorMetadata, Problem};
 pub use generated::operation;
 pub use generated::service;
 pub use generated::types;

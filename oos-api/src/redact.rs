@@ -9,6 +9,9 @@ use crate::signing::percent_encode;
 
 const MASK: &str = "***";
 
+/// What `Debug` shows in place of a field the specs mark `secret`.
+pub(crate) const REDACTED: &str = "** redacted **";
+
 /// The forms in which one caller's secrets could come back.
 pub(crate) struct Redactor {
     needles: Vec<String>,
@@ -70,7 +73,6 @@ impl Redactor {
                 body: self.text(body),
                 reason: self.text(reason),
             },
-            Error::Dispatch(message) => Error::Dispatch(self.text(message)),
             other => other,
         }
     }

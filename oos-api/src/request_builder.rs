@@ -38,6 +38,13 @@ impl<I: Action> RequestBuilder<I> {
         self
     }
 
+    /// Overrides timeouts, retries or the body cap for this request only, and for the pages
+    /// and polls made from it; the client's configuration is left as it is.
+    pub fn config_override(mut self, overrides: crate::config::ConfigOverride) -> Self {
+        self.client = self.client.overridden(&overrides);
+        self
+    }
+
     /// Sends the request. A missing required parameter fails here, before anything is sent.
     pub async fn send(self) -> Result<I::Output, Error<I::Error>> {
         self.client.execute(self.input).await

@@ -18,11 +18,11 @@ use tracing::{field, Instrument};
 
 use crate::action::Method;
 use crate::config::SignatureMethod;
-use crate::credentials::Credentials;
-use crate::error::{Error, ErrorMetadata};
+use crate::credentials::{Credentials, CredentialsError};
+use crate::error::{DispatchError, Error, ErrorMetadata};
 use crate::params::Params;
 use crate::redact::Redactor;
-use crate::response::{self, error_chain, Answer, Failed, Report};
+use crate::response::{self, Answer, Failed, Report};
 use crate::retry::{parse_retry_after, should_retry, Failure};
 use crate::service;
 use crate::signing::{acs3, sign_request, Hex, SignedRequest, Signing};
@@ -90,16 +90,12 @@ impl Client {
             .as_ref()
             .map_err(|e| Error::Config(e.clone()))?;
         let provider = config.credentials.as_ref().ok_or_else(|| {
-            Error::Credentials(
+            Error::Credentials(CredentialsError::not_configured(
                 "no credentials are configured: use Config::builder().credentials(..) or \
-                 Config::from_env()"
-                    .to_owned(),
-            )
+                 Config::from_env()",
+            ))
         })?;
-        let credentials = provider
-            .provide()
-            .await
-            .map_err(|e| Error::Credentials(e.to_string()))?;
+        let credentials = provider.provide().await.map_err(Error::Credentials)?;
         let retryable = |code: &str| {
             service::RETRYABLE_CODES.contains(&code) || request.retryable_codes.contains(&code)
         };
@@ -126,7 +122,7 @@ impl Client {
                     nonce: nonce().as_str(),
                 })
             }
-            .map_err(Error::Credentials)?;
+            .map_err(|e| Error::Credentials(CredentialsError::invalid_configuration(e)))?;
             let span = tracing::info_span!(
                 "oos.attempt",
                 attempt,
@@ -359,7 +355,6 @@ fn header_str<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> Option
 }
 
 fn dispatch_failure(error: reqwest::Error, connect_timeout: Duration) -> Failed {
-    let error = error.without_url();
     let failure = if error.is_connect() {
         // Nothing reached the service, so even a non-idempotent action may be sent again.
         Failure::Connect
@@ -371,7 +366,7 @@ fn dispatch_failure(error: reqwest::Error, connect_timeout: Duration) -> Failed 
     let error = if error.is_timeout() && !error.is_connect() {
         Error::Timeout(connect_timeout)
     } else {
-        Error::Dispatch(error_chain(&error))
+        Error::Dispatch(DispatchError::new(error))
     };
     Failed::new(error, failure, Report::default())
 }

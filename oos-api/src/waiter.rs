@@ -1,15 +1,15 @@
 //! Waiters: polling an action until one field of its answer reaches a value that ends the
 //! wait. Each waiter is declared in the specs (`waiters:`) and generated as a [`Waiter`]
-//! static and a `client.wait_until_<name>()` method returning a [`WaiterBuilder`]; this module
-//! does the polling.
+//! static, a `client.wait_until_<name>(..)` method taking the parameters that identify what is
+//! waited on, and the same method on the action's request builder, each returning a
+//! [`WaiterBuilder`]; this module does the polling.
 //!
 //! ```no_run
 //! # async fn example(client: oos_api::Client) -> Result<(), Box<dyn std::error::Error>> {
 //! use std::time::Duration;
 //!
 //! let done = client
-//!     .wait_until_execution_finished()
-//!     .execution_id("exec-123")
+//!     .wait_until_execution_finished("exec-123")
 //!     .max_wait(Duration::from_secs(600))
 //!     .send()
 //!     .await?;
@@ -32,7 +32,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::action::{Action, ServiceError};
-use crate::error::Error;
+use crate::error::{BuildError, Error};
 use crate::retry::jittered_delay;
 use crate::Client;
 
@@ -117,12 +117,16 @@ impl<O> fmt::Debug for Waiter<O> {
     }
 }
 
-/// A wait being set up: the action's parameters (the generated setters), then
+/// A wait being set up, from `client.wait_until_<name>(..)` (which takes what identifies the
+/// waited-on resource) or from the action's request builder
+/// (`client.get_template().template_name(..).wait_until_<name>()`): then
 /// [`max_wait`](Self::max_wait) and the delays, then [`send`](Self::send).
 pub struct WaiterBuilder<I: Action> {
     client: Client,
     input: I,
     waiter: &'static Waiter<I::Output>,
+    /// Checks that the request names what is waited on (e.g. `ExecutionId`).
+    requires: fn(&I) -> Result<(), BuildError>,
     max_wait: Duration,
     min_delay: Duration,
     max_delay: Duration,
@@ -130,11 +134,17 @@ pub struct WaiterBuilder<I: Action> {
 
 impl<I: Action> WaiterBuilder<I> {
     #[doc(hidden)]
-    pub fn new(client: Client, input: I, waiter: &'static Waiter<I::Output>) -> Self {
+    pub fn new(
+        client: Client,
+        input: I,
+        waiter: &'static Waiter<I::Output>,
+        requires: fn(&I) -> Result<(), BuildError>,
+    ) -> Self {
         Self {
             client,
             input,
             waiter,
+            requires,
             max_wait: waiter.max_wait,
             min_delay: waiter.min_delay,
             max_delay: waiter.max_delay,
@@ -149,11 +159,6 @@ impl<I: Action> WaiterBuilder<I> {
     /// The waiter's declaration.
     pub fn waiter(&self) -> &'static Waiter<I::Output> {
         self.waiter
-    }
-
-    pub(crate) fn map_input(mut self, f: impl FnOnce(I) -> I) -> Self {
-        self.input = f(self.input);
-        self
     }
 
     /// How long to wait in all before [`WaitError::Timeout`] (default: the spec's).
@@ -176,8 +181,10 @@ impl<I: Action> WaiterBuilder<I> {
     }
 
     /// Polls until the watched field ends the wait. Dropping the future stops the wait; no
-    /// request is sent after that.
+    /// request is sent after that. A request that does not name what is waited on (its
+    /// `ExecutionId`, say) fails with [`Error::Construction`] before anything is sent.
     pub async fn send(self) -> Result<I::Output, WaitError<I::Output, I::Error>> {
+        (self.requires)(&self.input).map_err(|e| WaitError::Call(Error::Construction(e)))?;
         let bounds = Bounds {
             min_delay: self.min_delay,
             max_delay: self.max_delay,

@@ -12,9 +12,19 @@ use crate::{RunningEmulator, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET};
 /// Actions whose documented example request the documented parameters themselves refuse,
 /// with the parameter named: the example breaks the spec, not the emulator.
 pub const EXAMPLES_OUTSIDE_THE_SPEC: &[(&str, &str)] = &[
-    // The example is JSON with its quotes escaped a second time.
-    ("UpdateExecution", "Parameters"),
+    // The 2026-01-02 edition's template example has a trailing comma.
+    ("UpdateTemplate", "Content"),
 ];
+
+/// Whether an answer refuses parameter `parameter`: `InvalidParameter` naming it, or, for a
+/// template's content, `InvalidTemplate`.
+pub fn refuses(parameter: &str, code: &str, message: &str) -> bool {
+    match code {
+        "InvalidParameter" => message.contains(&format!("\"{parameter}\"")),
+        "InvalidTemplate" => ["Content", "TemplateContent"].contains(&parameter),
+        _ => false,
+    }
+}
 
 /// Whether an error is one an example request of `action` may get: for an action with
 /// state, what the example names is not there (or is there already, or has finished); for
@@ -24,10 +34,9 @@ pub fn expected_refusal(action: &str, code: &str, message: &str) -> bool {
     let state_error = ["EntityNotExists.", "EntityAlreadyExists.", "InvalidStatus."]
         .iter()
         .any(|prefix| code.starts_with(prefix));
-    let outside = code == "InvalidParameter"
-        && EXAMPLES_OUTSIDE_THE_SPEC
-            .iter()
-            .any(|(a, p)| *a == action && message.contains(&format!("\"{p}\"")));
+    let outside = EXAMPLES_OUTSIDE_THE_SPEC
+        .iter()
+        .any(|(a, p)| *a == action && refuses(p, code, message));
     (stateful && state_error) || outside
 }
 

@@ -1,6 +1,7 @@
 //! Support shared by the cross-crate tests under `tests/`.
 
 pub mod fakes;
+pub mod proxy;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -30,7 +30,7 @@ enum Task {
         #[arg(long)]
         stdout: bool,
     },
-    /// Import Alibaba Cloud's OpenAPI metadata (api-docs.json): write the spec of every action it describes (merged with its reference page) to spec/oos/.
+    /// Import Alibaba Cloud's OpenAPI metadata (api-docs.json): write the spec of every action it describes (merged with its reference page) to spec/oos/, print what changes downstream and add it to CHANGELOG.md. A document from outside the repository is copied to docs/openapi/<product>/<version>/.
     ImportOpenapi {
         /// The api-docs document.
         path: PathBuf,
@@ -43,6 +43,12 @@ enum Task {
         /// Print the specs instead of writing them.
         #[arg(long)]
         stdout: bool,
+        /// Make every warning (a key the importer does not know) an error.
+        #[arg(long)]
+        strict: bool,
+        /// Print what the import would change downstream; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -57,7 +63,19 @@ fn main() -> ExitCode {
             actions,
             specs,
             stdout,
-        } => import_openapi(&root, &path, &actions, &specs, stdout),
+            strict,
+            dry_run,
+        } => import_openapi(
+            &root,
+            &path,
+            &actions,
+            &specs,
+            Mode {
+                stdout,
+                strict,
+                dry_run,
+            },
+        ),
     }
 }
 
@@ -150,32 +168,80 @@ fn import_doc(root: &Path, pages: &[PathBuf], stdout: bool) -> ExitCode {
     write_all(root, &writes)
 }
 
+/// How `import-openapi` runs.
+struct Mode {
+    stdout: bool,
+    strict: bool,
+    dry_run: bool,
+}
+
 fn import_openapi(
     root: &Path,
     path: &Path,
     actions: &[String],
     specs: &Path,
-    stdout: bool,
+    mode: Mode,
 ) -> ExitCode {
+    let Mode {
+        stdout,
+        strict,
+        dry_run,
+    } = mode;
     let spec_dir = root.join(specs);
     let sources = match codegen::import::Sources::new(root, &spec_dir) {
-        Ok(sources) => sources,
+        Ok(sources) => sources.strict(strict),
         Err(e) => return fail(&e),
     };
     let imported = match sources.import_openapi(path, actions) {
         Ok(imported) => imported,
         Err(e) => return fail(&e),
     };
+    for warning in sources.warnings() {
+        eprintln!("warning: {warning}");
+    }
     if stdout {
         for spec in &imported {
             print!("{}", spec.text);
         }
         return ExitCode::SUCCESS;
     }
-    let writes: Vec<(PathBuf, String)> = imported
-        .iter()
-        .map(|s| (s.path.clone(), s.text.clone()))
-        .collect();
+    let changes = match sources.changes(&imported) {
+        Ok(changes) => changes,
+        Err(e) => return fail(&e),
+    };
+    let copy = sources.repository_copy(path);
+    let shown = copy.as_deref().unwrap_or(path);
+    let source = shown
+        .strip_prefix(root)
+        .unwrap_or(shown)
+        .display()
+        .to_string();
+    let report = codegen::import::changes::markdown(&changes, &format!("`{source}`"));
+    print!("{report}");
+    if dry_run {
+        println!("dry run: nothing was written");
+        return ExitCode::SUCCESS;
+    }
+    let mut writes: Vec<(PathBuf, String)> = Vec::new();
+    // The specs name the copy, so that every clone has the document they were imported from.
+    if let Some(copy) = copy {
+        match std::fs::read_to_string(path) {
+            Ok(text) => writes.push((copy, text)),
+            Err(e) => {
+                eprintln!("error: {}: {e}\nnothing was written", path.display());
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    writes.extend(imported.iter().map(|s| (s.path.clone(), s.text.clone())));
+    if !changes.is_empty() {
+        let changelog = root.join("CHANGELOG.md");
+        let text = std::fs::read_to_string(&changelog).unwrap_or_default();
+        writes.push((
+            changelog,
+            codegen::import::changes::changelog(&text, &report),
+        ));
+    }
     write_all(root, &writes)
 }
 
@@ -194,7 +260,11 @@ fn write_all(root: &Path, writes: &[(PathBuf, String)]) -> ExitCode {
         }
         let mut tmp = path.clone().into_os_string();
         tmp.push(".tmp");
-        let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
+        let result = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&tmp, text))
+            .and_then(|()| std::fs::rename(&tmp, path));
         if let Err(e) = result {
             eprintln!("error: {}: {e}", path.display());
             return ExitCode::FAILURE;

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::docs::{doc_lines, field_text, first_sentence, inner_doc_lines};
 use super::ident;
 use super::service::error_doc;
-use super::shapes::{checks, enumeration, needs_checks, rust_type, setter, structure};
+use super::shapes::{checks, debug_impl, enumeration, needs_checks, rust_type, setter, structure};
 use crate::model::{Action, Field, Location, Method, Scalar, SpecSet, Style, Type};
 use crate::shapes::reachable;
 
@@ -63,6 +63,9 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
         quote! { #doc pub #rust: Option<#ty>, }
     });
     let input_setters = action.request.iter().map(|f| setter(f, true));
+    let output_setters = action.response.iter().map(|f| setter(f, true));
+    let (input_derive_debug, input_debug) = debug_impl(&input, &action.request);
+    let (output_derive_debug, output_debug) = debug_impl(&output, &action.response);
     let fluent_setters = action.request.iter().map(|f| setter(f, false));
 
     let validate = needs_checks(set, &action.request).then(|| {
@@ -97,6 +100,21 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
             }
         }
     });
+    // The client's region fills a top-level `RegionId` the caller left unset.
+    let fill_region = action
+        .request
+        .iter()
+        .find(|f| f.wire == "RegionId" && f.shape.ty == Type::Scalar(Scalar::String))
+        .map(|f| {
+            let rust = ident(&f.rust);
+            quote! {
+                fn fill_region(&mut self, region: &str) {
+                    if self.#rust.is_none() {
+                        self.#rust = Some(region.to_owned());
+                    }
+                }
+            }
+        });
     let http_method = (action.method == Method::Get).then(|| {
         quote!(
             const METHOD: crate::action::Method = crate::action::Method::Get;
@@ -196,15 +214,10 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
         .iter()
         .map(|e| format_ident!("{}", e.variant))
         .collect();
-    let with_metadata = own
-        .iter()
-        .chain([&format_ident!("Unhandled")])
-        .cloned()
-        .collect::<Vec<_>>();
     let common = quote! {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
         }
     };
     let classify = if own.is_empty() {
@@ -245,7 +258,8 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
         #reexport
 
         #input_doc
-        #[derive(Clone, Debug, Default, PartialEq)]
+        #[derive(Clone, #input_derive_debug Default, PartialEq)]
+        #[non_exhaustive]
         pub struct #input {
             #(#input_fields)*
         }
@@ -253,6 +267,8 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
         impl #input {
             #(#input_setters)*
         }
+
+        #input_debug
 
         #fluent_doc
         pub type #fluent = crate::RequestBuilder<#input>;
@@ -278,15 +294,23 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
             #validate
             #write_params
             #token
+            #fill_region
         }
 
         #paginated
 
         #output_doc
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, #output_derive_debug Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #output {
             #(#output_fields)*
         }
+
+        impl #output {
+            #(#output_setters)*
+        }
+
+        #output_debug
 
         #(#local)*
 
@@ -297,20 +321,38 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
             #(#variants)*
             /// An error every action can answer with (signature, permission, throttling, …).
             Common(super::super::service::CommonError),
-            /// A code this action does not document.
-            Unhandled(crate::ErrorMetadata),
+            /// A code this action does not document. Not to be matched by name: a code documented
+            /// later leaves it for a variant of its own; read codes with `.code()`.
+            #[deprecated(note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant")]
+            #[doc(hidden)]
+            Unhandled(crate::unhandled::Unhandled),
+        }
+
+        impl #error {
+            /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+            pub fn code(&self) -> &str {
+                &self.metadata().code
+            }
+
+            /// What OOS said: code, message, request id and HTTP status.
+            #[allow(deprecated)]
+            pub fn metadata(&self) -> &crate::ErrorMetadata {
+                match self {
+                    #(Self::#own(metadata) => metadata,)*
+                    Self::Unhandled(unhandled) => unhandled.metadata(),
+                    Self::Common(common) => common.metadata(),
+                }
+            }
         }
 
         impl crate::action::ServiceError for #error {
+            #[allow(deprecated)]
             fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
                 #classify
             }
 
             fn metadata(&self) -> &crate::ErrorMetadata {
-                match self {
-                    #(Self::#with_metadata(metadata))|* => metadata,
-                    Self::Common(common) => common.metadata(),
-                }
+                #error::metadata(self)
             }
 
             #is_retryable

@@ -82,6 +82,17 @@ pub fn shape_notes(shape: &Shape, request: bool) -> Vec<String> {
             format!("{c}.")
         });
     }
+    if let Some(values) = &shape.constraints.allowed {
+        let values: Vec<String> = values.iter().map(|v| format!("`{}`", code(v))).collect();
+        notes.push(if request {
+            format!(
+                "Documented values: {}; another is sent as is, for the service to decide.",
+                values.join(", ")
+            )
+        } else {
+            format!("Documented values: {}.", values.join(", "))
+        });
+    }
     if let Some(pattern) = &shape.constraints.pattern {
         notes.push(format!("Pattern: `{}`.", code(pattern)));
     }
@@ -120,10 +131,6 @@ fn constraints(c: &Constraints) -> Option<String> {
         (Some(min), None) => parts.push(format!("at least {min} characters")),
         (None, Some(max)) => parts.push(format!("at most {max} characters")),
         (None, None) => {}
-    }
-    if let Some(values) = &c.allowed {
-        let values: Vec<String> = values.iter().map(|v| format!("`{}`", code(v))).collect();
-        parts.push(format!("one of {}", values.join(", ")));
     }
     if parts.is_empty() {
         return None;

@@ -49,20 +49,84 @@ pub fn table(set: &SpecSet, specs_label: &str) -> TokenStream {
 }
 
 /// The conformance test's list of actions with their typed inputs: `(name, call::<Input>)`,
-/// where `call` is the test's own generic function in the parent module.
-pub fn sample_calls(actions: &[Action], crate_path: &str) -> TokenStream {
+/// where `call` is the test's own generic function in the parent module; and every field
+/// marked `secret`, with the `Debug` texts that must not show it.
+pub fn sample_calls(set: &SpecSet, crate_path: &str) -> TokenStream {
     let root: syn::Path = syn::parse_str(crate_path).unwrap_or_else(|_| syn::parse_quote!(crate));
-    let calls = actions.iter().map(|a| {
+    let calls = set.actions.iter().map(|a| {
         let module = ident(&a.module);
         let input = format_ident!("{}Input", a.name);
         let name = &a.name;
         quote! { (#name, super::call::<#root::operation::#module::#input>) }
     });
+    let secrets = secret_debugs(set, &root);
     quote! {
-        #![doc = " Every action of the specs with its typed input, for the conformance test."]
+        #![doc = " Every action of the specs with its typed input, for the conformance test, and every field marked `secret`, for the secrets test."]
         /// `(action, how to call it through the client)`, sorted by action name.
         pub(crate) const CALLS: &[(&str, super::Call)] = &[#(#calls),*];
+
+        /// Given a client and a value, the `Debug` texts of everything that holds the value in a secret field.
+        pub(crate) type ShowSecret = fn(&#root::Client, &str) -> Vec<String>;
+
+        /// `(type.field, how it shows)` for every field marked `secret`: inputs (and their request builders), outputs and nested types.
+        pub(crate) const SECRETS: &[(&str, ShowSecret)] = &[#(#secrets),*];
     }
+}
+
+/// One `SECRETS` entry per secret field of an input, an output or a nested type.
+fn secret_debugs(set: &SpecSet, root: &syn::Path) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for a in &set.actions {
+        let module = ident(&a.module);
+        let method = ident(&a.module);
+        for f in a.request.iter().filter(|f| f.secret) {
+            let input = format_ident!("{}Input", a.name);
+            let setter = ident(&f.rust);
+            let label = format!("{input}.{}", f.wire);
+            out.push(quote! {
+                (#label, |client, value| vec![
+                    format!("{:?}", #root::operation::#module::#input::default().#setter(value)),
+                    format!("{:?}", client.#method().#setter(value)),
+                ])
+            });
+        }
+        for f in a.response.iter().filter(|f| f.secret) {
+            let output = format_ident!("{}Output", a.name);
+            let setter = ident(&f.rust);
+            let label = format!("{output}.{}", f.wire);
+            out.push(quote! {
+                (#label, |_client, value| vec![
+                    format!("{:?}", #root::operation::#module::#output::default().#setter(value)),
+                ])
+            });
+        }
+    }
+    for s in set.structs.values() {
+        // A type only one action uses lives in that action's module.
+        let path = if set.is_shared(&s.name) {
+            let name = format_ident!("{}", s.name);
+            quote!(#root::types::#name)
+        } else {
+            let Some(module) = set
+                .actions
+                .iter()
+                .find(|a| s.users.contains(&a.name))
+                .map(|a| ident(&a.module))
+            else {
+                continue;
+            };
+            let name = format_ident!("{}", s.name);
+            quote!(#root::operation::#module::#name)
+        };
+        for f in s.fields.iter().filter(|f| f.secret) {
+            let setter = ident(&f.rust);
+            let label = format!("{}.{}", s.name, f.wire);
+            out.push(quote! {
+                (#label, |_client, value| vec![format!("{:?}", #path::default().#setter(value))])
+            });
+        }
+    }
+    out
 }
 
 struct Cx<'a> {

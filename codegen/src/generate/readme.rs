@@ -11,12 +11,13 @@ pub const END: &str = "<!-- end of actions -->";
 /// The table: one section per group, in the order `service.yaml` lists the groups, then the
 /// actions without a group.
 pub fn actions_table(set: &SpecSet) -> String {
-    let mut groups: Vec<&str> = set
-        .service
-        .groups
-        .iter()
-        .map(|(_, name)| name.as_str())
-        .collect();
+    let mut groups: Vec<&str> = Vec::new();
+    // Several directory titles (an edition's English and Chinese) may share a name.
+    for (_, name) in &set.service.groups {
+        if !groups.contains(&name.as_str()) {
+            groups.push(name);
+        }
+    }
     for action in &set.actions {
         let group = action.group.as_deref().unwrap_or("Other");
         if !groups.contains(&group) {

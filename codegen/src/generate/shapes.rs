@@ -37,7 +37,7 @@ fn users_doc(users: &std::collections::BTreeSet<String>) -> String {
     }
 }
 
-/// A struct with its fields; with setters and checks when requests carry it.
+/// A struct with its fields and setters; with checks when requests carry it.
 pub fn structure(set: &SpecSet, s: &StructDef) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let doc = doc_lines(&users_doc(&s.users));
@@ -58,44 +58,75 @@ pub fn structure(set: &SpecSet, s: &StructDef) -> TokenStream {
             pub #rust: Option<#ty>,
         }
     });
+    let (derive_debug, debug) = debug_impl(&name, &s.fields);
+    let setters = s.fields.iter().map(|f| {
+        if boxed(set, &s.name, f) {
+            boxed_setter(f)
+        } else {
+            setter(f, true)
+        }
+    });
+    // Non-exhaustive so that a newly documented field is a minor release: code outside the
+    // crate builds the struct from `Default` and the setters.
     let mut out = quote! {
         #doc
-        #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, #derive_debug Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
         }
+
+        impl #name {
+            #(#setters)*
+        }
+
+        #debug
     };
-    if request {
-        let setters = s.fields.iter().map(|f| {
-            if boxed(set, &s.name, f) {
-                boxed_setter(f)
-            } else {
-                setter(f, true)
-            }
-        });
+    if request && needs_checks(set, &s.fields) {
+        let checks = checks(
+            set,
+            &s.fields,
+            |wire| quote!(crate::check::Path::Field(&path, #wire)),
+        );
         out.extend(quote! {
             impl #name {
-                #(#setters)*
+                /// Checks the documented constraints; `path` is where this value sits in the request.
+                pub(crate) fn validate(&self, path: crate::check::Path<'_>) -> Result<(), crate::BuildError> {
+                    #(#checks)*
+                    Ok(())
+                }
             }
         });
-        if needs_checks(set, &s.fields) {
-            let checks = checks(
-                set,
-                &s.fields,
-                |wire| quote!(crate::check::Path::Field(&path, #wire)),
-            );
-            out.extend(quote! {
-                impl #name {
-                    /// Checks the documented constraints; `path` is where this value sits in the request.
-                    pub(crate) fn validate(&self, path: crate::check::Path<'_>) -> Result<(), crate::BuildError> {
-                        #(#checks)*
-                        Ok(())
-                    }
-                }
-            });
-        }
     }
     out
+}
+
+/// `Debug` of a struct: derived (the first part, `Debug,`), or written out when a field holds
+/// a secret, which then prints redacted whatever its value.
+pub fn debug_impl(name: &proc_macro2::Ident, fields: &[Field]) -> (TokenStream, TokenStream) {
+    if !fields.iter().any(|f| f.secret) {
+        return (quote!(Debug,), TokenStream::new());
+    }
+    let label = name.to_string();
+    let entries = fields.iter().map(|f| {
+        let rust = ident(&f.rust);
+        let shown = f.rust.trim_start_matches("r#");
+        if f.secret {
+            quote!(.field(#shown, &self.#rust.as_ref().map(|_| crate::redact::REDACTED)))
+        } else {
+            quote!(.field(#shown, &self.#rust))
+        }
+    });
+    let debug = quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label)
+                    #(#entries)*
+                    .finish()
+            }
+        }
+    };
+    (TokenStream::new(), debug)
 }
 
 /// A string enum: its known values and `Unknown` for any other.
@@ -106,7 +137,7 @@ pub fn enumeration(e: &EnumDef) -> TokenStream {
         e.name
     );
     if e.in_request {
-        text.push_str(" A request carrying `Unknown` is refused before it is sent.");
+        text.push_str(" A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.");
     }
     let users = users_doc(&e.users);
     if !users.is_empty() {
@@ -254,7 +285,7 @@ pub fn setter(f: &Field, owned: bool) -> TokenStream {
 }
 
 /// The setter's parameter type and how it becomes the field's value.
-fn setter_param(ty: &Type) -> (TokenStream, TokenStream) {
+pub fn setter_param(ty: &Type) -> (TokenStream, TokenStream) {
     match ty {
         Type::Scalar(Scalar::String) => (quote!(impl Into<String>), quote!(value.into())),
         Type::Json => (quote!(impl Into<serde_json::Value>), quote!(value.into())),
@@ -309,11 +340,18 @@ pub fn needs_checks(set: &SpecSet, fields: &[Field]) -> bool {
 }
 
 fn shape_checked(set: &SpecSet, shape: &Shape, seen: &mut Vec<String>) -> bool {
-    if shape.constraints.is_checked() {
+    let c = &shape.constraints;
+    // Documented values are not checked: a value the service adds is sent, and it decides.
+    if c.minimum.is_some()
+        || c.maximum.is_some()
+        || c.min_items.is_some()
+        || c.max_items.is_some()
+        || c.min_length.is_some()
+        || c.max_length.is_some()
+    {
         return true;
     }
     match &shape.ty {
-        Type::Enum(_) => true,
         Type::List(e) | Type::Map(e) => shape_checked(set, e, seen),
         Type::Object(name) => {
             if seen.contains(name) {
@@ -326,7 +364,8 @@ fn shape_checked(set: &SpecSet, shape: &Shape, seen: &mut Vec<String>) -> bool {
                     .any(|f| f.required || shape_checked(set, &f.shape, seen))
             })
         }
-        Type::Scalar(_) | Type::Json => false,
+        // An enum's undocumented value is sent: only its declared length is checked.
+        Type::Enum(_) | Type::Scalar(_) | Type::Json => false,
     }
 }
 
@@ -403,21 +442,8 @@ fn value_checks(
                     crate::check::length(#value, #path, #min, #max)?;
                 });
             }
-            if let Some(values) = &c.allowed {
-                let text = match s {
-                    Scalar::String => quote!(#value),
-                    _ => quote!(&#value.to_string()),
-                };
-                out.extend(quote! {
-                    crate::check::allowed(#text, #path, &[#(#values),*])?;
-                });
-            }
         }
-        Type::Enum(name) => {
-            let name = format_ident!("{}", name);
-            out.extend(quote! {
-                crate::check::allowed(#value.as_str(), #path, #name::VALUES)?;
-            });
+        Type::Enum(_) => {
             if c.min_length.is_some() || c.max_length.is_some() {
                 let (min, max) = (count(c.min_length), count(c.max_length));
                 out.extend(quote! {

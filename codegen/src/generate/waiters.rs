@@ -1,7 +1,8 @@
 //! `waiters.rs`: one submodule per action that declares waiters, each with the waiters'
 //! declarations (`crate::waiter::Waiter` statics and the functions that read the watched
-//! value), the `client.wait_until_<name>()` methods, and the action's setters on the waiter
-//! builder. The polling itself is the runtime's (`oos_api::waiter`).
+//! value), the `client.wait_until_<name>(..)` methods, which take the parameters that
+//! identify what is waited on, and the same methods on the action's request builder, whose
+//! setters are the action's own. The polling itself is the runtime's (`oos_api::waiter`).
 
 use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
@@ -9,7 +10,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_lines, inner_doc_lines};
 use super::ident;
-use super::shapes::setter;
+use super::shapes::setter_param;
 use crate::model::{Action, PathStep, SpecSet, WaitedValue, Waiter};
 use crate::waiters::method_name;
 
@@ -21,7 +22,7 @@ pub fn any(actions: &[Action]) -> bool {
 /// The `waiters` module of a spec set.
 pub fn waiters(set: &SpecSet) -> TokenStream {
     let doc = inner_doc_lines(
-        "Waiters, declared under `waiters:` in the specs: each `client.wait_until_<name>()` sends its action until a response field reaches a value that ends the wait, with the action's setters and `.max_wait(..)`. The statics describe each waiter (its field, values and delays).",
+        "Waiters, declared under `waiters:` in the specs: each `client.wait_until_<name>(..)` (taking what identifies the resource) or `client.<action>()…wait_until_<name>()` (from the action's request builder) sends its action until a response field reaches a value that ends the wait, within `.max_wait(..)`. The statics describe each waiter (its field, values and delays).",
     );
     let modules = set
         .actions
@@ -44,9 +45,7 @@ pub fn waiters(set: &SpecSet) -> TokenStream {
 
 fn action_waiters(action: &Action) -> TokenStream {
     let module = ident(&action.module);
-    let input = format_ident!("{}Input", action.name);
     let doc = doc_lines(&format!("The waiters of `{}`.", action.name));
-    let setters = action.request.iter().map(|f| setter(f, false));
     let waiters = action.waiters.iter().map(|w| waiter(action, w));
     quote! {
         #doc
@@ -55,10 +54,6 @@ fn action_waiters(action: &Action) -> TokenStream {
             use super::super::operation::#module::*;
 
             #(#waiters)*
-
-            impl crate::waiter::WaiterBuilder<#input> {
-                #(#setters)*
-            }
         }
     }
 }
@@ -71,6 +66,33 @@ fn waiter(action: &Action, w: &Waiter) -> TokenStream {
     let path = &w.path;
     let static_name = static_name(w);
     let state_fn = format_ident!("{}_state", w.name.to_snake_case());
+    let requires_fn = format_ident!("{}_requires", w.name.to_snake_case());
+    let identifying: Vec<&crate::model::Field> = w
+        .requires
+        .iter()
+        .filter_map(|wire| action.request.iter().find(|f| &f.wire == wire))
+        .collect();
+    let args = identifying.iter().map(|f| {
+        let rust = ident(&f.rust);
+        let (param, _) = setter_param(&f.shape.ty);
+        quote!(#rust: #param)
+    });
+    let sets = identifying.iter().map(|f| {
+        let rust = ident(&f.rust);
+        quote!(.#rust(#rust))
+    });
+    let required_checks = identifying.iter().map(|f| {
+        let rust = ident(&f.rust);
+        let wire = &f.wire;
+        let setter = &f.rust;
+        quote! {
+            crate::check::required(input.#rust.is_some(), crate::check::Path::Param(#wire), #setter)?;
+        }
+    });
+    let requires_list: Vec<String> = identifying
+        .iter()
+        .map(|f| format!("`{}`", f.wire))
+        .collect();
     let method = ident(&method_name(&w.name));
     let (success, failure, retry, retry_errors) =
         (&w.success, &w.failure, &w.retry, &w.retry_errors);
@@ -130,14 +152,29 @@ fn waiter(action: &Action, w: &Waiter) -> TokenStream {
         text_doc.push_str(" Any other value ends with `WaitError::UnexpectedState`.");
     }
     text_doc.push_str(&format!(
-        "\n\nPolls every {min_delay} to {max_delay} seconds (growing, with jitter) for at most {max_wait} seconds, then ends with `WaitError::Timeout`; `.max_wait(..)`, `.min_delay(..)` and `.max_delay(..)` change that. The setters are those of `{action_name}`. Dropping the future stops the wait."
+        "\n\nPolls every {min_delay} to {max_delay} seconds (growing, with jitter) for at most {max_wait} seconds, then ends with `WaitError::Timeout`; `.max_wait(..)`, `.min_delay(..)` and `.max_delay(..)` change that. Dropping the future stops the wait."
     ));
+    let mut builder_doc = text_doc.clone();
+    if !requires_list.is_empty() {
+        text_doc.push_str(&format!(
+            "\n\nThe arguments are what identifies the resource ({}); to set other parameters of `{action_name}`, start from its request builder: `client.{}()…{}()`.",
+            requires_list.join(", "),
+            action.module,
+            method_name(&w.name),
+        ));
+        builder_doc.push_str(&format!(
+            "\n\nThe request must set {}: without, the wait fails with `Error::Construction` before anything is sent.",
+            requires_list.join(" and ")
+        ));
+    }
+    let builder_doc = doc_lines(&builder_doc);
     let method_doc = doc_lines(&text_doc);
     let static_doc = doc_lines(&format!(
         "The declaration of `client.{}()`.",
         method_name(&w.name)
     ));
     let state_doc = doc_lines(&format!("`{path}` of an answer, as its wire text."));
+    let requires_doc = doc_lines("Whether a request names what the waiter waits on.");
 
     quote! {
         #static_doc
@@ -161,10 +198,25 @@ fn waiter(action: &Action, w: &Waiter) -> TokenStream {
             Some(#text)
         }
 
+        #requires_doc
+        #[allow(unused_variables)]
+        fn #requires_fn(input: &#input) -> Result<(), crate::BuildError> {
+            #(#required_checks)*
+            Ok(())
+        }
+
         impl crate::Client {
             #method_doc
-            pub fn #method(&self) -> crate::waiter::WaiterBuilder<#input> {
-                crate::waiter::WaiterBuilder::new(self.clone(), #input::default(), &#static_name)
+            pub fn #method(&self, #(#args),*) -> crate::waiter::WaiterBuilder<#input> {
+                crate::waiter::WaiterBuilder::new(self.clone(), #input::default()#(#sets)*, &#static_name, #requires_fn)
+            }
+        }
+
+        impl crate::RequestBuilder<#input> {
+            #builder_doc
+            pub fn #method(self) -> crate::waiter::WaiterBuilder<#input> {
+                let (client, input) = self.into_parts();
+                crate::waiter::WaiterBuilder::new(client, input, &#static_name, #requires_fn)
             }
         }
     }

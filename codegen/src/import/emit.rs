@@ -21,6 +21,9 @@ pub fn emit(spec: &ActionSpec) -> String {
     let mut out = String::new();
     out.push_str(&format!("action: {}\n", scalar(&spec.action)));
     text(&mut out, 0, "summary", &spec.summary);
+    if let Some(s) = &spec.doc_summary {
+        text(&mut out, 0, "doc_summary", s);
+    }
     if let Some(d) = &spec.description {
         text(&mut out, 0, "description", d);
     }
@@ -46,6 +49,13 @@ pub fn emit(spec: &ActionSpec) -> String {
         for e in &spec.errors {
             out.push_str(&format!("  - code: {}\n", scalar(&e.code)));
             out.push_str(&format!("    http_status: {}\n", e.http_status));
+            if !e.also_http_status.is_empty() {
+                let statuses: Vec<String> = e.also_http_status.iter().map(u16::to_string).collect();
+                out.push_str(&format!(
+                    "    also_http_status: [{}]\n",
+                    statuses.join(", ")
+                ));
+            }
             text(&mut out, 4, "message", &e.message);
             if let Some(d) = &e.description {
                 text(&mut out, 4, "description", d);
@@ -156,6 +166,7 @@ fn body(out: &mut String, f: &FieldSpec, indent: usize) {
     for (k, v) in [
         ("example", f.example.as_deref()),
         ("title", f.title.as_deref()),
+        ("doc_title", f.doc_title.as_deref()),
         ("description", f.description.as_deref()),
     ] {
         if let Some(v) = v {
@@ -192,6 +203,7 @@ fn body(out: &mut String, f: &FieldSpec, indent: usize) {
     }
     for (k, v) in [
         ("free_form", f.free_form),
+        ("secret", f.secret),
         ("deprecated", f.deprecated),
         ("undocumented", f.undocumented),
     ] {
@@ -224,6 +236,7 @@ fn waiters(out: &mut String, waiters: &[WaiterSpec]) {
             ("failure", &w.failure),
             ("retry", &w.retry),
             ("retry_errors", &w.retry_errors),
+            ("requires", &w.requires),
         ] {
             if !values.is_empty() {
                 out.push_str(&format!("    {key}: {}\n", list(values)));

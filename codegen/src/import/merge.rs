@@ -42,8 +42,16 @@ pub fn merge(
 fn both(page: ActionSpec, meta: ActionSpec) -> ActionSpec {
     let mut errors = page.errors;
     for e in meta.errors {
-        if !errors.iter().any(|p| p.code == e.code) {
-            errors.push(e);
+        match errors.iter_mut().find(|p| p.code == e.code) {
+            // The page gives the status; the metadata's other statuses stay beside it.
+            Some(p) => {
+                for status in std::iter::once(e.http_status).chain(e.also_http_status) {
+                    if status != p.http_status && !p.also_http_status.contains(&status) {
+                        p.also_http_status.push(status);
+                    }
+                }
+            }
+            None => errors.push(e),
         }
     }
     ActionSpec {
@@ -65,6 +73,7 @@ fn both(page: ActionSpec, meta: ActionSpec) -> ActionSpec {
         demo_response: meta.demo_response,
         demo_response_xml: meta.demo_response_xml,
         demo_error: meta.demo_error,
+        doc_summary: None,
     }
 }
 
@@ -131,6 +140,8 @@ fn field(page: FieldSpec, meta: FieldSpec) -> FieldSpec {
         value_titles: meta.value_titles,
         enum_name: None,
         free_form: false,
+        doc_title: None,
+        secret: false,
     }
 }
 
@@ -139,6 +150,7 @@ fn field(page: FieldSpec, meta: FieldSpec) -> FieldSpec {
 /// removes.
 fn keep(spec: &mut ActionSpec, existing: &ActionSpec) {
     spec.idempotent = existing.idempotent;
+    spec.doc_summary.clone_from(&existing.doc_summary);
     if existing.pagination.is_some() {
         spec.pagination = existing.pagination.clone();
     }
@@ -182,7 +194,11 @@ fn keep_field(field: &mut FieldSpec, old: &FieldSpec) {
     if old.doc.is_some() {
         field.doc.clone_from(&old.doc);
     }
+    if old.doc_title.is_some() {
+        field.doc_title.clone_from(&old.doc_title);
+    }
     field.free_form |= old.free_form;
+    field.secret |= old.secret;
     // Values a source lists follow the source; values a maintainer listed are kept.
     if field.values.is_none() && old.values.is_some() {
         field.values.clone_from(&old.values);

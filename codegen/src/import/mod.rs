@@ -7,6 +7,7 @@
 //! spec is built and loaded before anything is written, so an import that fails writes
 //! nothing.
 
+pub mod changes;
 pub mod emit;
 pub mod json;
 mod merge;
@@ -15,6 +16,7 @@ pub mod openapi;
 pub mod page;
 mod sample;
 
+use std::cell::RefCell;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -44,6 +46,14 @@ pub struct Sources {
     root: PathBuf,
     spec_dir: PathBuf,
     service: Service,
+    /// A key the importer does not know is an error, not a warning.
+    strict: bool,
+    /// The warnings of the imports so far.
+    warnings: RefCell<Vec<SpecError>>,
+    /// Actions of the spec directory that the last whole document imported does not describe.
+    dropped: RefCell<Vec<String>>,
+    /// The text of each spec the last import replaces (`None` for a new one), by path.
+    previous: RefCell<std::collections::BTreeMap<PathBuf, Option<String>>>,
 }
 
 impl Sources {
@@ -57,7 +67,23 @@ impl Sources {
             root: root.to_path_buf(),
             spec_dir: spec_dir.to_path_buf(),
             service,
+            strict: false,
+            warnings: RefCell::new(Vec::new()),
+            dropped: RefCell::new(Vec::new()),
+            previous: RefCell::default(),
         })
+    }
+
+    /// Makes every warning an error: what a check of a committed document wants.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
+    /// What the imports so far passed over without understanding it (keys of the metadata
+    /// the importer does not know), each located.
+    pub fn warnings(&self) -> Vec<SpecError> {
+        self.warnings.borrow().clone()
     }
 
     /// The spec directory's service.
@@ -91,7 +117,7 @@ impl Sources {
     fn read_openapi(&self, path: &Path) -> Result<openapi::Document, SpecError> {
         let text = fs::read_to_string(path)
             .map_err(|e| SpecError::new(path, format!("cannot read the document: {e}")))?;
-        let doc = openapi::Document::parse(path, &text)?;
+        let doc = openapi::Document::parse_with(path, &text, self.strict)?;
         let (product, version) = (doc.product(), doc.version());
         if !product.eq_ignore_ascii_case(&self.service.product)
             || version != self.service.api_version
@@ -134,6 +160,10 @@ impl Sources {
 
     /// Imports the actions of the metadata document at `path` (all of them, or those named in
     /// `only`), each merged with its reference page.
+    ///
+    /// The actions named are imported exactly as a whole import would leave them: every
+    /// action of the document is built, so that names two actions' types clash on are told
+    /// apart the same way, and only the ones named are returned.
     pub fn import_openapi(&self, path: &Path, only: &[String]) -> Result<Vec<Imported>, SpecError> {
         let doc = self.read_openapi(path)?;
         let all = doc.actions();
@@ -147,7 +177,7 @@ impl Sources {
             }
         }
         let mut entries = Vec::new();
-        for action in all.iter().filter(|a| only.is_empty() || only.contains(a)) {
+        for action in &all {
             let meta = doc.action(action, &self.common(), &self.service.groups)?;
             let page = match self.page_path(action) {
                 Some(path) => Some((path.clone(), self.read_page(&path)?)),
@@ -155,11 +185,69 @@ impl Sources {
             };
             entries.push((action.clone(), page, Some(meta)));
         }
-        self.build(entries, self.openapi_label(Some(path)))
+        self.warnings.borrow_mut().extend(doc.warnings());
+        let mut imported = self.build(entries, self.openapi_label(Some(path)))?;
+        imported.retain(|i| only.is_empty() || only.contains(&i.action));
+        if only.is_empty() {
+            let mut dropped = Vec::new();
+            for file in load::action_files(&self.spec_dir)? {
+                let action = file
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .unwrap_or_default();
+                if !all.iter().any(|a| a == action) {
+                    dropped.push(action.to_owned());
+                }
+            }
+            *self.dropped.borrow_mut() = dropped;
+        }
+        Ok(imported)
+    }
+
+    /// What `imported` (the last import's specs) changes downstream, against the specs it
+    /// replaces (and, after a whole document, the actions it no longer describes).
+    pub fn changes(&self, imported: &[Imported]) -> Result<Vec<changes::Change>, SpecError> {
+        let parse = |path: &Path, text: &str| {
+            yaml_serde::from_str::<ActionSpec>(text)
+                .map_err(|e| SpecError::new(path, format!("the spec does not parse: {e}")))
+        };
+        let mut pairs = Vec::new();
+        let previous = self.previous.borrow();
+        for spec in imported {
+            let before = match previous.get(&spec.path).cloned().flatten() {
+                Some(text) => Some(parse(&spec.path, &text)?),
+                None => None,
+            };
+            pairs.push((before, parse(&spec.path, &spec.text)?));
+        }
+        Ok(changes::diff(&pairs, &self.dropped.borrow()))
+    }
+
+    /// Where a document from outside the workspace is kept inside it, so that the specs name
+    /// a path every clone has: `docs/openapi/<product>/<version>/<file name>`, the product
+    /// and version being the spec directory's (the document's, once it is checked). `None`
+    /// for a document already inside the workspace.
+    pub fn repository_copy(&self, given: &Path) -> Option<PathBuf> {
+        let root = fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        let full = fs::canonicalize(given).unwrap_or_else(|_| given.to_path_buf());
+        if full.starts_with(&root) {
+            return None;
+        }
+        let name = given
+            .file_name()
+            .map_or_else(|| "api-docs.json".into(), std::ffi::OsStr::to_os_string);
+        Some(
+            self.root
+                .join("docs/openapi")
+                .join(self.service.product.to_ascii_lowercase())
+                .join(&self.service.api_version)
+                .join(name),
+        )
     }
 
     /// How spec headers name the metadata: the service's own copy when `given` is the same
-    /// document, so that a spec does not change with the path it was imported from.
+    /// document, so that a spec does not change with the path it was imported from; else the
+    /// path inside the workspace it is (or is copied to).
     fn openapi_label(&self, given: Option<&Path>) -> Option<String> {
         let configured = self
             .service
@@ -177,13 +265,24 @@ impl Sources {
                 return configured;
             }
         }
-        Some(
-            given
-                .strip_prefix(&self.root)
-                .unwrap_or(given)
-                .display()
-                .to_string(),
-        )
+        let inside = self
+            .repository_copy(given)
+            .unwrap_or_else(|| given.to_path_buf());
+        let root = fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
+        let full = fs::canonicalize(&inside).unwrap_or_else(|_| inside.clone());
+        let relative = full
+            .strip_prefix(&root)
+            .or_else(|_| inside.strip_prefix(&self.root))
+            .unwrap_or(&inside);
+        if self
+            .service
+            .openapi
+            .as_ref()
+            .is_some_and(|c| c.as_path() == relative)
+        {
+            return configured;
+        }
+        Some(relative.display().to_string())
     }
 
     fn build(
@@ -191,23 +290,26 @@ impl Sources {
         entries: Vec<Entry>,
         openapi: Option<String>,
     ) -> Result<Vec<Imported>, SpecError> {
+        self.previous.borrow_mut().clear();
         let mut imported: Vec<(PathBuf, ActionSpec, Sourced)> = Vec::new();
         for (action, page, meta) in entries {
             let path = self.spec_dir.join(format!("{action}.yaml"));
-            let existing = match fs::read_to_string(&path) {
-                Ok(text) => Some(yaml_serde::from_str::<ActionSpec>(&text).map_err(|e| {
+            let previous = fs::read_to_string(&path).ok();
+            let existing = match &previous {
+                Some(text) => Some(yaml_serde::from_str::<ActionSpec>(text).map_err(|e| {
                     SpecError::new(
                         &path,
                         format!("the spec being replaced does not parse: {e}"),
                     )
                     .help("fix or remove the spec, then import again")
                 })?),
-                Err(_) => None,
+                None => None,
             };
             let (page_path, page) = page.unzip();
             let sources = Sourced {
                 page: page_path,
                 meta: meta.is_some(),
+                previous,
             };
             let mut spec = merge::merge(page, meta, existing.as_ref());
             // A code the service now shares with every action leaves the action's list.
@@ -242,6 +344,9 @@ impl Sources {
                 text,
                 page: sources.page,
             });
+            self.previous
+                .borrow_mut()
+                .insert(out[out.len() - 1].path.clone(), sources.previous);
         }
         Ok(out)
     }
@@ -295,4 +400,6 @@ struct Sourced {
     page: Option<PathBuf>,
     /// Whether the metadata describes the action.
     meta: bool,
+    /// The text of the spec being replaced.
+    previous: Option<String>,
 }

@@ -102,6 +102,11 @@ pub fn resolve(
             if apply(&mut imported[index].1, fix, &mut renamed) && imported[index].1 != before {
                 parsed[index] = None;
                 fixed = true;
+                // One fix a round: a clash reported on several declarations is often removed
+                // by the first fix alone, and fixing each would make the result depend on
+                // which declarations already carried an earlier import's fix (an import of
+                // one action, then of all, must leave what an import of all leaves).
+                break;
             }
             done.push((error.file.clone(), fix.clone()));
         }

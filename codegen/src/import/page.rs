@@ -362,6 +362,7 @@ fn build(
                 http_status: status,
                 message: r.cells[2].clone(),
                 description: non_empty(&r.cells[3]),
+                also_http_status: Vec::new(),
                 retryable: false,
             })
         })
@@ -386,6 +387,7 @@ fn build(
         demo_response: None,
         demo_response_xml: None,
         demo_error: None,
+        doc_summary: None,
     })
 }
 

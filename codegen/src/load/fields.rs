@@ -169,6 +169,7 @@ impl Cx<'_> {
             location,
             deprecated: spec.deprecated,
             default: spec.default.clone(),
+            secret: spec.secret,
         })
     }
 
@@ -266,6 +267,15 @@ impl Cx<'_> {
                 .help(format!("use one of {TYPES}")));
         }
         let container = matches!(spec.ty.as_str(), "List" | "Map");
+        // Redaction replaces one string; a secret inside a structure is marked on its own field.
+        if spec.secret && (spec.ty != "String" || spec.free_form || spec.values.is_some()) {
+            return Err(self
+                .err(
+                    keys,
+                    format!("`secret` applies to a String, not to `{}`", spec.ty),
+                )
+                .help("mark the String fields that hold the secret instead"));
+        }
         if spec.free_form {
             if spec.values.is_some() || spec.struct_name.is_some() {
                 return Err(self

@@ -299,7 +299,8 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
         file: file.to_path_buf(),
         module,
         name: spec.action,
-        summary: spec.summary,
+        // The maintainer's English text wins over the metadata's.
+        summary: spec.doc_summary.unwrap_or(spec.summary),
         description: spec.description,
         group: spec.group,
         deprecated: spec.deprecated,
@@ -368,12 +369,40 @@ fn error_code(
             "two codes that differ only in punctuation cannot both be variants; report this spec",
         ));
     }
+    if let Some(status) = e
+        .also_http_status
+        .iter()
+        .find(|s| **s == e.http_status || !(400..600).contains(*s))
+    {
+        return Err(at(
+            format!(
+                "error code `{}` lists HTTP {status} in `also_http_status`",
+                e.code
+            ),
+            "list error statuses (400 to 599) other than `http_status`",
+        ));
+    }
+    // The other statuses are documented on the variant; the client matches the code alone.
+    let description = if e.also_http_status.is_empty() {
+        e.description.clone()
+    } else {
+        let statuses: Vec<String> = e
+            .also_http_status
+            .iter()
+            .map(|s| format!("HTTP {s}"))
+            .collect();
+        let note = format!("Also answered with {}.", statuses.join(", "));
+        Some(match &e.description {
+            Some(d) => format!("{d} {note}"),
+            None => note,
+        })
+    };
     Ok(ErrorCode {
         code: e.code.clone(),
         variant,
         http_status: e.http_status,
         message: e.message.clone(),
-        description: e.description.clone(),
+        description,
         retryable: e.retryable,
     })
 }

@@ -11,7 +11,7 @@ use codegen::model::{Location, Scalar, Style, Type};
 use crate::support::{workspace, Scratch};
 
 /// A document of two actions that between them use every construct of the format.
-const DOC: &str = r##"{
+pub const DOC: &str = r##"{
   "version": "1.0",
   "info": {"style": "RPC", "product": "oos", "version": "2019-06-01"},
   "directories": [{"id": 1, "title": "模板", "type": "directory", "children": ["ListWidgets"]},
@@ -77,13 +77,13 @@ const DOC: &str = r##"{
   "endpoints": [{"regionId": "cn-hangzhou", "endpoint": "oos.cn-hangzhou.aliyuncs.com"}]
 }"##;
 
-fn scratch(name: &str, doc: &str) -> Scratch {
+pub fn scratch(name: &str, doc: &str) -> Scratch {
     let scratch = Scratch::with_service(name);
     scratch.write("docs/api-docs.json", doc);
     scratch
 }
 
-fn import_all(scratch: &Scratch) -> Vec<codegen::import::Imported> {
+pub fn import_all(scratch: &Scratch) -> Vec<codegen::import::Imported> {
     let doc = scratch.root.join("docs/api-docs.json");
     scratch
         .sources()
@@ -380,15 +380,17 @@ fn a_page_and_the_metadata_merge_into_one_spec() {
 
 #[test]
 fn the_committed_metadata_is_the_one_beside_the_repository() {
-    // CI also diffs docs/openapi against ../shared/openapi; a clone without it checks its copy.
-    let shared = workspace().join("../shared/openapi/oos/2019-06-01/api-docs.json");
+    // CI also diffs docs/openapi against the edition in ../shared; a clone without it checks
+    // its copy.
+    let shared =
+        workspace().join("../shared/openapi-editions/2026-01-02/oos/2019-06-01/api-docs.json");
     let copy = workspace().join("docs/openapi/oos/2019-06-01/api-docs.json");
     let copy_text = std::fs::read_to_string(&copy).unwrap();
     if let Ok(shared_text) = std::fs::read_to_string(shared) {
         assert_eq!(shared_text, copy_text);
     }
     let doc = Document::parse(&copy, &copy_text).unwrap();
-    assert_eq!(doc.actions().len(), 79);
+    assert_eq!(doc.actions().len(), 97);
 }
 
 /// The error of importing `ListWidgets` from `DOC` with `from` replaced by `to`.
@@ -396,7 +398,7 @@ fn error_with(from: &str, to: &str) -> String {
     assert!(DOC.contains(from), "test bug: {from:?} not in the document");
     let doc = DOC.replacen(from, to, 1);
     let common = ["Throttling".to_owned()];
-    let result = Document::parse(Path::new("api-docs.json"), &doc)
+    let result = Document::parse_with(Path::new("api-docs.json"), &doc, true)
         .and_then(|d| d.action("ListWidgets", &common, &[]).map(|_| ()));
     match result {
         Ok(()) => panic!("the document was accepted:\n{doc}"),
@@ -570,7 +572,7 @@ fn quirks_of_published_documents_are_kept_as_documentation() {
 #[test]
 fn the_committed_specs_page_and_carry_tokens_where_the_metadata_says() {
     let set = codegen::load_dir(&workspace().join("spec/oos")).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(set.actions.len(), 79);
+    assert_eq!(set.actions.len(), 97);
     let paged: Vec<&str> = set
         .actions
         .iter()
@@ -584,8 +586,8 @@ fn the_committed_specs_page_and_carry_tokens_where_the_metadata_says() {
         .count();
     assert_eq!(
         (paged.len(), sized),
-        (27, 26),
-        "26 take NextToken and MaxResults, one NextToken only"
+        (28, 27),
+        "27 take NextToken and MaxResults, one NextToken only"
     );
     assert!(paged.contains(&"ListTagResources"));
     let tokens = set
@@ -593,7 +595,7 @@ fn the_committed_specs_page_and_carry_tokens_where_the_metadata_says() {
         .iter()
         .filter(|a| a.idempotency_token.is_some())
         .count();
-    assert_eq!(tokens, 14, "14 take a ClientToken, filled automatically");
+    assert_eq!(tokens, 24, "24 take a ClientToken, filled automatically");
     assert!(set
         .actions
         .iter()

@@ -29,7 +29,7 @@ fn every_committed_spec_is_a_fresh_import_of_its_sources() {
     let from_metadata = sources
         .import_openapi(&openapi, &[])
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(from_metadata.len(), 79);
+    assert_eq!(from_metadata.len(), 97);
     for spec in &from_pages {
         let page = spec.page.as_ref().and_then(|p| p.file_stem());
         assert_eq!(page, Some(spec.action.as_ref()), "{}", spec.action);

@@ -4,9 +4,11 @@
 // Spec errors are returned by value, as the generator returns them.
 #![allow(clippy::result_large_err)]
 
+mod committed_edition;
 mod fixture_snapshots;
 mod import_openapi;
 mod import_page;
+mod import_robustness;
 mod spec_errors;
 mod support;
 mod tree;

@@ -74,7 +74,7 @@ fn the_base_spec_is_valid() {
 fn unknown_key() {
     assert_eq!(
         error_with("    required: true\n", "    requird: true\n"),
-        "spec/oos/Bad.yaml:7: request[0]: unknown field `requird`, expected one of `name`, `type`, `items`, `fields`, `required`, `doc_required`, `style`, `in`, `example`, `description`, `title`, `format`, `default`, `deprecated`, `minimum`, `maximum`, `exclusive_minimum`, `exclusive_maximum`, `min_items`, `max_items`, `min_length`, `max_length`, `pattern`, `doc_type`, `undocumented`, `rust_name`, `struct_name`, `doc`, `values`, `extra_values`, `value_titles`, `enum_name`, `free_form`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
+        "spec/oos/Bad.yaml:7: request[0]: unknown field `requird`, expected one of `name`, `type`, `items`, `fields`, `required`, `doc_required`, `style`, `in`, `example`, `description`, `title`, `format`, `default`, `deprecated`, `minimum`, `maximum`, `exclusive_minimum`, `exclusive_maximum`, `min_items`, `max_items`, `min_length`, `max_length`, `pattern`, `doc_type`, `undocumented`, `rust_name`, `struct_name`, `doc`, `values`, `extra_values`, `value_titles`, `enum_name`, `free_form`, `doc_title`, `secret`\n  help: remove the key or fix its spelling; spec/README.md lists every key"
     );
 }
 
@@ -584,6 +584,15 @@ fn a_waiter_declaration_is_checked_and_kept() {
     );
     assert_eq!(waiter.value, codegen::model::WaitedValue::Enum);
     assert_eq!(waiter.line, Some(34));
+    // What identifies the waited-on item: the action's required parameters and `requires`.
+    assert_eq!(waiter.requires, ["ExecutionId"]);
+    let more = waiting().replacen(
+        "    max_wait: 60\n",
+        "    max_wait: 60\n    requires: [NextToken]\n",
+        1,
+    );
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), &more, &service()).unwrap();
+    assert_eq!(action.waiters[0].requires, ["ExecutionId", "NextToken"]);
     let boolean = waiting().replacen("Items[0].Status", "Items[2].Ready", 1);
     let boolean = boolean
         .replacen("success: [Done]", "success: [\"true\"]", 1)
@@ -618,7 +627,8 @@ fn bad_waiter_declarations() {
         ("    min_delay: 1\n", "    min_delay: 0\n", "spec/oos/Bad.yaml:41: waiters.ItemDone.min_delay: `min_delay` is 0, which would poll without pause\n  help: wait at least 1 second between polls"),
         ("    min_delay: 1\n", "    min_delay: 9\n", "spec/oos/Bad.yaml:42: waiters.ItemDone.max_delay: `max_delay` 5 is less than `min_delay` 9\n  help: make `max_delay` at least `min_delay`"),
         ("    max_delay: 5\n", "    max_delay: 120\n", "spec/oos/Bad.yaml:43: waiters.ItemDone.max_wait: `max_wait` 60 is less than `max_delay` 120\n  help: make `max_wait` at least `max_delay`: the wait must allow one full delay"),
-        ("    max_wait: 60\n", "    max_wiat: 60\n", "spec/oos/Bad.yaml:43: waiters[0]: unknown field `max_wiat`, expected one of `name`, `description`, `path`, `success`, `failure`, `retry`, `retry_errors`, `min_delay`, `max_delay`, `max_wait`\n  help: remove the key or fix its spelling; spec/README.md lists every key"),
+        ("    max_wait: 60\n", "    max_wait: 60\n    requires: [Nope]\n", "spec/oos/Bad.yaml:44: waiters.ItemDone.requires: `Nope` is not a request parameter of this action\n  help: list top-level request parameters by their wire names"),
+        ("    max_wait: 60\n", "    max_wiat: 60\n", "spec/oos/Bad.yaml:43: waiters[0]: unknown field `max_wiat`, expected one of `name`, `description`, `path`, `success`, `failure`, `retry`, `retry_errors`, `requires`, `min_delay`, `max_delay`, `max_wait`\n  help: remove the key or fix its spelling; spec/README.md lists every key"),
     ];
     for (from, to, expected) in cases {
         assert_eq!(waiter_error(from, to), expected, "{to}");
@@ -663,5 +673,21 @@ fn a_waiter_name_twice_in_one_file_or_across_files() {
             .unwrap_err()
             .to_string(),
         error
+    );
+}
+
+#[test]
+fn secret_marks_a_string_only() {
+    let text = GOOD.replacen(
+        "    type: String\n    required: true\n",
+        "    type: String\n    required: true\n    secret: true\n",
+        1,
+    );
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), &text, &service()).unwrap();
+    assert!(action.request[0].secret);
+    assert!(!action.request[1].secret);
+    assert_eq!(
+        error_with("    type: Integer\n", "    type: Integer\n    secret: true\n"),
+        "spec/oos/Bad.yaml:10: request.MaxResults: `secret` applies to a String, not to `Integer`\n  help: mark the String fields that hold the secret instead"
     );
 }

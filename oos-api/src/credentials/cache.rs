@@ -347,6 +347,10 @@ impl<P: ProvideCredentials> ProvideCredentials for CachedProvider<P> {
     fn provide(&self) -> ProvideCredentialsFuture<'_> {
         Box::pin(self.cache.get(|| self.source.provide()))
     }
+
+    fn use_http_client(&self, client: &reqwest::Client) {
+        self.source.use_http_client(client)
+    }
 }
 
 impl<P: fmt::Debug> fmt::Debug for CachedProvider<P> {
@@ -376,6 +380,10 @@ macro_rules! cached_provider {
         impl $crate::credentials::ProvideCredentials for $provider {
             fn provide(&self) -> $crate::credentials::ProvideCredentialsFuture<'_> {
                 self.inner.provide()
+            }
+
+            fn use_http_client(&self, client: &reqwest::Client) {
+                self.inner.use_http_client(client)
             }
         }
     };

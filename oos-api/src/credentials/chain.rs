@@ -85,6 +85,12 @@ impl ProvideCredentials for ChainProvider {
     fn provide(&self) -> ProvideCredentialsFuture<'_> {
         Box::pin(self.walk())
     }
+
+    fn use_http_client(&self, client: &reqwest::Client) {
+        for (_, provider) in &self.links {
+            provider.use_http_client(client);
+        }
+    }
 }
 
 impl fmt::Debug for ChainProvider {

@@ -148,6 +148,7 @@ impl EcsFetcher {
             .http
             .client()?
             .put(url)
+            .timeout(self.http.timeout())
             .header(TOKEN_TTL_HEADER, TOKEN_TTL.as_secs().to_string())
             .send()
             .await;
@@ -259,7 +260,11 @@ impl EcsFetcher {
         path: &str,
         token: &Token,
     ) -> Result<(u16, Vec<u8>), CredentialsError> {
-        let mut request = self.http.client()?.get(join(base, path)?);
+        let mut request = self
+            .http
+            .client()?
+            .get(join(base, path)?)
+            .timeout(self.http.timeout());
         if let Token::V2(token) = token {
             request = request.header(TOKEN_HEADER, token);
         }
@@ -288,6 +293,10 @@ fn join(base: &reqwest::Url, path: &str) -> Result<reqwest::Url, CredentialsErro
 impl ProvideCredentials for EcsFetcher {
     fn provide(&self) -> ProvideCredentialsFuture<'_> {
         Box::pin(self.fetch())
+    }
+
+    fn use_http_client(&self, client: &reqwest::Client) {
+        self.http.use_client(client);
     }
 }
 

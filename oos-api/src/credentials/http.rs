@@ -1,5 +1,5 @@
-//! The HTTP plumbing the fetching providers share: a client made on first use, bounded
-//! bodies, and errors described without their URL (a credentials URI may carry a secret in
+//! The HTTP plumbing the fetching providers share: the client the user handed to
+//! [`Config`](crate::Config) or one made on first use, bounded bodies, and errors described without their URL (a credentials URI may carry a secret in
 //! its query).
 
 use std::sync::OnceLock;
@@ -12,8 +12,9 @@ const USER_AGENT: &str = concat!("oos-rs/", env!("CARGO_PKG_VERSION"), " credent
 /// No credentials answer comes near this; a larger one is refused rather than buffered.
 pub(crate) const MAX_BODY_BYTES: usize = 256 * 1024;
 
-/// A reqwest client with the given timeouts, made when first needed (so that building a
-/// chain that never fetches costs nothing) and then reused for its connection pool.
+/// A reqwest client: the one offered by [`use_client`](Self::use_client), else one with the
+/// given timeouts, made when first needed (so that building a chain that never fetches costs
+/// nothing). Either is reused for its connection pool.
 pub(crate) struct Http {
     connect_timeout: Duration,
     timeout: Duration,
@@ -27,6 +28,18 @@ impl Http {
             timeout,
             client: OnceLock::new(),
         }
+    }
+
+    /// Fetches with `client` from now on, unless a client is already in use (a fetch is
+    /// under way or done, or another client was offered first).
+    pub(crate) fn use_client(&self, client: &reqwest::Client) {
+        let _ = self.client.set(Ok(client.clone()));
+    }
+
+    /// The limit on one fetch, applied to each request so that it holds with an offered
+    /// client too.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     pub(crate) fn client(&self) -> Result<&reqwest::Client, CredentialsError> {

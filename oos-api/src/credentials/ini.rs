@@ -76,6 +76,9 @@ pub(crate) struct IniFetcher {
     path_explicit: bool,
     choice: Choice,
     lookup: EnvLookup,
+    /// The client offered by [`ProvideCredentials::use_http_client`], handed to each
+    /// fetching source as it is made (the file is read again at every fetch).
+    http: std::sync::OnceLock<reqwest::Client>,
 }
 
 impl IniFetcher {
@@ -92,6 +95,7 @@ impl IniFetcher {
                 None => Choice::Default,
             },
             lookup: Arc::clone(lookup),
+            http: std::sync::OnceLock::new(),
         }
     }
 
@@ -172,6 +176,9 @@ impl IniFetcher {
             }
         }
         let source = self.source(&section)?;
+        if let Some(client) = self.http.get() {
+            source.use_http_client(client);
+        }
         let result = source.provide().await;
         result.map_err(|e| e.configured().context(&context))
     }
@@ -259,6 +266,10 @@ fn parse(
 impl ProvideCredentials for IniFetcher {
     fn provide(&self) -> ProvideCredentialsFuture<'_> {
         Box::pin(self.fetch())
+    }
+
+    fn use_http_client(&self, client: &reqwest::Client) {
+        let _ = self.http.set(client.clone());
     }
 }
 

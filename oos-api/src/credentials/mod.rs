@@ -302,6 +302,16 @@ pub type ProvideCredentialsFuture<'a> =
 pub trait ProvideCredentials: Send + Sync {
     /// The credentials to sign the next call with.
     fn provide(&self) -> ProvideCredentialsFuture<'_>;
+
+    /// Offered the HTTP client given to [`ConfigBuilder::http_client`](crate::ConfigBuilder::http_client)
+    /// when a [`Client`](crate::Client) is built with it: a provider that fetches over HTTP
+    /// (STS, a credentials URI, the ECS metadata service) fetches with it from then on, so
+    /// that its proxy, roots and TLS settings apply to credentials too. A provider that
+    /// already fetched, or was offered another client first, keeps the one it has. The
+    /// default ignores it, as providers that do not fetch should.
+    fn use_http_client(&self, client: &reqwest::Client) {
+        let _ = client;
+    }
 }
 
 impl ProvideCredentials for Credentials {
@@ -315,11 +325,19 @@ impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
     fn provide(&self) -> ProvideCredentialsFuture<'_> {
         (**self).provide()
     }
+
+    fn use_http_client(&self, client: &reqwest::Client) {
+        (**self).use_http_client(client)
+    }
 }
 
 impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Box<P> {
     fn provide(&self) -> ProvideCredentialsFuture<'_> {
         (**self).provide()
+    }
+
+    fn use_http_client(&self, client: &reqwest::Client) {
+        (**self).use_http_client(client)
     }
 }
 

@@ -135,6 +135,10 @@ impl ProvideCredentials for OidcFetcher {
     fn provide(&self) -> ProvideCredentialsFuture<'_> {
         Box::pin(self.fetch())
     }
+
+    fn use_http_client(&self, client: &reqwest::Client) {
+        self.http.use_client(client);
+    }
 }
 
 impl fmt::Debug for OidcFetcher {

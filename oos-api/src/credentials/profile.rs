@@ -38,6 +38,7 @@ const SUPPORTED_MODES: &str =
 
 /// One profile of the Alibaba Cloud CLI's `config.json`.
 #[derive(Clone, Default, Deserialize)]
+#[non_exhaustive]
 pub struct Profile {
     /// The profile's name.
     #[serde(default)]
@@ -519,6 +520,9 @@ pub(crate) struct ProfileFetcher {
     choice: Choice,
     disabled: bool,
     lookup: EnvLookup,
+    /// The client offered by [`ProvideCredentials::use_http_client`], handed to each
+    /// fetching source as it is made (the file is read again at every fetch).
+    http: std::sync::OnceLock<reqwest::Client>,
 }
 
 impl ProfileFetcher {
@@ -536,6 +540,7 @@ impl ProfileFetcher {
             },
             disabled: lookup_flag(lookup, ENV_CLI_PROFILE_DISABLED),
             lookup: Arc::clone(lookup),
+            http: std::sync::OnceLock::new(),
         }
     }
 
@@ -579,6 +584,9 @@ impl ProfileFetcher {
         let profile = self.chosen(&file)?;
         let context = format!("profile `{}` in {}", profile.name, file.path.display());
         let source = file.source(profile, &self.lookup, &mut Vec::new())?;
+        if let Some(client) = self.http.get() {
+            source.use_http_client(client);
+        }
         let result = source.provide().await;
         // The profile is set up, so whatever its source lacks is a failure, not a reason to
         // try the next source of a chain.
@@ -589,6 +597,10 @@ impl ProfileFetcher {
 impl ProvideCredentials for ProfileFetcher {
     fn provide(&self) -> ProvideCredentialsFuture<'_> {
         Box::pin(self.fetch())
+    }
+
+    fn use_http_client(&self, client: &reqwest::Client) {
+        let _ = self.http.set(client.clone());
     }
 }
 

@@ -224,6 +224,7 @@ pub(crate) async fn call(
     let response = http
         .client()?
         .post(url)
+        .timeout(http.timeout())
         .header(
             reqwest::header::CONTENT_TYPE,
             "application/x-www-form-urlencoded",
@@ -355,6 +356,11 @@ impl AssumeRoleFetcher {
 impl ProvideCredentials for AssumeRoleFetcher {
     fn provide(&self) -> ProvideCredentialsFuture<'_> {
         Box::pin(self.fetch())
+    }
+
+    fn use_http_client(&self, client: &reqwest::Client) {
+        self.http.use_client(client);
+        self.source.use_http_client(client);
     }
 }
 

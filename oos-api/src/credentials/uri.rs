@@ -59,6 +59,7 @@ impl UriFetcher {
             .http
             .client()?
             .get(uri)
+            .timeout(self.http.timeout())
             .send()
             .await
             .map_err(|e| CredentialsError::new(format!("{source}: {}", describe(&e))))?;
@@ -78,6 +79,10 @@ impl UriFetcher {
 impl ProvideCredentials for UriFetcher {
     fn provide(&self) -> ProvideCredentialsFuture<'_> {
         Box::pin(self.fetch())
+    }
+
+    fn use_http_client(&self, client: &reqwest::Client) {
+        self.http.use_client(client);
     }
 }
 

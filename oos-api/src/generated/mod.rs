@@ -15,6 +15,12 @@ pub mod operation {
     /// `ChangeResourceGroup`: Modifies the resource group to which a cloud resource belongs.
     pub mod change_resource_group;
 
+    /// `CheckGitRepoFileExists`: Checks whether a file exists in a Git repository.
+    pub mod check_git_repo_file_exists;
+
+    /// `CheckGitRepositoryExists`: Checks whether a Git repository exists.
+    pub mod check_git_repository_exists;
+
     /// `ContinueDeployApplicationGroup`: Continues deploying an application group when an error occurs for calling the DeployApplicationGroup operation.
     pub mod continue_deploy_application_group;
 
@@ -24,7 +30,10 @@ pub mod operation {
     /// `CreateApplicationGroup`: Creates an application group.
     pub mod create_application_group;
 
-    /// `CreateOpsItem`: Creates an O\&M Item.
+    /// `CreateGitRepository`: Creates a Git repository.
+    pub mod create_git_repository;
+
+    /// `CreateOpsItem`: Creates an O\\\\\\\\\\&M Item.
     pub mod create_ops_item;
 
     /// `CreateParameter`: Creates a common parameter.
@@ -51,6 +60,9 @@ pub mod operation {
     /// `DeleteExecutions`: Removes one or more execution records in a single call.
     pub mod delete_executions;
 
+    /// `DeleteOpsItems`: Deletes O\\\&M Items.
+    pub mod delete_ops_items;
+
     /// `DeleteParameter`: Deletes a common parameter.
     pub mod delete_parameter;
 
@@ -72,7 +84,7 @@ pub mod operation {
     /// `DeployApplicationGroup`: Deploys an application group.
     pub mod deploy_application_group;
 
-    /// `DescribeApplicationGroupBill`: 查询应用分组资源成本。
+    /// `DescribeApplicationGroupBill`: Queries the resource costs of an application group.
     pub mod describe_application_group_bill;
 
     /// `DescribeRegions`: Queries supported regions.
@@ -80,6 +92,9 @@ pub mod operation {
 
     /// `GenerateExecutionPolicy`: Queries the Resource Access Management (RAM) policy required for template execution.
     pub mod generate_execution_policy;
+
+    /// `GenerateOpsItem`: Generates an O\\\&M item.
+    pub mod generate_ops_item;
 
     /// `GetApplication`: Queries the information of an application.
     pub mod get_application;
@@ -90,10 +105,16 @@ pub mod operation {
     /// `GetExecutionTemplate`: Queries the information about the template of an execution, including the content of the template.
     pub mod get_execution_template;
 
+    /// `GetGitBranch`: Queries the details of a Git branch.
+    pub mod get_git_branch;
+
+    /// `GetGitRepository`: Queries the details of a Git repository.
+    pub mod get_git_repository;
+
     /// `GetInventorySchema`: Queries the properties of a configuration list.
     pub mod get_inventory_schema;
 
-    /// `GetOpsItem`: Queries the details of an O\&M item.
+    /// `GetOpsItem`: Queries the details of an O\\\\\\\\\\&M item.
     pub mod get_ops_item;
 
     /// `GetParameter`: Queries a common parameter and its value.
@@ -117,11 +138,14 @@ pub mod operation {
     /// `GetSecretParametersByPath`: Queries encryption parameters by path.
     pub mod get_secret_parameters_by_path;
 
-    /// `GetServiceSettings`: Queries the settings of the delivery feature.
+    /// `GetServiceSettings`: Queries the service settings, including the configuration of delivering template execution records and the associated organization ID.
     pub mod get_service_settings;
 
     /// `GetTemplate`: Retrieves a template's content together with its metadata, either for the newest version or for a version you name.
     pub mod get_template;
+
+    /// `GetTemplateParameterConstraints`: Obtains available values of parameters.
+    pub mod get_template_parameter_constraints;
 
     /// `ListActions`: Queries the available actions, including atomic actions and cloud product actions.
     pub mod list_actions;
@@ -141,16 +165,34 @@ pub mod operation {
     /// `ListExecutions`: Queries the executions in a region and lets you narrow the results by template, status, time range, tags, and several other filters.
     pub mod list_executions;
 
+    /// `ListGitAccounts`: Lists the accounts of code hosting platforms that the current Alibaba Cloud user has authorized for Application Management.
+    pub mod list_git_accounts;
+
+    /// `ListGitBranches`: Lists the branches of a Git repository.
+    pub mod list_git_branches;
+
+    /// `ListGitOrganizations`: Lists the organizations of an authorized user.
+    pub mod list_git_organizations;
+
+    /// `ListGitRepositories`: Queries a list of Git repositories.
+    pub mod list_git_repositories;
+
+    /// `ListGitRepositoryContents`: Lists the files and directories of a Git repository.
+    pub mod list_git_repository_contents;
+
+    /// `ListInstancePackageStates`: List Instance Package States
+    pub mod list_instance_package_states;
+
     /// `ListInstancePatchStates`: Queries the information about the patches of an instance.
     pub mod list_instance_patch_states;
 
-    /// `ListInstancePatches`: Queries the information about the patches of an instance.
+    /// `ListInstancePatches`: Queries the patches of an instance.
     pub mod list_instance_patches;
 
     /// `ListInventoryEntries`: Queries the configurations of an Elastic Compute Service (ECS) instance.
     pub mod list_inventory_entries;
 
-    /// `ListOpsItems`: Queries O\&M items.
+    /// `ListOpsItems`: Queries O\\\&M items.
     pub mod list_ops_items;
 
     /// `ListParameterVersions`: Queries the versions of a common parameter.
@@ -162,7 +204,7 @@ pub mod operation {
     /// `ListPatchBaselines`: Queries a list of patch baselines.
     pub mod list_patch_baselines;
 
-    /// `ListResourceExecutionStatus`: Queries the information about a scheduled execution that involves O&M operations on Elastic Compute Service (ECS) instances.
+    /// `ListResourceExecutionStatus`: Queries the information about a scheduled execution that involves O\&M operations on Elastic Compute Service (ECS) instances.
     pub mod list_resource_execution_status;
 
     /// `ListSecretParameterVersions`: Queries versions of an encryption parameter.
@@ -183,10 +225,13 @@ pub mod operation {
     /// `ListTagValues`: Queries the values of created tags.
     pub mod list_tag_values;
 
+    /// `ListTaskExecutionInvocations`: Queries the Cloud Assistant invocation IDs of the scripts a task execution ran.
+    pub mod list_task_execution_invocations;
+
     /// `ListTaskExecutions`: Queries task executions.
     pub mod list_task_executions;
 
-    /// `ListTemplateVersions`: Queries a list of versions of a template.
+    /// `ListTemplateVersions`: Queries the versions of a template.
     pub mod list_template_versions;
 
     /// `ListTemplates`: Lists the templates that match filters such as name, creator, share type, category, and tags.
@@ -201,8 +246,11 @@ pub mod operation {
     /// `SearchInventory`: Queries the details or aggregate information of a configuration inventory.
     pub mod search_inventory;
 
-    /// `SetServiceSettings`: Enables or disables the feature of delivering template execution records and sets the storage location.
+    /// `SetServiceSettings`: Enables or disables the feature of delivering template execution records and sets the storage location and organization ID.
     pub mod set_service_settings;
+
+    /// `StartDebugExecution`: Starts an execution in debug mode.
+    pub mod start_debug_execution;
 
     /// `StartExecution`: Starts a new execution, either of an existing template or of template content that is passed directly in the request.
     pub mod start_execution;
@@ -222,10 +270,13 @@ pub mod operation {
     /// `UpdateApplicationGroup`: Updates the information of an application group.
     pub mod update_application_group;
 
-    /// `UpdateExecution`: Update executions that are in Running or Waiting status.
+    /// `UpdateExecution`: Updates an execution in the Running or Waiting state.
     pub mod update_execution;
 
-    /// `UpdateOpsItem`: Modifies an O\&M item.
+    /// `UpdateInstancePackageState`: Updates the installed extensions of an instance.
+    pub mod update_instance_package_state;
+
+    /// `UpdateOpsItem`: Modifies an O\\\\\\\\\\&M item.
     pub mod update_ops_item;
 
     /// `UpdateParameter`: Updates a common parameter.
@@ -242,6 +293,9 @@ pub mod operation {
 
     /// `UpdateTemplate`: Updates the information about an existing template.
     pub mod update_template;
+
+    /// `UpdateTemplateAttributes`: Updates the attributes of a template.
+    pub mod update_template_attributes;
 
     /// `ValidateTemplateContent`: Check whether a template is valid.
     pub mod validate_template_content;

@@ -4,6 +4,7 @@
 
 /// Shared by `CreateApplication`, `GetApplication`, `ListApplications` and `UpdateApplication`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AlarmConfig {
     /// The alert contact groups.
     #[serde(rename = "ContactGroups", default, skip_serializing_if = "Option::is_none")]
@@ -46,6 +47,7 @@ impl AlarmConfig {
 
 /// Shared by `CreateApplication`, `GetApplication`, `ListApplications` and `UpdateApplication`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Application {
     /// The tags.
     ///
@@ -133,6 +135,15 @@ pub struct Application {
     /// Example: `service-79538e30e44541b699d8`
     #[serde(rename = "ServiceId", default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<String>,
+    /// The source of application.
+    ///
+    /// Example: `{"Platform":"gitee","Owner":"aliyun-computenest","RepoName":"aliyun-computenest/java-springboot-demo","Name":"java-springboot-demo"}`
+    #[serde(
+        rename = "ApplicationSource",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub application_source: Option<String>,
     /// The time when the application was updated.
     ///
     /// Example: `2021-09-07T10:17:46Z`
@@ -145,8 +156,83 @@ pub struct Application {
     pub created_date: Option<String>,
 }
 
+impl Application {
+    /// Sets `Tags`. The tags.
+    pub fn tags(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Sets `Name`. The application name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdateDate`. The time when the application was updated.
+    pub fn update_date(mut self, value: impl Into<String>) -> Self {
+        self.update_date = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`. The description of the application.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `CreateDate`. The time when the application was created.
+    pub fn create_date(mut self, value: impl Into<String>) -> Self {
+        self.create_date = Some(value.into());
+        self
+    }
+
+    /// Sets `ResourceGroupId`. The ID of the resource group.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ApplicationType`. The type of the application.
+    pub fn application_type(mut self, value: impl Into<String>) -> Self {
+        self.application_type = Some(value.into());
+        self
+    }
+
+    /// Sets `AlarmConfig`. The configurations of application alerts.
+    pub fn alarm_config(mut self, value: AlarmConfig) -> Self {
+        self.alarm_config = Some(value);
+        self
+    }
+
+    /// Sets `ServiceId`. The ID of the Compute Nest service that corresponds to the application template.
+    pub fn service_id(mut self, value: impl Into<String>) -> Self {
+        self.service_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ApplicationSource`. The source of application.
+    pub fn application_source(mut self, value: impl Into<String>) -> Self {
+        self.application_source = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdatedDate`. The time when the application was updated.
+    pub fn updated_date(mut self, value: impl Into<String>) -> Self {
+        self.updated_date = Some(value.into());
+        self
+    }
+
+    /// Sets `CreatedDate`. The time when the application was created.
+    pub fn created_date(mut self, value: impl Into<String>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+}
+
 /// Shared by `CreateApplicationGroup`, `GetApplicationGroup`, `ListApplicationGroups` and `UpdateApplicationGroup`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApplicationGroup {
     /// The ID of the application group in CloudMonitor.
     ///
@@ -226,6 +312,40 @@ pub struct ApplicationGroup {
     /// Example: `100`
     #[serde(rename = "Progress", default, skip_serializing_if = "Option::is_none")]
     pub progress: Option<String>,
+    /// The hosted O\&M configurations.
+    ///
+    /// Example: `{\\"PrometheusConfigMap\\":{\\"Template 1\\":{\\"EnablePrometheus\\":false}}} `
+    #[serde(
+        rename = "OperationMetadata",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub operation_metadata: Option<String>,
+    /// The source of application.
+    ///
+    /// Example: `{"Platform":"github","RepoName":"wenle/springboot-ecs-sourcecode-demo","Owner":"wenle","Branch":"main","CommitHash":"8559ff3ac7568fc7951ff63f841883ee3f06c6fe","CommitMessage":"Init computenest project"}`
+    #[serde(
+        rename = "ApplicationSource",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub application_source: Option<String>,
+    /// `ErrorType`
+    #[serde(rename = "ErrorType", default, skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<String>,
+    /// `ErrorDetail`
+    #[serde(rename = "ErrorDetail", default, skip_serializing_if = "Option::is_none")]
+    pub error_detail: Option<String>,
+    /// `DeployedRevisionIds`
+    #[serde(
+        rename = "DeployedRevisionIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deployed_revision_ids: Option<String>,
+    /// `ExecutionId`
+    #[serde(rename = "ExecutionId", default, skip_serializing_if = "Option::is_none")]
+    pub execution_id: Option<String>,
     /// The time when the application group was updated.
     ///
     /// Example: `2021-09-08T03:01:53Z`
@@ -238,8 +358,143 @@ pub struct ApplicationGroup {
     pub created_date: Option<String>,
 }
 
+impl ApplicationGroup {
+    /// Sets `CmsGroupId`. The ID of the application group in CloudMonitor.
+    pub fn cms_group_id(mut self, value: impl Into<String>) -> Self {
+        self.cms_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `DeployRegionId`. The ID of the region in which the related sources reside.
+    pub fn deploy_region_id(mut self, value: impl Into<String>) -> Self {
+        self.deploy_region_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`. The description of the application group.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdateDate`. The time when the application group was updated.
+    pub fn update_date(mut self, value: impl Into<String>) -> Self {
+        self.update_date = Some(value.into());
+        self
+    }
+
+    /// Sets `ImportTagKey`. The key of the tag.
+    pub fn import_tag_key(mut self, value: impl Into<String>) -> Self {
+        self.import_tag_key = Some(value.into());
+        self
+    }
+
+    /// Sets `ApplicationName`. The application name.
+    pub fn application_name(mut self, value: impl Into<String>) -> Self {
+        self.application_name = Some(value.into());
+        self
+    }
+
+    /// Sets `ImportTagValue`. The value of the tag.
+    pub fn import_tag_value(mut self, value: impl Into<String>) -> Self {
+        self.import_tag_value = Some(value.into());
+        self
+    }
+
+    /// Sets `Name`. The name of the application group.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `CreateDate`. The time when the application group was created.
+    pub fn create_date(mut self, value: impl Into<String>) -> Self {
+        self.create_date = Some(value.into());
+        self
+    }
+
+    /// Sets `DeployParameters`. The configuration information of the application group.
+    pub fn deploy_parameters(mut self, value: impl Into<String>) -> Self {
+        self.deploy_parameters = Some(value.into());
+        self
+    }
+
+    /// Sets `Status`. The state of the application group.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `StatusReason`. The state information of the application group.
+    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
+        self.status_reason = Some(value.into());
+        self
+    }
+
+    /// Sets `DeployOutputs`. The output of the deployment result.
+    pub fn deploy_outputs(mut self, value: impl Into<String>) -> Self {
+        self.deploy_outputs = Some(value.into());
+        self
+    }
+
+    /// Sets `Progress`. The creation progress of the application instance.
+    pub fn progress(mut self, value: impl Into<String>) -> Self {
+        self.progress = Some(value.into());
+        self
+    }
+
+    /// Sets `OperationMetadata`. The hosted O\&M configurations.
+    pub fn operation_metadata(mut self, value: impl Into<String>) -> Self {
+        self.operation_metadata = Some(value.into());
+        self
+    }
+
+    /// Sets `ApplicationSource`. The source of application.
+    pub fn application_source(mut self, value: impl Into<String>) -> Self {
+        self.application_source = Some(value.into());
+        self
+    }
+
+    /// Sets `ErrorType`.
+    pub fn error_type(mut self, value: impl Into<String>) -> Self {
+        self.error_type = Some(value.into());
+        self
+    }
+
+    /// Sets `ErrorDetail`.
+    pub fn error_detail(mut self, value: impl Into<String>) -> Self {
+        self.error_detail = Some(value.into());
+        self
+    }
+
+    /// Sets `DeployedRevisionIds`.
+    pub fn deployed_revision_ids(mut self, value: impl Into<String>) -> Self {
+        self.deployed_revision_ids = Some(value.into());
+        self
+    }
+
+    /// Sets `ExecutionId`.
+    pub fn execution_id(mut self, value: impl Into<String>) -> Self {
+        self.execution_id = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdatedDate`. The time when the application group was updated.
+    pub fn updated_date(mut self, value: impl Into<String>) -> Self {
+        self.updated_date = Some(value.into());
+        self
+    }
+
+    /// Sets `CreatedDate`. The time when the application group was created.
+    pub fn created_date(mut self, value: impl Into<String>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+}
+
 /// Shared by `ListExecutions` and `StartExecution`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CurrentTask {
     /// Action type that the task runs.
     ///
@@ -262,8 +517,29 @@ pub struct CurrentTask {
     pub task_name: Option<String>,
 }
 
+impl CurrentTask {
+    /// Sets `TaskAction`. Action type that the task runs.
+    pub fn task_action(mut self, value: impl Into<String>) -> Self {
+        self.task_action = Some(value.into());
+        self
+    }
+
+    /// Sets `TaskExecutionId`. Identifier of the task execution.
+    pub fn task_execution_id(mut self, value: impl Into<String>) -> Self {
+        self.task_execution_id = Some(value.into());
+        self
+    }
+
+    /// Sets `TaskName`. Name of the task as written in the template.
+    pub fn task_name(mut self, value: impl Into<String>) -> Self {
+        self.task_name = Some(value.into());
+        self
+    }
+}
+
 /// Shared by `ListExecutions` and `StartExecution`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Execution {
     /// Identifier of the execution.
     ///
@@ -481,8 +757,233 @@ pub struct Execution {
     pub loop_mode: Option<String>,
 }
 
+impl Execution {
+    /// Sets `ExecutionId`. Identifier of the execution.
+    pub fn execution_id(mut self, value: impl Into<String>) -> Self {
+        self.execution_id = Some(value.into());
+        self
+    }
+
+    /// Sets `AccountId`. The Alibaba Cloud account that owns the execution.
+    pub fn account_id(mut self, value: impl Into<String>) -> Self {
+        self.account_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Category`. Template category of the execution: Other, TimerTrigger, EventTrigger, or AlarmTrigger.
+    pub fn category(mut self, value: impl Into<ExecutionCategory>) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+
+    /// Sets `Counters`. Task counts, keyed by task status.
+    pub fn counters(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.counters = Some(value.into());
+        self
+    }
+
+    /// Sets `CreateDate`. When the execution was created.
+    pub fn create_date(mut self, value: impl Into<String>) -> Self {
+        self.create_date = Some(value.into());
+        self
+    }
+
+    /// Sets `CurrentTasks`. Tasks of the execution that are in progress right now.
+    pub fn current_tasks(
+        mut self,
+        value: impl IntoIterator<Item = CurrentTask>,
+    ) -> Self {
+        self.current_tasks = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `Description`. Free-text description of the execution.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `EndDate`. When the execution stopped running.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+
+    /// Sets `ExecutedBy`. The user who started the execution.
+    pub fn executed_by(mut self, value: impl Into<String>) -> Self {
+        self.executed_by = Some(value.into());
+        self
+    }
+
+    /// Sets `IsParent`. Whether child executions were spawned from this execution.
+    pub fn is_parent(mut self, value: bool) -> Self {
+        self.is_parent = Some(value);
+        self
+    }
+
+    /// Sets `LastSuccessfulTriggerTime`. Most recent time a trigger fired successfully (trigger-type executions).
+    pub fn last_successful_trigger_time(mut self, value: impl Into<String>) -> Self {
+        self.last_successful_trigger_time = Some(value.into());
+        self
+    }
+
+    /// Sets `LastTriggerOutputs`. Outputs produced by the latest trigger run, as a JSON string.
+    pub fn last_trigger_outputs(mut self, value: impl Into<String>) -> Self {
+        self.last_trigger_outputs = Some(value.into());
+        self
+    }
+
+    /// Sets `LastTriggerStatus`. Result status of the latest trigger run.
+    pub fn last_trigger_status(mut self, value: impl Into<String>) -> Self {
+        self.last_trigger_status = Some(value.into());
+        self
+    }
+
+    /// Sets `LastTriggerStatusMessage`. Status message from the latest trigger run; empty when there is none.
+    pub fn last_trigger_status_message(mut self, value: impl Into<String>) -> Self {
+        self.last_trigger_status_message = Some(value.into());
+        self
+    }
+
+    /// Sets `LastTriggerTime`. Most recent time a trigger fired.
+    pub fn last_trigger_time(mut self, value: impl Into<String>) -> Self {
+        self.last_trigger_time = Some(value.into());
+        self
+    }
+
+    /// Sets `Mode`. How the execution is driven.
+    pub fn mode(mut self, value: impl Into<String>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+
+    /// Sets `NextScheduleTime`. Next planned run of a timer-triggered execution.
+    pub fn next_schedule_time(mut self, value: impl Into<String>) -> Self {
+        self.next_schedule_time = Some(value.into());
+        self
+    }
+
+    /// Sets `Outputs`. Execution output, as a JSON string.
+    pub fn outputs(mut self, value: impl Into<String>) -> Self {
+        self.outputs = Some(value.into());
+        self
+    }
+
+    /// Sets `Parameters`. Input parameters that the execution received.
+    pub fn parameters(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets `ParentExecutionId`. Identifier of the parent execution, if there is one.
+    pub fn parent_execution_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_execution_id = Some(value.into());
+        self
+    }
+
+    /// Sets `RamRole`. RAM role whose permissions the execution uses.
+    pub fn ram_role(mut self, value: impl Into<String>) -> Self {
+        self.ram_role = Some(value.into());
+        self
+    }
+
+    /// Sets `ResourceGroupId`. Resource group of the execution.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ResourceStatus`. Status of the resources that the execution operates on.
+    pub fn resource_status(mut self, value: impl Into<String>) -> Self {
+        self.resource_status = Some(value.into());
+        self
+    }
+
+    /// Sets `SafetyCheck`. Handling of high-risk actions: Skip or ConfirmEveryHighRiskAction.
+    pub fn safety_check(mut self, value: impl Into<SafetyCheck>) -> Self {
+        self.safety_check = Some(value.into());
+        self
+    }
+
+    /// Sets `StartDate`. When the execution began running.
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+
+    /// Sets `Status`. Current state of the execution: Started, Queued, Running, Waiting, Success, Failed, or Cancelled.
+    pub fn status(mut self, value: impl Into<ExecutionStatus>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `StatusMessage`. Human-readable text about the current state.
+    pub fn status_message(mut self, value: impl Into<String>) -> Self {
+        self.status_message = Some(value.into());
+        self
+    }
+
+    /// Sets `StatusReason`. Why the execution is in its current state; empty when there is nothing to report.
+    pub fn status_reason(mut self, value: impl Into<String>) -> Self {
+        self.status_reason = Some(value.into());
+        self
+    }
+
+    /// Sets `Tags`. Tags attached to the execution.
+    pub fn tags(
+        mut self,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
+    ) -> Self {
+        self.tags = Some(value.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
+        self
+    }
+
+    /// Sets `Targets`. Target resources, as a JSON string.
+    pub fn targets(mut self, value: impl Into<String>) -> Self {
+        self.targets = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateId`. Identifier of the template that was run.
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.template_id = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateName`. Name of the template that was run.
+    pub fn template_name(mut self, value: impl Into<String>) -> Self {
+        self.template_name = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateVersion`. Version of the template that was run.
+    pub fn template_version(mut self, value: impl Into<String>) -> Self {
+        self.template_version = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdateDate`. When the execution record last changed.
+    pub fn update_date(mut self, value: impl Into<String>) -> Self {
+        self.update_date = Some(value.into());
+        self
+    }
+
+    /// Sets `WaitingStatus`. Extra detail while the execution waits; empty otherwise.
+    pub fn waiting_status(mut self, value: impl Into<String>) -> Self {
+        self.waiting_status = Some(value.into());
+        self
+    }
+
+    /// Sets `LoopMode`. Pausing behavior applied to loop tasks.
+    pub fn loop_mode(mut self, value: impl Into<String>) -> Self {
+        self.loop_mode = Some(value.into());
+        self
+    }
+}
+
 /// Shared by `ListInventoryEntries`, `ListOpsItems` and `SearchInventory`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FilterItem {
     /// The values of properties. Valid values of the first N: 1 to 5. Valid values of the second N: 1 to 20.
     ///
@@ -543,8 +1044,62 @@ impl FilterItem {
     }
 }
 
+/// Shared by `CreateGitRepository` and `ListGitRepositories`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct GitRepo {
+    /// Example: `aliyun-computest/lingo`
+    #[serde(rename = "FullName", default, skip_serializing_if = "Option::is_none")]
+    pub full_name: Option<String>,
+    /// Example: `Test parameter for security testing`
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Example: `https://github.com/alibaba/fastjson`
+    #[serde(rename = "HtmlUrl", default, skip_serializing_if = "Option::is_none")]
+    pub html_url: Option<String>,
+    /// Example: `False`
+    #[serde(rename = "IsPrivate", default, skip_serializing_if = "Option::is_none")]
+    pub is_private: Option<serde_json::Value>,
+    /// Example: `22351123`
+    #[serde(rename = "RepoId", default, skip_serializing_if = "Option::is_none")]
+    pub repo_id: Option<i64>,
+}
+
+impl GitRepo {
+    /// Sets `FullName`.
+    pub fn full_name(mut self, value: impl Into<String>) -> Self {
+        self.full_name = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `HtmlUrl`.
+    pub fn html_url(mut self, value: impl Into<String>) -> Self {
+        self.html_url = Some(value.into());
+        self
+    }
+
+    /// Sets `IsPrivate`.
+    pub fn is_private(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.is_private = Some(value.into());
+        self
+    }
+
+    /// Sets `RepoId`.
+    pub fn repo_id(mut self, value: i64) -> Self {
+        self.repo_id = Some(value);
+        self
+    }
+}
+
 /// Shared by `CreateOpsItem`, `GetOpsItem`, `ListOpsItems` and `UpdateOpsItem`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OpsItem {
     /// The tags of the O\&M item.
     ///
@@ -603,7 +1158,7 @@ pub struct OpsItem {
     pub priority: Option<i32>,
     /// The solutions.
     ///
-    /// Example: `[{\n    \"priority\":3,\n    \"type\":\"url\",\n    \"url\":\"https://example.com\",\n    \"description\":\"请对集群设置跨可用区高可用。\"\n}]`
+    /// Example: `\[{\n \\"priority\\":3,\n \\"type\\":\\"url\\",\n \\"url\\":\\"https://example..com\\",\n \\"description\\":\\"Specify a cross-zone high availability cluster. \\"\n}] `
     #[serde(rename = "Solutions", default, skip_serializing_if = "Option::is_none")]
     pub solutions: Option<serde_json::Value>,
     /// The ARNs of the associated resources.
@@ -642,8 +1197,119 @@ pub struct OpsItem {
     pub create_by: Option<String>,
 }
 
+impl OpsItem {
+    /// Sets `Tags`. The tags of the O\&M item.
+    pub fn tags(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdateDate`. The time when the O\&M item was updated.
+    pub fn update_date(mut self, value: impl Into<String>) -> Self {
+        self.update_date = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`. The description of the O\&M item.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `OpsItemId`. The ID of the O\&M item.
+    pub fn ops_item_id(mut self, value: impl Into<String>) -> Self {
+        self.ops_item_id = Some(value.into());
+        self
+    }
+
+    /// Sets `CreateDate`. The time when the O\&M item was created.
+    pub fn create_date(mut self, value: impl Into<String>) -> Self {
+        self.create_date = Some(value.into());
+        self
+    }
+
+    /// Sets `Title`. The title of the O\&M item.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `Status`. The state of the O\&M item.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `Severity`. The severity level of the O\&M item.
+    pub fn severity(mut self, value: impl Into<String>) -> Self {
+        self.severity = Some(value.into());
+        self
+    }
+
+    /// Sets `Category`. The category of the O\&M item.
+    pub fn category(mut self, value: impl Into<String>) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+
+    /// Sets `Source`. The source business of the O\&M item.
+    pub fn source(mut self, value: impl Into<String>) -> Self {
+        self.source = Some(value.into());
+        self
+    }
+
+    /// Sets `Priority`. The priority of the O\&M item.
+    pub fn priority(mut self, value: i32) -> Self {
+        self.priority = Some(value);
+        self
+    }
+
+    /// Sets `Solutions`. The solutions.
+    pub fn solutions(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.solutions = Some(value.into());
+        self
+    }
+
+    /// Sets `Resources`. The ARNs of the associated resources.
+    pub fn resources(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.resources = Some(value.into());
+        self
+    }
+
+    /// Sets `Attributes`. The attributes of the O\&M item.
+    pub fn attributes(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.attributes = Some(value.into());
+        self
+    }
+
+    /// Sets `CreatedBy`. The user who created the O\&M item.
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets `LastModifiedBy`. The user who last modified the O\&M item.
+    pub fn last_modified_by(mut self, value: impl Into<String>) -> Self {
+        self.last_modified_by = Some(value.into());
+        self
+    }
+
+    /// Sets `ResourceGroupId`. The ID of the resource group.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `CreateBy`. The user who created the O\&M item.
+    pub fn create_by(mut self, value: impl Into<String>) -> Self {
+        self.create_by = Some(value.into());
+        self
+    }
+}
+
 /// Shared by `CreateParameter`, `CreateSecretParameter`, `GetParameter`, `GetParameters`, `GetParametersByPath`, `GetSecretParameter`, `GetSecretParameters`, `GetSecretParametersByPath`, `ListParameters`, `ListSecretParameters`, `UpdateParameter` and `UpdateSecretParameter`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Parameter {
     /// The type of the common parameter.
     ///
@@ -735,8 +1401,130 @@ pub struct Parameter {
     pub value: Option<String>,
 }
 
+impl Parameter {
+    /// Sets `Type`. The type of the common parameter.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdatedDate`. The time when the common parameter was updated.
+    pub fn updated_date(mut self, value: impl Into<String>) -> Self {
+        self.updated_date = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdatedBy`. The user who updated the common parameter.
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets `Tags`. The tags.
+    pub fn tags(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`. The description of the common parameter.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `Constraints`. The constraints of the common parameter.
+    pub fn constraints(mut self, value: impl Into<String>) -> Self {
+        self.constraints = Some(value.into());
+        self
+    }
+
+    /// Sets `ResourceGroupId`. The ID of the resource group.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `CreatedBy`. The user who created the common parameter.
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets `CreatedDate`. The time when the common parameter was created.
+    pub fn created_date(mut self, value: impl Into<String>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+
+    /// Sets `ParameterVersion`. The version number of the common parameter.
+    pub fn parameter_version(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.parameter_version = Some(value.into());
+        self
+    }
+
+    /// Sets `Name`. The name of the common parameter.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `Id`. The ID of the common parameter.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ShareType`. The share type of the common parameter.
+    pub fn share_type(mut self, value: impl Into<String>) -> Self {
+        self.share_type = Some(value.into());
+        self
+    }
+
+    /// Sets `KeyId`. The key ID of KMS that is used to encrypt the parameter.
+    pub fn key_id(mut self, value: impl Into<String>) -> Self {
+        self.key_id = Some(value.into());
+        self
+    }
+
+    /// Sets `DKMSInstanceId`. The instance ID of the KMS instance.
+    pub fn dkms_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.dkms_instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Value`. The value of the common parameter.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+impl std::fmt::Debug for Parameter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Parameter")
+            .field("type_", &self.type_)
+            .field("updated_date", &self.updated_date)
+            .field("updated_by", &self.updated_by)
+            .field("tags", &self.tags)
+            .field("description", &self.description)
+            .field("constraints", &self.constraints)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("created_by", &self.created_by)
+            .field("created_date", &self.created_date)
+            .field("parameter_version", &self.parameter_version)
+            .field("name", &self.name)
+            .field("id", &self.id)
+            .field("share_type", &self.share_type)
+            .field("key_id", &self.key_id)
+            .field("dkms_instance_id", &self.dkms_instance_id)
+            .field("value", &self.value.as_ref().map(|_| crate::redact::REDACTED))
+            .finish()
+    }
+}
+
 /// Shared by `ListParameterVersions` and `ListSecretParameterVersions`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ParameterVersion {
     /// The version number of the common parameter.
     ///
@@ -764,8 +1552,35 @@ pub struct ParameterVersion {
     pub updated_by: Option<String>,
 }
 
+impl ParameterVersion {
+    /// Sets `ParameterVersion`. The version number of the common parameter.
+    pub fn parameter_version(mut self, value: i32) -> Self {
+        self.parameter_version = Some(value);
+        self
+    }
+
+    /// Sets `Value`. The value of the common parameter.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdatedDate`. The time when the common parameter was last updated.
+    pub fn updated_date(mut self, value: impl Into<String>) -> Self {
+        self.updated_date = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdatedBy`. The user who updated the common parameter.
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+}
+
 /// Shared by `CreatePatchBaseline`, `GetPatchBaseline`, `ListPatchBaselines`, `RegisterDefaultPatchBaseline` and `UpdatePatchBaseline`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PatchBaseline {
     /// The type of the operating system.
     ///
@@ -808,7 +1623,7 @@ pub struct PatchBaseline {
     pub name: Option<String>,
     /// The rules of scanning and installing patches for the specified operating system.
     ///
-    /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
+    /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
     #[serde(rename = "ApprovalRules", default, skip_serializing_if = "Option::is_none")]
     pub approval_rules: Option<String>,
     /// The ID of the patch baseline.
@@ -875,8 +1690,128 @@ pub struct PatchBaseline {
     pub is_default: Option<bool>,
 }
 
+impl PatchBaseline {
+    /// Sets `OperationSystem`. The type of the operating system.
+    pub fn operation_system(mut self, value: impl Into<String>) -> Self {
+        self.operation_system = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`. The description of the patch baseline.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdatedDate`. The time when the information about the patch baseline was last modified.
+    pub fn updated_date(mut self, value: impl Into<String>) -> Self {
+        self.updated_date = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdatedBy`. The Alibaba Cloud account that last modified the information about the patch baseline.
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets `CreatedBy`. The creator of the patch baseline.
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets `CreatedDate`. The time when the patch baseline was created.
+    pub fn created_date(mut self, value: impl Into<String>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+
+    /// Sets `Name`. The name of the patch baseline.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `ApprovalRules`. The rules of scanning and installing patches for the specified operating system.
+    pub fn approval_rules(mut self, value: impl Into<String>) -> Self {
+        self.approval_rules = Some(value.into());
+        self
+    }
+
+    /// Sets `Id`. The ID of the patch baseline.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ShareType`. The share type of the patch baseline.
+    pub fn share_type(mut self, value: impl Into<String>) -> Self {
+        self.share_type = Some(value.into());
+        self
+    }
+
+    /// Sets `RejectedPatches`. The rejected patches.
+    pub fn rejected_patches(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.rejected_patches = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `RejectedPatchesAction`. The action of the rejected patch.
+    pub fn rejected_patches_action(mut self, value: impl Into<String>) -> Self {
+        self.rejected_patches_action = Some(value.into());
+        self
+    }
+
+    /// Sets `ApprovedPatches`. The approved patches.
+    pub fn approved_patches(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.approved_patches = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `ApprovedPatchesEnableNonSecurity`. Indicates whether the approved patch involves updates other than security-related updates.
+    pub fn approved_patches_enable_non_security(mut self, value: bool) -> Self {
+        self.approved_patches_enable_non_security = Some(value);
+        self
+    }
+
+    /// Sets `Sources`. The patch source configurations.
+    pub fn sources(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.sources = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `Tags`. The tags.
+    pub fn tags(mut self, value: impl IntoIterator<Item = Tag>) -> Self {
+        self.tags = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `ResourceGroupId`. The ID of the resource group.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `IsDefault`. Indicates whether the patch baseline is set as the default patch baseline.
+    pub fn is_default(mut self, value: bool) -> Self {
+        self.is_default = Some(value);
+        self
+    }
+}
+
 /// Shared by `GetServiceSettings` and `SetServiceSettings`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ServiceSetting {
     /// The name of OSS bucket to deliver.
     ///
@@ -934,8 +1869,47 @@ pub struct ServiceSetting {
     pub rdc_enterprise_id: Option<String>,
 }
 
+impl ServiceSetting {
+    /// Sets `DeliveryOssBucketName`. The name of OSS bucket to deliver.
+    pub fn delivery_oss_bucket_name(mut self, value: impl Into<String>) -> Self {
+        self.delivery_oss_bucket_name = Some(value.into());
+        self
+    }
+
+    /// Sets `DeliveryOssKeyPrefix`. The key prefix of OSS to deliver.
+    pub fn delivery_oss_key_prefix(mut self, value: impl Into<String>) -> Self {
+        self.delivery_oss_key_prefix = Some(value.into());
+        self
+    }
+
+    /// Sets `DeliveryOssEnabled`. Whether to enable OSS delivery.
+    pub fn delivery_oss_enabled(mut self, value: bool) -> Self {
+        self.delivery_oss_enabled = Some(value);
+        self
+    }
+
+    /// Sets `DeliverySlsEnabled`. Whether to enable SLS delivery.
+    pub fn delivery_sls_enabled(mut self, value: bool) -> Self {
+        self.delivery_sls_enabled = Some(value);
+        self
+    }
+
+    /// Sets `DeliverySlsProjectName`. The name of SLS project to deliver.
+    pub fn delivery_sls_project_name(mut self, value: impl Into<String>) -> Self {
+        self.delivery_sls_project_name = Some(value.into());
+        self
+    }
+
+    /// Sets `RdcEnterpriseId`. The id of RDC Enterprise.
+    pub fn rdc_enterprise_id(mut self, value: impl Into<String>) -> Self {
+        self.rdc_enterprise_id = Some(value.into());
+        self
+    }
+}
+
 /// Shared by `CreateStateConfiguration` and `ListStateConfigurations`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StateConfiguration {
     /// The time when the desired-state configuration was created.
     ///
@@ -1001,7 +1975,7 @@ pub struct StateConfiguration {
     pub parameters: Option<serde_json::Value>,
     /// The description.
     ///
-    /// Example: `collect inventory data`
+    /// Example: `collect inventory data `
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The resource group ID.
@@ -1025,8 +1999,95 @@ pub struct StateConfiguration {
     pub update_time: Option<String>,
 }
 
+impl StateConfiguration {
+    /// Sets `CreateTime`. The time when the desired-state configuration was created.
+    pub fn create_time(mut self, value: impl Into<String>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets `Targets`. The queried resources.
+    pub fn targets(mut self, value: impl Into<String>) -> Self {
+        self.targets = Some(value.into());
+        self
+    }
+
+    /// Sets `Tags`. The tags added to the configuration.
+    pub fn tags(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Sets `StateConfigurationId`. The ID of the desired-state configuration.
+    pub fn state_configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.state_configuration_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ScheduleExpression`. The schedule expression.
+    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
+        self.schedule_expression = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateName`. The name of the template.
+    pub fn template_name(mut self, value: impl Into<String>) -> Self {
+        self.template_name = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateVersion`. The name of the template version.
+    pub fn template_version(mut self, value: impl Into<String>) -> Self {
+        self.template_version = Some(value.into());
+        self
+    }
+
+    /// Sets `ConfigureMode`. The configuration mode.
+    pub fn configure_mode(mut self, value: impl Into<String>) -> Self {
+        self.configure_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `ScheduleType`. The schedule type.
+    pub fn schedule_type(mut self, value: impl Into<String>) -> Self {
+        self.schedule_type = Some(value.into());
+        self
+    }
+
+    /// Sets `Parameters`. The parameters.
+    pub fn parameters(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`. The description.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `ResourceGroupId`. The resource group ID.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateId`. The template ID.
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.template_id = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdateTime`. The time when the configuration was updated.
+    pub fn update_time(mut self, value: impl Into<String>) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
+}
+
 /// Shared by `CreatePatchBaseline`, `GetPatchBaseline`, `ListPatchBaselines`, `RegisterDefaultPatchBaseline` and `UpdatePatchBaseline`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Tag {
     /// The key of the tag.
     ///
@@ -1078,6 +2139,7 @@ impl Tag {
 
 /// Shared by `CreateTemplate`, `GetExecutionTemplate`, `GetTemplate`, `ListTemplates` and `UpdateTemplate`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Template {
     /// The SHA-256 value of the template content.
     ///
@@ -1167,7 +2229,7 @@ pub struct Template {
     /// Example: `Automation`
     #[serde(rename = "TemplateType", default, skip_serializing_if = "Option::is_none")]
     pub template_type: Option<String>,
-    /// Not in the documentation's tables; its sample response has it.
+    /// `SharedAccounts`
     #[serde(rename = "SharedAccounts", default, skip_serializing_if = "Option::is_none")]
     pub shared_accounts: Option<String>,
     /// Category of the template.
@@ -1204,6 +2266,146 @@ pub struct Template {
     /// Example: `{   "InstanceTypeFamilies": ["ecs.g8y", "ecs.c8y"],   "ImageTypes": ["system"],   "OSPlatforms": ["CentOS", "Ubuntu"],   "OSVersions": ["CentOS7.9 64bit"] }`
     #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
     pub constraints: Option<String>,
+}
+
+impl Template {
+    /// Sets `Hash`. The SHA-256 value of the template content.
+    pub fn hash(mut self, value: impl Into<String>) -> Self {
+        self.hash = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdatedDate`. The time when the template was last updated.
+    pub fn updated_date(mut self, value: impl Into<String>) -> Self {
+        self.updated_date = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdatedBy`. The Alibaba Cloud account that last modified the information about the template.
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets `Tags`. The tags of the resources.
+    pub fn tags(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateName`. The name of the template.
+    pub fn template_name(mut self, value: impl Into<String>) -> Self {
+        self.template_name = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateVersion`. The version of the template.
+    pub fn template_version(mut self, value: impl Into<String>) -> Self {
+        self.template_version = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateFormat`. The format of the template.
+    pub fn template_format(mut self, value: impl Into<TemplateFormat>) -> Self {
+        self.template_format = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`. The description of the template.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `ResourceGroupId`. The ID of the resource group.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `CreatedBy`. The creator of the template.
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets `CreatedDate`. The time when the template was created.
+    pub fn created_date(mut self, value: impl Into<String>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateId`. The ID of the template.
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.template_id = Some(value.into());
+        self
+    }
+
+    /// Sets `HasTrigger`. Indicates whether the template was configured with a trigger.
+    pub fn has_trigger(mut self, value: bool) -> Self {
+        self.has_trigger = Some(value);
+        self
+    }
+
+    /// Sets `ShareType`. The share type of the template.
+    pub fn share_type(mut self, value: impl Into<ShareType>) -> Self {
+        self.share_type = Some(value.into());
+        self
+    }
+
+    /// Sets `VersionName`. Label given to this version.
+    pub fn version_name(mut self, value: impl Into<String>) -> Self {
+        self.version_name = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateType`. Kind of template.
+    pub fn template_type(mut self, value: impl Into<String>) -> Self {
+        self.template_type = Some(value.into());
+        self
+    }
+
+    /// Sets `SharedAccounts`.
+    pub fn shared_accounts(mut self, value: impl Into<String>) -> Self {
+        self.shared_accounts = Some(value.into());
+        self
+    }
+
+    /// Sets `Category`. Category of the template.
+    pub fn category(mut self, value: impl Into<String>) -> Self {
+        self.category = Some(value.into());
+        self
+    }
+
+    /// Sets `Popularity`. Popularity score of a public template, from 1 to 10 (higher means more popular).
+    pub fn popularity(mut self, value: i32) -> Self {
+        self.popularity = Some(value);
+        self
+    }
+
+    /// Sets `TotalExecutionCount`. Number of times a private template has been run.
+    pub fn total_execution_count(mut self, value: i32) -> Self {
+        self.total_execution_count = Some(value);
+        self
+    }
+
+    /// Sets `Publisher`. Who published the template.
+    pub fn publisher(mut self, value: impl Into<String>) -> Self {
+        self.publisher = Some(value.into());
+        self
+    }
+
+    /// Sets `IsFavorite`. Whether the template is in your favorites.
+    pub fn is_favorite(mut self, value: bool) -> Self {
+        self.is_favorite = Some(value);
+        self
+    }
+
+    /// Sets `Constraints`. The template constraints.
+    pub fn constraints(mut self, value: impl Into<String>) -> Self {
+        self.constraints = Some(value.into());
+        self
+    }
 }
 
 /// The documented values of `ExecutionCategory`; any other value the service sends is kept in `Unknown`.
@@ -1370,7 +2572,7 @@ impl From<&str> for SafetyCheck {
 
 crate::string_enum_impls!(SafetyCheck);
 
-/// The documented values of `ShareType`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+/// The documented values of `ShareType`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Shared by `CreateTemplate`, `GetExecutionTemplate`, `GetTemplate`, `ListTemplates` and `UpdateTemplate`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1411,7 +2613,7 @@ impl From<&str> for ShareType {
 
 crate::string_enum_impls!(ShareType);
 
-/// The documented values of `SortOrder`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+/// The documented values of `SortOrder`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Shared by `ListExecutions` and `ListTemplates`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1452,7 +2654,7 @@ impl From<&str> for SortOrder {
 
 crate::string_enum_impls!(SortOrder);
 
-/// The documented values of `TemplateFormat`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+/// The documented values of `TemplateFormat`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Shared by `CreateTemplate`, `GetExecutionTemplate`, `GetTemplate`, `ListTemplates` and `UpdateTemplate`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -385,7 +385,7 @@ async fn non_retryable_service_error_is_typed_and_not_retried() {
         panic!("{err:?}")
     };
     assert_eq!(
-        (m.http_status, m.request_id.as_deref()),
+        (m.http_status(), m.request_id()),
         (404, Some("req-EntityNotExists.Execution"))
     );
     assert_eq!(server.seen().len(), 1);
@@ -550,9 +550,17 @@ async fn connection_refused_is_a_dispatch_error() {
             .build(),
     );
     let err = client.call(Start::default()).await.expect_err("refused");
-    let Error::Dispatch(message) = &err else {
+    let Error::Dispatch(dispatch) = &err else {
         panic!("{err:?}")
     };
+    assert!(dispatch.is_connect(), "{dispatch:?}");
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        message = format!("{message}: {cause}");
+        source = cause.source();
+    }
+    assert!(message.contains("onnection refused"), "{message}");
     // The URL (whose query carries the token and signature) is kept out of the message.
     for hidden in ["TOKENVALUE", "SecurityToken", "Signature", "AKID"] {
         assert!(!message.contains(hidden), "{message}");
@@ -587,7 +595,7 @@ impl ServiceError for StartError {
         &self.0
     }
     fn is_retryable(&self) -> bool {
-        self.0.code == "Throttling"
+        self.0.code() == "Throttling"
     }
 }
 
@@ -622,7 +630,7 @@ async fn non_idempotent_actions_are_not_resent_after_reaching_the_service() {
         .call(Start::default())
         .await
         .expect_err("not retried");
-    assert!(matches!(err.as_service_error(), Some(StartError(m)) if m.code == "Throttling"));
+    assert!(matches!(err.as_service_error(), Some(StartError(m)) if m.code() == "Throttling"));
     assert_eq!(server.seen().len(), 1);
 
     let server = Server::start(vec![error(500, "InternalError"), ok("{}")]);

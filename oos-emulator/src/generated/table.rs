@@ -53,6 +53,71 @@ pub static ACTIONS: &[ActionSpec] = &[
         sample: "{\n  \"RequestId\": \"0620E49F-B884-5F98-A834-69D72922E5CF\"\n}",
     },
     ActionSpec {
+        name: "CheckGitRepoFileExists",
+        params: &[
+            Param::scalar(Field::of("ClientToken", Kind::String)),
+            Param::scalar(
+                Field::of("Platform", Kind::String).example("gitee").required(),
+            ),
+            Param::scalar(Field::of("Owner", Kind::String).example("hujue").required()),
+            Param::scalar(
+                Field::of("RepoFullName", Kind::String)
+                    .example("alibaba/fastjson")
+                    .required(),
+            ),
+            Param::scalar(
+                Field::of("FilePath", Kind::String)
+                    .example("src/main/resources/config/promql_capacity.yaml")
+                    .required(),
+            ),
+            Param::scalar(Field::of("Branch", Kind::String).example("test")),
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(
+                Field::of("OrgId", Kind::String).example("5f9f9f6122a8c7ff3934f99a"),
+            ),
+            Param::scalar(Field::of("RepoId", Kind::Long).example("2835387")),
+        ],
+        response: &[
+            Field::of("RequestId", Kind::String),
+            Field::of("FileExists", Kind::Boolean),
+        ],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"A5320F1D-92D9-44BB-A416-5FC525ED6D57\",\n  \"FileExists\": true\n}",
+    },
+    ActionSpec {
+        name: "CheckGitRepositoryExists",
+        params: &[
+            Param::scalar(
+                Field::of("ClientToken", Kind::String)
+                    .example("123e4567-e89b-12d3-a456-42665544****"),
+            ),
+            Param::scalar(
+                Field::of("Platform", Kind::String).example("gitee").required(),
+            ),
+            Param::scalar(
+                Field::of("Owner", Kind::String).example("ir9SK9n1u").required(),
+            ),
+            Param::scalar(
+                Field::of("RepoFullName", Kind::String)
+                    .example("LYH-RAIN/vue-color-avatar")
+                    .required(),
+            ),
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(
+                Field::of("OrgId", Kind::String).example("5ffd468b1e45db3c1cc26ad6"),
+            ),
+            Param::scalar(Field::of("RepoId", Kind::Long).example("2859382")),
+        ],
+        response: &[
+            Field::of("RequestId", Kind::String),
+            Field::of("RepoExists", Kind::Boolean),
+        ],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"AA9FA778-AE4B-55EC-81CC-C46BAF08A166\",\n  \"RepoExists\": true\n}",
+    },
+    ActionSpec {
         name: "ContinueDeployApplicationGroup",
         params: &[
             Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
@@ -102,6 +167,12 @@ pub static ACTIONS: &[ActionSpec] = &[
                 Field::of("ServiceId", Kind::String)
                     .example("service-79538e30e44541b699d8"),
             ),
+            Param::scalar(
+                Field::of("ApplicationSource", Kind::String)
+                    .example(
+                        "{\"Platform\":\"github\",\"Owner\":\"githubUser\",\"RepoName\":\"githubUser/repoName\"}",
+                    ),
+            ),
         ],
         response: &[
             Field::of("RequestId", Kind::String),
@@ -143,6 +214,44 @@ pub static ACTIONS: &[ActionSpec] = &[
         errors: &[],
         pagination: None,
         sample: "{\n  \"RequestId\": \"0E6BEBD3-7F9E-5878-834B-097633AB5F33\",\n  \"ApplicationGroup\": {\n    \"CmsGroupId\": \"1245768\",\n    \"DeployRegionId\": \"cn-hangzhou\",\n    \"Description\": \"ApplicationGroup\",\n    \"UpdateDate\": \"2021-09-07T10:28:25Z\",\n    \"ImportTagKey\": \"k1\",\n    \"ApplicationName\": \"MyApplication\",\n    \"ImportTagValue\": \"v1\",\n    \"Name\": \"MyApplicationGroup\",\n    \"CreateDate\": \"2021-09-07T10:28:25Z\"\n  }\n}",
+    },
+    ActionSpec {
+        name: "CreateGitRepository",
+        params: &[
+            Param::scalar(
+                Field::of("ClientToken", Kind::String)
+                    .example(
+                        "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
+                    ),
+            ),
+            Param::scalar(
+                Field::of("Platform", Kind::String).example("gitee").required(),
+            ),
+            Param::scalar(Field::of("Owner", Kind::String).example("JJGGu").required()),
+            Param::scalar(
+                Field::of("SourceRepoOwner", Kind::String).example("aliyun-computenest"),
+            ),
+            Param::scalar(
+                Field::of("SourceRepoName", Kind::String).example("test-repo"),
+            ),
+            Param::scalar(Field::of("SourceRepoBranch", Kind::String).example("main")),
+            Param::scalar(Field::of("TargetRepoOwner", Kind::String).example("namexx")),
+            Param::scalar(
+                Field::of("TargetRepoName", Kind::String).example("test-repo"),
+            ),
+            Param::scalar(Field::of("IsPrivate", Kind::Boolean).example("False")),
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(
+                Field::of("OrgId", Kind::String).example("5ffd468b1e45db3c1cc26ad6"),
+            ),
+        ],
+        response: &[
+            Field::of("RequestId", Kind::String),
+            Field::of("GitRepo", Kind::Object(GIT_REPO_FIELDS)),
+        ],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"AA9FA778-AE4B-55EC-81CC-C46BAF08A166\",\n  \"GitRepo\": {\n    \"FullName\": \"aliyun-computest/lingo\",\n    \"Description\": \"Test parameter for security testing\",\n    \"HtmlUrl\": \"https://github.com/alibaba/fastjson\",\n    \"IsPrivate\": \"False\"\n  }\n}",
     },
     ActionSpec {
         name: "CreateOpsItem",
@@ -200,12 +309,11 @@ pub static ACTIONS: &[ActionSpec] = &[
             Param::scalar(
                 Field::of("Solutions", Kind::String)
                     .example(
-                        "[{\\n    \\\"priority\\\":3,\\n    \\\"type\\\":\\\"SingleAZEcs\\\",\\n    \\\"url\\\":\\\"http://ecs.consle.aliyuncs.com\\\",\\n    \\\"description\\\":\\\"请创建不同可用区的ECS实例，并导入到应用分组中\\\"\\n}]",
+                        "\\[{\\n \\\\\"priority\\\\\":3,\\n \\\\\"type\\\\\":\\\\\"SingleAZEcs\\\\\",\\n \\\\\"url\\\\\":\\\\\"http://ecs.consle.aliyuncs.com\\\\\",\\n \\\\\"description\\\\\":\\\\\"Create Elastic Compute Service (ECS) instances in different zones and import them to an application group.\\\\\"\\n}]\n",
                     ),
             ),
             Param::scalar(
-                Field::of("DedupString", Kind::String)
-                    .example("ecs_instance_SystemMaintenance.Reboot"),
+                Field::of("DedupString", Kind::String).example("ecs_instance_Sys"),
             ),
             Param::scalar(
                 Field::of("Resources", Kind::String)
@@ -280,19 +388,14 @@ pub static ACTIONS: &[ActionSpec] = &[
             Param::scalar(
                 Field::of("Description", Kind::String).example("PatchBaseline"),
             ),
-            Param::scalar(
-                Field::of("ClientToken", Kind::String)
-                    .example(
-                        "TF-CreatePatchBaseline-1638429101-845b22f9-f29b-4bb3-bf4b-e6b2da",
-                    ),
-            ),
+            Param::scalar(Field::of("ClientToken", Kind::String)),
             Param::scalar(
                 Field::of("OperationSystem", Kind::String).example("Windows").required(),
             ),
             Param::scalar(
                 Field::of("ApprovalRules", Kind::String)
                     .example(
-                        "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
+                        "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
                     )
                     .required(),
             ),
@@ -404,7 +507,7 @@ pub static ACTIONS: &[ActionSpec] = &[
         params: &[
             Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
             Param::scalar(
-                Field::of("Description", Kind::String).example("collect inventory data"),
+                Field::of("Description", Kind::String).example("The region ID.\n"),
             ),
             Param::scalar(
                 Field::of("TemplateName", Kind::String)
@@ -424,7 +527,7 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
             Param::scalar(
                 Field::of("ScheduleExpression", Kind::String)
-                    .example("1 hour")
+                    .example("The ID of the resource group.\n")
                     .required(),
             ),
             Param::scalar(
@@ -508,7 +611,7 @@ pub static ACTIONS: &[ActionSpec] = &[
             Param::scalar(
                 Field::of("Name", Kind::String).example("MyApplication").required(),
             ),
-            Param::scalar(Field::of("Force", Kind::Boolean).example("false")),
+            Param::scalar(Field::of("Force", Kind::Boolean).example("False")),
             Param::scalar(Field::of("RetainResource", Kind::Boolean).example("false")),
         ],
         response: &[Field::of("RequestId", Kind::String)],
@@ -563,6 +666,30 @@ pub static ACTIONS: &[ActionSpec] = &[
         ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"93E5A1D7-6F0B-4C28-B4E9-07D2F8A6C315\"\n}\n",
+    },
+    ActionSpec {
+        name: "DeleteOpsItems",
+        params: &[
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::flat(
+                Field::of(
+                        "OpsItemIds",
+                        Kind::List(
+                            &Field::of("", Kind::String)
+                                .example("['oi-54ad6ec45fbd4ec1a100']"),
+                        ),
+                    )
+                    .limits(Limits {
+                        max_items: Some(100u64),
+                        ..Limits::NONE
+                    })
+                    .required(),
+            ),
+        ],
+        response: &[Field::of("RequestId", Kind::String)],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\"\n}",
     },
     ActionSpec {
         name: "DeleteParameter",
@@ -698,6 +825,7 @@ pub static ACTIONS: &[ActionSpec] = &[
             Param::scalar(
                 Field::of("Name", Kind::String).example("MyApplicationGroup").required(),
             ),
+            Param::scalar(Field::of("RevisionId", Kind::String)),
         ],
         response: &[Field::of("RequestId", Kind::String)],
         errors: &[],
@@ -812,6 +940,34 @@ pub static ACTIONS: &[ActionSpec] = &[
         sample: "{\n  \"Policy\": \"{}\",\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\",\n  \"MissingPolicy\": \"[{'Action': ['ecs:DescribeInvocationResults', 'ecs:DescribeInstances', 'ecs:RunCommand', 'ecs:DescribeInvocations'], 'ServiceName': 'ecs', 'Resources': '*'}]\"\n}",
     },
     ActionSpec {
+        name: "GenerateOpsItem",
+        params: &[
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(
+                Field::of("Data", Kind::String).example("/aliyun/ecs").required(),
+            ),
+            Param::scalar(
+                Field::of("DataSource", Kind::String)
+                    .example("/aliyun/eventbridge/event"),
+            ),
+            Param::scalar(
+                Field::of("ConfigurationId", Kind::String)
+                    .example("oic-ae4f******2c682e3"),
+            ),
+            Param::scalar(
+                Field::of("ClientToken", Kind::String)
+                    .example("123e4567-e89b-12d3-a456-42665544****"),
+            ),
+        ],
+        response: &[
+            Field::of("RequestId", Kind::String),
+            Field::of("OpsItemIds", Kind::List(&Field::of("", Kind::String))),
+        ],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"DA4F08D4-DA54-5407-84B9-108C71D75B17\",\n  \"OpsItemIds\": [\n    \"{\\n\\t'OpsItemId': 'oi-4423b****1f477fb862',\\n\\t'CreateDate': '2024-12-25T07:15:09Z',\\n\\t'UpdateDate': '2024-12-25T07:15:09Z',\\n\\t'Title': 'ECS instance i-wz****bmem8 cpu usage has exceeded limit',\\n\\t'Status': 'Open',\\n\\t'Severity': 'Critical',\\n\\t'Category': 'Availability',\\n\\t'Source': '/aliyun/ecs',\\n\\t'Priority': 1,\\n\\t'Tags': {},\\n\\t'ResourceGroupId': 'sg-xxx',\\n\\t'Solutions': [{\\n\\t\\t'priority': 1,\\n\\t\\t'type': 'oosTemplate',\\n\\t\\t'templateName': 'ACS-ECS-BulkyRestartInstances',\\n\\t\\t'parameters': {\\n\\t\\t\\t'regionId': 'cn-hangzhou',\\n\\t\\t\\t'targets': {\\n\\t\\t\\t\\t'Type': 'ResourceIds',\\n\\t\\t\\t\\t'ResourceIds': ['i-wz****bmem8'],\\n\\t\\t\\t\\t'RegionId': 'cn-hangzhou'\\n\\t\\t\\t}\\n\\t\\t},\\n\\t\\t'description': '立即重新启动ECS实例'\\n\\t}],\\n\\t'Resources': ['acs:ecs:cn-hangzhou:13****371:instance/i-wz****bmem8'],\\n\\t'Attributes': {\\n\\t\\t'config_id': 'oic-019****c4684ba42',\\n\\t\\t'rule_name': 'ecs_instance_cpu_exceed_90_ut2_cn-hangzhou'\\n\\t},\\n\\t'CreatedBy': 'customer:13****371:root',\\n\\t'LastModifiedBy': 'customer:13****371:root',\\n\\t'Description': 'ECS instance i-wz****bmem8 has high cpu usage, check your service status'\\n}\"\n  ]\n}",
+    },
+    ActionSpec {
         name: "GetApplication",
         params: &[
             Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
@@ -825,7 +981,7 @@ pub static ACTIONS: &[ActionSpec] = &[
         ],
         errors: &[],
         pagination: None,
-        sample: "{\n  \"RequestId\": \"51004B8A-6D9A-5ACB-9158-6C6794496AD0\",\n  \"Application\": {\n    \"Description\": \"Application\",\n    \"UpdateDate\": \"2021-09-07T09:17:46Z\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m******\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Name\": \"MyApplication\",\n    \"CreateDate\": \"2021-09-07T09:17:46Z\",\n    \"ApplicationType\": \"DingTalk\",\n    \"AlarmConfig\": {\n      \"ContactGroups\": [\n        \"报警联系人组名称\\n\"\n      ],\n      \"TemplateIds\": [\n        \"18ad7c9ddff24d1ba34aa76ec3944507\"\n      ],\n      \"HealthCheckUrl\": \"/api/health/\"\n    },\n    \"ServiceId\": \"service-79538e30e44541b699d8\"\n  }\n}",
+        sample: "{\n  \"RequestId\": \"51004B8A-6D9A-5ACB-9158-6C6794496AD0\",\n  \"Application\": {\n    \"Description\": \"Application\",\n    \"UpdateDate\": \"2021-09-07T09:17:46Z\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m******\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Name\": \"MyApplication\",\n    \"CreateDate\": \"2021-09-07T09:17:46Z\",\n    \"ApplicationType\": \"DingTalk\",\n    \"AlarmConfig\": {\n      \"ContactGroups\": [\n        \"报警联系人组名称\\n\"\n      ],\n      \"TemplateIds\": [\n        \"18ad7c9ddff24d1ba34aa76ec3944507\"\n      ],\n      \"HealthCheckUrl\": \"/api/health/\"\n    },\n    \"ServiceId\": \"service-79538e30e44541b699d8\",\n    \"ApplicationSource\": \"{\\\"Platform\\\":\\\"gitee\\\",\\\"Owner\\\":\\\"aliyun-computenest\\\",\\\"RepoName\\\":\\\"aliyun-computenest/java-springboot-demo\\\",\\\"Name\\\":\\\"java-springboot-demo\\\"}\"\n  }\n}",
     },
     ActionSpec {
         name: "GetApplicationGroup",
@@ -846,7 +1002,7 @@ pub static ACTIONS: &[ActionSpec] = &[
         ],
         errors: &[],
         pagination: None,
-        sample: "{\n  \"RequestId\": \"92EA60ED-544D-55E9-93D9-237BE9976C0D\",\n  \"ApplicationGroup\": {\n    \"CmsGroupId\": \"12345678\",\n    \"DeployRegionId\": \"cn-hangzhou\",\n    \"Description\": \"ApplicationGroup\",\n    \"UpdateDate\": \"2021-09-07T10:28:25Z\",\n    \"ImportTagKey\": \"k1\",\n    \"ApplicationName\": \"MyApplication\",\n    \"ImportTagValue\": \"v1\",\n    \"Name\": \"MyApplicationGroup\",\n    \"CreateDate\": \"2021-09-07T10:28:25Z\",\n    \"DeployParameters\": \"{       \\\"TemplateURL\\\": \\\"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\\\",       \\\"Parameters\\\": {         \\\"ZoneId\\\": \\\"cn-hangzhou-k\\\",         \\\"ProjectName\\\": \\\"test\\\",         \\\"SystemDiskSize\\\": 40,         \\\"InstanceChargeType\\\": \\\"PostPaid\\\",         \\\"SecurityGroupId\\\": \\\"sg-bp1a4374akk63jl8tddy\\\",         \\\"VSwitchId\\\": \\\"vsw-bp1fcvc3zn0jrag86rrlm\\\",         \\\"SystemDiskCategory\\\": \\\"cloud_essd\\\",         \\\"InstancePassword\\\": \\\"******\\\",         \\\"InternetChargeType\\\": \\\"PayByTraffic\\\",         \\\"InstanceCount\\\": 1,         \\\"InternetMaxBandwidthOut\\\": 0,         \\\"VpcId\\\": \\\"vpc-bp1i99boyas8i8m9t3skp\\\",         \\\"EcsImageId\\\": \\\"centos_8_5_x64_20G_alibase_20211228.vhd\\\",         \\\"DataDiskSize\\\": 100,         \\\"EcsInstanceType\\\": \\\"ecs.s6-c1m4.small\\\",         \\\"DataDiskCategory\\\": \\\"cloud_efficiency\\\",         \\\"EnvironmentCommandId\\\": \\\"c-hz028fc3g031gcg\\\"       }\",\n    \"Status\": \"Created\",\n    \"StatusReason\": \"Stack CREATE completed successfully\",\n    \"DeployOutputs\": \"{       \\\"Outputs\\\": [         {           \\\"Description\\\": \\\"No description given\\\",           \\\"OutputKey\\\": \\\"InstanceIds\\\"         }       ],       \\\"StackId\\\": \\\"6ef4b860-f6e7-4145-8d22-f4a2a32363e1\\\"     }   }\",\n    \"Progress\": \"100\"\n  }\n}",
+        sample: "{\n  \"RequestId\": \"92EA60ED-544D-55E9-93D9-237BE9976C0D\",\n  \"ApplicationGroup\": {\n    \"CmsGroupId\": \"12345678\",\n    \"DeployRegionId\": \"cn-hangzhou\",\n    \"Description\": \"ApplicationGroup\",\n    \"UpdateDate\": \"2021-09-07T10:28:25Z\",\n    \"ImportTagKey\": \"k1\",\n    \"ApplicationName\": \"MyApplication\",\n    \"ImportTagValue\": \"v1\",\n    \"Name\": \"MyApplicationGroup\",\n    \"CreateDate\": \"2021-09-07T10:28:25Z\",\n    \"DeployParameters\": \"{       \\\"TemplateURL\\\": \\\"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\\\",       \\\"Parameters\\\": {         \\\"ZoneId\\\": \\\"cn-hangzhou-k\\\",         \\\"ProjectName\\\": \\\"test\\\",         \\\"SystemDiskSize\\\": 40,         \\\"InstanceChargeType\\\": \\\"PostPaid\\\",         \\\"SecurityGroupId\\\": \\\"sg-bp1a4374akk63jl8tddy\\\",         \\\"VSwitchId\\\": \\\"vsw-bp1fcvc3zn0jrag86rrlm\\\",         \\\"SystemDiskCategory\\\": \\\"cloud_essd\\\",         \\\"InstancePassword\\\": \\\"******\\\",         \\\"InternetChargeType\\\": \\\"PayByTraffic\\\",         \\\"InstanceCount\\\": 1,         \\\"InternetMaxBandwidthOut\\\": 0,         \\\"VpcId\\\": \\\"vpc-bp1i99boyas8i8m9t3skp\\\",         \\\"EcsImageId\\\": \\\"centos_8_5_x64_20G_alibase_20211228.vhd\\\",         \\\"DataDiskSize\\\": 100,         \\\"EcsInstanceType\\\": \\\"ecs.s6-c1m4.small\\\",         \\\"DataDiskCategory\\\": \\\"cloud_efficiency\\\",         \\\"EnvironmentCommandId\\\": \\\"c-hz028fc3g031gcg\\\"       }\",\n    \"Status\": \"Created\",\n    \"StatusReason\": \"Stack CREATE completed successfully\",\n    \"DeployOutputs\": \"{       \\\"Outputs\\\": [         {           \\\"Description\\\": \\\"No description given\\\",           \\\"OutputKey\\\": \\\"InstanceIds\\\"         }       ],       \\\"StackId\\\": \\\"6ef4b860-f6e7-4145-8d22-f4a2a32363e1\\\"     }   }\",\n    \"Progress\": \"100\",\n    \"OperationMetadata\": \"{\\\\\\\"PrometheusConfigMap\\\\\\\":{\\\\\\\"模板1\\\\\\\":{\\\\\\\"EnablePrometheus\\\\\\\":false}}}\",\n    \"ApplicationSource\": \"{\\\"Platform\\\":\\\"github\\\",\\\"RepoName\\\":\\\"wenle/springboot-ecs-sourcecode-demo\\\",\\\"Owner\\\":\\\"wenle\\\",\\\"Branch\\\":\\\"main\\\",\\\"CommitHash\\\":\\\"8559ff3ac7568fc7951ff63f841883ee3f06c6fe\\\",\\\"CommitMessage\\\":\\\"Init computenest project\\\"}\",\n    \"ErrorType\": \"Build\",\n    \"ErrorDetail\": \"ERROR: failed to build: executing lifecycle: failed with status code: 51\",\n    \"DeployedRevisionIds\": \"[\\\"rev-f575b688015442d28d26\\\",\\\"rev-b9876a39cf84490db638\\\",\\\"rev-782fc7a0c0974d89b1eb\\\"]\",\n    \"ExecutionId\": \"exec-f5dee943869c436a9f57\"\n  }\n}",
     },
     ActionSpec {
         name: "GetExecutionTemplate",
@@ -877,6 +1033,61 @@ pub static ACTIONS: &[ActionSpec] = &[
         ],
         pagination: None,
         sample: "{\n  \"Content\": \"\\\"{\\\\n \\\\\\\"FormatVersion\\\\\\\": \\\\\\\"OOS-2019-06-01\\\\\\\",\\\\n \\\\\\\"Parameters\\\\\\\": {\\\\n \\\\\\\"Status\\\\\\\": {\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"String\\\\\\\",\\\\n \\\\\\\"Description\\\\\\\": \\\\\\\"(Required) The ID of the ECS instance.\\\\\\\"\\\\n }\\\\n },\\\\n \\\\\\\"Tasks\\\\\\\": [\\\\n {\\\\n \\\\\\\"Name\\\\\\\": \\\\\\\"bar\\\\\\\",\\\\n \\\\\\\"Properties\\\\\\\": {\\\\n \\\\\\\"Parameters\\\\\\\": {\\\\n \\\\\\\"Status\\\\\\\": \\\\\\\"{{ Status }}\\\\\\\"\\\\n },\\\\n \\\\\\\"API\\\\\\\": \\\\\\\"DescribeInstances\\\\\\\",\\\\n \\\\\\\"Service\\\\\\\": \\\\\\\"Ecs\\\\\\\"\\\\n },\\\\n \\\\\\\"Action\\\\\\\": \\\\\\\"acs::ExecuteAPI\\\\\\\",\\\\n \\\\\\\"Outputs\\\\\\\": {\\\\n \\\\\\\"InstanceIds\\\\\\\", {\\\\n \\\\\\\"ValueSelector\\\\\\\": \\\\\\\".Instances.Instance[].InstanceId\\\\\\\",\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"List\\\\\\\"\\\\n }\\\\n }\\\\n }\\\\n ],\\\\n \\\\\\\"Outputs\\\\\\\": {\\\\n \\\\\\\"InstanceIds\\\\\\\": {\\\\n \\\\\\\"Value\\\\\\\": \\\\\\\" {{ bar.InstanceIds }} \\\\\\\",\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"List\\\\\\\"\\\\n }\\\\n }\\\\n}\\\\n\\\"\",\n  \"RequestId\": \"14A60-EBE7-47CA-9757-12C1D47A\",\n  \"Template\": {\n    \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n    \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n    \"UpdatedBy\": \"root(13090000)\",\n    \"Tags\": {\n      \"k1\": \"k2\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"MyTemplate\",\n    \"TemplateVersion\": \"v1\",\n    \"TemplateFormat\": \"JSON\",\n    \"Description\": \"Descirbe instances of given status\",\n    \"CreatedBy\": \"root(13090000)\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateId\": \"t-94753d4d828d38\",\n    \"ShareType\": \"Private\"\n  }\n}",
+    },
+    ActionSpec {
+        name: "GetGitBranch",
+        params: &[
+            Param::scalar(
+                Field::of("Platform", Kind::String).example("github").required(),
+            ),
+            Param::scalar(Field::of("Owner", Kind::String).example("namexxx")),
+            Param::scalar(
+                Field::of("RepoFullName", Kind::String)
+                    .example("alibaba/fastjson")
+                    .required(),
+            ),
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(Field::of("Branch", Kind::String).example("main").required()),
+            Param::scalar(
+                Field::of("OrgId", Kind::String).example("5ffd468b1e45db3c1cc26ad6"),
+            ),
+            Param::scalar(Field::of("RepoId", Kind::Long).example("2823742")),
+        ],
+        response: &[
+            Field::of("Commit", Kind::Object(COMMIT_FIELDS)),
+            Field::of("RequestId", Kind::String),
+        ],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"Commit\": {\n    \"Sha\": \"51417755\",\n    \"Message\": \"OK\"\n  },\n  \"RequestId\": \"AA9FA778-AE4B-55EC-81CC-C46BAF08A166\"\n}",
+    },
+    ActionSpec {
+        name: "GetGitRepository",
+        params: &[
+            Param::scalar(
+                Field::of("Platform", Kind::String).example("github").required(),
+            ),
+            Param::scalar(Field::of("Owner", Kind::String).example("testowner")),
+            Param::scalar(
+                Field::of("RepoFullName", Kind::String)
+                    .example("alibaba/fastjson")
+                    .required(),
+            ),
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(
+                Field::of("OrgId", Kind::String).example("5e9ee15af89c9700014a558a"),
+            ),
+            Param::scalar(Field::of("RepoId", Kind::Long).example("286584")),
+        ],
+        response: &[
+            Field::of("RequestId", Kind::String),
+            Field::of("Description", Kind::String),
+            Field::of("HtmlUrl", Kind::String),
+            Field::of("IsPrivate", Kind::Boolean),
+        ],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"13B71887-D215-53B5-8818-4D3190604B26\",\n  \"Description\": \"FASTJSON 2.0.x has been released, faster and more secure, recommend you upgrade.\",\n  \"HtmlUrl\": \"https://github.com/alibaba/fastjson\",\n  \"IsPrivate\": true\n}",
     },
     ActionSpec {
         name: "GetInventorySchema",
@@ -1225,6 +1436,39 @@ pub static ACTIONS: &[ActionSpec] = &[
         sample: "{\n\"Content\": \"{\\\"FormatVersion\\\":\\\"OOS-2019-06-01\\\",\\\"Description\\\":\\\"Stops the ECS instances that are in the Running state\\\",\\\"Parameters\\\":{\\\"status\\\":{\\\"Type\\\":\\\"String\\\",\\\"Default\\\":\\\"Running\\\"}},\\\"Tasks\\\":[{\\\"Name\\\":\\\"describeInstances\\\",\\\"Action\\\":\\\"ACS::ExecuteAPI\\\",\\\"Properties\\\":{\\\"Service\\\":\\\"ECS\\\",\\\"API\\\":\\\"DescribeInstances\\\",\\\"Parameters\\\":{\\\"Status\\\":\\\"{{ status }}\\\"}},\\\"Outputs\\\":{\\\"InstanceIds\\\":{\\\"Type\\\":\\\"List\\\",\\\"ValueSelector\\\":\\\"Instances.Instance[].InstanceId\\\"}}}]}\",\n\"RequestId\": \"0B7F3A29-84C1-4D6E-A5B0-93E2C7D816F4\",\n\"Template\": {\n\"CreatedBy\": \"root(1467283095216845)\",\n\"CreatedDate\": \"2024-02-02T09:12:45Z\",\n\"Description\": \"Stops the ECS instances that are in the Running state\",\n\"HasTrigger\": false,\n\"Hash\": \"cf894cb5e8fc30b654bdf08105b21e0feb6d04732bd2fec32557f4c7031fef7d\",\n\"ResourceGroupId\": \"rg-acfmzawhxxc6lqy\",\n\"ShareType\": \"Private\",\n\"SharedAccounts\": \"\",\n\"Tags\": {\n\"team\": \"sre\"\n},\n\"TemplateFormat\": \"JSON\",\n\"TemplateId\": \"t-7b3e91c0d2a54f\",\n\"TemplateName\": \"MyTemplate\",\n\"TemplateType\": \"Automation\",\n\"TemplateVersion\": \"v2\",\n\"UpdatedBy\": \"root(1467283095216845)\",\n\"UpdatedDate\": \"2024-03-11T03:40:18Z\",\n\"VersionName\": \"stop-running\"\n}\n}\n",
     },
     ActionSpec {
+        name: "GetTemplateParameterConstraints",
+        params: &[
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(Field::of("TemplateVersion", Kind::String).example("v1")),
+            Param::scalar(
+                Field::of("TemplateContent", Kind::String)
+                    .example(
+                        "{\n\t\"Description\": \"Example template, describe instances in some status\",\n\t\"FormatVersion\": \"OOS-2019-06-01\",\n\t\"Parameters\": {},\n\t\"Tasks\": [{\n\t\t\"Name\": \"describeInstances\",\n\t\t\"Action\": \"ACS::ExecuteAPI\",\n\t\t\"Description\": \"desc-en\",\n\t\t\"Properties\": {\n\t\t\t\"Service\": \"ECS\",\n\t\t\t\"API\": \"DescribeInstances\",\n\t\t\t\"Parameters\": {\n\t\t\t\t\"Status\": \"Running\"\n\t\t\t}\n\t\t}\n\t}]\n}",
+                    ),
+            ),
+            Param::scalar(Field::of("TemplateName", Kind::String).example("MyTemplate")),
+            Param::scalar(
+                Field::of("TemplateURL", Kind::String)
+                    .example(
+                        "http://oos-template.cn-hangzhou.oss.aliyun-inc.com/oos-test-template.json",
+                    ),
+            ),
+            Param::scalar(
+                Field::of("Parameters", Kind::String)
+                    .example(
+                        "{\\\"endDate\\\": \\\"2022-04-13T03:31:20Z\\\", \\\"Status\\\": \\\"Stopped\\\"}",
+                    ),
+            ),
+        ],
+        response: &[
+            Field::of("RequestId", Kind::String),
+            Field::of("ParameterConstraints", Kind::Json),
+        ],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"CBEC8072-BEC2-478E-8EAE-E723BA79CF19\",\n  \"ParameterConstraints\": [\n    {\n      \"Type\": \"String\",\n      \"AllowedValues\": [\n        \"ecs.n1.tiny\",\n        \"ecs.r8a.4xlarge\",\n        \"ecs.n2.xlarge\",\n        \"ecs.c7.2xlarge\",\n        \"ecs.c8i.4xlarge\",\n        \"ecs.g8i.48xlarge\",\n        \"ecs.c8a.4xlarge\",\n        \"ecs.i2.4xlarge\",\n        \"ecs.r8y.2xlarge\"\n      ],\n      \"AssociationParameterNames\": [\n        \"RegionId\",\n        \"zoneId\"\n      ],\n      \"ParameterKey\": \"instanceType\"\n    },\n    {\n      \"Type\": \"String\",\n      \"AllowedValues\": [],\n      \"AssociationParameterNames\": [\n        \"RegionId\",\n        \"zoneId\",\n        \"InstanceType\"\n      ],\n      \"ParameterKey\": \"systemDiskCategory\"\n    }\n  ]\n}",
+    },
+    ActionSpec {
         name: "ListActions",
         params: &[
             Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
@@ -1305,7 +1549,7 @@ pub static ACTIONS: &[ActionSpec] = &[
             output_token: "NextToken",
             items: &["ApplicationGroups"],
         }),
-        sample: "{\n  \"NextToken\": \"-\",\n  \"RequestId\": \"69D97BF2-5DF2-544C-A650-36A474E17BC3\",\n  \"MaxResults\": 10,\n  \"ApplicationGroups\": [\n    {\n      \"CmsGroupId\": \"12345678\",\n      \"DeployRegionId\": \"cn-hangzhou\",\n      \"UpdateDate\": \"2021-09-08T03:01:53Z\",\n      \"Description\": \"ApplicationGroup\",\n      \"ImportTagKey\": \"k1\",\n      \"ApplicationName\": \"MyApplication\",\n      \"ImportTagValue\": \"v1\",\n      \"Name\": \"UpdateMyApplicationGroup\",\n      \"CreateDate\": \"2021-09-07T10:28:25Z\",\n      \"Status\": \"Created\",\n      \"DeployParameters\": \"{   \\\"TemplateURL\\\": \\\"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\\\",   \\\"Parameters\\\": {     \\\"ZoneId\\\": \\\"cn-hangzhou-k\\\",     \\\"ProjectName\\\": \\\"test\\\",     \\\"SystemDiskSize\\\": 40,     \\\"InstanceChargeType\\\": \\\"PostPaid\\\",     \\\"SecurityGroupId\\\": \\\"sg-bp1a4374akk63jl8tddy\\\",     \\\"VSwitchId\\\": \\\"vsw-bp1fcvc3zn0jrag86rrlm\\\",     \\\"SystemDiskCategory\\\": \\\"cloud_essd\\\",     \\\"InstancePassword\\\": \\\"******\\\",     \\\"InternetChargeType\\\": \\\"PayByTraffic\\\",     \\\"InstanceCount\\\": 1,     \\\"InternetMaxBandwidthOut\\\": 0,     \\\"VpcId\\\": \\\"vpc-bp1i99boyas8i8m9t3skp\\\",     \\\"EcsImageId\\\": \\\"centos_8_5_x64_20G_alibase_20211228.vhd\\\",     \\\"DataDiskSize\\\": 100,     \\\"EcsInstanceType\\\": \\\"ecs.s6-c1m4.small\\\",     \\\"DataDiskCategory\\\": \\\"cloud_efficiency\\\",     \\\"EnvironmentCommandId\\\": \\\"c-hz028fc3g031gcg\\\"   },   \\\"RegionId\\\": \\\"cn-hangzhou\\\",   \\\"StackName\\\": \\\"stack-1645688523068-3no_AKhOJ\\\",   \\\"DisableRollback\\\": true }\",\n      \"StatusReason\": \"ApplicationGroup is Created.\"\n    }\n  ]\n}",
+        sample: "{\n  \"NextToken\": \"-\",\n  \"RequestId\": \"69D97BF2-5DF2-544C-A650-36A474E17BC3\",\n  \"MaxResults\": 10,\n  \"ApplicationGroups\": [\n    {\n      \"CmsGroupId\": \"12345678\",\n      \"DeployRegionId\": \"cn-hangzhou\",\n      \"UpdateDate\": \"2021-09-08T03:01:53Z\",\n      \"Description\": \"ApplicationGroup\",\n      \"ImportTagKey\": \"k1\",\n      \"ApplicationName\": \"MyApplication\",\n      \"ImportTagValue\": \"v1\",\n      \"Name\": \"UpdateMyApplicationGroup\",\n      \"CreateDate\": \"2021-09-07T10:28:25Z\",\n      \"Status\": \"Created\",\n      \"DeployParameters\": \"{   \\\"TemplateURL\\\": \\\"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\\\",   \\\"Parameters\\\": {     \\\"ZoneId\\\": \\\"cn-hangzhou-k\\\",     \\\"ProjectName\\\": \\\"test\\\",     \\\"SystemDiskSize\\\": 40,     \\\"InstanceChargeType\\\": \\\"PostPaid\\\",     \\\"SecurityGroupId\\\": \\\"sg-bp1a4374akk63jl8tddy\\\",     \\\"VSwitchId\\\": \\\"vsw-bp1fcvc3zn0jrag86rrlm\\\",     \\\"SystemDiskCategory\\\": \\\"cloud_essd\\\",     \\\"InstancePassword\\\": \\\"******\\\",     \\\"InternetChargeType\\\": \\\"PayByTraffic\\\",     \\\"InstanceCount\\\": 1,     \\\"InternetMaxBandwidthOut\\\": 0,     \\\"VpcId\\\": \\\"vpc-bp1i99boyas8i8m9t3skp\\\",     \\\"EcsImageId\\\": \\\"centos_8_5_x64_20G_alibase_20211228.vhd\\\",     \\\"DataDiskSize\\\": 100,     \\\"EcsInstanceType\\\": \\\"ecs.s6-c1m4.small\\\",     \\\"DataDiskCategory\\\": \\\"cloud_efficiency\\\",     \\\"EnvironmentCommandId\\\": \\\"c-hz028fc3g031gcg\\\"   },   \\\"RegionId\\\": \\\"cn-hangzhou\\\",   \\\"StackName\\\": \\\"stack-1645688523068-3no_AKhOJ\\\",   \\\"DisableRollback\\\": true }\",\n      \"StatusReason\": \"ApplicationGroup is Created.\",\n      \"ErrorType\": \"Build\\n\",\n      \"ErrorDetail\": \"ERROR: failed to build: executing lifecycle: failed with status code: 51\",\n      \"DeployedRevisionIds\": \"[\\\"rev-f575b688015442d28d26\\\",\\\"rev-b9876a39cf84490db638\\\",\\\"rev-782fc7a0c0974d89b1eb\\\"]\\n\",\n      \"ExecutionId\": \"exec-661daf82ad024953a40a\"\n    }\n  ]\n}",
     },
     ActionSpec {
         name: "ListApplications",
@@ -1570,6 +1814,201 @@ pub static ACTIONS: &[ActionSpec] = &[
         sample: "{\n\"Executions\": [\n{\n\"AccountId\": \"1467283095216845\",\n\"Category\": \"Other\",\n\"Counters\": {\n\"Success\": 2,\n\"Total\": 2\n},\n\"CreateDate\": \"2024-03-18T07:21:09Z\",\n\"CurrentTasks\": [\n{\n\"TaskAction\": \"ACS::ExecuteAPI\",\n\"TaskExecutionId\": \"exec-4a9e7c21b8d34f6e9a10.t0002\",\n\"TaskName\": \"stopInstances\"\n}\n],\n\"Description\": \"nightly patching\",\n\"EndDate\": \"2024-03-18T07:21:40Z\",\n\"ExecutedBy\": \"root(1467283095216845)\",\n\"ExecutionId\": \"exec-4a9e7c21b8d34f6e9a10\",\n\"IsParent\": false,\n\"LastSuccessfulTriggerTime\": \"\",\n\"LastTriggerOutputs\": \"\",\n\"LastTriggerStatus\": \"\",\n\"LastTriggerStatusMessage\": \"\",\n\"LastTriggerTime\": \"\",\n\"Mode\": \"Automatic\",\n\"NextScheduleTime\": \"\",\n\"Outputs\": \"{\\\"InstanceIds\\\":[\\\"i-bp1g6zv0ce8oghu7k9xz\\\"]}\",\n\"Parameters\": {\n\"status\": \"Running\"\n},\n\"ParentExecutionId\": \"\",\n\"RamRole\": \"OOSServiceRole\",\n\"ResourceGroupId\": \"rg-acfmzawhxxc6lqy\",\n\"ResourceStatus\": \"Success\",\n\"SafetyCheck\": \"ConfirmEveryHighRiskAction\",\n\"StartDate\": \"2024-03-18T07:21:10Z\",\n\"Status\": \"Success\",\n\"StatusMessage\": \"The execution completed successfully.\",\n\"StatusReason\": \"\",\n\"Tags\": {\n\"env\": \"prod\"\n},\n\"Targets\": \"{\\\"Type\\\":\\\"ResourceIds\\\",\\\"ResourceIds\\\":[\\\"i-bp1g6zv0ce8oghu7k9xz\\\"],\\\"RegionId\\\":\\\"cn-hangzhou\\\"}\",\n\"TemplateId\": \"t-7b3e91c0d2a54f\",\n\"TemplateName\": \"ACS-ECS-BulkyRunCommand\",\n\"TemplateVersion\": \"v3\",\n\"UpdateDate\": \"2024-03-18T07:21:40Z\",\n\"WaitingStatus\": \"\"\n},\n{\n\"AccountId\": \"1467283095216845\",\n\"Category\": \"TimerTrigger\",\n\"Counters\": {\n\"Success\": 1,\n\"Total\": 1\n},\n\"CreateDate\": \"2024-03-17T07:00:00Z\",\n\"CurrentTasks\": [\n{\n\"TaskAction\": \"ACS::TimerTrigger\",\n\"TaskExecutionId\": \"exec-c81f0b5d3e7a42d9b6c4.t0001\",\n\"TaskName\": \"timerTrigger\"\n}\n],\n\"Description\": \"\",\n\"EndDate\": \"\",\n\"ExecutedBy\": \"root(1467283095216845)\",\n\"ExecutionId\": \"exec-c81f0b5d3e7a42d9b6c4\",\n\"IsParent\": true,\n\"LastSuccessfulTriggerTime\": \"2024-03-18T07:00:00Z\",\n\"LastTriggerOutputs\": \"{\\\"InstanceIds\\\":[\\\"i-bp1g6zv0ce8oghu7k9xz\\\"]}\",\n\"LastTriggerStatus\": \"Success\",\n\"LastTriggerStatusMessage\": \"\",\n\"LastTriggerTime\": \"2024-03-18T07:00:00Z\",\n\"Mode\": \"Automatic\",\n\"NextScheduleTime\": \"2024-03-19T07:00:00Z\",\n\"Outputs\": \"\",\n\"Parameters\": {\n\"cronExpression\": \"0 0 7 * * ?\",\n\"timeZone\": \"Asia/Shanghai\"\n},\n\"ParentExecutionId\": \"\",\n\"RamRole\": \"OOSServiceRole\",\n\"ResourceGroupId\": \"rg-acfmzawhxxc6lqy\",\n\"ResourceStatus\": \"\",\n\"SafetyCheck\": \"Skip\",\n\"StartDate\": \"2024-03-17T07:00:01Z\",\n\"Status\": \"Running\",\n\"StatusMessage\": \"\",\n\"StatusReason\": \"\",\n\"Tags\": {},\n\"Targets\": \"\",\n\"TemplateId\": \"t-a14c8e20f96b3d\",\n\"TemplateName\": \"ACS-ECS-ScheduleStopInstances\",\n\"TemplateVersion\": \"v1\",\n\"UpdateDate\": \"2024-03-18T07:00:05Z\",\n\"WaitingStatus\": \"\"\n}\n],\n\"MaxResults\": 20,\n\"NextToken\": \"gAAAAABlx3Wd8c1vQ2hZc0FwRkVQb3hNN1ZqYlJtT3c5cE9ZRDhVbm9XZ3pGTUJ1\",\n\"RequestId\": \"A1C7E0B2-5D94-4F3A-8E61-2B7D9C04F5E8\",\n\"TotalCount\": 26\n}\n",
     },
     ActionSpec {
+        name: "ListGitAccounts",
+        params: &[
+            Param::scalar(Field::of("ClientToken", Kind::String)),
+            Param::scalar(
+                Field::of("Platform", Kind::String).example("github").required(),
+            ),
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(Field::of("RoleName", Kind::String).example("roleName")),
+            Param::scalar(Field::of("BindType", Kind::String)),
+        ],
+        response: &[
+            Field::of("RequestId", Kind::String),
+            Field::of(
+                "GitAccounts",
+                Kind::List(&Field::of("", Kind::Object(GIT_ACCOUNT_FIELDS))),
+            ),
+            Field::of("Count", Kind::Integer),
+        ],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"1457F46C-7AAE-59FA-BD12-0BDB3751E6F8\",\n  \"GitAccounts\": [\n    {\n      \"Owner\": \"LYH-RAIN\",\n      \"IsActive\": true\n    }\n  ],\n  \"Count\": 1\n}",
+    },
+    ActionSpec {
+        name: "ListGitBranches",
+        params: &[
+            Param::scalar(
+                Field::of("ClientToken", Kind::String)
+                    .example(
+                        "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
+                    ),
+            ),
+            Param::scalar(
+                Field::of("Platform", Kind::String).example("gitee").required(),
+            ),
+            Param::scalar(
+                Field::of("Owner", Kind::String)
+                    .example("geegenw-j-imwinmtuej")
+                    .required(),
+            ),
+            Param::scalar(
+                Field::of("RepoFullName", Kind::String)
+                    .example("alibaba/fastjson")
+                    .required(),
+            ),
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(
+                Field::of("OrgId", Kind::String).example("6fekfmnfll135123kdf33"),
+            ),
+            Param::scalar(Field::of("RepoId", Kind::Long).example("2642213")),
+        ],
+        response: &[
+            Field::of("RequestId", Kind::String),
+            Field::of(
+                "GitBranches",
+                Kind::List(&Field::of("", Kind::Object(GIT_BRANCHE_FIELDS))),
+            ),
+            Field::of("Count", Kind::Integer),
+        ],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\",\n  \"GitBranches\": [\n    {\n      \"Name\": \"master\"\n    }\n  ],\n  \"Count\": 1\n}",
+    },
+    ActionSpec {
+        name: "ListGitOrganizations",
+        params: &[
+            Param::scalar(Field::of("ClientToken", Kind::String)),
+            Param::scalar(
+                Field::of("Platform", Kind::String).example("github").required(),
+            ),
+            Param::scalar(
+                Field::of("Owner", Kind::String)
+                    .example("geegenw-j-imwinmtuej")
+                    .required(),
+            ),
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(Field::of("BindType", Kind::String)),
+        ],
+        response: &[
+            Field::of("RequestId", Kind::String),
+            Field::of(
+                "GitOrgs",
+                Kind::List(&Field::of("", Kind::Object(GIT_ORG_FIELDS))),
+            ),
+            Field::of("Count", Kind::Integer),
+        ],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F\",\n  \"GitOrgs\": [\n    {\n      \"OrgName\": \"aliyun-computenest\",\n      \"OrgId\": \"dfj3535\"\n    }\n  ],\n  \"Count\": 1\n}",
+    },
+    ActionSpec {
+        name: "ListGitRepositories",
+        params: &[
+            Param::scalar(
+                Field::of("ClientToken", Kind::String)
+                    .example(
+                        "TF-CreateApplication-1647587475-84104b89-eba5-47a8-b2fd-807b8b7d",
+                    ),
+            ),
+            Param::scalar(
+                Field::of("Platform", Kind::String).example("github").required(),
+            ),
+            Param::scalar(Field::of("Owner", Kind::String).example("dhuai").required()),
+            Param::scalar(Field::of("PageNumber", Kind::Integer).example("1")),
+            Param::scalar(Field::of("PageSize", Kind::Integer).example("1")),
+            Param::scalar(
+                Field::of("OrgName", Kind::String).example("aliyun-computenest"),
+            ),
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(
+                Field::of("OrgId", Kind::String).example("6fekfmnfll135123kdf33"),
+            ),
+        ],
+        response: &[
+            Field::of("RequestId", Kind::String),
+            Field::of(
+                "GitRepos",
+                Kind::List(&Field::of("", Kind::Object(GIT_REPO_FIELDS))),
+            ),
+            Field::of("Count", Kind::Integer),
+        ],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\",\n  \"GitRepos\": [\n    {\n      \"FullName\": \"aliyun/repo\",\n      \"Description\": \"Test secret parameter for vulnerability testing - 1757298077.453695\",\n      \"HtmlUrl\": \"https://github.com/alibaba/fastjson\",\n      \"IsPrivate\": true,\n      \"RepoId\": 22351123\n    }\n  ],\n  \"Count\": 1\n}",
+    },
+    ActionSpec {
+        name: "ListGitRepositoryContents",
+        params: &[
+            Param::scalar(Field::of("ClientToken", Kind::String)),
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(
+                Field::of("Platform", Kind::String).example("gitee").required(),
+            ),
+            Param::scalar(Field::of("Owner", Kind::String).example("dhuai").required()),
+            Param::scalar(
+                Field::of("OrgId", Kind::String).example("6fekfmnfll135123kdf33"),
+            ),
+            Param::scalar(
+                Field::of("RepoFullName", Kind::String)
+                    .example("LYH-RAIN/vue-color-avatar"),
+            ),
+            Param::scalar(Field::of("Branch", Kind::String).example("dev")),
+            Param::scalar(Field::of("Path", Kind::String).example("dir1")),
+            Param::scalar(Field::of("ContentType", Kind::String).example("dir")),
+            Param::scalar(Field::of("RepoId", Kind::Long).example("2642213")),
+        ],
+        response: &[
+            Field::of("RequestId", Kind::String),
+            Field::of(
+                "Contents",
+                Kind::List(&Field::of("", Kind::Object(CONTENT_FIELDS))),
+            ),
+            Field::of("Count", Kind::Integer),
+        ],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DA8534\",\n  \"Contents\": [\n    {\n      \"Name\": \"mydir\",\n      \"Path\": \"dir1\",\n      \"Type\": \"dir\",\n      \"Content\": \"mydir\"\n    }\n  ],\n  \"Count\": 1\n}",
+    },
+    ActionSpec {
+        name: "ListInstancePackageStates",
+        params: &[
+            Param::scalar(
+                Field::of("TemplateNames", Kind::String)
+                    .example("[\"template1\",\"template2\"]"),
+            ),
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(
+                Field::of("InstanceId", Kind::String)
+                    .example("i-bp1cpoxxxwxxxxxxxxxx")
+                    .required(),
+            ),
+            Param::scalar(Field::of("MaxResults", Kind::Integer).example("50")),
+            Param::scalar(
+                Field::of("NextToken", Kind::String)
+                    .example("MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx"),
+            ),
+        ],
+        response: &[
+            Field::of("RequestId", Kind::String),
+            Field::of("MaxResults", Kind::String),
+            Field::of("NextToken", Kind::String),
+            Field::of(
+                "PackageStates",
+                Kind::List(&Field::of("", Kind::Object(PACKAGE_STATE_FIELDS))),
+            ),
+        ],
+        errors: &[],
+        pagination: Some(Pagination {
+            input_token: "NextToken",
+            page_size: Some("MaxResults"),
+            output_token: "NextToken",
+            items: &["PackageStates"],
+        }),
+        sample: "{\n  \"RequestId\": \"1306108F-610C-40FD-AAD5-XXXXXX\",\n  \"MaxResults\": \"50\",\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx\",\n  \"PackageStates\": [\n    {\n      \"TemplateId\": \"087b1e11072a40259f6fxxxxxxxxx\",\n      \"TemplateName\": \"ACS-ECS-Docker\",\n      \"TemplateVersion\": \"v3\",\n      \"TemplateVersionName\": \"fix bug\",\n      \"TemplateCategory\": \"Package\",\n      \"UpdateTime\": \"2024-05-04T11:17:28\",\n      \"Description\": \"template description\",\n      \"Publisher\": \"Alibaba Cloud\",\n      \"Parameters\": \"{}\",\n      \"ConfigurationInfo\": \"{\\\\\\\"publicUrl\\\\\\\": \\\\\\\"https://47.110.64.186:8888/5eff94f8\\\\\\\", \\\\\\\"privateUrl\\\\\\\": \\\\\\\"https://172.20.160.110:8888/5eff94f8\\\\\\\", \\\\\\\"username\\\\\\\": \\\\\\\"user\\\\\\\", \\\\\\\"password\\\\\\\": \\\\\\\"baotaOSuaOHt\\\\\\\"}\\\\n\"\n    }\n  ]\n}",
+    },
+    ActionSpec {
         name: "ListInstancePatchStates",
         params: &[
             Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
@@ -1619,7 +2058,10 @@ pub static ACTIONS: &[ActionSpec] = &[
                 Field::of("InstanceId", Kind::String).example("i-bp1jaxa2bs4bps7*****"),
             ),
             Param::scalar(Field::of("MaxResults", Kind::Integer).example("50")),
-            Param::scalar(Field::of("NextToken", Kind::String)),
+            Param::scalar(
+                Field::of("NextToken", Kind::String)
+                    .example("gAAAAABfTgv5ewUWmNdJ3g7JVLvX70sPH90GZOVGC6KPDUL0FIIb"),
+            ),
             Param::scalar(Field::of("PatchStatuses", Kind::String).example("Installed")),
         ],
         response: &[
@@ -2331,6 +2773,29 @@ pub static ACTIONS: &[ActionSpec] = &[
         sample: "{\n  \"NextToken\": \"83u29j2dj3dskds\",\n  \"RequestId\": \"65591133-1188-4935-B78F-20F72\",\n  \"MaxResults\": 50,\n  \"Values\": [\n    \"v1\"\n  ]\n}",
     },
     ActionSpec {
+        name: "ListTaskExecutionInvocations",
+        params: &[
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(Field::of("Status", Kind::String).example("Running")),
+            Param::scalar(
+                Field::of("TaskExecutionId", Kind::String)
+                    .example("exec-a10749813b3xxxxx.t0001"),
+            ),
+        ],
+        response: &[
+            Field::of("RequestId", Kind::String),
+            Field::of(
+                "TaskExecutionInvocations",
+                Kind::List(
+                    &Field::of("", Kind::Object(TASK_EXECUTION_INVOCATION_FIELDS)),
+                ),
+            ),
+        ],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F\",\n  \"TaskExecutionInvocations\": [\n    {\n      \"InvocationTaskExecutionId\": \"exec-xxxx.t0001\",\n      \"InvocationTaskName\": \"TaskName\",\n      \"Status\": \"Running\",\n      \"InvocationId\": \"t-hz0jdfwd9f****\",\n      \"RegionId\": \"cn-hangzhou\"\n    }\n  ]\n}",
+    },
+    ActionSpec {
         name: "ListTaskExecutions",
         params: &[
             Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
@@ -2560,7 +3025,7 @@ pub static ACTIONS: &[ActionSpec] = &[
             Param::scalar(
                 Field::of("NotifyType", Kind::String).example("Approve").required(),
             ),
-            Param::scalar(Field::of("NotifyNote", Kind::String).example("说明")),
+            Param::scalar(Field::of("NotifyNote", Kind::String).example("Note\n")),
             Param::scalar(
                 Field::of("TaskName", Kind::String).example("describeInstance"),
             ),
@@ -2714,6 +3179,29 @@ pub static ACTIONS: &[ActionSpec] = &[
         errors: &[],
         pagination: None,
         sample: "{\n  \"RequestId\": \"CBEC8072-BEC2-478E-8EAE-E723BA79CF19\",\n  \"ServiceSettings\": [\n    {\n      \"DeliveryOssBucketName\": \"OssBucketName\",\n      \"DeliveryOssKeyPrefix\": \"oos/execution\",\n      \"DeliveryOssEnabled\": true,\n      \"DeliverySlsEnabled\": false,\n      \"DeliverySlsProjectName\": \"SlsProjectName\",\n      \"RdcEnterpriseId\": \"RdcEnterpriseId\"\n    }\n  ]\n}",
+    },
+    ActionSpec {
+        name: "StartDebugExecution",
+        params: &[
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(
+                Field::of("TaskType", Kind::String).example("ACS::ExecuteAPI"),
+            ),
+            Param::scalar(
+                Field::of("Properties", Kind::String)
+                    .example("{\"Service\": \"ecs\", \"API\": \"DescribeRegions\"}"),
+            ),
+            Param::scalar(
+                Field::of("ClientToken", Kind::String).example("abcde3OARpx77No54nv6"),
+            ),
+        ],
+        response: &[
+            Field::of("RequestId", Kind::String),
+            Field::of("ExecutionId", Kind::String),
+        ],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"A5320F1D-92D9-44BB-A416-5FC525ED6D57\",\n  \"ExecutionId\": \"exec-xxx\"\n}",
     },
     ActionSpec {
         name: "StartExecution",
@@ -2975,6 +3463,14 @@ pub static ACTIONS: &[ActionSpec] = &[
                     .example("MyApplication")
                     .required(),
             ),
+            Param::scalar(
+                Field::of("OperationName", Kind::String)
+                    .example("/business/v1/product/spus/{spu_id}"),
+            ),
+            Param::json(
+                Field::of("Parameters", Kind::Json).example("{\"username\": \"xx\"}"),
+            ),
+            Param::scalar(Field::of("DeployedRevisionId", Kind::String)),
         ],
         response: &[
             Field::of("RequestId", Kind::String),
@@ -2994,10 +3490,7 @@ pub static ACTIONS: &[ActionSpec] = &[
                     .required(),
             ),
             Param::scalar(
-                Field::of("Parameters", Kind::String)
-                    .example(
-                        "{\\\"endDate\\\": \\\"2022-04-13T03:31:20Z\\\", \\\"Status\\\": \\\"Stopped\\\"}",
-                    ),
+                Field::of("Parameters", Kind::String).example("{\"Status\":\"Running\"}"),
             ),
             Param::scalar(
                 Field::of("ClientToken", Kind::String)
@@ -3031,6 +3524,36 @@ pub static ACTIONS: &[ActionSpec] = &[
         sample: "{\n  \"RequestId\": \"C8345E88-5334-469E-901D-F912C8CB9C55\"\n}",
     },
     ActionSpec {
+        name: "UpdateInstancePackageState",
+        params: &[
+            Param::scalar(
+                Field::of("TemplateName", Kind::String)
+                    .example("ACS-ECS-InventoryDataCollection")
+                    .required(),
+            ),
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(
+                Field::of("InstanceId", Kind::String)
+                    .example("i-bp1jaxa2bs4bps7*****")
+                    .required(),
+            ),
+            Param::scalar(Field::of("TemplateVersion", Kind::String).example("v1")),
+            Param::scalar(
+                Field::of("ConfigureAction", Kind::Enum(&["uninstall", "install"]))
+                    .example("install")
+                    .required(),
+            ),
+            Param::json(
+                Field::of("Parameters", Kind::Json).example("{\"username\": \"xx\"}"),
+            ),
+            Param::scalar(Field::of("ConfigurationInfo", Kind::String)),
+        ],
+        response: &[Field::of("RequestId", Kind::String)],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"2597E94B-5346-42D1-BB58-XXXXXXXXXXX\"\n}",
+    },
+    ActionSpec {
         name: "UpdateOpsItem",
         params: &[
             Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
@@ -3054,7 +3577,7 @@ pub static ACTIONS: &[ActionSpec] = &[
             Param::scalar(
                 Field::of("Solutions", Kind::String)
                     .example(
-                        "[{\\n    \\\"priority\\\":3,\\n    \\\"type\\\":\\\"url\\\",\\n    \\\"url\\\":\\\"https://example.com\\\",\\n    \\\"description\\\":\\\"请对集群设置跨可用区高可用。\\\"\\n}]",
+                        "\\[{\\n \\\\\"priority\\\\\":3,\\n \\\\\"type\\\\\":\\\\\"url\\\\\",\\n \\\\\"url\\\\\":\\\\\"https://example.com\\\\\",\\n \\\\\"description\\\\\":\\\\\"Specify a cross-zone high availability cluster. \\\\\"\\n}]\n",
                     ),
             ),
             Param::scalar(
@@ -3130,7 +3653,7 @@ pub static ACTIONS: &[ActionSpec] = &[
             Param::scalar(
                 Field::of("ApprovalRules", Kind::String)
                     .example(
-                        "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
+                        "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
                     ),
             ),
             Param::json(
@@ -3279,7 +3802,7 @@ pub static ACTIONS: &[ActionSpec] = &[
             Param::scalar(
                 Field::of("Content", Kind::String)
                     .example(
-                        "{\n  \"FormatVersion\": \"OOS-2019-06-01\",\n  \"Description\": {\n    \"en\": \"Bulky starts the ECS instances\",\n    \"zh-cn\": \"批量启动ECS实例\",\n    \"name-en\": \"Bulky Start Instances\",\n    \"name-zh-cn\": \"批量启动实例\"\n  },\n  \"Parameters\": {\n    \"regionId\": {\n      \"Type\": \"String\",\n      \"Label\": {\n        \"en\": \"RegionId\",\n        \"zh-cn\": \"地域ID\"\n      },\n      \"AssociationProperty\": \"RegionId\",\n      \"Default\": \"{{ ACS::RegionId }}\"\n    },\n    \"targets\": {\n      \"Type\": \"Json\",\n      \"Label\": {\n        \"en\": \"TargetInstance\",\n        \"zh-cn\": \"目标实例\"\n      },\n      \"AssociationProperty\": \"Targets\",\n      \"AssociationPropertyMetadata\": {\n        \"ResourceType\": \"ALIYUN::ECS::Instance\",\n        \"RegionId\": \"regionId\"\n      }\n    },\n    \"rateControl\": {\n      \"Label\": {\n        \"en\": \"RateControl\",\n        \"zh-cn\": \"任务执行的并发比率\"\n      },\n      \"Type\": \"Json\",\n      \"AssociationProperty\": \"RateControl\",\n      \"Default\": {\n        \"Mode\": \"Concurrency\",\n        \"MaxErrors\": 0,\n        \"Concurrency\": 10\n      }\n    },\n    \"OOSAssumeRole\": {\n      \"Label\": {\n        \"en\": \"OOSAssumeRole\",\n        \"zh-cn\": \"OOS扮演的RAM角色\"\n      },\n      \"Type\": \"String\",\n      \"Default\": \"OOSServiceRole\"\n    }\n  },\n  \"RamRole\": \"{{ OOSAssumeRole }}\",\n  \"Tasks\": [\n    {\n      \"Name\": \"getInstance\",\n      \"Description\": {\n        \"en\": \"Views the ECS instances\",\n        \"zh-cn\": \"获取ECS实例\"\n      },\n      \"Action\": \"ACS::SelectTargets\",\n      \"Properties\": {\n        \"ResourceType\": \"ALIYUN::ECS::Instance\",\n        \"RegionId\": \"{{ regionId }}\",\n        \"Filters\": [\n          \"{{ targets }}\"\n        ]\n      },\n      \"Outputs\": {\n        \"instanceIds\": {\n          \"Type\": \"List\",\n          \"ValueSelector\": \"Instances.Instance[].InstanceId\"\n        }\n      }\n    },\n    {\n      \"Name\": \"startInstance\",\n      \"Action\": \"ACS::ECS::StartInstance\",\n      \"Description\": {\n        \"en\": \"Starts the ECS instances\",\n        \"zh-cn\": \"启动实例\"\n      },\n      \"Properties\": {\n        \"regionId\": \"{{ regionId }}\",\n        \"instanceId\": \"{{ ACS::TaskLoopItem }}\"\n      },\n      \"Loop\": {\n        \"RateControl\": \"{{ rateControl }}\",\n        \"Items\": \"{{ getInstance.instanceIds }}\"\n      }\n    }\n  ],\n  \"Outputs\": {\n    \"instanceIds\": {\n      \"Type\": \"List\",\n      \"Value\": \"{{ getInstance.instanceIds }}\"\n    }\n  }\n}",
+                        "{ \"FormatVersion\": \"OOS-2019-06-01\", \"Description\": { \"en\": \"Bulky starts the ECS instances\", \"name-en\": \"Bulky Start Instances\", }, \"Parameters\": { \"regionId\": { \"Type\": \"String\", \"Label\": { \"en\": \"RegionId\", }, \"AssociationProperty\": \"RegionId\", \"Default\": \"{{ ACS::RegionId }}\" }, \"targets\": { \"Type\": \"Json\", \"Label\": { \"en\": \"TargetInstance\", }, \"AssociationProperty\": \"Targets\", \"AssociationPropertyMetadata\": { \"ResourceType\": \"ALIYUN::ECS::Instance\", \"RegionId\": \"regionId\" } }, \"rateControl\": { \"Label\": { \"en\": \"RateControl\", }, \"Type\": \"Json\", \"AssociationProperty\": \"RateControl\", \"Default\": { \"Mode\": \"Concurrency\", \"MaxErrors\": 0, \"Concurrency\": 10 } }, \"OOSAssumeRole\": { \"Label\": { \"en\": \"OOSAssumeRole\", }, \"Type\": \"String\", \"Default\": \"OOSServiceRole\" } }, \"RamRole\": \"{{ OOSAssumeRole }}\", \"Tasks\": \\[ { \"Name\": \"getInstance\", \"Description\": { \"en\": \"Views the ECS instances\", }, \"Action\": \"ACS::SelectTargets\", \"Properties\": { \"ResourceType\": \"ALIYUN::ECS::Instance\", \"RegionId\": \"{{ regionId }}\", \"Filters\": \\[ \"{{ targets }}\" ] }, \"Outputs\": { \"instanceIds\": { \"Type\": \"List\", \"ValueSelector\": \"Instances.Instance\\[].InstanceId\" } } }, { \"Name\": \"startInstance\", \"Action\": \"ACS::ECS::StartInstance\", \"Description\": { \"en\": \"Starts the ECS instances\", }, \"Properties\": { \"regionId\": \"{{ regionId }}\", \"instanceId\": \"{{ ACS::TaskLoopItem }}\" }, \"Loop\": { \"RateControl\": \"{{ rateControl }}\", \"Items\": \"{{ getInstance.instanceIds }}\" } } ], \"Outputs\": { \"instanceIds\": { \"Type\": \"List\", \"Value\": \"{{ getInstance.instanceIds }}\" } } }\n",
                     )
                     .required(),
             ),
@@ -3314,6 +3837,27 @@ pub static ACTIONS: &[ActionSpec] = &[
         ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DF4F534F\",\n  \"Template\": {\n    \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n    \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n    \"UpdatedBy\": \"root(1309000)\",\n    \"Tags\": {\n      \"k1\": \"k2\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"MyTemplate\",\n    \"TemplateVersion\": \"v2\",\n    \"TemplateFormat\": \"JSON\",\n    \"Description\": \"Describe instances of given status\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130920000)\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateId\": \"t-94753deed38\",\n    \"HasTrigger\": true,\n    \"ShareType\": \"Private\"\n  }\n}",
+    },
+    ActionSpec {
+        name: "UpdateTemplateAttributes",
+        params: &[
+            Param::scalar(
+                Field::of("TemplateName", Kind::String).example("MyTemplate").required(),
+            ),
+            Param::scalar(Field::of("IsFavorite", Kind::Boolean).example("true")),
+            Param::scalar(Field::of("RegionId", Kind::String).example("cn-hangzhou")),
+            Param::scalar(
+                Field::of("SharePermissionAction", Kind::String).example("Share"),
+            ),
+            Param::scalar(Field::of("ShareTemplateVersion", Kind::String).example("v1")),
+            Param::scalar(
+                Field::of("AccountIds", Kind::String).example("[\"1319994761488600\"]"),
+            ),
+        ],
+        response: &[Field::of("RequestId", Kind::String)],
+        errors: &[],
+        pagination: None,
+        sample: "{\n  \"RequestId\": \"A5320F1D-92D9-44BB-A416-5FC525ED6D57\"\n}",
     },
     ActionSpec {
         name: "ValidateTemplateContent",
@@ -3461,7 +4005,7 @@ const ACTION_FIELDS: &[Field] = &[
 const ALARM_CONFIG_FIELDS: &[Field] = &[
     Field::of(
         "ContactGroups",
-        Kind::List(&Field::of("", Kind::String).example("报警联系人组名称")),
+        Kind::List(&Field::of("", Kind::String).example("AlertContactgroup")),
     ),
     Field::of(
         "TemplateIds",
@@ -3482,6 +4026,10 @@ const APPLICATION_FIELDS: &[Field] = &[
     Field::of("ApplicationType", Kind::String).example("DingTalk"),
     Field::of("AlarmConfig", Kind::Object(ALARM_CONFIG_FIELDS)),
     Field::of("ServiceId", Kind::String).example("service-79538e30e44541b699d8"),
+    Field::of("ApplicationSource", Kind::String)
+        .example(
+            "{\"Platform\":\"gitee\",\"Owner\":\"aliyun-computenest\",\"RepoName\":\"aliyun-computenest/java-springboot-demo\",\"Name\":\"java-springboot-demo\"}",
+        ),
     Field::of("UpdatedDate", Kind::String).example("2021-09-07T10:17:46Z"),
     Field::of("CreatedDate", Kind::String).example("2021-09-07T09:17:46Z"),
 ];
@@ -3508,6 +4056,18 @@ const APPLICATION_GROUP_FIELDS: &[Field] = &[
             "{       \"Outputs\": [         {           \"Description\": \"No description given\",           \"OutputKey\": \"InstanceIds\"         }       ],       \"StackId\": \"6ef4b860-f6e7-4145-8d22-f4a2a32363e1\"     }   }",
         ),
     Field::of("Progress", Kind::String).example("100"),
+    Field::of("OperationMetadata", Kind::String)
+        .example(
+            "{\\\\\"PrometheusConfigMap\\\\\":{\\\\\"Template 1\\\\\":{\\\\\"EnablePrometheus\\\\\":false}}}\n",
+        ),
+    Field::of("ApplicationSource", Kind::String)
+        .example(
+            "{\"Platform\":\"github\",\"RepoName\":\"wenle/springboot-ecs-sourcecode-demo\",\"Owner\":\"wenle\",\"Branch\":\"main\",\"CommitHash\":\"8559ff3ac7568fc7951ff63f841883ee3f06c6fe\",\"CommitMessage\":\"Init computenest project\"}",
+        ),
+    Field::of("ErrorType", Kind::String),
+    Field::of("ErrorDetail", Kind::String),
+    Field::of("DeployedRevisionIds", Kind::String),
+    Field::of("ExecutionId", Kind::String),
     Field::of("UpdatedDate", Kind::String).example("2021-09-08T03:01:53Z"),
     Field::of("CreatedDate", Kind::String).example("2021-09-07T10:28:25Z"),
 ];
@@ -3529,6 +4089,18 @@ const APPLICATION_GROUP_CONSUME_ITEM_FIELDS: &[Field] = &[
 const ATTRIBUTE_FIELDS: &[Field] = &[
     Field::of("Name", Kind::String).example("ApplicationType"),
     Field::of("DataType", Kind::String).example("STRING"),
+];
+
+const COMMIT_FIELDS: &[Field] = &[
+    Field::of("Sha", Kind::String).example("51417755"),
+    Field::of("Message", Kind::String).example("OK"),
+];
+
+const CONTENT_FIELDS: &[Field] = &[
+    Field::of("Name", Kind::String).example("mydir"),
+    Field::of("Path", Kind::String).example("dir1"),
+    Field::of("Type", Kind::String).example("dir"),
+    Field::of("Content", Kind::String).example("mydir"),
 ];
 
 const CURRENT_TASK_FIELDS: &[Field] = &[
@@ -3624,6 +4196,29 @@ const FILTER_ITEM_FIELDS: &[Field] = &[
     Field::of("Name", Kind::String).example("PlatformName"),
 ];
 
+const GIT_ACCOUNT_FIELDS: &[Field] = &[
+    Field::of("Owner", Kind::String).example("LYH-RAIN"),
+    Field::of("IsActive", Kind::Boolean).example("true"),
+];
+
+const GIT_BRANCHE_FIELDS: &[Field] = &[
+    Field::of("Name", Kind::String).example("master"),
+];
+
+const GIT_ORG_FIELDS: &[Field] = &[
+    Field::of("OrgName", Kind::String).example("aliyun-computenest"),
+    Field::of("OrgId", Kind::String).example("dfj3535"),
+];
+
+const GIT_REPO_FIELDS: &[Field] = &[
+    Field::of("FullName", Kind::String).example("aliyun-computest/lingo"),
+    Field::of("Description", Kind::String)
+        .example("Test parameter for security testing"),
+    Field::of("HtmlUrl", Kind::String).example("https://github.com/alibaba/fastjson"),
+    Field::of("IsPrivate", Kind::Json).example("False"),
+    Field::of("RepoId", Kind::Long).example("22351123"),
+];
+
 const INSTANCE_PATCH_STATE_FIELDS: &[Field] = &[
     Field::of("MissingCount", Kind::String).example("0"),
     Field::of("OperationEndTime", Kind::String).example("2021-09-10T11:42:22Z"),
@@ -3654,7 +4249,7 @@ const OPS_ITEM_FIELDS: &[Field] = &[
     Field::of("Priority", Kind::Integer).example("2"),
     Field::of("Solutions", Kind::Json)
         .example(
-            "[{\\n    \\\"priority\\\":3,\\n    \\\"type\\\":\\\"url\\\",\\n    \\\"url\\\":\\\"https://example.com\\\",\\n    \\\"description\\\":\\\"请对集群设置跨可用区高可用。\\\"\\n}]",
+            "\\[{\\n \\\\\"priority\\\\\":3,\\n \\\\\"type\\\\\":\\\\\"url\\\\\",\\n \\\\\"url\\\\\":\\\\\"https://example..com\\\\\",\\n \\\\\"description\\\\\":\\\\\"Specify a cross-zone high availability cluster. \\\\\"\\n}]\n",
         ),
     Field::of("Resources", Kind::Json)
         .example(
@@ -3668,6 +4263,19 @@ const OPS_ITEM_FIELDS: &[Field] = &[
     Field::of("LastModifiedBy", Kind::String).example("root(130900000)\n"),
     Field::of("ResourceGroupId", Kind::String).example("rg-acfmxsn4m4******"),
     Field::of("CreateBy", Kind::String).example("root(130900000)\n"),
+];
+
+const PACKAGE_STATE_FIELDS: &[Field] = &[
+    Field::of("TemplateId", Kind::String).example("087b1e11072a40259f6fxxxxxxxxx"),
+    Field::of("TemplateName", Kind::String).example("ACS-ECS-Docker"),
+    Field::of("TemplateVersion", Kind::String).example("v3"),
+    Field::of("TemplateVersionName", Kind::String).example("fix bug"),
+    Field::of("TemplateCategory", Kind::String).example("Package"),
+    Field::of("UpdateTime", Kind::String).example("2024-05-04T11:17:28"),
+    Field::of("Description", Kind::String).example("template description"),
+    Field::of("Publisher", Kind::String).example("Alibaba Cloud"),
+    Field::of("Parameters", Kind::String).example("{}"),
+    Field::of("ConfigurationInfo", Kind::String),
 ];
 
 const PARAMETER_FIELDS: &[Field] = &[
@@ -3709,7 +4317,7 @@ const PATCH_BASELINE_FIELDS: &[Field] = &[
     Field::of("Name", Kind::String).example("MyPatchBaseline"),
     Field::of("ApprovalRules", Kind::String)
         .example(
-            "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
+            "{\"PatchRules\":[{\"PatchFilterGroup\":[{\"Key\":\"PatchSet\",\"Values\":[\"OS\"]},{\"Key\":\"ProductFamily\",\"Values\":[\"Windows\"]},{\"Key\":\"Product\",\"Values\":[\"Windows 10\",\"Windows 7\"]},{\"Key\":\"Classification\",\"Values\":[\"Security Updates\",\"Updates\",\"Update Rollups\",\"Critical Updates\"]},{\"Key\":\"Severity\",\"Values\":[\"Critical\",\"Important\",\"Moderate\"]}],\"ApproveAfterDays\":7,\"ApproveUntilDate\":\"\",\"EnableNonSecurity\":true,\"ComplianceLevel\":\"Medium\"}]}",
         ),
     Field::of("Id", Kind::String).example("pb-0a0aeda72ed147eb97ea"),
     Field::of("ShareType", Kind::String).example("Private"),
@@ -3804,7 +4412,7 @@ const STATE_CONFIGURATION_FIELDS: &[Field] = &[
         .example(
             "{\"policy\": {\"ACS:Network\": {\"Collection\": \"Enabled\"}, \"ACS:Application\": {\"Collection\": \"Enabled\"}}}",
         ),
-    Field::of("Description", Kind::String).example("collect inventory data"),
+    Field::of("Description", Kind::String).example("collect inventory data\n"),
     Field::of("ResourceGroupId", Kind::String).example("rg-acfmxsn4m4******"),
     Field::of("TemplateId", Kind::String).example("t-1234asadf"),
     Field::of("UpdateTime", Kind::String).example("2021-04-22T03:13:32Z"),
@@ -3829,7 +4437,7 @@ const STATE_CONFIGURATION_ITEM_FIELDS: &[Field] = &[
         .example(
             "{\"policy\": {\"ACS:Network\": {\"Collection\": \"Enabled\"}, \"ACS:Application\": {\"Collection\": \"Enabled\"}}}",
         ),
-    Field::of("Description", Kind::String).example("收集Inventory数据"),
+    Field::of("Description", Kind::String).example("collect inventory data"),
     Field::of("ResourceGroupId", Kind::String).example("rg-acfmxsn4m4******"),
     Field::of("TemplateId", Kind::String).example("t-1234asadf"),
 ];
@@ -3888,6 +4496,14 @@ const TASK_EXECUTION_FIELDS: &[Field] = &[
     Field::of("ExtraData", Kind::Json)
         .example("{                     \"NotifyNote\":\"\"                 }"),
     Field::of("Properties", Kind::String).example("{ \"Status\":\"Running\" }"),
+];
+
+const TASK_EXECUTION_INVOCATION_FIELDS: &[Field] = &[
+    Field::of("InvocationTaskExecutionId", Kind::String).example("exec-xxxx.t0001"),
+    Field::of("InvocationTaskName", Kind::String).example("TaskName"),
+    Field::of("Status", Kind::String).example("Running"),
+    Field::of("InvocationId", Kind::String).example("t-hz0jdfwd9f****"),
+    Field::of("RegionId", Kind::String).example("cn-hangzhou"),
 ];
 
 const TEMPLATE_FIELDS: &[Field] = &[

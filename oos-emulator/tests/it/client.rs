@@ -102,10 +102,7 @@ async fn the_client_drives_every_action() {
         .send()
         .await
         .unwrap_err();
-    assert!(
-        error.to_string().contains("EntityNotExists.Execution"),
-        "{error}"
-    );
+    assert_eq!(error.code(), Some("EntityNotExists.Execution"), "{error:?}");
 }
 
 #[tokio::test]

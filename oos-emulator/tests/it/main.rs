@@ -9,6 +9,7 @@ mod conformance;
 mod executions;
 mod faults;
 mod fuzz_regressions;
+mod limits;
 mod list_execution_logs;
 mod output_types;
 mod parameters;

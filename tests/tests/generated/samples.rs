@@ -60,6 +60,22 @@ fn change_resource_group_demo_round_trips() {
 }
 
 #[test]
+fn check_git_repo_file_exists_demo_round_trips() {
+    let output: oos_api::operation::check_git_repo_file_exists::CheckGitRepoFileExistsOutput = round_trip(
+        "{\n  \"RequestId\": \"A5320F1D-92D9-44BB-A416-5FC525ED6D57\",\n  \"FileExists\": true\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
+fn check_git_repository_exists_demo_round_trips() {
+    let output: oos_api::operation::check_git_repository_exists::CheckGitRepositoryExistsOutput = round_trip(
+        "{\n  \"RequestId\": \"AA9FA778-AE4B-55EC-81CC-C46BAF08A166\",\n  \"RepoExists\": true\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
 fn continue_deploy_application_group_demo_round_trips() {
     let output: oos_api::operation::continue_deploy_application_group::ContinueDeployApplicationGroupOutput = round_trip(
         "{\n  \"RequestId\": \"8AF4800A-A316-589A-90C4-313B1FEEB084\"\n}",
@@ -79,6 +95,14 @@ fn create_application_demo_round_trips() {
 fn create_application_group_demo_round_trips() {
     let output: oos_api::operation::create_application_group::CreateApplicationGroupOutput = round_trip(
         "{\n  \"RequestId\": \"0E6BEBD3-7F9E-5878-834B-097633AB5F33\",\n  \"ApplicationGroup\": {\n    \"CmsGroupId\": \"1245768\",\n    \"DeployRegionId\": \"cn-hangzhou\",\n    \"Description\": \"ApplicationGroup\",\n    \"UpdateDate\": \"2021-09-07T10:28:25Z\",\n    \"ImportTagKey\": \"k1\",\n    \"ApplicationName\": \"MyApplication\",\n    \"ImportTagValue\": \"v1\",\n    \"Name\": \"MyApplicationGroup\",\n    \"CreateDate\": \"2021-09-07T10:28:25Z\"\n  }\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
+fn create_git_repository_demo_round_trips() {
+    let output: oos_api::operation::create_git_repository::CreateGitRepositoryOutput = round_trip(
+        "{\n  \"RequestId\": \"AA9FA778-AE4B-55EC-81CC-C46BAF08A166\",\n  \"GitRepo\": {\n    \"FullName\": \"aliyun-computest/lingo\",\n    \"Description\": \"Test parameter for security testing\",\n    \"HtmlUrl\": \"https://github.com/alibaba/fastjson\",\n    \"IsPrivate\": \"False\"\n  }\n}",
     );
     insta::assert_debug_snapshot!(output);
 }
@@ -164,6 +188,14 @@ fn delete_executions_demo_round_trips() {
 }
 
 #[test]
+fn delete_ops_items_demo_round_trips() {
+    let output: oos_api::operation::delete_ops_items::DeleteOpsItemsOutput = round_trip(
+        "{\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\"\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
 fn delete_parameter_demo_round_trips() {
     let output: oos_api::operation::delete_parameter::DeleteParameterOutput = round_trip(
         "{\n  \"RequestId\": \"C0D02BDF-77F6-49F2-95C9-8E87121D2979\"\n}",
@@ -244,9 +276,17 @@ fn generate_execution_policy_demo_round_trips() {
 }
 
 #[test]
+fn generate_ops_item_demo_round_trips() {
+    let output: oos_api::operation::generate_ops_item::GenerateOpsItemOutput = round_trip(
+        "{\n  \"RequestId\": \"DA4F08D4-DA54-5407-84B9-108C71D75B17\",\n  \"OpsItemIds\": [\n    \"{\\n\\t'OpsItemId': 'oi-4423b****1f477fb862',\\n\\t'CreateDate': '2024-12-25T07:15:09Z',\\n\\t'UpdateDate': '2024-12-25T07:15:09Z',\\n\\t'Title': 'ECS instance i-wz****bmem8 cpu usage has exceeded limit',\\n\\t'Status': 'Open',\\n\\t'Severity': 'Critical',\\n\\t'Category': 'Availability',\\n\\t'Source': '/aliyun/ecs',\\n\\t'Priority': 1,\\n\\t'Tags': {},\\n\\t'ResourceGroupId': 'sg-xxx',\\n\\t'Solutions': [{\\n\\t\\t'priority': 1,\\n\\t\\t'type': 'oosTemplate',\\n\\t\\t'templateName': 'ACS-ECS-BulkyRestartInstances',\\n\\t\\t'parameters': {\\n\\t\\t\\t'regionId': 'cn-hangzhou',\\n\\t\\t\\t'targets': {\\n\\t\\t\\t\\t'Type': 'ResourceIds',\\n\\t\\t\\t\\t'ResourceIds': ['i-wz****bmem8'],\\n\\t\\t\\t\\t'RegionId': 'cn-hangzhou'\\n\\t\\t\\t}\\n\\t\\t},\\n\\t\\t'description': '立即重新启动ECS实例'\\n\\t}],\\n\\t'Resources': ['acs:ecs:cn-hangzhou:13****371:instance/i-wz****bmem8'],\\n\\t'Attributes': {\\n\\t\\t'config_id': 'oic-019****c4684ba42',\\n\\t\\t'rule_name': 'ecs_instance_cpu_exceed_90_ut2_cn-hangzhou'\\n\\t},\\n\\t'CreatedBy': 'customer:13****371:root',\\n\\t'LastModifiedBy': 'customer:13****371:root',\\n\\t'Description': 'ECS instance i-wz****bmem8 has high cpu usage, check your service status'\\n}\"\n  ]\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
 fn get_application_demo_round_trips() {
     let output: oos_api::operation::get_application::GetApplicationOutput = round_trip(
-        "{\n  \"RequestId\": \"51004B8A-6D9A-5ACB-9158-6C6794496AD0\",\n  \"Application\": {\n    \"Description\": \"Application\",\n    \"UpdateDate\": \"2021-09-07T09:17:46Z\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m******\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Name\": \"MyApplication\",\n    \"CreateDate\": \"2021-09-07T09:17:46Z\",\n    \"ApplicationType\": \"DingTalk\",\n    \"AlarmConfig\": {\n      \"ContactGroups\": [\n        \"报警联系人组名称\\n\"\n      ],\n      \"TemplateIds\": [\n        \"18ad7c9ddff24d1ba34aa76ec3944507\"\n      ],\n      \"HealthCheckUrl\": \"/api/health/\"\n    },\n    \"ServiceId\": \"service-79538e30e44541b699d8\"\n  }\n}",
+        "{\n  \"RequestId\": \"51004B8A-6D9A-5ACB-9158-6C6794496AD0\",\n  \"Application\": {\n    \"Description\": \"Application\",\n    \"UpdateDate\": \"2021-09-07T09:17:46Z\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m******\",\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"Name\": \"MyApplication\",\n    \"CreateDate\": \"2021-09-07T09:17:46Z\",\n    \"ApplicationType\": \"DingTalk\",\n    \"AlarmConfig\": {\n      \"ContactGroups\": [\n        \"报警联系人组名称\\n\"\n      ],\n      \"TemplateIds\": [\n        \"18ad7c9ddff24d1ba34aa76ec3944507\"\n      ],\n      \"HealthCheckUrl\": \"/api/health/\"\n    },\n    \"ServiceId\": \"service-79538e30e44541b699d8\",\n    \"ApplicationSource\": \"{\\\"Platform\\\":\\\"gitee\\\",\\\"Owner\\\":\\\"aliyun-computenest\\\",\\\"RepoName\\\":\\\"aliyun-computenest/java-springboot-demo\\\",\\\"Name\\\":\\\"java-springboot-demo\\\"}\"\n  }\n}",
     );
     insta::assert_debug_snapshot!(output);
 }
@@ -254,7 +294,7 @@ fn get_application_demo_round_trips() {
 #[test]
 fn get_application_group_demo_round_trips() {
     let output: oos_api::operation::get_application_group::GetApplicationGroupOutput = round_trip(
-        "{\n  \"RequestId\": \"92EA60ED-544D-55E9-93D9-237BE9976C0D\",\n  \"ApplicationGroup\": {\n    \"CmsGroupId\": \"12345678\",\n    \"DeployRegionId\": \"cn-hangzhou\",\n    \"Description\": \"ApplicationGroup\",\n    \"UpdateDate\": \"2021-09-07T10:28:25Z\",\n    \"ImportTagKey\": \"k1\",\n    \"ApplicationName\": \"MyApplication\",\n    \"ImportTagValue\": \"v1\",\n    \"Name\": \"MyApplicationGroup\",\n    \"CreateDate\": \"2021-09-07T10:28:25Z\",\n    \"DeployParameters\": \"{       \\\"TemplateURL\\\": \\\"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\\\",       \\\"Parameters\\\": {         \\\"ZoneId\\\": \\\"cn-hangzhou-k\\\",         \\\"ProjectName\\\": \\\"test\\\",         \\\"SystemDiskSize\\\": 40,         \\\"InstanceChargeType\\\": \\\"PostPaid\\\",         \\\"SecurityGroupId\\\": \\\"sg-bp1a4374akk63jl8tddy\\\",         \\\"VSwitchId\\\": \\\"vsw-bp1fcvc3zn0jrag86rrlm\\\",         \\\"SystemDiskCategory\\\": \\\"cloud_essd\\\",         \\\"InstancePassword\\\": \\\"******\\\",         \\\"InternetChargeType\\\": \\\"PayByTraffic\\\",         \\\"InstanceCount\\\": 1,         \\\"InternetMaxBandwidthOut\\\": 0,         \\\"VpcId\\\": \\\"vpc-bp1i99boyas8i8m9t3skp\\\",         \\\"EcsImageId\\\": \\\"centos_8_5_x64_20G_alibase_20211228.vhd\\\",         \\\"DataDiskSize\\\": 100,         \\\"EcsInstanceType\\\": \\\"ecs.s6-c1m4.small\\\",         \\\"DataDiskCategory\\\": \\\"cloud_efficiency\\\",         \\\"EnvironmentCommandId\\\": \\\"c-hz028fc3g031gcg\\\"       }\",\n    \"Status\": \"Created\",\n    \"StatusReason\": \"Stack CREATE completed successfully\",\n    \"DeployOutputs\": \"{       \\\"Outputs\\\": [         {           \\\"Description\\\": \\\"No description given\\\",           \\\"OutputKey\\\": \\\"InstanceIds\\\"         }       ],       \\\"StackId\\\": \\\"6ef4b860-f6e7-4145-8d22-f4a2a32363e1\\\"     }   }\",\n    \"Progress\": \"100\"\n  }\n}",
+        "{\n  \"RequestId\": \"92EA60ED-544D-55E9-93D9-237BE9976C0D\",\n  \"ApplicationGroup\": {\n    \"CmsGroupId\": \"12345678\",\n    \"DeployRegionId\": \"cn-hangzhou\",\n    \"Description\": \"ApplicationGroup\",\n    \"UpdateDate\": \"2021-09-07T10:28:25Z\",\n    \"ImportTagKey\": \"k1\",\n    \"ApplicationName\": \"MyApplication\",\n    \"ImportTagValue\": \"v1\",\n    \"Name\": \"MyApplicationGroup\",\n    \"CreateDate\": \"2021-09-07T10:28:25Z\",\n    \"DeployParameters\": \"{       \\\"TemplateURL\\\": \\\"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\\\",       \\\"Parameters\\\": {         \\\"ZoneId\\\": \\\"cn-hangzhou-k\\\",         \\\"ProjectName\\\": \\\"test\\\",         \\\"SystemDiskSize\\\": 40,         \\\"InstanceChargeType\\\": \\\"PostPaid\\\",         \\\"SecurityGroupId\\\": \\\"sg-bp1a4374akk63jl8tddy\\\",         \\\"VSwitchId\\\": \\\"vsw-bp1fcvc3zn0jrag86rrlm\\\",         \\\"SystemDiskCategory\\\": \\\"cloud_essd\\\",         \\\"InstancePassword\\\": \\\"******\\\",         \\\"InternetChargeType\\\": \\\"PayByTraffic\\\",         \\\"InstanceCount\\\": 1,         \\\"InternetMaxBandwidthOut\\\": 0,         \\\"VpcId\\\": \\\"vpc-bp1i99boyas8i8m9t3skp\\\",         \\\"EcsImageId\\\": \\\"centos_8_5_x64_20G_alibase_20211228.vhd\\\",         \\\"DataDiskSize\\\": 100,         \\\"EcsInstanceType\\\": \\\"ecs.s6-c1m4.small\\\",         \\\"DataDiskCategory\\\": \\\"cloud_efficiency\\\",         \\\"EnvironmentCommandId\\\": \\\"c-hz028fc3g031gcg\\\"       }\",\n    \"Status\": \"Created\",\n    \"StatusReason\": \"Stack CREATE completed successfully\",\n    \"DeployOutputs\": \"{       \\\"Outputs\\\": [         {           \\\"Description\\\": \\\"No description given\\\",           \\\"OutputKey\\\": \\\"InstanceIds\\\"         }       ],       \\\"StackId\\\": \\\"6ef4b860-f6e7-4145-8d22-f4a2a32363e1\\\"     }   }\",\n    \"Progress\": \"100\",\n    \"OperationMetadata\": \"{\\\\\\\"PrometheusConfigMap\\\\\\\":{\\\\\\\"模板1\\\\\\\":{\\\\\\\"EnablePrometheus\\\\\\\":false}}}\",\n    \"ApplicationSource\": \"{\\\"Platform\\\":\\\"github\\\",\\\"RepoName\\\":\\\"wenle/springboot-ecs-sourcecode-demo\\\",\\\"Owner\\\":\\\"wenle\\\",\\\"Branch\\\":\\\"main\\\",\\\"CommitHash\\\":\\\"8559ff3ac7568fc7951ff63f841883ee3f06c6fe\\\",\\\"CommitMessage\\\":\\\"Init computenest project\\\"}\",\n    \"ErrorType\": \"Build\",\n    \"ErrorDetail\": \"ERROR: failed to build: executing lifecycle: failed with status code: 51\",\n    \"DeployedRevisionIds\": \"[\\\"rev-f575b688015442d28d26\\\",\\\"rev-b9876a39cf84490db638\\\",\\\"rev-782fc7a0c0974d89b1eb\\\"]\",\n    \"ExecutionId\": \"exec-f5dee943869c436a9f57\"\n  }\n}",
     );
     insta::assert_debug_snapshot!(output);
 }
@@ -263,6 +303,22 @@ fn get_application_group_demo_round_trips() {
 fn get_execution_template_demo_round_trips() {
     let output: oos_api::operation::get_execution_template::GetExecutionTemplateOutput = round_trip(
         "{\n  \"Content\": \"\\\"{\\\\n \\\\\\\"FormatVersion\\\\\\\": \\\\\\\"OOS-2019-06-01\\\\\\\",\\\\n \\\\\\\"Parameters\\\\\\\": {\\\\n \\\\\\\"Status\\\\\\\": {\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"String\\\\\\\",\\\\n \\\\\\\"Description\\\\\\\": \\\\\\\"(Required) The ID of the ECS instance.\\\\\\\"\\\\n }\\\\n },\\\\n \\\\\\\"Tasks\\\\\\\": [\\\\n {\\\\n \\\\\\\"Name\\\\\\\": \\\\\\\"bar\\\\\\\",\\\\n \\\\\\\"Properties\\\\\\\": {\\\\n \\\\\\\"Parameters\\\\\\\": {\\\\n \\\\\\\"Status\\\\\\\": \\\\\\\"{{ Status }}\\\\\\\"\\\\n },\\\\n \\\\\\\"API\\\\\\\": \\\\\\\"DescribeInstances\\\\\\\",\\\\n \\\\\\\"Service\\\\\\\": \\\\\\\"Ecs\\\\\\\"\\\\n },\\\\n \\\\\\\"Action\\\\\\\": \\\\\\\"acs::ExecuteAPI\\\\\\\",\\\\n \\\\\\\"Outputs\\\\\\\": {\\\\n \\\\\\\"InstanceIds\\\\\\\", {\\\\n \\\\\\\"ValueSelector\\\\\\\": \\\\\\\".Instances.Instance[].InstanceId\\\\\\\",\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"List\\\\\\\"\\\\n }\\\\n }\\\\n }\\\\n ],\\\\n \\\\\\\"Outputs\\\\\\\": {\\\\n \\\\\\\"InstanceIds\\\\\\\": {\\\\n \\\\\\\"Value\\\\\\\": \\\\\\\" {{ bar.InstanceIds }} \\\\\\\",\\\\n \\\\\\\"Type\\\\\\\": \\\\\\\"List\\\\\\\"\\\\n }\\\\n }\\\\n}\\\\n\\\"\",\n  \"RequestId\": \"14A60-EBE7-47CA-9757-12C1D47A\",\n  \"Template\": {\n    \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n    \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n    \"UpdatedBy\": \"root(13090000)\",\n    \"Tags\": {\n      \"k1\": \"k2\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"MyTemplate\",\n    \"TemplateVersion\": \"v1\",\n    \"TemplateFormat\": \"JSON\",\n    \"Description\": \"Descirbe instances of given status\",\n    \"CreatedBy\": \"root(13090000)\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateId\": \"t-94753d4d828d38\",\n    \"ShareType\": \"Private\"\n  }\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
+fn get_git_branch_demo_round_trips() {
+    let output: oos_api::operation::get_git_branch::GetGitBranchOutput = round_trip(
+        "{\n  \"Commit\": {\n    \"Sha\": \"51417755\",\n    \"Message\": \"OK\"\n  },\n  \"RequestId\": \"AA9FA778-AE4B-55EC-81CC-C46BAF08A166\"\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
+fn get_git_repository_demo_round_trips() {
+    let output: oos_api::operation::get_git_repository::GetGitRepositoryOutput = round_trip(
+        "{\n  \"RequestId\": \"13B71887-D215-53B5-8818-4D3190604B26\",\n  \"Description\": \"FASTJSON 2.0.x has been released, faster and more secure, recommend you upgrade.\",\n  \"HtmlUrl\": \"https://github.com/alibaba/fastjson\",\n  \"IsPrivate\": true\n}",
     );
     insta::assert_debug_snapshot!(output);
 }
@@ -358,7 +414,15 @@ fn get_template_sample_round_trips() {
 #[test]
 fn get_template_demo_round_trips() {
     let output: oos_api::operation::get_template::GetTemplateOutput = round_trip(
-        "{\n  \"Content\": \"\\\"FormatVersion: OOS-2019-06-01\\\\nDescription:\\\\n  en:  Creates an ECS image\\\\n  zh-cn: 创建一个ECS镜像\\\\n  name-en: Create Image\\\\n  name-zh-cn: 创建镜像\\\\n  categories:\\\\n    - image_manage\\\\n    - application_manage\\\\nParameters:\\\\n  regionId:\\\\n    Type: String\\\\n    Label:\\\\n      en: RegionId\\\\n      zh-cn: 地域ID\\\\n    AssociationProperty: RegionId\\\\n    Default: '{{ ACS::RegionId }}'\\\\n  instanceId:\\\\n    Label:\\\\n      en: InstanceId\\\\n      zh-cn: ECS实例ID\\\\n    Type: String\\\\n    AssociationProperty: ALIYUN::ECS::Instance::InstanceId\\\\n    AssociationPropertyMetadata:\\\\n      RegionId: regionId\\\\n  imageName:\\\\n    Label:\\\\n      en: ImageName\\\\n      zh-cn: 新镜像的名称\\\\n    Type: String\\\\n    Description:\\\\n      en: <p class=\\\\\\\"p\\\\\\\">Note:</p> <ul class=\\\\\\\"ul\\\\\\\"> <li class=\\\\\\\"li\\\\\\\">Length is 2~128 English or Chinese characters</li> <li class=\\\\\\\"li\\\\\\\"><font color='red'>must start with big or small letters or Chinese, not http:// and https://. </font></li> <li class=\\\\\\\"li\\\\\\\">Can contain numbers, colons (:), underscores (_), or dashes (-). </li> </ul>\\\\n      zh-cn: <p class=\\\\\\\"p\\\\\\\">注意：</p> <ul class=\\\\\\\"ul\\\\\\\"> <li class=\\\\\\\"li\\\\\\\">长度为2~128个英文或中文字符</li> <li class=\\\\\\\"li\\\\\\\"><font color='red'>必须以大小字母或中文开头，不能以http://和https://开头。</font></li> <li class=\\\\\\\"li\\\\\\\">可以包含数字、半角冒号（:）、下划线（_）或者短划线（-）。</li> </ul>\\\\n  tags:\\\\n    Label:\\\\n      en: Tags\\\\n      zh-cn: 镜像标签\\\\n    Type: Json\\\\n    AssociationProperty: Tags\\\\n    AssociationPropertyMetadata:\\\\n      ShowSystem: false\\\\n    Default: []\\\\n  OOSAssumeRole:\\\\n    Label:\\\\n      en: OOSAssumeRole\\\\n      zh-cn: OOS扮演的RAM角色\\\\n    Type: String\\\\n    Default: OOSServiceRole\\\\nRamRole: '{{ OOSAssumeRole }}'\\\\nTasks:\\\\n- Name: createImage\\\\n  Action: ACS::ECS::CreateImage\\\\n  Description:\\\\n    en: Create new image with the specified image name and instance ID\\\\n    zh-cn: 通过指定实例ID和镜像名称创建新的镜像\\\\n  Properties:\\\\n    regionId: '{{ regionId }}'\\\\n    imageName: '{{ imageName }}__on_{{ ACS::ExecutionId }}_at_{{ Acs::CurrentDate }}'\\\\n    instanceId: '{{ instanceId }}'\\\\n    tags: '{{tags}}'\\\\n  Outputs:\\\\n    imageId:\\\\n      ValueSelector: imageId\\\\n      Type: String\\\\nOutputs:\\\\n  imageId:\\\\n    Type: String\\\\n    Value: '{{ createImage.imageId }}'\\\\nMetadata:\\\\n  ALIYUN::OOS::Interface:\\\\n    ParameterGroups:\\\\n      - Parameters:\\\\n          - regionId\\\\n          - instanceId\\\\n        Label:\\\\n          default:\\\\n            zh-cn: 选择实例\\\\n            en: Select Ecs Instances\\\\n      - Parameters:\\\\n          - imageName\\\\n          - tags\\\\n        Label:\\\\n          default:\\\\n            zh-cn: 镜像设置\\\\n            en: Image Configure\\\\n      - Parameters:\\\\n          - OOSAssumeRole\\\\n        Label:\\\\n          default:\\\\n            zh-cn: 高级选项\\\\n            en: Control Options\\\"\",\n  \"RequestId\": \"5BBE2663-A18E-5261-9BBB-F4832F5294D9\",\n  \"Template\": {\n    \"Hash\": \"40fb5e3e08ef6c8a499ff7cd8441194f518028ad08338a84cb70c023a64576f1\",\n    \"UpdatedDate\": \"2022-04-26T08:37:07Z\",\n    \"UpdatedBy\": \"ACS\",\n    \"TemplateType\": \"Automation\",\n    \"Tags\": {\n      \"k1\": \"k2\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"ACS-ECS-CreateImage\",\n    \"TemplateVersion\": \"v15\",\n    \"TemplateFormat\": \"YAML\",\n    \"Description\": \"\\\"{\\\\\\\"en\\\\\\\": \\\\\\\"Creates an ECS image\\\\\\\", \\\\\\\"zh-cn\\\\\\\": \\\\\\\"创建一个ECS镜像\\\\\\\", \\\\\\\"name-en\\\\\\\": \\\\\\\"Create Image\\\\\\\", \\\\\\\"name-zh-cn\\\\\\\": \\\\\\\"创建镜像\\\\\\\", \\\\\\\"categories\\\\\\\": [\\\\\\\"image_manage\\\\\\\", \\\\\\\"application_manage\\\\\\\"]}\\\"\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"ACS\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"VersionName\": \"version15\",\n    \"TemplateId\": \"t-4bdb1745c171401883a2\",\n    \"HasTrigger\": false,\n    \"ShareType\": \"Public\"\n  }\n}",
+        "{\n  \"Content\": \"\\\"FormatVersion: OOS-2019-06-01\\\\nDescription:\\\\n  en:  Creates an ECS image\\\\n  zh-cn: 创建一个ECS镜像\\\\n  name-en: Create Image\\\\n  name-zh-cn: 创建镜像\\\\n  categories:\\\\n    - image_manage\\\\n    - application_manage\\\\nParameters:\\\\n  regionId:\\\\n    Type: String\\\\n    Label:\\\\n      en: RegionId\\\\n      zh-cn: 地域ID\\\\n    AssociationProperty: RegionId\\\\n    Default: '{{ ACS::RegionId }}'\\\\n  instanceId:\\\\n    Label:\\\\n      en: InstanceId\\\\n      zh-cn: ECS实例ID\\\\n    Type: String\\\\n    AssociationProperty: ALIYUN::ECS::Instance::InstanceId\\\\n    AssociationPropertyMetadata:\\\\n      RegionId: regionId\\\\n  imageName:\\\\n    Label:\\\\n      en: ImageName\\\\n      zh-cn: 新镜像的名称\\\\n    Type: String\\\\n    Description:\\\\n      en: <p class=\\\\\\\"p\\\\\\\">Note:</p> <ul class=\\\\\\\"ul\\\\\\\"> <li class=\\\\\\\"li\\\\\\\">Length is 2~128 English or Chinese characters</li> <li class=\\\\\\\"li\\\\\\\"><font color='red'>must start with big or small letters or Chinese, not http:// and https://. </font></li> <li class=\\\\\\\"li\\\\\\\">Can contain numbers, colons (:), underscores (_), or dashes (-). </li> </ul>\\\\n      zh-cn: <p class=\\\\\\\"p\\\\\\\">注意：</p> <ul class=\\\\\\\"ul\\\\\\\"> <li class=\\\\\\\"li\\\\\\\">长度为2~128个英文或中文字符</li> <li class=\\\\\\\"li\\\\\\\"><font color='red'>必须以大小字母或中文开头，不能以http://和https://开头。</font></li> <li class=\\\\\\\"li\\\\\\\">可以包含数字、半角冒号（:）、下划线（_）或者短划线（-）。</li> </ul>\\\\n  tags:\\\\n    Label:\\\\n      en: Tags\\\\n      zh-cn: 镜像标签\\\\n    Type: Json\\\\n    AssociationProperty: Tags\\\\n    AssociationPropertyMetadata:\\\\n      ShowSystem: false\\\\n    Default: []\\\\n  OOSAssumeRole:\\\\n    Label:\\\\n      en: OOSAssumeRole\\\\n      zh-cn: OOS扮演的RAM角色\\\\n    Type: String\\\\n    Default: OOSServiceRole\\\\nRamRole: '{{ OOSAssumeRole }}'\\\\nTasks:\\\\n- Name: createImage\\\\n  Action: ACS::ECS::CreateImage\\\\n  Description:\\\\n    en: Create new image with the specified image name and instance ID\\\\n    zh-cn: 通过指定实例ID和镜像名称创建新的镜像\\\\n  Properties:\\\\n    regionId: '{{ regionId }}'\\\\n    imageName: '{{ imageName }}__on_{{ ACS::ExecutionId }}_at_{{ Acs::CurrentDate }}'\\\\n    instanceId: '{{ instanceId }}'\\\\n    tags: '{{tags}}'\\\\n  Outputs:\\\\n    imageId:\\\\n      ValueSelector: imageId\\\\n      Type: String\\\\nOutputs:\\\\n  imageId:\\\\n    Type: String\\\\n    Value: '{{ createImage.imageId }}'\\\\nMetadata:\\\\n  ALIYUN::OOS::Interface:\\\\n    ParameterGroups:\\\\n      - Parameters:\\\\n          - regionId\\\\n          - instanceId\\\\n        Label:\\\\n          default:\\\\n            zh-cn: 选择实例\\\\n            en: Select Ecs Instances\\\\n      - Parameters:\\\\n          - imageName\\\\n          - tags\\\\n        Label:\\\\n          default:\\\\n            zh-cn: 镜像设置\\\\n            en: Image Configure\\\\n      - Parameters:\\\\n          - OOSAssumeRole\\\\n        Label:\\\\n          default:\\\\n            zh-cn: 高级选项\\\\n            en: Control Options\\\"\",\n  \"RequestId\": \"5BBE2663-A18E-5261-9BBB-F4832F5294D9\",\n  \"Template\": {\n    \"Hash\": \"40fb5e3e08ef6c8a499ff7cd8441194f518028ad08338a84cb70c023a64576f1\",\n    \"UpdatedDate\": \"2022-04-26T08:37:07Z\",\n    \"UpdatedBy\": \"ACS\",\n    \"TemplateType\": \"Automation\",\n    \"Tags\": {\n      \"k1\": \"k2\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"ACS-ECS-CreateImage\",\n    \"TemplateVersion\": \"v15\",\n    \"TemplateFormat\": \"YAML\",\n    \"Description\": \"\\\"{\\\\\\\"en\\\\\\\": \\\\\\\"Creates an ECS image\\\\\\\", \\\\\\\"zh-cn\\\\\\\": \\\\\\\"创建一个ECS镜像\\\\\\\", \\\\\\\"name-en\\\\\\\": \\\\\\\"Create Image\\\\\\\", \\\\\\\"name-zh-cn\\\\\\\": \\\\\\\"创建镜像\\\\\\\", \\\\\\\"categories\\\\\\\": [\\\\\\\"image_manage\\\\\\\", \\\\\\\"application_manage\\\\\\\"]}\\\"\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"ACS\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"VersionName\": \"version15\",\n    \"TemplateId\": \"t-4bdb1745c171401883a2\",\n    \"HasTrigger\": false,\n    \"ShareType\": \"Public\",\n    \"SharedAccounts\": \"[\\\"12345678\\\"]\"\n  }\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
+fn get_template_parameter_constraints_demo_round_trips() {
+    let output: oos_api::operation::get_template_parameter_constraints::GetTemplateParameterConstraintsOutput = round_trip(
+        "{\n  \"RequestId\": \"CBEC8072-BEC2-478E-8EAE-E723BA79CF19\",\n  \"ParameterConstraints\": [\n    {\n      \"Type\": \"String\",\n      \"AllowedValues\": [\n        \"ecs.n1.tiny\",\n        \"ecs.r8a.4xlarge\",\n        \"ecs.n2.xlarge\",\n        \"ecs.c7.2xlarge\",\n        \"ecs.c8i.4xlarge\",\n        \"ecs.g8i.48xlarge\",\n        \"ecs.c8a.4xlarge\",\n        \"ecs.i2.4xlarge\",\n        \"ecs.r8y.2xlarge\"\n      ],\n      \"AssociationParameterNames\": [\n        \"RegionId\",\n        \"zoneId\"\n      ],\n      \"ParameterKey\": \"instanceType\"\n    },\n    {\n      \"Type\": \"String\",\n      \"AllowedValues\": [],\n      \"AssociationParameterNames\": [\n        \"RegionId\",\n        \"zoneId\",\n        \"InstanceType\"\n      ],\n      \"ParameterKey\": \"systemDiskCategory\"\n    }\n  ]\n}",
     );
     insta::assert_debug_snapshot!(output);
 }
@@ -374,7 +438,7 @@ fn list_actions_demo_round_trips() {
 #[test]
 fn list_application_groups_demo_round_trips() {
     let output: oos_api::operation::list_application_groups::ListApplicationGroupsOutput = round_trip(
-        "{\n  \"NextToken\": \"-\",\n  \"RequestId\": \"69D97BF2-5DF2-544C-A650-36A474E17BC3\",\n  \"MaxResults\": 10,\n  \"ApplicationGroups\": [\n    {\n      \"CmsGroupId\": \"12345678\",\n      \"DeployRegionId\": \"cn-hangzhou\",\n      \"UpdateDate\": \"2021-09-08T03:01:53Z\",\n      \"Description\": \"ApplicationGroup\",\n      \"ImportTagKey\": \"k1\",\n      \"ApplicationName\": \"MyApplication\",\n      \"ImportTagValue\": \"v1\",\n      \"Name\": \"UpdateMyApplicationGroup\",\n      \"CreateDate\": \"2021-09-07T10:28:25Z\",\n      \"Status\": \"Created\",\n      \"DeployParameters\": \"{   \\\"TemplateURL\\\": \\\"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\\\",   \\\"Parameters\\\": {     \\\"ZoneId\\\": \\\"cn-hangzhou-k\\\",     \\\"ProjectName\\\": \\\"test\\\",     \\\"SystemDiskSize\\\": 40,     \\\"InstanceChargeType\\\": \\\"PostPaid\\\",     \\\"SecurityGroupId\\\": \\\"sg-bp1a4374akk63jl8tddy\\\",     \\\"VSwitchId\\\": \\\"vsw-bp1fcvc3zn0jrag86rrlm\\\",     \\\"SystemDiskCategory\\\": \\\"cloud_essd\\\",     \\\"InstancePassword\\\": \\\"******\\\",     \\\"InternetChargeType\\\": \\\"PayByTraffic\\\",     \\\"InstanceCount\\\": 1,     \\\"InternetMaxBandwidthOut\\\": 0,     \\\"VpcId\\\": \\\"vpc-bp1i99boyas8i8m9t3skp\\\",     \\\"EcsImageId\\\": \\\"centos_8_5_x64_20G_alibase_20211228.vhd\\\",     \\\"DataDiskSize\\\": 100,     \\\"EcsInstanceType\\\": \\\"ecs.s6-c1m4.small\\\",     \\\"DataDiskCategory\\\": \\\"cloud_efficiency\\\",     \\\"EnvironmentCommandId\\\": \\\"c-hz028fc3g031gcg\\\"   },   \\\"RegionId\\\": \\\"cn-hangzhou\\\",   \\\"StackName\\\": \\\"stack-1645688523068-3no_AKhOJ\\\",   \\\"DisableRollback\\\": true }\",\n      \"StatusReason\": \"ApplicationGroup is Created.\"\n    }\n  ]\n}",
+        "{\n  \"NextToken\": \"-\",\n  \"RequestId\": \"69D97BF2-5DF2-544C-A650-36A474E17BC3\",\n  \"MaxResults\": 10,\n  \"ApplicationGroups\": [\n    {\n      \"CmsGroupId\": \"12345678\",\n      \"DeployRegionId\": \"cn-hangzhou\",\n      \"UpdateDate\": \"2021-09-08T03:01:53Z\",\n      \"Description\": \"ApplicationGroup\",\n      \"ImportTagKey\": \"k1\",\n      \"ApplicationName\": \"MyApplication\",\n      \"ImportTagValue\": \"v1\",\n      \"Name\": \"UpdateMyApplicationGroup\",\n      \"CreateDate\": \"2021-09-07T10:28:25Z\",\n      \"Status\": \"Created\",\n      \"DeployParameters\": \"{   \\\"TemplateURL\\\": \\\"https://ros-template.oss-cn-zhangjiakou.aliyuncs.com/App_Management_Existing_Vpc_Ecs_Instance.json\\\",   \\\"Parameters\\\": {     \\\"ZoneId\\\": \\\"cn-hangzhou-k\\\",     \\\"ProjectName\\\": \\\"test\\\",     \\\"SystemDiskSize\\\": 40,     \\\"InstanceChargeType\\\": \\\"PostPaid\\\",     \\\"SecurityGroupId\\\": \\\"sg-bp1a4374akk63jl8tddy\\\",     \\\"VSwitchId\\\": \\\"vsw-bp1fcvc3zn0jrag86rrlm\\\",     \\\"SystemDiskCategory\\\": \\\"cloud_essd\\\",     \\\"InstancePassword\\\": \\\"******\\\",     \\\"InternetChargeType\\\": \\\"PayByTraffic\\\",     \\\"InstanceCount\\\": 1,     \\\"InternetMaxBandwidthOut\\\": 0,     \\\"VpcId\\\": \\\"vpc-bp1i99boyas8i8m9t3skp\\\",     \\\"EcsImageId\\\": \\\"centos_8_5_x64_20G_alibase_20211228.vhd\\\",     \\\"DataDiskSize\\\": 100,     \\\"EcsInstanceType\\\": \\\"ecs.s6-c1m4.small\\\",     \\\"DataDiskCategory\\\": \\\"cloud_efficiency\\\",     \\\"EnvironmentCommandId\\\": \\\"c-hz028fc3g031gcg\\\"   },   \\\"RegionId\\\": \\\"cn-hangzhou\\\",   \\\"StackName\\\": \\\"stack-1645688523068-3no_AKhOJ\\\",   \\\"DisableRollback\\\": true }\",\n      \"StatusReason\": \"ApplicationGroup is Created.\",\n      \"ErrorType\": \"Build\\n\",\n      \"ErrorDetail\": \"ERROR: failed to build: executing lifecycle: failed with status code: 51\",\n      \"DeployedRevisionIds\": \"[\\\"rev-f575b688015442d28d26\\\",\\\"rev-b9876a39cf84490db638\\\",\\\"rev-782fc7a0c0974d89b1eb\\\"]\\n\",\n      \"ExecutionId\": \"exec-661daf82ad024953a40a\"\n    }\n  ]\n}",
     );
     insta::assert_debug_snapshot!(output);
 }
@@ -422,7 +486,55 @@ fn list_executions_sample_round_trips() {
 #[test]
 fn list_executions_demo_round_trips() {
     let output: oos_api::operation::list_executions::ListExecutionsOutput = round_trip(
-        "{\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ\",\n  \"RequestId\": \"14A074-47CA-9757-12CC4761D47A\",\n  \"MaxResults\": 50,\n  \"Executions\": [\n    {\n      \"Status\": \"Success\",\n      \"WaitingStatus\": \"\\\"\\\"\",\n      \"Targets\": \"\\\"{\\\"ResourceType\\\": \\\"ALIYUN::ECS::Instance\\\", \\\"Filters\\\": [{\\\"ResourceIds\\\": [\\\"i-bp14z07dg3464980x72o\\\"], \\\"RegionId\\\": \\\"cn-hangzhou\\\", \\\"Type\\\": \\\"ResourceIds\\\"}]}\\\"\",\n      \"StatusReason\": \"\\\"\\\"\",\n      \"Tags\": {},\n      \"LastSuccessfulTriggerTime\": \"2019-05-27T09:29:18Z\",\n      \"Mode\": \"Automatic\",\n      \"SafetyCheck\": \"Skip\",\n      \"TemplateName\": \"MyTemplate\",\n      \"TemplateVersion\": \"v1\",\n      \"CreateDate\": \"2019-05-16T10:26:14Z\",\n      \"UpdateDate\": \"2019-05-16T10:26:14Z\",\n      \"Description\": \"MyDescription\",\n      \"LastTriggerTime\": \"2019-05-27T09:29:18Z\",\n      \"ParentExecutionId\": \"exec-xxx\",\n      \"LastTriggerStatus\": \"Success\",\n      \"StatusMessage\": \"“”\",\n      \"Outputs\": \"{ \\\"InstanceId\\\":\\\"i-xxx\\\" }\",\n      \"ExecutedBy\": \"1309252800\",\n      \"EndDate\": \"2019-05-16T10:26:14Z\",\n      \"IsParent\": false,\n      \"StartDate\": \"2019-05-16T10:26:14Z\",\n      \"ExecutionId\": \"exec-44d32b45d2a449e\",\n      \"Parameters\": {\n        \"Status\": \"Running\"\n      },\n      \"Counters\": {\n        \"Failed\": 0,\n        \"Success\": 1,\n        \"Total\": 2\n      },\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"Category\": \"Other\",\n      \"TemplateId\": \"123\",\n      \"RamRole\": \"OOSServiceRole\",\n      \"ResourceStatus\": \"{ \\t\\t\\t\\\"Success\\\": 1 \\t\\t}\",\n      \"CurrentTasks\": [\n        {\n          \"TaskExecutionId\": \"task-exec-44d32b45d2a49899#1\",\n          \"TaskName\": \"installSLSILogtail\",\n          \"TaskAction\": \"acs::Template\"\n        }\n      ],\n      \"LastTriggerStatusMessage\": \"\\\"\\\"\",\n      \"LastTriggerOutputs\": \"{\\n      \\\"InstanceId\\\": \\\"i-xxx\\\"\\n}\"\n    }\n  ]\n}",
+        "{\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ\",\n  \"RequestId\": \"14A074-47CA-9757-12CC4761D47A\",\n  \"MaxResults\": 50,\n  \"Executions\": [\n    {\n      \"Status\": \"Success\",\n      \"WaitingStatus\": \"\\\"\\\"\",\n      \"Targets\": \"\\\"{\\\"ResourceType\\\": \\\"ALIYUN::ECS::Instance\\\", \\\"Filters\\\": [{\\\"ResourceIds\\\": [\\\"i-bp14z07dg3464980x72o\\\"], \\\"RegionId\\\": \\\"cn-hangzhou\\\", \\\"Type\\\": \\\"ResourceIds\\\"}]}\\\"\",\n      \"StatusReason\": \"\\\"\\\"\",\n      \"Tags\": {},\n      \"LastSuccessfulTriggerTime\": \"2019-05-27T09:29:18Z\",\n      \"Mode\": \"Automatic\",\n      \"SafetyCheck\": \"Skip\",\n      \"TemplateName\": \"MyTemplate\",\n      \"TemplateVersion\": \"v1\",\n      \"CreateDate\": \"2019-05-16T10:26:14Z\",\n      \"UpdateDate\": \"2019-05-16T10:26:14Z\",\n      \"Description\": \"MyDescription\",\n      \"LastTriggerTime\": \"2019-05-27T09:29:18Z\",\n      \"ParentExecutionId\": \"exec-xxx\",\n      \"LastTriggerStatus\": \"Success\",\n      \"StatusMessage\": \"“”\",\n      \"Outputs\": \"{ \\\"InstanceId\\\":\\\"i-xxx\\\" }\",\n      \"ExecutedBy\": \"1309252800\",\n      \"EndDate\": \"2019-05-16T10:26:14Z\",\n      \"IsParent\": false,\n      \"StartDate\": \"2019-05-16T10:26:14Z\",\n      \"ExecutionId\": \"exec-44d32b45d2a449e\",\n      \"Parameters\": {\n        \"Status\": \"Running\"\n      },\n      \"Counters\": {\n        \"Failed\": 0,\n        \"Success\": 1,\n        \"Total\": 2\n      },\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"Category\": \"Other\",\n      \"TemplateId\": \"123\",\n      \"RamRole\": \"OOSServiceRole\",\n      \"ResourceStatus\": \"{ \\t\\t\\t\\\"Success\\\": 1 \\t\\t}\",\n      \"CurrentTasks\": [\n        {\n          \"TaskExecutionId\": \"task-exec-44d32b45d2a49899#1\",\n          \"TaskName\": \"installSLSILogtail\",\n          \"TaskAction\": \"acs::Template\"\n        }\n      ],\n      \"LastTriggerStatusMessage\": \"\\\"\\\"\",\n      \"LastTriggerOutputs\": \"{\\n      \\\"InstanceId\\\": \\\"i-xxx\\\"\\n}\",\n      \"NextScheduleTime\": \"2019-05-16T10:26:14Z\"\n    }\n  ],\n  \"TotalCount\": 30\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
+fn list_git_accounts_demo_round_trips() {
+    let output: oos_api::operation::list_git_accounts::ListGitAccountsOutput = round_trip(
+        "{\n  \"RequestId\": \"1457F46C-7AAE-59FA-BD12-0BDB3751E6F8\",\n  \"GitAccounts\": [\n    {\n      \"Owner\": \"LYH-RAIN\",\n      \"IsActive\": true\n    }\n  ],\n  \"Count\": 1\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
+fn list_git_branches_demo_round_trips() {
+    let output: oos_api::operation::list_git_branches::ListGitBranchesOutput = round_trip(
+        "{\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\",\n  \"GitBranches\": [\n    {\n      \"Name\": \"master\"\n    }\n  ],\n  \"Count\": 1\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
+fn list_git_organizations_demo_round_trips() {
+    let output: oos_api::operation::list_git_organizations::ListGitOrganizationsOutput = round_trip(
+        "{\n  \"RequestId\": \"9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F\",\n  \"GitOrgs\": [\n    {\n      \"OrgName\": \"aliyun-computenest\",\n      \"OrgId\": \"dfj3535\"\n    }\n  ],\n  \"Count\": 1\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
+fn list_git_repositories_demo_round_trips() {
+    let output: oos_api::operation::list_git_repositories::ListGitRepositoriesOutput = round_trip(
+        "{\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\",\n  \"GitRepos\": [\n    {\n      \"FullName\": \"aliyun/repo\",\n      \"Description\": \"Test secret parameter for vulnerability testing - 1757298077.453695\",\n      \"HtmlUrl\": \"https://github.com/alibaba/fastjson\",\n      \"IsPrivate\": true,\n      \"RepoId\": 22351123\n    }\n  ],\n  \"Count\": 1\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
+fn list_git_repository_contents_demo_round_trips() {
+    let output: oos_api::operation::list_git_repository_contents::ListGitRepositoryContentsOutput = round_trip(
+        "{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DA8534\",\n  \"Contents\": [\n    {\n      \"Name\": \"mydir\",\n      \"Path\": \"dir1\",\n      \"Type\": \"dir\",\n      \"Content\": \"mydir\"\n    }\n  ],\n  \"Count\": 1\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
+fn list_instance_package_states_demo_round_trips() {
+    let output: oos_api::operation::list_instance_package_states::ListInstancePackageStatesOutput = round_trip(
+        "{\n  \"RequestId\": \"1306108F-610C-40FD-AAD5-XXXXXX\",\n  \"MaxResults\": \"50\",\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctzxxxxxxx\",\n  \"PackageStates\": [\n    {\n      \"TemplateId\": \"087b1e11072a40259f6fxxxxxxxxx\",\n      \"TemplateName\": \"ACS-ECS-Docker\",\n      \"TemplateVersion\": \"v3\",\n      \"TemplateVersionName\": \"fix bug\",\n      \"TemplateCategory\": \"Package\",\n      \"UpdateTime\": \"2024-05-04T11:17:28\",\n      \"Description\": \"template description\",\n      \"Publisher\": \"Alibaba Cloud\",\n      \"Parameters\": \"{}\",\n      \"ConfigurationInfo\": \"{\\\\\\\"publicUrl\\\\\\\": \\\\\\\"https://47.110.64.186:8888/5eff94f8\\\\\\\", \\\\\\\"privateUrl\\\\\\\": \\\\\\\"https://172.20.160.110:8888/5eff94f8\\\\\\\", \\\\\\\"username\\\\\\\": \\\\\\\"user\\\\\\\", \\\\\\\"password\\\\\\\": \\\\\\\"baotaOSuaOHt\\\\\\\"}\\\\n\"\n    }\n  ]\n}",
     );
     insta::assert_debug_snapshot!(output);
 }
@@ -540,6 +652,14 @@ fn list_tag_values_demo_round_trips() {
 }
 
 #[test]
+fn list_task_execution_invocations_demo_round_trips() {
+    let output: oos_api::operation::list_task_execution_invocations::ListTaskExecutionInvocationsOutput = round_trip(
+        "{\n  \"RequestId\": \"9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F\",\n  \"TaskExecutionInvocations\": [\n    {\n      \"InvocationTaskExecutionId\": \"exec-xxxx.t0001\",\n      \"InvocationTaskName\": \"TaskName\",\n      \"Status\": \"Running\",\n      \"InvocationId\": \"t-hz0jdfwd9f****\",\n      \"RegionId\": \"cn-hangzhou\"\n    }\n  ]\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
 fn list_task_executions_demo_round_trips() {
     let output: oos_api::operation::list_task_executions::ListTaskExecutionsOutput = round_trip(
         "{\n  \"NextToken\": \"MTRBMDc0NjAtRUJFNy00N0NBLTk3NTctMTJDQzQ3NjFENDdB\",\n  \"RequestId\": \"CDABABABAB-FC28-4D9C-8FB5-68DC6F0486FC\",\n  \"MaxResults\": 50,\n  \"TaskExecutions\": [\n    {\n      \"ChildExecutionId\": \"exec-xxx\",\n      \"Outputs\": \"{ \\\"InstanceId\\\":\\\"i-xxx\\\" }\",\n      \"Status\": \"Running\",\n      \"EndDate\": \"2019-05-16T10:26:14Z\",\n      \"ParentTaskExecutionId\": \"task-exec-xxx\",\n      \"TaskName\": \"describeInstance\\t\",\n      \"StartDate\": \"2019-05-16T10:26:14Z\",\n      \"LoopItem\": \"i-1234566zxcvvb\",\n      \"CreateDate\": \"2019-05-16T10:26:14Z\",\n      \"ExecutionId\": \"exec-44d32b45d2a449e49899\",\n      \"TaskAction\": \"ACS::Sleep\",\n      \"TaskExecutionId\": \"task-exec-xxx\",\n      \"UpdateDate\": \"2019-05-16T10:26:14Z\",\n      \"Loop\": {},\n      \"TemplateId\": \"xxx\",\n      \"LoopBatchNumber\": 2,\n      \"StatusMessage\": \"\\\"\\\"\",\n      \"ExtraData\": {\n        \"NotifyNote\": \"\"\n      },\n      \"Properties\": \"{ \\\"Status\\\":\\\"Running\\\" }\"\n    }\n  ]\n}",
@@ -566,7 +686,7 @@ fn list_templates_sample_round_trips() {
 #[test]
 fn list_templates_demo_round_trips() {
     let output: oos_api::operation::list_templates::ListTemplatesOutput = round_trip(
-        "{\n  \"NextToken\": \"xxx\",\n  \"RequestId\": \"BEF54BA-17B6-449F-A219-49ACB157E3\",\n  \"MaxResults\": 50,\n  \"Templates\": [\n    {\n      \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n      \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n      \"UpdatedBy\": \"root(13092000)\",\n      \"TemplateType\": \"private\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      },\n      \"TemplateName\": \"MyTemplate\",\n      \"TemplateVersion\": \"v1\",\n      \"TemplateFormat\": \"JSON\",\n      \"Popularity\": 8,\n      \"TotalExecutionCount\": 5,\n      \"Description\": \"Describe instances of given status\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"CreatedBy\": \"root(1309200)\",\n      \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n      \"Category\": \"TimerTrigger\",\n      \"HasTrigger\": true,\n      \"TemplateId\": \"t-94753deed38\",\n      \"ShareType\": \"Public\",\n      \"IsFavorite\": true,\n      \"Publisher\": \"aliyun\",\n      \"Constraints\": \"{\\n  \\\"InstanceTypeFamilies\\\": [\\\"ecs.g8y\\\", \\\"ecs.c8y\\\"],\\n  \\\"ImageTypes\\\": [\\\"system\\\"],\\n  \\\"OSPlatforms\\\": [\\\"CentOS\\\", \\\"Ubuntu\\\"],\\n  \\\"OSVersions\\\": [\\\"CentOS7.9 64bit\\\"]\\n}\"\n    }\n  ]\n}",
+        "{\n  \"NextToken\": \"xxx\",\n  \"RequestId\": \"BEF54BA-17B6-449F-A219-49ACB157E3\",\n  \"MaxResults\": 50,\n  \"Templates\": [\n    {\n      \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n      \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n      \"UpdatedBy\": \"root(13092000)\",\n      \"TemplateType\": \"private\",\n      \"Tags\": {\n        \"k1\": \"v1\",\n        \"k2\": \"v2\"\n      },\n      \"TemplateName\": \"MyTemplate\",\n      \"TemplateVersion\": \"v1\",\n      \"TemplateFormat\": \"JSON\",\n      \"Popularity\": 8,\n      \"TotalExecutionCount\": 5,\n      \"Description\": \"Describe instances of given status\",\n      \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n      \"CreatedBy\": \"root(1309200)\",\n      \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n      \"Category\": \"TimerTrigger\",\n      \"HasTrigger\": true,\n      \"TemplateId\": \"t-94753deed38\",\n      \"ShareType\": \"Public\",\n      \"IsFavorite\": true,\n      \"Publisher\": \"aliyun\",\n      \"Constraints\": \"{\\n  \\\"InstanceTypeFamilies\\\": [\\\"ecs.g8y\\\", \\\"ecs.c8y\\\"],\\n  \\\"ImageTypes\\\": [\\\"system\\\"],\\n  \\\"OSPlatforms\\\": [\\\"CentOS\\\", \\\"Ubuntu\\\"],\\n  \\\"OSVersions\\\": [\\\"CentOS7.9 64bit\\\"]\\n}\",\n      \"VersionName\": \"3\"\n    }\n  ]\n}",
     );
     insta::assert_debug_snapshot!(output);
 }
@@ -599,6 +719,14 @@ fn search_inventory_demo_round_trips() {
 fn set_service_settings_demo_round_trips() {
     let output: oos_api::operation::set_service_settings::SetServiceSettingsOutput = round_trip(
         "{\n  \"RequestId\": \"CBEC8072-BEC2-478E-8EAE-E723BA79CF19\",\n  \"ServiceSettings\": [\n    {\n      \"DeliveryOssBucketName\": \"OssBucketName\",\n      \"DeliveryOssKeyPrefix\": \"oos/execution\",\n      \"DeliveryOssEnabled\": true,\n      \"DeliverySlsEnabled\": false,\n      \"DeliverySlsProjectName\": \"SlsProjectName\",\n      \"RdcEnterpriseId\": \"RdcEnterpriseId\"\n    }\n  ]\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
+fn start_debug_execution_demo_round_trips() {
+    let output: oos_api::operation::start_debug_execution::StartDebugExecutionOutput = round_trip(
+        "{\n  \"RequestId\": \"A5320F1D-92D9-44BB-A416-5FC525ED6D57\",\n  \"ExecutionId\": \"exec-xxx\"\n}",
     );
     insta::assert_debug_snapshot!(output);
 }
@@ -668,6 +796,14 @@ fn update_execution_demo_round_trips() {
 }
 
 #[test]
+fn update_instance_package_state_demo_round_trips() {
+    let output: oos_api::operation::update_instance_package_state::UpdateInstancePackageStateOutput = round_trip(
+        "{\n  \"RequestId\": \"2597E94B-5346-42D1-BB58-XXXXXXXXXXX\"\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
 fn update_ops_item_demo_round_trips() {
     let output: oos_api::operation::update_ops_item::UpdateOpsItemOutput = round_trip(
         "{\n  \"RequestId\": \"C996DECB-3D2B-5321-B359-BE7031B6399E\",\n  \"OpsItem\": {\n    \"Tags\": {\n      \"k1\": \"v1\",\n      \"k2\": \"v2\"\n    },\n    \"UpdateDate\": \"2023-03-16T08:04Z\",\n    \"Description\": \"test-update\",\n    \"OpsItemId\": \"oi-e2264dcf040c472598e9\",\n    \"CreateDate\": \"2023-03-16T07:04Z\",\n    \"Title\": \"Test\",\n    \"Status\": \"Open\",\n    \"Severity\": \"Medium\",\n    \"Category\": \"Security\",\n    \"Source\": \"/aliyun/ecs\",\n    \"Priority\": 2,\n    \"Solutions\": [\n      \"[{\\\\n    \\\\\\\"priority\\\\\\\":2,\\\\n    \\\\\\\"type\\\\\\\":\\\\\\\"SlbNeedEcs\\\\\\\",\\\\n    \\\\\\\"url\\\\\\\":\\\\\\\"https://computenest.console.aliyun.com/app\\\\\\\",\\\\n    \\\\\\\"description\\\\\\\":\\\\\\\"请将SLB实例下所有的ECS实例导入到应用分组中\\\\\\\"\\\\n}]\"\n    ],\n    \"Resources\": [\n      \"[\\\\\\\"arn:acs:ecs:cn-heyuan:1139354755361920:instance/i-f8z928h7aqotd3o65032\\\\\\\"]\"\n    ],\n    \"Attributes\": \"[{'Attribute': {'Weight': 100}, 'RealServer': 'uaejc8hnqzqz5valyh8dibolpvza48ik.yundunwaf5.com'}]\",\n    \"CreatedBy\": \"root(130900000)\\n\",\n    \"LastModifiedBy\": \"root(130900000)\\n\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\"\n  }\n}",
@@ -711,6 +847,14 @@ fn update_state_configuration_demo_round_trips() {
 fn update_template_demo_round_trips() {
     let output: oos_api::operation::update_template::UpdateTemplateOutput = round_trip(
         "{\n  \"RequestId\": \"2075899A-585D-4A41-A9B2-28DF4F534F\",\n  \"Template\": {\n    \"Hash\": \"4bc7d7a21b3e003434b9c223f6e6d2578b5ebfeb5be28c1fcf8a8a1b11907bb4\",\n    \"UpdatedDate\": \"2019-05-16T10:26:14Z\",\n    \"UpdatedBy\": \"root(1309000)\",\n    \"Tags\": {\n      \"k1\": \"k2\",\n      \"k2\": \"v2\"\n    },\n    \"TemplateName\": \"MyTemplate\",\n    \"TemplateVersion\": \"v2\",\n    \"TemplateFormat\": \"JSON\",\n    \"Description\": \"Describe instances of given status\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\",\n    \"CreatedBy\": \"root(130920000)\",\n    \"CreatedDate\": \"2019-05-16T10:26:14Z\",\n    \"TemplateId\": \"t-94753deed38\",\n    \"HasTrigger\": true,\n    \"ShareType\": \"Private\"\n  }\n}",
+    );
+    insta::assert_debug_snapshot!(output);
+}
+
+#[test]
+fn update_template_attributes_demo_round_trips() {
+    let output: oos_api::operation::update_template_attributes::UpdateTemplateAttributesOutput = round_trip(
+        "{\n  \"RequestId\": \"A5320F1D-92D9-44BB-A416-5FC525ED6D57\"\n}",
     );
     insta::assert_debug_snapshot!(output);
 }

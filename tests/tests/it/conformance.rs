@@ -17,7 +17,7 @@ use oos_emulator::{Data, Emulator};
 
 #[rustfmt::skip]
 #[path = "generated/calls.rs"]
-mod calls;
+pub(crate) mod calls;
 
 /// How one call ended: `Ok`, or the error's code and message (or what went wrong).
 type Outcome = Result<(), (String, String)>;
@@ -78,8 +78,8 @@ pub(crate) fn call<I: Action>(
             Err(Error::Service(e)) => {
                 let metadata = e.metadata();
                 Err((
-                    metadata.code.clone(),
-                    metadata.message.clone().unwrap_or_default(),
+                    metadata.code().to_owned(),
+                    metadata.message().unwrap_or_default().to_owned(),
                 ))
             }
             Err(other) => Err(("client".to_owned(), other.to_string())),

@@ -20,13 +20,11 @@ fn sample(action: &str) -> String {
 }
 
 fn error(code: &str) -> ListExecutionLogsError {
-    ListExecutionLogsError::from_metadata(ErrorMetadata {
-        code: code.into(),
-        message: Some("m".into()),
-        request_id: Some("r".into()),
-        http_status: 400,
-        ..ErrorMetadata::default()
-    })
+    ListExecutionLogsError::from_metadata(
+        ErrorMetadata::new(code, 400)
+            .with_message("m")
+            .with_request_id("r"),
+    )
 }
 
 #[test]
@@ -54,8 +52,7 @@ fn downstream_code_compiles_and_behaves() -> Result<(), Box<dyn std::error::Erro
     match err {
         ListExecutionLogsError::InvalidNextToken(..)
         | ListExecutionLogsError::InvalidNextTokenQuery(..)
-        | ListExecutionLogsError::EntityNotExistsExecution(..)
-        | ListExecutionLogsError::Unhandled(..) => {}
+        | ListExecutionLogsError::EntityNotExistsExecution(..) => {}
         _ => {}
     }
     Ok(())
@@ -101,8 +98,8 @@ fn every_code_maps_to_its_variant_and_keeps_its_metadata() {
             debug.starts_with(&format!("{variant}(")),
             "{code} gave {debug}"
         );
-        assert_eq!(e.metadata().code, code);
-        assert_eq!(e.metadata().request_id.as_deref(), Some("r"));
+        assert_eq!(e.metadata().code(), code);
+        assert_eq!(e.metadata().request_id(), Some("r"));
     }
     assert!(error("Throttling.User").is_retryable());
     assert!(error("ServiceUnavailable").is_retryable());

@@ -172,8 +172,8 @@ async fn a_wrong_secret_is_signature_does_not_match_and_the_secret_is_nowhere() 
             ),
             "{e:?}"
         );
-        assert_eq!(e.metadata().http_status, 400);
-        assert!(e.metadata().request_id.is_some() && e.metadata().host_id.is_some());
+        assert_eq!(e.metadata().http_status(), 400);
+        assert!(e.metadata().request_id().is_some() && e.metadata().host_id().is_some());
     }
 }
 
@@ -193,7 +193,7 @@ async fn service_errors_map_to_their_variants() {
         matches!(e, ListExecutionLogsError::EntityNotExistsExecution(_)),
         "{e:?}"
     );
-    assert_eq!(e.metadata().http_status, 404);
+    assert_eq!(e.metadata().http_status(), 404);
     assert!(e.to_string().contains("EntityNotExists.Execution"), "{e}");
 
     let e = service_error(
@@ -364,8 +364,7 @@ async fn gateway_errors_map_to_their_variants() {
         );
         assert!(
             e.metadata()
-                .message
-                .as_deref()
+                .message()
                 .unwrap_or_default()
                 .contains("ExecutionId"),
             "{e:?}"
@@ -379,7 +378,7 @@ async fn a_missing_required_parameter_sends_nothing() {
     let client = Client::new(config(&emulator).build());
     match client.list_execution_logs().max_results(5).send().await {
         Err(Error::Construction(e)) => {
-            assert_eq!(e.parameter, "ExecutionId");
+            assert_eq!(e.parameter(), "ExecutionId");
             assert!(e.to_string().contains(".execution_id(..)"), "{e}");
         }
         other => panic!("expected a construction error, got {other:?}"),
@@ -495,7 +494,7 @@ async fn a_5xx_is_retried_and_a_persistent_one_is_service_unavailable() {
         ),
         "{e:?}"
     );
-    assert_eq!(e.metadata().http_status, 503);
+    assert_eq!(e.metadata().http_status(), 503);
 }
 
 #[tokio::test]

@@ -210,7 +210,7 @@ async fn the_documented_contract() -> Result<(), Box<dyn std::error::Error>> {
         println!("{}", log.message.unwrap_or_default());
         printed.push(());
     }
-    let done = client.wait_until_execution_finished().execution_id(&id)
+    let done = client.wait_until_execution_finished(&id)
         .max_wait(std::time::Duration::from_secs(60)).send().await?;
 
     assert_eq!(printed.len(), 8);
@@ -322,7 +322,7 @@ async fn a_permanent_failure_ends_the_stream_with_the_typed_error() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, FollowError::Logs(Error::Construction(ref e)) if e.parameter == "ExecutionId"),
+        matches!(error, FollowError::Logs(Error::Construction(ref e)) if e.parameter() == "ExecutionId"),
         "{error:?}"
     );
 }

@@ -66,7 +66,7 @@ async fn a_parameter_is_created_updated_and_read_back_at_each_version() {
     let missing = v3.get_parameter().name("/nope").send().await.unwrap_err();
     let code = missing
         .as_service_error()
-        .map(|e| oos_api::action::ServiceError::metadata(e).code.clone());
+        .map(|e| oos_api::action::ServiceError::metadata(e).code().to_owned());
     assert_eq!(code.as_deref(), Some("EntityNotExists.Parameter"));
 }
 

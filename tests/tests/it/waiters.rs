@@ -22,7 +22,7 @@ async fn emulator(speed: f64) -> (RunningEmulator, Client) {
         )
         .with_template(
             "broken",
-            template(json!([{"Name": "run", "Action": "ACS::ECS::RunCommand"}])),
+            template(json!([{"Name": "run", "Action": "ACS::Sleep", "Properties": {"Duration": "never"}}])),
         )
         .with_template(
             "long",
@@ -59,8 +59,7 @@ async fn wait(
     WaitError<ListExecutionsOutput, oos_api::operation::list_executions::ListExecutionsError>,
 > {
     client
-        .wait_until_execution_finished()
-        .execution_id(id)
+        .wait_until_execution_finished(id)
         .min_delay(Duration::from_millis(5))
         .max_delay(Duration::from_millis(40))
         .max_wait(max_wait)
@@ -102,7 +101,7 @@ async fn failure_names_the_state_and_keeps_the_answer() {
             .status_message
             .as_deref()
             .unwrap()
-            .contains("cannot run ACS::ECS::RunCommand"),
+            .contains("`never` is not a duration"),
         "{execution:?}"
     );
 }
@@ -198,8 +197,7 @@ async fn a_dropped_wait_sends_nothing_more() {
 async fn inconsistent_delays_send_nothing() {
     let (emulator, client) = emulator(0.0).await;
     let error = client
-        .wait_until_execution_finished()
-        .execution_id("exec-1")
+        .wait_until_execution_finished("exec-1")
         .min_delay(Duration::from_secs(5))
         .max_delay(Duration::from_secs(1))
         .send()
@@ -216,9 +214,10 @@ async fn a_template_version_becomes_available() {
         let client = client.clone();
         async move {
             client
-                .wait_until_template_version_available()
+                .get_template()
                 .template_name("quick")
                 .template_version("v2")
+                .wait_until_template_version_available()
                 .min_delay(Duration::from_millis(5))
                 .max_delay(Duration::from_millis(20))
                 .max_wait(Duration::from_secs(20))
@@ -244,9 +243,10 @@ async fn a_template_version_becomes_available() {
     );
 
     let error = client
-        .wait_until_template_version_available()
+        .get_template()
         .template_name("quick")
         .template_version("v9")
+        .wait_until_template_version_available()
         .min_delay(Duration::from_millis(5))
         .max_delay(Duration::from_millis(20))
         .max_wait(Duration::from_millis(200))

@@ -142,11 +142,13 @@ impl Document {
                 if common.iter().any(|c| c == code) {
                     continue;
                 }
-                if let Some(same) = out.iter().find(|e| e.code == code) {
-                    if same.http_status != http_status {
-                        return Err(self
-                            .err(&entry_at, format!("error code `{code}` is listed under HTTP {} and HTTP {http_status}", same.http_status))
-                            .help("a code has one status in the spec; report this document"));
+                // A code listed under two statuses keeps both: the first it is listed under,
+                // and the others beside it.
+                if let Some(same) = out.iter_mut().find(|e| e.code == code) {
+                    if same.http_status != http_status
+                        && !same.also_http_status.contains(&http_status)
+                    {
+                        same.also_http_status.push(http_status);
                     }
                     continue;
                 }
@@ -155,6 +157,7 @@ impl Document {
                     http_status,
                     message,
                     description,
+                    also_http_status: Vec::new(),
                     retryable: false,
                 });
             }

@@ -1,15 +1,20 @@
 //! Reading Alibaba Cloud's OpenAPI metadata ("api-docs" format) into action specs.
 //!
 //! Every construct of the format is either represented in the spec or refused with an error
-//! naming the file, the JSON path and what to do. A few keys carry nothing a client uses and
-//! are passed over by design ([`PRESENTATION_KEYS`]); spec/README.md lists them.
+//! naming the file, the JSON path and what to do. Keys that carry nothing a client uses are
+//! passed over by design ([`PRESENTATION_KEYS`], [`IGNORED_SCHEMA_KEYS`]);
+//! spec/README.md lists them with why. A key outside the known format (a newer edition's) is a
+//! warning naming its JSON path, or an error when the import is strict.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use super::json::{Json, JsonPath};
 
 mod answers;
 mod schema;
+
+pub use schema::IGNORED_SCHEMA_KEYS;
 
 use crate::error::SpecError;
 use crate::names;
@@ -44,9 +49,21 @@ const API_KEYS: &[&str] = &[
     "extraInfo",
 ];
 
-/// Keys of an api that describe the documentation portal, not the API: passed over.
-pub const PRESENTATION_KEYS: &[&str] =
-    &["systemTags", "path", "staticInfo", "produces", "consumes"];
+/// Keys of an api that describe the documentation portal or the service's operations, not
+/// the request and its answer: read and passed over (spec/README.md says why, key by key).
+pub const PRESENTATION_KEYS: &[&str] = &[
+    "systemTags",
+    "path",
+    "staticInfo",
+    "produces",
+    "consumes",
+    "translator",
+    "eventInfo",
+    "changeSet",
+    "ramActions",
+    "flowControl",
+    "tags",
+];
 
 /// Keys of a parameter.
 const PARAMETER_KEYS: &[&str] = &["name", "in", "style", "schema", "allowEmptyValue"];
@@ -56,6 +73,10 @@ const PARAMETER_KEYS: &[&str] = &["name", "in", "style", "schema", "allowEmptyVa
 pub struct Document {
     file: PathBuf,
     root: Json,
+    /// Unknown keys are errors rather than warnings.
+    strict: bool,
+    /// What was passed over without being understood (unknown keys), in reading order.
+    warnings: RefCell<Vec<SpecError>>,
 }
 
 /// Which half of an exchange a schema describes.
@@ -66,16 +87,37 @@ enum Side {
 }
 
 impl Document {
-    /// Parses a document and checks its top level: an RPC-style product with its apis.
+    /// Parses a document and checks its top level: an RPC-style product with its apis. A key
+    /// the importer does not know is a warning ([`Document::warnings`]).
     pub fn parse(file: &Path, text: &str) -> Result<Self, SpecError> {
+        Self::parse_with(file, text, false)
+    }
+
+    /// [`Document::parse`], where `strict` makes an unknown key an error.
+    pub fn parse_with(file: &Path, text: &str, strict: bool) -> Result<Self, SpecError> {
         let root: Json = serde_json::from_str(text).map_err(|e| {
-            SpecError::new(file, format!("the document is not valid JSON: {e}"))
+            let what = if e.is_eof() {
+                "the document ends too early (truncated JSON)".to_owned()
+            } else {
+                format!("the document is not valid JSON: {e}")
+            };
+            SpecError::new(file, what)
                 .at(Some(e.line()))
                 .help("pass the api-docs.json file as Alibaba Cloud publishes it")
         })?;
+        if !matches!(root, Json::Object(_)) {
+            return Err(SpecError::new(
+                file,
+                format!("the document is {}, not an api-docs object", root.kind()),
+            )
+            .path("$")
+            .help("pass the api-docs.json file as Alibaba Cloud publishes it"));
+        }
         let doc = Self {
             file: file.to_path_buf(),
             root,
+            strict,
+            warnings: RefCell::new(Vec::new()),
         };
         let top = JsonPath::root();
         doc.members(&doc.root, &top, DOCUMENT_KEYS)?;
@@ -95,6 +137,11 @@ impl Document {
             doc.object(apis, &top.key("apis"))?;
         }
         Ok(doc)
+    }
+
+    /// The unknown keys met so far, each located; an import reads every action first.
+    pub fn warnings(&self) -> Vec<SpecError> {
+        self.warnings.borrow().clone()
     }
 
     /// The product code (`info.product`).
@@ -314,6 +361,7 @@ impl Document {
             demo_response: demos.json,
             demo_response_xml: demos.xml,
             demo_error: demos.error,
+            doc_summary: None,
         })
     }
 
@@ -435,7 +483,8 @@ impl Document {
             .ok_or_else(|| self.err(path, format!("expected an object, found {}", value.kind())))
     }
 
-    /// The members of the object `value`, refusing a key that is not one of `known`.
+    /// The members of the object `value`. A key that is not one of `known` is a warning (the
+    /// import goes on without it), or an error when the document is read strictly.
     pub(super) fn members<'a>(
         &self,
         value: &'a Json,
@@ -443,10 +492,19 @@ impl Document {
         known: &[&str],
     ) -> Result<&'a [(String, Json)], SpecError> {
         let members = self.object(value, path)?;
-        if let Some((key, _)) = members.iter().find(|(k, _)| !known.contains(&k.as_str())) {
-            return Err(self.err(&path.key(key), format!("unknown key `{key}`")).help(
+        for (key, _) in members.iter().filter(|(k, _)| !known.contains(&k.as_str())) {
+            let at = path.key(key);
+            let warning = self.err(&at, format!("unknown key `{key}`")).help(
                 "the importer does not know this part of the format; extend codegen/src/import/openapi/",
-            ));
+            );
+            if self.strict {
+                return Err(warning);
+            }
+            let mut warnings = self.warnings.borrow_mut();
+            // An action read twice (the whole document, then the ones named) warns once.
+            if !warnings.iter().any(|w| w.path == warning.path) {
+                warnings.push(warning);
+            }
         }
         Ok(members)
     }

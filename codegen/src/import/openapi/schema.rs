@@ -32,8 +32,24 @@ const SCHEMA_KEYS: &[&str] = &[
     "properties",
     "additionalProperties",
     "deprecated",
-    "readOnly",
     "$ref",
+    "isFileTransferUrl",
+];
+
+/// Keys of a schema that say nothing a client uses: read and passed over (spec/README.md says
+/// why, key by key).
+pub const IGNORED_SCHEMA_KEYS: &[&str] = &[
+    "readOnly",
+    "itemNode",
+    "itemName",
+    "nullToEmpty",
+    "valueMapping",
+    "backendName",
+    "name",
+    "visibility",
+    "extendType",
+    "index",
+    "parseType",
 ];
 
 impl Document {
@@ -47,7 +63,7 @@ impl Document {
         side: Side,
         refs: &mut Vec<String>,
     ) -> Result<FieldSpec, SpecError> {
-        self.members(schema, path, SCHEMA_KEYS)?;
+        self.members(schema, path, &[SCHEMA_KEYS, IGNORED_SCHEMA_KEYS].concat())?;
         if let Some(reference) = schema.get("$ref") {
             return self.reference(schema, reference, path, name, side, refs);
         }
@@ -187,6 +203,14 @@ impl Document {
         }
         self.constraints(schema, path, &mut field)?;
         self.values(schema, path, &mut field)?;
+        if self.flag(schema, "isFileTransferUrl", path)? {
+            // The official SDKs upload a local file to OSS and send its URL here ("Advance"
+            // calls); this client sends the URL it is given.
+            note(
+                &mut field,
+                "A URL of a file in OSS: the official SDKs can upload a local file for it; this client sends the URL as given.",
+            );
+        }
         if side == Side::Request {
             let required = self.flag(schema, "required", path)?;
             field.required = Some(required);

@@ -6,6 +6,7 @@
 
 /// The request of `CancelExecution`. Build it with the setters, or start from `Client::cancel_execution()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CancelExecutionInput {
     /// Identifier of the execution to stop.
     ///
@@ -75,16 +76,31 @@ impl crate::action::Action for CancelExecutionInput {
         params.query().push("ExecutionId", self.execution_id.as_ref());
         params.query().push("RegionId", self.region_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `CancelExecution`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelExecutionOutput {
     /// Unique identifier generated for this request.
     ///
     /// Example: `4C08B7E3-29DA-4E61-8F17-A5D3C09B62E4`
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+
+impl CancelExecutionOutput {
+    /// Sets `RequestId`. Unique identifier generated for this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
 }
 
 /// The errors `CancelExecution` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -101,11 +117,35 @@ pub enum CancelExecutionError {
     InvalidStatusExecution(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl CancelExecutionError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsExecution(metadata) => metadata,
+            Self::InvalidStatusExecution(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for CancelExecutionError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
@@ -113,19 +153,16 @@ impl crate::action::ServiceError for CancelExecutionError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsExecution(metadata)
-            | Self::InvalidStatusExecution(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        CancelExecutionError::metadata(self)
     }
 }
 

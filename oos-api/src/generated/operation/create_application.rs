@@ -7,6 +7,7 @@ pub use super::super::types::{AlarmConfig, Application};
 
 /// The request of `CreateApplication`. Build it with the setters, or start from `Client::create_application()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateApplicationInput {
     /// The region ID. Set the value to cn-hangzhou.
     ///
@@ -40,6 +41,10 @@ pub struct CreateApplicationInput {
     ///
     /// Example: `service-79538e30e44541b699d8`
     pub service_id: Option<String>,
+    /// The source of application.
+    ///
+    /// Example: `{"Platform":"github","Owner":"githubUser","RepoName":"githubUser/repoName"}`
+    pub application_source: Option<String>,
 }
 
 impl CreateApplicationInput {
@@ -90,6 +95,12 @@ impl CreateApplicationInput {
         self.service_id = Some(value.into());
         self
     }
+
+    /// Sets `ApplicationSource`. The source of application.
+    pub fn application_source(mut self, value: impl Into<String>) -> Self {
+        self.application_source = Some(value.into());
+        self
+    }
 }
 
 /// The fluent builder of `CreateApplication`: set parameters, then `.send().await`.
@@ -135,6 +146,11 @@ impl crate::RequestBuilder<CreateApplicationInput> {
     pub fn service_id(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.service_id(value))
     }
+
+    /// Sets `ApplicationSource`. The source of application.
+    pub fn application_source(self, value: impl Into<String>) -> Self {
+        self.map_input(|input| input.application_source(value))
+    }
 }
 
 impl crate::Client {
@@ -169,6 +185,7 @@ impl crate::action::Action for CreateApplicationInput {
         params.query().push("ClientToken", self.client_token.as_ref());
         params.query().push_json("AlarmConfig", self.alarm_config.as_ref());
         params.query().push("ServiceId", self.service_id.as_ref());
+        params.query().push("ApplicationSource", self.application_source.as_ref());
     }
 
     fn ensure_idempotency_token(&mut self) -> bool {
@@ -177,10 +194,17 @@ impl crate::action::Action for CreateApplicationInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `CreateApplication`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateApplicationOutput {
     /// The ID of the request.
     ///
@@ -192,29 +216,62 @@ pub struct CreateApplicationOutput {
     pub application: Option<Application>,
 }
 
+impl CreateApplicationOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Application`. The information about the application.
+    pub fn application(mut self, value: Application) -> Self {
+        self.application = Some(value);
+        self
+    }
+}
+
 /// The errors `CreateApplication` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateApplicationError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl CreateApplicationError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for CreateApplicationError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        CreateApplicationError::metadata(self)
     }
 }
 

@@ -7,12 +7,13 @@ pub use super::super::types::Parameter;
 
 /// The request of `CreateParameter`. Build it with the setters, or start from `Client::create_parameter()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateParameterInput {
     /// The ID of the region.
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
+    /// The name of the parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
     ///
     /// Required: the request is not sent without it.
     ///
@@ -34,7 +35,7 @@ pub struct CreateParameterInput {
     ///
     /// Example: `parameter`
     pub description: Option<String>,
-    /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the token, but you must make sure that the token is unique among different requests. The token can be up to 64 characters in length, and can contain letters, digits, hyphens (-), and underscores (_). For more information, see "How to ensure idempotence".
+    /// The client token that is used to ensure the idempotence of the request. You can use the client to generate the token, but you must make sure that the token is unique among different requests. The token can be up to 64 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). For more information, see "How to ensure idempotence".
     ///
     /// Example: `123e4567-e89b-12d3-a456-42665544****`
     pub client_token: Option<String>,
@@ -214,10 +215,17 @@ impl crate::action::Action for CreateParameterInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `CreateParameter`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateParameterOutput {
     /// The ID of the request.
     ///
@@ -227,6 +235,20 @@ pub struct CreateParameterOutput {
     /// The information about the common parameter.
     #[serde(rename = "Parameter", default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<Parameter>,
+}
+
+impl CreateParameterOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Parameter`. The information about the common parameter.
+    pub fn parameter(mut self, value: Parameter) -> Self {
+        self.parameter = Some(value);
+        self
+    }
 }
 
 /// The errors `CreateParameter` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -243,11 +265,35 @@ pub enum CreateParameterError {
     QuotaExceededParameter(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl CreateParameterError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityAlreadyExistsParameter(metadata) => metadata,
+            Self::QuotaExceededParameter(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for CreateParameterError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityAlreadyExists.Parameter" => {
@@ -257,19 +303,16 @@ impl crate::action::ServiceError for CreateParameterError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityAlreadyExistsParameter(metadata)
-            | Self::QuotaExceededParameter(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        CreateParameterError::metadata(self)
     }
 }
 

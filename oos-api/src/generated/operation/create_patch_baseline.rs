@@ -7,6 +7,7 @@ pub use super::super::types::{Tag, PatchBaseline};
 
 /// The request of `CreatePatchBaseline`. Build it with the setters, or start from `Client::create_patch_baseline()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreatePatchBaselineInput {
     /// The ID of the region in which you want to create a patch baseline.
     ///
@@ -23,8 +24,6 @@ pub struct CreatePatchBaselineInput {
     /// Example: `PatchBaseline`
     pub description: Option<String>,
     /// The client token that is used to ensure the idempotence of the request.
-    ///
-    /// Example: `TF-CreatePatchBaseline-1638429101-845b22f9-f29b-4bb3-bf4b-e6b2da`
     pub client_token: Option<String>,
     /// The type of the operating system. Valid values:
     ///
@@ -45,7 +44,7 @@ pub struct CreatePatchBaselineInput {
     ///
     /// Required: the request is not sent without it.
     ///
-    /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
+    /// Example: `{"PatchRules":[{"PatchFilterGroup":[{"Key":"PatchSet","Values":["OS"]},{"Key":"ProductFamily","Values":["Windows"]},{"Key":"Product","Values":["Windows 10","Windows 7"]},{"Key":"Classification","Values":["Security Updates","Updates","Update Rollups","Critical Updates"]},{"Key":"Severity","Values":["Critical","Important","Moderate"]}],"ApproveAfterDays":7,"ApproveUntilDate":"","EnableNonSecurity":true,"ComplianceLevel":"Medium"}]}`
     pub approval_rules: Option<String>,
     /// The rejected patches.
     pub rejected_patches: Option<Vec<String>>,
@@ -298,10 +297,17 @@ impl crate::action::Action for CreatePatchBaselineInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `CreatePatchBaseline`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePatchBaselineOutput {
     /// The ID of the request.
     ///
@@ -313,29 +319,62 @@ pub struct CreatePatchBaselineOutput {
     pub patch_baseline: Option<PatchBaseline>,
 }
 
+impl CreatePatchBaselineOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `PatchBaseline`. The details of the patch baseline.
+    pub fn patch_baseline(mut self, value: PatchBaseline) -> Self {
+        self.patch_baseline = Some(value);
+        self
+    }
+}
+
 /// The errors `CreatePatchBaseline` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreatePatchBaselineError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl CreatePatchBaselineError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for CreatePatchBaselineError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        CreatePatchBaselineError::metadata(self)
     }
 }
 

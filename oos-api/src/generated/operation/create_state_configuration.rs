@@ -7,6 +7,7 @@ pub use super::super::types::StateConfiguration;
 
 /// The request of `CreateStateConfiguration`. Build it with the setters, or start from `Client::create_state_configuration()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateStateConfigurationInput {
     /// The region ID.
     ///
@@ -14,9 +15,9 @@ pub struct CreateStateConfigurationInput {
     pub region_id: Option<String>,
     /// The description of the desired-state configuration.
     ///
-    /// Example: `collect inventory data`
+    /// Example: `The region ID. `
     pub description: Option<String>,
-    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (_).
+    /// The name of the template. The name must be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
     ///
     /// Required: the request is not sent without it.
     ///
@@ -44,7 +45,7 @@ pub struct CreateStateConfigurationInput {
     ///
     /// Required: the request is not sent without it.
     ///
-    /// Example: `1 hour`
+    /// Example: `The ID of the resource group. `
     pub schedule_expression: Option<String>,
     /// The resources to be queried.
     ///
@@ -269,10 +270,17 @@ impl crate::action::Action for CreateStateConfigurationInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `CreateStateConfiguration`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateStateConfigurationOutput {
     /// The request ID.
     ///
@@ -288,29 +296,62 @@ pub struct CreateStateConfigurationOutput {
     pub state_configuration: Option<StateConfiguration>,
 }
 
+impl CreateStateConfigurationOutput {
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `StateConfiguration`. The information about the desired-state configuration.
+    pub fn state_configuration(mut self, value: StateConfiguration) -> Self {
+        self.state_configuration = Some(value);
+        self
+    }
+}
+
 /// The errors `CreateStateConfiguration` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateStateConfigurationError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl CreateStateConfigurationError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for CreateStateConfigurationError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        CreateStateConfigurationError::metadata(self)
     }
 }
 

@@ -7,12 +7,13 @@ pub use super::super::types::{Template, TemplateFormat, ShareType};
 
 /// The request of `CreateTemplate`. Build it with the setters, or start from `Client::create_template()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateTemplateInput {
     /// The ID of the region.
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
+    /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
     ///
     /// Required: the request is not sent without it.
     ///
@@ -147,10 +148,17 @@ impl crate::action::Action for CreateTemplateInput {
         params.query().push("VersionName", self.version_name.as_ref());
         params.query().push("ResourceGroupId", self.resource_group_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `CreateTemplate`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateTemplateOutput {
     /// The type of the template.
     ///
@@ -165,6 +173,26 @@ pub struct CreateTemplateOutput {
     /// The metadata of the template.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<Template>,
+}
+
+impl CreateTemplateOutput {
+    /// Sets `TemplateType`. The type of the template.
+    pub fn template_type(mut self, value: impl Into<String>) -> Self {
+        self.template_type = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Template`. The metadata of the template.
+    pub fn template(mut self, value: Template) -> Self {
+        self.template = Some(value);
+        self
+    }
 }
 
 /// The errors `CreateTemplate` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -185,11 +213,36 @@ pub enum CreateTemplateError {
     QuotaExceededTemplate(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl CreateTemplateError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidTemplate(metadata) => metadata,
+            Self::EntityAlreadyExistsTemplate(metadata) => metadata,
+            Self::QuotaExceededTemplate(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for CreateTemplateError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidTemplate" => Self::InvalidTemplate(metadata),
@@ -198,20 +251,16 @@ impl crate::action::ServiceError for CreateTemplateError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidTemplate(metadata)
-            | Self::EntityAlreadyExistsTemplate(metadata)
-            | Self::QuotaExceededTemplate(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        CreateTemplateError::metadata(self)
     }
 }
 

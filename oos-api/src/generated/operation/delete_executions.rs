@@ -6,6 +6,7 @@
 
 /// The request of `DeleteExecutions`. Build it with the setters, or start from `Client::delete_executions()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteExecutionsInput {
     /// Identifiers of the executions to remove, as a JSON array of strings such as \["exec-1","exec-2"\]. At most 100 IDs per call.
     ///
@@ -97,16 +98,31 @@ impl crate::action::Action for DeleteExecutionsInput {
         params.query().push("Force", self.force.as_ref());
         params.query().push("RegionId", self.region_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `DeleteExecutions`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteExecutionsOutput {
     /// Unique identifier generated for this request.
     ///
     /// Example: `93E5A1D7-6F0B-4C28-B4E9-07D2F8A6C315`
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+
+impl DeleteExecutionsOutput {
+    /// Sets `RequestId`. Unique identifier generated for this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
 }
 
 /// The errors `DeleteExecutions` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -123,11 +139,35 @@ pub enum DeleteExecutionsError {
     InvalidStatusExecution(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl DeleteExecutionsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsExecution(metadata) => metadata,
+            Self::InvalidStatusExecution(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for DeleteExecutionsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
@@ -135,19 +175,16 @@ impl crate::action::ServiceError for DeleteExecutionsError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsExecution(metadata)
-            | Self::InvalidStatusExecution(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        DeleteExecutionsError::metadata(self)
     }
 }
 

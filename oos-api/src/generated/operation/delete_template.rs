@@ -6,12 +6,13 @@
 
 /// The request of `DeleteTemplate`. Build it with the setters, or start from `Client::delete_template()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteTemplateInput {
     /// The region ID.
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (_). It cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
+    /// The name of the template. The name can be 1 to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
     ///
     /// Required: the request is not sent without it.
     ///
@@ -93,16 +94,31 @@ impl crate::action::Action for DeleteTemplateInput {
             .query()
             .push("AutoDeleteExecutions", self.auto_delete_executions.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `DeleteTemplate`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteTemplateOutput {
     /// The request ID.
     ///
     /// Example: `2075899A-585D-4A41-A9B2-28DA8534F`
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+
+impl DeleteTemplateOutput {
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
 }
 
 /// The errors `DeleteTemplate` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -115,30 +131,50 @@ pub enum DeleteTemplateError {
     EntityNotExistsTemplate(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl DeleteTemplateError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsTemplate(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for DeleteTemplateError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsTemplate(metadata) | Self::Unhandled(metadata) => {
-                metadata
-            }
-            Self::Common(common) => common.metadata(),
-        }
+        DeleteTemplateError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `DeployApplicationGroup`. Build it with the setters, or start from `Client::deploy_application_group()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeployApplicationGroupInput {
     /// The ID of the region in which you want to deploy the application group.
     ///
@@ -29,6 +30,8 @@ pub struct DeployApplicationGroupInput {
     ///
     /// Example: `MyApplicationGroup`
     pub name: Option<String>,
+    /// `RevisionId`
+    pub revision_id: Option<String>,
 }
 
 impl DeployApplicationGroupInput {
@@ -53,6 +56,12 @@ impl DeployApplicationGroupInput {
     /// Sets `Name` (required). The name of the application group.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `RevisionId`.
+    pub fn revision_id(mut self, value: impl Into<String>) -> Self {
+        self.revision_id = Some(value.into());
         self
     }
 }
@@ -81,6 +90,11 @@ impl crate::RequestBuilder<DeployApplicationGroupInput> {
     /// Sets `Name` (required). The name of the application group.
     pub fn name(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.name(value))
+    }
+
+    /// Sets `RevisionId`.
+    pub fn revision_id(self, value: impl Into<String>) -> Self {
+        self.map_input(|input| input.revision_id(value))
     }
 }
 
@@ -122,11 +136,19 @@ impl crate::action::Action for DeployApplicationGroupInput {
         params.query().push("ApplicationName", self.application_name.as_ref());
         params.query().push("DeployParameters", self.deploy_parameters.as_ref());
         params.query().push("Name", self.name.as_ref());
+        params.query().push("RevisionId", self.revision_id.as_ref());
+    }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
     }
 }
 
 /// The response of `DeployApplicationGroup`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeployApplicationGroupOutput {
     /// The ID of the request.
     ///
@@ -135,29 +157,56 @@ pub struct DeployApplicationGroupOutput {
     pub request_id: Option<String>,
 }
 
+impl DeployApplicationGroupOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+}
+
 /// The errors `DeployApplicationGroup` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DeployApplicationGroupError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl DeployApplicationGroupError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for DeployApplicationGroupError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        DeployApplicationGroupError::metadata(self)
     }
 }
 

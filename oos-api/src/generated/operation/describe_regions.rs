@@ -6,6 +6,7 @@
 
 /// The request of `DescribeRegions`. Build it with the setters, or start from `Client::describe_regions()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DescribeRegionsInput {
     /// The region ID.
     ///
@@ -63,22 +64,21 @@ impl crate::action::Action for DescribeRegionsInput {
     type Output = DescribeRegionsOutput;
     type Error = DescribeRegionsError;
 
-    fn validate(&self) -> Result<(), crate::BuildError> {
-        if let Some(value) = &self.accept_language {
-            let at = crate::check::Path::Param("AcceptLanguage");
-            crate::check::allowed(value.as_str(), at, AcceptLanguage::VALUES)?;
-        }
-        Ok(())
-    }
-
     fn write_params(&self, params: &mut crate::params::Params) {
         params.query().push("RegionId", self.region_id.as_ref());
         params.query().push("AcceptLanguage", self.accept_language.as_ref());
+    }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
     }
 }
 
 /// The response of `DescribeRegions`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DescribeRegionsOutput {
     /// The request ID.
     ///
@@ -90,7 +90,21 @@ pub struct DescribeRegionsOutput {
     pub regions: Option<Vec<Region>>,
 }
 
-/// The documented values of `AcceptLanguage`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+impl DescribeRegionsOutput {
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Regions`. The details of the regions.
+    pub fn regions(mut self, value: impl IntoIterator<Item = Region>) -> Self {
+        self.regions = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The documented values of `AcceptLanguage`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Part of `DescribeRegions`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -137,6 +151,7 @@ crate::string_enum_impls!(AcceptLanguage);
 
 /// Part of `DescribeRegions`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Region {
     /// The endpoint of the region.
     ///
@@ -155,29 +170,68 @@ pub struct Region {
     pub region_id: Option<String>,
 }
 
+impl Region {
+    /// Sets `RegionEndpoint`. The endpoint of the region.
+    pub fn region_endpoint(mut self, value: impl Into<String>) -> Self {
+        self.region_endpoint = Some(value.into());
+        self
+    }
+
+    /// Sets `LocalName`. The name of the region.
+    pub fn local_name(mut self, value: impl Into<String>) -> Self {
+        self.local_name = Some(value.into());
+        self
+    }
+
+    /// Sets `RegionId`. The region ID.
+    pub fn region_id(mut self, value: impl Into<String>) -> Self {
+        self.region_id = Some(value.into());
+        self
+    }
+}
+
 /// The errors `DescribeRegions` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DescribeRegionsError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl DescribeRegionsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for DescribeRegionsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        DescribeRegionsError::metadata(self)
     }
 }
 

@@ -7,6 +7,7 @@ pub use super::super::types::ApplicationGroup;
 
 /// The request of `GetApplicationGroup`. Build it with the setters, or start from `Client::get_application_group()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetApplicationGroupInput {
     /// The ID of the region. Set the value to cn-hangzhou.
     ///
@@ -101,10 +102,17 @@ impl crate::action::Action for GetApplicationGroupInput {
         params.query().push("Name", self.name.as_ref());
         params.query().push("ApplicationName", self.application_name.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `GetApplicationGroup`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetApplicationGroupOutput {
     /// The ID of the request.
     ///
@@ -120,29 +128,62 @@ pub struct GetApplicationGroupOutput {
     pub application_group: Option<ApplicationGroup>,
 }
 
+impl GetApplicationGroupOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ApplicationGroup`. The information about the application group.
+    pub fn application_group(mut self, value: ApplicationGroup) -> Self {
+        self.application_group = Some(value);
+        self
+    }
+}
+
 /// The errors `GetApplicationGroup` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GetApplicationGroupError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl GetApplicationGroupError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for GetApplicationGroupError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        GetApplicationGroupError::metadata(self)
     }
 }
 

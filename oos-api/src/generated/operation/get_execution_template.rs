@@ -7,6 +7,7 @@ pub use super::super::types::{Template, TemplateFormat, ShareType};
 
 /// The request of `GetExecutionTemplate`. Build it with the setters, or start from `Client::get_execution_template()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetExecutionTemplateInput {
     /// The ID of the region.
     ///
@@ -78,10 +79,17 @@ impl crate::action::Action for GetExecutionTemplateInput {
         params.query().push("RegionId", self.region_id.as_ref());
         params.query().push("ExecutionId", self.execution_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `GetExecutionTemplate`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetExecutionTemplateOutput {
     /// The content of the template.
     ///
@@ -98,6 +106,26 @@ pub struct GetExecutionTemplateOutput {
     pub template: Option<Template>,
 }
 
+impl GetExecutionTemplateOutput {
+    /// Sets `Content`. The content of the template.
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Template`. The metadata of the template.
+    pub fn template(mut self, value: Template) -> Self {
+        self.template = Some(value);
+        self
+    }
+}
+
 /// The errors `GetExecutionTemplate` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -112,11 +140,35 @@ pub enum GetExecutionTemplateError {
     EntityNotExistsTemplate(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl GetExecutionTemplateError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsExecution(metadata) => metadata,
+            Self::EntityNotExistsTemplate(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for GetExecutionTemplateError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
@@ -124,19 +176,16 @@ impl crate::action::ServiceError for GetExecutionTemplateError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsExecution(metadata)
-            | Self::EntityNotExistsTemplate(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        GetExecutionTemplateError::metadata(self)
     }
 }
 

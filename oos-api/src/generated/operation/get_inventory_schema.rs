@@ -6,6 +6,7 @@
 
 /// The request of `GetInventorySchema`. Build it with the setters, or start from `Client::get_inventory_schema()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetInventorySchemaInput {
     /// The region ID.
     ///
@@ -145,6 +146,12 @@ impl crate::action::Action for GetInventorySchemaInput {
         params.query().push("MaxResults", self.max_results.as_ref());
         params.query().push("NextToken", self.next_token.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for GetInventorySchemaInput {
@@ -173,6 +180,7 @@ impl crate::action::Paginated for GetInventorySchemaInput {
 
 /// The response of `GetInventorySchema`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetInventorySchemaOutput {
     /// The pagination token that was used in the next request to retrieve a new page of results.
     ///
@@ -194,8 +202,35 @@ pub struct GetInventorySchemaOutput {
     pub schemas: Option<Vec<Schema>>,
 }
 
+impl GetInventorySchemaOutput {
+    /// Sets `NextToken`. The pagination token that was used in the next request to retrieve a new page of results.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries per page.
+    pub fn max_results(mut self, value: impl Into<String>) -> Self {
+        self.max_results = Some(value.into());
+        self
+    }
+
+    /// Sets `Schemas`. The detailed configurations of the configuration list.
+    pub fn schemas(mut self, value: impl IntoIterator<Item = Schema>) -> Self {
+        self.schemas = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Part of `GetInventorySchema`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Schema {
     /// The version of the configuration list.
     ///
@@ -212,8 +247,29 @@ pub struct Schema {
     pub attributes: Option<Vec<Attribute>>,
 }
 
+impl Schema {
+    /// Sets `Version`. The version of the configuration list.
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = Some(value.into());
+        self
+    }
+
+    /// Sets `TypeName`. The name of the configuration list.
+    pub fn type_name(mut self, value: impl Into<String>) -> Self {
+        self.type_name = Some(value.into());
+        self
+    }
+
+    /// Sets `Attributes`. The properties of the configuration list.
+    pub fn attributes(mut self, value: impl IntoIterator<Item = Attribute>) -> Self {
+        self.attributes = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Part of `GetInventorySchema`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Attribute {
     /// The name of the property.
     ///
@@ -225,6 +281,20 @@ pub struct Attribute {
     /// Example: `STRING`
     #[serde(rename = "DataType", default, skip_serializing_if = "Option::is_none")]
     pub data_type: Option<String>,
+}
+
+impl Attribute {
+    /// Sets `Name`. The name of the property.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `DataType`. The data type of the property.
+    pub fn data_type(mut self, value: impl Into<String>) -> Self {
+        self.data_type = Some(value.into());
+        self
+    }
 }
 
 /// The errors `GetInventorySchema` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -241,11 +311,35 @@ pub enum GetInventorySchemaError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl GetInventorySchemaError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for GetInventorySchemaError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
@@ -253,19 +347,16 @@ impl crate::action::ServiceError for GetInventorySchemaError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        GetInventorySchemaError::metadata(self)
     }
 }
 

@@ -7,12 +7,13 @@ pub use super::super::types::Parameter;
 
 /// The request of `GetParameter`. Build it with the setters, or start from `Client::get_parameter()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetParameterInput {
     /// The region ID.
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the common parameter. The name can be up to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (_).
+    /// The name of the common parameter. The name can be up to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_).
     ///
     /// Required: the request is not sent without it.
     ///
@@ -108,10 +109,17 @@ impl crate::action::Action for GetParameterInput {
         params.query().push("ParameterVersion", self.parameter_version.as_ref());
         params.query().push("ResourceGroupId", self.resource_group_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `GetParameter`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetParameterOutput {
     /// The request ID.
     ///
@@ -121,6 +129,20 @@ pub struct GetParameterOutput {
     /// The information about the common parameter.
     #[serde(rename = "Parameter", default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<Parameter>,
+}
+
+impl GetParameterOutput {
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Parameter`. The information about the common parameter.
+    pub fn parameter(mut self, value: Parameter) -> Self {
+        self.parameter = Some(value);
+        self
+    }
 }
 
 /// The errors `GetParameter` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -137,11 +159,35 @@ pub enum GetParameterError {
     EntityNotExistsParameterVersion(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl GetParameterError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsParameter(metadata) => metadata,
+            Self::EntityNotExistsParameterVersion(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for GetParameterError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Parameter" => Self::EntityNotExistsParameter(metadata),
@@ -151,19 +197,16 @@ impl crate::action::ServiceError for GetParameterError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsParameter(metadata)
-            | Self::EntityNotExistsParameterVersion(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        GetParameterError::metadata(self)
     }
 }
 

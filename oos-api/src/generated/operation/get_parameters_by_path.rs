@@ -7,6 +7,7 @@ pub use super::super::types::Parameter;
 
 /// The request of `GetParametersByPath`. Build it with the setters, or start from `Client::get_parameters_by_path()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetParametersByPathInput {
     /// The ID of the region.
     ///
@@ -142,6 +143,12 @@ impl crate::action::Action for GetParametersByPathInput {
         params.query().push("NextToken", self.next_token.as_ref());
         params.query().push("MaxResults", self.max_results.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for GetParametersByPathInput {
@@ -170,6 +177,7 @@ impl crate::action::Paginated for GetParametersByPathInput {
 
 /// The response of `GetParametersByPath`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetParametersByPathOutput {
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
     ///
@@ -196,6 +204,38 @@ pub struct GetParametersByPathOutput {
     pub parameters: Option<Vec<Parameter>>,
 }
 
+impl GetParametersByPathOutput {
+    /// Sets `NextToken`. A pagination token.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `TotalCount`. The total number of returned entries.
+    pub fn total_count(mut self, value: i32) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries per page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `Parameters`. The information about the common parameters.
+    pub fn parameters(mut self, value: impl IntoIterator<Item = Parameter>) -> Self {
+        self.parameters = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// The errors `GetParametersByPath` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -210,11 +250,35 @@ pub enum GetParametersByPathError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl GetParametersByPathError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for GetParametersByPathError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
@@ -222,19 +286,16 @@ impl crate::action::ServiceError for GetParametersByPathError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        GetParametersByPathError::metadata(self)
     }
 }
 

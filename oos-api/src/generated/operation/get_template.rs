@@ -7,6 +7,7 @@ pub use super::super::types::{Template, TemplateFormat, ShareType};
 
 /// The request of `GetTemplate`. Build it with the setters, or start from `Client::get_template()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetTemplateInput {
     /// Region in which the template is stored.
     ///
@@ -92,10 +93,17 @@ impl crate::action::Action for GetTemplateInput {
         params.query().push("TemplateName", self.template_name.as_ref());
         params.query().push("TemplateVersion", self.template_version.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `GetTemplate`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetTemplateOutput {
     /// Unique identifier generated for this request.
     ///
@@ -112,6 +120,26 @@ pub struct GetTemplateOutput {
     pub template: Option<Template>,
 }
 
+impl GetTemplateOutput {
+    /// Sets `RequestId`. Unique identifier generated for this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Content`. Body of the template, as stored.
+    pub fn content(mut self, value: impl Into<String>) -> Self {
+        self.content = Some(value.into());
+        self
+    }
+
+    /// Sets `Template`. Metadata that describes the template.
+    pub fn template(mut self, value: Template) -> Self {
+        self.template = Some(value);
+        self
+    }
+}
+
 /// The errors `GetTemplate` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -126,11 +154,35 @@ pub enum GetTemplateError {
     EntityNotExistsTemplateVersion(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl GetTemplateError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsTemplate(metadata) => metadata,
+            Self::EntityNotExistsTemplateVersion(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for GetTemplateError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
@@ -140,19 +192,16 @@ impl crate::action::ServiceError for GetTemplateError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsTemplate(metadata)
-            | Self::EntityNotExistsTemplateVersion(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        GetTemplateError::metadata(self)
     }
 }
 

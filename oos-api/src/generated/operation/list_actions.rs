@@ -6,6 +6,7 @@
 
 /// The request of `ListActions`. Build it with the setters, or start from `Client::list_actions()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListActionsInput {
     /// The ID of the region.
     ///
@@ -94,6 +95,12 @@ impl crate::action::Action for ListActionsInput {
         params.query().push("MaxResults", self.max_results.as_ref());
         params.query().push("NextToken", self.next_token.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListActionsInput {
@@ -122,6 +129,7 @@ impl crate::action::Paginated for ListActionsInput {
 
 /// The response of `ListActions`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListActionsOutput {
     /// The token that is used to retrieve the next page of results.
     ///
@@ -143,8 +151,35 @@ pub struct ListActionsOutput {
     pub actions: Option<Vec<Action>>,
 }
 
+impl ListActionsOutput {
+    /// Sets `NextToken`. The token that is used to retrieve the next page of results.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries returned per page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `Actions`. The details of the actions.
+    pub fn actions(mut self, value: impl IntoIterator<Item = Action>) -> Self {
+        self.actions = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Part of `ListActions`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Action {
     /// The number of times that the action is used.
     ///
@@ -204,6 +239,50 @@ pub struct Action {
     pub properties: Option<String>,
 }
 
+impl Action {
+    /// Sets `Popularity`. The number of times that the action is used.
+    pub fn popularity(mut self, value: i32) -> Self {
+        self.popularity = Some(value);
+        self
+    }
+
+    /// Sets `ActionType`. The type of the action.
+    pub fn action_type(mut self, value: impl Into<String>) -> Self {
+        self.action_type = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`. The description of the action.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `CreatedDate`. The time when the action was created.
+    pub fn created_date(mut self, value: impl Into<String>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateVersion`. The version of the template that corresponds to the action.
+    pub fn template_version(mut self, value: impl Into<String>) -> Self {
+        self.template_version = Some(value.into());
+        self
+    }
+
+    /// Sets `OOSActionName`. The name of the action.
+    pub fn oos_action_name(mut self, value: impl Into<String>) -> Self {
+        self.oos_action_name = Some(value.into());
+        self
+    }
+
+    /// Sets `Properties`. The parameters of the action.
+    pub fn properties(mut self, value: impl Into<String>) -> Self {
+        self.properties = Some(value.into());
+        self
+    }
+}
+
 /// The errors `ListActions` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -218,11 +297,35 @@ pub enum ListActionsError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ListActionsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListActionsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
@@ -230,19 +333,16 @@ impl crate::action::ServiceError for ListActionsError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListActionsError::metadata(self)
     }
 }
 

@@ -7,6 +7,7 @@ pub use super::super::types::ApplicationGroup;
 
 /// The request of `ListApplicationGroups`. Build it with the setters, or start from `Client::list_application_groups()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListApplicationGroupsInput {
     /// The ID of the region. Set the value to cn-hangzhou.
     ///
@@ -161,6 +162,12 @@ impl crate::action::Action for ListApplicationGroupsInput {
         params.query().push("ResourceId", self.resource_id.as_ref());
         params.query().push("ResourceProduct", self.resource_product.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListApplicationGroupsInput {
@@ -189,6 +196,7 @@ impl crate::action::Paginated for ListApplicationGroupsInput {
 
 /// The response of `ListApplicationGroups`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListApplicationGroupsOutput {
     /// The token that is used to retrieve the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +220,35 @@ pub struct ListApplicationGroupsOutput {
     pub application_groups: Option<Vec<ApplicationGroup>>,
 }
 
+impl ListApplicationGroupsOutput {
+    /// Sets `NextToken`. The token that is used to retrieve the next page of results.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries returned on each page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `ApplicationGroups`. The details of the application group.
+    pub fn application_groups(
+        mut self,
+        value: impl IntoIterator<Item = ApplicationGroup>,
+    ) -> Self {
+        self.application_groups = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// The errors `ListApplicationGroups` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -226,11 +263,35 @@ pub enum ListApplicationGroupsError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ListApplicationGroupsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListApplicationGroupsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
@@ -238,19 +299,16 @@ impl crate::action::ServiceError for ListApplicationGroupsError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListApplicationGroupsError::metadata(self)
     }
 }
 

@@ -7,6 +7,7 @@ pub use super::super::types::{Application, AlarmConfig};
 
 /// The request of `ListApplications`. Build it with the setters, or start from `Client::list_applications()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListApplicationsInput {
     /// The region ID. Set the value to cn-hangzhou.
     ///
@@ -169,14 +170,6 @@ impl crate::action::Action for ListApplicationsInput {
     type Output = ListApplicationsOutput;
     type Error = ListApplicationsError;
 
-    fn validate(&self) -> Result<(), crate::BuildError> {
-        if let Some(value) = &self.application_type {
-            let at = crate::check::Path::Param("ApplicationType");
-            crate::check::allowed(value.as_str(), at, ApplicationType::VALUES)?;
-        }
-        Ok(())
-    }
-
     fn write_params(&self, params: &mut crate::params::Params) {
         params.query().push("RegionId", self.region_id.as_ref());
         params.query().push("MaxResults", self.max_results.as_ref());
@@ -185,6 +178,12 @@ impl crate::action::Action for ListApplicationsInput {
         params.query().push("Names", self.names.as_ref());
         params.query().push("Name", self.name.as_ref());
         params.query().push("ApplicationType", self.application_type.as_ref());
+    }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
     }
 }
 
@@ -214,6 +213,7 @@ impl crate::action::Paginated for ListApplicationsInput {
 
 /// The response of `ListApplications`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListApplicationsOutput {
     /// The pagination token that is used in the next request to retrieve a new page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -233,7 +233,33 @@ pub struct ListApplicationsOutput {
     pub applications: Option<Vec<Application>>,
 }
 
-/// The documented values of `ApplicationType`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+impl ListApplicationsOutput {
+    /// Sets `NextToken`. The pagination token that is used in the next request to retrieve a new page of results.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries returned per page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `Applications`. The details of the application.
+    pub fn applications(mut self, value: impl IntoIterator<Item = Application>) -> Self {
+        self.applications = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The documented values of `ApplicationType`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Part of `ListApplications`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -292,11 +318,35 @@ pub enum ListApplicationsError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ListApplicationsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListApplicationsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
@@ -304,19 +354,16 @@ impl crate::action::ServiceError for ListApplicationsError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListApplicationsError::metadata(self)
     }
 }
 

@@ -2,10 +2,13 @@
 
 //! `ListExecutionLogs`: You can call this operation to obtain a detailed list of execution logs entries.
 //!
+//! ****
+//!
 //! Safe to repeat: the client retries it on transient failures.
 
 /// The request of `ListExecutionLogs`. Build it with the setters, or start from `Client::list_execution_logs()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListExecutionLogsInput {
     /// The ID of the execution.
     ///
@@ -139,6 +142,12 @@ impl crate::action::Action for ListExecutionLogsInput {
         params.query().push("TaskExecutionId", self.task_execution_id.as_ref());
         params.query().push("LogType", self.log_type.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListExecutionLogsInput {
@@ -167,6 +176,7 @@ impl crate::action::Paginated for ListExecutionLogsInput {
 
 /// The response of `ListExecutionLogs`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListExecutionLogsOutput {
     /// The ID of the request.
     ///
@@ -183,7 +193,7 @@ pub struct ListExecutionLogsOutput {
     pub max_results: Option<i32>,
     /// A pagination token. It can be used in the next request to retrieve a new page of results.
     ///
-    /// Example: `gAAAAABdpsGWjX8dJ-a6dl_pvoS7AFxNHSNJKHLCAJ：J0ylgA53nWW5V4HTEZKCYTaEPNOrxFir4z43UTOjE150cFr8AGTifA==`
+    /// Example: `gAAAAABdpsGWjX8dJ-a6dl_pvoS7AFxNHSNJKHLCAJJ0ylgA53nWW5V4HTEZKCYTaEPNOrxFir4z43UTOjE150cFr8AGTifA==`
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// Indicates whether the log is truncated.
@@ -193,8 +203,44 @@ pub struct ListExecutionLogsOutput {
     pub is_truncated: Option<bool>,
 }
 
+impl ListExecutionLogsOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ExecutionLogs`. The log entries of the execution.
+    pub fn execution_logs(
+        mut self,
+        value: impl IntoIterator<Item = ExecutionLog>,
+    ) -> Self {
+        self.execution_logs = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries per page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `NextToken`. A pagination token.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `IsTruncated`. Indicates whether the log is truncated.
+    pub fn is_truncated(mut self, value: bool) -> Self {
+        self.is_truncated = Some(value);
+        self
+    }
+}
+
 /// Part of `ListExecutionLogs`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExecutionLog {
     /// The timestamp.
     ///
@@ -222,6 +268,32 @@ pub struct ExecutionLog {
     pub log_type: Option<String>,
 }
 
+impl ExecutionLog {
+    /// Sets `Timestamp`. The timestamp.
+    pub fn timestamp(mut self, value: impl Into<String>) -> Self {
+        self.timestamp = Some(value.into());
+        self
+    }
+
+    /// Sets `Message`. The information that is logged.
+    pub fn message(mut self, value: impl Into<String>) -> Self {
+        self.message = Some(value.into());
+        self
+    }
+
+    /// Sets `TaskExecutionId`. The task execution ID.
+    pub fn task_execution_id(mut self, value: impl Into<String>) -> Self {
+        self.task_execution_id = Some(value.into());
+        self
+    }
+
+    /// Sets `LogType`. The log type.
+    pub fn log_type(mut self, value: impl Into<String>) -> Self {
+        self.log_type = Some(value.into());
+        self
+    }
+}
+
 /// The errors `ListExecutionLogs` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -240,11 +312,36 @@ pub enum ListExecutionLogsError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ListExecutionLogsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsExecution(metadata) => metadata,
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListExecutionLogsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
@@ -253,20 +350,16 @@ impl crate::action::ServiceError for ListExecutionLogsError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsExecution(metadata)
-            | Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListExecutionLogsError::metadata(self)
     }
 }
 

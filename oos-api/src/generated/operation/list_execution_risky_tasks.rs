@@ -6,6 +6,7 @@
 
 /// The request of `ListExecutionRiskyTasks`. Build it with the setters, or start from `Client::list_execution_risky_tasks()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListExecutionRiskyTasksInput {
     /// The ID of the region.
     ///
@@ -77,10 +78,17 @@ impl crate::action::Action for ListExecutionRiskyTasksInput {
         params.query().push("RegionId", self.region_id.as_ref());
         params.query().push("TemplateName", self.template_name.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `ListExecutionRiskyTasks`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListExecutionRiskyTasksOutput {
     /// The ID of the request.
     ///
@@ -92,8 +100,23 @@ pub struct ListExecutionRiskyTasksOutput {
     pub risky_tasks: Option<Vec<RiskyTask>>,
 }
 
+impl ListExecutionRiskyTasksOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `RiskyTasks`. The information about high-risk tasks.
+    pub fn risky_tasks(mut self, value: impl IntoIterator<Item = RiskyTask>) -> Self {
+        self.risky_tasks = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Part of `ListExecutionRiskyTasks`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RiskyTask {
     /// The cloud service in which the high-risk task runs.
     ///
@@ -113,29 +136,77 @@ pub struct RiskyTask {
     pub template: Option<Vec<String>>,
 }
 
+impl RiskyTask {
+    /// Sets `Service`. The cloud service in which the high-risk task runs.
+    pub fn service(mut self, value: impl Into<String>) -> Self {
+        self.service = Some(value.into());
+        self
+    }
+
+    /// Sets `API`. The name of the operation that the high-risk task calls.
+    pub fn api(mut self, value: impl Into<String>) -> Self {
+        self.api = Some(value.into());
+        self
+    }
+
+    /// Sets `Task`. The details of the high-risk task.
+    pub fn task(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.task = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `Template`. The details of templates to which the high-risk task belongs.
+    pub fn template(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.template = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
 /// The errors `ListExecutionRiskyTasks` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListExecutionRiskyTasksError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ListExecutionRiskyTasksError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListExecutionRiskyTasksError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListExecutionRiskyTasksError::metadata(self)
     }
 }
 

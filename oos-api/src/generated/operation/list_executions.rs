@@ -9,6 +9,7 @@ pub use super::super::types::{
 
 /// The request of `ListExecutions`. Build it with the setters, or start from `Client::list_executions()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListExecutionsInput {
     /// The region whose executions are queried.
     ///
@@ -453,30 +454,6 @@ impl crate::action::Action for ListExecutionsInput {
     type Output = ListExecutionsOutput;
     type Error = ListExecutionsError;
 
-    fn validate(&self) -> Result<(), crate::BuildError> {
-        if let Some(value) = &self.status {
-            let at = crate::check::Path::Param("Status");
-            crate::check::allowed(value.as_str(), at, Status::VALUES)?;
-        }
-        if let Some(value) = &self.mode {
-            let at = crate::check::Path::Param("Mode");
-            crate::check::allowed(value.as_str(), at, Mode::VALUES)?;
-        }
-        if let Some(value) = &self.category {
-            let at = crate::check::Path::Param("Category");
-            crate::check::allowed(value.as_str(), at, ListExecutionsCategory::VALUES)?;
-        }
-        if let Some(value) = &self.sort_field {
-            let at = crate::check::Path::Param("SortField");
-            crate::check::allowed(value.as_str(), at, SortField::VALUES)?;
-        }
-        if let Some(value) = &self.sort_order {
-            let at = crate::check::Path::Param("SortOrder");
-            crate::check::allowed(value.as_str(), at, SortOrder::VALUES)?;
-        }
-        Ok(())
-    }
-
     fn write_params(&self, params: &mut crate::params::Params) {
         params.query().push("RegionId", self.region_id.as_ref());
         params.query().push("TemplateName", self.template_name.as_ref());
@@ -510,6 +487,12 @@ impl crate::action::Action for ListExecutionsInput {
         params.query().push("SortField", self.sort_field.as_ref());
         params.query().push("SortOrder", self.sort_order.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListExecutionsInput {
@@ -538,6 +521,7 @@ impl crate::action::Paginated for ListExecutionsInput {
 
 /// The response of `ListExecutions`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListExecutionsOutput {
     /// Unique identifier generated for this request.
     ///
@@ -564,7 +548,39 @@ pub struct ListExecutionsOutput {
     pub max_results: Option<i32>,
 }
 
-/// The documented values of `Status`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+impl ListExecutionsOutput {
+    /// Sets `RequestId`. Unique identifier generated for this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `NextToken`. Pass this value in the next call to get the following page.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `TotalCount`. How many executions match the filters in total.
+    pub fn total_count(mut self, value: i32) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+
+    /// Sets `Executions`. The executions on the current page.
+    pub fn executions(mut self, value: impl IntoIterator<Item = Execution>) -> Self {
+        self.executions = Some(value.into_iter().collect());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries returned per page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+}
+
+/// The documented values of `Status`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Part of `ListExecutions`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -638,7 +654,7 @@ impl From<&str> for Status {
 
 crate::string_enum_impls!(Status);
 
-/// The documented values of `Mode`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+/// The documented values of `Mode`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Part of `ListExecutions`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -679,7 +695,7 @@ impl From<&str> for Mode {
 
 crate::string_enum_impls!(Mode);
 
-/// The documented values of `ListExecutionsCategory`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+/// The documented values of `ListExecutionsCategory`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Part of `ListExecutions`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -733,7 +749,7 @@ impl From<&str> for ListExecutionsCategory {
 
 crate::string_enum_impls!(ListExecutionsCategory);
 
-/// The documented values of `SortField`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+/// The documented values of `SortField`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Part of `ListExecutions`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -792,11 +808,35 @@ pub enum ListExecutionsError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ListExecutionsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListExecutionsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
@@ -804,19 +844,16 @@ impl crate::action::ServiceError for ListExecutionsError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListExecutionsError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `ListInstancePatchStates`. Build it with the setters, or start from `Client::list_instance_patch_states()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListInstancePatchStatesInput {
     /// The ID of the region in which the instance whose patches you want to query resides.
     ///
@@ -96,6 +97,12 @@ impl crate::action::Action for ListInstancePatchStatesInput {
         params.query().push("NextToken", self.next_token.as_ref());
         params.query().push("InstanceIds", self.instance_ids.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListInstancePatchStatesInput {
@@ -124,6 +131,7 @@ impl crate::action::Paginated for ListInstancePatchStatesInput {
 
 /// The response of `ListInstancePatchStates`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListInstancePatchStatesOutput {
     /// The token that is used to retrieve the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -147,8 +155,38 @@ pub struct ListInstancePatchStatesOutput {
     pub instance_patch_states: Option<Vec<InstancePatchState>>,
 }
 
+impl ListInstancePatchStatesOutput {
+    /// Sets `NextToken`. The token that is used to retrieve the next page of results.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries returned on each page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `InstancePatchStates`. The details of patches of the instance.
+    pub fn instance_patch_states(
+        mut self,
+        value: impl IntoIterator<Item = InstancePatchState>,
+    ) -> Self {
+        self.instance_patch_states = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Part of `ListInstancePatchStates`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstancePatchState {
     /// The number of patches that are not installed.
     ///
@@ -241,6 +279,86 @@ pub struct InstancePatchState {
     pub installed_count: Option<String>,
 }
 
+impl InstancePatchState {
+    /// Sets `MissingCount`. The number of patches that are not installed.
+    pub fn missing_count(mut self, value: impl Into<String>) -> Self {
+        self.missing_count = Some(value.into());
+        self
+    }
+
+    /// Sets `OperationEndTime`. The time when the operation ended.
+    pub fn operation_end_time(mut self, value: impl Into<String>) -> Self {
+        self.operation_end_time = Some(value.into());
+        self
+    }
+
+    /// Sets `OwnerInformation`. The information about the user.
+    pub fn owner_information(mut self, value: impl Into<String>) -> Self {
+        self.owner_information = Some(value.into());
+        self
+    }
+
+    /// Sets `InstalledOtherCount`. The number of patches that do not meet the baseline.
+    pub fn installed_other_count(mut self, value: impl Into<String>) -> Self {
+        self.installed_other_count = Some(value.into());
+        self
+    }
+
+    /// Sets `InstanceId`. The ID of the ECS instance.
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets `OperationType`. The operation type.
+    pub fn operation_type(mut self, value: impl Into<String>) -> Self {
+        self.operation_type = Some(value.into());
+        self
+    }
+
+    /// Sets `OperationStartTime`. The time when the operation was initiated.
+    pub fn operation_start_time(mut self, value: impl Into<String>) -> Self {
+        self.operation_start_time = Some(value.into());
+        self
+    }
+
+    /// Sets `FailedCount`. The number of patches that failed to be installed.
+    pub fn failed_count(mut self, value: impl Into<String>) -> Self {
+        self.failed_count = Some(value.into());
+        self
+    }
+
+    /// Sets `BaselineId`. The ID of the patch baseline.
+    pub fn baseline_id(mut self, value: impl Into<String>) -> Self {
+        self.baseline_id = Some(value.into());
+        self
+    }
+
+    /// Sets `InstalledPendingRebootCount`. The number of patches that have been installed but require a restart to take effect.
+    pub fn installed_pending_reboot_count(mut self, value: impl Into<String>) -> Self {
+        self.installed_pending_reboot_count = Some(value.into());
+        self
+    }
+
+    /// Sets `InstalledRejectedCount`. The number of patches that are rejected by the user.
+    pub fn installed_rejected_count(mut self, value: impl Into<String>) -> Self {
+        self.installed_rejected_count = Some(value.into());
+        self
+    }
+
+    /// Sets `PatchGroup`. The patch group.
+    pub fn patch_group(mut self, value: impl Into<String>) -> Self {
+        self.patch_group = Some(value.into());
+        self
+    }
+
+    /// Sets `InstalledCount`. The number of installed patches.
+    pub fn installed_count(mut self, value: impl Into<String>) -> Self {
+        self.installed_count = Some(value.into());
+        self
+    }
+}
+
 /// The errors `ListInstancePatchStates` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -255,11 +373,35 @@ pub enum ListInstancePatchStatesError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ListInstancePatchStatesError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListInstancePatchStatesError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
@@ -267,19 +409,16 @@ impl crate::action::ServiceError for ListInstancePatchStatesError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListInstancePatchStatesError::metadata(self)
     }
 }
 

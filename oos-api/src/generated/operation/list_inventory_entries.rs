@@ -7,6 +7,7 @@ pub use super::super::types::FilterItem;
 
 /// The request of `ListInventoryEntries`. Build it with the setters, or start from `Client::list_inventory_entries()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListInventoryEntriesInput {
     /// The ID of the instance.
     ///
@@ -181,6 +182,12 @@ impl crate::action::Action for ListInventoryEntriesInput {
         params.query().push_flat("Filter", self.filter.as_ref());
         params.query().push("RegionId", self.region_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListInventoryEntriesInput {
@@ -209,6 +216,7 @@ impl crate::action::Paginated for ListInventoryEntriesInput {
 
 /// The response of `ListInventoryEntries`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListInventoryEntriesOutput {
     /// The returned value of NextToken is a pagination token, which can be used in the next request to retrieve a new page of results.
     ///
@@ -250,6 +258,59 @@ pub struct ListInventoryEntriesOutput {
     pub entries: Option<Vec<serde_json::Value>>,
 }
 
+impl ListInventoryEntriesOutput {
+    /// Sets `NextToken`. The returned value of NextToken is a pagination token, which can be used in the next request to retrieve a new page of results.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `SchemaVersion`. The version number of the component.
+    pub fn schema_version(mut self, value: impl Into<String>) -> Self {
+        self.schema_version = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries returned per page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `CaptureTime`. The time when the request was sent.
+    pub fn capture_time(mut self, value: impl Into<String>) -> Self {
+        self.capture_time = Some(value.into());
+        self
+    }
+
+    /// Sets `TypeName`. The name of the component.
+    pub fn type_name(mut self, value: impl Into<String>) -> Self {
+        self.type_name = Some(value.into());
+        self
+    }
+
+    /// Sets `InstanceId`. The ID of the ECS instance.
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Entries`. The configurations of the component.
+    pub fn entries(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<serde_json::Value>>,
+    ) -> Self {
+        self.entries = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
 /// The errors `ListInventoryEntries` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -264,11 +325,35 @@ pub enum ListInventoryEntriesError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ListInventoryEntriesError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListInventoryEntriesError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
@@ -276,19 +361,16 @@ impl crate::action::ServiceError for ListInventoryEntriesError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListInventoryEntriesError::metadata(self)
     }
 }
 

@@ -7,6 +7,7 @@ pub use super::super::types::ParameterVersion;
 
 /// The request of `ListParameterVersions`. Build it with the setters, or start from `Client::list_parameter_versions()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListParameterVersionsInput {
     /// The region ID.
     ///
@@ -141,6 +142,12 @@ impl crate::action::Action for ListParameterVersionsInput {
         params.query().push("NextToken", self.next_token.as_ref());
         params.query().push("ShareType", self.share_type.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListParameterVersionsInput {
@@ -169,6 +176,7 @@ impl crate::action::Paginated for ListParameterVersionsInput {
 
 /// The response of `ListParameterVersions`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListParameterVersionsOutput {
     /// The data type of the common parameter.
     ///
@@ -229,6 +237,77 @@ pub struct ListParameterVersionsOutput {
     pub parameter_versions: Option<Vec<ParameterVersion>>,
 }
 
+impl ListParameterVersionsOutput {
+    /// Sets `Type`. The data type of the common parameter.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `NextToken`. The pagination token that was used in the next request to retrieve a new page of results.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`. The description of the common parameter.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries per page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `CreatedBy`. The user who created the common parameter.
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets `CreatedDate`. The time when the common parameter was created.
+    pub fn created_date(mut self, value: impl Into<String>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+
+    /// Sets `Name`. The name of the common parameter.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `TotalCount`. The total number of entries returned.
+    pub fn total_count(mut self, value: i32) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+
+    /// Sets `Id`. The ID of the common parameter.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ParameterVersions`. The information about the version of the common parameter.
+    pub fn parameter_versions(
+        mut self,
+        value: impl IntoIterator<Item = ParameterVersion>,
+    ) -> Self {
+        self.parameter_versions = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// The errors `ListParameterVersions` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -247,11 +326,36 @@ pub enum ListParameterVersionsError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ListParameterVersionsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsParameter(metadata) => metadata,
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListParameterVersionsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Parameter" => Self::EntityNotExistsParameter(metadata),
@@ -260,20 +364,16 @@ impl crate::action::ServiceError for ListParameterVersionsError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsParameter(metadata)
-            | Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListParameterVersionsError::metadata(self)
     }
 }
 

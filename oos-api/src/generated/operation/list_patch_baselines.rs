@@ -7,6 +7,7 @@ pub use super::super::types::{Tag, PatchBaseline};
 
 /// The request of `ListPatchBaselines`. Build it with the setters, or start from `Client::list_patch_baselines()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListPatchBaselinesInput {
     /// The ID of the region.
     ///
@@ -31,8 +32,8 @@ pub struct ListPatchBaselinesInput {
     pub operation_system: Option<String>,
     /// The share type of the template. Valid values:
     ///
-    /// *   **Public**\
-    /// *   **Private**\
+    /// *   **Public**
+    /// *   **Private**
     ///
     /// Example: `Private`
     pub share_type: Option<String>,
@@ -229,6 +230,12 @@ impl crate::action::Action for ListPatchBaselinesInput {
         params.query().push_json("Sources", self.sources.as_ref());
         params.query().push("ResourceGroupId", self.resource_group_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListPatchBaselinesInput {
@@ -257,8 +264,11 @@ impl crate::action::Paginated for ListPatchBaselinesInput {
 
 /// The response of `ListPatchBaselines`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListPatchBaselinesOutput {
     /// The token that is used to retrieve the next page of results.
+    ///
+    /// Example: `The number of entries returned on each page. `
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// The request ID.
@@ -276,6 +286,35 @@ pub struct ListPatchBaselinesOutput {
     pub patch_baselines: Option<Vec<PatchBaseline>>,
 }
 
+impl ListPatchBaselinesOutput {
+    /// Sets `NextToken`. The token that is used to retrieve the next page of results.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries per page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `PatchBaselines`. The patch baselines.
+    pub fn patch_baselines(
+        mut self,
+        value: impl IntoIterator<Item = PatchBaseline>,
+    ) -> Self {
+        self.patch_baselines = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// The errors `ListPatchBaselines` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -290,11 +329,35 @@ pub enum ListPatchBaselinesError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ListPatchBaselinesError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListPatchBaselinesError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
@@ -302,19 +365,16 @@ impl crate::action::ServiceError for ListPatchBaselinesError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListPatchBaselinesError::metadata(self)
     }
 }
 

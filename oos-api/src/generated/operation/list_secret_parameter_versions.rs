@@ -7,6 +7,7 @@ pub use super::super::types::ParameterVersion;
 
 /// The request of `ListSecretParameterVersions`. Build it with the setters, or start from `Client::list_secret_parameter_versions()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListSecretParameterVersionsInput {
     /// The ID of the region.
     ///
@@ -162,6 +163,12 @@ impl crate::action::Action for ListSecretParameterVersionsInput {
         params.query().push("ShareType", self.share_type.as_ref());
         params.query().push("WithDecryption", self.with_decryption.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListSecretParameterVersionsInput {
@@ -190,6 +197,7 @@ impl crate::action::Paginated for ListSecretParameterVersionsInput {
 
 /// The response of `ListSecretParameterVersions`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListSecretParameterVersionsOutput {
     /// The type of the encryption parameter.
     ///
@@ -250,6 +258,77 @@ pub struct ListSecretParameterVersionsOutput {
     pub parameter_versions: Option<Vec<ParameterVersion>>,
 }
 
+impl ListSecretParameterVersionsOutput {
+    /// Sets `Type`. The type of the encryption parameter.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `NextToken`. The pagination token that is used in the next request to retrieve a new page of results.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`. The description of the encryption parameter.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The number of entries returned per page.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `CreatedBy`. The user who created the encryption parameter.
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets `CreatedDate`. The time when the encryption parameter was created.
+    pub fn created_date(mut self, value: impl Into<String>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+
+    /// Sets `Name`. The name of the encryption parameter.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `TotalCount`. The total number of entries returned.
+    pub fn total_count(mut self, value: i32) -> Self {
+        self.total_count = Some(value);
+        self
+    }
+
+    /// Sets `Id`. The ID of the encryption parameter.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ParameterVersions`. The information about the version of the encryption parameter.
+    pub fn parameter_versions(
+        mut self,
+        value: impl IntoIterator<Item = ParameterVersion>,
+    ) -> Self {
+        self.parameter_versions = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// The errors `ListSecretParameterVersions` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -268,11 +347,36 @@ pub enum ListSecretParameterVersionsError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ListSecretParameterVersionsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsParameter(metadata) => metadata,
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListSecretParameterVersionsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Parameter" => Self::EntityNotExistsParameter(metadata),
@@ -281,20 +385,16 @@ impl crate::action::ServiceError for ListSecretParameterVersionsError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsParameter(metadata)
-            | Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListSecretParameterVersionsError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `ListTagResources`. Build it with the setters, or start from `Client::list_tag_resources()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListTagResourcesInput {
     /// The ID of the region.
     ///
@@ -130,6 +131,12 @@ impl crate::action::Action for ListTagResourcesInput {
         params.query().push_json("Tags", self.tags.as_ref());
         params.query().push("NextToken", self.next_token.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListTagResourcesInput {
@@ -158,6 +165,7 @@ impl crate::action::Paginated for ListTagResourcesInput {
 
 /// The response of `ListTagResources`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListTagResourcesOutput {
     /// The returned value of NextToken is a pagination token, which can be used in the next request to retrieve a new page of results. If the return value of the NextToken parameter is empty, the next page does not exist.
     ///
@@ -174,16 +182,49 @@ pub struct ListTagResourcesOutput {
     pub tag_resources: Option<TagResources>,
 }
 
-/// Part of `ListTagResources`.
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct TagResources {
-    /// 标签及资源关系。
-    #[serde(rename = "TagResource", default, skip_serializing_if = "Option::is_none")]
-    pub tag_resource: Option<Vec<TagResourceItem>>,
+impl ListTagResourcesOutput {
+    /// Sets `NextToken`. The returned value of NextToken is a pagination token, which can be used in the next request to retrieve a new page of results.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `TagResources`.
+    pub fn tag_resources(mut self, value: TagResources) -> Self {
+        self.tag_resources = Some(value);
+        self
+    }
 }
 
 /// Part of `ListTagResources`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct TagResources {
+    /// The set of resources and the tags that are added to the resources.
+    #[serde(rename = "TagResource", default, skip_serializing_if = "Option::is_none")]
+    pub tag_resource: Option<Vec<TagResourceItem>>,
+}
+
+impl TagResources {
+    /// Sets `TagResource`. The set of resources and the tags that are added to the resources.
+    pub fn tag_resource(
+        mut self,
+        value: impl IntoIterator<Item = TagResourceItem>,
+    ) -> Self {
+        self.tag_resource = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// Part of `ListTagResources`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TagResourceItem {
     /// The type of the resource.
     ///
@@ -207,6 +248,32 @@ pub struct TagResourceItem {
     pub tag_key: Option<String>,
 }
 
+impl TagResourceItem {
+    /// Sets `ResourceType`. The type of the resource.
+    pub fn resource_type(mut self, value: impl Into<String>) -> Self {
+        self.resource_type = Some(value.into());
+        self
+    }
+
+    /// Sets `TagValue`. The tag value.
+    pub fn tag_value(mut self, value: impl Into<String>) -> Self {
+        self.tag_value = Some(value.into());
+        self
+    }
+
+    /// Sets `ResourceId`. The ID of the resource.
+    pub fn resource_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_id = Some(value.into());
+        self
+    }
+
+    /// Sets `TagKey`. The tag key.
+    pub fn tag_key(mut self, value: impl Into<String>) -> Self {
+        self.tag_key = Some(value.into());
+        self
+    }
+}
+
 /// The errors `ListTagResources` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -221,11 +288,35 @@ pub enum ListTagResourcesError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ListTagResourcesError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListTagResourcesError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
@@ -233,19 +324,16 @@ impl crate::action::ServiceError for ListTagResourcesError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListTagResourcesError::metadata(self)
     }
 }
 

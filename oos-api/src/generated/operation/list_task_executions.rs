@@ -6,6 +6,7 @@
 
 /// The request of `ListTaskExecutions`. Build it with the setters, or start from `Client::list_task_executions()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListTaskExecutionsInput {
     /// The ID of the execution.
     ///
@@ -304,6 +305,12 @@ impl crate::action::Action for ListTaskExecutionsInput {
         params.query().push("SortField", self.sort_field.as_ref());
         params.query().push("SortOrder", self.sort_order.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 impl crate::action::Paginated for ListTaskExecutionsInput {
@@ -332,6 +339,7 @@ impl crate::action::Paginated for ListTaskExecutionsInput {
 
 /// The response of `ListTaskExecutions`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListTaskExecutionsOutput {
     /// The ID of the request.
     ///
@@ -353,8 +361,38 @@ pub struct ListTaskExecutionsOutput {
     pub task_executions: Option<Vec<TaskExecution>>,
 }
 
+impl ListTaskExecutionsOutput {
+    /// Sets `NextToken`. The ID of the request.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The number of entries returned on each page.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. The details of the task executions.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `TaskExecutions`. The execution ID of the child node.
+    pub fn task_executions(
+        mut self,
+        value: impl IntoIterator<Item = TaskExecution>,
+    ) -> Self {
+        self.task_executions = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Part of `ListTaskExecutions`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TaskExecution {
     /// The output of the execution.
     ///
@@ -469,6 +507,122 @@ pub struct TaskExecution {
     pub properties: Option<String>,
 }
 
+impl TaskExecution {
+    /// Sets `ChildExecutionId`. The output of the execution.
+    pub fn child_execution_id(mut self, value: impl Into<String>) -> Self {
+        self.child_execution_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Outputs`. The status of the task.
+    pub fn outputs(mut self, value: impl Into<String>) -> Self {
+        self.outputs = Some(value.into());
+        self
+    }
+
+    /// Sets `Status`. The time when the task execution stopped running.
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.status = Some(value.into());
+        self
+    }
+
+    /// Sets `EndDate`. The execution ID of the parent node.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+
+    /// Sets `ParentTaskExecutionId`. The name of the task.
+    pub fn parent_task_execution_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_task_execution_id = Some(value.into());
+        self
+    }
+
+    /// Sets `TaskName`. The time when the execution started.
+    pub fn task_name(mut self, value: impl Into<String>) -> Self {
+        self.task_name = Some(value.into());
+        self
+    }
+
+    /// Sets `StartDate`. The elements in the loop task.
+    pub fn start_date(mut self, value: impl Into<String>) -> Self {
+        self.start_date = Some(value.into());
+        self
+    }
+
+    /// Sets `LoopItem`. The time when the execution was created.
+    pub fn loop_item(mut self, value: impl Into<String>) -> Self {
+        self.loop_item = Some(value.into());
+        self
+    }
+
+    /// Sets `CreateDate`. The ID of the execution.
+    pub fn create_date(mut self, value: impl Into<String>) -> Self {
+        self.create_date = Some(value.into());
+        self
+    }
+
+    /// Sets `ExecutionId`. The action of the task.
+    pub fn execution_id(mut self, value: impl Into<String>) -> Self {
+        self.execution_id = Some(value.into());
+        self
+    }
+
+    /// Sets `TaskAction`. The execution ID of the task.
+    pub fn task_action(mut self, value: impl Into<String>) -> Self {
+        self.task_action = Some(value.into());
+        self
+    }
+
+    /// Sets `TaskExecutionId`. The time when the execution was last updated.
+    pub fn task_execution_id(mut self, value: impl Into<String>) -> Self {
+        self.task_execution_id = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdateDate`. The configuration and statistics information of the loop task.
+    pub fn update_date(mut self, value: impl Into<String>) -> Self {
+        self.update_date = Some(value.into());
+        self
+    }
+
+    /// Sets `Loop`. The ID of the template.
+    pub fn loop_(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.loop_ = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateId`. The number of times for which the loop task is run.
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.template_id = Some(value.into());
+        self
+    }
+
+    /// Sets `LoopBatchNumber`. The status information of the task execution.
+    pub fn loop_batch_number(mut self, value: i32) -> Self {
+        self.loop_batch_number = Some(value);
+        self
+    }
+
+    /// Sets `StatusMessage`. The additional information.
+    pub fn status_message(mut self, value: impl Into<String>) -> Self {
+        self.status_message = Some(value.into());
+        self
+    }
+
+    /// Sets `ExtraData`. The Input parameters of the task execution.
+    pub fn extra_data(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.extra_data = Some(value.into());
+        self
+    }
+
+    /// Sets `Properties`. Queries task executions.
+    pub fn properties(mut self, value: impl Into<String>) -> Self {
+        self.properties = Some(value.into());
+        self
+    }
+}
+
 /// The errors `ListTaskExecutions` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -487,11 +641,36 @@ pub enum ListTaskExecutionsError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ListTaskExecutionsError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsExecution(metadata) => metadata,
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListTaskExecutionsError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
@@ -500,20 +679,16 @@ impl crate::action::ServiceError for ListTaskExecutionsError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsExecution(metadata)
-            | Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListTaskExecutionsError::metadata(self)
     }
 }
 

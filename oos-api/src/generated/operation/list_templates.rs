@@ -7,6 +7,7 @@ pub use super::super::types::{TemplateFormat, ShareType, SortOrder, Template};
 
 /// The request of `ListTemplates`. Build it with the setters, or start from `Client::list_templates()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListTemplatesInput {
     /// Region whose templates are listed.
     ///
@@ -307,30 +308,6 @@ impl crate::action::Action for ListTemplatesInput {
     type Output = ListTemplatesOutput;
     type Error = ListTemplatesError;
 
-    fn validate(&self) -> Result<(), crate::BuildError> {
-        if let Some(value) = &self.template_format {
-            let at = crate::check::Path::Param("TemplateFormat");
-            crate::check::allowed(value.as_str(), at, TemplateFormat::VALUES)?;
-        }
-        if let Some(value) = &self.template_type {
-            let at = crate::check::Path::Param("TemplateType");
-            crate::check::allowed(value.as_str(), at, TemplateType::VALUES)?;
-        }
-        if let Some(value) = &self.share_type {
-            let at = crate::check::Path::Param("ShareType");
-            crate::check::allowed(value.as_str(), at, ShareType::VALUES)?;
-        }
-        if let Some(value) = &self.sort_field {
-            let at = crate::check::Path::Param("SortField");
-            crate::check::allowed(value.as_str(), at, ListTemplatesSortField::VALUES)?;
-        }
-        if let Some(value) = &self.sort_order {
-            let at = crate::check::Path::Param("SortOrder");
-            crate::check::allowed(value.as_str(), at, SortOrder::VALUES)?;
-        }
-        Ok(())
-    }
-
     fn write_params(&self, params: &mut crate::params::Params) {
         params.query().push("RegionId", self.region_id.as_ref());
         params.query().push("TemplateName", self.template_name.as_ref());
@@ -350,6 +327,12 @@ impl crate::action::Action for ListTemplatesInput {
         params.query().push("NextToken", self.next_token.as_ref());
         params.query().push("SortField", self.sort_field.as_ref());
         params.query().push("SortOrder", self.sort_order.as_ref());
+    }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
     }
 }
 
@@ -379,6 +362,7 @@ impl crate::action::Paginated for ListTemplatesInput {
 
 /// The response of `ListTemplates`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListTemplatesOutput {
     /// Unique identifier generated for this request.
     ///
@@ -400,7 +384,33 @@ pub struct ListTemplatesOutput {
     pub templates: Option<Vec<Template>>,
 }
 
-/// The documented values of `TemplateType`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+impl ListTemplatesOutput {
+    /// Sets `RequestId`. Unique identifier generated for this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `MaxResults`. Page size that was applied.
+    pub fn max_results(mut self, value: i32) -> Self {
+        self.max_results = Some(value);
+        self
+    }
+
+    /// Sets `NextToken`. Pass this value in the next call to get the following page.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+
+    /// Sets `Templates`. Metadata of the templates on this page.
+    pub fn templates(mut self, value: impl IntoIterator<Item = Template>) -> Self {
+        self.templates = Some(value.into_iter().collect());
+        self
+    }
+}
+
+/// The documented values of `TemplateType`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Part of `ListTemplates`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -445,7 +455,7 @@ impl From<&str> for TemplateType {
 
 crate::string_enum_impls!(TemplateType);
 
-/// The documented values of `ListTemplatesSortField`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+/// The documented values of `ListTemplatesSortField`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Part of `ListTemplates`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -518,11 +528,35 @@ pub enum ListTemplatesError {
     InvalidNextTokenQuery(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ListTemplatesError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidNextToken(metadata) => metadata,
+            Self::InvalidNextTokenQuery(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ListTemplatesError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidNextToken" => Self::InvalidNextToken(metadata),
@@ -530,19 +564,16 @@ impl crate::action::ServiceError for ListTemplatesError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidNextToken(metadata)
-            | Self::InvalidNextTokenQuery(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ListTemplatesError::metadata(self)
     }
 }
 

@@ -3,14 +3,16 @@
 //! `NotifyExecution`: Notifies an execution in the Waiting state of the subsequent operations.
 //!
 //! You can call this operation to notify an execution in the following scenarios:
-//! If a template contains a special task, such as an approval task, the Operation Orchestration Service (OOS) execution engine sets the execution state to Waiting when the approval task is being run. You can call this operation to specify whether to continue the execution.
-//! If you perform debugging in the debug mode, you can call this operation to notify the execution of the subsequent operations after the execution is created or a task is complete.
-//! If a high-risk operation task waits for approval, you can call this operation to specify whether to continue the execution.
+//!
+//! *   If a template contains a special task, such as an approval task, the Operation Orchestration Service (OOS) execution engine sets the execution state to Waiting when the approval task is being run. You can call this operation to specify whether to continue the execution.
+//! *   If you perform debugging in the debug mode, you can call this operation to notify the execution of the subsequent operations after the execution is created or a task is complete.
+//! *   If a high-risk operation task waits for approval, you can call this operation to specify whether to continue the execution.
 //!
 //! Not safe to repeat: the client retries it only where the request provably never reached the service.
 
 /// The request of `NotifyExecution`. Build it with the setters, or start from `Client::notify_execution()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct NotifyExecutionInput {
     /// The ID of the region in which the execution resides.
     ///
@@ -38,7 +40,7 @@ pub struct NotifyExecutionInput {
     pub notify_type: Option<String>,
     /// The description for the notification.
     ///
-    /// Example: `说明`
+    /// Example: `Note `
     pub notify_note: Option<String>,
     /// The name of the subsequent task.
     ///
@@ -223,16 +225,31 @@ impl crate::action::Action for NotifyExecutionInput {
         params.query().push("LoopItem", self.loop_item.as_ref());
         params.query().push("TaskExecutionIds", self.task_execution_ids.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `NotifyExecution`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NotifyExecutionOutput {
     /// The ID of the request.
     ///
     /// Example: `491DF8C2-34C9-4679-9DB3-4C0F49B129AC`
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+
+impl NotifyExecutionOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
 }
 
 /// The errors `NotifyExecution` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -253,11 +270,36 @@ pub enum NotifyExecutionError {
     EntityNotExistsTaskExecution(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl NotifyExecutionError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsExecution(metadata) => metadata,
+            Self::InvalidStatusExecution(metadata) => metadata,
+            Self::EntityNotExistsTaskExecution(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for NotifyExecutionError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
@@ -268,20 +310,16 @@ impl crate::action::ServiceError for NotifyExecutionError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsExecution(metadata)
-            | Self::InvalidStatusExecution(metadata)
-            | Self::EntityNotExistsTaskExecution(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        NotifyExecutionError::metadata(self)
     }
 }
 

@@ -7,6 +7,7 @@ pub use super::super::types::{PatchBaseline, Tag};
 
 /// The request of `RegisterDefaultPatchBaseline`. Build it with the setters, or start from `Client::register_default_patch_baseline()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct RegisterDefaultPatchBaselineInput {
     /// The ID of the region.
     ///
@@ -83,10 +84,17 @@ impl crate::action::Action for RegisterDefaultPatchBaselineInput {
         params.query().push("RegionId", self.region_id.as_ref());
         params.query().push("Name", self.name.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `RegisterDefaultPatchBaseline`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RegisterDefaultPatchBaselineOutput {
     /// The request ID.
     ///
@@ -98,29 +106,62 @@ pub struct RegisterDefaultPatchBaselineOutput {
     pub patch_baseline: Option<PatchBaseline>,
 }
 
+impl RegisterDefaultPatchBaselineOutput {
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `PatchBaseline`. The details of the patch baseline.
+    pub fn patch_baseline(mut self, value: PatchBaseline) -> Self {
+        self.patch_baseline = Some(value);
+        self
+    }
+}
+
 /// The errors `RegisterDefaultPatchBaseline` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RegisterDefaultPatchBaselineError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl RegisterDefaultPatchBaselineError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for RegisterDefaultPatchBaselineError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        RegisterDefaultPatchBaselineError::metadata(self)
     }
 }
 

@@ -9,6 +9,7 @@ pub use super::super::types::{
 
 /// The request of `StartExecution`. Build it with the setters, or start from `Client::start_execution()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StartExecutionInput {
     /// Region in which the execution is created.
     ///
@@ -249,26 +250,6 @@ impl crate::action::Action for StartExecutionInput {
     type Output = StartExecutionOutput;
     type Error = StartExecutionError;
 
-    fn validate(&self) -> Result<(), crate::BuildError> {
-        if let Some(value) = &self.mode {
-            let at = crate::check::Path::Param("Mode");
-            crate::check::allowed(value.as_str(), at, StartExecutionMode::VALUES)?;
-        }
-        if let Some(value) = &self.loop_mode {
-            let at = crate::check::Path::Param("LoopMode");
-            crate::check::allowed(value.as_str(), at, LoopMode::VALUES)?;
-        }
-        if let Some(value) = &self.safety_check {
-            let at = crate::check::Path::Param("SafetyCheck");
-            crate::check::allowed(
-                value.as_str(),
-                at,
-                StartExecutionSafetyCheck::VALUES,
-            )?;
-        }
-        Ok(())
-    }
-
     fn write_params(&self, params: &mut crate::params::Params) {
         params.query().push("RegionId", self.region_id.as_ref());
         params.query().push("TemplateName", self.template_name.as_ref());
@@ -292,10 +273,17 @@ impl crate::action::Action for StartExecutionInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `StartExecution`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StartExecutionOutput {
     /// Unique identifier generated for this request.
     ///
@@ -307,7 +295,21 @@ pub struct StartExecutionOutput {
     pub execution: Option<Execution>,
 }
 
-/// The documented values of `StartExecutionMode`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+impl StartExecutionOutput {
+    /// Sets `RequestId`. Unique identifier generated for this request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Execution`. The execution that was just created.
+    pub fn execution(mut self, value: Execution) -> Self {
+        self.execution = Some(value);
+        self
+    }
+}
+
+/// The documented values of `StartExecutionMode`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Part of `StartExecution`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -352,7 +354,7 @@ impl From<&str> for StartExecutionMode {
 
 crate::string_enum_impls!(StartExecutionMode);
 
-/// The documented values of `LoopMode`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+/// The documented values of `LoopMode`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Part of `StartExecution`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -401,7 +403,7 @@ impl From<&str> for LoopMode {
 
 crate::string_enum_impls!(LoopMode);
 
-/// The documented values of `StartExecutionSafetyCheck`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` is refused before it is sent.
+/// The documented values of `StartExecutionSafetyCheck`; any other value the service sends is kept in `Unknown`. A request carrying `Unknown` sends it as is: the service decides, so a value it adds can be sent before this crate knows it.
 ///
 /// Part of `StartExecution`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -468,11 +470,38 @@ pub enum StartExecutionError {
     QuotaExceededExecution(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl StartExecutionError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidTemplate(metadata) => metadata,
+            Self::EntityNotExistsTemplate(metadata) => metadata,
+            Self::EntityNotExistsTemplateVersion(metadata) => metadata,
+            Self::EntityNotExistsExecution(metadata) => metadata,
+            Self::QuotaExceededExecution(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for StartExecutionError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidTemplate" => Self::InvalidTemplate(metadata),
@@ -485,22 +514,16 @@ impl crate::action::ServiceError for StartExecutionError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidTemplate(metadata)
-            | Self::EntityNotExistsTemplate(metadata)
-            | Self::EntityNotExistsTemplateVersion(metadata)
-            | Self::EntityNotExistsExecution(metadata)
-            | Self::QuotaExceededExecution(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        StartExecutionError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `TagResources`. Build it with the setters, or start from `Client::tag_resources()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TagResourcesInput {
     /// The region ID.
     ///
@@ -15,11 +16,11 @@ pub struct TagResourcesInput {
     pub region_id: Option<String>,
     /// The IDs of the resources for which you want to modify the resource group. The number of resource IDs is 1 to 50.
     ///
-    /// *   If you set ResourceType to template, specify ResourceIds in the \["TemplateName1","TemplateName2"\] format.
-    /// *   If you set ResourceType to parameter, specify ResourceIds in the \["Name1","Name2"\] format.
-    /// *   If you set ResourceType to secretparameter, specify ResourceIds in the \["Name1","Name2"\] format.
-    /// *   If you set ResourceType to stateconfiguration, specify ResourceIds in the \["StateConfigurationId 1","StateConfigurationId 2"\] format.
-    /// *   If you set ResourceType to application, specify ResourceIds in the \["Name1","Name2"\] format.
+    /// *   If you set ResourceType to template, specify ResourceIds in the \\["TemplateName1","TemplateName2"\] format.
+    /// *   If you set ResourceType to parameter, specify ResourceIds in the \\["Name1","Name2"\] format.
+    /// *   If you set ResourceType to secretparameter, specify ResourceIds in the \\["Name1","Name2"\] format.
+    /// *   If you set ResourceType to stateconfiguration, specify ResourceIds in the \\["StateConfigurationId 1","StateConfigurationId 2"\] format.
+    /// *   If you set ResourceType to application, specify ResourceIds in the \\["Name1","Name2"\] format.
     ///
     /// Required: the request is not sent without it.
     ///
@@ -140,16 +141,31 @@ impl crate::action::Action for TagResourcesInput {
         params.query().push("ResourceType", self.resource_type.as_ref());
         params.query().push_json("Tags", self.tags.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `TagResources`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TagResourcesOutput {
     /// The request ID.
     ///
     /// Example: `B19AE203-FD99-49C7-9253-FAAACAD46F4A`
     #[serde(rename = "RequestId", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+}
+
+impl TagResourcesOutput {
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
 }
 
 /// The errors `TagResources` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -178,11 +194,38 @@ pub enum TagResourcesError {
     EntityNotExistsStateConfiguration(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl TagResourcesError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsTemplate(metadata) => metadata,
+            Self::EntityNotExistsExecution(metadata) => metadata,
+            Self::EntityNotExistsParameter(metadata) => metadata,
+            Self::EntityNotExistsApplication(metadata) => metadata,
+            Self::EntityNotExistsStateConfiguration(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for TagResourcesError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
@@ -195,22 +238,16 @@ impl crate::action::ServiceError for TagResourcesError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsTemplate(metadata)
-            | Self::EntityNotExistsExecution(metadata)
-            | Self::EntityNotExistsParameter(metadata)
-            | Self::EntityNotExistsApplication(metadata)
-            | Self::EntityNotExistsStateConfiguration(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        TagResourcesError::metadata(self)
     }
 }
 

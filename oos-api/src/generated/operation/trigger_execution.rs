@@ -6,6 +6,7 @@
 
 /// The request of `TriggerExecution`. Build it with the setters, or start from `Client::trigger_execution()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct TriggerExecutionInput {
     /// The region ID.
     ///
@@ -150,10 +151,17 @@ impl crate::action::Action for TriggerExecutionInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `TriggerExecution`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TriggerExecutionOutput {
     /// The request ID.
     ///
@@ -162,29 +170,56 @@ pub struct TriggerExecutionOutput {
     pub request_id: Option<String>,
 }
 
+impl TriggerExecutionOutput {
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+}
+
 /// The errors `TriggerExecution` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TriggerExecutionError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl TriggerExecutionError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for TriggerExecutionError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        TriggerExecutionError::metadata(self)
     }
 }
 

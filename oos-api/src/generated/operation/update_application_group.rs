@@ -7,6 +7,7 @@ pub use super::super::types::ApplicationGroup;
 
 /// The request of `UpdateApplicationGroup`. Build it with the setters, or start from `Client::update_application_group()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateApplicationGroupInput {
     /// The region ID. Set the value to cn-hangzhou.
     ///
@@ -28,6 +29,16 @@ pub struct UpdateApplicationGroupInput {
     ///
     /// Example: `MyApplication`
     pub application_name: Option<String>,
+    /// The name of the configuration update operation.
+    ///
+    /// Example: `/business/v1/product/spus/{spu_id}`
+    pub operation_name: Option<String>,
+    /// The JSON string that consists of a set of parameters. Default value: {}.
+    ///
+    /// Example: `{"username": "xx"}`
+    pub parameters: Option<serde_json::Value>,
+    /// `DeployedRevisionId`
+    pub deployed_revision_id: Option<String>,
 }
 
 impl UpdateApplicationGroupInput {
@@ -52,6 +63,24 @@ impl UpdateApplicationGroupInput {
     /// Sets `ApplicationName` (required). The application name.
     pub fn application_name(mut self, value: impl Into<String>) -> Self {
         self.application_name = Some(value.into());
+        self
+    }
+
+    /// Sets `OperationName`. The name of the configuration update operation.
+    pub fn operation_name(mut self, value: impl Into<String>) -> Self {
+        self.operation_name = Some(value.into());
+        self
+    }
+
+    /// Sets `Parameters`. The JSON string that consists of a set of parameters.
+    pub fn parameters(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets `DeployedRevisionId`.
+    pub fn deployed_revision_id(mut self, value: impl Into<String>) -> Self {
+        self.deployed_revision_id = Some(value.into());
         self
     }
 }
@@ -80,6 +109,21 @@ impl crate::RequestBuilder<UpdateApplicationGroupInput> {
     /// Sets `ApplicationName` (required). The application name.
     pub fn application_name(self, value: impl Into<String>) -> Self {
         self.map_input(|input| input.application_name(value))
+    }
+
+    /// Sets `OperationName`. The name of the configuration update operation.
+    pub fn operation_name(self, value: impl Into<String>) -> Self {
+        self.map_input(|input| input.operation_name(value))
+    }
+
+    /// Sets `Parameters`. The JSON string that consists of a set of parameters.
+    pub fn parameters(self, value: impl Into<serde_json::Value>) -> Self {
+        self.map_input(|input| input.parameters(value))
+    }
+
+    /// Sets `DeployedRevisionId`.
+    pub fn deployed_revision_id(self, value: impl Into<String>) -> Self {
+        self.map_input(|input| input.deployed_revision_id(value))
     }
 }
 
@@ -116,11 +160,21 @@ impl crate::action::Action for UpdateApplicationGroupInput {
         params.query().push("Name", self.name.as_ref());
         params.query().push("NewName", self.new_name.as_ref());
         params.query().push("ApplicationName", self.application_name.as_ref());
+        params.query().push("OperationName", self.operation_name.as_ref());
+        params.query().push_json("Parameters", self.parameters.as_ref());
+        params.query().push("DeployedRevisionId", self.deployed_revision_id.as_ref());
+    }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
     }
 }
 
 /// The response of `UpdateApplicationGroup`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateApplicationGroupOutput {
     /// The ID of the request.
     ///
@@ -136,29 +190,62 @@ pub struct UpdateApplicationGroupOutput {
     pub application_group: Option<ApplicationGroup>,
 }
 
+impl UpdateApplicationGroupOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ApplicationGroup`. The information about the application group.
+    pub fn application_group(mut self, value: ApplicationGroup) -> Self {
+        self.application_group = Some(value);
+        self
+    }
+}
+
 /// The errors `UpdateApplicationGroup` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UpdateApplicationGroupError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl UpdateApplicationGroupError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for UpdateApplicationGroupError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        UpdateApplicationGroupError::metadata(self)
     }
 }
 

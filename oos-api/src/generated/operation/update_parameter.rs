@@ -7,12 +7,13 @@ pub use super::super::types::Parameter;
 
 /// The request of `UpdateParameter`. Build it with the setters, or start from `Client::update_parameter()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateParameterInput {
     /// The region ID.
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the common parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
+    /// The name of the common parameter. The name must be 1 to 200 characters in length, and can contain letters, digits, hyphens (-), and underscores (\_). It cannot start with ALIYUN, ACS, ALIBABA, ALICLOUD, or OOS.
     ///
     /// Required: the request is not sent without it.
     ///
@@ -147,10 +148,17 @@ impl crate::action::Action for UpdateParameterInput {
         params.query().push("Tags", self.tags.as_ref());
         params.query().push("ResourceGroupId", self.resource_group_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `UpdateParameter`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateParameterOutput {
     /// The request ID.
     ///
@@ -160,6 +168,20 @@ pub struct UpdateParameterOutput {
     /// The information about the common parameter.
     #[serde(rename = "Parameter", default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<Parameter>,
+}
+
+impl UpdateParameterOutput {
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Parameter`. The information about the common parameter.
+    pub fn parameter(mut self, value: Parameter) -> Self {
+        self.parameter = Some(value);
+        self
+    }
 }
 
 /// The errors `UpdateParameter` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -176,11 +198,35 @@ pub enum UpdateParameterError {
     QuotaExceededParameterVersion(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl UpdateParameterError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::EntityNotExistsParameter(metadata) => metadata,
+            Self::QuotaExceededParameterVersion(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for UpdateParameterError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "EntityNotExists.Parameter" => Self::EntityNotExistsParameter(metadata),
@@ -190,19 +236,16 @@ impl crate::action::ServiceError for UpdateParameterError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::EntityNotExistsParameter(metadata)
-            | Self::QuotaExceededParameterVersion(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        UpdateParameterError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `UpdateStateConfiguration`. Build it with the setters, or start from `Client::update_state_configuration()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateStateConfigurationInput {
     /// The region ID.
     ///
@@ -233,10 +234,17 @@ impl crate::action::Action for UpdateStateConfigurationInput {
         }
         true
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `UpdateStateConfiguration`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateStateConfigurationOutput {
     /// The request ID.
     ///
@@ -252,8 +260,26 @@ pub struct UpdateStateConfigurationOutput {
     pub state_configuration: Option<Vec<StateConfigurationItem>>,
 }
 
+impl UpdateStateConfigurationOutput {
+    /// Sets `RequestId`. The request ID.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `StateConfiguration`. The details of the configuration.
+    pub fn state_configuration(
+        mut self,
+        value: impl IntoIterator<Item = StateConfigurationItem>,
+    ) -> Self {
+        self.state_configuration = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Part of `UpdateStateConfiguration`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StateConfigurationItem {
     /// The time when the configuration was updated.
     ///
@@ -324,7 +350,7 @@ pub struct StateConfigurationItem {
     pub parameters: Option<String>,
     /// The description of the desired-state configuration.
     ///
-    /// Example: `收集Inventory数据`
+    /// Example: `collect inventory data`
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The resource group ID.
@@ -343,29 +369,134 @@ pub struct StateConfigurationItem {
     pub template_id: Option<String>,
 }
 
+impl StateConfigurationItem {
+    /// Sets `UpdateTime`. The time when the configuration was updated.
+    pub fn update_time(mut self, value: impl Into<String>) -> Self {
+        self.update_time = Some(value.into());
+        self
+    }
+
+    /// Sets `CreateTime`. The time when the configuration was created.
+    pub fn create_time(mut self, value: impl Into<String>) -> Self {
+        self.create_time = Some(value.into());
+        self
+    }
+
+    /// Sets `Targets`. The queried resources.
+    pub fn targets(mut self, value: impl Into<String>) -> Self {
+        self.targets = Some(value.into());
+        self
+    }
+
+    /// Sets `Tags`. The tags added to the configuration.
+    pub fn tags(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Sets `StateConfigurationId`. The ID of the desired-state configuration.
+    pub fn state_configuration_id(mut self, value: impl Into<String>) -> Self {
+        self.state_configuration_id = Some(value.into());
+        self
+    }
+
+    /// Sets `ScheduleExpression`. The CRON expression.
+    pub fn schedule_expression(mut self, value: impl Into<String>) -> Self {
+        self.schedule_expression = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateName`. The name of the template.
+    pub fn template_name(mut self, value: impl Into<String>) -> Self {
+        self.template_name = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateVersion`. The name of the template version.
+    pub fn template_version(mut self, value: impl Into<String>) -> Self {
+        self.template_version = Some(value.into());
+        self
+    }
+
+    /// Sets `ConfigureMode`. The configuration mode.
+    pub fn configure_mode(mut self, value: impl Into<String>) -> Self {
+        self.configure_mode = Some(value.into());
+        self
+    }
+
+    /// Sets `ScheduleType`. The schedule type.
+    pub fn schedule_type(mut self, value: impl Into<String>) -> Self {
+        self.schedule_type = Some(value.into());
+        self
+    }
+
+    /// Sets `Parameters`. The parameters.
+    pub fn parameters(mut self, value: impl Into<String>) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`. The description of the desired-state configuration.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `ResourceGroupId`. The resource group ID.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `TemplateId`. The template ID.
+    pub fn template_id(mut self, value: impl Into<String>) -> Self {
+        self.template_id = Some(value.into());
+        self
+    }
+}
+
 /// The errors `UpdateStateConfiguration` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UpdateStateConfigurationError {
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl UpdateStateConfigurationError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for UpdateStateConfigurationError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(metadata),
+            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        UpdateStateConfigurationError::metadata(self)
     }
 }
 

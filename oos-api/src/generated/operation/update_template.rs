@@ -7,12 +7,13 @@ pub use super::super::types::{Template, TemplateFormat, ShareType};
 
 /// The request of `UpdateTemplate`. Build it with the setters, or start from `Client::update_template()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateTemplateInput {
     /// The ID of the region.
     ///
     /// Example: `cn-hangzhou`
     pub region_id: Option<String>,
-    /// The name of the template. The name can be up to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
+    /// The name of the template. The name can be up to 200 characters in length and can contain letters, digits, hyphens (-), and underscores (\_). The name cannot start with ALIYUN, ACS, ALIBABA, or ALICLOUD.
     ///
     /// Required: the request is not sent without it.
     ///
@@ -22,7 +23,7 @@ pub struct UpdateTemplateInput {
     ///
     /// Required: the request is not sent without it.
     ///
-    /// Example: `{   "FormatVersion": "OOS-2019-06-01",   "Description": {     "en": "Bulky starts the ECS instances",     "zh-cn": "批量启动ECS实例",     "name-en": "Bulky Start Instances",     "name-zh-cn": "批量启动实例"   },   "Parameters": {     "regionId": {       "Type": "String",       "Label": {         "en": "RegionId",         "zh-cn": "地域ID"       },       "AssociationProperty": "RegionId",       "Default": "{{ ACS::RegionId }}"     },     "targets": {       "Type": "Json",       "Label": {         "en": "TargetInstance",         "zh-cn": "目标实例"       },       "AssociationProperty": "Targets",       "AssociationPropertyMetadata": {         "ResourceType": "ALIYUN::ECS::Instance",         "RegionId": "regionId"       }     },     "rateControl": {       "Label": {         "en": "RateControl",         "zh-cn": "任务执行的并发比率"       },       "Type": "Json",       "AssociationProperty": "RateControl",       "Default": {         "Mode": "Concurrency",         "MaxErrors": 0,         "Concurrency": 10       }     },     "OOSAssumeRole": {       "Label": {         "en": "OOSAssumeRole",         "zh-cn": "OOS扮演的RAM角色"       },       "Type": "String",       "Default": "OOSServiceRole"     }   },   "RamRole": "{{ OOSAssumeRole }}",   "Tasks": [     {       "Name": "getInstance",       "Description": {         "en": "Views the ECS instances",         "zh-cn": "获取ECS实例"       },       "Action": "ACS::SelectTargets",       "Properties": {         "ResourceType": "ALIYUN::ECS::Instance",         "RegionId": "{{ regionId }}",         "Filters": [           "{{ targets }}"         ]       },       "Outputs": {         "instanceIds": {           "Type": "List",           "ValueSelector": "Instances.Instance[].InstanceId"         }       }     },     {       "Name": "startInstance",       "Action": "ACS::ECS::StartInstance",       "Description": {         "en": "Starts the ECS instances",         "zh-cn": "启动实例"       },       "Properties": {         "regionId": "{{ regionId }}",         "instanceId": "{{ ACS::TaskLoopItem }}"       },       "Loop": {         "RateControl": "{{ rateControl }}",         "Items": "{{ getInstance.instanceIds }}"       }     }   ],   "Outputs": {     "instanceIds": {       "Type": "List",       "Value": "{{ getInstance.instanceIds }}"     }   } }`
+    /// Example: `{ "FormatVersion": "OOS-2019-06-01", "Description": { "en": "Bulky starts the ECS instances", "name-en": "Bulky Start Instances", }, "Parameters": { "regionId": { "Type": "String", "Label": { "en": "RegionId", }, "AssociationProperty": "RegionId", "Default": "{{ ACS::RegionId }}" }, "targets": { "Type": "Json", "Label": { "en": "TargetInstance", }, "AssociationProperty": "Targets", "AssociationPropertyMetadata": { "ResourceType": "ALIYUN::ECS::Instance", "RegionId": "regionId" } }, "rateControl": { "Label": { "en": "RateControl", }, "Type": "Json", "AssociationProperty": "RateControl", "Default": { "Mode": "Concurrency", "MaxErrors": 0, "Concurrency": 10 } }, "OOSAssumeRole": { "Label": { "en": "OOSAssumeRole", }, "Type": "String", "Default": "OOSServiceRole" } }, "RamRole": "{{ OOSAssumeRole }}", "Tasks": \[ { "Name": "getInstance", "Description": { "en": "Views the ECS instances", }, "Action": "ACS::SelectTargets", "Properties": { "ResourceType": "ALIYUN::ECS::Instance", "RegionId": "{{ regionId }}", "Filters": \[ "{{ targets }}" ] }, "Outputs": { "instanceIds": { "Type": "List", "ValueSelector": "Instances.Instance\[].InstanceId" } } }, { "Name": "startInstance", "Action": "ACS::ECS::StartInstance", "Description": { "en": "Starts the ECS instances", }, "Properties": { "regionId": "{{ regionId }}", "instanceId": "{{ ACS::TaskLoopItem }}" }, "Loop": { "RateControl": "{{ rateControl }}", "Items": "{{ getInstance.instanceIds }}" } } ], "Outputs": { "instanceIds": { "Type": "List", "Value": "{{ getInstance.instanceIds }}" } } } `
     pub content: Option<String>,
     /// The tag keys and values. The number of key-value pairs ranges from 1 to 20.
     ///
@@ -147,10 +148,17 @@ impl crate::action::Action for UpdateTemplateInput {
         params.query().push("VersionName", self.version_name.as_ref());
         params.query().push("ResourceGroupId", self.resource_group_id.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `UpdateTemplate`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateTemplateOutput {
     /// The ID of the request.
     ///
@@ -160,6 +168,20 @@ pub struct UpdateTemplateOutput {
     /// The metadata of the template.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: Option<Template>,
+}
+
+impl UpdateTemplateOutput {
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Template`. The metadata of the template.
+    pub fn template(mut self, value: Template) -> Self {
+        self.template = Some(value);
+        self
+    }
 }
 
 /// The errors `UpdateTemplate` documents, the errors common to every action, and `Unhandled` for any other code.
@@ -180,11 +202,36 @@ pub enum UpdateTemplateError {
     QuotaExceededTemplateVersion(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl UpdateTemplateError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidTemplate(metadata) => metadata,
+            Self::EntityNotExistsTemplate(metadata) => metadata,
+            Self::QuotaExceededTemplateVersion(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for UpdateTemplateError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidTemplate" => Self::InvalidTemplate(metadata),
@@ -195,20 +242,16 @@ impl crate::action::ServiceError for UpdateTemplateError {
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidTemplate(metadata)
-            | Self::EntityNotExistsTemplate(metadata)
-            | Self::QuotaExceededTemplateVersion(metadata)
-            | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        UpdateTemplateError::metadata(self)
     }
 }
 

@@ -6,6 +6,7 @@
 
 /// The request of `ValidateTemplateContent`. Build it with the setters, or start from `Client::validate_template_content()`.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ValidateTemplateContentInput {
     /// The ID of the region.
     ///
@@ -84,10 +85,17 @@ impl crate::action::Action for ValidateTemplateContentInput {
         params.query().push("Content", self.content.as_ref());
         params.query().push("TemplateURL", self.template_url.as_ref());
     }
+
+    fn fill_region(&mut self, region: &str) {
+        if self.region_id.is_none() {
+            self.region_id = Some(region.to_owned());
+        }
+    }
 }
 
 /// The response of `ValidateTemplateContent`. Every field is optional: absent and empty stay distinct.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ValidateTemplateContentOutput {
     /// The outputs of the template.
     ///
@@ -114,8 +122,41 @@ pub struct ValidateTemplateContentOutput {
     pub tasks: Option<Vec<Task>>,
 }
 
+impl ValidateTemplateContentOutput {
+    /// Sets `Outputs`. The outputs of the template.
+    pub fn outputs(mut self, value: impl Into<String>) -> Self {
+        self.outputs = Some(value.into());
+        self
+    }
+
+    /// Sets `RequestId`. The ID of the request.
+    pub fn request_id(mut self, value: impl Into<String>) -> Self {
+        self.request_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Parameters`. The parameters of the template.
+    pub fn parameters(mut self, value: impl Into<String>) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+
+    /// Sets `RamRole`. The RAM role.
+    pub fn ram_role(mut self, value: impl Into<String>) -> Self {
+        self.ram_role = Some(value.into());
+        self
+    }
+
+    /// Sets `Tasks`. The task defined in the template.
+    pub fn tasks(mut self, value: impl IntoIterator<Item = Task>) -> Self {
+        self.tasks = Some(value.into_iter().collect());
+        self
+    }
+}
+
 /// Part of `ValidateTemplateContent`.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Task {
     /// The outputs of the task.
     ///
@@ -144,6 +185,38 @@ pub struct Task {
     pub properties: Option<String>,
 }
 
+impl Task {
+    /// Sets `Outputs`. The outputs of the task.
+    pub fn outputs(mut self, value: impl Into<String>) -> Self {
+        self.outputs = Some(value.into());
+        self
+    }
+
+    /// Sets `Type`. The type of the task.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`. The description of the task.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `Name`. The name of the task.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `Properties`. The properties of the task.
+    pub fn properties(mut self, value: impl Into<String>) -> Self {
+        self.properties = Some(value.into());
+        self
+    }
+}
+
 /// The errors `ValidateTemplateContent` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -154,28 +227,50 @@ pub enum ValidateTemplateContentError {
     InvalidTemplate(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
-    /// A code this action does not document.
-    Unhandled(crate::ErrorMetadata),
+    /// A code this action does not document. Not to be matched by name: a code documented
+    /// later leaves it for a variant of its own; read codes with `.code()`.
+    #[deprecated(
+        note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
+    )]
+    #[doc(hidden)]
+    Unhandled(crate::unhandled::Unhandled),
+}
+
+impl ValidateTemplateContentError {
+    /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
+    pub fn code(&self) -> &str {
+        &self.metadata().code
+    }
+
+    /// What OOS said: code, message, request id and HTTP status.
+    #[allow(deprecated)]
+    pub fn metadata(&self) -> &crate::ErrorMetadata {
+        match self {
+            Self::InvalidTemplate(metadata) => metadata,
+            Self::Unhandled(unhandled) => unhandled.metadata(),
+            Self::Common(common) => common.metadata(),
+        }
+    }
 }
 
 impl crate::action::ServiceError for ValidateTemplateContentError {
+    #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
             "InvalidTemplate" => Self::InvalidTemplate(metadata),
             _ => {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
-                    Err(metadata) => Self::Unhandled(metadata),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                    }
                 }
             }
         }
     }
 
     fn metadata(&self) -> &crate::ErrorMetadata {
-        match self {
-            Self::InvalidTemplate(metadata) | Self::Unhandled(metadata) => metadata,
-            Self::Common(common) => common.metadata(),
-        }
+        ValidateTemplateContentError::metadata(self)
     }
 }
 

@@ -1,0 +1,299 @@
+//! What real editions of the metadata do: keys of every product's documents, keys no edition
+//! has yet, codes under two statuses, shape conflicts settled the same way whatever is
+//! imported, and bad input refused with a located error before anything is written.
+
+use std::path::Path;
+
+use codegen::import::openapi::Document;
+use codegen::load::parse_action_types;
+
+use crate::import_openapi::{import_all, scratch, DOC};
+
+/// Every key the inventory of the published metadata lists (`../shared/openapi-editions/
+/// README.md`, about 270 RPC products), placed where it occurs.
+const ACTION_KEYS: &str = r#""translator": "machine", "eventInfo": {"enable": false}, "changeSet": [{"createdAt": "2024-01-01", "description": "new"}], "ramActions": [{"action": "oos:ListWidgets"}], "flowControl": {"flowControlList": []}, "tags": ["x"], "staticInfo": {"returnType": "synchronous"}, "path": "/ListWidgets", "produces": [], "consumes": [],"#;
+const SCHEMA_KEYS: &str = r#""itemNode": true, "itemName": "Id", "nullToEmpty": true, "valueMapping": {"a": "b"}, "backendName": "id", "name": "Id", "visibility": "Public", "extendType": "x", "index": 1, "parseType": "string", "readOnly": true, "isFileTransferUrl": false,"#;
+
+fn with_every_key() -> String {
+    let doc = DOC.replacen(
+        r#""title": "Lists widgets.","#,
+        &format!(r#""title": "Lists widgets.", {ACTION_KEYS}"#),
+        1,
+    );
+    let doc = doc.replacen(
+        r#""Id": {"type": "string"},"#,
+        &format!(r#""Id": {{{SCHEMA_KEYS} "type": "string"}},"#),
+        1,
+    );
+    assert_ne!(doc, DOC, "test bug: nothing replaced");
+    doc
+}
+
+#[test]
+fn every_key_of_the_inventory_is_handled_on_purpose() {
+    let doc = with_every_key();
+    let parsed = Document::parse_with(Path::new("api-docs.json"), &doc, true).unwrap();
+    parsed
+        .action("ListWidgets", &[], &[])
+        .unwrap_or_else(|e| panic!("a key of the inventory is not known: {e}"));
+    assert!(parsed.warnings().is_empty());
+    // Passed over means the spec is the one without those keys.
+    let plain = Document::parse(Path::new("api-docs.json"), DOC).unwrap();
+    assert_eq!(
+        parsed.action("ListWidgets", &[], &[]).unwrap(),
+        plain.action("ListWidgets", &[], &[]).unwrap()
+    );
+}
+
+#[test]
+fn a_file_transfer_url_is_documented() {
+    let doc = DOC.replacen(
+        r#"{"name": "NextToken", "in": "query", "schema": {"type": "string", "required": false}}"#,
+        r#"{"name": "NextToken", "in": "query", "schema": {"type": "string", "required": false, "isFileTransferUrl": true}}"#,
+        1,
+    );
+    let spec = Document::parse(Path::new("api-docs.json"), &doc)
+        .unwrap()
+        .action("ListWidgets", &[], &[])
+        .unwrap();
+    let token = spec.request.iter().find(|f| f.name == "NextToken").unwrap();
+    assert!(
+        token
+            .description
+            .as_deref()
+            .is_some_and(|d| d.contains("upload a local file")),
+        "{token:?}"
+    );
+}
+
+#[test]
+fn an_unknown_key_is_a_located_warning_and_strict_makes_it_an_error() {
+    let doc = DOC
+        .replacen(
+            r#""title": "Lists widgets.","#,
+            r#""title": "Lists widgets.", "futureKey": 1,"#,
+            1,
+        )
+        .replacen(
+            r#""Ratio": {"type": "number","#,
+            r#""Ratio": {"shape": "round", "type": "number","#,
+            1,
+        );
+    let scratch = scratch("unknown-keys", &doc);
+    let sources = scratch.sources();
+    let imported = sources
+        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(imported.len(), 2, "the import goes on");
+    let warnings: Vec<String> = sources.warnings().iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(warnings[0].contains("$.apis.ListWidgets.futureKey: unknown key `futureKey`"));
+    assert!(warnings[1].contains(
+        "$.apis.ListWidgets.responses.200.schema.properties.Widgets.items.properties.Ratio.shape: unknown key `shape`"
+    ));
+
+    let strict = scratch.sources().strict(true);
+    let err = strict
+        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("$.apis.ListWidgets.futureKey: unknown key `futureKey`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_code_under_two_statuses_keeps_both() {
+    let doc = DOC.replacen(
+        r#""errorCodes": {"400": [{"errorCode": "Widget.Bad", "errorMessage": "The widget is bad."}"#,
+        r#""errorCodes": {"403": [{"errorCode": "Widget.Bad", "errorMessage": "The widget is bad."}], "400": [{"errorCode": "Widget.Bad", "errorMessage": "The widget is bad."}"#,
+        1,
+    );
+    let scratch = scratch("two-statuses", &doc);
+    let imported = import_all(&scratch);
+    scratch.apply(&imported);
+    let text = scratch.read("spec/x/ListWidgets.yaml");
+    assert!(
+        text.contains("  - code: Widget.Bad\n    http_status: 403\n    also_http_status: [400]\n"),
+        "{text}"
+    );
+    let service = scratch.sources().service().clone();
+    let parsed = parse_action_types(Path::new("ListWidgets.yaml"), &text, &service).unwrap();
+    let code = &parsed.action.errors[0];
+    assert_eq!(code.http_status, 403, "the emulator answers with the first");
+    assert!(
+        code.description
+            .as_deref()
+            .is_some_and(|d| d.contains("Also answered with HTTP 400.")),
+        "documented on the variant: {:?}",
+        code.description
+    );
+    assert_eq!(import_all(&scratch), imported, "re-importing keeps both");
+}
+
+/// Two actions whose `Item` structs disagree on a field's type, a third that uses it too.
+const CLASH: &str = r##"{
+  "version": "1.0",
+  "info": {"style": "RPC", "product": "oos", "version": "2019-06-01"},
+  "apis": {
+    "GetItem": {"summary": "Gets an item.", "parameters": [],
+      "responses": {"200": {"schema": {"type": "object", "properties": {"RequestId": {"type": "string"},
+        "Item": {"type": "object", "properties": {"Version": {"type": "string"}, "Tags": {"type": "string"}}}}}}}},
+    "ListItems": {"summary": "Lists items.", "parameters": [],
+      "responses": {"200": {"schema": {"type": "object", "properties": {"RequestId": {"type": "string"},
+        "Items": {"type": "array", "items": {"type": "object", "properties": {"Version": {"type": "integer", "format": "int32"}, "Tags": {"type": "array", "items": {"type": "string"}}}}}}}}}},
+    "ListOtherItems": {"summary": "Lists other items.", "parameters": [],
+      "responses": {"200": {"schema": {"type": "object", "properties": {"RequestId": {"type": "string"},
+        "Items": {"type": "array", "items": {"type": "object", "properties": {"Version": {"type": "string"}, "Tags": {"type": "string"}}}}}}}}}
+  }
+}"##;
+
+#[test]
+fn one_action_is_imported_as_the_whole_document_imports_it() {
+    let whole = scratch("clash-whole", CLASH);
+    let all = import_all(&whole);
+    whole.apply(&all);
+    let told_apart = all
+        .iter()
+        .filter(|i| i.text.contains("free_form: true") || i.text.contains("struct_name:"))
+        .count();
+    assert!(told_apart > 0, "test bug: the document has no clash");
+
+    for action in ["GetItem", "ListItems", "ListOtherItems"] {
+        let one = scratch(&format!("clash-{action}"), CLASH);
+        let doc = one.root.join("docs/api-docs.json");
+        let first = one
+            .sources()
+            .import_openapi(&doc, &[action.to_owned()])
+            .unwrap_or_else(|e| panic!("{action} alone: {e}"));
+        assert_eq!(first.len(), 1);
+        let same = all.iter().find(|i| i.action == action).unwrap();
+        assert_eq!(first[0].text, same.text, "{action} alone");
+        one.apply(&first);
+        let then_all = import_all(&one);
+        assert_eq!(
+            then_all.iter().map(|i| &i.text).collect::<Vec<_>>(),
+            all.iter().map(|i| &i.text).collect::<Vec<_>>(),
+            "{action}, then the whole document"
+        );
+    }
+}
+
+#[test]
+fn bad_input_is_refused_with_a_located_error_and_nothing_is_built() {
+    let cases = [
+        (
+            &DOC[..DOC.len() / 2],
+            "api-docs.json:",
+            "the document ends too early (truncated JSON)",
+        ),
+        (
+            "<html><body>Not found</body></html>",
+            "api-docs.json:1:",
+            "the document is not valid JSON",
+        ),
+        ("[1, 2]", "api-docs.json: $:", "the document is an array"),
+        (
+            r#"{"openapi": "3.0.0", "paths": {}}"#,
+            "api-docs.json: $:",
+            "missing key `info`",
+        ),
+    ];
+    for (text, place, message) in cases {
+        let scratch = scratch("bad-input", text);
+        let doc = scratch.root.join("docs/api-docs.json");
+        let err = scratch
+            .sources()
+            .import_openapi(&doc, &[])
+            .expect_err(message)
+            .to_string();
+        assert!(err.contains(message), "{err}");
+        assert!(err.contains(place), "{err}");
+        let written = std::fs::read_dir(scratch.root.join("spec/x"))
+            .unwrap()
+            .count();
+        assert_eq!(written, 1, "only service.yaml: nothing was built");
+    }
+}
+
+#[test]
+fn a_document_from_outside_is_named_by_its_copy_inside() {
+    let scratch = scratch("provenance", DOC);
+    let outside = crate::support::Scratch::new("provenance-downloads");
+    // A newer download: not the bytes of the spec directory's copy.
+    let given = outside.write("Downloads/api-docs.json", &format!("{DOC}\n"));
+    let sources = scratch.sources();
+    let imported = sources
+        .import_openapi(&given, &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let copy = sources.repository_copy(&given).unwrap();
+    assert_eq!(
+        copy,
+        scratch
+            .root
+            .join("docs/openapi/oos/2019-06-01/api-docs.json")
+    );
+    for spec in &imported {
+        let header = spec.text.lines().next().unwrap();
+        assert!(
+            header.contains("the OpenAPI metadata docs/openapi/oos/2019-06-01/api-docs.json by"),
+            "{header}"
+        );
+        assert!(!spec.text.contains("Downloads"), "{}", spec.text);
+    }
+    // A document inside the workspace is named where it is, and not copied.
+    let inside = scratch.root.join("docs/api-docs.json");
+    assert_eq!(sources.repository_copy(&inside), None);
+}
+
+#[test]
+fn the_change_report_says_what_changes_downstream() {
+    let scratch = scratch("changes", DOC);
+    let doc = scratch.root.join("docs/api-docs.json");
+    let sources = scratch.sources();
+    let first = sources.import_openapi(&doc, &[]).unwrap();
+    let changes = sources.changes(&first).unwrap();
+    let added: Vec<&str> = changes.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(added, ["added `ListWidgets`", "added `PutWidget`"]);
+    scratch.apply(&first);
+
+    let newer = DOC
+        .replacen(
+            r#"{"name": "ClientToken", "in": "query", "schema": {"type": "string"}}"#,
+            r#"{"name": "ClientToken", "in": "query", "schema": {"type": "string"}}, {"name": "Color", "in": "query", "schema": {"type": "string", "required": true}}"#,
+            1,
+        )
+        .replacen(r#""On": {"type": "boolean"},"#, r#""On": {"type": "boolean"}, "Since": {"type": "string"},"#, 1)
+        // The demo's number contradicts the new type: the field is kept as JSON.
+        .replacen(r#""Size": {"type": "integer", "format": "int64"},"#, r#""Size": {"type": "string"},"#, 1)
+        .replacen(
+            r#"{"errorCode": "Widget.Bad", "errorMessage": "The widget is bad."}"#,
+            r#"{"errorCode": "Widget.Bad", "errorMessage": "The widget is bad."}, {"errorCode": "Widget.Gone", "errorMessage": "Gone."}"#,
+            1,
+        );
+    scratch.write("docs/api-docs.json", &newer);
+    let second = sources.import_openapi(&doc, &[]).unwrap();
+    let changes = sources.changes(&second).unwrap();
+    let report = codegen::import::changes::markdown(&changes, "`docs/api-docs.json`");
+    assert_eq!(
+        report,
+        "### Import of `docs/api-docs.json`
+
+4 change(s): 2 additive, 2 breaking.
+
+#### Request parameters
+
+- breaking: added `PutWidget.Color` (String, required)
+
+#### Response fields
+
+- breaking: `ListWidgets.Widgets[].Size` changed type: Long → JSON
+- additive: added `ListWidgets.Widgets[].Since` (String)
+
+#### Error codes
+
+- additive: added `ListWidgets` `Widget.Gone` (HTTP 400)
+"
+    );
+}

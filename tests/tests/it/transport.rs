@@ -1,0 +1,246 @@
+//! The user's transport, against the emulator: a `reqwest::Client` of the caller's own (here
+//! through a loopback forward proxy) carries every call and every credentials fetch; a client
+//! for another region shares the cached credentials; one request overrides timeouts and
+//! retries; errors answer `code()`, `message()` and `request_id()`. And the issue's contract,
+//! verbatim.
+
+use std::error::Error as _;
+use std::time::Duration;
+
+use oos_api::config::ConfigOverride;
+use oos_api::credentials::CredentialsUriProvider;
+use oos_api::{Client, Config, Credentials, Error, RetryPolicy};
+use oos_emulator::{Emulator, Fault, FaultRule};
+use oos_tests::fakes::{credentials_document, expiration_in, FakeServer, Reply};
+use oos_tests::proxy::ForwardProxy;
+
+fn proxied(proxy: &ForwardProxy) -> reqwest::Client {
+    reqwest::Client::builder()
+        .proxy(reqwest::Proxy::http(proxy.url()).expect("proxy URL"))
+        .build()
+        .expect("client")
+}
+
+/// The contract of the issue that asked for the user's transport, secrets out of `Debug` and
+/// errors that answer, as a downstream crate writes it; kept verbatim.
+#[rustfmt::skip]
+async fn contract(
+    proxy: &str,
+    addr: std::net::SocketAddr,
+) -> Result<(), Box<dyn std::error::Error>> {
+let http = reqwest::Client::builder().proxy(reqwest::Proxy::http(proxy)?).build()?;
+let client = Client::new(Config::builder().region("cn-hangzhou")
+    .credentials(Credentials::new("testid", "testsecret"))
+    .endpoint_url(format!("http://{addr}")).http_client(http).build());
+client.list_templates().send().await?;                       // through the proxy
+client.list_tag_resources().resource_type("template").send().await?;   // RegionId from the client
+let secret = "hunter2-0123456789-secret";
+let builder = client.create_secret_parameter().name("bar11-s").value(secret);
+assert!(!format!("{builder:?}").contains(secret));
+assert!(!format!("{:?}", builder.input()).contains(secret));
+builder.send().await?;
+let got = client.get_secret_parameter().name("bar11-s").with_decryption(true).send().await?;
+assert_eq!(got.parameter.as_ref().and_then(|p| p.value.as_deref()), Some(secret));
+assert!(!format!("{got:?}").contains(secret));
+let err = client.get_parameter().name("bar11-missing").send().await.unwrap_err();
+assert_eq!(err.code(), Some("EntityNotExists.Parameter"));
+assert!(err.request_id().is_some() && err.message().is_some());
+if let Err(oos_api::Error::Construction(e)) = client.list_executions().status("Paused").send().await {
+    panic!("refused before sending: {e}");
+}
+Ok(())
+}
+
+#[tokio::test]
+async fn the_contract_holds_through_a_forward_proxy() {
+    let emulator = Emulator::builder().start().await.expect("emulator");
+    let proxy = ForwardProxy::start().await;
+    if let Err(e) = contract(&proxy.url(), emulator.addr()).await {
+        panic!("{e}: {:?}", e.source());
+    }
+    // Six calls, every one through the proxy.
+    assert_eq!(proxy.forwarded(), 6, "{:?}", proxy.seen());
+    assert_eq!(emulator.request_count(), 6);
+}
+
+#[tokio::test]
+async fn the_given_client_carries_every_call_and_errors_answer() {
+    let emulator = Emulator::builder().start().await.expect("emulator");
+    let proxy = ForwardProxy::start().await;
+    let client = Client::new(
+        Config::builder()
+            .region("cn-hangzhou")
+            .credentials(Credentials::new("testid", "testsecret"))
+            .endpoint_url(emulator.url())
+            .http_client(proxied(&proxy))
+            .build(),
+    );
+    client.list_templates().send().await.expect("ListTemplates");
+    client
+        .create_parameter()
+        .name("through-proxy")
+        .value("v")
+        .type_("String")
+        .send()
+        .await
+        .expect("CreateParameter");
+    let err = client
+        .get_parameter()
+        .name("bar11-missing")
+        .send()
+        .await
+        .expect_err("missing");
+    assert_eq!(err.code(), Some("EntityNotExists.Parameter"));
+    assert!(
+        err.request_id().is_some() && err.message().is_some(),
+        "{err:?}"
+    );
+    // The service's text is the source's, shown once by a chain printer.
+    let source = err.source().expect("a source").to_string();
+    assert!(source.contains("EntityNotExists.Parameter"), "{source}");
+    assert!(!err.to_string().contains("EntityNotExists"), "{err}");
+    assert_eq!(proxy.forwarded(), 3, "{:?}", proxy.seen());
+    assert_eq!(emulator.request_count(), 3);
+
+    // A call refused at the proxy's side is the transport's error, with its cause kept.
+    let closed = ForwardProxy::start().await;
+    let unreachable = oos_tests::fakes::refused_url();
+    let client = Client::new(
+        Config::builder()
+            .region("cn-hangzhou")
+            .credentials(Credentials::new("testid", "testsecret"))
+            .endpoint_url(unreachable)
+            .retry_policy(RetryPolicy::disabled())
+            .http_client(proxied(&closed))
+            .build(),
+    );
+    let err = client.list_templates().send().await.expect_err("refused");
+    // The proxy answers 502 with a text body: an unreadable answer, not a service error.
+    assert!(
+        matches!(err, Error::Response { status: 502, .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.code(), None);
+}
+
+#[tokio::test]
+async fn credentials_are_fetched_with_the_given_client_and_shared_across_regions() {
+    let emulator = Emulator::builder()
+        .access_key_with_token("uri-id", "uri-secret", "uri-token")
+        .start()
+        .await
+        .expect("emulator");
+    let uri = FakeServer::start(|_| {
+        Reply::ok(credentials_document(
+            "uri-id",
+            "uri-secret",
+            "uri-token",
+            &expiration_in(Duration::from_secs(3600)),
+        ))
+    })
+    .await;
+    let proxy = ForwardProxy::start().await;
+    let config = Config::builder()
+        .region("cn-hangzhou")
+        .credentials(CredentialsUriProvider::new(&format!("{}/creds", uri.url())))
+        .endpoint_url(emulator.url())
+        .http_client(proxied(&proxy))
+        .build();
+    let hangzhou = Client::new(config.clone());
+    hangzhou.list_templates().send().await.expect("hangzhou");
+    let shanghai = hangzhou.with_region("cn-shanghai");
+    assert_eq!(shanghai.config().region(), Some("cn-shanghai"));
+    shanghai.list_templates().send().await.expect("shanghai");
+    let beijing = Client::new(config.to_builder().region("cn-beijing").build());
+    beijing.list_templates().send().await.expect("beijing");
+    hangzhou
+        .list_templates()
+        .send()
+        .await
+        .expect("hangzhou again");
+
+    // One fetch for the three clients, and it went through the proxy too.
+    assert_eq!(uri.count("GET", "/creds"), 1);
+    assert_eq!(proxy.forwarded(), 5, "{:?}", proxy.seen());
+    assert!(proxy.seen().contains(&"GET /creds".to_owned()));
+    let regions: Vec<_> = emulator
+        .requests()
+        .iter()
+        .map(|r| r.access_key_id.clone())
+        .collect();
+    assert_eq!(regions, vec![Some("uri-id".to_owned()); 4]);
+}
+
+#[tokio::test]
+async fn one_request_overrides_timeouts_and_retries() {
+    let emulator = Emulator::builder().start().await.expect("emulator");
+    let client = Client::new(
+        Config::builder()
+            .region("cn-hangzhou")
+            .credentials(Credentials::new("testid", "testsecret"))
+            .endpoint_url(emulator.url())
+            .retry_policy(
+                RetryPolicy::standard()
+                    .max_attempts(3)
+                    .initial_backoff(Duration::from_millis(1)),
+            )
+            .build(),
+    );
+    let slow = || {
+        emulator.faults().add(
+            FaultRule::new(Fault::Slow(Duration::from_millis(400)))
+                .for_action("ListTemplates")
+                .times(1),
+        )
+    };
+
+    // The request's own attempt timeout and no retries: one attempt, then its timeout.
+    slow();
+    let err = client
+        .list_templates()
+        .config_override(
+            ConfigOverride::new()
+                .attempt_timeout(Duration::from_millis(50))
+                .retry_policy(RetryPolicy::disabled()),
+        )
+        .send()
+        .await
+        .expect_err("times out");
+    assert!(
+        matches!(err, Error::Timeout(d) if d == Duration::from_millis(50)),
+        "{err:?}"
+    );
+    // The same fault without the override: the client's 30 s limit lets the slow answer in.
+    slow();
+    client
+        .list_templates()
+        .send()
+        .await
+        .expect("slow but in time");
+
+    // Retries alone overridden: a 503 is final for this request, retried for the others.
+    let unavailable = || {
+        emulator.faults().add(
+            FaultRule::new(Fault::ServerError(503))
+                .for_action("ListTemplates")
+                .times(1),
+        )
+    };
+    unavailable();
+    let before = emulator.request_count();
+    let err = client
+        .list_templates()
+        .config_override(ConfigOverride::new().retry_policy(RetryPolicy::disabled()))
+        .send()
+        .await
+        .expect_err("not retried");
+    assert_eq!(err.code(), Some("ServiceUnavailable"), "{err:?}");
+    assert_eq!(emulator.request_count(), before + 1);
+    unavailable();
+    client.list_templates().send().await.expect("retried");
+    assert_eq!(emulator.request_count(), before + 3);
+    assert_eq!(
+        client.config().attempt_timeout(),
+        Some(Duration::from_secs(30))
+    );
+}
