@@ -177,7 +177,14 @@ where
     B: Body<Data = Bytes>,
 {
     let limit = shared.max_request_bytes;
-    let uri_len = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len());
+    if parts.headers.contains_key(crate::long_target::TOO_LARGE) {
+        return answering.error(
+            &ApiError::request_too_large(limit.min(crate::long_target::MAX_HEAD)),
+            record,
+        );
+    }
+    let uri_len = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len())
+        + long_query(parts).map_or(0, str::len);
     let body = match read_body(body, limit.saturating_sub(uri_len)).await {
         Ok(body) if uri_len <= limit => body,
         Ok(_) | Err(ReadError::TooLarge) => {
@@ -207,6 +214,14 @@ where
     answer(shared, &verified, applied, next_token, answering, record).await
 }
 
+/// A query string too long for hyper, carried in a header from `long_target`.
+fn long_query(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(crate::long_target::LONG_QUERY)
+        .and_then(|v| v.to_str().ok())
+}
+
 /// Decodes the parameters of a request read in full and verifies its signature.
 pub(crate) fn verify_request(
     verifier: &Verifier,
@@ -214,7 +229,7 @@ pub(crate) fn verify_request(
     body: &[u8],
     record: &mut RequestRecord,
 ) -> Result<Verified, ApiError> {
-    let query = decode_pairs(parts.uri.query().unwrap_or(""));
+    let query = decode_pairs(long_query(parts).or(parts.uri.query()).unwrap_or(""));
     let content_type = parts
         .headers
         .get(CONTENT_TYPE)

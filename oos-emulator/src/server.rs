@@ -19,6 +19,7 @@ use crate::cloud::Stub;
 use crate::data::Data;
 use crate::faults::Faults;
 use crate::handler::{handle, Shared};
+use crate::long_target::LongTargets;
 use crate::records::{RequestLog, RequestRecord};
 use crate::state::State;
 
@@ -326,7 +327,10 @@ async fn serve_connection(
     mut stopped: watch::Receiver<bool>,
 ) {
     let service = service_fn(move |request| handle(Arc::clone(&shared), request));
-    let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let connection = http1::Builder::new()
+        // Long query strings arrive as a header (see `long_target`); hyper must take them.
+        .max_buf_size(crate::long_target::MAX_HEAD + 64 * 1024)
+        .serve_connection(TokioIo::new(LongTargets::new(stream)), service);
     let mut connection = std::pin::pin!(connection);
     tokio::select! {
         _ = connection.as_mut() => {}

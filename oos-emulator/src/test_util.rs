@@ -16,6 +16,16 @@ pub const EXAMPLES_OUTSIDE_THE_SPEC: &[(&str, &str)] = &[
     ("UpdateTemplate", "Content"),
 ];
 
+/// Whether an answer refuses parameter `parameter`: `InvalidParameter` naming it, or, for a
+/// template's content, `InvalidTemplate`.
+pub fn refuses(parameter: &str, code: &str, message: &str) -> bool {
+    match code {
+        "InvalidParameter" => message.contains(&format!("\"{parameter}\"")),
+        "InvalidTemplate" => ["Content", "TemplateContent"].contains(&parameter),
+        _ => false,
+    }
+}
+
 /// Whether an error is one an example request of `action` may get: for an action with
 /// state, what the example names is not there (or is there already, or has finished); for
 /// an example outside the spec, the parameter it breaks.
@@ -26,22 +36,9 @@ pub fn expected_refusal(action: &str, code: &str, message: &str) -> bool {
         .any(|prefix| code.starts_with(prefix));
     let outside = EXAMPLES_OUTSIDE_THE_SPEC
         .iter()
-        .any(|(a, p)| *a == action && refused_for(p, code, message));
+        .any(|(a, p)| *a == action && refuses(p, code, message));
     (stateful && state_error) || outside
 }
-
-/// Whether an error refuses `parameter`: `InvalidParameter` naming it, or, for a template's
-/// content, `InvalidTemplate` (the content is judged as a template, not as a parameter).
-pub fn refused_for(parameter: &str, code: &str, message: &str) -> bool {
-    match code {
-        "InvalidParameter" => message.contains(&format!("\"{parameter}\"")),
-        "InvalidTemplate" => TEMPLATE_CONTENT.contains(&parameter),
-        _ => false,
-    }
-}
-
-/// The parameters that carry a template's content.
-const TEMPLATE_CONTENT: &[&str] = &["Content", "TemplateContent"];
 
 /// A configuration for `emulator`: its URL, region `cn-hangzhou`, the default key, this
 /// signature method, and retries a few milliseconds apart. Tests that need more (timeouts,

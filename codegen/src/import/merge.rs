@@ -237,8 +237,11 @@ pub fn infer_pagination(spec: &ActionSpec) -> Option<PaginationSpec> {
         [one] => one.name.clone(),
         [] => {
             // One object holding one list (`TagResources.TagResource`).
-            let objects: Vec<&FieldSpec> =
-                spec.response.iter().filter(|f| typed(f, "Object")).collect();
+            let objects: Vec<&FieldSpec> = spec
+                .response
+                .iter()
+                .filter(|f| typed(f, "Object"))
+                .collect();
             let [object] = objects.as_slice() else {
                 return None;
             };

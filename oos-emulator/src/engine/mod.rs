@@ -169,8 +169,15 @@ pub(crate) fn start(state: &mut State, execution_id: &str, content: &str, access
 
 /// Takes every run's steps that are due.
 pub(crate) fn advance(state: &mut State) {
-    let ids: Vec<String> = state.runs.keys().cloned().collect();
-    for id in ids {
+    let now = state.clock.now();
+    // Every request passes here with every run: only those with a step due are taken out.
+    let due: Vec<String> = state
+        .runs
+        .iter()
+        .filter(|(_, run)| run.due(now))
+        .map(|(id, _)| id.clone())
+        .collect();
+    for id in due {
         advance_one(state, &id, false);
     }
 }
@@ -178,8 +185,7 @@ pub(crate) fn advance(state: &mut State) {
 /// Runs `id` to its end without waiting for the clock, as a child execution runs within its
 /// parent's task; how much emulated time it took.
 pub(crate) fn run_to_end(state: &mut State, id: &str) -> Duration {
-    advance_one(state, id, true);
-    state.runs.get(id).map_or(Duration::ZERO, |r| r.at)
+    advance_one(state, id, true)
 }
 
 /// `NotifyExecution` approved the execution: a task waiting for approval completes now.
@@ -205,9 +211,11 @@ pub(crate) fn timestamp(state: &State, execution_id: &str) -> String {
     }
 }
 
-fn advance_one(state: &mut State, id: &str, to_end: bool) {
+/// Takes `id`'s due steps (all of them, `to_end`); how far its run has come. A run that
+/// has finished is dropped.
+fn advance_one(state: &mut State, id: &str, to_end: bool) -> Duration {
     let Some(mut run) = state.runs.remove(id) else {
-        return;
+        return Duration::ZERO;
     };
     let elapsed = state.clock.now().saturating_sub(run.started_at);
     for _ in 0..STEPS_PER_REQUEST {
@@ -216,17 +224,25 @@ fn advance_one(state: &mut State, id: &str, to_end: bool) {
             .execution(id)
             .is_some_and(Execution::is_unfinished);
         if !running || matches!(run.step, Step::Done) {
-            break;
+            return run.at;
         }
         if (!to_end && run.at > elapsed) || matches!(run.step, Step::AwaitApproval(..)) {
             break;
         }
         run.take_step(state);
     }
+    let at = run.at;
     state.runs.insert(id.to_owned(), run);
+    at
 }
 
 impl Run {
+    /// Whether a step is due at clock time `now`.
+    fn due(&self, now: Duration) -> bool {
+        !matches!(self.step, Step::AwaitApproval(..) | Step::Done)
+            && self.at <= now.saturating_sub(self.started_at)
+    }
+
     fn stamp_at(&self, at: Duration) -> String {
         let when = self.moment(at);
         when.replace_nanosecond(0)

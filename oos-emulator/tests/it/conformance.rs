@@ -4,7 +4,7 @@
 
 use oos_emulator::spec::{conforms, ACTIONS};
 use oos_emulator::test_util::{
-    expected_refusal, refused_for, sample_request, EXAMPLES_OUTSIDE_THE_SPEC,
+    expected_refusal, refuses, sample_request, EXAMPLES_OUTSIDE_THE_SPEC,
 };
 use oos_emulator::{stateful_actions, Data, Emulator};
 
@@ -107,7 +107,7 @@ async fn an_action_without_state_pages_its_documented_items_with_bound_tokens() 
 }
 
 #[tokio::test]
-async fn each_example_listed_as_outside_the_spec_is_refused_for_its_parameter() {
+async fn each_example_listed_as_outside_the_spec_is_refuses_its_parameter() {
     let emulator = Emulator::builder()
         .data(Data::demo())
         .start()
@@ -123,7 +123,7 @@ async fn each_example_listed_as_outside_the_spec_is_refused_for_its_parameter() 
         let answer = call(&emulator, name, &params).await;
         // An entry whose example has come to fit the spec no longer belongs on the list.
         assert!(
-            refused_for(parameter, answer.code(), answer.message()),
+            refuses(parameter, answer.code(), answer.message()),
             "{name}: {} {}",
             answer.code(),
             answer.message()
