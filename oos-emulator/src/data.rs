@@ -2,6 +2,7 @@
 
 mod demo;
 pub(crate) mod model;
+pub(crate) mod ops_items;
 pub(crate) mod parameter;
 pub(crate) mod tags;
 pub(crate) mod vault;

@@ -24,6 +24,8 @@ pub(crate) struct State {
     pub clock: Clock,
     /// The executions that run, by id.
     pub runs: Runs,
+    /// OpsItems, by id.
+    pub ops_items: crate::data::ops_items::OpsItems,
     /// Every other cloud: stubs and the calls made.
     pub cloud: Cloud,
 }
@@ -42,6 +44,7 @@ impl State {
             vault: Vault::random(),
             clock,
             runs: Runs::new(),
+            ops_items: Default::default(),
             cloud: Cloud::default(),
         }
     }

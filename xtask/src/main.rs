@@ -6,6 +6,8 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+mod survey;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "oos-rs maintainer tasks")]
 struct Cli {
@@ -30,7 +32,7 @@ enum Task {
         #[arg(long)]
         stdout: bool,
     },
-    /// Import Alibaba Cloud's OpenAPI metadata (api-docs.json): write the spec of every action it describes (merged with its reference page) to spec/oos/, print what changes downstream and add it to CHANGELOG.md. A document from outside the repository is copied to docs/openapi/<product>/<version>/.
+    /// Import Alibaba Cloud's OpenAPI metadata (api-docs.json): write the spec of every action it describes (merged with its reference page) to spec/oos/, print what changes downstream and add it to CHANGELOG.md. A document from outside the repository is copied to `docs/openapi/<product>/<version>/`.
     ImportOpenapi {
         /// The api-docs document.
         path: PathBuf,
@@ -50,6 +52,18 @@ enum Task {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Import and generate every product of a mirror of Alibaba Cloud's metadata (a git directory of dew-serverless/acs-metadata) into a scratch directory; see bench/metadata-survey.sh.
+    Survey {
+        /// The mirror's git directory.
+        #[arg(long)]
+        mirror: PathBuf,
+        /// The branch or commit to read.
+        #[arg(long = "ref", default_value = "HEAD")]
+        reference: String,
+        /// The scratch directory (outside the workspace).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -58,6 +72,11 @@ fn main() -> ExitCode {
     match cli.task {
         Task::Codegen { check } => codegen(&root, check),
         Task::ImportDoc { pages, stdout } => import_doc(&root, &pages, stdout),
+        Task::Survey {
+            mirror,
+            reference,
+            out,
+        } => survey::run(&mirror, &reference, &out),
         Task::ImportOpenapi {
             path,
             actions,

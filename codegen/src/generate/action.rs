@@ -217,7 +217,7 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
     let common = quote! {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
+            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
         }
     };
     let classify = if own.is_empty() {
@@ -325,13 +325,13 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
             /// later leaves it for a variant of its own; read codes with `.code()`.
             #[deprecated(note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant")]
             #[doc(hidden)]
-            Unhandled(crate::unhandled::Unhandled),
+            Unhandled(crate::error::Unhandled),
         }
 
         impl #error {
             /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
             pub fn code(&self) -> &str {
-                &self.metadata().code
+                self.metadata().code()
             }
 
             /// What OOS said: code, message, request id and HTTP status.

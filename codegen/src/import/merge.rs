@@ -230,13 +230,18 @@ pub fn infer_pagination(spec: &ActionSpec) -> Option<PaginationSpec> {
     if !(token(&spec.request) && token(&spec.response)) {
         return None;
     }
-    let lists: Vec<&FieldSpec> = spec.response.iter().filter(|f| f.ty == "List").collect();
+    // A field kept as free-form JSON (its sample contradicts its type) is no list to page.
+    let typed = |f: &&FieldSpec, ty: &str| f.ty == ty && !f.free_form;
+    let lists: Vec<&FieldSpec> = spec.response.iter().filter(|f| typed(f, "List")).collect();
     let items = match lists.as_slice() {
         [one] => one.name.clone(),
         [] => {
             // One object holding one list (`TagResources.TagResource`).
-            let objects: Vec<&FieldSpec> =
-                spec.response.iter().filter(|f| f.ty == "Object").collect();
+            let objects: Vec<&FieldSpec> = spec
+                .response
+                .iter()
+                .filter(|f| typed(f, "Object"))
+                .collect();
             let [object] = objects.as_slice() else {
                 return None;
             };
@@ -244,7 +249,7 @@ pub fn infer_pagination(spec: &ActionSpec) -> Option<PaginationSpec> {
                 .fields
                 .iter()
                 .flatten()
-                .filter(|f| f.ty == "List")
+                .filter(|f| typed(f, "List"))
                 .collect();
             let [list] = inner.as_slice() else {
                 return None;

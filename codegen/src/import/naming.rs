@@ -22,7 +22,19 @@ pub fn fix_rust_names(spec: &mut ActionSpec) {
         let mut taken: Vec<String> = fields.iter().filter_map(|f| f.rust_name.clone()).collect();
         for f in fields.iter_mut() {
             if f.rust_name.is_none() && !f.name.is_empty() {
-                let (snake, fixed) = names::field_name(&f.name, request);
+                let (snake, mut fixed) = names::field_name(&f.name, request);
+                // A wire name that starts with a digit (`5xxPv`) gives no identifier as it is.
+                let snake = if names::is_snake_ident(&snake) {
+                    snake
+                } else {
+                    let named = format!("field_{}", snake.trim_start_matches('_'));
+                    let named: String = named
+                        .chars()
+                        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_')
+                        .collect();
+                    fixed = Some(named.clone());
+                    named
+                };
                 // Two wire names with one snake_case form (`Key` and `key`) are told apart.
                 if taken.contains(&snake) {
                     let n = (2..)
@@ -91,6 +103,19 @@ pub fn resolve(
         let mut fixed = false;
         let mut done: Vec<(PathBuf, Fix)> = Vec::new();
         for error in &errors {
+            // An inferred pagination whose list runs through a type another action widened
+            // to JSON pages nothing: the action does not page (a maintainer may add a
+            // `struct_name` to tell the types apart, and `pagination` by hand).
+            if error.fix.is_none() && error.path.as_deref() == Some("pagination.items") {
+                if let Some(index) = imported.iter().position(|(p, _)| *p == error.file) {
+                    if imported[index].1.pagination.take().is_some() {
+                        parsed[index] = None;
+                        fixed = true;
+                        break;
+                    }
+                }
+                continue;
+            }
             let Some(fix) = &error.fix else { continue };
             if done.iter().any(|(f, x)| *f == error.file && x == fix) {
                 continue;

@@ -440,8 +440,8 @@ fn bad_metadata_gives_located_errors() {
 
         ("\"Counts\": {\"type\": \"object\", \"additionalProperties\"", "\"Counts\": {\"type\": \"object\", \"properties\": {}, \"additionalProperties\"",
          "api-docs.json: $.apis.ListWidgets.responses.200.schema.properties.Widgets.items.properties.Counts.additionalProperties: an object with both named fields and arbitrary keys\n  help: the spec has objects with fields or maps, not both; report this document".into()),
-        ("\"responses\": {\"200\"", "\"responses\": {\"404\": {}, \"200\"",
-         "api-docs.json: $.apis.ListWidgets.responses.404: a response schema for status `404`\n  help: the format gives the schema of the success answer only (`200`); report this document".into()),
+        ("\"responses\": {\"200\"", "\"responses\": {\"302\": {}, \"200\"",
+         "api-docs.json: $.apis.ListWidgets.responses.302: a response schema for status `302`\n  help: the format gives the schema of one success answer (`200`) and of errors; report this document".into()),
         ("\"errorCodes\": {\"400\"", "\"errorCodes\": {\"4xx\"",
          "api-docs.json: $.apis.ListWidgets.errorCodes.4xx: `4xx` is not an HTTP status".into()),
 

@@ -297,3 +297,93 @@ fn the_change_report_says_what_changes_downstream() {
 "
     );
 }
+
+#[test]
+fn a_null_demo_and_an_xml_error_demo_are_passed_over() {
+    let null = DOC.replacen(
+        r#""responseDemo": "[{\"type\":\"json\",\"example\":\"{\\\"RequestId\\\":\\\"r\\\"}\",\"errorExample\":\"\"}]""#,
+        r#""responseDemo": null"#,
+        1,
+    );
+    let xml = DOC.replacen(
+        r#"{\"type\":\"xml\",\"example\":\"<RequestId>r</RequestId>\",\"errorExample\":\"\"}"#,
+        r#"{\"type\":\"xml\",\"example\":\"<RequestId>r</RequestId>\",\"errorExample\":\"<Code>Bad</Code>\"}"#,
+        1,
+    );
+    for (doc, action) in [(null, "PutWidget"), (xml, "ListWidgets")] {
+        assert_ne!(doc, DOC, "test bug: nothing replaced");
+        let spec = Document::parse_with(Path::new("api-docs.json"), &doc, true)
+            .unwrap()
+            .action(action, &[], &[])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(spec.demo_error.is_none());
+    }
+}
+
+/// What products' published documents do beyond OOS's, each kept to what a client can use.
+const OTHER_PRODUCTS: &str = r##"{
+  "version": "1.0",
+  "info": {"style": "RPC", "product": "oos", "version": "2019-06-01"},
+  "apis": {
+    "CreateThing": {
+      "methods": ["post"],
+      "summary": "Creates a thing.",
+      "parameters": [{"name": "Name", "in": "query", "schema": {"type": "string"}}],
+      "responses": {
+        "200": {"schema": {"type": "object", "properties": {"RequestId": {"type": "string"}, "5xxPv": {"type": "integer", "format": "int64"}}}},
+        "202": {"schema": {"type": "object", "properties": {"Accepted": {"type": "string"}}}},
+        "201": {"schema": {"type": "object", "properties": {"RequestId": {"type": "string"}, "5xxPv": {"type": "integer", "format": "int64"}}}},
+        "5XX": {"schema": {"type": "object", "properties": {"Code": {"type": "string"}}}}},
+      "responseDemo": "[{\"type\":\"json\",\"example\":\"{\\\"RequestId\\\":\\\"r\\\",\\\"5xxPv\\\":3}\",\"errorExample\":\"<Error/>\"}]",
+      "errorCodes": {"999999": [{"errorCode": "Odd.Status", "errorMessage": "No HTTP status."}], "400": [
+        {"errorCode": "40002", "errorMessage": "Numeric."},
+        {"errorCode": "Thing.Gone", "errorMessage": "Gone."},
+        {"errorCode": "Thing.Gone.", "errorMessage": "The same variant."},
+        {"errorCode": "InternalError.", "errorMessage": "A common code's variant."},
+        {"errorCode": "Thing.Bad", "errorMessage": "Bad."}]}
+    }
+  }
+}"##;
+
+#[test]
+fn other_products_quirks_import_to_what_a_client_can_use() {
+    let scratch = scratch("other-products", OTHER_PRODUCTS);
+    let sources = scratch.sources().strict(true);
+    let imported = sources
+        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = &imported[0].text;
+    let service = sources.service().clone();
+    let parsed = parse_action_types(Path::new("CreateThing.yaml"), text, &service)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let action = &parsed.action;
+    let fields: Vec<(&str, &str)> = action
+        .response
+        .iter()
+        .map(|f| (f.wire.as_str(), f.rust.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [("RequestId", "request_id"), ("5xxPv", "field_5xx_pv")],
+        "the 201 answer is the success answer; a field named from a digit gets a Rust name"
+    );
+    let codes: Vec<&str> = action.errors.iter().map(|e| e.code.as_str()).collect();
+    assert_eq!(codes, ["Thing.Gone", "Thing.Bad"], "{text}");
+    assert!(!text.contains("demo_error"), "{text}");
+
+    // Without `200`, the `201` answer is the success answer.
+    let only_201: String = OTHER_PRODUCTS
+        .lines()
+        .filter(|l| {
+            !l.trim_start().starts_with("\"200\"") && !l.trim_start().starts_with("\"202\"")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(only_201, OTHER_PRODUCTS);
+    let spec = Document::parse_with(Path::new("api-docs.json"), &only_201, true)
+        .unwrap()
+        .action("CreateThing", &[], &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = spec.response.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["RequestId", "5xxPv"]);
+}

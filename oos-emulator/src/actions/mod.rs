@@ -6,34 +6,43 @@
 //! [`crate::request`], [`crate::query`], [`crate::data`] and [`crate::error`].
 
 mod cancel_execution;
+mod create_ops_item;
 mod create_parameter;
 mod create_template;
 mod delete_executions;
+mod delete_ops_items;
 mod delete_parameter;
 mod delete_templates;
+mod generate_ops_item;
 mod get_execution_template;
+mod get_ops_item;
 mod get_parameter;
 mod get_parameters;
 mod get_parameters_by_path;
 mod get_template;
+mod get_template_parameter_constraints;
 mod list_execution_logs;
 mod list_executions;
+mod list_ops_items;
 mod list_parameter_versions;
 mod list_parameters;
 mod list_tag_keys;
 mod list_tag_resources;
 mod list_tag_values;
+mod list_task_execution_invocations;
 mod list_task_executions;
 mod list_template_versions;
 mod list_templates;
 mod notify_execution;
 mod sample;
+mod start_debug_execution;
 mod start_execution;
 mod tag_resources;
 mod untag_resources;
 mod update_execution;
 mod update_parameter;
 mod update_template;
+mod update_template_attributes;
 mod validate_template_content;
 
 use crate::data::parameter::Store;
@@ -54,6 +63,13 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("NotifyExecution", notify_execution::handle),
     ("CancelExecution", cancel_execution::handle),
     ("DeleteExecutions", delete_executions::handle),
+    ("StartDebugExecution", |s, r| {
+        start_debug_execution::handle(s, r, start_execution::handle)
+    }),
+    (
+        "ListTaskExecutionInvocations",
+        list_task_execution_invocations::handle,
+    ),
     // Templates
     ("CreateTemplate", create_template::handle),
     ("GetTemplate", get_template::handle),
@@ -63,6 +79,20 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("DeleteTemplate", delete_templates::one),
     ("DeleteTemplates", delete_templates::many),
     ("ValidateTemplateContent", validate_template_content::handle),
+    (
+        "UpdateTemplateAttributes",
+        update_template_attributes::handle,
+    ),
+    (
+        "GetTemplateParameterConstraints",
+        get_template_parameter_constraints::handle,
+    ),
+    // OpsItems
+    ("CreateOpsItem", create_ops_item::handle),
+    ("GetOpsItem", get_ops_item::handle),
+    ("ListOpsItems", list_ops_items::handle),
+    ("DeleteOpsItems", delete_ops_items::handle),
+    ("GenerateOpsItem", generate_ops_item::handle),
     // Parameter Store
     ("CreateParameter", |s, r| {
         create_parameter::handle(s, r, Store::Common)

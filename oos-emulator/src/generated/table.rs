@@ -326,7 +326,13 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("OpsItem", Kind::Object(OPS_ITEM_FIELDS)),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "QuotaExceeded.OpsItem",
+                http_status: 400u16,
+                message: "The number of OpsItems exceeds the quota.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"DA4F08D4-DA54-5407-84B9-108C71D75B17\",\n  \"OpsItem\": {\n    \"Tags\": {\n      \"k1\": \"v1\"\n    },\n    \"UpdateDate\": \"2023-03-24T03:55Z\",\n    \"Description\": \"OpsItem\",\n    \"OpsItemId\": \"oi-dba9c6eec9254a4d87c1\",\n    \"CreateDate\": \"2023-03-24T03:55Z\",\n    \"Title\": \"ECS reboot is scheduled\",\n    \"Status\": \"Running\",\n    \"Severity\": \"Medium\",\n    \"Category\": \"Security\",\n    \"Source\": \"/aliyun/ecs\",\n    \"Priority\": 2,\n    \"Solutions\": \"[{\\\\n    \\\\\\\"priority\\\\\\\":3,\\\\n    \\\\\\\"type\\\\\\\":\\\\\\\"url\\\\\\\",\\\\n    \\\\\\\"url\\\\\\\":\\\\\\\"https://example.com\\\\\\\",\\\\n    \\\\\\\"description\\\\\\\":\\\\\\\"请对集群设置跨可用区高可用。\\\\\\\"\\\\n}]\",\n    \"Resources\": \"[\\\\\\\"acs:oos:cn-hangzhou:1563457855438522:application/dingTest/applicationgroup/fltest\\\\\\\"]\",\n    \"Attributes\": \"{\\\\\\\"regionId\\\\\\\":\\\\\\\"cn-zhangjiakou\\\\\\\",\\\\\\\"appId\\\\\\\":\\\\\\\"992BKO1X75GRQ4E8\\\\\\\",\\\\\\\"instanceId\\\\\\\":\\\\\\\"i-8vbcymxagqsyyyjppbr4\\\\\\\",\\\\\\\"instance_name\\\\\\\":\\\\\\\"cdae\\\\\\\"}\",\n    \"CreatedBy\": \"root(130900000)\\n\",\n    \"LastModifiedBy\": \"root(130900000)\\n\",\n    \"ResourceGroupId\": \"rg-acfmxsn4m4******\"\n  }\n}",
     },
@@ -687,7 +693,13 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
         ],
         response: &[Field::of("RequestId", Kind::String)],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.OpsItem",
+                http_status: 404u16,
+                message: "The specific OpsItem {id} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"DBA6E6C8-F75D-41DE-AFF5-1FA03F551CA3\"\n}",
     },
@@ -963,7 +975,13 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("OpsItemIds", Kind::List(&Field::of("", Kind::String))),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "QuotaExceeded.OpsItem",
+                http_status: 400u16,
+                message: "The number of OpsItems exceeds the quota.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"DA4F08D4-DA54-5407-84B9-108C71D75B17\",\n  \"OpsItemIds\": [\n    \"{\\n\\t'OpsItemId': 'oi-4423b****1f477fb862',\\n\\t'CreateDate': '2024-12-25T07:15:09Z',\\n\\t'UpdateDate': '2024-12-25T07:15:09Z',\\n\\t'Title': 'ECS instance i-wz****bmem8 cpu usage has exceeded limit',\\n\\t'Status': 'Open',\\n\\t'Severity': 'Critical',\\n\\t'Category': 'Availability',\\n\\t'Source': '/aliyun/ecs',\\n\\t'Priority': 1,\\n\\t'Tags': {},\\n\\t'ResourceGroupId': 'sg-xxx',\\n\\t'Solutions': [{\\n\\t\\t'priority': 1,\\n\\t\\t'type': 'oosTemplate',\\n\\t\\t'templateName': 'ACS-ECS-BulkyRestartInstances',\\n\\t\\t'parameters': {\\n\\t\\t\\t'regionId': 'cn-hangzhou',\\n\\t\\t\\t'targets': {\\n\\t\\t\\t\\t'Type': 'ResourceIds',\\n\\t\\t\\t\\t'ResourceIds': ['i-wz****bmem8'],\\n\\t\\t\\t\\t'RegionId': 'cn-hangzhou'\\n\\t\\t\\t}\\n\\t\\t},\\n\\t\\t'description': '立即重新启动ECS实例'\\n\\t}],\\n\\t'Resources': ['acs:ecs:cn-hangzhou:13****371:instance/i-wz****bmem8'],\\n\\t'Attributes': {\\n\\t\\t'config_id': 'oic-019****c4684ba42',\\n\\t\\t'rule_name': 'ecs_instance_cpu_exceed_90_ut2_cn-hangzhou'\\n\\t},\\n\\t'CreatedBy': 'customer:13****371:root',\\n\\t'LastModifiedBy': 'customer:13****371:root',\\n\\t'Description': 'ECS instance i-wz****bmem8 has high cpu usage, check your service status'\\n}\"\n  ]\n}",
     },
@@ -1152,7 +1170,13 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("OpsItem", Kind::Object(OPS_ITEM_FIELDS)),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.OpsItem",
+                http_status: 404u16,
+                message: "The specific OpsItem {id} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"8BED4C16-BD30-5E27-94D4-7EBCCECF70C1\",\n  \"OpsItem\": {\n    \"OpsItemId\": \"oi-d52b08695e2b46ae8413\\n\",\n    \"CreateDate\": \"2023-04-10T06:15Z\",\n    \"UpdateDate\": \"2023-04-10T06:15Z\\n\",\n    \"Title\": \"test\",\n    \"Status\": \"Open\",\n    \"Severity\": \"Medium\",\n    \"Category\": \"Security\",\n    \"Source\": \"/aliyun/appManager\",\n    \"Priority\": 1,\n    \"Tags\": {\n      \"K1\": \"V1\"\n    },\n    \"Solutions\": [\n      {\n        \"test\": \"test\",\n        \"test2\": 1\n      }\n    ],\n    \"Resources\": [\n      \"[\\\\\\\"arn:acs:ecs:cn-hangzhou:1770150251620858:instance/i-bp12tnoea6nwofva06e8\\\\\\\"]\"\n    ],\n    \"ResourceGroupId\": \"rg-aekzxkofnlxtn2i\",\n    \"Description\": \"test-update\",\n    \"CreateBy\": \"root(130900000)\\n\",\n    \"LastModifiedBy\": \"modifiedBy\",\n    \"Attributes\": {\n      \"test\": \"test\",\n      \"test2\": 1\n    }\n  }\n}",
     },
@@ -1464,7 +1488,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("ParameterConstraints", Kind::Json),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Template",
+                http_status: 404u16,
+                message: "The specific template {name} does not exist.",
+            },
+            ErrorSpec {
+                code: "EntityNotExists.TemplateVersion",
+                http_status: 404u16,
+                message: "The specific version {version} of template {name} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"CBEC8072-BEC2-478E-8EAE-E723BA79CF19\",\n  \"ParameterConstraints\": [\n    {\n      \"Type\": \"String\",\n      \"AllowedValues\": [\n        \"ecs.n1.tiny\",\n        \"ecs.r8a.4xlarge\",\n        \"ecs.n2.xlarge\",\n        \"ecs.c7.2xlarge\",\n        \"ecs.c8i.4xlarge\",\n        \"ecs.g8i.48xlarge\",\n        \"ecs.c8a.4xlarge\",\n        \"ecs.i2.4xlarge\",\n        \"ecs.r8y.2xlarge\"\n      ],\n      \"AssociationParameterNames\": [\n        \"RegionId\",\n        \"zoneId\"\n      ],\n      \"ParameterKey\": \"instanceType\"\n    },\n    {\n      \"Type\": \"String\",\n      \"AllowedValues\": [],\n      \"AssociationParameterNames\": [\n        \"RegionId\",\n        \"zoneId\",\n        \"InstanceType\"\n      ],\n      \"ParameterKey\": \"systemDiskCategory\"\n    }\n  ]\n}",
     },
@@ -2791,7 +2826,13 @@ pub static ACTIONS: &[ActionSpec] = &[
                 ),
             ),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.TaskExecution",
+                http_status: 404u16,
+                message: "The specific task execution {id} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"9E011F98-4EE5-5E3A-8FA3-D38F2C531C1F\",\n  \"TaskExecutionInvocations\": [\n    {\n      \"InvocationTaskExecutionId\": \"exec-xxxx.t0001\",\n      \"InvocationTaskName\": \"TaskName\",\n      \"Status\": \"Running\",\n      \"InvocationId\": \"t-hz0jdfwd9f****\",\n      \"RegionId\": \"cn-hangzhou\"\n    }\n  ]\n}",
     },
@@ -3199,7 +3240,13 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RequestId", Kind::String),
             Field::of("ExecutionId", Kind::String),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "QuotaExceeded.Execution",
+                http_status: 400u16,
+                message: "The number of executions exceeds the quota.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"A5320F1D-92D9-44BB-A416-5FC525ED6D57\",\n  \"ExecutionId\": \"exec-xxx\"\n}",
     },
@@ -3855,7 +3902,13 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
         ],
         response: &[Field::of("RequestId", Kind::String)],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Template",
+                http_status: 404u16,
+                message: "The specific template {name} does not exist.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"A5320F1D-92D9-44BB-A416-5FC525ED6D57\"\n}",
     },

@@ -14,11 +14,24 @@ impl Document {
         let at = path.key("responses");
         let mut fields = Vec::new();
         if let Some(responses) = api.get("responses") {
-            for (status, response) in self.object(responses, &at)? {
-                if status != "200" {
+            let members = self.object(responses, &at)?;
+            // The success answer is `200`, or the one 2xx status a document gives instead
+            // (`201`); an error status's schema describes the error body every action shares.
+            let success = members
+                .iter()
+                .find(|(s, _)| s == "200")
+                .or_else(|| members.iter().find(|(s, _)| s.starts_with('2')))
+                .map(|(s, _)| s.clone());
+            for (status, response) in members {
+                if Some(status) != success.as_ref() {
+                    // Another success status beside `200`, or an error status: the client
+                    // reads the success answer's shape and the error body every action has.
+                    if status.starts_with(['2', '4', '5']) {
+                        continue;
+                    }
                     return Err(self
                         .err(&at.key(status), format!("a response schema for status `{status}`"))
-                        .help("the format gives the schema of the success answer only (`200`); report this document"));
+                        .help("the format gives the schema of one success answer (`200`) and of errors; report this document"));
                 }
                 let schema_at = at.key(status).key("schema");
                 let Some(schema) = response.get("schema") else {
@@ -46,7 +59,8 @@ impl Document {
             }
         }
         let mut demos = Demos::default();
-        if let Some(demo) = api.get("responseDemo") {
+        // Some documents write a missing demo as `null`.
+        if let Some(demo) = api.get("responseDemo").filter(|d| !matches!(d, Json::Null)) {
             let demo_at = path.key("responseDemo");
             let text = self.string(demo, &demo_at)?;
             if !text.trim().is_empty() {
@@ -80,16 +94,14 @@ impl Document {
                     match kind {
                         "json" => {
                             demos.json = example;
-                            demos.error = error;
+                            // An error demo is documentation; one that is not JSON shows
+                            // nothing the client can parse, and is passed over.
+                            demos.error = error
+                                .filter(|e| serde_json::from_str::<serde_json::Value>(e).is_ok());
                         }
-                        "xml" => {
-                            demos.xml = example;
-                            if error.is_some() {
-                                return Err(self
-                                    .err(&item_at.key("errorExample"), "an XML error demo".into())
-                                    .help("the spec keeps the JSON error demo only; report this document"));
-                            }
-                        }
+                        // The client asks for JSON: an XML error demo is passed over like the
+                        // XML answers it shows.
+                        "xml" => demos.xml = example,
                         other => {
                             return Err(self
                                 .err(&item_at.key("type"), format!("a demo of type `{other}`"))
@@ -121,9 +133,17 @@ impl Document {
         }
         for (status, list) in self.object(codes, &at)? {
             let status_at = at.key(status);
-            let http_status: u16 = status
+            let number: u32 = status
                 .parse()
                 .map_err(|_| self.err(&status_at, format!("`{status}` is not an HTTP status")))?;
+            // A number no answer can have (`999999`, `4092`): the codes under it are reported
+            // by the service under a status of its own; the client matches codes alone.
+            let Some(http_status) = u16::try_from(number)
+                .ok()
+                .filter(|s| (400..600).contains(s))
+            else {
+                continue;
+            };
             for (i, entry) in self.array(list, &status_at)?.iter().enumerate() {
                 let entry_at = status_at.index(i);
                 let code = self.string(
@@ -140,6 +160,21 @@ impl Document {
                     None => None,
                 };
                 if common.iter().any(|c| c == code) {
+                    continue;
+                }
+                // A code that names no Rust variant (`40002`), or the variant of a code
+                // already listed (`InternalError.` after `InternalError`), is left out: the
+                // client reports it as `Unhandled`, its code intact.
+                let variant = crate::names::error_variant(code);
+                let usable = crate::names::is_type_name(&variant)
+                    && variant != "Unhandled"
+                    && variant != "Common";
+                let taken = out
+                    .iter()
+                    .map(|e| e.code.as_str())
+                    .chain(common.iter().map(String::as_str))
+                    .any(|c| c != code && crate::names::error_variant(c) == variant);
+                if !usable || taken {
                     continue;
                 }
                 // A code listed under two statuses keeps both: the first it is listed under,

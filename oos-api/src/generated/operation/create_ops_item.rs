@@ -530,10 +530,14 @@ impl From<&str> for Category {
 
 crate::string_enum_impls!(Category);
 
-/// The errors `CreateOpsItem` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `CreateOpsItem` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateOpsItemError {
+    /// `QuotaExceeded.OpsItem` (HTTP 400): The number of OpsItems exceeds the quota.
+    ///
+    /// No more OpsItems can be created; delete some first.
+    QuotaExceededOpsItem(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document. Not to be matched by name: a code documented
@@ -542,19 +546,20 @@ pub enum CreateOpsItemError {
         note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
     )]
     #[doc(hidden)]
-    Unhandled(crate::unhandled::Unhandled),
+    Unhandled(crate::error::Unhandled),
 }
 
 impl CreateOpsItemError {
     /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
     pub fn code(&self) -> &str {
-        &self.metadata().code
+        self.metadata().code()
     }
 
     /// What OOS said: code, message, request id and HTTP status.
     #[allow(deprecated)]
     pub fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
+            Self::QuotaExceededOpsItem(metadata) => metadata,
             Self::Unhandled(unhandled) => unhandled.metadata(),
             Self::Common(common) => common.metadata(),
         }
@@ -564,9 +569,16 @@ impl CreateOpsItemError {
 impl crate::action::ServiceError for CreateOpsItemError {
     #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
+        match metadata.code.as_str() {
+            "QuotaExceeded.OpsItem" => Self::QuotaExceededOpsItem(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
+                }
+            }
         }
     }
 

@@ -113,10 +113,14 @@ impl DeleteOpsItemsOutput {
     }
 }
 
-/// The errors `DeleteOpsItems` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `DeleteOpsItems` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum DeleteOpsItemsError {
+    /// `EntityNotExists.OpsItem` (HTTP 404): The specific OpsItem {id} does not exist.
+    ///
+    /// No OpsItem has this ID.
+    EntityNotExistsOpsItem(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document. Not to be matched by name: a code documented
@@ -125,19 +129,20 @@ pub enum DeleteOpsItemsError {
         note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
     )]
     #[doc(hidden)]
-    Unhandled(crate::unhandled::Unhandled),
+    Unhandled(crate::error::Unhandled),
 }
 
 impl DeleteOpsItemsError {
     /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
     pub fn code(&self) -> &str {
-        &self.metadata().code
+        self.metadata().code()
     }
 
     /// What OOS said: code, message, request id and HTTP status.
     #[allow(deprecated)]
     pub fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
+            Self::EntityNotExistsOpsItem(metadata) => metadata,
             Self::Unhandled(unhandled) => unhandled.metadata(),
             Self::Common(common) => common.metadata(),
         }
@@ -147,9 +152,16 @@ impl DeleteOpsItemsError {
 impl crate::action::ServiceError for DeleteOpsItemsError {
     #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
+        match metadata.code.as_str() {
+            "EntityNotExists.OpsItem" => Self::EntityNotExistsOpsItem(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
+                }
+            }
         }
     }
 

@@ -170,10 +170,14 @@ impl GenerateOpsItemOutput {
     }
 }
 
-/// The errors `GenerateOpsItem` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `GenerateOpsItem` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GenerateOpsItemError {
+    /// `QuotaExceeded.OpsItem` (HTTP 400): The number of OpsItems exceeds the quota.
+    ///
+    /// No more OpsItems can be created; delete some first.
+    QuotaExceededOpsItem(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document. Not to be matched by name: a code documented
@@ -182,19 +186,20 @@ pub enum GenerateOpsItemError {
         note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
     )]
     #[doc(hidden)]
-    Unhandled(crate::unhandled::Unhandled),
+    Unhandled(crate::error::Unhandled),
 }
 
 impl GenerateOpsItemError {
     /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
     pub fn code(&self) -> &str {
-        &self.metadata().code
+        self.metadata().code()
     }
 
     /// What OOS said: code, message, request id and HTTP status.
     #[allow(deprecated)]
     pub fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
+            Self::QuotaExceededOpsItem(metadata) => metadata,
             Self::Unhandled(unhandled) => unhandled.metadata(),
             Self::Common(common) => common.metadata(),
         }
@@ -204,9 +209,16 @@ impl GenerateOpsItemError {
 impl crate::action::ServiceError for GenerateOpsItemError {
     #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
+        match metadata.code.as_str() {
+            "QuotaExceeded.OpsItem" => Self::QuotaExceededOpsItem(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
+                }
+            }
         }
     }
 

@@ -125,13 +125,13 @@ pub enum GetApplicationError {
         note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
     )]
     #[doc(hidden)]
-    Unhandled(crate::unhandled::Unhandled),
+    Unhandled(crate::error::Unhandled),
 }
 
 impl GetApplicationError {
     /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
     pub fn code(&self) -> &str {
-        &self.metadata().code
+        self.metadata().code()
     }
 
     /// What OOS said: code, message, request id and HTTP status.
@@ -149,7 +149,7 @@ impl crate::action::ServiceError for GetApplicationError {
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match super::super::service::CommonError::from_metadata(metadata) {
             Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
+            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
         }
     }
 

@@ -178,10 +178,18 @@ impl GetTemplateParameterConstraintsOutput {
     }
 }
 
-/// The errors `GetTemplateParameterConstraints` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `GetTemplateParameterConstraints` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum GetTemplateParameterConstraintsError {
+    /// `EntityNotExists.Template` (HTTP 404): The specific template {name} does not exist.
+    ///
+    /// No template has this name.
+    EntityNotExistsTemplate(crate::ErrorMetadata),
+    /// `EntityNotExists.TemplateVersion` (HTTP 404): The specific version {version} of template {name} does not exist.
+    ///
+    /// The template has no version of this name.
+    EntityNotExistsTemplateVersion(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document. Not to be matched by name: a code documented
@@ -190,19 +198,21 @@ pub enum GetTemplateParameterConstraintsError {
         note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
     )]
     #[doc(hidden)]
-    Unhandled(crate::unhandled::Unhandled),
+    Unhandled(crate::error::Unhandled),
 }
 
 impl GetTemplateParameterConstraintsError {
     /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
     pub fn code(&self) -> &str {
-        &self.metadata().code
+        self.metadata().code()
     }
 
     /// What OOS said: code, message, request id and HTTP status.
     #[allow(deprecated)]
     pub fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
+            Self::EntityNotExistsTemplate(metadata) => metadata,
+            Self::EntityNotExistsTemplateVersion(metadata) => metadata,
             Self::Unhandled(unhandled) => unhandled.metadata(),
             Self::Common(common) => common.metadata(),
         }
@@ -212,9 +222,19 @@ impl GetTemplateParameterConstraintsError {
 impl crate::action::ServiceError for GetTemplateParameterConstraintsError {
     #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
+        match metadata.code.as_str() {
+            "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
+            "EntityNotExists.TemplateVersion" => {
+                Self::EntityNotExistsTemplateVersion(metadata)
+            }
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
+                }
+            }
         }
     }
 

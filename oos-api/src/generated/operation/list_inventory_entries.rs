@@ -331,13 +331,13 @@ pub enum ListInventoryEntriesError {
         note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
     )]
     #[doc(hidden)]
-    Unhandled(crate::unhandled::Unhandled),
+    Unhandled(crate::error::Unhandled),
 }
 
 impl ListInventoryEntriesError {
     /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
     pub fn code(&self) -> &str {
-        &self.metadata().code
+        self.metadata().code()
     }
 
     /// What OOS said: code, message, request id and HTTP status.
@@ -362,7 +362,7 @@ impl crate::action::ServiceError for ListInventoryEntriesError {
                 match super::super::service::CommonError::from_metadata(metadata) {
                     Ok(common) => Self::Common(common),
                     Err(metadata) => {
-                        Self::Unhandled(crate::unhandled::Unhandled::new(metadata))
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
                     }
                 }
             }

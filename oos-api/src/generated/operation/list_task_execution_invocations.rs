@@ -186,10 +186,14 @@ impl TaskExecutionInvocation {
     }
 }
 
-/// The errors `ListTaskExecutionInvocations` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `ListTaskExecutionInvocations` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ListTaskExecutionInvocationsError {
+    /// `EntityNotExists.TaskExecution` (HTTP 404): The specific task execution {id} does not exist.
+    ///
+    /// No execution has a task execution of this ID.
+    EntityNotExistsTaskExecution(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document. Not to be matched by name: a code documented
@@ -198,19 +202,20 @@ pub enum ListTaskExecutionInvocationsError {
         note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
     )]
     #[doc(hidden)]
-    Unhandled(crate::unhandled::Unhandled),
+    Unhandled(crate::error::Unhandled),
 }
 
 impl ListTaskExecutionInvocationsError {
     /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
     pub fn code(&self) -> &str {
-        &self.metadata().code
+        self.metadata().code()
     }
 
     /// What OOS said: code, message, request id and HTTP status.
     #[allow(deprecated)]
     pub fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
+            Self::EntityNotExistsTaskExecution(metadata) => metadata,
             Self::Unhandled(unhandled) => unhandled.metadata(),
             Self::Common(common) => common.metadata(),
         }
@@ -220,9 +225,18 @@ impl ListTaskExecutionInvocationsError {
 impl crate::action::ServiceError for ListTaskExecutionInvocationsError {
     #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
+        match metadata.code.as_str() {
+            "EntityNotExists.TaskExecution" => {
+                Self::EntityNotExistsTaskExecution(metadata)
+            }
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
+                }
+            }
         }
     }
 

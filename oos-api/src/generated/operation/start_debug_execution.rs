@@ -132,10 +132,14 @@ impl StartDebugExecutionOutput {
     }
 }
 
-/// The errors `StartDebugExecution` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `StartDebugExecution` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StartDebugExecutionError {
+    /// `QuotaExceeded.Execution` (HTTP 400): The number of executions exceeds the quota.
+    ///
+    /// No more executions can be started; delete some first.
+    QuotaExceededExecution(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document. Not to be matched by name: a code documented
@@ -144,19 +148,20 @@ pub enum StartDebugExecutionError {
         note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
     )]
     #[doc(hidden)]
-    Unhandled(crate::unhandled::Unhandled),
+    Unhandled(crate::error::Unhandled),
 }
 
 impl StartDebugExecutionError {
     /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
     pub fn code(&self) -> &str {
-        &self.metadata().code
+        self.metadata().code()
     }
 
     /// What OOS said: code, message, request id and HTTP status.
     #[allow(deprecated)]
     pub fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
+            Self::QuotaExceededExecution(metadata) => metadata,
             Self::Unhandled(unhandled) => unhandled.metadata(),
             Self::Common(common) => common.metadata(),
         }
@@ -166,9 +171,16 @@ impl StartDebugExecutionError {
 impl crate::action::ServiceError for StartDebugExecutionError {
     #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
+        match metadata.code.as_str() {
+            "QuotaExceeded.Execution" => Self::QuotaExceededExecution(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
+                }
+            }
         }
     }
 

@@ -162,10 +162,14 @@ impl UpdateTemplateAttributesOutput {
     }
 }
 
-/// The errors `UpdateTemplateAttributes` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `UpdateTemplateAttributes` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UpdateTemplateAttributesError {
+    /// `EntityNotExists.Template` (HTTP 404): The specific template {name} does not exist.
+    ///
+    /// No template has this name.
+    EntityNotExistsTemplate(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document. Not to be matched by name: a code documented
@@ -174,19 +178,20 @@ pub enum UpdateTemplateAttributesError {
         note = "a code documented later leaves `Unhandled`: read the code with `.code()` instead of matching this variant"
     )]
     #[doc(hidden)]
-    Unhandled(crate::unhandled::Unhandled),
+    Unhandled(crate::error::Unhandled),
 }
 
 impl UpdateTemplateAttributesError {
     /// The error code, e.g. `EntityNotExists.Execution`, whichever variant holds it.
     pub fn code(&self) -> &str {
-        &self.metadata().code
+        self.metadata().code()
     }
 
     /// What OOS said: code, message, request id and HTTP status.
     #[allow(deprecated)]
     pub fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
+            Self::EntityNotExistsTemplate(metadata) => metadata,
             Self::Unhandled(unhandled) => unhandled.metadata(),
             Self::Common(common) => common.metadata(),
         }
@@ -196,9 +201,16 @@ impl UpdateTemplateAttributesError {
 impl crate::action::ServiceError for UpdateTemplateAttributesError {
     #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(crate::unhandled::Unhandled::new(metadata)),
+        match metadata.code.as_str() {
+            "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
+                }
+            }
         }
     }
 

@@ -1,0 +1,70 @@
+//! `CreateOpsItem`: a new OpsItem, `Open`; a `ClientToken` seen before answers with the
+//! OpsItem its first request created.
+
+use serde_json::{Map, Value};
+
+use crate::data::ops_items::MAX_OPS_ITEMS;
+use crate::error::ApiError;
+use crate::request::{ActionRequest, Answer};
+use crate::state::State;
+
+/// The request parameters an OpsItem keeps as they are sent.
+const TEXT: &[(&str, usize)] = &[
+    ("Title", 1024),
+    ("Description", 4096),
+    ("Severity", 64),
+    ("Category", 64),
+    ("Source", 256),
+    ("ResourceGroupId", 200),
+    ("Solutions", 8 * 1024),
+    ("Resources", 8 * 1024),
+    ("DedupString", 256),
+];
+
+pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
+    let token = request.client_token()?;
+    if let Some(token) = &token {
+        let earlier = state
+            .client_tokens
+            .get(request.access_key_id, token)
+            .and_then(|id| state.ops_items.get(id));
+        if let Some(record) = earlier {
+            return Ok(answer(request, record.clone()));
+        }
+    }
+    let mut fields = Map::new();
+    for (name, max) in TEXT {
+        if let Some(value) = request.limited(name, *max)? {
+            fields.insert((*name).into(), value.into());
+        }
+    }
+    if !fields.contains_key("Title") {
+        return Err(ApiError::missing_parameter("Title"));
+    }
+    if let Some(priority) = request.int("Priority") {
+        fields.insert("Priority".into(), priority.into());
+    }
+    if let Some(tags) = request.tags()? {
+        let tags: Map<String, Value> = tags.into_iter().map(|(k, v)| (k, v.into())).collect();
+        fields.insert("Tags".into(), Value::Object(tags));
+    }
+    if state.ops_items.len() >= MAX_OPS_ITEMS {
+        return Err(ApiError::quota_exceeded(
+            "OpsItem",
+            format!("The emulator keeps at most {MAX_OPS_ITEMS} OpsItems; delete some first."),
+        ));
+    }
+    let record = state.ops_items.create(fields);
+    if let (Some(token), Some(id)) = (token, record["OpsItemId"].as_str()) {
+        state
+            .client_tokens
+            .remember(request.access_key_id, &token, id);
+    }
+    Ok(answer(request, record))
+}
+
+fn answer(request: &ActionRequest<'_>, record: Map<String, Value>) -> Answer {
+    let mut answer = Answer::new();
+    answer.insert("OpsItem".into(), Value::Object(record));
+    request.shaped(answer)
+}

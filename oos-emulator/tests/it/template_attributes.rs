@@ -1,0 +1,154 @@
+//! `UpdateTemplateAttributes` and `GetTemplateParameterConstraints` on stored templates.
+
+use crate::common;
+
+use common::{call, ok};
+use oos_emulator::{Data, Emulator, RunningEmulator};
+use serde_json::{json, Value};
+
+const CONTENT: &str = r#"{"FormatVersion": "OOS-2019-06-01",
+  "Parameters": {
+    "regionId": {"Type": "String", "Default": "cn-hangzhou"},
+    "instanceType": {"Type": "String", "AllowedValues": ["ecs.g6.large", "ecs.c6.large"],
+                     "AssociationPropertyMetadata": {"RegionId": "regionId"}},
+    "count": {"Type": "Number"}},
+  "Tasks": [{"Name": "t", "Action": "ACS::Sleep", "Properties": {"Duration": "PT1S"}}]}"#;
+
+async fn emulator() -> RunningEmulator {
+    let data = Data::new().with_template("MyTemplate", CONTENT);
+    Emulator::builder().data(data).start().await.unwrap()
+}
+
+async fn template(emulator: &RunningEmulator) -> Value {
+    ok(emulator, "GetTemplate", &[("TemplateName", "MyTemplate")]).await["Template"].clone()
+}
+
+#[tokio::test]
+async fn favourites_and_sharing_change_the_template() {
+    let emulator = emulator().await;
+    ok(
+        &emulator,
+        "UpdateTemplateAttributes",
+        &[("TemplateName", "MyTemplate"), ("IsFavorite", "true")],
+    )
+    .await;
+    let favourites = ok(&emulator, "ListTemplates", &[("IsFavorite", "true")]).await;
+    assert_eq!(
+        favourites["Templates"][0]["TemplateName"], "MyTemplate",
+        "{favourites}"
+    );
+    assert_eq!(favourites["Templates"][0]["IsFavorite"], true);
+
+    let share = |action: &'static str, accounts: &'static str| {
+        [
+            ("TemplateName", "MyTemplate"),
+            ("SharePermissionAction", action),
+            ("AccountIds", accounts),
+        ]
+    };
+    ok(
+        &emulator,
+        "UpdateTemplateAttributes",
+        &share("Share", r#"["111","222"]"#),
+    )
+    .await;
+    let shared: Vec<String> = serde_json::from_str(
+        template(&emulator).await["SharedAccounts"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(shared, ["111", "222"]);
+    ok(
+        &emulator,
+        "UpdateTemplateAttributes",
+        &share("Unshare", r#"["111"]"#),
+    )
+    .await;
+    let shared: Vec<String> = serde_json::from_str(
+        template(&emulator).await["SharedAccounts"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(shared, ["222"]);
+    // Attributes are no new version.
+    assert_eq!(template(&emulator).await["TemplateVersion"], "v1");
+
+    call(
+        &emulator,
+        "UpdateTemplateAttributes",
+        &[("TemplateName", "Nope"), ("IsFavorite", "true")],
+    )
+    .await
+    .assert_error(404, "EntityNotExists.Template");
+    call(
+        &emulator,
+        "UpdateTemplateAttributes",
+        &share("Lend", r#"["1"]"#),
+    )
+    .await
+    .assert_error(400, "InvalidParameter");
+    call(
+        &emulator,
+        "UpdateTemplateAttributes",
+        &share("Share", "not json"),
+    )
+    .await
+    .assert_error(400, "InvalidParameter");
+}
+
+#[tokio::test]
+async fn constraints_are_read_from_the_template_parameters() {
+    let emulator = emulator().await;
+    let expected = json!([
+        {"ParameterKey": "regionId", "Type": "String", "AllowedValues": [], "AssociationParameterNames": []},
+        {"ParameterKey": "instanceType", "Type": "String", "AllowedValues": ["ecs.g6.large", "ecs.c6.large"],
+         "AssociationParameterNames": ["regionId"]},
+        {"ParameterKey": "count", "Type": "Number", "AllowedValues": [], "AssociationParameterNames": []},
+    ]);
+    let sorted = |answer: Value| {
+        let mut list = answer["ParameterConstraints"].as_array().unwrap().clone();
+        list.sort_by_key(|c| c["ParameterKey"].as_str().unwrap().to_owned());
+        Value::Array(list)
+    };
+    let mut expected = expected.as_array().unwrap().clone();
+    expected.sort_by_key(|c| c["ParameterKey"].as_str().unwrap().to_owned());
+    let expected = Value::Array(expected);
+    let stored = ok(
+        &emulator,
+        "GetTemplateParameterConstraints",
+        &[("TemplateName", "MyTemplate")],
+    )
+    .await;
+    assert_eq!(sorted(stored), expected);
+    let sent = ok(
+        &emulator,
+        "GetTemplateParameterConstraints",
+        &[("TemplateContent", CONTENT)],
+    )
+    .await;
+    assert_eq!(sorted(sent), expected);
+
+    call(
+        &emulator,
+        "GetTemplateParameterConstraints",
+        &[("TemplateName", "Nope")],
+    )
+    .await
+    .assert_error(404, "EntityNotExists.Template");
+    call(
+        &emulator,
+        "GetTemplateParameterConstraints",
+        &[("TemplateName", "MyTemplate"), ("TemplateVersion", "v9")],
+    )
+    .await
+    .assert_error(404, "EntityNotExists.TemplateVersion");
+    call(
+        &emulator,
+        "GetTemplateParameterConstraints",
+        &[("TemplateContent", "{not: [json")],
+    )
+    .await
+    .assert_error(400, "InvalidParameter");
+}
