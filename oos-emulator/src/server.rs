@@ -300,6 +300,7 @@ impl Drop for RunningEmulator {
 async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
     let mut connections = JoinSet::new();
     let for_connections = stopped.clone();
+    let ticker = tokio::spawn(tick(Arc::clone(&shared), stopped.clone()));
     loop {
         tokio::select! {
             () = stop_requested(&mut stopped) => break,
@@ -319,6 +320,40 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::R
     })
     .await;
     connections.abort_all();
+    ticker.abort();
+}
+
+/// Advances running executions between requests, a few at a time, every millisecond while
+/// any runs: executions started together reach their steps together, and a request that
+/// had to take all of them would wait that long.
+async fn tick(shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+    /// Runs advanced per hold of the lock.
+    const RUNS_PER_HOLD: usize = 8;
+    let mut interval = tokio::time::interval(Duration::from_millis(1));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            () = stop_requested(&mut stopped) => return,
+            _ = interval.tick() => {}
+        }
+        loop {
+            let more = {
+                let mut state = shared
+                    .state
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if state.runs.is_empty() {
+                    false
+                } else {
+                    crate::engine::advance_some(&mut state, RUNS_PER_HOLD)
+                }
+            };
+            if !more {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    }
 }
 
 async fn serve_connection(

@@ -2,10 +2,11 @@
 //! its template's tasks on the emulator's [`Clock`](crate::clock::Clock), writing their task
 //! executions and logs and moving the execution from `Running` to `Success` or `Failed`.
 //!
-//! Runs advance lazily: before each request is answered, every run performs the steps whose
-//! time has come, each stamped with the emulated moment it happened at (the execution's start
-//! plus the emulated time since). Nothing happens between requests, and nothing needs to: no
-//! one can see the state then. A task's action is performed when the task starts (its
+//! Runs advance before each request is answered: every run performs the steps whose time has
+//! come, each stamped with the emulated moment it happened at (the execution's start plus the
+//! emulated time since), so that what a request reads is up to date. Between requests the
+//! server's ticker takes due steps a few runs at a time ([`advance_some`]), so that a request
+//! seldom finds many left: executions started together reach their steps together. A task's action is performed when the task starts (its
 //! retries and polls included, each wait adding to the time it takes, see
 //! [`actions::perform`]) and the task ends that much emulated time later.
 //!
@@ -180,6 +181,24 @@ pub(crate) fn advance(state: &mut State) {
     for id in due {
         advance_one(state, &id, false);
     }
+}
+
+/// Takes the due steps of at most `runs` runs; whether more runs have steps due. The
+/// server's ticker calls it between requests, a few runs at a time, so that a request finds
+/// little left to do and waits little for the lock.
+pub(crate) fn advance_some(state: &mut State, runs: usize) -> bool {
+    let now = state.clock.now();
+    let due: Vec<String> = state
+        .runs
+        .iter()
+        .filter(|(_, run)| run.due(now))
+        .take(runs + 1)
+        .map(|(id, _)| id.clone())
+        .collect();
+    for id in due.iter().take(runs) {
+        advance_one(state, id, false);
+    }
+    due.len() > runs
 }
 
 /// Runs `id` to its end without waiting for the clock, as a child execution runs within its
