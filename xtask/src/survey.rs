@@ -180,7 +180,7 @@ fn table(outcomes: &[Outcome], reference: &str) -> String {
     );
     let _ = writeln!(
         out,
-        "Imported and generated: {} documents ({} products), {} actions, {} lines of Rust; {} unknown-key warnings.\n",
+        "Imported and generated: {} documents ({} products), {} actions, {} lines of Rust; {} warnings (unknown keys, actions left out).\n",
         ok.len(),
         products(&ok),
         ok.iter().map(|o| o.imported).sum::<usize>(),

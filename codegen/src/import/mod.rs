@@ -178,6 +178,18 @@ impl Sources {
         }
         let mut entries = Vec::new();
         for action in &all {
+            // An action the client cannot send (anonymous, PUT only, a header parameter)
+            // leaves the product's others importable: a warning, unless it is named or the
+            // import is strict.
+            if let Some(why) = doc.unsendable(action) {
+                if self.strict || only.contains(action) {
+                    return Err(why);
+                }
+                self.warnings.borrow_mut().push(why.help(format!(
+                    "`{action}` is left out: the client cannot send it; the product's other actions are imported"
+                )));
+                continue;
+            }
             let meta = doc.action(action, &self.common(), &self.service.groups)?;
             let page = match self.page_path(action) {
                 Some(path) => Some((path.clone(), self.read_page(&path)?)),

@@ -12,7 +12,7 @@ use crate::import_openapi::{import_all, scratch, DOC};
 /// Every key the inventory of the published metadata lists (`../shared/openapi-editions/
 /// README.md`, about 270 RPC products), placed where it occurs.
 const ACTION_KEYS: &str = r#""translator": "machine", "eventInfo": {"enable": false}, "changeSet": [{"createdAt": "2024-01-01", "description": "new"}], "ramActions": [{"action": "oos:ListWidgets"}], "flowControl": {"flowControlList": []}, "tags": ["x"], "staticInfo": {"returnType": "synchronous"}, "path": "/ListWidgets", "produces": [], "consumes": [],"#;
-const SCHEMA_KEYS: &str = r#""itemNode": true, "itemName": "Id", "nullToEmpty": true, "valueMapping": {"a": "b"}, "backendName": "id", "name": "Id", "visibility": "Public", "extendType": "x", "index": 1, "parseType": "string", "readOnly": true, "isFileTransferUrl": false,"#;
+const SCHEMA_KEYS: &str = r#""itemNode": true, "itemName": "Id", "nullToEmpty": true, "valueMapping": {"a": "b"}, "backendName": "id", "name": "Id", "visibility": "Public", "extendType": "x", "index": 1, "parseType": "string", "readOnly": true, "isFileTransferUrl": false, "nullable": true, "sensitive": false, "bizType": "x", "trim": true, "dateFormat": "x", "backendParamType": "x","#;
 
 fn with_every_key() -> String {
     let doc = DOC.replacen(
@@ -23,6 +23,12 @@ fn with_every_key() -> String {
     let doc = doc.replacen(
         r#""Id": {"type": "string"},"#,
         &format!(r#""Id": {{{SCHEMA_KEYS} "type": "string"}},"#),
+        1,
+    );
+    // Keys of the top level some products' documents have.
+    let doc = doc.replacen(
+        r#""version": "1.0","#,
+        r#""version": "1.0", "errorCodes": {}, "changeSet": [], "ram": {}, "flowControl": {},"#,
         1,
     );
     assert_ne!(doc, DOC, "test bug: nothing replaced");
@@ -386,4 +392,66 @@ fn other_products_quirks_import_to_what_a_client_can_use() {
         .unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<&str> = spec.response.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["RequestId", "5xxPv"]);
+}
+
+#[test]
+fn a_list_kept_as_json_is_no_page() {
+    let mut spec = Document::parse(Path::new("api-docs.json"), DOC)
+        .unwrap()
+        .action("ListWidgets", &[], &[])
+        .unwrap();
+    assert!(codegen::import::infer_pagination(&spec).is_some());
+    let widgets = spec
+        .response
+        .iter_mut()
+        .find(|f| f.name == "Widgets")
+        .unwrap();
+    widgets.free_form = true;
+    assert_eq!(codegen::import::infer_pagination(&spec), None);
+}
+
+#[test]
+fn an_action_the_client_cannot_send_leaves_the_others_importable() {
+    for (from, to, place) in [
+        (
+            r#""security": [{"AK": []}]"#,
+            r#""security": [{"Anonymous": []}]"#,
+            "$.apis.ListWidgets.security",
+        ),
+        (
+            r#""methods": ["get"]"#,
+            r#""methods": ["put"]"#,
+            "$.apis.ListWidgets.methods",
+        ),
+        (
+            r#"{"name": "NextToken", "in": "query","#,
+            r#"{"name": "NextToken", "in": "header","#,
+            "$.apis.ListWidgets.parameters[1].in",
+        ),
+    ] {
+        let doc = DOC.replacen(from, to, 1);
+        assert_ne!(doc, DOC, "test bug: {from}");
+        let scratch = scratch("unsendable", &doc);
+        let path = scratch.root.join("docs/api-docs.json");
+        let sources = scratch.sources();
+        let imported = sources
+            .import_openapi(&path, &[])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let actions: Vec<&str> = imported.iter().map(|i| i.action.as_str()).collect();
+        assert_eq!(actions, ["PutWidget"], "{to}");
+        let warnings: Vec<String> = sources.warnings().iter().map(|w| w.to_string()).collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains(place), "{warnings:?}");
+        assert!(
+            warnings[0].contains("`ListWidgets` is left out"),
+            "{warnings:?}"
+        );
+        // Strict, or named: an error.
+        let strict = scratch.sources().strict(true).import_openapi(&path, &[]);
+        assert!(strict.unwrap_err().to_string().contains(place));
+        let named = scratch
+            .sources()
+            .import_openapi(&path, &["ListWidgets".to_owned()]);
+        assert!(named.unwrap_err().to_string().contains(place));
+    }
 }

@@ -20,7 +20,9 @@ use crate::error::SpecError;
 use crate::names;
 use crate::spec::{ActionSpec, FieldSpec};
 
-/// Keys of the document's top level.
+/// Keys of the document's top level. The last four (product-wide error codes, change history,
+/// RAM actions and quotas) are passed over: each action lists its own codes, and the others
+/// say nothing about a request (spec/README.md).
 const DOCUMENT_KEYS: &[&str] = &[
     "version",
     "info",
@@ -28,6 +30,10 @@ const DOCUMENT_KEYS: &[&str] = &[
     "components",
     "apis",
     "endpoints",
+    "errorCodes",
+    "changeSet",
+    "ram",
+    "flowControl",
 ];
 
 /// Keys of an api that the spec represents.
@@ -362,6 +368,32 @@ impl Document {
             demo_response_xml: demos.xml,
             demo_error: demos.error,
             doc_summary: None,
+        })
+    }
+
+    /// Why the client cannot call `action` at all, by design: it is not authorised by an
+    /// AccessKey, it is taken only by PUT or DELETE, or a parameter goes in a header, the
+    /// path or the body. `None` for an action the client can send (whatever else the
+    /// document gets wrong about it).
+    pub fn unsendable(&self, action: &str) -> Option<SpecError> {
+        let path = JsonPath::root().key("apis").key(action);
+        let api = self.root.get("apis")?.get(action)?;
+        if let Err(e) = self.check_security(api, &path) {
+            return Some(e);
+        }
+        if let Err(e) = self.method(api, &path) {
+            return Some(e);
+        }
+        let params = api.get("parameters").and_then(Json::as_array)?;
+        params.iter().enumerate().find_map(|(i, param)| {
+            let place = param.get("in").and_then(Json::as_str)?;
+            (!matches!(place, "query" | "formData")).then(|| {
+                self.err(
+                    &path.key("parameters").index(i).key("in"),
+                    format!("parameters `in: {place}` are not supported"),
+                )
+                .help("RPC-style actions take parameters in the query or the form body (`query`, `formData`)")
+            })
         })
     }
 

@@ -50,6 +50,12 @@ pub const IGNORED_SCHEMA_KEYS: &[&str] = &[
     "extendType",
     "index",
     "parseType",
+    "nullable",
+    "sensitive",
+    "bizType",
+    "trim",
+    "dateFormat",
+    "backendParamType",
 ];
 
 impl Document {
