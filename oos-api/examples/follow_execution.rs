@@ -94,7 +94,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let done = client
-        .wait_until_execution_finished(&id)
+        .wait_until_execution_finished()
+        .execution_id(&id)
         .max_wait(Duration::from_secs(60))
         .send()
         .await?;

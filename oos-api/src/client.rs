@@ -316,6 +316,45 @@ mod tests {
     }
 
     #[test]
+    fn a_client_for_another_region_resolves_its_own_endpoint_and_shares_the_rest() {
+        let provider = Arc::new(Credentials::new("id", "secret"));
+        let hangzhou = Client::new(
+            Config::builder()
+                .region("cn-hangzhou")
+                .credentials(Arc::clone(&provider))
+                .build(),
+        );
+        let shanghai = hangzhou.with_region("cn-shanghai");
+        let expected = Endpoint::resolve(&Config::builder().region("cn-shanghai").build());
+        assert_eq!(shanghai.inner.endpoint, expected);
+        assert_ne!(shanghai.inner.endpoint, hangzhou.inner.endpoint);
+        assert_eq!(shanghai.config().region(), Some("cn-shanghai"));
+        let shared =
+            |a: &Client, b: &Client| match (&a.config().credentials, &b.config().credentials) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            };
+        assert!(shared(&hangzhou, &shanghai));
+        let bad = hangzhou.with_region("cn-hangzhou.evil.example/");
+        assert!(bad.inner.endpoint.is_err());
+
+        let overridden = hangzhou
+            .overridden(&ConfigOverride::new().retry_policy(crate::RetryPolicy::disabled()));
+        assert_eq!(overridden.inner.endpoint, hangzhou.inner.endpoint);
+        assert_eq!(
+            overridden.config().retry_policy(),
+            crate::RetryPolicy::disabled()
+        );
+        assert_eq!(
+            hangzhou.config().retry_policy(),
+            crate::RetryPolicy::standard()
+        );
+        assert!(shared(&hangzhou, &overridden));
+        // One provider behind them all: the caller's handle and the one it was wrapped in.
+        assert_eq!(Arc::strong_count(&provider), 2);
+    }
+
+    #[test]
     fn client_debug_hides_secrets() {
         let client = Client::new(
             Config::builder()

@@ -101,8 +101,6 @@ impl fmt::Display for ErrorMetadata {
     }
 }
 
-// The generated error enums hold it; until every generated tree does, parts may go unused.
-#[allow(dead_code)]
 mod sealed_unhandled {
     use super::ErrorMetadata;
 
@@ -138,7 +136,6 @@ mod sealed_unhandled {
     impl std::error::Error for Unhandled {}
 }
 
-#[allow(unused_imports)]
 pub(crate) use sealed_unhandled::Unhandled;
 
 /// A request that could not be built; nothing was sent.

@@ -21,7 +21,7 @@
 //! ```
 //!
 //! To watch an execution as it runs, [`follow`] streams its logs as they are written and the
-//! [`waiter`]s generated from the specs (`client.wait_until_execution_finished(id)`) wait until
+//! [`waiter`]s generated from the specs (`client.wait_until_execution_finished().execution_id(id)`) wait until
 //! it has ended.
 
 #![warn(missing_docs)]

@@ -9,7 +9,7 @@
 //! use std::time::Duration;
 //!
 //! let done = client
-//!     .wait_until_execution_finished("exec-123")
+//!     .wait_until_execution_finished().execution_id("exec-123")
 //!     .max_wait(Duration::from_secs(600))
 //!     .send()
 //!     .await?;
@@ -117,8 +117,8 @@ impl<O> fmt::Debug for Waiter<O> {
     }
 }
 
-/// A wait being set up, from `client.wait_until_<name>(..)` (which takes what identifies the
-/// waited-on resource) or from the action's request builder
+/// A wait being set up, from `client.wait_until_<name>()` once its first setters have named the
+/// waited-on resource or from the action's request builder
 /// (`client.get_template().template_name(..).wait_until_<name>()`): then
 /// [`max_wait`](Self::max_wait) and the delays, then [`send`](Self::send).
 pub struct WaiterBuilder<I: Action> {

@@ -120,6 +120,62 @@ impl Data {
         Ok(self)
     }
 
+    /// Adds every template file (`.yml`, `.yaml`, `.json`) under `dir`, at any depth, as a
+    /// public template named by its file stem (`ACS-ECS-BulkyRunCommand`, or a cloud product
+    /// action such as `ACS::ECS::RunCommand`, which tasks then run from this definition).
+    /// Public templates are listed with `ShareType` `Public`, started by name and used as
+    /// child templates; they cannot be changed.
+    pub fn with_public_templates(mut self, dir: impl AsRef<Path>) -> Result<Self, DataError> {
+        let mut pending = vec![dir.as_ref().to_path_buf()];
+        let mut files = Vec::new();
+        while let Some(dir) = pending.pop() {
+            let entries = std::fs::read_dir(&dir).map_err(|source| DataError::Io {
+                path: dir.clone(),
+                source,
+            })?;
+            for entry in entries {
+                let path = entry
+                    .map_err(|source| DataError::Io {
+                        path: dir.clone(),
+                        source,
+                    })?
+                    .path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("yml" | "yaml" | "json")
+                ) {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        for path in files {
+            let content = std::fs::read_to_string(&path).map_err(|source| DataError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            let parsed = crate::template::parse(&content)
+                .map_err(|at| DataError::Invalid(format!("{}: {at}", path.display())))?;
+            let template = Template {
+                description: Some(crate::template::description(&parsed)),
+                share_type: "Public".to_owned(),
+                publisher: "Alibaba Cloud".to_owned(),
+                created_by: "ACS".to_owned(),
+                updated_by: "ACS".to_owned(),
+                ..Template::new(name, content)
+            };
+            self.insert_template(template.complete());
+        }
+        Ok(self)
+    }
+
     /// Parses the JSON file format (see the type's documentation).
     pub fn from_json(json: &str) -> Result<Self, DataError> {
         let file: FileFormat = serde_json::from_str(json).map_err(DataError::Json)?;

@@ -40,6 +40,15 @@ impl ApiError {
         )
     }
 
+    /// A template OOS would refuse: what is wrong and where (line, task, key).
+    pub fn invalid_template(at: &crate::template::Located) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidTemplate",
+            format!("The template is not valid: {at}"),
+        )
+    }
+
     pub fn incomplete_signature(why: &str) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,

@@ -177,7 +177,14 @@ where
     B: Body<Data = Bytes>,
 {
     let limit = shared.max_request_bytes;
-    let uri_len = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len());
+    if parts.headers.contains_key(crate::long_target::TOO_LARGE) {
+        return answering.error(
+            &ApiError::request_too_large(limit.min(crate::long_target::MAX_HEAD)),
+            record,
+        );
+    }
+    let uri_len = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len())
+        + long_query(parts).map_or(0, str::len);
     let body = match read_body(body, limit.saturating_sub(uri_len)).await {
         Ok(body) if uri_len <= limit => body,
         Ok(_) | Err(ReadError::TooLarge) => {
@@ -186,6 +193,16 @@ where
         Err(ReadError::Broken) => return Reply::Drop,
     };
 
+    if parts.uri.path().starts_with(crate::cloud::admin::PREFIX) {
+        let mut state = shared
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        crate::engine::advance(&mut state);
+        let (status, answer) =
+            crate::cloud::admin::handle(&mut state, parts.method.as_str(), parts.uri.path(), &body);
+        return Reply::json(status, answer.to_string().into_bytes());
+    }
     let verified = match verify_request(&shared.verifier, parts, &body, record) {
         Ok(verified) => verified,
         Err(error) => return answering.error(&error, record),
@@ -197,6 +214,14 @@ where
     answer(shared, &verified, applied, next_token, answering, record).await
 }
 
+/// A query string too long for hyper, carried in a header from `long_target`.
+fn long_query(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(crate::long_target::LONG_QUERY)
+        .and_then(|v| v.to_str().ok())
+}
+
 /// Decodes the parameters of a request read in full and verifies its signature.
 pub(crate) fn verify_request(
     verifier: &Verifier,
@@ -204,7 +229,7 @@ pub(crate) fn verify_request(
     body: &[u8],
     record: &mut RequestRecord,
 ) -> Result<Verified, ApiError> {
-    let query = decode_pairs(parts.uri.query().unwrap_or(""));
+    let query = decode_pairs(long_query(parts).or(parts.uri.query()).unwrap_or(""));
     let content_type = parts
         .headers
         .get(CONTENT_TYPE)
@@ -284,7 +309,7 @@ fn execute(
         .state
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    crate::runner::advance(&mut state);
+    crate::engine::advance(&mut state);
     actions::run(
         &mut state,
         &ActionRequest {

@@ -45,27 +45,21 @@
 //! The emulator's clock runs at [`EmulatorBuilder::clock_speed`] emulated seconds per real
 //! second ([`RunningEmulator::set_clock_speed`] changes it while it serves). At speed 0, the
 //! library's default, every started execution stays on its first task, as `StartExecution`
-//! left it; the binary runs at real time unless told otherwise (`--clock-speed`). The tasks
-//! it runs:
+//! left it; the binary runs at real time unless told otherwise (`--clock-speed`).
 //!
-//! | Action | What it does | Emulated time |
-//! |---|---|---|
-//! | `ACS::Sleep` | nothing | its `Duration` (ISO 8601, e.g. `PT1M`) |
-//! | `ACS::Approve` | sets the execution `Waiting` until `NotifyExecution` approves (it goes on) or rejects (it fails) | until then |
-//! | `ACS::ExecuteAPI` with `Service: OOS` | calls the emulator's own `API` with `Parameters` (so a template can read a parameter it stores), logs the call, picks `Outputs` with their `ValueSelector` | 1 s |
-//! | `ACS::CheckFor` with `Service: OOS` | the same call; the value at `PropertySelector` must be one of `DesiredValues` (or none of `NotDesiredValues`) | 1 s |
-//!
-//! Properties may refer to `{{ parameter }}` (given at start, or the template's `Default`),
-//! `{{ task.output }}`, `{{ ACS::ExecutionId }}`, `{{ ACS::RegionId }}`, `{{ ACS::AccountId }}`
-//! and, in a loop, `{{ ACS::TaskLoopItem }}`; selectors are jq paths (`.Parameter.Value`,
-//! `.Items[0].Name`, `.Items[].Name`). A task with `Loop` runs once per item of `Items`,
-//! `Concurrency` at a time, with a task execution and logs of its own per item
-//! (`The task X (loop item I) started.`), and fails past `MaxErrors` failed items; its
-//! `Outputs` gather with `Fn::ListJoin`. The template's `Outputs` become the execution's.
-//! Any other action or service, a property or reference that resolves to nothing, a task key
-//! the emulator does not honour (`OnError`, `When`, ...) or a check that does not hold fails
-//! the task one emulated second after it started, and the execution fails with a
-//! `StatusMessage` that says why. Executions loaded from [`Data`] do not run.
+//! Templates run in the whole template language: every task key (`When`, `OnError`,
+//! `OnSuccess` with `ACS::END` / `ACS::NEXT`, `Retries`, `Delay`, `DelayType`, `BackOff`,
+//! `MaxRetryInterval`, `Loop` with `Items`, `Concurrency`, `MaxErrors` and `RateControl`),
+//! every built-in action (`ExecuteAPI`, `CheckFor`, `WaitFor`, `Choice`, `Sleep`, `Approve`,
+//! `Notify`, `Template`, `SelectTargets`, the triggers) and cloud product actions
+//! (`ACS::<Product>::<Name>`, run from their definitions loaded as public templates with
+//! [`EmulatorBuilder::public_templates`]), references with every `ACS::` built-in value, the
+//! `Fn::` functions, and jq selectors. API calls to OOS run the emulator's own actions; calls
+//! to any other service are answered by [`Stub`]s ([`EmulatorBuilder::stub`], `POST
+//! /_emulator/stubs`) or, by default, as the resource behaving as the template expects, and
+//! are recorded (`GET /_emulator/calls`, [`RunningEmulator::cloud_calls`]). Where the emulator
+//! cannot follow a template, the task fails with a message that begins `Unsupported by the
+//! emulator:`. `docs/emulator.md` describes it all; executions loaded from [`Data`] do not run.
 //!
 //! # What is accepted
 //!
@@ -83,9 +77,10 @@
 //!
 //! | Code | Status | When |
 //! |---|---|---|
-//! | `RequestEntityTooLarge` | 413 | request target plus body over [`EmulatorBuilder::max_request_bytes`] |
+//! | `RequestEntityTooLarge` | 413 | request target plus body over [`EmulatorBuilder::max_request_bytes`], or a request head over 1 MiB (request targets of any length up to that are taken: the SDKs send 64 KB of template in the query string) |
 //! | `MissingParameter` | 400 | a required parameter or header is absent (the message names it) |
-//! | `InvalidParameter` | 400 | `Action`/`Version` in the query differ from the V3 headers; `Format` other than JSON; a value that fails the documented check (above); a malformed date; a name or content the action refuses (template and parameter names, template content without `Tasks`); more than 100 `ExecutionIds`; `SafetyCheck=Skip` without `Mode=Automatic`; `TemplateURL` (not fetched) |
+//! | `InvalidParameter` | 400 | `Action`/`Version` in the query differ from the V3 headers; `Format` other than JSON; a value that fails the documented check (above); a malformed date; a name the action refuses (templates, parameters); `StartExecution` parameters the template does not take (undeclared, a required one missing, of the wrong type, outside `AllowedValues`); more than 100 `ExecutionIds`; `SafetyCheck=Skip` without `Mode=Automatic`; `TemplateURL` (not fetched) |
+//! | `InvalidTemplate` | 400 | template content OOS refuses (`ValidateTemplateContent`, `CreateTemplate`, `UpdateTemplate`, `StartExecution`): the message names line, task and key |
 //! | `InvalidVersion` | 400 | a version other than `2019-06-01` |
 //! | `InvalidAction.NotFound` | 400 | an action that is not in the specs ([`supported_actions`]) |
 //! | `IncompleteSignature` | 400 | no signature, a malformed `Authorization`, an unsupported algorithm, method or version, a required header left unsigned |
@@ -113,24 +108,32 @@ mod actions;
 mod auth;
 mod body;
 mod clock;
+mod cloud;
 mod data;
+mod engine;
 mod error;
+mod eval;
 mod faults;
 mod fuzz;
 mod handler;
+mod long_target;
+
 mod query;
 mod records;
 mod request;
-mod runner;
 mod server;
 pub mod spec;
 mod state;
+mod template;
+/// The name the API operations use for the engine.
+use engine as runner;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod wire;
 
 pub use actions::{stateful_actions, supported_actions};
 pub use auth::SignatureMethod;
+pub use cloud::Stub;
 pub use data::{Data, DataError};
 pub use faults::{Fault, FaultRule, Faults, ThrottlingCode};
 pub use records::RequestRecord;

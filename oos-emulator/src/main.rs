@@ -29,6 +29,10 @@ struct Args {
     /// its first task).
     #[arg(long, default_value_t = 1.0)]
     clock_speed: f64,
+    /// Loads every template file under this folder as a public template named by its file
+    /// stem (cloud product actions such as `ACS::ECS::RunCommand.yml` included).
+    #[arg(long)]
+    public_templates: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -46,6 +50,12 @@ fn run(args: Args) -> Result<(), String> {
     let data = match &args.data {
         Some(path) => Data::from_file(path).map_err(|e| e.to_string())?,
         None => Data::demo(),
+    };
+    let data = match &args.public_templates {
+        Some(dir) => data
+            .with_public_templates(dir)
+            .map_err(|e| format!("--public-templates {}: {e}", dir.display()))?,
+        None => data,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -15,9 +15,11 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use crate::auth::{Key, Verifier};
 use crate::clock::{check_speed, Clock};
+use crate::cloud::Stub;
 use crate::data::Data;
 use crate::faults::Faults;
 use crate::handler::{handle, Shared};
+use crate::long_target::LongTargets;
 use crate::records::{RequestLog, RequestRecord};
 use crate::state::State;
 
@@ -53,6 +55,7 @@ pub struct EmulatorBuilder {
     max_request_bytes: usize,
     listen: SocketAddr,
     clock_speed: f64,
+    stubs: Vec<Stub>,
 }
 
 impl Default for EmulatorBuilder {
@@ -63,6 +66,7 @@ impl Default for EmulatorBuilder {
             max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             clock_speed: 0.0,
+            stubs: Vec::new(),
         }
     }
 }
@@ -132,6 +136,24 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Answers another cloud's API calls made by templates with this stub (see [`Stub`]);
+    /// later stubs are matched first. Tests can also add stubs over HTTP, `POST
+    /// /_emulator/stubs`.
+    pub fn stub(mut self, stub: Stub) -> Self {
+        self.stubs.push(stub);
+        self
+    }
+
+    /// Adds every template file under `dir` as a public template (see
+    /// [`Data::with_public_templates`]); call after [`data`](Self::data).
+    pub fn public_templates(
+        mut self,
+        dir: impl AsRef<std::path::Path>,
+    ) -> Result<Self, crate::DataError> {
+        self.data = std::mem::take(&mut self.data).with_public_templates(dir)?;
+        Ok(self)
+    }
+
     /// Binds and starts serving on the current Tokio runtime.
     pub async fn start(self) -> io::Result<RunningEmulator> {
         check_speed(self.clock_speed)
@@ -148,10 +170,17 @@ impl EmulatorBuilder {
                 },
             );
         }
+        if let Some(problem) = self.stubs.iter().find_map(Stub::problem) {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, problem));
+        }
+        let mut state = State::with_clock(self.data, Clock::new(self.clock_speed));
+        for stub in self.stubs {
+            state.cloud.add(stub);
+        }
         let faults = Faults::default();
         let shared = Arc::new(Shared {
             verifier: Verifier::new(keys),
-            state: Mutex::new(State::with_clock(self.data, Clock::new(self.clock_speed))),
+            state: Mutex::new(state),
             faults: faults.clone(),
             log: RequestLog::default(),
             max_request_bytes: self.max_request_bytes,
@@ -222,6 +251,20 @@ impl RunningEmulator {
         Ok(())
     }
 
+    /// Answers another cloud's API calls made by templates with this stub from now on (see
+    /// [`Stub`]); it is matched before every stub added earlier.
+    pub fn stub(&self, stub: Stub) {
+        self.state().cloud.add(stub);
+    }
+
+    /// Every call of another cloud (and every notification) templates made so far, oldest
+    /// first, as `GET /_emulator/calls` lists them.
+    pub fn cloud_calls(&self) -> Vec<serde_json::Value> {
+        let mut state = self.state();
+        crate::engine::advance(&mut state);
+        state.cloud.calls().to_vec()
+    }
+
     /// How fast executions run now: emulated seconds per real second.
     pub fn clock_speed(&self) -> f64 {
         self.state().clock.speed()
@@ -257,6 +300,7 @@ impl Drop for RunningEmulator {
 async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
     let mut connections = JoinSet::new();
     let for_connections = stopped.clone();
+    let ticker = tokio::spawn(tick(Arc::clone(&shared), stopped.clone()));
     loop {
         tokio::select! {
             () = stop_requested(&mut stopped) => break,
@@ -276,6 +320,40 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::R
     })
     .await;
     connections.abort_all();
+    ticker.abort();
+}
+
+/// Advances running executions between requests, a few at a time, every millisecond while
+/// any runs: executions started together reach their steps together, and a request that
+/// had to take all of them would wait that long.
+async fn tick(shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
+    /// Runs advanced per hold of the lock.
+    const RUNS_PER_HOLD: usize = 8;
+    let mut interval = tokio::time::interval(Duration::from_millis(1));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            () = stop_requested(&mut stopped) => return,
+            _ = interval.tick() => {}
+        }
+        loop {
+            let more = {
+                let mut state = shared
+                    .state
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if state.runs.is_empty() {
+                    false
+                } else {
+                    crate::engine::advance_some(&mut state, RUNS_PER_HOLD)
+                }
+            };
+            if !more {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    }
 }
 
 async fn serve_connection(
@@ -284,7 +362,10 @@ async fn serve_connection(
     mut stopped: watch::Receiver<bool>,
 ) {
     let service = service_fn(move |request| handle(Arc::clone(&shared), request));
-    let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+    let connection = http1::Builder::new()
+        // Long query strings arrive as a header (see `long_target`); hyper must take them.
+        .max_buf_size(crate::long_target::MAX_HEAD + 64 * 1024)
+        .serve_connection(TokioIo::new(LongTargets::new(stream)), service);
     let mut connection = std::pin::pin!(connection);
     tokio::select! {
         _ = connection.as_mut() => {}

@@ -3,10 +3,11 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::clock::Clock;
+use crate::cloud::Cloud;
 use crate::data::vault::Vault;
 use crate::data::Data;
+use crate::engine::Runs;
 use crate::query::PageTokens;
-use crate::runner::Runs;
 
 /// How many client tokens are remembered; the oldest are forgotten first.
 const CLIENT_TOKENS_KEPT: usize = 10_000;
@@ -23,7 +24,10 @@ pub(crate) struct State {
     pub clock: Clock,
     /// The executions that run, by id.
     pub runs: Runs,
+    /// OpsItems, by id.
     pub ops_items: crate::data::ops_items::OpsItems,
+    /// Every other cloud: stubs and the calls made.
+    pub cloud: Cloud,
 }
 
 impl State {
@@ -41,6 +45,7 @@ impl State {
             clock,
             runs: Runs::new(),
             ops_items: Default::default(),
+            cloud: Cloud::default(),
         }
     }
 }

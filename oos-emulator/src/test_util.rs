@@ -16,6 +16,16 @@ pub const EXAMPLES_OUTSIDE_THE_SPEC: &[(&str, &str)] = &[
     ("UpdateTemplate", "Content"),
 ];
 
+/// Whether an answer refuses parameter `parameter`: `InvalidParameter` naming it, or, for a
+/// template's content, `InvalidTemplate`.
+pub fn refuses(parameter: &str, code: &str, message: &str) -> bool {
+    match code {
+        "InvalidParameter" => message.contains(&format!("\"{parameter}\"")),
+        "InvalidTemplate" => ["Content", "TemplateContent"].contains(&parameter),
+        _ => false,
+    }
+}
+
 /// Whether an error is one an example request of `action` may get: for an action with
 /// state, what the example names is not there (or is there already, or has finished); for
 /// an example outside the spec, the parameter it breaks.
@@ -24,10 +34,9 @@ pub fn expected_refusal(action: &str, code: &str, message: &str) -> bool {
     let state_error = ["EntityNotExists.", "EntityAlreadyExists.", "InvalidStatus."]
         .iter()
         .any(|prefix| code.starts_with(prefix));
-    let outside = code == "InvalidParameter"
-        && EXAMPLES_OUTSIDE_THE_SPEC
-            .iter()
-            .any(|(a, p)| *a == action && message.contains(&format!("\"{p}\"")));
+    let outside = EXAMPLES_OUTSIDE_THE_SPEC
+        .iter()
+        .any(|(a, p)| *a == action && refuses(p, code, message));
     (stateful && state_error) || outside
 }
 

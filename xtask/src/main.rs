@@ -32,7 +32,7 @@ enum Task {
         #[arg(long)]
         stdout: bool,
     },
-    /// Import Alibaba Cloud's OpenAPI metadata (api-docs.json): write the spec of every action it describes (merged with its reference page) to spec/oos/, print what changes downstream and add it to CHANGELOG.md. A document from outside the repository is copied to docs/openapi/<product>/<version>/.
+    /// Import Alibaba Cloud's OpenAPI metadata (api-docs.json): write the spec of every action it describes (merged with its reference page) to spec/oos/, print what changes downstream and add it to CHANGELOG.md. A document from outside the repository is copied to `docs/openapi/<product>/<version>/`.
     ImportOpenapi {
         /// The api-docs document.
         path: PathBuf,

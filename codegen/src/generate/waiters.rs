@@ -1,10 +1,10 @@
 //! `waiters.rs`: one submodule per action that declares waiters, each with the waiters'
 //! declarations (`crate::waiter::Waiter` statics and the functions that read the watched
-//! value), the `client.wait_until_<name>(..)` methods, which take the parameters that
-//! identify what is waited on, and the same methods on the action's request builder, whose
-//! setters are the action's own. The polling itself is the runtime's (`oos_api::waiter`).
+//! value), the `client.wait_until_<name>()` methods, whose first setters must name what is
+//! waited on (one type per identifying parameter), and the same methods on the action's
+//! request builder, whose setters are the action's own. The polling itself is the runtime's (`oos_api::waiter`).
 
-use heck::ToSnakeCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -22,7 +22,7 @@ pub fn any(actions: &[Action]) -> bool {
 /// The `waiters` module of a spec set.
 pub fn waiters(set: &SpecSet) -> TokenStream {
     let doc = inner_doc_lines(
-        "Waiters, declared under `waiters:` in the specs: each `client.wait_until_<name>(..)` (taking what identifies the resource) or `client.<action>()…wait_until_<name>()` (from the action's request builder) sends its action until a response field reaches a value that ends the wait, within `.max_wait(..)`. The statics describe each waiter (its field, values and delays).",
+        "Waiters, declared under `waiters:` in the specs: each `client.wait_until_<name>()` (whose first setters name the resource) or `client.<action>()…wait_until_<name>()` (from the action's request builder) sends its action until a response field reaches a value that ends the wait, within `.max_wait(..)`. The statics describe each waiter (its field, values and delays).",
     );
     let modules = set
         .actions
@@ -72,15 +72,7 @@ fn waiter(action: &Action, w: &Waiter) -> TokenStream {
         .iter()
         .filter_map(|wire| action.request.iter().find(|f| &f.wire == wire))
         .collect();
-    let args = identifying.iter().map(|f| {
-        let rust = ident(&f.rust);
-        let (param, _) = setter_param(&f.shape.ty);
-        quote!(#rust: #param)
-    });
-    let sets = identifying.iter().map(|f| {
-        let rust = ident(&f.rust);
-        quote!(.#rust(#rust))
-    });
+    let start = start(action, w, &identifying);
     let required_checks = identifying.iter().map(|f| {
         let rust = ident(&f.rust);
         let wire = &f.wire;
@@ -156,8 +148,14 @@ fn waiter(action: &Action, w: &Waiter) -> TokenStream {
     ));
     let mut builder_doc = text_doc.clone();
     if !requires_list.is_empty() {
+        let setters: Vec<String> = identifying
+            .iter()
+            .map(|f| format!("`.{}(..)`", f.rust))
+            .collect();
         text_doc.push_str(&format!(
-            "\n\nThe arguments are what identifies the resource ({}); to set other parameters of `{action_name}`, start from its request builder: `client.{}()…{}()`.",
+            "\n\nThe wait can be sent once {} name{} the resource ({}): the compiler sees to it. To set other parameters of `{action_name}`, start from its request builder: `client.{}()…{}()`.",
+            setters.join(" then "),
+            if setters.len() == 1 { "s" } else { "" },
             requires_list.join(", "),
             action.module,
             method_name(&w.name),
@@ -173,6 +171,19 @@ fn waiter(action: &Action, w: &Waiter) -> TokenStream {
         "The declaration of `client.{}()`.",
         method_name(&w.name)
     ));
+    let (start_type, start_value) = match identifying.first() {
+        None => (
+            quote!(crate::waiter::WaiterBuilder<#input>),
+            quote!(crate::waiter::WaiterBuilder::new(self.clone(), #input::default(), &#static_name, #requires_fn)),
+        ),
+        Some(_) => {
+            let first = pending_name(w, 0, &identifying);
+            (
+                quote!(#first),
+                quote!(#first { client: self.clone(), input: #input::default() }),
+            )
+        }
+    };
     let state_doc = doc_lines(&format!("`{path}` of an answer, as its wire text."));
     let requires_doc = doc_lines("Whether a request names what the waiter waits on.");
 
@@ -205,10 +216,12 @@ fn waiter(action: &Action, w: &Waiter) -> TokenStream {
             Ok(())
         }
 
+        #start
+
         impl crate::Client {
             #method_doc
-            pub fn #method(&self, #(#args),*) -> crate::waiter::WaiterBuilder<#input> {
-                crate::waiter::WaiterBuilder::new(self.clone(), #input::default()#(#sets)*, &#static_name, #requires_fn)
+            pub fn #method(&self) -> #start_type {
+                #start_value
             }
         }
 
@@ -220,6 +233,72 @@ fn waiter(action: &Action, w: &Waiter) -> TokenStream {
             }
         }
     }
+}
+
+/// What `client.wait_until_<name>()` returns while what identifies the resource is still
+/// unset: one type per identifying parameter, each with that parameter's setter alone, the
+/// last handing over the `WaiterBuilder`. A wait without its resource does not compile, and
+/// the setters of the action are not repeated (they are on its request builder).
+fn start(action: &Action, w: &Waiter, identifying: &[&crate::model::Field]) -> TokenStream {
+    let input = format_ident!("{}Input", action.name);
+    let static_name = static_name(w);
+    let requires_fn = format_ident!("{}_requires", w.name.to_snake_case());
+    let method = method_name(&w.name);
+    let types = identifying.iter().enumerate().map(|(i, f)| {
+        let this = pending_name(w, i, identifying);
+        let rust = ident(&f.rust);
+        let (param, _) = setter_param(&f.shape.ty);
+        let set = quote!(self.input.#rust(#rust));
+        let (next_type, next_value) = match identifying.get(i + 1) {
+            None => (
+                quote!(crate::waiter::WaiterBuilder<#input>),
+                quote!(crate::waiter::WaiterBuilder::new(self.client, #set, &#static_name, #requires_fn)),
+            ),
+            Some(_) => {
+                let next = pending_name(w, i + 1, identifying);
+                (
+                    quote!(#next),
+                    quote!(#next { client: self.client, input: #set }),
+                )
+            }
+        };
+        let type_doc = doc_lines(&format!(
+            "`client.{method}()` until `.{}(..)` names what it waits on: a wait without it does not compile.",
+            f.rust
+        ));
+        let setter_doc = doc_lines(&format!("Sets `{}`, which identifies what the wait is for.", f.wire));
+        quote! {
+            #type_doc
+            #[must_use = "a wait does nothing until it is sent"]
+            pub struct #this {
+                client: crate::Client,
+                input: #input,
+            }
+
+            impl std::fmt::Debug for #this {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(stringify!(#this)).field("input", &self.input).finish_non_exhaustive()
+                }
+            }
+
+            impl #this {
+                #setter_doc
+                pub fn #rust(self, #rust: #param) -> #next_type {
+                    #next_value
+                }
+            }
+        }
+    });
+    quote!(#(#types)*)
+}
+
+/// `WaitUntil<Waiter>Needs<Parameter>`, the `i`th type of a wait being started.
+fn pending_name(w: &Waiter, i: usize, identifying: &[&crate::model::Field]) -> proc_macro2::Ident {
+    format_ident!(
+        "WaitUntil{}Needs{}",
+        w.name,
+        identifying[i].wire.to_upper_camel_case()
+    )
 }
 
 /// A list of values in words: "`Success`", "`Failed` or `Cancelled`", "any value".

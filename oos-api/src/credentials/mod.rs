@@ -134,8 +134,16 @@ pub(crate) fn home_dir(lookup: &EnvLookup) -> Option<PathBuf> {
 }
 
 /// An AccessKey pair, optionally with an STS security token and the time it expires.
+///
+/// Cheap to clone: every call takes a copy from its provider, so the values are shared
+/// rather than copied.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
+    inner: Arc<Parts>,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct Parts {
     access_key_id: String,
     access_key_secret: String,
     security_token: Option<String>,
@@ -145,12 +153,7 @@ pub struct Credentials {
 impl Credentials {
     /// A long-lived AccessKey pair.
     pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Self {
-        Self {
-            access_key_id: access_key_id.into(),
-            access_key_secret: access_key_secret.into(),
-            security_token: None,
-            expiration: None,
-        }
+        Self::from_parts(access_key_id.into(), access_key_secret.into(), None)
     }
 
     /// Temporary STS credentials: an AccessKey pair and its security token.
@@ -159,51 +162,65 @@ impl Credentials {
         access_key_secret: impl Into<String>,
         security_token: impl Into<String>,
     ) -> Self {
+        Self::from_parts(
+            access_key_id.into(),
+            access_key_secret.into(),
+            Some(security_token.into()),
+        )
+    }
+
+    fn from_parts(
+        access_key_id: String,
+        access_key_secret: String,
+        security_token: Option<String>,
+    ) -> Self {
         Self {
-            access_key_id: access_key_id.into(),
-            access_key_secret: access_key_secret.into(),
-            security_token: Some(security_token.into()),
-            expiration: None,
+            inner: Arc::new(Parts {
+                access_key_id,
+                access_key_secret,
+                security_token,
+                expiration: None,
+            }),
         }
     }
 
     /// The same credentials, valid until `expiration`; caches refresh them before then.
     pub fn with_expiration(mut self, expiration: SystemTime) -> Self {
-        self.expiration = Some(expiration);
+        Arc::make_mut(&mut self.inner).expiration = Some(expiration);
         self
     }
 
     /// The AccessKey id (not secret: it is sent with every request).
     pub fn access_key_id(&self) -> &str {
-        &self.access_key_id
+        &self.inner.access_key_id
     }
 
     /// The AccessKey secret.
     pub fn access_key_secret(&self) -> &str {
-        &self.access_key_secret
+        &self.inner.access_key_secret
     }
 
     /// The STS security token, if these are temporary credentials.
     pub fn security_token(&self) -> Option<&str> {
-        self.security_token.as_deref()
+        self.inner.security_token.as_deref()
     }
 
     /// When these credentials stop working, if they expire.
     pub fn expiration(&self) -> Option<SystemTime> {
-        self.expiration
+        self.inner.expiration
     }
 }
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
-            .field("access_key_id", &self.access_key_id)
+            .field("access_key_id", &self.access_key_id())
             .field("access_key_secret", &"** redacted **")
             .field(
                 "security_token",
-                &self.security_token.as_ref().map(|_| "** redacted **"),
+                &self.security_token().map(|_| "** redacted **"),
             )
-            .field("expiration", &self.expiration.map(document::format_time))
+            .field("expiration", &self.expiration().map(document::format_time))
             .finish()
     }
 }

@@ -2,14 +2,13 @@
 
 use serde_json::Value;
 
-use crate::data::model::{check_content, check_name, description, executed_by, now, Template};
+use crate::data::model::{check_name, description, executed_by, now, Template};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
 use crate::state::State;
 
 /// The most templates kept; past it, `CreateTemplate` is refused.
 const MAX_TEMPLATES: usize = 10_000;
-const MAX_CONTENT: usize = 64 * 1024;
 const RESERVED: &[&str] = &["ALIYUN", "ACS", "ALIBABA", "ALICLOUD"];
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
@@ -17,10 +16,10 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     check_name(name, RESERVED, false)
         .map_err(|why| ApiError::invalid_parameter("TemplateName", &why))?;
     let content = request
-        .limited("Content", MAX_CONTENT)?
+        .limited("Content", crate::template::MAX_CONTENT)?
         .ok_or_else(|| ApiError::missing_parameter("Content"))?;
-    let parsed =
-        check_content(content).map_err(|why| ApiError::invalid_parameter("Content", &why))?;
+    let parsed = crate::template::validate::validate(content)
+        .map_err(|at| ApiError::invalid_template(&at))?;
     let tags = request.tags()?.unwrap_or_default();
     if state.data.template(name).is_some() {
         return Err(ApiError::already_exists("Template", "template", name));

@@ -3,15 +3,12 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::data::model::check_content;
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
 use crate::state::State;
 
-const MAX_CONTENT: usize = 64 * 1024;
-
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let content = match request.limited("TemplateContent", MAX_CONTENT)? {
+    let content = match request.limited("TemplateContent", crate::template::MAX_CONTENT)? {
         Some(content) => content.to_owned(),
         None => {
             if request.str("TemplateURL").is_some() {
@@ -37,8 +34,10 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             }
         }
     };
-    let parsed = check_content(&content)
-        .map_err(|why| ApiError::invalid_parameter("TemplateContent", &why))?;
+    // Constraints are read from what parses; judging the whole template is
+    // ValidateTemplateContent's work, whose error codes this action does not document.
+    let parsed = crate::template::parse(&content)
+        .map_err(|at| ApiError::invalid_parameter("TemplateContent", &at.to_string()))?;
     let empty = Map::new();
     let parameters = parsed
         .get("Parameters")

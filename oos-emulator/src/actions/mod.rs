@@ -198,19 +198,30 @@ pub(crate) fn call(
     action: &str,
     params: &[(&str, &str)],
 ) -> Result<Answer, ApiError> {
-    let spec = crate::spec::action(action).ok_or_else(ApiError::invalid_action)?;
     let params: Vec<(String, String)> = params
         .iter()
         .map(|(n, v)| (n.to_string(), v.to_string()))
         .collect();
-    let args = crate::spec::check::check(spec, &params)?;
+    call_as(state, action, &params, "testid")
+}
+
+/// Checks `params` against `action` and runs it with `access_key_id`'s rights: how a
+/// template's task calls OOS itself.
+pub(crate) fn call_as(
+    state: &mut State,
+    action: &str,
+    params: &[(String, String)],
+    access_key_id: &str,
+) -> Result<Answer, ApiError> {
+    let spec = crate::spec::action(action).ok_or_else(ApiError::invalid_action)?;
+    let args = crate::spec::check::check(spec, params)?;
     run(
         state,
         &ActionRequest {
             action,
             spec,
-            access_key_id: "testid",
-            params: &params,
+            access_key_id,
+            params,
             args: &args,
         },
     )

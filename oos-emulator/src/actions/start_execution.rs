@@ -17,7 +17,6 @@ const MAX_EXECUTIONS: usize = 10_000;
 const MAX_NAME: usize = 200;
 const MAX_TEXT: usize = 1024;
 const MAX_JSON: usize = 8 * 1024;
-const MAX_CONTENT: usize = 64 * 1024;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let client_token = request.client_token()?;
@@ -65,7 +64,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     let description = request.limited("Description", MAX_TEXT)?;
     let group = request.limited("ResourceGroupId", MAX_NAME)?;
     let name = request.limited("TemplateName", MAX_NAME)?;
-    let content = request.limited("TemplateContent", MAX_CONTENT)?;
+    let content = request.limited("TemplateContent", crate::template::MAX_CONTENT)?;
     if request.str("TemplateURL").is_some() && content.is_none() {
         return Err(ApiError::invalid_parameter(
             "TemplateURL",
@@ -79,6 +78,10 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         }
     }
 
+    if let Some(content) = content {
+        crate::template::validate::validate(content)
+            .map_err(|at| ApiError::invalid_template(&at))?;
+    }
     let mut execution = match content {
         Some(content) => Execution {
             template_name: name.unwrap_or_default().into(),
@@ -106,6 +109,12 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             }
         }
     };
+    // Stored templates were checked when written, save those loaded from `Data`, which
+    // run as they are.
+    if let Ok(template) = crate::template::parse(&execution.template_content) {
+        crate::template::parameters::check(&crate::template::parameters(&template), &parameters)
+            .map_err(|why| ApiError::invalid_parameter("Parameters", &why))?;
+    }
     if state.data.executions().len() >= MAX_EXECUTIONS {
         return Err(ApiError::quota_exceeded(
             "Execution",
@@ -214,11 +223,27 @@ mod tests {
     }
 
     #[test]
-    fn the_first_task_starts_with_the_execution_and_long_names_are_cut() {
-        let name = "n".repeat(5000);
-        let content = json!({"Tasks": [{"Name": name, "Action": "ACS::Sleep", "Properties": {"Duration": "PT1H"}}]}).to_string();
+    fn the_first_task_starts_with_the_execution_and_long_names_are_refused() {
+        let content = |name: &str| {
+            json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [{"Name": name, "Action": "ACS::Sleep", "Properties": {"Duration": "PT1H"}}]}).to_string()
+        };
         let mut state = State::new(Data::new());
-        let answer = start(&mut state, &[("TemplateContent", &content)]).unwrap();
+        let error = start(
+            &mut state,
+            &[("TemplateContent", &content(&"n".repeat(201)))],
+        )
+        .unwrap_err();
+        assert_eq!(error.code, "InvalidTemplate");
+        assert!(
+            error.message.contains("is not a task name"),
+            "{}",
+            error.message
+        );
+        let answer = start(
+            &mut state,
+            &[("TemplateContent", &content(&"n".repeat(200)))],
+        )
+        .unwrap();
         let execution = &answer["Execution"];
         assert_eq!(execution["Status"], "Running");
         assert_eq!(

@@ -2,22 +2,21 @@
 
 use serde_json::Value;
 
-use crate::data::model::{check_content, content_format, description, executed_by, now};
+use crate::data::model::{content_format, description, executed_by, now};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
 use crate::state::State;
 
 /// The most versions kept of one template.
 const MAX_VERSIONS: usize = 100;
-const MAX_CONTENT: usize = 64 * 1024;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let name = request.required("TemplateName")?;
-    let content = request.limited("Content", MAX_CONTENT)?;
+    let content = request.limited("Content", crate::template::MAX_CONTENT)?;
     let parsed = content
-        .map(check_content)
+        .map(crate::template::validate::validate)
         .transpose()
-        .map_err(|why| ApiError::invalid_parameter("Content", &why))?;
+        .map_err(|at| ApiError::invalid_template(&at))?;
     let tags = request.tags()?;
     let version_name = request.limited("VersionName", 200)?;
     let group = request.limited("ResourceGroupId", 200)?;

@@ -3,15 +3,12 @@
 
 use serde_json::{Map, Value};
 
-use crate::data::model::check_content;
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
 use crate::state::State;
 
-const MAX_CONTENT: usize = 64 * 1024;
-
 pub(super) fn handle(_: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let Some(content) = request.limited("Content", MAX_CONTENT)? else {
+    let Some(content) = request.limited("Content", crate::template::MAX_CONTENT)? else {
         if request.str("TemplateURL").is_some() {
             return Err(ApiError::invalid_parameter(
                 "TemplateURL",
@@ -20,8 +17,8 @@ pub(super) fn handle(_: &mut State, request: &ActionRequest<'_>) -> Result<Answe
         }
         return Err(ApiError::missing_parameter("Content"));
     };
-    let template =
-        check_content(content).map_err(|why| ApiError::invalid_parameter("Content", &why))?;
+    let template = crate::template::validate::validate(content)
+        .map_err(|at| ApiError::invalid_template(&at))?;
     let json = |key: &str, of: &Value| -> String {
         of.get(key)
             .map_or_else(|| "{}".to_owned(), |v| v.to_string())

@@ -104,43 +104,9 @@ pub(crate) fn parse_content(content: &str) -> Option<Value> {
     }
 }
 
-/// The `Description` a template's parsed content gives, or an empty one.
+/// The `Description` a template's parsed content gives, as it wrote it.
 pub(crate) fn description(content: &Value) -> String {
-    content
-        .get("Description")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// What is wrong with a template's content, if anything: it must be a JSON or YAML object
-/// whose `Tasks` is a list of objects, each with a `Name` and an `Action`; the parsed content
-/// otherwise.
-pub(crate) fn check_content(content: &str) -> Result<Value, String> {
-    let parsed = match content_format(content) {
-        "JSON" => serde_json::from_str::<Value>(content)
-            .map_err(|e| format!("it is not valid JSON: {e}"))?,
-        _ => yaml_serde::from_str::<Value>(content)
-            .map_err(|e| format!("it is not valid YAML: {e}"))?,
-    };
-    let Value::Object(template) = &parsed else {
-        return Err("it must be an object with Tasks".to_owned());
-    };
-    let tasks = template
-        .get("Tasks")
-        .and_then(Value::as_array)
-        .ok_or("it must have a list of Tasks")?;
-    for (i, task) in tasks.iter().enumerate() {
-        let named = |key: &str| {
-            task.get(key)
-                .and_then(Value::as_str)
-                .is_some_and(|v| !v.is_empty())
-        };
-        if !named("Name") || !named("Action") {
-            return Err(format!("task {} must have a Name and an Action", i + 1));
-        }
-    }
-    Ok(parsed)
+    crate::template::description(content)
 }
 
 /// What is wrong with a name for a template or a parameter, if anything: 1 to 200 letters,

@@ -592,6 +592,11 @@ pub static ACTIONS: &[ActionSpec] = &[
         ],
         errors: &[
             ErrorSpec {
+                code: "InvalidTemplate",
+                http_status: 400u16,
+                message: "The template is not valid: {where}: {why}",
+            },
+            ErrorSpec {
                 code: "EntityAlreadyExists.Template",
                 http_status: 409u16,
                 message: "The specific template {name} already exists.",
@@ -3310,6 +3315,11 @@ pub static ACTIONS: &[ActionSpec] = &[
         ],
         errors: &[
             ErrorSpec {
+                code: "InvalidTemplate",
+                http_status: 400u16,
+                message: "The template is not valid: {where}: {why}",
+            },
+            ErrorSpec {
                 code: "EntityNotExists.Template",
                 http_status: 404u16,
                 message: "The specific template {name} does not exist.",
@@ -3857,6 +3867,11 @@ pub static ACTIONS: &[ActionSpec] = &[
         ],
         errors: &[
             ErrorSpec {
+                code: "InvalidTemplate",
+                http_status: 400u16,
+                message: "The template is not valid: {where}: {why}",
+            },
+            ErrorSpec {
                 code: "EntityNotExists.Template",
                 http_status: 404u16,
                 message: "The specific template {name} does not exist.",
@@ -3921,7 +3936,13 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("RamRole", Kind::String),
             Field::of("Tasks", Kind::List(&Field::of("", Kind::Object(TASK_FIELDS)))),
         ],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "InvalidTemplate",
+                http_status: 400u16,
+                message: "The template is not valid: {where}: {why}",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"Outputs\": \"{}\",\n  \"RequestId\": \"D5EE9591-1F2D-573E-8751-7F08BBB388D4\",\n  \"Parameters\": \"{ \\\"Status\\\": { \\\"Description\\\": \\\"(Required) The status of the Ecs instance.\\\", \\\"Type\\\": \\\"String\\\" } }\",\n  \"RamRole\": \"OOSServiceRole\",\n  \"Tasks\": [\n    {\n      \"Outputs\": \".instanceId\",\n      \"Type\": \"ACS::ExecuteAPI\",\n      \"Description\": \"(Required) The status of the Ecs instance.\",\n      \"Name\": \"foo\",\n      \"Properties\": \"{\\\"API\\\": \\\"DescribeInstances\\\",\\\"Parameters\\\": {\\\"Status\\\": \\\"{{ Status }}\\\"},\\\"Service\\\": \\\"Ecs\\\"}\"\n    }\n  ]\n}",
     },

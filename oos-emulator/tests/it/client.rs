@@ -121,6 +121,7 @@ async fn a_retried_start_execution_creates_one_execution() {
     let started = client
         .start_execution()
         .template_name("ACS-ECS-CheckDiskCategory")
+        .parameters(serde_json::json!({"instanceId": "i-1"}))
         .send()
         .await
         .unwrap();

@@ -431,3 +431,9 @@ pub fn field(items: &[Value], field: &str) -> Vec<String> {
 
 /// A query and the names or ids it should list.
 pub type Case = (&'static [(&'static str, &'static str)], Vec<String>);
+
+/// Whole seconds from one RFC 3339 date to another.
+pub fn seconds_between(from: &Value, to: &Value) -> i64 {
+    let parse = |v: &Value| OffsetDateTime::parse(v.as_str().unwrap_or(""), &Rfc3339).unwrap();
+    (parse(to) - parse(from)).whole_seconds()
+}

@@ -16,6 +16,12 @@ const STATUSES: [&str; 5] = ["Success", "Failed", "Running", "Cancelled", "Waiti
 fn data() -> Data {
     let content = json!({
         "FormatVersion": "OOS-2019-06-01",
+        "Parameters": {
+            "status": {"Type": "String", "Default": "Stopped"},
+            "count": {"Type": "Number", "Default": 1},
+            "a": {"Type": "Number", "Default": 0},
+            "b": {"Type": "Number", "Default": 0},
+        },
         "Tasks": [
             {"Name": "describeInstances", "Action": "ACS::ExecuteAPI"},
             {"Name": "stopInstances", "Action": "ACS::ExecuteAPI"},
@@ -198,7 +204,10 @@ async fn start_execution_of_content() {
     let yaml = start(
         &emulator,
         &[
-            ("TemplateContent", "Tasks:\n  - Name: x\n"),
+            (
+                "TemplateContent",
+                "FormatVersion: OOS-2019-06-01\nTasks:\n  - Name: x\n    Action: ACS::Sleep\n",
+            ),
             ("TemplateName", "inline"),
         ],
     )
@@ -208,7 +217,7 @@ async fn start_execution_of_content() {
     // YAML content is parsed as JSON content is: the execution is on its first task.
     assert_eq!(
         yaml["CurrentTasks"],
-        json!([{"TaskAction": "", "TaskExecutionId": format!("{id}.t0001"), "TaskName": "x"}])
+        json!([{"TaskAction": "ACS::Sleep", "TaskExecutionId": format!("{id}.t0001"), "TaskName": "x"}])
     );
     let logs = call(&emulator, "ListExecutionLogs", &[("ExecutionId", id)]).await;
     assert_eq!(logs.body["ExecutionLogs"].as_array().unwrap().len(), 2);

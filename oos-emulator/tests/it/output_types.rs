@@ -74,7 +74,7 @@ async fn answers_are_the_generated_types_and_the_page_samples() {
         "StartExecution",
         &[
             ("TemplateName", "ACS-ECS-RestartInstance"),
-            ("Parameters", r#"{"instanceId":"i-1","count":2}"#),
+            ("Parameters", r#"{"instanceId":"i-1"}"#),
             ("Tags", r#"{"env":"test"}"#),
             ("ParentExecutionId", "exec-demo-disk-check"),
         ],

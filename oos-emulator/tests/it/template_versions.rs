@@ -94,7 +94,11 @@ async fn a_template_updated_twice_has_three_versions_each_with_its_content() {
     let started = ok(
         &emulator,
         "StartExecution",
-        &[("TemplateName", "MyTemplate"), ("TemplateVersion", "v2")],
+        &[
+            ("TemplateName", "MyTemplate"),
+            ("TemplateVersion", "v2"),
+            ("Parameters", r#"{"name":"web"}"#),
+        ],
     )
     .await;
     assert_eq!(started["Execution"]["TemplateVersion"], "v2");
@@ -129,14 +133,18 @@ async fn templates_are_checked_and_deleted_all_or_none() {
         .await
         .unwrap();
     for (name, content, param) in [
-        ("ACS-mine", V1, "TemplateName"),
-        ("has space", V1, "TemplateName"),
-        ("bad-json", "{\"Tasks\": [", "Content"),
-        ("no-tasks", "{\"Description\": \"x\"}", "Content"),
+        ("ACS-mine", V1, "\"TemplateName\""),
+        ("has space", V1, "\"TemplateName\""),
+        ("bad-json", "{\"Tasks\": [", "not valid JSON"),
+        (
+            "no-tasks",
+            "{\"FormatVersion\": \"OOS-2019-06-01\"}",
+            "no Tasks",
+        ),
         (
             "nameless-task",
-            "Tasks:\n  - Action: ACS::Sleep\n",
-            "Content",
+            "FormatVersion: OOS-2019-06-01\nTasks:\n  - Action: ACS::Sleep\n",
+            "task 1 has no Name",
         ),
     ] {
         let answer = call(
@@ -145,12 +153,13 @@ async fn templates_are_checked_and_deleted_all_or_none() {
             &[("TemplateName", name), ("Content", content)],
         )
         .await;
-        answer.assert_error(400, "InvalidParameter");
-        assert!(
-            answer.message().contains(&format!("\"{param}\"")),
-            "{}",
-            answer.message()
-        );
+        let code = if param.contains("TemplateName") {
+            "InvalidParameter"
+        } else {
+            "InvalidTemplate"
+        };
+        answer.assert_error(400, code);
+        assert!(answer.message().contains(param), "{}", answer.message());
     }
     call(
         &emulator,
@@ -206,14 +215,17 @@ async fn content_is_validated_as_json_or_yaml() {
     assert_eq!(yaml["Tasks"][0]["Type"], "ACS::ExecuteAPI");
     let parameters: Value = serde_json::from_str(yaml["Parameters"].as_str().unwrap()).unwrap();
     assert_eq!(parameters, json!({"name": {"Type": "String"}}));
-    for bad in ["Tasks: [", "[1, 2]", "Tasks:\n  - Name: x\n"] {
+    for (bad, says) in [
+        ("Tasks: [", "line 2: the content is not valid YAML"),
+        ("[1, 2]", "line 1: the template must be a map"),
+        (
+            "FormatVersion: OOS-2019-06-01\nTasks:\n  - Name: x\n",
+            "line 3, task x: the task has no Action",
+        ),
+    ] {
         let answer = call(&emulator, "ValidateTemplateContent", &[("Content", bad)]).await;
-        answer.assert_error(400, "InvalidParameter");
-        assert!(
-            answer.message().contains("\"Content\""),
-            "{}",
-            answer.message()
-        );
+        answer.assert_error(400, "InvalidTemplate");
+        assert!(answer.message().contains(says), "{}", answer.message());
     }
     call(&emulator, "ValidateTemplateContent", &[])
         .await

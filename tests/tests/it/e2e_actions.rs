@@ -22,7 +22,7 @@ fn client(emulator: &RunningEmulator, method: SignatureMethod) -> Client {
 fn data() -> Data {
     let mut data = Data::new();
     for i in 0..25 {
-        let content = json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [{"Name": format!("task{i}"), "Action": "ACS::Sleep", "Properties": {"Duration": "PT1S"}}]});
+        let content = json!({"FormatVersion": "OOS-2019-06-01", "Parameters": {"count": {"Type": "Number", "Default": 1}, "names": {"Type": "List", "Default": []}}, "Tasks": [{"Name": format!("task{i}"), "Action": "ACS::Sleep", "Properties": {"Duration": "PT1S"}}]});
         data = data.with_template(format!("Template-{i:02}"), content.to_string());
     }
     data

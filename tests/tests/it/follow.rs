@@ -210,7 +210,7 @@ async fn the_documented_contract() -> Result<(), Box<dyn std::error::Error>> {
         println!("{}", log.message.unwrap_or_default());
         printed.push(());
     }
-    let done = client.wait_until_execution_finished(&id)
+    let done = client.wait_until_execution_finished().execution_id(&id)
         .max_wait(std::time::Duration::from_secs(60)).send().await?;
 
     assert_eq!(printed.len(), 8);
@@ -250,7 +250,7 @@ async fn running_executions_are_followed_exactly_once_through_seeded_faults() {
     let mut injected = 0;
     for (seed, items, speed) in [(1u64, 1usize, 20.0), (2, 100, 500.0), (3, 3331, 3000.0)] {
         let (emulator, client, id) = started(looping(items), speed).await;
-        emulator.faults().random(seed, 0.15, faults());
+        emulator.faults().random(seed, 0.25, faults());
         let (followed, _) = follow_measured(config(&emulator), id.clone()).await;
         let followed = followed.unwrap_or_else(|e| panic!("seed {seed}: {e}"));
         emulator.faults().clear();
@@ -274,8 +274,11 @@ async fn running_executions_are_followed_exactly_once_through_seeded_faults() {
             .unwrap();
         assert_eq!(status.as_str(), "Success");
     }
+    // How many requests a follow makes depends on how fast the machine is against the
+    // execution's clock (a loaded machine polls less often); a quarter of them fail, and a
+    // loaded 2-core machine still makes some 90.
     assert!(
-        injected >= 20,
+        injected >= 15,
         "too few faults to mean anything: {injected}"
     );
 }

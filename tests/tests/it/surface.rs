@@ -90,8 +90,10 @@ async fn a_waiter_from_the_request_builder_needs_its_execution_id() {
         other => panic!("expected a construction error, got {other}"),
     }
     assert_eq!(emulator.request_count(), 0, "nothing was sent");
-    // The client's waiter takes the id as an argument: it cannot be left out.
-    let waiter = client.wait_until_execution_finished("exec-1");
+    // The client's waiter has nothing to send until the id is set: it cannot be left out.
+    let waiter = client
+        .wait_until_execution_finished()
+        .execution_id("exec-1");
     assert_eq!(waiter.input().execution_id.as_deref(), Some("exec-1"));
 }
 

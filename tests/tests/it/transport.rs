@@ -8,10 +8,10 @@ use std::error::Error as _;
 use std::time::Duration;
 
 use oos_api::config::ConfigOverride;
-use oos_api::credentials::CredentialsUriProvider;
+use oos_api::credentials::{CredentialsUriProvider, DefaultProvider};
 use oos_api::{Client, Config, Credentials, Error, RetryPolicy};
 use oos_emulator::{Emulator, Fault, FaultRule};
-use oos_tests::fakes::{credentials_document, expiration_in, FakeServer, Reply};
+use oos_tests::fakes::{credentials_document, env, expiration_in, FakeServer, Reply, TempHome};
 use oos_tests::proxy::ForwardProxy;
 
 fn proxied(proxy: &ForwardProxy) -> reqwest::Client {
@@ -243,4 +243,66 @@ async fn one_request_overrides_timeouts_and_retries() {
         client.config().attempt_timeout(),
         Some(Duration::from_secs(30))
     );
+}
+
+/// Through the default chain and its cache, and through a CLI profile whose source is made
+/// anew at each fetch, the given client reaches the provider that fetches.
+#[tokio::test]
+async fn the_given_client_reaches_fetching_providers_inside_chains_and_profiles() {
+    let emulator = Emulator::builder()
+        .access_key_with_token("uri-id", "uri-secret", "uri-token")
+        .start()
+        .await
+        .expect("emulator");
+    let uri = FakeServer::start(|_| {
+        Reply::ok(credentials_document(
+            "uri-id",
+            "uri-secret",
+            "uri-token",
+            &expiration_in(Duration::from_secs(3600)),
+        ))
+    })
+    .await;
+    let home = TempHome::new();
+    home.write(
+        ".aliyun/config.json",
+        &format!(
+            r#"{{"current": "p", "profiles": [{{"name": "p", "mode": "CredentialsURI",
+                "credentials_uri": "{}/profile"}}]}}"#,
+            uri.url()
+        ),
+    );
+    let through_uri_variable = DefaultProvider::from_env_lookup(env(&[
+        ("HOME", "/nonexistent"),
+        ("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true"),
+        (
+            "ALIBABA_CLOUD_CREDENTIALS_URI",
+            &format!("{}/variable", uri.url()),
+        ),
+    ]));
+    let through_profile = DefaultProvider::from_env_lookup(env(&[
+        ("HOME", home.path()),
+        ("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true"),
+    ]));
+    for (provider, path) in [
+        (through_uri_variable, "/variable"),
+        (through_profile, "/profile"),
+    ] {
+        let proxy = ForwardProxy::start().await;
+        let client = Client::new(
+            Config::builder()
+                .region("cn-hangzhou")
+                .credentials(provider)
+                .endpoint_url(emulator.url())
+                .http_client(proxied(&proxy))
+                .build(),
+        );
+        client.list_templates().send().await.expect("a call");
+        assert_eq!(uri.count("GET", path), 1);
+        assert_eq!(
+            proxy.seen(),
+            [format!("GET {path}"), "POST /".to_owned()],
+            "{path}"
+        );
+    }
 }

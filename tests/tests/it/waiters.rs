@@ -22,7 +22,9 @@ async fn emulator(speed: f64) -> (RunningEmulator, Client) {
         )
         .with_template(
             "broken",
-            template(json!([{"Name": "run", "Action": "ACS::ECS::RunCommand"}])),
+            // Reads a parameter nobody stored: OOS answers EntityNotExists and the task fails.
+            template(json!([{"Name": "read", "Action": "ACS::ExecuteAPI", "Properties": {
+                "Service": "OOS", "API": "GetParameter", "Parameters": {"Name": "never-stored"}}}])),
         )
         .with_template(
             "long",
@@ -59,7 +61,8 @@ async fn wait(
     WaitError<ListExecutionsOutput, oos_api::operation::list_executions::ListExecutionsError>,
 > {
     client
-        .wait_until_execution_finished(id)
+        .wait_until_execution_finished()
+        .execution_id(id)
         .min_delay(Duration::from_millis(5))
         .max_delay(Duration::from_millis(40))
         .max_wait(max_wait)
@@ -101,7 +104,7 @@ async fn failure_names_the_state_and_keeps_the_answer() {
             .status_message
             .as_deref()
             .unwrap()
-            .contains("cannot run ACS::ECS::RunCommand"),
+            .contains("EntityNotExists.Parameter"),
         "{execution:?}"
     );
 }
@@ -197,7 +200,8 @@ async fn a_dropped_wait_sends_nothing_more() {
 async fn inconsistent_delays_send_nothing() {
     let (emulator, client) = emulator(0.0).await;
     let error = client
-        .wait_until_execution_finished("exec-1")
+        .wait_until_execution_finished()
+        .execution_id("exec-1")
         .min_delay(Duration::from_secs(5))
         .max_delay(Duration::from_secs(1))
         .send()

@@ -199,6 +199,10 @@ impl CreateTemplateOutput {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CreateTemplateError {
+    /// `InvalidTemplate` (HTTP 400): The template is not valid: {where}: {why}
+    ///
+    /// The template content is refused (FormatVersion, Tasks, task names, actions, references, OnError and OnSuccess targets, Loop, Parameters); the message names the line, task and key. OOS documents no code for this; the emulator's own.
+    InvalidTemplate(crate::ErrorMetadata),
     /// `EntityAlreadyExists.Template` (HTTP 409): The specific template {name} already exists.
     ///
     /// A template of this name exists already.
@@ -228,6 +232,7 @@ impl CreateTemplateError {
     #[allow(deprecated)]
     pub fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
+            Self::InvalidTemplate(metadata) => metadata,
             Self::EntityAlreadyExistsTemplate(metadata) => metadata,
             Self::QuotaExceededTemplate(metadata) => metadata,
             Self::Unhandled(unhandled) => unhandled.metadata(),
@@ -240,6 +245,7 @@ impl crate::action::ServiceError for CreateTemplateError {
     #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
+            "InvalidTemplate" => Self::InvalidTemplate(metadata),
             "EntityAlreadyExists.Template" => Self::EntityAlreadyExistsTemplate(metadata),
             "QuotaExceeded.Template" => Self::QuotaExceededTemplate(metadata),
             _ => {

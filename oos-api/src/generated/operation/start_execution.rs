@@ -448,6 +448,10 @@ crate::string_enum_impls!(StartExecutionSafetyCheck);
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum StartExecutionError {
+    /// `InvalidTemplate` (HTTP 400): The template is not valid: {where}: {why}
+    ///
+    /// The template content is refused (FormatVersion, Tasks, task names, actions, references, OnError and OnSuccess targets, Loop, Parameters); the message names the line, task and key. OOS documents no code for this; the emulator's own.
+    InvalidTemplate(crate::ErrorMetadata),
     /// `EntityNotExists.Template` (HTTP 404): The specific template {name} does not exist.
     ///
     /// No template has this name.
@@ -485,6 +489,7 @@ impl StartExecutionError {
     #[allow(deprecated)]
     pub fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
+            Self::InvalidTemplate(metadata) => metadata,
             Self::EntityNotExistsTemplate(metadata) => metadata,
             Self::EntityNotExistsTemplateVersion(metadata) => metadata,
             Self::EntityNotExistsExecution(metadata) => metadata,
@@ -499,6 +504,7 @@ impl crate::action::ServiceError for StartExecutionError {
     #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
+            "InvalidTemplate" => Self::InvalidTemplate(metadata),
             "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
             "EntityNotExists.TemplateVersion" => {
                 Self::EntityNotExistsTemplateVersion(metadata)

@@ -188,6 +188,10 @@ impl UpdateTemplateOutput {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UpdateTemplateError {
+    /// `InvalidTemplate` (HTTP 400): The template is not valid: {where}: {why}
+    ///
+    /// The template content is refused (FormatVersion, Tasks, task names, actions, references, OnError and OnSuccess targets, Loop, Parameters); the message names the line, task and key. OOS documents no code for this; the emulator's own.
+    InvalidTemplate(crate::ErrorMetadata),
     /// `EntityNotExists.Template` (HTTP 404): The specific template {name} does not exist.
     ///
     /// No template has this name.
@@ -217,6 +221,7 @@ impl UpdateTemplateError {
     #[allow(deprecated)]
     pub fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
+            Self::InvalidTemplate(metadata) => metadata,
             Self::EntityNotExistsTemplate(metadata) => metadata,
             Self::QuotaExceededTemplateVersion(metadata) => metadata,
             Self::Unhandled(unhandled) => unhandled.metadata(),
@@ -229,6 +234,7 @@ impl crate::action::ServiceError for UpdateTemplateError {
     #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
         match metadata.code.as_str() {
+            "InvalidTemplate" => Self::InvalidTemplate(metadata),
             "EntityNotExists.Template" => Self::EntityNotExistsTemplate(metadata),
             "QuotaExceeded.TemplateVersion" => {
                 Self::QuotaExceededTemplateVersion(metadata)

@@ -217,10 +217,14 @@ impl Task {
     }
 }
 
-/// The errors `ValidateTemplateContent` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `ValidateTemplateContent` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ValidateTemplateContentError {
+    /// `InvalidTemplate` (HTTP 400): The template is not valid: {where}: {why}
+    ///
+    /// The template content is refused (FormatVersion, Tasks, task names, actions, references, OnError and OnSuccess targets, Loop, Parameters); the message names the line, task and key. OOS documents no code for this; the emulator's own.
+    InvalidTemplate(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document. Not to be matched by name: a code documented
@@ -242,6 +246,7 @@ impl ValidateTemplateContentError {
     #[allow(deprecated)]
     pub fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
+            Self::InvalidTemplate(metadata) => metadata,
             Self::Unhandled(unhandled) => unhandled.metadata(),
             Self::Common(common) => common.metadata(),
         }
@@ -251,9 +256,16 @@ impl ValidateTemplateContentError {
 impl crate::action::ServiceError for ValidateTemplateContentError {
     #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
+        match metadata.code.as_str() {
+            "InvalidTemplate" => Self::InvalidTemplate(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
+                }
+            }
         }
     }
 

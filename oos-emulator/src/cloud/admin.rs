@@ -1,0 +1,115 @@
+//! The emulator's own HTTP paths, unsigned, for tests to program other clouds:
+//! `POST /_emulator/stubs` (one stub, or a list), `DELETE /_emulator/stubs` (every stub and
+//! call forgotten) and `GET /_emulator/calls` (every call made, oldest first).
+
+use http::StatusCode;
+use serde_json::{json, Value};
+
+use super::Stub;
+use crate::state::State;
+
+/// Where the emulator's own paths begin.
+pub(crate) const PREFIX: &str = "/_emulator/";
+
+/// The answer to a request on the emulator's own paths.
+pub(crate) fn handle(
+    state: &mut State,
+    method: &str,
+    path: &str,
+    body: &[u8],
+) -> (StatusCode, Value) {
+    match (method, path.trim_end_matches('/')) {
+        ("POST", "/_emulator/stubs") => match parse(body) {
+            Ok(stubs) => {
+                let added = stubs.len();
+                for stub in stubs {
+                    state.cloud.add(stub);
+                }
+                (StatusCode::OK, json!({"Added": added}))
+            }
+            Err(why) => (
+                StatusCode::BAD_REQUEST,
+                json!({"Code": "InvalidStub", "Message": why}),
+            ),
+        },
+        ("DELETE", "/_emulator/stubs") => {
+            state.cloud.clear();
+            (StatusCode::OK, json!({"Cleared": true}))
+        }
+        ("GET", "/_emulator/calls") => (StatusCode::OK, json!({"Calls": state.cloud.calls()})),
+        _ => (
+            StatusCode::NOT_FOUND,
+            json!({"Code": "NotFound", "Message": format!("{method} {path} is none of POST or DELETE /_emulator/stubs, GET /_emulator/calls")}),
+        ),
+    }
+}
+
+fn parse(body: &[u8]) -> Result<Vec<Stub>, String> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    let stubs: Vec<Stub> = match value {
+        Value::Array(_) => serde_json::from_value(value),
+        other => serde_json::from_value(other).map(|s| vec![s]),
+    }
+    .map_err(|e| format!("not a stub: {e}"))?;
+    if let Some((i, problem)) = stubs
+        .iter()
+        .enumerate()
+        .find_map(|(i, s)| s.problem().map(|p| (i, p)))
+    {
+        return Err(format!("stub {}: {problem}", i + 1));
+    }
+    Ok(stubs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Data;
+
+    #[test]
+    fn stubs_are_added_listed_and_refused_with_why() {
+        let mut state = State::new(Data::new());
+        let (status, body) = handle(
+            &mut state,
+            "POST",
+            "/_emulator/stubs",
+            br#"{"Service": "ECS", "Action": "A", "Response": {"x": 1}}"#,
+        );
+        assert_eq!((status, body), (StatusCode::OK, json!({"Added": 1})));
+        let (status, body) = handle(
+            &mut state,
+            "POST",
+            "/_emulator/stubs",
+            br#"[{"Service": "ECS", "Action": "A"}]"#,
+        );
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            body["Message"],
+            "stub 1: a stub needs a Response, Responses or an Error"
+        );
+        let (status, body) = handle(
+            &mut state,
+            "POST",
+            "/_emulator/stubs",
+            br#"{"Service": "ECS", "Action": "A", "Reponse": 1}"#,
+        );
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body["Message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `Reponse`"));
+        assert_eq!(
+            handle(&mut state, "GET", "/_emulator/calls", b"").1,
+            json!({"Calls": []})
+        );
+        assert_eq!(
+            handle(&mut state, "GET", "/_emulator/nope", b"").0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            handle(&mut state, "DELETE", "/_emulator/stubs", b"").0,
+            StatusCode::OK
+        );
+    }
+}

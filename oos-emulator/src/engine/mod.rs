@@ -1,0 +1,977 @@
+//! Executions that run: `StartExecution` hands each new execution to a [`Run`], which walks
+//! its template's tasks on the emulator's [`Clock`](crate::clock::Clock), writing their task
+//! executions and logs and moving the execution from `Running` to `Success` or `Failed`.
+//!
+//! Runs advance before each request is answered: every run performs the steps whose time has
+//! come, each stamped with the emulated moment it happened at (the execution's start plus the
+//! emulated time since), so that what a request reads is up to date. Between requests the
+//! server's ticker takes due steps a few runs at a time ([`advance_some`]), so that a request
+//! seldom finds many left: executions started together reach their steps together. A task's action is performed when the task starts (its
+//! retries and polls included, each wait adding to the time it takes, see
+//! [`actions::perform`]) and the task ends that much emulated time later.
+//!
+//! Flow: a task whose `When` does not hold is `Skipped`; a task that succeeds goes to its
+//! `OnSuccess` (a task, `ACS::NEXT` or `ACS::END`), a choice to the task it picks, any other
+//! to the next; one that fails goes to its `OnError` if it has one (the execution goes on;
+//! `ACS::END` ends it `Failed`), else the execution fails with its reason. A `Loop` runs
+//! its items in batches ([`looping`]), each item a task execution of its own.
+
+pub(crate) mod actions;
+mod looping;
+mod program;
+mod retry;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::data::model::{parse_date, CurrentTask, Execution, TaskExecution};
+use crate::eval::{as_text, truthy, Builtins, Context, TaskScope};
+use crate::state::State;
+use crate::template::{END, NEXT};
+use actions::Outcome;
+use looping::Plan;
+use program::{Program, Task};
+
+/// How every failure that comes from a limit of the emulator, not from the template, begins.
+pub(crate) const UNSUPPORTED: &str = "Unsupported by the emulator:";
+
+/// How long a task that is not a sleep or a wait takes, in emulated time.
+const STEP: Duration = Duration::from_secs(1);
+/// The most steps one run takes while answering one request; the rest wait for the next.
+const STEPS_PER_REQUEST: usize = 100_000;
+/// How often `ACS::WaitFor` polls when its task says nothing.
+const WAIT_FOR_RETRIES: u32 = 30;
+/// The region templates run in.
+const REGION: &str = "cn-hangzhou";
+
+/// The runs of the executions that have not finished, by execution id.
+pub(crate) type Runs = BTreeMap<String, Run>;
+
+/// One execution being run.
+#[derive(Debug)]
+pub(crate) struct Run {
+    execution_id: String,
+    /// The key that started it, which its API calls are made with.
+    access_key_id: String,
+    /// Empty when the template cannot run: the run's first step fails the execution.
+    program: Program,
+    /// Every parameter's value: given, else its evaluated `Default`.
+    parameters: Map<String, Value>,
+    builtins: Builtins,
+    /// How many executions this one is the child of.
+    depth: usize,
+    /// When it started: the wall time its logs count from, and the clock's time then.
+    started_wall: OffsetDateTime,
+    started_at: Duration,
+    /// Emulated time since the start at which `step` is due.
+    at: Duration,
+    step: Step,
+    /// Outputs of the tasks that completed, by task name.
+    outputs: Map<String, Value>,
+}
+
+/// What the run does next; a task in progress travels with the steps that need it.
+#[derive(Debug)]
+enum Step {
+    StartTask(usize),
+    /// The task's action was performed; the task ends with its outcome.
+    End(Current, Result<Outcome, String>),
+    /// The task waits for `NotifyExecution`.
+    AwaitApproval(Current),
+    /// The loop's next batch starts (or the loop ends).
+    NextBatch(Current, Looping),
+    /// The batch's items end.
+    EndBatch(Current, Looping),
+    Finish {
+        status: &'static str,
+        message: String,
+    },
+    Done,
+}
+
+/// The task in progress.
+#[derive(Debug)]
+struct Current {
+    index: usize,
+    task: Task,
+    record: String,
+}
+
+#[derive(Debug)]
+struct Looping {
+    plan: Plan,
+    batch: usize,
+    next: usize,
+    errors: usize,
+    first_error: Option<String>,
+    /// The batch in progress: item, its task execution, its outcome.
+    running: Vec<(Value, String, Result<Outcome, String>)>,
+    /// The items' outputs, in item order.
+    outputs: Vec<Value>,
+}
+
+/// Hands a new execution to a run and takes the steps due at once (its first task starts).
+pub(crate) fn start(state: &mut State, execution_id: &str, content: &str, access_key_id: &str) {
+    let execution = state.data.execution(execution_id);
+    let given = execution.map(|e| e.parameters.clone()).unwrap_or_default();
+    let parent = execution
+        .map(|e| e.parent_execution_id.clone())
+        .unwrap_or_default();
+    let builtins = Builtins {
+        region_id: REGION.into(),
+        account_id: crate::data::model::ACCOUNT_ID.into(),
+        execution_id: execution_id.into(),
+        parent_execution_id: parent.clone(),
+        execute_user: crate::data::model::executed_by(),
+        template_name: execution
+            .map(|e| e.template_name.clone())
+            .unwrap_or_default(),
+        template_version: execution
+            .map(|e| e.template_version.clone())
+            .unwrap_or_default(),
+    };
+    // Its tasks and logs count from the execution's own start, so that all its dates
+    // read one clock.
+    let started_wall = execution
+        .and_then(|e| parse_date(&e.start_date))
+        .unwrap_or_else(OffsetDateTime::now_utc);
+    let depth = state.runs.get(&parent).map_or(0, |p| p.depth + 1);
+    let mut run = Run {
+        execution_id: execution_id.to_owned(),
+        access_key_id: access_key_id.to_owned(),
+        program: Program::default(),
+        parameters: Map::new(),
+        builtins,
+        depth,
+        started_wall,
+        started_at: state.clock.now(),
+        at: Duration::ZERO,
+        step: Step::StartTask(0),
+        outputs: Map::new(),
+    };
+    let ready = Program::read(content).and_then(|program| {
+        run.parameters = run.effective_parameters(state, &program.parameters, given)?;
+        run.program = program;
+        Ok(())
+    });
+    if let Err(why) = ready {
+        run.step = Step::Finish {
+            status: "Failed",
+            message: format!("The template cannot run: {why}."),
+        };
+    }
+    state.runs.insert(execution_id.to_owned(), run);
+    advance_one(state, execution_id, false);
+}
+
+/// Takes every run's steps that are due.
+pub(crate) fn advance(state: &mut State) {
+    let now = state.clock.now();
+    // Every request passes here with every run: only those with a step due are taken out.
+    let due: Vec<String> = state
+        .runs
+        .iter()
+        .filter(|(_, run)| run.due(now))
+        .map(|(id, _)| id.clone())
+        .collect();
+    for id in due {
+        advance_one(state, &id, false);
+    }
+}
+
+/// Takes the due steps of at most `runs` runs; whether more runs have steps due. The
+/// server's ticker calls it between requests, a few runs at a time, so that a request finds
+/// little left to do and waits little for the lock.
+pub(crate) fn advance_some(state: &mut State, runs: usize) -> bool {
+    let now = state.clock.now();
+    let due: Vec<String> = state
+        .runs
+        .iter()
+        .filter(|(_, run)| run.due(now))
+        .take(runs + 1)
+        .map(|(id, _)| id.clone())
+        .collect();
+    for id in due.iter().take(runs) {
+        advance_one(state, id, false);
+    }
+    due.len() > runs
+}
+
+/// Runs `id` to its end without waiting for the clock, as a child execution runs within its
+/// parent's task; how much emulated time it took.
+pub(crate) fn run_to_end(state: &mut State, id: &str) -> Duration {
+    advance_one(state, id, true)
+}
+
+/// `NotifyExecution` approved the execution: a task waiting for approval completes now.
+pub(crate) fn approve(state: &mut State, execution_id: &str) {
+    let now = state.clock.now();
+    if let Some(run) = state.runs.get_mut(execution_id) {
+        run.step = match std::mem::replace(&mut run.step, Step::Done) {
+            Step::AwaitApproval(current) => {
+                run.at = now.saturating_sub(run.started_at).max(run.at);
+                Step::End(current, Ok(Outcome::answer(json!({}))))
+            }
+            other => other,
+        };
+    }
+}
+
+/// Now, as the execution's logs write it: on its run's clock when it runs, else the wall
+/// clock's.
+pub(crate) fn timestamp(state: &State, execution_id: &str) -> String {
+    match state.runs.get(execution_id) {
+        Some(run) => run.stamp_at(state.clock.now().saturating_sub(run.started_at).max(run.at)),
+        None => crate::data::model::now(),
+    }
+}
+
+/// Takes `id`'s due steps (all of them, `to_end`); how far its run has come. A run that
+/// has finished is dropped.
+fn advance_one(state: &mut State, id: &str, to_end: bool) -> Duration {
+    let Some(mut run) = state.runs.remove(id) else {
+        return Duration::ZERO;
+    };
+    let elapsed = state.clock.now().saturating_sub(run.started_at);
+    for _ in 0..STEPS_PER_REQUEST {
+        let running = state
+            .data
+            .execution(id)
+            .is_some_and(Execution::is_unfinished);
+        if !running || matches!(run.step, Step::Done) {
+            return run.at;
+        }
+        if (!to_end && run.at > elapsed) || matches!(run.step, Step::AwaitApproval(..)) {
+            break;
+        }
+        run.take_step(state);
+    }
+    let at = run.at;
+    state.runs.insert(id.to_owned(), run);
+    at
+}
+
+impl Run {
+    /// Whether a step is due at clock time `now`.
+    fn due(&self, now: Duration) -> bool {
+        !matches!(self.step, Step::AwaitApproval(..) | Step::Done)
+            && self.at <= now.saturating_sub(self.started_at)
+    }
+
+    fn stamp_at(&self, at: Duration) -> String {
+        let when = self.moment(at);
+        when.replace_nanosecond(0)
+            .unwrap_or(when)
+            .format(&Rfc3339)
+            .unwrap_or_default()
+    }
+
+    fn moment(&self, at: Duration) -> OffsetDateTime {
+        time::Duration::try_from(at)
+            .ok()
+            .and_then(|d| self.started_wall.checked_add(d))
+            .unwrap_or(self.started_wall)
+    }
+
+    fn stamp(&self) -> String {
+        self.stamp_at(self.at)
+    }
+
+    fn then(&mut self, after: Duration, step: Step) {
+        self.at = self.at.saturating_add(after);
+        self.step = step;
+    }
+
+    fn take_step(&mut self, state: &mut State) {
+        match std::mem::replace(&mut self.step, Step::Done) {
+            Step::StartTask(index) => self.start_task(state, index),
+            Step::End(current, outcome) => self.end(state, current, outcome),
+            Step::NextBatch(current, looping) => self.next_batch(state, current, looping),
+            Step::EndBatch(current, looping) => self.end_batch(state, current, looping),
+            Step::Finish { status, message } => self.finish(state, status, message),
+            step @ (Step::AwaitApproval(..) | Step::Done) => self.step = step,
+        }
+    }
+
+    fn execution<'s>(&self, state: &'s mut State) -> Option<&'s mut Execution> {
+        state.data.execution_mut(&self.execution_id)
+    }
+
+    /// Every declared parameter's value: as given, else its `Default` evaluated (defaults
+    /// may read built-in values such as `{{ ACS::RegionId }}`).
+    fn effective_parameters(
+        &self,
+        state: &State,
+        declared: &Map<String, Value>,
+        given: Map<String, Value>,
+    ) -> Result<Map<String, Value>, String> {
+        let mut values = given;
+        // A default may read another parameter, declared before or after it: each pass
+        // settles those whose references are known, until none is left or none moves.
+        let mut pending: Vec<(&String, &Value)> = declared
+            .iter()
+            .filter(|(name, _)| !values.contains_key(*name))
+            .filter_map(|(name, d)| d.get("Default").map(|default| (name, default)))
+            .collect();
+        while !pending.is_empty() {
+            let mut left = Vec::new();
+            let mut last = None;
+            for (name, default) in pending.iter().copied() {
+                match self.evaluate_with(state, &values, TaskScope::default(), default) {
+                    Ok(value) => {
+                        values.insert(name.clone(), value);
+                    }
+                    Err(why) => {
+                        last = Some(format!("parameter {name}'s Default: {why}"));
+                        left.push((name, default));
+                    }
+                }
+            }
+            if left.len() == pending.len() {
+                return Err(last.unwrap_or_default());
+            }
+            pending = left;
+        }
+        Ok(values)
+    }
+
+    /// `value` evaluated against this run's outputs and built-in values.
+    fn evaluate_with(
+        &self,
+        state: &State,
+        parameters: &Map<String, Value>,
+        task: TaskScope<'_>,
+        value: &Value,
+    ) -> Result<Value, String> {
+        let store = |reference: &str| parameter_store(state, reference);
+        Context {
+            unrun_is_empty: false,
+            parameters,
+            outputs: &self.outputs,
+            builtins: &self.builtins,
+            task,
+            now: self.moment(self.at),
+            store: &store,
+        }
+        .evaluate(value)
+    }
+
+    /// `value` evaluated for `task` (and its loop item).
+    fn evaluate(
+        &self,
+        state: &State,
+        value: &Value,
+        task: &Task,
+        record: &str,
+        item: Option<&Value>,
+    ) -> Result<Value, String> {
+        let scope = TaskScope {
+            name: &task.name,
+            action: &task.action,
+            task_execution_id: record,
+            loop_item: item,
+        };
+        self.evaluate_with(state, &self.parameters, scope, value)
+    }
+
+    fn log(&self, state: &mut State, message: String, task: Option<&str>) {
+        self.log_at(state, self.at, message, task);
+    }
+
+    fn log_at(&self, state: &mut State, when: Duration, message: String, task: Option<&str>) {
+        let at = self.stamp_at(when);
+        let mut entry = json!({"Timestamp": at, "Message": message});
+        if let (Some(task), Some(map)) = (task, entry.as_object_mut()) {
+            map.insert("TaskExecutionId".into(), task.into());
+        }
+        if let Some(execution) = self.execution(state) {
+            execution.push_log(entry);
+            execution.update_date = at;
+        }
+    }
+
+    /// A new task execution, numbered after the last.
+    fn record(&self, state: &mut State, task: &Task, parent: &str, item: Option<&Value>) -> String {
+        let at = self.stamp();
+        let Some(execution) = self.execution(state) else {
+            return String::new();
+        };
+        let id = format!(
+            "{}.t{:04}",
+            self.execution_id,
+            execution.task_executions.len() + 1
+        );
+        execution.task_executions.push(TaskExecution {
+            task_execution_id: id.clone(),
+            execution_id: self.execution_id.clone(),
+            task_name: task.name.clone(),
+            task_action: task.action.clone(),
+            status: "Running".into(),
+            properties: task.properties().to_string(),
+            outputs: "{}".into(),
+            create_date: at.clone(),
+            start_date: at.clone(),
+            update_date: at,
+            parent_task_execution_id: parent.to_owned(),
+            loop_item: item.map(as_text).unwrap_or_default(),
+            template_id: execution.template_id.clone(),
+            ..TaskExecution::default()
+        });
+        id
+    }
+
+    /// Ends a task execution with `status`.
+    fn settle(
+        &self,
+        state: &mut State,
+        record: &str,
+        status: &str,
+        message: &str,
+        outputs: Option<&Value>,
+    ) {
+        let at = self.stamp();
+        let total = self.program.tasks.len();
+        let Some(execution) = self.execution(state) else {
+            return;
+        };
+        // The task ending is among the newest; only the tasks of the template count, not
+        // a loop's items, so an item's end changes no counter.
+        let Some(task) = execution
+            .task_executions
+            .iter_mut()
+            .rev()
+            .find(|t| t.task_execution_id == record)
+        else {
+            return;
+        };
+        task.status = status.to_owned();
+        task.status_message = message.to_owned();
+        if let Some(outputs) = outputs {
+            task.outputs = outputs.to_string();
+        }
+        task.end_date.clone_from(&at);
+        task.update_date = at;
+        if task.parent_task_execution_id.is_empty() {
+            count(execution, total);
+        }
+    }
+
+    fn start_task(&mut self, state: &mut State, index: usize) {
+        let Some(task) = self.program.tasks.get(index).cloned() else {
+            let message = "The execution completed successfully.".to_owned();
+            return self.then(
+                Duration::ZERO,
+                Step::Finish {
+                    status: "Success",
+                    message,
+                },
+            );
+        };
+        let record = self.record(state, &task, "", None);
+        let total = self.program.tasks.len();
+        if let Some(execution) = self.execution(state) {
+            execution.current_tasks = vec![CurrentTask {
+                task_action: task.action.clone(),
+                task_execution_id: record.clone(),
+                task_name: task.name.clone(),
+            }];
+            count(execution, total);
+        }
+        self.log(
+            state,
+            format!("The task {} started.", task.name),
+            Some(&record),
+        );
+        let current = Current {
+            index,
+            task,
+            record,
+        };
+        if let Some(problem) = &current.task.problem {
+            let why = problem.clone();
+            return self.then(STEP, Step::End(current, Err(why)));
+        }
+        // A loop's `When` is each item's (it may read `ACS::TaskLoopItem`).
+        let when = current
+            .task
+            .key("When")
+            .filter(|_| current.task.key("Loop").is_none());
+        if let Some(when) = when.cloned() {
+            match self.evaluate(state, &when, &current.task, &current.record, None) {
+                Ok(holds) if !truthy(&holds) => return self.skip(state, current),
+                Ok(_) => {}
+                Err(why) => {
+                    return self.then(STEP, Step::End(current, Err(format!("When: {why}"))))
+                }
+            }
+        }
+        if let Some(spec) = current.task.key("Loop").cloned() {
+            let plan = self
+                .evaluate(state, &spec, &current.task, &current.record, None)
+                .and_then(|spec| Plan::read(&spec));
+            return match plan {
+                Ok(plan) => {
+                    let looping = Looping {
+                        plan,
+                        batch: 0,
+                        next: 0,
+                        errors: 0,
+                        first_error: None,
+                        running: Vec::new(),
+                        outputs: Vec::new(),
+                    };
+                    self.then(Duration::ZERO, Step::NextBatch(current, looping))
+                }
+                Err(why) => self.then(STEP, Step::End(current, Err(format!("Loop: {why}")))),
+            };
+        }
+        if matches!(current.task.builtin, Some("ACS::Approve" | "ACS::Pause")) {
+            self.wait_for_approval(state, &current);
+            return self.then(Duration::ZERO, Step::AwaitApproval(current));
+        }
+        let (outcome, takes) = self.perform(state, &current.task, &current.record, None);
+        self.then(takes, Step::End(current, outcome));
+    }
+
+    /// Performs a task's action (or one loop item's) with its retries: the outcome and the
+    /// emulated time it took.
+    fn perform(
+        &self,
+        state: &mut State,
+        task: &Task,
+        record: &str,
+        item: Option<&Value>,
+    ) -> (Result<Outcome, String>, Duration) {
+        let properties = match self.evaluate(state, &task.properties(), task, record, item) {
+            Ok(p) => p,
+            Err(why) => return (Err(why), STEP),
+        };
+        let retry = {
+            let keys = |key: &str| {
+                task.key(key).map(|v| {
+                    self.evaluate(state, v, task, record, item)
+                        .unwrap_or(Value::Null)
+                })
+            };
+            let default = if task.builtin == Some("ACS::WaitFor") {
+                WAIT_FOR_RETRIES
+            } else {
+                0
+            };
+            retry::Retry::read(keys, default)
+        };
+        let retry = match retry {
+            Ok(retry) => retry,
+            Err(why) => return (Err(why), STEP),
+        };
+        let mut took = Duration::ZERO;
+        let mut attempt = 0;
+        loop {
+            let call = actions::Call {
+                run: self,
+                task,
+                properties: &properties,
+                record,
+                at: self.at + took,
+            };
+            let (outcome, takes) = actions::perform(state, &call);
+            took += takes;
+            match outcome {
+                Err(why)
+                    if attempt < retry.retries
+                        && !why.starts_with(UNSUPPORTED)
+                        && !why.starts_with(actions::STOP) =>
+                {
+                    attempt += 1;
+                    self.log(
+                        state,
+                        format!(
+                            "The task {} failed: {why}; retry {attempt} of {}.",
+                            task.name, retry.retries
+                        ),
+                        Some(record),
+                    );
+                    took += retry.wait(attempt);
+                }
+                outcome => return (outcome, took),
+            }
+        }
+    }
+
+    /// One loop item: skipped when the task's `When` does not hold for it.
+    fn perform_item(
+        &self,
+        state: &mut State,
+        task: &Task,
+        record: &str,
+        item: &Value,
+    ) -> (Result<Outcome, String>, Duration) {
+        if let Some(when) = task.key("When") {
+            match self.evaluate(state, when, task, record, Some(item)) {
+                Ok(holds) if !truthy(&holds) => {
+                    let skipped = Outcome {
+                        skipped: true,
+                        ..Outcome::answer(json!({}))
+                    };
+                    return (Ok(skipped), Duration::ZERO);
+                }
+                Ok(_) => {}
+                Err(why) => return (Err(format!("When: {why}")), STEP),
+            }
+        }
+        self.perform(state, task, record, Some(item))
+    }
+
+    /// The task's `Outputs`, their selectors' references resolved (a selector may hold
+    /// `{{ parameter }}`); one that does not resolve is left as written, for jq to refuse.
+    fn declared_outputs(
+        &self,
+        state: &State,
+        task: &Task,
+        record: &str,
+        item: Option<&Value>,
+    ) -> Map<String, Value> {
+        let mut declared = task.outputs();
+        for declaration in declared.values_mut() {
+            let Some(selector) = declaration
+                .get("ValueSelector")
+                .filter(|s| s.as_str().is_some_and(|s| s.contains("{{")))
+                .cloned()
+            else {
+                continue;
+            };
+            if let (Ok(resolved), Some(map)) = (
+                self.evaluate(state, &selector, task, record, item),
+                declaration.as_object_mut(),
+            ) {
+                map.insert("ValueSelector".into(), resolved);
+            }
+        }
+        declared
+    }
+
+    fn wait_for_approval(&self, state: &mut State, current: &Current) {
+        let total = self.program.tasks.len();
+        if let Some(execution) = self.execution(state) {
+            execution.status = "Waiting".into();
+            if let Some(t) = execution
+                .task_executions
+                .iter_mut()
+                .rev()
+                .find(|t| t.task_execution_id == current.record)
+            {
+                t.status = "Waiting".into();
+            }
+            count(execution, total);
+        }
+        self.log(
+            state,
+            format!("The task {} is waiting for approval.", current.task.name),
+            Some(&current.record),
+        );
+    }
+
+    fn skip(&mut self, state: &mut State, current: Current) {
+        self.log(
+            state,
+            format!(
+                "The task {} was skipped: its When does not hold.",
+                current.task.name
+            ),
+            Some(&current.record),
+        );
+        self.settle(
+            state,
+            &current.record,
+            "Skipped",
+            "When does not hold",
+            None,
+        );
+        self.then(Duration::ZERO, Step::StartTask(current.index + 1));
+    }
+
+    fn end(&mut self, state: &mut State, current: Current, outcome: Result<Outcome, String>) {
+        if let Some(execution) = self.execution(state) {
+            if execution.status == "Waiting" {
+                execution.status = "Running".into();
+            }
+        }
+        let result = outcome.and_then(|outcome| {
+            let declared = self.declared_outputs(state, &current.task, &current.record, None);
+            let outputs = actions::outputs(&declared, &outcome)?;
+            Ok((outputs, outcome.goto))
+        });
+        match result {
+            Ok((outputs, goto)) => self.complete(state, current, outputs, goto),
+            Err(why) => self.fail(state, current, why),
+        }
+    }
+
+    fn complete(
+        &mut self,
+        state: &mut State,
+        current: Current,
+        outputs: Value,
+        goto: Option<String>,
+    ) {
+        let name = &current.task.name;
+        self.log(
+            state,
+            format!("The task {name} output: {outputs}"),
+            Some(&current.record),
+        );
+        self.log(
+            state,
+            format!("The task {name} completed."),
+            Some(&current.record),
+        );
+        self.settle(state, &current.record, "Success", "", Some(&outputs));
+        self.outputs.insert(name.clone(), outputs);
+        let target = goto.or_else(|| current.task.text("OnSuccess").map(str::to_owned));
+        match target {
+            Some(target) => self.go(current.index, &target, "Success"),
+            None => self.then(Duration::ZERO, Step::StartTask(current.index + 1)),
+        }
+    }
+
+    fn fail(&mut self, state: &mut State, current: Current, why: String) {
+        let name = &current.task.name;
+        self.log(
+            state,
+            format!("The task {name} failed: {why}"),
+            Some(&current.record),
+        );
+        self.settle(state, &current.record, "Failed", &why, None);
+        let message = format!("Task {name} failed: {why}");
+        match current.task.text("OnError").map(str::to_owned) {
+            Some(target) if !target.eq_ignore_ascii_case(END) => {
+                self.go(current.index, &target, "Failed")
+            }
+            _ => self.then(
+                Duration::ZERO,
+                Step::Finish {
+                    status: "Failed",
+                    message,
+                },
+            ),
+        }
+    }
+
+    /// To the task `target` names: another task, the next, or the end (with `status`).
+    fn go(&mut self, index: usize, target: &str, status: &'static str) {
+        let step = if target.eq_ignore_ascii_case(END) {
+            let message = if status == "Success" {
+                "The execution completed successfully.".to_owned()
+            } else {
+                format!("The execution ended at {END} after a task failed.")
+            };
+            Step::Finish { status, message }
+        } else if target.eq_ignore_ascii_case(NEXT) {
+            Step::StartTask(index + 1)
+        } else {
+            match self.program.position(target) {
+                Some(i) => Step::StartTask(i),
+                None => Step::Finish {
+                    status: "Failed",
+                    message: format!("The template goes to task {target}, which it does not have."),
+                },
+            }
+        };
+        self.then(Duration::ZERO, step);
+    }
+
+    fn next_batch(&mut self, state: &mut State, current: Current, mut looping: Looping) {
+        if looping.errors > looping.plan.max_errors {
+            let why = format!(
+                "{} of its loop items failed, more than MaxErrors ({}); the first: {}",
+                looping.errors,
+                looping.plan.max_errors,
+                looping.first_error.as_deref().unwrap_or("")
+            );
+            return self.fail(state, current, why);
+        }
+        let Some(size) = looping.plan.batches.get(looping.batch).copied() else {
+            let declared = current
+                .task
+                .key("Loop")
+                .and_then(|l| l.get("Outputs"))
+                .cloned();
+            return match looping::gather(declared.as_ref(), &looping.outputs) {
+                Ok(outputs) => self.complete(state, current, outputs, None),
+                Err(why) => self.fail(state, current, why),
+            };
+        };
+        let mut longest = Duration::ZERO;
+        let end = (looping.next + size).min(looping.plan.items.len());
+        let batch: Vec<Value> = looping.plan.items[looping.next..end].to_vec();
+        for item in batch {
+            let record = self.record(state, &current.task, &current.record, Some(&item));
+            let name = &current.task.name;
+            self.log(
+                state,
+                format!("The task {name} (loop item {}) started.", as_text(&item)),
+                Some(&record),
+            );
+            let (outcome, takes) =
+                if matches!(current.task.builtin, Some("ACS::Approve" | "ACS::Pause")) {
+                    (
+                        Err(format!(
+                            "{UNSUPPORTED} {} in a loop (approvals are per execution)",
+                            current.task.action
+                        )),
+                        STEP,
+                    )
+                } else {
+                    self.perform_item(state, &current.task, &record, &item)
+                };
+            longest = longest.max(takes);
+            looping.running.push((item, record, outcome));
+        }
+        looping.next = end;
+        looping.batch += 1;
+        self.then(longest, Step::EndBatch(current, looping));
+    }
+
+    fn end_batch(&mut self, state: &mut State, current: Current, mut looping: Looping) {
+        let name = current.task.name.clone();
+        let mut unsupported = None;
+        for (item, record, outcome) in std::mem::take(&mut looping.running) {
+            let label = as_text(&item);
+            let declared = self.declared_outputs(state, &current.task, &record, Some(&item));
+            if outcome.as_ref().is_ok_and(|o| o.skipped) {
+                self.log(
+                    state,
+                    format!(
+                        "The task {name} (loop item {label}) was skipped: its When does not hold."
+                    ),
+                    Some(&record),
+                );
+                self.settle(state, &record, "Skipped", "When does not hold", None);
+                continue;
+            }
+            match outcome.and_then(|o| actions::outputs(&declared, &o)) {
+                Ok(outputs) => {
+                    self.log(
+                        state,
+                        format!("The task {name} (loop item {label}) output: {outputs}"),
+                        Some(&record),
+                    );
+                    self.log(
+                        state,
+                        format!("The task {name} (loop item {label}) completed."),
+                        Some(&record),
+                    );
+                    self.settle(state, &record, "Success", "", Some(&outputs));
+                    looping.outputs.push(outputs);
+                }
+                Err(why) => {
+                    self.log(
+                        state,
+                        format!("The task {name} (loop item {label}) failed: {why}"),
+                        Some(&record),
+                    );
+                    self.settle(state, &record, "Failed", &why, None);
+                    looping.errors += 1;
+                    looping
+                        .first_error
+                        .get_or_insert_with(|| format!("item {label}: {why}"));
+                    if why.starts_with(UNSUPPORTED) {
+                        unsupported.get_or_insert(why);
+                    }
+                }
+            }
+        }
+        // The emulator's own limit is the reason, whatever MaxErrors allows: a test must not
+        // pass on what the emulator could not do.
+        if let Some(why) = unsupported {
+            return self.fail(state, current, why);
+        }
+        self.then(Duration::ZERO, Step::NextBatch(current, looping));
+    }
+
+    fn finish(&mut self, state: &mut State, status: &'static str, message: String) {
+        let (status, message, outputs) = match (status, self.template_outputs(state)) {
+            ("Success", Ok(outputs)) => (status, message, Some(outputs)),
+            ("Success", Err(why)) => ("Failed", format!("The outputs cannot be had: {why}"), None),
+            _ => (status, message, None),
+        };
+        let at = self.stamp();
+        let total = self.program.tasks.len();
+        if let Some(execution) = self.execution(state) {
+            execution.end(status, &message, &at);
+            if let Some(outputs) = outputs {
+                execution.outputs = outputs.to_string();
+            }
+            count(execution, total);
+        }
+        let done = if status == "Success" {
+            "Execution succeeded."
+        } else {
+            "Execution failed."
+        };
+        self.log(state, done.to_owned(), None);
+        self.step = Step::Done;
+    }
+
+    fn template_outputs(&self, state: &State) -> Result<Value, String> {
+        let mut outputs = Map::new();
+        for (name, declaration) in &self.program.outputs {
+            let value = declaration
+                .get("Value")
+                .ok_or_else(|| format!("output {name} has no Value"))?;
+            // The template's outputs may read tasks a branch left out: those read empty.
+            let store = |reference: &str| parameter_store(state, reference);
+            let context = Context {
+                unrun_is_empty: true,
+                parameters: &self.parameters,
+                outputs: &self.outputs,
+                builtins: &self.builtins,
+                task: TaskScope::default(),
+                now: self.moment(self.at),
+                store: &store,
+            };
+            let value = context
+                .evaluate(value)
+                .map_err(|why| format!("output {name}: {why}"))?;
+            outputs.insert(name.clone(), actions::typed(declaration, value));
+        }
+        Ok(Value::Object(outputs))
+    }
+}
+
+/// `{{ oos:name }}` and `{{ oos-secret:name }}`: a parameter's current value, a secret's
+/// opened.
+fn parameter_store(state: &State, reference: &str) -> Option<Value> {
+    use crate::data::parameter::Store;
+    let (store, name) = match reference.split_once(':')? {
+        ("oos", name) => (Store::Common, name),
+        ("oos-secret", name) => (Store::Secret, name),
+        _ => return None,
+    };
+    let parameter = state.data.parameters(store).get(name)?;
+    let version = parameter.current()?;
+    Some(
+        parameter
+            .shown_value(version, store, &state.vault, true)
+            .into(),
+    )
+}
+
+/// Recounts an execution's top-level task executions by status.
+fn count(execution: &mut Execution, total: usize) {
+    let mut counters =
+        BTreeMap::from([("Total".to_owned(), i32::try_from(total).unwrap_or(i32::MAX))]);
+    for task in execution
+        .task_executions
+        .iter()
+        .filter(|t| t.parent_task_execution_id.is_empty())
+    {
+        let n = counters.entry(task.status.clone()).or_insert(0);
+        *n = n.saturating_add(1);
+    }
+    execution.counters = Some(counters);
+}

@@ -1,0 +1,241 @@
+//! The conformance pass over Alibaba's published templates, read from `../shared/oos-templates`
+//! (or `OOS_TEMPLATES`) when that folder is there and skipped when it is not: the project
+//! ships none of them. Every template must validate, and at least 95 % of the public ones,
+//! started by name with plausible parameters under the default stubs (approvals approved),
+//! must end in Success, none with the emulator's `Unsupported by the emulator:` marker.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::common::{call, V3};
+use oos_emulator::{Emulator, RunningEmulator};
+use serde_json::{json, Map, Value};
+
+/// The corpus, if present.
+fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("OOS_TEMPLATES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/oos-templates")
+        });
+    dir.is_dir().then_some(dir)
+}
+
+/// Every template file under `dir`, sorted.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yml" | "yaml" | "json")
+            ) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[tokio::test]
+async fn every_published_template_validates() {
+    let Some(dir) = corpus() else {
+        eprintln!("skipped: no template corpus at ../shared/oos-templates");
+        return;
+    };
+    let emulator = Emulator::builder().start().await.unwrap();
+    let files = files(&dir);
+    assert!(
+        files.len() > 400,
+        "{} templates under {}",
+        files.len(),
+        dir.display()
+    );
+    let mut refused = Vec::new();
+    for file in &files {
+        let content = std::fs::read_to_string(file).unwrap();
+        let answer = V3::new(&emulator, &[("Content", &content)])
+            .set_header("x-acs-action", "ValidateTemplateContent")
+            .form_body()
+            .send()
+            .await;
+        if answer.status != 200 {
+            refused.push(format!("{}: {}", file.display(), answer.text));
+        }
+    }
+    assert!(
+        refused.is_empty(),
+        "{} of {} refused:\n{}",
+        refused.len(),
+        files.len(),
+        refused.join("\n")
+    );
+}
+
+/// A template of the test's own, for parameters that name a template to run.
+const CHILD: &str = "conformance-child";
+
+/// A value OOS would accept for a parameter the template leaves without a default: the
+/// first allowed value, else one of its type (shaped by what the parameter stands for).
+fn plausible(name: &str, declaration: &Value) -> Value {
+    if let Some(first) = declaration["AllowedValues"].get(0) {
+        return match declaration["Type"].as_str() {
+            Some("List") => json!([first]),
+            _ => first.clone(),
+        };
+    }
+    if name.to_ascii_lowercase().contains("templatename") {
+        return json!(CHILD);
+    }
+    let hint = format!(
+        "{name} {}",
+        declaration["AssociationProperty"].as_str().unwrap_or("")
+    )
+    .to_ascii_lowercase();
+    let text = if hint.contains("region") {
+        "cn-hangzhou".to_owned()
+    } else if hint.contains("instance") {
+        "i-emulator0001".to_owned()
+    } else if declaration["AssociationPropertyMetadata"]["Format"].as_str() == Some("HH:mm:ssZ") {
+        "08:00:00Z".to_owned()
+    } else if hint.contains("time") || hint.contains("date") {
+        "2030-01-01T00:00:00Z".to_owned()
+    } else {
+        let min = declaration["MinLength"].as_u64().unwrap_or(1) as usize;
+        "x".repeat(min.max(8))
+    };
+    match declaration["Type"].as_str() {
+        Some("Number") => json!(declaration["MinValue"].as_i64().unwrap_or(1).max(1)),
+        Some("Boolean") => json!(false),
+        Some("List") => json!([text]),
+        Some("Json") if hint.contains("timer") || hint.contains("trigger") => {
+            json!({"type": "rate", "expression": "1 hour", "endDate": "2030-01-01T00:00:00Z", "timeZone": "UTC"})
+        }
+        Some("Json") if hint.contains("targets") || hint.contains("target") => {
+            json!({"Type": "ResourceIds", "ResourceIds": ["i-emulator0001"], "RegionId": "cn-hangzhou"})
+        }
+        Some("Json") => json!({}),
+        _ => json!(text),
+    }
+}
+
+/// Parameters for every declared one without a default.
+fn parameters(content: &str) -> Map<String, Value> {
+    let parsed: Value = if content.trim_start().starts_with('{') {
+        serde_json::from_str(content).unwrap()
+    } else {
+        yaml_serde::from_str(content).unwrap()
+    };
+    let mut given = Map::new();
+    for (name, declaration) in parsed["Parameters"].as_object().into_iter().flatten() {
+        if declaration.get("Default").is_none() {
+            given.insert(name.clone(), plausible(name, declaration));
+        }
+    }
+    given
+}
+
+/// The execution's status and message once it ends, approving what waits for approval.
+async fn outcome(emulator: &RunningEmulator, id: &str, until: Instant) -> (String, String) {
+    loop {
+        let listed = call(emulator, "ListExecutions", &[("ExecutionId", id)]).await;
+        let execution = &listed.body["Executions"][0];
+        let status = execution["Status"].as_str().unwrap_or("").to_owned();
+        match status.as_str() {
+            "Success" | "Failed" | "Cancelled" => {
+                return (
+                    status,
+                    execution["StatusMessage"].as_str().unwrap_or("").to_owned(),
+                )
+            }
+            "Waiting" => {
+                call(
+                    emulator,
+                    "NotifyExecution",
+                    &[("ExecutionId", id), ("NotifyType", "Approve")],
+                )
+                .await;
+            }
+            _ if Instant::now() > until => return (status, "did not end in time".to_owned()),
+            _ => tokio::time::sleep(Duration::from_millis(5)).await,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_templates_run_to_success_under_default_stubs() {
+    let Some(dir) = corpus() else {
+        eprintln!("skipped: no template corpus at ../shared/oos-templates");
+        return;
+    };
+    let emulator = Emulator::builder()
+        .public_templates(&dir)
+        .unwrap()
+        .clock_speed(1_000_000.0)
+        .start()
+        .await
+        .unwrap();
+    let child = "FormatVersion: OOS-2019-06-01\nParameters:\n  parameters:\n    Type: Json\n    Default: {}\nTasks:\n  - Name: nap\n    Action: ACS::Sleep\n    Properties:\n      Duration: PT1S\n";
+    let created = V3::new(&emulator, &[("TemplateName", CHILD), ("Content", child)])
+        .set_header("x-acs-action", "CreateTemplate")
+        .send()
+        .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    let public: Vec<PathBuf> = files(&dir.join("PublicTemplates"));
+    let mut started = Vec::new();
+    for file in &public {
+        let name = file.file_stem().unwrap().to_str().unwrap().to_owned();
+        let content = std::fs::read_to_string(file).unwrap();
+        let given = Value::Object(parameters(&content)).to_string();
+        let answer = V3::new(
+            &emulator,
+            &[("TemplateName", &name), ("Parameters", &given)],
+        )
+        .set_header("x-acs-action", "StartExecution")
+        .form_body()
+        .send()
+        .await;
+        let id = answer.body["Execution"]["ExecutionId"]
+            .as_str()
+            .map(str::to_owned);
+        started.push((name, id.ok_or(answer.text)));
+    }
+    let until = Instant::now() + Duration::from_secs(60);
+    let mut failures = Vec::new();
+    let mut unsupported = Vec::new();
+    for (name, id) in &started {
+        let (status, message) = match id {
+            Ok(id) => outcome(&emulator, id, until).await,
+            Err(refused) => ("Refused".to_owned(), refused.clone()),
+        };
+        if message.contains("Unsupported by the emulator:") {
+            unsupported.push(format!("{name}: {message}"));
+        }
+        if status != "Success" {
+            failures.push(format!("{name}: {status}: {message}"));
+        }
+    }
+    let succeeded = started.len() - failures.len();
+    let rate = succeeded as f64 * 100.0 / started.len() as f64;
+    eprintln!(
+        "{succeeded} of {} public templates succeeded ({rate:.1} %)\n{}",
+        started.len(),
+        failures.join("\n")
+    );
+    assert!(
+        unsupported.is_empty(),
+        "{} ended with the emulator's marker:\n{}",
+        unsupported.len(),
+        unsupported.join("\n")
+    );
+    assert!(
+        rate >= 95.0,
+        "{rate:.1} % succeeded:\n{}",
+        failures.join("\n")
+    );
+}

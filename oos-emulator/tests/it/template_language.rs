@@ -1,0 +1,598 @@
+//! The template language run end to end, one template of the project's own per construct:
+//! flow keys, loops and rate control, retries on the clock, the built-in actions, functions
+//! and jq, other clouds as stubs (over HTTP and from Rust), public templates and cloud
+//! product actions from their definitions, parameters checked at start.
+
+use std::time::Duration;
+
+use crate::common::{all_pages, call, client, execution, field, V3};
+use oos_emulator::{Emulator, RunningEmulator, Stub};
+use serde_json::{json, Value};
+
+/// Emulated seconds per real second: a minute of sleeping takes 6 ms.
+const FAST: f64 = 10_000.0;
+const HEAD: &str = "FormatVersion: OOS-2019-06-01\n";
+
+async fn emulator() -> RunningEmulator {
+    Emulator::builder().clock_speed(FAST).start().await.unwrap()
+}
+
+/// Starts `body` (after the FormatVersion line) with `parameters`; the execution id.
+async fn start(emulator: &RunningEmulator, body: &str, parameters: Value) -> String {
+    let content = format!("{HEAD}{body}");
+    let answer = V3::new(
+        emulator,
+        &[
+            ("TemplateContent", &content),
+            ("Parameters", &parameters.to_string()),
+        ],
+    )
+    .set_header("x-acs-action", "StartExecution")
+    .form_body()
+    .send()
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    answer.body["Execution"]["ExecutionId"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The execution once it has finished, polled for at most five seconds.
+async fn finished(emulator: &RunningEmulator, id: &str) -> Value {
+    for _ in 0..500 {
+        let execution = execution(emulator, id).await;
+        if ["Success", "Failed", "Cancelled"].contains(&execution["Status"].as_str().unwrap_or(""))
+        {
+            return execution;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{id} did not finish: {}", execution(emulator, id).await);
+}
+
+async fn run(emulator: &RunningEmulator, body: &str, parameters: Value) -> Value {
+    let id = start(emulator, body, parameters).await;
+    finished(emulator, &id).await
+}
+
+/// The task executions, oldest first: (name, status, loop item).
+async fn tasks(emulator: &RunningEmulator, id: &str) -> Vec<(String, String, String)> {
+    let params = [("ExecutionId", id), ("SortOrder", "Ascending")];
+    let (tasks, _) = all_pages(
+        emulator,
+        "ListTaskExecutions",
+        "TaskExecutions",
+        &params,
+        "100",
+    )
+    .await;
+    tasks
+        .iter()
+        .map(|t| {
+            let text = |k: &str| t[k].as_str().unwrap_or("").to_owned();
+            (text("TaskName"), text("Status"), text("LoopItem"))
+        })
+        .collect()
+}
+
+fn outputs(execution: &Value) -> Value {
+    serde_json::from_str(execution["Outputs"].as_str().unwrap_or("{}")).unwrap()
+}
+
+async fn calls(emulator: &RunningEmulator) -> Vec<Value> {
+    let answer = client()
+        .get(format!("{}/_emulator/calls", emulator.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let body: Value = serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap();
+    body["Calls"].as_array().unwrap().clone()
+}
+
+async fn add_stub(emulator: &RunningEmulator, stub: Value) -> (u16, Value) {
+    let answer = client()
+        .post(format!("{}/_emulator/stubs", emulator.url()))
+        .body(stub.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (
+        status,
+        serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn on_error_and_on_success_steer_the_flow() {
+    let emulator = emulator().await;
+    let body = "Tasks:
+  - Name: fails
+    Action: ACS::Sleep
+    Properties: {Duration: never}
+    OnError: recover
+  - Name: skipped
+    Action: ACS::Sleep
+    Properties: {Duration: PT1S}
+  - Name: recover
+    Action: ACS::Sleep
+    Properties: {Duration: 2s}
+    OnSuccess: ACS::END
+  - Name: never
+    Action: ACS::Sleep
+    Properties: {Duration: PT1S}
+";
+    let done = run(&emulator, body, json!({})).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    let id = done["ExecutionId"].as_str().unwrap();
+    let names: Vec<_> = tasks(&emulator, id)
+        .await
+        .into_iter()
+        .map(|t| (t.0, t.1))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("fails".into(), "Failed".into()),
+            ("recover".into(), "Success".into())
+        ]
+    );
+
+    let next = "Tasks:
+  - Name: fails
+    Action: ACS::Sleep
+    Properties: {Duration: never}
+    OnError: ACS::NEXT
+  - Name: after
+    Action: ACS::Sleep
+    Properties: {Duration: PT1S}
+";
+    assert_eq!(run(&emulator, next, json!({})).await["Status"], "Success");
+    let end = next.replace("ACS::NEXT", "ACS::END");
+    let done = run(&emulator, &end, json!({})).await;
+    assert_eq!(done["Status"], "Failed");
+    assert_eq!(
+        done["StatusMessage"],
+        "Task fails failed: Duration: `never` is not a duration such as PT1M, 30s, 4m or 15"
+    );
+}
+
+#[tokio::test]
+async fn when_skips_a_task_and_choice_picks_the_next() {
+    let emulator = emulator().await;
+    let body = "Parameters:
+  mode: {Type: String, AllowedValues: [fast, slow]}
+Tasks:
+  - Name: onlySlow
+    Action: ACS::Sleep
+    When:
+      Fn::Equals: ['{{ mode }}', slow]
+    Properties: {Duration: PT1M}
+  - Name: pick
+    Action: ACS::Choice
+    Properties:
+      DefaultTask: slowPath
+      Choices:
+        - When:
+            Fn::Equals: [fast, '{{ mode }}']
+          NextTask: fastPath
+  - Name: slowPath
+    Action: ACS::Sleep
+    Properties: {Duration: PT1M}
+    OnSuccess: ACS::END
+  - Name: fastPath
+    Action: ACS::Sleep
+    Properties: {Duration: PT1S}
+";
+    let done = run(&emulator, body, json!({"mode": "fast"})).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    let id = done["ExecutionId"].as_str().unwrap();
+    let ran: Vec<_> = tasks(&emulator, id)
+        .await
+        .into_iter()
+        .map(|t| (t.0, t.1))
+        .collect();
+    assert_eq!(
+        ran,
+        [
+            ("onlySlow".into(), "Skipped".into()),
+            ("pick".into(), "Success".into()),
+            ("fastPath".into(), "Success".into())
+        ]
+    );
+    let done = run(&emulator, body, json!({"mode": "slow"})).await;
+    let id = done["ExecutionId"].as_str().unwrap();
+    let ran: Vec<_> = tasks(&emulator, id)
+        .await
+        .into_iter()
+        .map(|t| t.0)
+        .collect();
+    assert_eq!(ran, ["onlySlow", "pick", "slowPath"]);
+}
+
+#[tokio::test]
+async fn functions_references_and_jq_selectors_evaluate() {
+    let emulator = emulator().await;
+    emulator.stub(Stub::new(
+        "ECS",
+        "DescribeInstances",
+        json!({"Instances": {"Instance": [{"InstanceId": "i-1", "OSType": "linux"}, {"InstanceId": "i-2", "OSType": "windows"}]}}),
+    ));
+    let body = "Parameters:
+  names: {Type: List, Default: [a, b]}
+  region: {Type: String, Default: '{{ ACS::RegionId }}'}
+Tasks:
+  - Name: describe
+    Action: ACS::ExecuteApi
+    Properties:
+      Service: ECS
+      API: DescribeInstances
+      Parameters:
+        RegionId: '{{ region }}'
+        Tag: {'Fn::Join': ['-', '{{ names }}']}
+    Outputs:
+      ids: {Type: List, ValueSelector: '.Instances.Instance[].InstanceId'}
+      linux: {Type: List, ValueSelector: '.Instances.Instance[] | select(.OSType == \"linux\") | .InstanceId'}
+      count: {Type: Number, ValueSelector: '.Instances.Instance | length'}
+Outputs:
+  ids: {Type: List, Value: '{{ describe.ids }}'}
+  linux: {Type: String, Value: {'Fn::Select': [0, '{{ describe.linux }}']}}
+  second: {Type: String, Value: {'Fn::Jq': [First, '.[1]', '{{ describe.ids }}']}}
+  many: {Type: Boolean, Value: {'Fn::Not': [{'Fn::Equals': ['{{ describe.count }}', 1]}]}}
+  where: {Type: String, Value: '{{ ACS::ExecutionId }} in {{ region }} at {{ ACS::CurrentDate }}'}
+";
+    let done = run(&emulator, body, json!({})).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    let got = outputs(&done);
+    assert_eq!(got["ids"], json!(["i-1", "i-2"]));
+    assert_eq!(got["linux"], "i-1");
+    assert_eq!(got["second"], "i-2");
+    assert_eq!(got["many"], true);
+    let id = done["ExecutionId"].as_str().unwrap();
+    assert!(
+        got["where"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{id} in cn-hangzhou at 20")),
+        "{got}"
+    );
+    let calls = calls(&emulator).await;
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["Service"], "ECS");
+    assert_eq!(
+        calls[0]["Parameters"],
+        json!({"RegionId": "cn-hangzhou", "Tag": "a-b"})
+    );
+    assert_eq!(calls[0]["ExecutionId"], id);
+    assert_eq!(calls[0]["Stubbed"], true);
+}
+
+#[tokio::test]
+async fn default_stubs_let_a_template_proceed_and_every_call_is_recorded() {
+    let emulator = emulator().await;
+    let body = "Tasks:
+  - Name: create
+    Action: ACS::ExecuteAPI
+    Properties: {Service: VPC, API: CreateVpc, Parameters: {CidrBlock: 10.0.0.0/8}}
+    Outputs:
+      vpcId: {Type: String, ValueSelector: .VpcId}
+  - Name: ready
+    Action: ACS::WaitFor
+    Properties:
+      Service: VPC
+      API: DescribeVpcs
+      Parameters: {VpcId: '{{ create.vpcId }}'}
+      PropertySelector: .Vpcs.Vpc[].Status
+      DesiredValues: [Available]
+  - Name: check
+    Action: ACS::CheckFor
+    Properties: {Service: VPC, API: DescribeVpcs, PropertySelector: '.Vpcs.Vpc[].Status', DesiredValues: [Available]}
+";
+    let done = run(&emulator, body, json!({})).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    let calls = calls(&emulator).await;
+    let made: Vec<_> = calls
+        .iter()
+        .map(|c| c["Action"].as_str().unwrap())
+        .collect();
+    assert_eq!(made, ["CreateVpc", "DescribeVpcs", "DescribeVpcs"]);
+    assert!(calls
+        .iter()
+        .all(|c| c["Stubbed"] == false && c["Response"]["RequestId"].is_string()));
+}
+
+#[tokio::test]
+async fn wait_for_polls_a_stubbed_sequence_on_the_clock_and_retries_give_up() {
+    let emulator = emulator().await;
+    let (status, added) = add_stub(
+        &emulator,
+        json!({"Service": "ECS", "Action": "DescribeInstances", "Parameters": {"InstanceId": "i-1"},
+               "Responses": [{"Status": "Starting"}, {"Status": "Starting"}, {"Status": "Running"}]}),
+    )
+    .await;
+    assert_eq!((status, added), (200, json!({"Added": 1})));
+    let body = "Parameters:
+  id: {Type: String}
+Tasks:
+  - Name: wait
+    Action: ACS::WaitFor
+    Delay: 10
+    Retries: 3
+    Properties:
+      Service: ECS
+      API: DescribeInstances
+      Parameters: {InstanceId: '{{ id }}'}
+      PropertySelector: .Status
+      DesiredValues: [Running]
+";
+    let done = run(&emulator, body, json!({"id": "i-1"})).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    // Three polls, two waits of ten seconds between them, each poll one second.
+    let took = crate::common::seconds_between(&done["StartDate"], &done["EndDate"]);
+    assert!((22..=24).contains(&took), "{took} s");
+    assert_eq!(calls(&emulator).await.len(), 3);
+
+    // Another instance never starts: three retries, exponential, then the task fails.
+    emulator.stub(
+        Stub::new("ECS", "DescribeInstances", json!({"Status": "Starting"}))
+            .matching(json!({"InstanceId": "i-2"})),
+    );
+    let exponential = body.replace(
+        "    Retries: 3\n",
+        "    Retries: 3\n    DelayType: Exponential\n    BackOff: 2\n",
+    );
+    let done = run(&emulator, &exponential, json!({"id": "i-2"})).await;
+    assert_eq!(done["Status"], "Failed");
+    assert_eq!(
+        done["StatusMessage"],
+        "Task wait failed: the check did not hold: .Status is `Starting`, not one of Running"
+    );
+    let took = crate::common::seconds_between(&done["StartDate"], &done["EndDate"]);
+    // Waits of 10, 20 and 40 seconds, four polls.
+    assert!((73..=76).contains(&took), "{took} s");
+
+    let (status, refused) = add_stub(&emulator, json!({"Service": "ECS"})).await;
+    assert_eq!(status, 400);
+    assert_eq!(refused["Message"], "not a stub: missing field `Action`");
+}
+
+#[tokio::test]
+async fn a_stubbed_error_fails_the_task_with_the_service_s_code() {
+    let emulator = emulator().await;
+    add_stub(&emulator, json!({"Service": "RAM", "Action": "CreateRole", "Error": {"Code": "EntityAlreadyExists.Role", "Message": "The role exists."}})).await;
+    let body = "Tasks:
+  - Name: role
+    Action: ACS::ExecuteAPI
+    Properties: {Service: RAM, API: CreateRole}
+";
+    let done = run(&emulator, body, json!({})).await;
+    assert_eq!(
+        done["StatusMessage"],
+        "Task role failed: RAM CreateRole answered EntityAlreadyExists.Role: The role exists."
+    );
+}
+
+#[tokio::test]
+async fn loops_run_in_batches_by_rate_control_and_gather_outputs() {
+    let emulator = emulator().await;
+    let body = "Parameters:
+  ids: {Type: List, Default: [i-1, i-2, i-3, i-4, i-5]}
+  rateControl:
+    Type: Json
+    Default: {Mode: Batch, Batch: [1, 2], MaxErrors: 0}
+Tasks:
+  - Name: each
+    Action: ACS::Sleep
+    Properties: {Duration: PT1M}
+    Loop:
+      Items: '{{ ids }}'
+      RateControl: '{{ rateControl }}'
+      Outputs:
+        items: {AggregateType: 'Fn::ListJoin', AggregateField: item}
+    Outputs:
+      item: {Type: String, ValueSelector: .item}
+";
+    let done = run(&emulator, body, json!({})).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    // Batches of 1, 2 and 2 (the last size repeats): three minutes.
+    let took = crate::common::seconds_between(&done["StartDate"], &done["EndDate"]);
+    assert_eq!(took, 180);
+    let id = done["ExecutionId"].as_str().unwrap();
+    let items: Vec<_> = tasks(&emulator, id)
+        .await
+        .into_iter()
+        .skip(1)
+        .map(|t| t.2)
+        .collect();
+    assert_eq!(items, ["i-1", "i-2", "i-3", "i-4", "i-5"]);
+
+    let concurrency = body.replace(
+        "{Mode: Batch, Batch: [1, 2], MaxErrors: 0}",
+        "{Mode: Concurrency, Concurrency: 5, MaxErrors: 0}",
+    );
+    let done = run(&emulator, &concurrency, json!({})).await;
+    assert_eq!(
+        crate::common::seconds_between(&done["StartDate"], &done["EndDate"]),
+        60
+    );
+}
+
+#[tokio::test]
+async fn child_templates_product_actions_and_public_templates() {
+    let dir = std::env::temp_dir().join(format!("oos-emulator-public-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("actions")).unwrap();
+    std::fs::write(
+        dir.join("actions/ACS::Demo::Greet.yml"),
+        format!("{HEAD}Parameters:\n  who: {{Type: String}}\nTasks:\n  - Name: say\n    Action: ACS::ExecuteAPI\n    Properties: {{Service: Demo, API: Greet, Parameters: {{Who: '{{{{ who }}}}'}}}}\n    Outputs:\n      text: {{Type: String, ValueSelector: .Text}}\nOutputs:\n  greeting: {{Type: String, Value: '{{{{ say.text }}}}'}}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("Demo-Hello.yml"),
+        format!("{HEAD}Description:\n  en: Says hello\n  zh-cn: 你好\nParameters:\n  name: {{Type: String, Default: world}}\nTasks:\n  - Name: greet\n    Action: ACS::Demo::Greet\n    Properties: {{who: '{{{{ name }}}}', OOSAssumeRole: ''}}\n    Outputs:\n      greeting: {{Type: String, ValueSelector: .greeting}}\nOutputs:\n  said: {{Type: String, Value: '{{{{ greet.greeting }}}}'}}\n"),
+    )
+    .unwrap();
+    let emulator = Emulator::builder()
+        .public_templates(&dir)
+        .unwrap()
+        .clock_speed(FAST)
+        .stub(Stub::new("Demo", "Greet", json!({"Text": "hello"})))
+        .start()
+        .await
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let listed = call(&emulator, "ListTemplates", &[("ShareType", "Public")]).await;
+    let names = field(listed.body["Templates"].as_array().unwrap(), "TemplateName");
+    assert_eq!(names.len(), 2, "{names:?}");
+    let got = call(&emulator, "GetTemplate", &[("TemplateName", "Demo-Hello")]).await;
+    assert_eq!(got.body["Template"]["ShareType"], "Public");
+    let description: Value =
+        serde_json::from_str(got.body["Template"]["Description"].as_str().unwrap()).unwrap();
+    assert_eq!(description, json!({"en": "Says hello", "zh-cn": "你好"}));
+
+    // Started by name, the product action runs from its definition as a child execution.
+    let started = call(
+        &emulator,
+        "StartExecution",
+        &[("TemplateName", "Demo-Hello")],
+    )
+    .await;
+    let id = started.body["Execution"]["ExecutionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let done = finished(&emulator, &id).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    assert_eq!(outputs(&done), json!({"said": "hello"}));
+    let children = call(&emulator, "ListExecutions", &[("ParentExecutionId", &id)]).await;
+    assert_eq!(
+        children.body["Executions"][0]["TemplateName"],
+        "ACS::Demo::Greet"
+    );
+    assert_eq!(
+        calls(&emulator).await[0]["Parameters"],
+        json!({"Who": "world"})
+    );
+
+    // ACS::Template runs a template by name; a product action with no definition is a stub.
+    let body = "Tasks:
+  - Name: child
+    Action: ACS::Template
+    Properties: {TemplateName: Demo-Hello, Parameters: {name: you}}
+    Outputs:
+      said: {Type: String, ValueSelector: .said}
+  - Name: elsewhere
+    Action: ACS::ECS::StopInstance
+    Properties: {instanceId: i-1}
+Outputs:
+  said: {Type: String, Value: '{{ child.said }}'}
+";
+    let done = run(&emulator, body, json!({})).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    assert_eq!(outputs(&done), json!({"said": "hello"}));
+    let last = calls(&emulator).await.pop().unwrap();
+    assert_eq!(
+        (last["Service"].as_str(), last["Action"].as_str()),
+        (Some("ECS"), Some("StopInstance"))
+    );
+}
+
+#[tokio::test]
+async fn notify_select_targets_triggers_and_state_templates() {
+    let emulator = emulator().await;
+    let body = "Parameters:
+  targets: {Type: Json, Default: {Type: ResourceIds, ResourceIds: [i-1, i-2]}}
+Tasks:
+  - Name: timer
+    Action: ACS::TimerTrigger
+    Properties: {Type: rate, Expression: 1 hour}
+  - Name: pick
+    Action: ACS::SelectTargets
+    Properties:
+      ResourceType: ALIYUN::ECS::Instance
+      Filters: ['{{ targets }}']
+    Outputs:
+      ids: {Type: List, ValueSelector: 'Instances.Instance[].InstanceId'}
+  - Name: tell
+    Action: ACS::Notify
+    Properties:
+      NotifyType: WebHook
+      WebHook: {URI: 'https://hooks.example/x', Content: '{{ pick.ids }}'}
+Outputs:
+  ids: {Type: List, Value: '{{ pick.ids }}'}
+";
+    let done = run(&emulator, body, json!({})).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    assert_eq!(outputs(&done), json!({"ids": ["i-1", "i-2"]}));
+    // The timer fired an emulated hour later.
+    assert!(crate::common::seconds_between(&done["StartDate"], &done["EndDate"]) >= 3600);
+    let notified = calls(&emulator)
+        .await
+        .into_iter()
+        .find(|c| c["Service"] == "Notify")
+        .unwrap();
+    assert_eq!(
+        notified["Parameters"]["WebHook"]["Content"],
+        json!(["i-1", "i-2"])
+    );
+
+    let states = "States:\n  - ResourceType: 'ACS:Inventory'\n    Properties: {Policy: {}}\n";
+    let content = format!("FormatVersion: OOS-2019-06-01-State\n{states}");
+    let answer = call(
+        &emulator,
+        "StartExecution",
+        &[("TemplateContent", &content)],
+    )
+    .await;
+    let id = answer.body["Execution"]["ExecutionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(execution(&emulator, &id).await["Status"], "Waiting");
+    call(
+        &emulator,
+        "NotifyExecution",
+        &[("ExecutionId", &id), ("NotifyType", "Approve")],
+    )
+    .await;
+    assert_eq!(finished(&emulator, &id).await["Status"], "Success");
+}
+
+#[tokio::test]
+async fn start_execution_checks_parameters_against_the_template() {
+    let emulator = emulator().await;
+    let content = format!("{HEAD}Parameters:\n  size: {{Type: Number}}\n  mode: {{Type: String, AllowedValues: [a, b], Default: a}}\nTasks:\n  - Name: nap\n    Action: ACS::Sleep\n    Properties: {{Duration: PT1S}}\n");
+    for (given, says) in [
+        (json!({}), "the template's parameter size is required"),
+        (
+            json!({"size": 1, "mode": "c"}),
+            "parameter mode is \"c\", not one of its AllowedValues",
+        ),
+        (
+            json!({"size": "big"}),
+            "parameter size is \"big\", not of its Type Number",
+        ),
+        (
+            json!({"size": 1, "extra": 1}),
+            "the template declares no parameter extra",
+        ),
+    ] {
+        let answer = call(
+            &emulator,
+            "StartExecution",
+            &[
+                ("TemplateContent", &content),
+                ("Parameters", &given.to_string()),
+            ],
+        )
+        .await;
+        answer.assert_error(400, "InvalidParameter");
+        assert!(
+            answer.message().contains(says),
+            "{given}: {}",
+            answer.message()
+        );
+    }
+}
