@@ -447,8 +447,8 @@ where
     }
 }
 
-/// A request id shaped like OOS's: an uppercase UUID.
-fn new_request_id() -> String {
+/// A request id shaped like OOS's (an uppercase UUID), for its answers and the stubs'.
+pub(crate) fn new_request_id() -> String {
     let b: [u8; 16] = rand::random();
     let hex = hex::encode_upper(b);
     format!(

@@ -164,7 +164,7 @@ impl Cloud {
             .rev()
             .find(|(s, _)| s.matches(service, action, parameters))
         else {
-            return Answered::Default(json!({"RequestId": request_id()}));
+            return Answered::Default(json!({"RequestId": crate::handler::new_request_id()}));
         };
         if let Some(error) = &stub.error {
             let text = |k: &str| error.get(k).map(crate::eval::as_text).unwrap_or_default();
@@ -181,19 +181,6 @@ impl Cloud {
         *used += 1;
         Answered::Stubbed(response)
     }
-}
-
-fn request_id() -> String {
-    let bytes = rand::random::<[u8; 16]>();
-    let hex = hex::encode_upper(bytes);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
 }
 
 #[cfg(test)]
