@@ -1307,8 +1307,8 @@ impl OpsItem {
     }
 }
 
-/// Shared by `CreateParameter`, `CreateSecretParameter`, `GetParameter`, `GetParameters`, `GetParametersByPath`, `GetSecretParameter`, `GetSecretParameters`, `GetSecretParametersByPath`, `ListParameters`, `ListSecretParameters`, `UpdateParameter` and `UpdateSecretParameter`.
-#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+/// Shared by `CreateParameter`, `CreateSecretParameter`, `GetParameter`, `GetParameters`, `GetParametersByPath`, `ListParameters`, `ListSecretParameters`, `UpdateParameter` and `UpdateSecretParameter`.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Parameter {
     /// The type of the common parameter.
@@ -1496,29 +1496,6 @@ impl Parameter {
     pub fn value(mut self, value: impl Into<String>) -> Self {
         self.value = Some(value.into());
         self
-    }
-}
-
-impl std::fmt::Debug for Parameter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Parameter")
-            .field("type_", &self.type_)
-            .field("updated_date", &self.updated_date)
-            .field("updated_by", &self.updated_by)
-            .field("tags", &self.tags)
-            .field("description", &self.description)
-            .field("constraints", &self.constraints)
-            .field("resource_group_id", &self.resource_group_id)
-            .field("created_by", &self.created_by)
-            .field("created_date", &self.created_date)
-            .field("parameter_version", &self.parameter_version)
-            .field("name", &self.name)
-            .field("id", &self.id)
-            .field("share_type", &self.share_type)
-            .field("key_id", &self.key_id)
-            .field("dkms_instance_id", &self.dkms_instance_id)
-            .field("value", &self.value.as_ref().map(|_| crate::redact::REDACTED))
-            .finish()
     }
 }
 
@@ -1806,6 +1783,221 @@ impl PatchBaseline {
     pub fn is_default(mut self, value: bool) -> Self {
         self.is_default = Some(value);
         self
+    }
+}
+
+/// Shared by `GetSecretParameter`, `GetSecretParameters` and `GetSecretParametersByPath`.
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+pub struct SecretParameter {
+    /// The type of the parameter.
+    ///
+    /// Example: `Secret`
+    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    pub type_: Option<String>,
+    /// The time when the encryption parameter was updated.
+    ///
+    /// Example: `2020-09-01T09:35:17Z`
+    #[serde(rename = "UpdatedDate", default, skip_serializing_if = "Option::is_none")]
+    pub updated_date: Option<String>,
+    /// The user who updated the encryption parameter.
+    ///
+    /// Example: `root(130900000)`
+    #[serde(rename = "UpdatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+    /// The ID of the key of Key Management Service (KMS) that is used for encryption.
+    ///
+    /// Example: `80e9409f-78fa-42ab-84bd-83f40c******`
+    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// The tags of the parameter.
+    ///
+    /// Example: `{"k1": "v1", "k2": "v2"}`
+    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<serde_json::Value>,
+    /// The value of the encryption parameter.
+    ///
+    /// Example: `SecretParameter`
+    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The description of the encryption parameter.
+    ///
+    /// Example: `SecretParameter`
+    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The constraints of the encryption parameter.
+    ///
+    /// Example: `'{''AllowedValues":["secretparameter"],"AllowedPattern":".*","MinLength":0,"MaxLength":20}'`
+    #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
+    pub constraints: Option<String>,
+    /// The ID of the resource group.
+    ///
+    /// Example: `rg-acfmxsn4m4******`
+    #[serde(
+        rename = "ResourceGroupId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resource_group_id: Option<String>,
+    /// The user who created the encryption parameter.
+    ///
+    /// Example: `root(130900000)`
+    #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// The time when the encryption parameter was created.
+    ///
+    /// Example: `2020-09-01T09:28:47Z`
+    #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<String>,
+    /// The version number of the encryption parameter.
+    ///
+    /// Example: `1`
+    #[serde(
+        rename = "ParameterVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parameter_version: Option<i32>,
+    /// The name of the encryption parameter.
+    ///
+    /// Example: `MySecretParameter`
+    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The ID of the encryption parameter.
+    ///
+    /// Example: `p-14ed150fdcd048xxxxxx`
+    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The share type of the encryption parameter.
+    ///
+    /// Example: `Private`
+    #[serde(rename = "ShareType", default, skip_serializing_if = "Option::is_none")]
+    pub share_type: Option<String>,
+    /// The instance ID of the KMS instance.
+    ///
+    /// Example: `kst-hzz****`
+    #[serde(rename = "DKMSInstanceId", default, skip_serializing_if = "Option::is_none")]
+    pub dkms_instance_id: Option<String>,
+}
+
+impl SecretParameter {
+    /// Sets `Type`. The type of the parameter.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdatedDate`. The time when the encryption parameter was updated.
+    pub fn updated_date(mut self, value: impl Into<String>) -> Self {
+        self.updated_date = Some(value.into());
+        self
+    }
+
+    /// Sets `UpdatedBy`. The user who updated the encryption parameter.
+    pub fn updated_by(mut self, value: impl Into<String>) -> Self {
+        self.updated_by = Some(value.into());
+        self
+    }
+
+    /// Sets `KeyId`. The ID of the key of Key Management Service (KMS) that is used for encryption.
+    pub fn key_id(mut self, value: impl Into<String>) -> Self {
+        self.key_id = Some(value.into());
+        self
+    }
+
+    /// Sets `Tags`. The tags of the parameter.
+    pub fn tags(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.tags = Some(value.into());
+        self
+    }
+
+    /// Sets `Value`. The value of the encryption parameter.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// Sets `Description`. The description of the encryption parameter.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+
+    /// Sets `Constraints`. The constraints of the encryption parameter.
+    pub fn constraints(mut self, value: impl Into<String>) -> Self {
+        self.constraints = Some(value.into());
+        self
+    }
+
+    /// Sets `ResourceGroupId`. The ID of the resource group.
+    pub fn resource_group_id(mut self, value: impl Into<String>) -> Self {
+        self.resource_group_id = Some(value.into());
+        self
+    }
+
+    /// Sets `CreatedBy`. The user who created the encryption parameter.
+    pub fn created_by(mut self, value: impl Into<String>) -> Self {
+        self.created_by = Some(value.into());
+        self
+    }
+
+    /// Sets `CreatedDate`. The time when the encryption parameter was created.
+    pub fn created_date(mut self, value: impl Into<String>) -> Self {
+        self.created_date = Some(value.into());
+        self
+    }
+
+    /// Sets `ParameterVersion`. The version number of the encryption parameter.
+    pub fn parameter_version(mut self, value: i32) -> Self {
+        self.parameter_version = Some(value);
+        self
+    }
+
+    /// Sets `Name`. The name of the encryption parameter.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `Id`. The ID of the encryption parameter.
+    pub fn id(mut self, value: impl Into<String>) -> Self {
+        self.id = Some(value.into());
+        self
+    }
+
+    /// Sets `ShareType`. The share type of the encryption parameter.
+    pub fn share_type(mut self, value: impl Into<String>) -> Self {
+        self.share_type = Some(value.into());
+        self
+    }
+
+    /// Sets `DKMSInstanceId`. The instance ID of the KMS instance.
+    pub fn dkms_instance_id(mut self, value: impl Into<String>) -> Self {
+        self.dkms_instance_id = Some(value.into());
+        self
+    }
+}
+
+impl std::fmt::Debug for SecretParameter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretParameter")
+            .field("type_", &self.type_)
+            .field("updated_date", &self.updated_date)
+            .field("updated_by", &self.updated_by)
+            .field("key_id", &self.key_id)
+            .field("tags", &self.tags)
+            .field("value", &self.value.as_ref().map(|_| crate::redact::REDACTED))
+            .field("description", &self.description)
+            .field("constraints", &self.constraints)
+            .field("resource_group_id", &self.resource_group_id)
+            .field("created_by", &self.created_by)
+            .field("created_date", &self.created_date)
+            .field("parameter_version", &self.parameter_version)
+            .field("name", &self.name)
+            .field("id", &self.id)
+            .field("share_type", &self.share_type)
+            .field("dkms_instance_id", &self.dkms_instance_id)
+            .finish()
     }
 }
 

@@ -1321,7 +1321,7 @@ pub static ACTIONS: &[ActionSpec] = &[
         ],
         response: &[
             Field::of("RequestId", Kind::String),
-            Field::of("Parameter", Kind::Object(PARAMETER_FIELDS)),
+            Field::of("Parameter", Kind::Object(SECRET_PARAMETER_FIELDS)),
         ],
         errors: &[
             ErrorSpec {
@@ -1354,7 +1354,7 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("InvalidParameters", Kind::List(&Field::of("", Kind::String))),
             Field::of(
                 "Parameters",
-                Kind::List(&Field::of("", Kind::Object(PARAMETER_FIELDS))),
+                Kind::List(&Field::of("", Kind::Object(SECRET_PARAMETER_FIELDS))),
             ),
         ],
         errors: &[],
@@ -1391,7 +1391,7 @@ pub static ACTIONS: &[ActionSpec] = &[
             Field::of("MaxResults", Kind::Integer),
             Field::of(
                 "Parameters",
-                Kind::List(&Field::of("", Kind::Object(PARAMETER_FIELDS))),
+                Kind::List(&Field::of("", Kind::Object(SECRET_PARAMETER_FIELDS))),
             ),
         ],
         errors: &[
@@ -4436,6 +4436,28 @@ const SCHEMA_FIELDS: &[Field] = &[
     Field::of("Version", Kind::String).example("1.0"),
     Field::of("TypeName", Kind::String).example("ACS:Application"),
     Field::of("Attributes", Kind::List(&Field::of("", Kind::Object(ATTRIBUTE_FIELDS)))),
+];
+
+const SECRET_PARAMETER_FIELDS: &[Field] = &[
+    Field::of("Type", Kind::String).example("Secret"),
+    Field::of("UpdatedDate", Kind::String).example("2020-09-01T09:35:17Z"),
+    Field::of("UpdatedBy", Kind::String).example("root(130900000)"),
+    Field::of("KeyId", Kind::String).example("80e9409f-78fa-42ab-84bd-83f40c******"),
+    Field::of("Tags", Kind::Json).example("{\"k1\": \"v1\", \"k2\": \"v2\"}"),
+    Field::of("Value", Kind::String).example("SecretParameter"),
+    Field::of("Description", Kind::String).example("SecretParameter"),
+    Field::of("Constraints", Kind::String)
+        .example(
+            "'{''AllowedValues\":[\"secretparameter\"],\"AllowedPattern\":\".*\",\"MinLength\":0,\"MaxLength\":20}'",
+        ),
+    Field::of("ResourceGroupId", Kind::String).example("rg-acfmxsn4m4******"),
+    Field::of("CreatedBy", Kind::String).example("root(130900000)"),
+    Field::of("CreatedDate", Kind::String).example("2020-09-01T09:28:47Z"),
+    Field::of("ParameterVersion", Kind::Integer).example("1"),
+    Field::of("Name", Kind::String).example("MySecretParameter"),
+    Field::of("Id", Kind::String).example("p-14ed150fdcd048xxxxxx"),
+    Field::of("ShareType", Kind::String).example("Private"),
+    Field::of("DKMSInstanceId", Kind::String).example("kst-hzz****"),
 ];
 
 const SERVICE_SETTING_FIELDS: &[Field] = &[

@@ -463,7 +463,7 @@ fn every_secret_field_prints_redacted() {
     for marked in [
         "CreateSecretParameterInput.Value",
         "UpdateSecretParameterInput.Value",
-        "Parameter.Value",
+        "SecretParameter.Value",
     ] {
         assert!(
             fields.contains(&marked),

@@ -3,7 +3,7 @@
 //! `GetSecretParameter`: Queries the information about an encryption parameter, including the parameter value. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.
 //!
 //! Safe to repeat: the client retries it on transient failures.
-pub use super::super::types::Parameter;
+pub use super::super::types::SecretParameter;
 
 /// The request of `GetSecretParameter`. Build it with the setters, or start from `Client::get_secret_parameter()`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -143,7 +143,7 @@ pub struct GetSecretParameterOutput {
     pub request_id: Option<String>,
     /// The information about the encryption parameter.
     #[serde(rename = "Parameter", default, skip_serializing_if = "Option::is_none")]
-    pub parameter: Option<Parameter>,
+    pub parameter: Option<SecretParameter>,
 }
 
 impl GetSecretParameterOutput {
@@ -154,7 +154,7 @@ impl GetSecretParameterOutput {
     }
 
     /// Sets `Parameter`. The information about the encryption parameter.
-    pub fn parameter(mut self, value: Parameter) -> Self {
+    pub fn parameter(mut self, value: SecretParameter) -> Self {
         self.parameter = Some(value);
         self
     }

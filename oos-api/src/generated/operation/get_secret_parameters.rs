@@ -3,7 +3,7 @@
 //! `GetSecretParameters`: Queries the information about one or more encryption parameters. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.
 //!
 //! Safe to repeat: the client retries it on transient failures.
-pub use super::super::types::Parameter;
+pub use super::super::types::SecretParameter;
 
 /// The request of `GetSecretParameters`. Build it with the setters, or start from `Client::get_secret_parameters()`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -124,7 +124,7 @@ pub struct GetSecretParametersOutput {
     pub invalid_parameters: Option<Vec<String>>,
     /// The information about the encryption parameter.
     #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<Vec<Parameter>>,
+    pub parameters: Option<Vec<SecretParameter>>,
 }
 
 impl GetSecretParametersOutput {
@@ -144,7 +144,10 @@ impl GetSecretParametersOutput {
     }
 
     /// Sets `Parameters`. The information about the encryption parameter.
-    pub fn parameters(mut self, value: impl IntoIterator<Item = Parameter>) -> Self {
+    pub fn parameters(
+        mut self,
+        value: impl IntoIterator<Item = SecretParameter>,
+    ) -> Self {
         self.parameters = Some(value.into_iter().collect());
         self
     }

@@ -3,7 +3,7 @@
 //! `GetSecretParametersByPath`: Queries encryption parameters by path. Make sure that you have the permissions to call the GetSecretValue operation of Key Management Service (KMS) before you call this operation.
 //!
 //! Safe to repeat: the client retries it on transient failures.
-pub use super::super::types::Parameter;
+pub use super::super::types::SecretParameter;
 
 /// The request of `GetSecretParametersByPath`. Build it with the setters, or start from `Client::get_secret_parameters_by_path()`.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -176,7 +176,7 @@ impl crate::action::Action for GetSecretParametersByPathInput {
 }
 
 impl crate::action::Paginated for GetSecretParametersByPathInput {
-    type Item = Parameter;
+    type Item = SecretParameter;
 
     fn page_token(&self) -> Option<&str> {
         self.next_token.as_deref()
@@ -194,7 +194,7 @@ impl crate::action::Paginated for GetSecretParametersByPathInput {
         output.next_token.as_deref()
     }
 
-    fn into_items(output: GetSecretParametersByPathOutput) -> Vec<Parameter> {
+    fn into_items(output: GetSecretParametersByPathOutput) -> Vec<SecretParameter> {
         output.parameters.unwrap_or_default()
     }
 }
@@ -225,7 +225,7 @@ pub struct GetSecretParametersByPathOutput {
     pub max_results: Option<i32>,
     /// The information about the encryption parameters.
     #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
-    pub parameters: Option<Vec<Parameter>>,
+    pub parameters: Option<Vec<SecretParameter>>,
 }
 
 impl GetSecretParametersByPathOutput {
@@ -254,7 +254,10 @@ impl GetSecretParametersByPathOutput {
     }
 
     /// Sets `Parameters`. The information about the encryption parameters.
-    pub fn parameters(mut self, value: impl IntoIterator<Item = Parameter>) -> Self {
+    pub fn parameters(
+        mut self,
+        value: impl IntoIterator<Item = SecretParameter>,
+    ) -> Self {
         self.parameters = Some(value.into_iter().collect());
         self
     }

@@ -504,9 +504,11 @@ pub(crate) const SECRETS: &[(&str, ShowSecret)] = &[
         },
     ),
     (
-        "Parameter.Value",
+        "SecretParameter.Value",
         |_client, value| {
-            vec![format!("{:?}", oos_api::types::Parameter::default().value(value))]
+            vec![
+                format!("{:?}", oos_api::types::SecretParameter::default().value(value))
+            ]
         },
     ),
 ];
