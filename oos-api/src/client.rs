@@ -41,8 +41,9 @@ pub(crate) struct Inner {
     pub(crate) http: Result<reqwest::Client, String>,
     /// Resolved once: the configuration cannot change after the client is built.
     pub(crate) endpoint: Result<Endpoint, String>,
-    /// The V3 signing key of the last secret signed with, and that secret.
-    pub(crate) signing_key: Mutex<Option<(String, crate::signing::acs3::SigningKey)>>,
+    /// The V3 signing key of the last secret signed with, and that secret; shared with the
+    /// clients derived from this one, which sign with the same credentials provider.
+    pub(crate) signing_key: Arc<Mutex<Option<(String, crate::signing::acs3::SigningKey)>>>,
 }
 
 impl Client {
@@ -73,17 +74,26 @@ impl Client {
                     )
                 }),
         };
-        Self::with_transport(config, http)
-    }
-
-    fn with_transport(config: Config, http: Result<reqwest::Client, String>) -> Self {
         let endpoint = Endpoint::resolve(&config);
         Self {
             inner: Arc::new(Inner {
                 config,
                 http,
                 endpoint,
-                signing_key: Mutex::new(None),
+                signing_key: Arc::default(),
+            }),
+        }
+    }
+
+    /// A client with `config` and `endpoint` that shares this one's transport and prepared
+    /// signing key.
+    fn derived(&self, config: Config, endpoint: Result<Endpoint, String>) -> Client {
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                http: self.inner.http.clone(),
+                endpoint,
+                signing_key: Arc::clone(&self.inner.signing_key),
             }),
         }
     }
@@ -95,20 +105,17 @@ impl Client {
     /// then only names the region in the requests that carry it.
     pub fn with_region(&self, region: impl Into<String>) -> Client {
         let config = self.inner.config.to_builder().region(region).build();
-        Self::with_transport(config, self.inner.http.clone())
+        let endpoint = Endpoint::resolve(&config);
+        self.derived(config, endpoint)
     }
 
     /// This client with `overrides` applied, sharing everything else (credentials,
     /// connection pool, endpoint).
     pub(crate) fn overridden(&self, overrides: &ConfigOverride) -> Client {
-        Self {
-            inner: Arc::new(Inner {
-                config: self.inner.config.overridden(overrides),
-                http: self.inner.http.clone(),
-                endpoint: self.inner.endpoint.clone(),
-                signing_key: Mutex::new(None),
-            }),
-        }
+        self.derived(
+            self.inner.config.overridden(overrides),
+            self.inner.endpoint.clone(),
+        )
     }
 
     /// A client configured from the environment; see [`Config::from_env`].
@@ -350,6 +357,13 @@ mod tests {
             crate::RetryPolicy::standard()
         );
         assert!(shared(&hangzhou, &overridden));
+        // The V3 key prepared for the shared credentials serves every derived client.
+        for derived in [&shanghai, &overridden] {
+            assert!(Arc::ptr_eq(
+                &derived.inner.signing_key,
+                &hangzhou.inner.signing_key
+            ));
+        }
         // One provider behind them all: the caller's handle and the one it was wrapped in.
         assert_eq!(Arc::strong_count(&provider), 2);
     }
