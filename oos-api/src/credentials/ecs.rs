@@ -146,9 +146,7 @@ impl EcsFetcher {
         let url = join(base, TOKEN_PATH)?;
         let sent = self
             .http
-            .client()?
-            .put(url)
-            .timeout(self.http.timeout())
+            .request(reqwest::Method::PUT, url)?
             .header(TOKEN_TTL_HEADER, TOKEN_TTL.as_secs().to_string())
             .send()
             .await;
@@ -260,11 +258,7 @@ impl EcsFetcher {
         path: &str,
         token: &Token,
     ) -> Result<(u16, Vec<u8>), CredentialsError> {
-        let mut request = self
-            .http
-            .client()?
-            .get(join(base, path)?)
-            .timeout(self.http.timeout());
+        let mut request = self.http.request(reqwest::Method::GET, join(base, path)?)?;
         if let Token::V2(token) = token {
             request = request.header(TOKEN_HEADER, token);
         }

@@ -36,13 +36,17 @@ impl Http {
         let _ = self.client.set(Ok(client.clone()));
     }
 
-    /// The limit on one fetch, applied to each request so that it holds with an offered
-    /// client too.
-    pub(crate) fn timeout(&self) -> Duration {
-        self.timeout
+    /// A request of one fetch, under the fetch's time limit, which is set on each request
+    /// so that it holds with an offered client too.
+    pub(crate) fn request(
+        &self,
+        method: reqwest::Method,
+        url: reqwest::Url,
+    ) -> Result<reqwest::RequestBuilder, CredentialsError> {
+        Ok(self.client()?.request(method, url).timeout(self.timeout))
     }
 
-    pub(crate) fn client(&self) -> Result<&reqwest::Client, CredentialsError> {
+    fn client(&self) -> Result<&reqwest::Client, CredentialsError> {
         self.client
             .get_or_init(|| {
                 reqwest::Client::builder()

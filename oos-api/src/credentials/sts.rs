@@ -222,9 +222,7 @@ pub(crate) async fn call(
     let mut url = endpoint.clone();
     url.set_query(Some(&canonical_query(query)));
     let response = http
-        .client()?
-        .post(url)
-        .timeout(http.timeout())
+        .request(reqwest::Method::POST, url)?
         .header(
             reqwest::header::CONTENT_TYPE,
             "application/x-www-form-urlencoded",

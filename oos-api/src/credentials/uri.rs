@@ -57,9 +57,7 @@ impl UriFetcher {
         let source = format!("the credentials URI {}", display_url(&uri));
         let response = self
             .http
-            .client()?
-            .get(uri)
-            .timeout(self.http.timeout())
+            .request(reqwest::Method::GET, uri)?
             .send()
             .await
             .map_err(|e| CredentialsError::new(format!("{source}: {}", describe(&e))))?;
