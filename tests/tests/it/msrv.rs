@@ -1,6 +1,7 @@
 //! An honest MSRV: every crate oos-api needs to build and run (its normal and build
-//! dependencies in `Cargo.lock`, transitively, on every platform) declares a `rust-version`
-//! no newer than oos-api's own. Read from `cargo metadata`.
+//! dependencies in `Cargo.lock`, transitively, on every platform and with every feature, so
+//! `native-tls` as well as the default `rustls`) declares a `rust-version` no newer than
+//! oos-api's own. Read from `cargo metadata`.
 
 use std::process::Command;
 
@@ -65,6 +66,10 @@ fn too_new(metadata: &Value, root: &str) -> Result<Vec<String>, String> {
             }
         }
     }
+    // A graph read wrongly (edges under other keys) would otherwise find nothing too new.
+    if seen.len() == 1 {
+        return Err(format!("`{root}` has no run-time dependency in the graph"));
+    }
     found.sort();
     Ok(found)
 }
@@ -75,6 +80,9 @@ fn no_dependency_of_oos_api_needs_a_newer_rust_than_it_declares() {
     let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.toml");
     let output = Command::new(cargo)
         .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        // Without it the graph holds the default features only, and a TLS backend chosen
+        // through a feature would go unchecked.
+        .arg("--all-features")
         .args(["--manifest-path", manifest])
         .output()
         .expect("cargo metadata runs");
@@ -107,6 +115,7 @@ fn the_check_finds_what_is_too_new_and_ignores_dev_dependencies() {
             package("build", Some("1.90"), reg),
             package("dev", Some("1.99"), reg),
             package("none", None, reg),
+            package("lonely", Some("1.85"), None),
         ],
         "resolve": {"nodes": [
             {"id": "api", "deps": [edge("ok", None), edge("dev", Some("dev")),
@@ -114,6 +123,7 @@ fn the_check_finds_what_is_too_new_and_ignores_dev_dependencies() {
             {"id": "ok", "deps": [edge("deep", None)]},
             {"id": "deep", "deps": []}, {"id": "build", "deps": []},
             {"id": "dev", "deps": []}, {"id": "none", "deps": []},
+            {"id": "lonely", "deps": [edge("dev", Some("dev"))]},
         ]},
     });
     assert_eq!(
@@ -124,6 +134,8 @@ fn the_check_finds_what_is_too_new_and_ignores_dev_dependencies() {
         ]
     );
     assert!(too_new(&metadata, "missing").is_err());
+    let err = too_new(&metadata, "lonely").expect_err("no dependency at all");
+    assert!(err.contains("no run-time dependency"), "{err}");
     assert!(version("1.x").is_err());
     assert_eq!(version("1.88").expect("two parts"), (1, 88, 0));
 }
