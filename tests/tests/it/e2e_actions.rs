@@ -281,6 +281,8 @@ async fn documented_codes_are_typed_and_others_unhandled_with_their_metadata() {
         Err(Error::Service(e)) if !matches!(e, GetTemplateError::Common(_)) => {
             let m = e.metadata();
             assert_eq!((e.code(), m.http_status()), ("Brand.New", 409));
+            // The variant cannot be named, but it shows in `Debug`: no documented one took it.
+            assert!(format!("{e:?}").starts_with("Unhandled("), "{e:?}");
             assert_eq!(m.request_id(), Some("r-9"));
         }
         other => panic!("expected an unhandled service error, got {other:?}"),
