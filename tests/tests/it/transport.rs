@@ -10,7 +10,7 @@ use std::time::Duration;
 use oos_api::config::ConfigOverride;
 use oos_api::credentials::{CredentialsUriProvider, DefaultProvider};
 use oos_api::{Client, Config, Credentials, Error, RetryPolicy};
-use oos_emulator::{Emulator, Fault, FaultRule};
+use oos_emulator::{Emulator, Fault, FaultRule, RunningEmulator};
 use oos_tests::fakes::{credentials_document, env, expiration_in, FakeServer, Reply, TempHome};
 use oos_tests::proxy::ForwardProxy;
 
@@ -19,6 +19,26 @@ fn proxied(proxy: &ForwardProxy) -> reqwest::Client {
         .proxy(reqwest::Proxy::http(proxy.url()).expect("proxy URL"))
         .build()
         .expect("client")
+}
+
+/// An emulator that accepts the STS credentials `uri-id`, and a credentials URI (any path)
+/// that hands them out.
+async fn emulator_and_credentials_uri() -> (RunningEmulator, FakeServer) {
+    let emulator = Emulator::builder()
+        .access_key_with_token("uri-id", "uri-secret", "uri-token")
+        .start()
+        .await
+        .expect("emulator");
+    let uri = FakeServer::start(|_| {
+        Reply::ok(credentials_document(
+            "uri-id",
+            "uri-secret",
+            "uri-token",
+            &expiration_in(Duration::from_secs(3600)),
+        ))
+    })
+    .await;
+    (emulator, uri)
 }
 
 /// The contract of the issue that asked for the user's transport, secrets out of `Debug` and
@@ -102,8 +122,8 @@ async fn the_given_client_carries_every_call_and_errors_answer() {
     assert_eq!(proxy.forwarded(), 3, "{:?}", proxy.seen());
     assert_eq!(emulator.request_count(), 3);
 
-    // A call refused at the proxy's side is the transport's error, with its cause kept.
-    let closed = ForwardProxy::start().await;
+    // A proxy whose origin refuses it answers 502 with a text body of its own.
+    let to_nothing = ForwardProxy::start().await;
     let unreachable = oos_tests::fakes::refused_url();
     let client = Client::new(
         Config::builder()
@@ -111,34 +131,23 @@ async fn the_given_client_carries_every_call_and_errors_answer() {
             .credentials(Credentials::new("testid", "testsecret"))
             .endpoint_url(unreachable)
             .retry_policy(RetryPolicy::disabled())
-            .http_client(proxied(&closed))
+            .http_client(proxied(&to_nothing))
             .build(),
     );
     let err = client.list_templates().send().await.expect_err("refused");
-    // The proxy answers 502 with a text body: an unreadable answer, not a service error.
+    // An unreadable answer, not a service error: no code.
     assert!(
         matches!(err, Error::Response { status: 502, .. }),
         "{err:?}"
     );
     assert_eq!(err.code(), None);
+    assert_eq!(to_nothing.seen(), ["POST /"]);
+    assert_eq!(to_nothing.forwarded(), 0);
 }
 
 #[tokio::test]
 async fn credentials_are_fetched_with_the_given_client_and_shared_across_regions() {
-    let emulator = Emulator::builder()
-        .access_key_with_token("uri-id", "uri-secret", "uri-token")
-        .start()
-        .await
-        .expect("emulator");
-    let uri = FakeServer::start(|_| {
-        Reply::ok(credentials_document(
-            "uri-id",
-            "uri-secret",
-            "uri-token",
-            &expiration_in(Duration::from_secs(3600)),
-        ))
-    })
-    .await;
+    let (emulator, uri) = emulator_and_credentials_uri().await;
     let proxy = ForwardProxy::start().await;
     let config = Config::builder()
         .region("cn-hangzhou")
@@ -163,12 +172,12 @@ async fn credentials_are_fetched_with_the_given_client_and_shared_across_regions
     assert_eq!(uri.count("GET", "/creds"), 1);
     assert_eq!(proxy.forwarded(), 5, "{:?}", proxy.seen());
     assert!(proxy.seen().contains(&"GET /creds".to_owned()));
-    let regions: Vec<_> = emulator
+    let key_ids: Vec<_> = emulator
         .requests()
         .iter()
         .map(|r| r.access_key_id.clone())
         .collect();
-    assert_eq!(regions, vec![Some("uri-id".to_owned()); 4]);
+    assert_eq!(key_ids, vec![Some("uri-id".to_owned()); 4]);
 }
 
 #[tokio::test]
@@ -249,20 +258,7 @@ async fn one_request_overrides_timeouts_and_retries() {
 /// anew at each fetch, the given client reaches the provider that fetches.
 #[tokio::test]
 async fn the_given_client_reaches_fetching_providers_inside_chains_and_profiles() {
-    let emulator = Emulator::builder()
-        .access_key_with_token("uri-id", "uri-secret", "uri-token")
-        .start()
-        .await
-        .expect("emulator");
-    let uri = FakeServer::start(|_| {
-        Reply::ok(credentials_document(
-            "uri-id",
-            "uri-secret",
-            "uri-token",
-            &expiration_in(Duration::from_secs(3600)),
-        ))
-    })
-    .await;
+    let (emulator, uri) = emulator_and_credentials_uri().await;
     let home = TempHome::new();
     home.write(
         ".aliyun/config.json",
