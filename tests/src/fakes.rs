@@ -3,6 +3,7 @@
 //! decides, recording every request; it stops when dropped.
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -109,34 +110,14 @@ pub struct FakeServer {
 impl FakeServer {
     /// Starts on `127.0.0.1:0` on the current Tokio runtime.
     pub async fn start(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local addr");
         let requests = Arc::new(Mutex::new(Vec::new()));
         let handler: Handler = Arc::new(handler);
         let log = Arc::clone(&requests);
-        let task = tokio::spawn(async move {
-            // Dropped with the task, which aborts every connection still open.
-            let mut connections = JoinSet::new();
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    return;
-                };
-                let handler = Arc::clone(&handler);
-                let log = Arc::clone(&log);
-                connections.spawn(async move {
-                    let service = service_fn(move |request| {
-                        let handler = Arc::clone(&handler);
-                        let log = Arc::clone(&log);
-                        async move { Ok::<_, Infallible>(answer(request, &handler, &log).await) }
-                    });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        let (addr, task) = serve(move |request| {
+            let (handler, log) = (Arc::clone(&handler), Arc::clone(&log));
+            async move { answer(request, &handler, &log).await }
+        })
+        .await;
         Self {
             addr,
             requests,
@@ -164,6 +145,39 @@ impl FakeServer {
             .filter(|r| r.method == method && r.path == path)
             .count()
     }
+}
+
+/// Serves HTTP/1 on `127.0.0.1:0` on the current Tokio runtime, each request answered by
+/// `answer`, until the returned task is aborted, which aborts every connection still open.
+pub(crate) async fn serve<A, F>(answer: A) -> (SocketAddr, JoinHandle<()>)
+where
+    A: Fn(hyper::Request<hyper::body::Incoming>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = hyper::Response<Full<Bytes>>> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
+    let addr = listener.local_addr().expect("local addr");
+    let task = tokio::spawn(async move {
+        // Dropped with the task, which aborts every connection still open.
+        let mut connections = JoinSet::new();
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let answer = answer.clone();
+            connections.spawn(async move {
+                let service = service_fn(move |request| {
+                    let answered = answer(request);
+                    async move { Ok::<_, Infallible>(answered.await) }
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    (addr, task)
 }
 
 impl Drop for FakeServer {

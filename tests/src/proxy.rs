@@ -4,18 +4,15 @@
 //! went through it. It forwards to `127.0.0.1` only (tests touch nothing else) and stops when
 //! dropped.
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::{JoinHandle, JoinSet};
+use tokio::net::TcpStream;
+use tokio::task::JoinHandle;
 
 /// A forward proxy on `127.0.0.1:0`; stops when dropped.
 pub struct ForwardProxy {
@@ -28,32 +25,14 @@ pub struct ForwardProxy {
 impl ForwardProxy {
     /// Starts on the current Tokio runtime.
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind 127.0.0.1:0");
-        let addr = listener.local_addr().expect("local addr");
         let forwarded = Arc::new(AtomicUsize::new(0));
         let seen = Arc::new(Mutex::new(Vec::new()));
         let (count, log) = (Arc::clone(&forwarded), Arc::clone(&seen));
-        let task = tokio::spawn(async move {
-            // Dropped with the task, which aborts every connection still open.
-            let mut connections = JoinSet::new();
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    return;
-                };
-                let (count, log) = (Arc::clone(&count), Arc::clone(&log));
-                connections.spawn(async move {
-                    let service = service_fn(move |request| {
-                        let (count, log) = (Arc::clone(&count), Arc::clone(&log));
-                        async move { Ok::<_, Infallible>(forward(request, &count, &log).await) }
-                    });
-                    let _ = http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        let (addr, task) = crate::fakes::serve(move |request| {
+            let (count, log) = (Arc::clone(&count), Arc::clone(&log));
+            async move { forward(request, &count, &log).await }
+        })
+        .await;
         Self {
             addr,
             forwarded,
