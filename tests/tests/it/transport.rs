@@ -8,10 +8,15 @@ use std::error::Error as _;
 use std::time::Duration;
 
 use oos_api::config::ConfigOverride;
-use oos_api::credentials::{CredentialsUriProvider, DefaultProvider};
-use oos_api::{Client, Config, Credentials, Error, RetryPolicy};
+use oos_api::credentials::{
+    AssumeRoleProvider, CredentialsUriProvider, DefaultProvider, EcsRamRoleProvider,
+    OidcRoleArnProvider,
+};
+use oos_api::{Client, Config, Credentials, Error, ProvideCredentials, RetryPolicy};
 use oos_emulator::{Emulator, Fault, FaultRule, RunningEmulator};
-use oos_tests::fakes::{credentials_document, env, expiration_in, FakeServer, Reply, TempHome};
+use oos_tests::fakes::{
+    credentials_document, env, expiration_in, metadata, sts_answer, FakeServer, Reply, TempHome,
+};
 use oos_tests::proxy::ForwardProxy;
 
 fn proxied(proxy: &ForwardProxy) -> reqwest::Client {
@@ -300,5 +305,74 @@ async fn the_given_client_reaches_fetching_providers_inside_chains_and_profiles(
             [format!("GET {path}"), "POST /".to_owned()],
             "{path}"
         );
+    }
+}
+
+/// The providers that fetch on their own (the ECS metadata service; STS for a role assumed
+/// from a fetching source; STS with an OIDC token) fetch through the given client: every
+/// request their services see went through the proxy.
+#[tokio::test]
+async fn ecs_sts_and_oidc_providers_fetch_with_the_given_client() {
+    let emulator = Emulator::builder()
+        .access_key_with_token("STS.id", "sts-secret", "sts-token")
+        .start()
+        .await
+        .expect("emulator");
+    let home = TempHome::new();
+    let token_file = home.write("token", "oidc-token");
+    let hour = Duration::from_secs(3600);
+    for case in ["ecs", "assume role from ecs", "oidc"] {
+        let document =
+            credentials_document("STS.id", "sts-secret", "sts-token", &expiration_in(hour));
+        let imds = FakeServer::start(metadata("r", "imds-token", move || document.clone())).await;
+        let sts = FakeServer::start(move |_| {
+            Reply::ok(sts_answer(
+                "STS.id",
+                "sts-secret",
+                "sts-token",
+                &expiration_in(hour),
+            ))
+        })
+        .await;
+        let ecs = || {
+            EcsRamRoleProvider::from_env_lookup(env(&[(
+                "ALIBABA_CLOUD_ECS_METADATA_SERVICE_ENDPOINT",
+                &imds.url(),
+            )]))
+        };
+        let sts_env = env(&[("ALIBABA_CLOUD_STS_ENDPOINT", &sts.url())]);
+        let provider: Box<dyn ProvideCredentials> = match case {
+            "ecs" => Box::new(ecs()),
+            "assume role from ecs" => {
+                Box::new(AssumeRoleProvider::new(ecs(), "r").env_lookup(sts_env))
+            }
+            _ => Box::new(OidcRoleArnProvider::new("r", "p", &token_file).env_lookup(sts_env)),
+        };
+        let proxy = ForwardProxy::start().await;
+        let client = Client::new(
+            Config::builder()
+                .region("cn-hangzhou")
+                .credentials(provider)
+                .endpoint_url(emulator.url())
+                .http_client(proxied(&proxy))
+                .build(),
+        );
+        client.list_templates().send().await.expect(case);
+        let fetched = imds.requests().len() + sts.requests().len();
+        let expected = match case {
+            "ecs" => (true, false),
+            "assume role from ecs" => (true, true),
+            _ => (false, true),
+        };
+        assert_eq!(
+            (!imds.requests().is_empty(), !sts.requests().is_empty()),
+            expected,
+            "{case}"
+        );
+        // The fetches and the call, each seen and forwarded by the proxy.
+        let seen = proxy.seen();
+        assert_eq!(seen.len(), fetched + 1, "{case}: {seen:?}");
+        assert_eq!(proxy.forwarded(), fetched + 1, "{case}: {seen:?}");
+        assert_eq!(seen.last().map(String::as_str), Some("POST /"), "{case}");
     }
 }
