@@ -257,9 +257,15 @@ impl Client {
         retryable: &(dyn Fn(&str) -> bool + Sync),
     ) -> Result<Answer, Failed> {
         let config = &self.inner.config;
-        let response = pending
-            .await
-            .map_err(|e| dispatch_failure(e, config.connect_timeout))?;
+        let response = pending.await.map_err(|e| {
+            // The connect timeout is the client's own only when the client made its
+            // transport; a given one times out by its own settings, which it alone knows.
+            let own = config
+                .http_client
+                .is_none()
+                .then_some(config.connect_timeout);
+            dispatch_failure(e, own)
+        })?;
         let status = response.status().as_u16();
         let success = (200..300).contains(&status);
         let headers = response.headers();
@@ -354,7 +360,10 @@ fn header_str<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> Option
         .filter(|v| !v.is_empty())
 }
 
-fn dispatch_failure(error: reqwest::Error, connect_timeout: Duration) -> Failed {
+/// `connect_timeout`: the transport's connect timeout when this crate set it (`None` for a
+/// client the caller gave), the only timeout of the transport's own that a reqwest error
+/// reports without naming it.
+fn dispatch_failure(error: reqwest::Error, connect_timeout: Option<Duration>) -> Failed {
     let failure = if error.is_connect() {
         // Nothing reached the service, so even a non-idempotent action may be sent again.
         Failure::Connect
@@ -363,10 +372,9 @@ fn dispatch_failure(error: reqwest::Error, connect_timeout: Duration) -> Failed 
     } else {
         Failure::Transport
     };
-    let error = if error.is_timeout() && !error.is_connect() {
-        Error::Timeout(connect_timeout)
-    } else {
-        Error::Dispatch(DispatchError::new(error))
+    let error = match connect_timeout {
+        Some(after) if error.is_timeout() && !error.is_connect() => Error::Timeout(after),
+        _ => Error::Dispatch(DispatchError::new(error)),
     };
     Failed::new(error, failure, Report::default())
 }

@@ -449,6 +449,28 @@ async fn oversized_bodies_are_refused() {
     assert_eq!(server.seen().len(), 2, "an oversized body is not retried");
 }
 
+/// A given HTTP client times out by its own settings, which this crate does not know: the
+/// error is the transport's (a timeout), not a `Timeout` naming a duration nobody set.
+#[tokio::test]
+async fn a_given_clients_own_timeout_is_the_transports_error() {
+    let server = Server::start(vec![Reply::Slow(Duration::from_secs(2))]);
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_millis(200))
+        .build()
+        .expect("client");
+    let client = Client::new(
+        config(&server)
+            .http_client(http)
+            .retry_policy(RetryPolicy::disabled())
+            .build(),
+    );
+    let err = client.call(logs_input()).await.expect_err("timeout");
+    assert!(
+        matches!(&err, Error::Dispatch(d) if d.is_timeout() && !d.is_connect()),
+        "{err:?}"
+    );
+}
+
 #[tokio::test]
 async fn attempt_and_operation_timeouts() {
     let server = Server::start(vec![Reply::Slow(Duration::from_secs(2))]);
