@@ -14,25 +14,30 @@ use crate::import_openapi::{import_all, scratch, DOC};
 const ACTION_KEYS: &str = r#""translator": "machine", "eventInfo": {"enable": false}, "changeSet": [{"createdAt": "2024-01-01", "description": "new"}], "ramActions": [{"action": "oos:ListWidgets"}], "flowControl": {"flowControlList": []}, "tags": ["x"], "staticInfo": {"returnType": "synchronous"}, "path": "/ListWidgets", "produces": [], "consumes": [],"#;
 const SCHEMA_KEYS: &str = r#""itemNode": true, "itemName": "Id", "nullToEmpty": true, "valueMapping": {"a": "b"}, "backendName": "id", "name": "Id", "visibility": "Public", "extendType": "x", "index": 1, "parseType": "string", "readOnly": true, "isFileTransferUrl": false, "nullable": true, "sensitive": false, "bizType": "x", "trim": true, "dateFormat": "x", "backendParamType": "x","#;
 
+/// `doc` with `from` replaced by `to` once; `from` must be there, so that a test whose anchor
+/// the document no longer has fails instead of testing nothing.
+fn replaced(doc: &str, from: &str, to: &str) -> String {
+    assert!(doc.contains(from), "test bug: {from:?} not in the document");
+    doc.replacen(from, to, 1)
+}
+
 fn with_every_key() -> String {
-    let doc = DOC.replacen(
+    let doc = replaced(
+        DOC,
         r#""title": "Lists widgets.","#,
         &format!(r#""title": "Lists widgets.", {ACTION_KEYS}"#),
-        1,
     );
-    let doc = doc.replacen(
+    let doc = replaced(
+        &doc,
         r#""Id": {"type": "string"},"#,
         &format!(r#""Id": {{{SCHEMA_KEYS} "type": "string"}},"#),
-        1,
     );
     // Keys of the top level some products' documents have.
-    let doc = doc.replacen(
+    replaced(
+        &doc,
         r#""version": "1.0","#,
         r#""version": "1.0", "errorCodes": {}, "changeSet": [], "ram": {}, "flowControl": {},"#,
-        1,
-    );
-    assert_ne!(doc, DOC, "test bug: nothing replaced");
-    doc
+    )
 }
 
 #[test]
