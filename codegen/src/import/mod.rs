@@ -52,8 +52,8 @@ pub struct Sources {
     warnings: RefCell<Vec<SpecError>>,
     /// Actions of the spec directory that the last whole document imported does not describe.
     dropped: RefCell<Vec<String>>,
-    /// The text of each spec the last import replaces (`None` for a new one), by path.
-    previous: RefCell<std::collections::BTreeMap<PathBuf, Option<String>>>,
+    /// Each spec the last import replaces (`None` for a new one), by path, as it was read.
+    previous: RefCell<std::collections::BTreeMap<PathBuf, Option<ActionSpec>>>,
 }
 
 impl Sources {
@@ -226,10 +226,7 @@ impl Sources {
         let mut pairs = Vec::new();
         let previous = self.previous.borrow();
         for spec in imported {
-            let before = match previous.get(&spec.path).cloned().flatten() {
-                Some(text) => Some(parse(&spec.path, &text)?),
-                None => None,
-            };
+            let before = previous.get(&spec.path).cloned().flatten();
             pairs.push((before, parse(&spec.path, &spec.text)?));
         }
         Ok(changes::diff(&pairs, &self.dropped.borrow()))
@@ -306,9 +303,8 @@ impl Sources {
         let mut imported: Vec<(PathBuf, ActionSpec, Sourced)> = Vec::new();
         for (action, page, meta) in entries {
             let path = self.spec_dir.join(format!("{action}.yaml"));
-            let previous = fs::read_to_string(&path).ok();
-            let existing = match &previous {
-                Some(text) => Some(yaml_serde::from_str::<ActionSpec>(text).map_err(|e| {
+            let existing = match fs::read_to_string(&path).ok() {
+                Some(text) => Some(yaml_serde::from_str::<ActionSpec>(&text).map_err(|e| {
                     SpecError::new(
                         &path,
                         format!("the spec being replaced does not parse: {e}"),
@@ -318,16 +314,17 @@ impl Sources {
                 None => None,
             };
             let (page_path, page) = page.unzip();
-            let sources = Sourced {
-                page: page_path,
-                meta: meta.is_some(),
-                previous,
-            };
+            let has_meta = meta.is_some();
             let mut spec = merge::merge(page, meta, existing.as_ref());
             // A code the service now shares with every action leaves the action's list.
             let common = self.common();
             spec.errors.retain(|e| !common.contains(&e.code));
             naming::fix_rust_names(&mut spec);
+            let sources = Sourced {
+                page: page_path,
+                meta: has_meta,
+                previous: existing,
+            };
             imported.push((path, spec, sources));
         }
         imported.sort_by(|a, b| a.1.action.cmp(&b.1.action));
@@ -361,15 +358,15 @@ impl Sources {
                 SpecError::new(&path, format!("the imported spec does not load: {e}"))
                     .help("the sources and the spec format disagree here; write this part of the spec by hand")
             })?;
+            self.previous
+                .borrow_mut()
+                .insert(path.clone(), sources.previous);
             out.push(Imported {
                 action: spec.action.clone(),
                 path,
                 text,
                 page: sources.page,
             });
-            self.previous
-                .borrow_mut()
-                .insert(out[out.len() - 1].path.clone(), sources.previous);
         }
         Ok(out)
     }
@@ -439,6 +436,6 @@ struct Sourced {
     page: Option<PathBuf>,
     /// Whether the metadata describes the action.
     meta: bool,
-    /// The text of the spec being replaced.
-    previous: Option<String>,
+    /// The spec being replaced, as it was read.
+    previous: Option<ActionSpec>,
 }
