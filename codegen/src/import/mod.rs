@@ -334,17 +334,6 @@ impl Sources {
             .map(|(p, s, _)| (p.clone(), s.clone()))
             .collect();
         naming::resolve(&self.spec_dir, &self.service, &mut specs, &others)?;
-        // Telling shapes apart may keep the list an inferred pagination pages as free-form
-        // JSON: such an action does not page (a maintainer may give it a `struct_name`).
-        for (_, spec) in &mut specs {
-            if spec
-                .pagination
-                .as_ref()
-                .is_some_and(|p| pages_free_form(&spec.response, &p.items))
-            {
-                spec.pagination = None;
-            }
-        }
         let mut out = Vec::new();
         for ((path, spec), (_, _, sources)) in specs.into_iter().zip(imported) {
             let header = self.header(
@@ -408,22 +397,6 @@ impl Sources {
             if sources.is_empty() { "its sources".to_owned() } else { sources.join(" and ") }
         )
     }
-}
-
-/// Whether the response field at the dotted `path` (or an object on the way) is kept as
-/// free-form JSON.
-fn pages_free_form(fields: &[crate::spec::FieldSpec], path: &str) -> bool {
-    let mut fields = fields;
-    for name in path.split('.') {
-        let Some(field) = fields.iter().find(|f| f.name == name) else {
-            return false;
-        };
-        if field.free_form {
-            return true;
-        }
-        fields = field.fields.as_deref().unwrap_or_default();
-    }
-    false
 }
 
 /// An action to import: its name, its reference page (path and spec) and its metadata.

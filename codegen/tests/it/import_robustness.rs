@@ -460,3 +460,39 @@ fn an_action_the_client_cannot_send_leaves_the_others_importable() {
         assert!(named.unwrap_err().to_string().contains(place));
     }
 }
+
+/// A paged action whose list sits in an object another action declares with a String there.
+const PAGED_CLASH: &str = r##"{
+  "version": "1.0",
+  "info": {"style": "RPC", "product": "oos", "version": "2019-06-01"},
+  "apis": {
+    "GetThings": {"summary": "Gets things.", "parameters": [],
+      "responses": {"200": {"schema": {"type": "object", "properties": {"RequestId": {"type": "string"},
+        "Things": {"type": "object", "properties": {"Thing": {"type": "string"}}}}}}}},
+    "ListThings": {"summary": "Lists things.", "parameters": [{"name": "NextToken", "in": "query", "schema": {"type": "string"}}],
+      "responses": {"200": {"schema": {"type": "object", "properties": {"RequestId": {"type": "string"}, "NextToken": {"type": "string"},
+        "Things": {"type": "object", "properties": {"Thing": {"type": "array", "items": {"type": "object", "properties": {"Id": {"type": "string"}}}}}}}}}}}
+  }
+}"##;
+
+#[test]
+fn a_paged_list_kept_as_json_leaves_its_action_unpaged() {
+    let alone = PAGED_CLASH.replacen(
+        "\"Thing\": {\"type\": \"string\"}",
+        "\"Other\": {\"type\": \"string\"}",
+        1,
+    );
+    assert_ne!(alone, PAGED_CLASH, "test bug: nothing replaced");
+    let plain = import_all(&scratch("paged-alone", &alone));
+    let list = plain.iter().find(|i| i.action == "ListThings").unwrap();
+    assert!(
+        list.text.contains("pagination:\n  input_token: NextToken\n  output_token: NextToken\n  items: Things.Thing\n"),
+        "test bug: without the clash the action pages\n{}",
+        list.text
+    );
+
+    let imported = import_all(&scratch("paged-clash", PAGED_CLASH));
+    let list = imported.iter().find(|i| i.action == "ListThings").unwrap();
+    assert!(list.text.contains("free_form: true"), "{}", list.text);
+    assert!(!list.text.contains("pagination:"), "{}", list.text);
+}
