@@ -361,7 +361,8 @@ pub struct WaiterSpec {
     #[serde(default)]
     pub retry_errors: Vec<String>,
     /// Request parameters (wire names) that identify what is waited on, besides those the
-    /// action requires: the waiter takes them all as arguments, so none can be forgotten.
+    /// action requires: `client.wait_until_<name>()` asks for each through a setter before
+    /// the wait can be sent, so none can be forgotten.
     #[serde(default)]
     pub requires: Vec<String>,
     /// Seconds between the first two polls.

@@ -533,7 +533,7 @@ impl Document {
                 return Err(warning);
             }
             let mut warnings = self.warnings.borrow_mut();
-            // An action read twice (the whole document, then the ones named) warns once.
+            // A schema read more than once (a component several actions refer to) warns once.
             if !warnings.iter().any(|w| w.path == warning.path) {
                 warnings.push(warning);
             }
