@@ -296,6 +296,15 @@ pub struct ErrorSpec {
     pub retryable: bool,
 }
 
+impl ErrorSpec {
+    /// Records that the code is also listed under `status`, unless that is a status it has.
+    pub fn also_under(&mut self, status: u16) {
+        if status != self.http_status && !self.also_http_status.contains(&status) {
+            self.also_http_status.push(status);
+        }
+    }
+}
+
 /// Which fields chain the pages of a paginated action.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -180,11 +180,7 @@ impl Document {
                 // A code listed under two statuses keeps both: the first it is listed under,
                 // and the others beside it.
                 if let Some(same) = out.iter_mut().find(|e| e.code == code) {
-                    if same.http_status != http_status
-                        && !same.also_http_status.contains(&http_status)
-                    {
-                        same.also_http_status.push(http_status);
-                    }
+                    same.also_under(http_status);
                     continue;
                 }
                 out.push(ErrorSpec {
