@@ -121,7 +121,7 @@ pub struct Shape {
     pub description: Option<String>,
     /// Example value.
     pub example: Option<String>,
-    /// Title, where the metadata gives one.
+    /// Title, where the metadata gives one (`doc_title` where a maintainer gave one).
     pub title: Option<String>,
     /// Finer format (`iso8601`, …), for the docs.
     pub format: Option<String>,

@@ -691,3 +691,25 @@ fn secret_marks_a_string_only() {
         "spec/oos/Bad.yaml:10: request.MaxResults: `secret` applies to a String, not to `Integer`\n  help: mark the String fields that hold the secret instead"
     );
 }
+
+#[test]
+fn doc_title_is_the_title_a_maintainer_gave() {
+    let text = GOOD.replacen(
+        "  - name: RequestId\n    type: String\n",
+        "  - name: RequestId\n    type: String\n    title: 请求ID\n",
+        1,
+    );
+    assert_ne!(text, GOOD, "test bug: nothing replaced");
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), &text, &service()).unwrap();
+    assert_eq!(action.response[0].shape.title.as_deref(), Some("请求ID"));
+    let text = text.replacen(
+        "    title: 请求ID\n",
+        "    title: 请求ID\n    doc_title: Request ID\n",
+        1,
+    );
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), &text, &service()).unwrap();
+    assert_eq!(
+        action.response[0].shape.title.as_deref(),
+        Some("Request ID")
+    );
+}
