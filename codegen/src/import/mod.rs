@@ -283,14 +283,6 @@ impl Sources {
             .strip_prefix(&root)
             .or_else(|_| inside.strip_prefix(&self.root))
             .unwrap_or(&inside);
-        if self
-            .service
-            .openapi
-            .as_ref()
-            .is_some_and(|c| c.as_path() == relative)
-        {
-            return configured;
-        }
         Some(relative.display().to_string())
     }
 
