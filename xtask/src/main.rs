@@ -214,10 +214,7 @@ fn import_openapi(
     if stdout {
         return print_specs(&imported);
     }
-    let changes = match sources.changes(&imported) {
-        Ok(changes) => changes,
-        Err(e) => return fail(&e),
-    };
+    let changes = sources.changes(&imported);
     let copy = sources.repository_copy(path);
     let shown = copy.as_deref().unwrap_or(path);
     let source = shown

@@ -52,8 +52,9 @@ pub struct Sources {
     warnings: RefCell<Vec<SpecError>>,
     /// Actions of the spec directory that the last whole document imported does not describe.
     dropped: RefCell<Vec<String>>,
-    /// Each spec the last import replaces (`None` for a new one), by path, as it was read.
-    previous: RefCell<std::collections::BTreeMap<PathBuf, Option<ActionSpec>>>,
+    /// Each spec the last import writes, by path: the spec it replaces, as it was read (`None`
+    /// for a new one), and the new one.
+    replaced: RefCell<std::collections::BTreeMap<PathBuf, (Option<ActionSpec>, ActionSpec)>>,
 }
 
 impl Sources {
@@ -70,7 +71,7 @@ impl Sources {
             strict: false,
             warnings: RefCell::new(Vec::new()),
             dropped: RefCell::new(Vec::new()),
-            previous: RefCell::default(),
+            replaced: RefCell::default(),
         })
     }
 
@@ -218,18 +219,13 @@ impl Sources {
 
     /// What `imported` (the last import's specs) changes downstream, against the specs it
     /// replaces (and, after a whole document, the actions it no longer describes).
-    pub fn changes(&self, imported: &[Imported]) -> Result<Vec<changes::Change>, SpecError> {
-        let parse = |path: &Path, text: &str| {
-            yaml_serde::from_str::<ActionSpec>(text)
-                .map_err(|e| SpecError::new(path, format!("the spec does not parse: {e}")))
-        };
-        let mut pairs = Vec::new();
-        let previous = self.previous.borrow();
-        for spec in imported {
-            let before = previous.get(&spec.path).cloned().flatten();
-            pairs.push((before, parse(&spec.path, &spec.text)?));
-        }
-        Ok(changes::diff(&pairs, &self.dropped.borrow()))
+    pub fn changes(&self, imported: &[Imported]) -> Vec<changes::Change> {
+        let replaced = self.replaced.borrow();
+        let pairs: Vec<(Option<ActionSpec>, ActionSpec)> = imported
+            .iter()
+            .filter_map(|spec| replaced.get(&spec.path).cloned())
+            .collect();
+        changes::diff(&pairs, &self.dropped.borrow())
     }
 
     /// Where a document from outside the workspace is kept inside it, so that the specs name
@@ -291,7 +287,7 @@ impl Sources {
         entries: Vec<Entry>,
         openapi: Option<String>,
     ) -> Result<Vec<Imported>, SpecError> {
-        self.previous.borrow_mut().clear();
+        self.replaced.borrow_mut().clear();
         let mut imported: Vec<(PathBuf, ActionSpec, Sourced)> = Vec::new();
         for (action, page, meta) in entries {
             let path = self.spec_dir.join(format!("{action}.yaml"));
@@ -339,15 +335,15 @@ impl Sources {
                 SpecError::new(&path, format!("the imported spec does not load: {e}"))
                     .help("the sources and the spec format disagree here; write this part of the spec by hand")
             })?;
-            self.previous
-                .borrow_mut()
-                .insert(path.clone(), sources.previous);
             out.push(Imported {
                 action: spec.action.clone(),
-                path,
+                path: path.clone(),
                 text,
                 page: sources.page,
             });
+            self.replaced
+                .borrow_mut()
+                .insert(path, (sources.previous, spec));
         }
         Ok(out)
     }
