@@ -349,6 +349,30 @@ fn error_code_listed_twice() {
 }
 
 #[test]
+fn also_http_status_lists_other_error_statuses_once() {
+    let with = |statuses: &str| {
+        format!("{GOOD}errors:\n  - code: Gone\n    http_status: 404\n    also_http_status: [{statuses}]\n    message: Gone.\n")
+    };
+    let action = parse_action(
+        Path::new("spec/oos/Bad.yaml"),
+        &with("400, 403"),
+        &service(),
+    )
+    .unwrap();
+    assert_eq!(
+        action.errors[0].description.as_deref(),
+        Some("Also answered with HTTP 400, HTTP 403.")
+    );
+    for (statuses, status) in [("404", 404), ("200", 200), ("400, 400", 400)] {
+        assert_eq!(
+            error_of(&with(statuses)),
+            format!("spec/oos/Bad.yaml:34: errors.Gone: error code `Gone` lists HTTP {status} in `also_http_status`\n  help: list error statuses (400 to 599) other than `http_status`, each once"),
+            "{statuses}"
+        );
+    }
+}
+
+#[test]
 fn error_code_already_common() {
     let text = format!(
         "{GOOD}errors:\n  - code: Throttling\n    http_status: 400\n    message: Throttled.\n"
