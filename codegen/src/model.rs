@@ -121,7 +121,7 @@ pub struct Shape {
     pub description: Option<String>,
     /// Example value.
     pub example: Option<String>,
-    /// Title, where the metadata gives one.
+    /// Title, where the metadata gives one (`doc_title` where a maintainer gave one).
     pub title: Option<String>,
     /// Finer format (`iso8601`, …), for the docs.
     pub format: Option<String>,
@@ -188,15 +188,21 @@ pub struct Constraints {
 }
 
 impl Constraints {
-    /// Whether the client has anything to check.
-    pub fn is_checked(&self) -> bool {
+    /// Whether the client has anything to check: bounds, list sizes or string lengths. Allowed
+    /// values are not checked by the client: a value the service adds is sent, and it decides.
+    pub fn is_bounded(&self) -> bool {
         self.minimum.is_some()
             || self.maximum.is_some()
             || self.min_items.is_some()
             || self.max_items.is_some()
             || self.min_length.is_some()
             || self.max_length.is_some()
-            || self.allowed.is_some()
+    }
+
+    /// Whether the service (the emulator) has anything to check: the bounds and the allowed
+    /// values.
+    pub fn is_checked(&self) -> bool {
+        self.is_bounded() || self.allowed.is_some()
     }
 }
 

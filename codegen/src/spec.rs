@@ -296,6 +296,15 @@ pub struct ErrorSpec {
     pub retryable: bool,
 }
 
+impl ErrorSpec {
+    /// Records that the code is also listed under `status`, unless that is a status it has.
+    pub fn also_under(&mut self, status: u16) {
+        if status != self.http_status && !self.also_http_status.contains(&status) {
+            self.also_http_status.push(status);
+        }
+    }
+}
+
 /// Which fields chain the pages of a paginated action.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -361,7 +370,8 @@ pub struct WaiterSpec {
     #[serde(default)]
     pub retry_errors: Vec<String>,
     /// Request parameters (wire names) that identify what is waited on, besides those the
-    /// action requires: the waiter takes them all as arguments, so none can be forgotten.
+    /// action requires: `client.wait_until_<name>()` asks for each through a setter before
+    /// the wait can be sent, so none can be forgotten.
     #[serde(default)]
     pub requires: Vec<String>,
     /// Seconds between the first two polls.

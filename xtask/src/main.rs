@@ -163,10 +163,7 @@ fn import_doc(root: &Path, pages: &[PathBuf], stdout: bool) -> ExitCode {
         Err(e) => return fail(&e),
     };
     if stdout {
-        for spec in &imported {
-            print!("{}", spec.text);
-        }
-        return ExitCode::SUCCESS;
+        return print_specs(&imported);
     }
     // The page is kept beside the others, where the specs say their sources are.
     let pages_dir = sources.service().pages.clone().map(|p| root.join(p));
@@ -175,12 +172,8 @@ fn import_doc(root: &Path, pages: &[PathBuf], stdout: bool) -> ExitCode {
         let (Some(dir), Some(page)) = (&pages_dir, &spec.page) else {
             continue;
         };
-        match std::fs::read_to_string(page) {
-            Ok(text) => writes.push((dir.join(format!("{}.txt", spec.action)), text)),
-            Err(e) => {
-                eprintln!("error: {}: {e}\nnothing was written", page.display());
-                return ExitCode::FAILURE;
-            }
+        if let Err(code) = keep_copy(&mut writes, page, dir.join(format!("{}.txt", spec.action))) {
+            return code;
         }
     }
     writes.extend(imported.iter().map(|s| (s.path.clone(), s.text.clone())));
@@ -219,15 +212,9 @@ fn import_openapi(
         eprintln!("warning: {warning}");
     }
     if stdout {
-        for spec in &imported {
-            print!("{}", spec.text);
-        }
-        return ExitCode::SUCCESS;
+        return print_specs(&imported);
     }
-    let changes = match sources.changes(&imported) {
-        Ok(changes) => changes,
-        Err(e) => return fail(&e),
-    };
+    let changes = sources.changes(&imported);
     let copy = sources.repository_copy(path);
     let shown = copy.as_deref().unwrap_or(path);
     let source = shown
@@ -244,12 +231,8 @@ fn import_openapi(
     let mut writes: Vec<(PathBuf, String)> = Vec::new();
     // The specs name the copy, so that every clone has the document they were imported from.
     if let Some(copy) = copy {
-        match std::fs::read_to_string(path) {
-            Ok(text) => writes.push((copy, text)),
-            Err(e) => {
-                eprintln!("error: {}: {e}\nnothing was written", path.display());
-                return ExitCode::FAILURE;
-            }
+        if let Err(code) = keep_copy(&mut writes, path, copy) {
+            return code;
         }
     }
     writes.extend(imported.iter().map(|s| (s.path.clone(), s.text.clone())));
@@ -262,6 +245,33 @@ fn import_openapi(
         ));
     }
     write_all(root, &writes)
+}
+
+/// `--stdout`: the specs, one after the other.
+fn print_specs(imported: &[codegen::import::Imported]) -> ExitCode {
+    for spec in imported {
+        print!("{}", spec.text);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Adds a copy of the source `from` at `to` to `writes`: the specs name the copy, so that
+/// every clone has what they were imported from.
+fn keep_copy(
+    writes: &mut Vec<(PathBuf, String)>,
+    from: &Path,
+    to: PathBuf,
+) -> Result<(), ExitCode> {
+    match std::fs::read_to_string(from) {
+        Ok(text) => {
+            writes.push((to, text));
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}\nnothing was written", from.display());
+            Err(ExitCode::FAILURE)
+        }
+    }
 }
 
 fn fail(e: &codegen::SpecError) -> ExitCode {

@@ -77,26 +77,27 @@ pub fn sample_calls(set: &SpecSet, crate_path: &str) -> TokenStream {
 fn secret_debugs(set: &SpecSet, root: &syn::Path) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for a in &set.actions {
+        // The client method that starts the action's request builder has the module's name.
         let module = ident(&a.module);
-        let method = ident(&a.module);
-        for f in a.request.iter().filter(|f| f.secret) {
-            let input = format_ident!("{}Input", a.name);
+        let input = format_ident!("{}Input", a.name);
+        let output = format_ident!("{}Output", a.name);
+        let request = a.request.iter().map(|f| (f, &input, true));
+        let response = a.response.iter().map(|f| (f, &output, false));
+        for (f, ty, request) in request.chain(response).filter(|(f, _, _)| f.secret) {
             let setter = ident(&f.rust);
-            let label = format!("{input}.{}", f.wire);
+            let label = format!("{ty}.{}", f.wire);
+            let (client, builder) = if request {
+                (
+                    quote!(client),
+                    quote!(format!("{:?}", client.#module().#setter(value)),),
+                )
+            } else {
+                (quote!(_client), TokenStream::new())
+            };
             out.push(quote! {
-                (#label, |client, value| vec![
-                    format!("{:?}", #root::operation::#module::#input::default().#setter(value)),
-                    format!("{:?}", client.#method().#setter(value)),
-                ])
-            });
-        }
-        for f in a.response.iter().filter(|f| f.secret) {
-            let output = format_ident!("{}Output", a.name);
-            let setter = ident(&f.rust);
-            let label = format!("{output}.{}", f.wire);
-            out.push(quote! {
-                (#label, |_client, value| vec![
-                    format!("{:?}", #root::operation::#module::#output::default().#setter(value)),
+                (#label, |#client, value| vec![
+                    format!("{:?}", #root::operation::#module::#ty::default().#setter(value)),
+                    #builder
                 ])
             });
         }

@@ -340,15 +340,7 @@ pub fn needs_checks(set: &SpecSet, fields: &[Field]) -> bool {
 }
 
 fn shape_checked(set: &SpecSet, shape: &Shape, seen: &mut Vec<String>) -> bool {
-    let c = &shape.constraints;
-    // Documented values are not checked: a value the service adds is sent, and it decides.
-    if c.minimum.is_some()
-        || c.maximum.is_some()
-        || c.min_items.is_some()
-        || c.max_items.is_some()
-        || c.min_length.is_some()
-        || c.max_length.is_some()
-    {
+    if shape.constraints.is_bounded() {
         return true;
     }
     match &shape.ty {

@@ -72,7 +72,22 @@ fn waiter(action: &Action, w: &Waiter) -> TokenStream {
         .iter()
         .filter_map(|wire| action.request.iter().find(|f| &f.wire == wire))
         .collect();
-    let start = start(action, w, &identifying);
+    // What a wait being started becomes once the first `i` identifying parameters are set:
+    // the type that asks for the next one, or, all set, the `WaiterBuilder`.
+    let next = |i: usize, client: TokenStream, input_value: TokenStream| match identifying.get(i) {
+        None => (
+            quote!(crate::waiter::WaiterBuilder<#input>),
+            quote!(crate::waiter::WaiterBuilder::new(#client, #input_value, &#static_name, #requires_fn)),
+        ),
+        Some(_) => {
+            let pending = pending_name(w, i, &identifying);
+            (
+                quote!(#pending),
+                quote!(#pending { client: #client, input: #input_value }),
+            )
+        }
+    };
+    let start = start(action, w, &identifying, &next);
     let required_checks = identifying.iter().map(|f| {
         let rust = ident(&f.rust);
         let wire = &f.wire;
@@ -171,19 +186,8 @@ fn waiter(action: &Action, w: &Waiter) -> TokenStream {
         "The declaration of `client.{}()`.",
         method_name(&w.name)
     ));
-    let (start_type, start_value) = match identifying.first() {
-        None => (
-            quote!(crate::waiter::WaiterBuilder<#input>),
-            quote!(crate::waiter::WaiterBuilder::new(self.clone(), #input::default(), &#static_name, #requires_fn)),
-        ),
-        Some(_) => {
-            let first = pending_name(w, 0, &identifying);
-            (
-                quote!(#first),
-                quote!(#first { client: self.clone(), input: #input::default() }),
-            )
-        }
-    };
+    let (start_type, start_value) = next(0, quote!(self.clone()), quote!(#input::default()));
+    let (_, from_request) = next(identifying.len(), quote!(client), quote!(input));
     let state_doc = doc_lines(&format!("`{path}` of an answer, as its wire text."));
     let requires_doc = doc_lines("Whether a request names what the waiter waits on.");
 
@@ -229,7 +233,7 @@ fn waiter(action: &Action, w: &Waiter) -> TokenStream {
             #builder_doc
             pub fn #method(self) -> crate::waiter::WaiterBuilder<#input> {
                 let (client, input) = self.into_parts();
-                crate::waiter::WaiterBuilder::new(client, input, &#static_name, #requires_fn)
+                #from_request
             }
         }
     }
@@ -239,29 +243,24 @@ fn waiter(action: &Action, w: &Waiter) -> TokenStream {
 /// unset: one type per identifying parameter, each with that parameter's setter alone, the
 /// last handing over the `WaiterBuilder`. A wait without its resource does not compile, and
 /// the setters of the action are not repeated (they are on its request builder).
-fn start(action: &Action, w: &Waiter, identifying: &[&crate::model::Field]) -> TokenStream {
+/// `next` gives the type and value that follow the `i`th setter (see `waiter`).
+fn start(
+    action: &Action,
+    w: &Waiter,
+    identifying: &[&crate::model::Field],
+    next: &dyn Fn(usize, TokenStream, TokenStream) -> (TokenStream, TokenStream),
+) -> TokenStream {
     let input = format_ident!("{}Input", action.name);
-    let static_name = static_name(w);
-    let requires_fn = format_ident!("{}_requires", w.name.to_snake_case());
     let method = method_name(&w.name);
     let types = identifying.iter().enumerate().map(|(i, f)| {
         let this = pending_name(w, i, identifying);
         let rust = ident(&f.rust);
         let (param, _) = setter_param(&f.shape.ty);
-        let set = quote!(self.input.#rust(#rust));
-        let (next_type, next_value) = match identifying.get(i + 1) {
-            None => (
-                quote!(crate::waiter::WaiterBuilder<#input>),
-                quote!(crate::waiter::WaiterBuilder::new(self.client, #set, &#static_name, #requires_fn)),
-            ),
-            Some(_) => {
-                let next = pending_name(w, i + 1, identifying);
-                (
-                    quote!(#next),
-                    quote!(#next { client: self.client, input: #set }),
-                )
-            }
-        };
+        let (next_type, next_value) = next(
+            i + 1,
+            quote!(self.client),
+            quote!(self.input.#rust(#rust)),
+        );
         let type_doc = doc_lines(&format!(
             "`client.{method}()` until `.{}(..)` names what it waits on: a wait without it does not compile.",
             f.rust

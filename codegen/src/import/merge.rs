@@ -46,9 +46,7 @@ fn both(page: ActionSpec, meta: ActionSpec) -> ActionSpec {
             // The page gives the status; the metadata's other statuses stay beside it.
             Some(p) => {
                 for status in std::iter::once(e.http_status).chain(e.also_http_status) {
-                    if status != p.http_status && !p.also_http_status.contains(&status) {
-                        p.also_http_status.push(status);
-                    }
+                    p.also_under(status);
                 }
             }
             None => errors.push(e),

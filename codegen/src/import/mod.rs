@@ -52,8 +52,9 @@ pub struct Sources {
     warnings: RefCell<Vec<SpecError>>,
     /// Actions of the spec directory that the last whole document imported does not describe.
     dropped: RefCell<Vec<String>>,
-    /// The text of each spec the last import replaces (`None` for a new one), by path.
-    previous: RefCell<std::collections::BTreeMap<PathBuf, Option<String>>>,
+    /// Each spec the last import writes, by path: the spec it replaces, as it was read (`None`
+    /// for a new one), and the new one.
+    replaced: RefCell<std::collections::BTreeMap<PathBuf, (Option<ActionSpec>, ActionSpec)>>,
 }
 
 impl Sources {
@@ -70,7 +71,7 @@ impl Sources {
             strict: false,
             warnings: RefCell::new(Vec::new()),
             dropped: RefCell::new(Vec::new()),
-            previous: RefCell::default(),
+            replaced: RefCell::default(),
         })
     }
 
@@ -218,21 +219,13 @@ impl Sources {
 
     /// What `imported` (the last import's specs) changes downstream, against the specs it
     /// replaces (and, after a whole document, the actions it no longer describes).
-    pub fn changes(&self, imported: &[Imported]) -> Result<Vec<changes::Change>, SpecError> {
-        let parse = |path: &Path, text: &str| {
-            yaml_serde::from_str::<ActionSpec>(text)
-                .map_err(|e| SpecError::new(path, format!("the spec does not parse: {e}")))
-        };
-        let mut pairs = Vec::new();
-        let previous = self.previous.borrow();
-        for spec in imported {
-            let before = match previous.get(&spec.path).cloned().flatten() {
-                Some(text) => Some(parse(&spec.path, &text)?),
-                None => None,
-            };
-            pairs.push((before, parse(&spec.path, &spec.text)?));
-        }
-        Ok(changes::diff(&pairs, &self.dropped.borrow()))
+    pub fn changes(&self, imported: &[Imported]) -> Vec<changes::Change> {
+        let replaced = self.replaced.borrow();
+        let pairs: Vec<(Option<ActionSpec>, ActionSpec)> = imported
+            .iter()
+            .filter_map(|spec| replaced.get(&spec.path).cloned())
+            .collect();
+        changes::diff(&pairs, &self.dropped.borrow())
     }
 
     /// Where a document from outside the workspace is kept inside it, so that the specs name
@@ -286,14 +279,6 @@ impl Sources {
             .strip_prefix(&root)
             .or_else(|_| inside.strip_prefix(&self.root))
             .unwrap_or(&inside);
-        if self
-            .service
-            .openapi
-            .as_ref()
-            .is_some_and(|c| c.as_path() == relative)
-        {
-            return configured;
-        }
         Some(relative.display().to_string())
     }
 
@@ -302,13 +287,12 @@ impl Sources {
         entries: Vec<Entry>,
         openapi: Option<String>,
     ) -> Result<Vec<Imported>, SpecError> {
-        self.previous.borrow_mut().clear();
+        self.replaced.borrow_mut().clear();
         let mut imported: Vec<(PathBuf, ActionSpec, Sourced)> = Vec::new();
         for (action, page, meta) in entries {
             let path = self.spec_dir.join(format!("{action}.yaml"));
-            let previous = fs::read_to_string(&path).ok();
-            let existing = match &previous {
-                Some(text) => Some(yaml_serde::from_str::<ActionSpec>(text).map_err(|e| {
+            let existing = match fs::read_to_string(&path).ok() {
+                Some(text) => Some(yaml_serde::from_str::<ActionSpec>(&text).map_err(|e| {
                     SpecError::new(
                         &path,
                         format!("the spec being replaced does not parse: {e}"),
@@ -318,16 +302,17 @@ impl Sources {
                 None => None,
             };
             let (page_path, page) = page.unzip();
-            let sources = Sourced {
-                page: page_path,
-                meta: meta.is_some(),
-                previous,
-            };
+            let has_meta = meta.is_some();
             let mut spec = merge::merge(page, meta, existing.as_ref());
             // A code the service now shares with every action leaves the action's list.
             let common = self.common();
             spec.errors.retain(|e| !common.contains(&e.code));
             naming::fix_rust_names(&mut spec);
+            let sources = Sourced {
+                page: page_path,
+                meta: has_meta,
+                previous: existing,
+            };
             imported.push((path, spec, sources));
         }
         imported.sort_by(|a, b| a.1.action.cmp(&b.1.action));
@@ -337,17 +322,6 @@ impl Sources {
             .map(|(p, s, _)| (p.clone(), s.clone()))
             .collect();
         naming::resolve(&self.spec_dir, &self.service, &mut specs, &others)?;
-        // Telling shapes apart may keep the list an inferred pagination pages as free-form
-        // JSON: such an action does not page (a maintainer may give it a `struct_name`).
-        for (_, spec) in &mut specs {
-            if spec
-                .pagination
-                .as_ref()
-                .is_some_and(|p| pages_free_form(&spec.response, &p.items))
-            {
-                spec.pagination = None;
-            }
-        }
         let mut out = Vec::new();
         for ((path, spec), (_, _, sources)) in specs.into_iter().zip(imported) {
             let header = self.header(
@@ -363,13 +337,13 @@ impl Sources {
             })?;
             out.push(Imported {
                 action: spec.action.clone(),
-                path,
+                path: path.clone(),
                 text,
                 page: sources.page,
             });
-            self.previous
+            self.replaced
                 .borrow_mut()
-                .insert(out[out.len() - 1].path.clone(), sources.previous);
+                .insert(path, (sources.previous, spec));
         }
         Ok(out)
     }
@@ -413,22 +387,6 @@ impl Sources {
     }
 }
 
-/// Whether the response field at the dotted `path` (or an object on the way) is kept as
-/// free-form JSON.
-fn pages_free_form(fields: &[crate::spec::FieldSpec], path: &str) -> bool {
-    let mut fields = fields;
-    for name in path.split('.') {
-        let Some(field) = fields.iter().find(|f| f.name == name) else {
-            return false;
-        };
-        if field.free_form {
-            return true;
-        }
-        fields = field.fields.as_deref().unwrap_or_default();
-    }
-    false
-}
-
 /// An action to import: its name, its reference page (path and spec) and its metadata.
 type Entry = (String, Option<(PathBuf, ActionSpec)>, Option<ActionSpec>);
 
@@ -439,6 +397,6 @@ struct Sourced {
     page: Option<PathBuf>,
     /// Whether the metadata describes the action.
     meta: bool,
-    /// The text of the spec being replaced.
-    previous: Option<String>,
+    /// The spec being replaced, as it was read.
+    previous: Option<ActionSpec>,
 }

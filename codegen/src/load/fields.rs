@@ -235,7 +235,8 @@ impl Cx<'_> {
             ty,
             description: spec.doc.clone().or_else(|| spec.description.clone()),
             example: spec.example.clone().filter(|e| !e.is_empty() && e != "-"),
-            title: spec.title.clone(),
+            // The maintainer's English title wins over the metadata's, as `doc_summary` does.
+            title: spec.doc_title.clone().or_else(|| spec.title.clone()),
             format: spec.format.clone(),
             constraints,
         })

@@ -369,17 +369,16 @@ fn error_code(
             "two codes that differ only in punctuation cannot both be variants; report this spec",
         ));
     }
-    if let Some(status) = e
-        .also_http_status
-        .iter()
-        .find(|s| **s == e.http_status || !(400..600).contains(*s))
-    {
+    let statuses = &e.also_http_status;
+    if let Some(status) = statuses.iter().enumerate().find_map(|(i, s)| {
+        (*s == e.http_status || !(400..600).contains(s) || statuses[..i].contains(s)).then_some(s)
+    }) {
         return Err(at(
             format!(
                 "error code `{}` lists HTTP {status} in `also_http_status`",
                 e.code
             ),
-            "list error statuses (400 to 599) other than `http_status`",
+            "list error statuses (400 to 599) other than `http_status`, each once",
         ));
     }
     // The other statuses are documented on the variant; the client matches the code alone.

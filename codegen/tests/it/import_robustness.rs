@@ -14,25 +14,30 @@ use crate::import_openapi::{import_all, scratch, DOC};
 const ACTION_KEYS: &str = r#""translator": "machine", "eventInfo": {"enable": false}, "changeSet": [{"createdAt": "2024-01-01", "description": "new"}], "ramActions": [{"action": "oos:ListWidgets"}], "flowControl": {"flowControlList": []}, "tags": ["x"], "staticInfo": {"returnType": "synchronous"}, "path": "/ListWidgets", "produces": [], "consumes": [],"#;
 const SCHEMA_KEYS: &str = r#""itemNode": true, "itemName": "Id", "nullToEmpty": true, "valueMapping": {"a": "b"}, "backendName": "id", "name": "Id", "visibility": "Public", "extendType": "x", "index": 1, "parseType": "string", "readOnly": true, "isFileTransferUrl": false, "nullable": true, "sensitive": false, "bizType": "x", "trim": true, "dateFormat": "x", "backendParamType": "x","#;
 
+/// `doc` with `from` replaced by `to` once; `from` must be there, so that a test whose anchor
+/// the document no longer has fails instead of testing nothing.
+fn replaced(doc: &str, from: &str, to: &str) -> String {
+    assert!(doc.contains(from), "test bug: {from:?} not in the document");
+    doc.replacen(from, to, 1)
+}
+
 fn with_every_key() -> String {
-    let doc = DOC.replacen(
+    let doc = replaced(
+        DOC,
         r#""title": "Lists widgets.","#,
         &format!(r#""title": "Lists widgets.", {ACTION_KEYS}"#),
-        1,
     );
-    let doc = doc.replacen(
+    let doc = replaced(
+        &doc,
         r#""Id": {"type": "string"},"#,
         &format!(r#""Id": {{{SCHEMA_KEYS} "type": "string"}},"#),
-        1,
     );
     // Keys of the top level some products' documents have.
-    let doc = doc.replacen(
+    replaced(
+        &doc,
         r#""version": "1.0","#,
         r#""version": "1.0", "errorCodes": {}, "changeSet": [], "ram": {}, "flowControl": {},"#,
-        1,
-    );
-    assert_ne!(doc, DOC, "test bug: nothing replaced");
-    doc
+    )
 }
 
 #[test]
@@ -259,7 +264,7 @@ fn the_change_report_says_what_changes_downstream() {
     let doc = scratch.root.join("docs/api-docs.json");
     let sources = scratch.sources();
     let first = sources.import_openapi(&doc, &[]).unwrap();
-    let changes = sources.changes(&first).unwrap();
+    let changes = sources.changes(&first);
     let added: Vec<&str> = changes.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(added, ["added `ListWidgets`", "added `PutWidget`"]);
     scratch.apply(&first);
@@ -280,7 +285,7 @@ fn the_change_report_says_what_changes_downstream() {
         );
     scratch.write("docs/api-docs.json", &newer);
     let second = sources.import_openapi(&doc, &[]).unwrap();
-    let changes = sources.changes(&second).unwrap();
+    let changes = sources.changes(&second);
     let report = codegen::import::changes::markdown(&changes, "`docs/api-docs.json`");
     assert_eq!(
         report,
@@ -454,4 +459,40 @@ fn an_action_the_client_cannot_send_leaves_the_others_importable() {
             .import_openapi(&path, &["ListWidgets".to_owned()]);
         assert!(named.unwrap_err().to_string().contains(place));
     }
+}
+
+/// A paged action whose list sits in an object another action declares with a String there.
+const PAGED_CLASH: &str = r##"{
+  "version": "1.0",
+  "info": {"style": "RPC", "product": "oos", "version": "2019-06-01"},
+  "apis": {
+    "GetThings": {"summary": "Gets things.", "parameters": [],
+      "responses": {"200": {"schema": {"type": "object", "properties": {"RequestId": {"type": "string"},
+        "Things": {"type": "object", "properties": {"Thing": {"type": "string"}}}}}}}},
+    "ListThings": {"summary": "Lists things.", "parameters": [{"name": "NextToken", "in": "query", "schema": {"type": "string"}}],
+      "responses": {"200": {"schema": {"type": "object", "properties": {"RequestId": {"type": "string"}, "NextToken": {"type": "string"},
+        "Things": {"type": "object", "properties": {"Thing": {"type": "array", "items": {"type": "object", "properties": {"Id": {"type": "string"}}}}}}}}}}}
+  }
+}"##;
+
+#[test]
+fn a_paged_list_kept_as_json_leaves_its_action_unpaged() {
+    let alone = PAGED_CLASH.replacen(
+        "\"Thing\": {\"type\": \"string\"}",
+        "\"Other\": {\"type\": \"string\"}",
+        1,
+    );
+    assert_ne!(alone, PAGED_CLASH, "test bug: nothing replaced");
+    let plain = import_all(&scratch("paged-alone", &alone));
+    let list = plain.iter().find(|i| i.action == "ListThings").unwrap();
+    assert!(
+        list.text.contains("pagination:\n  input_token: NextToken\n  output_token: NextToken\n  items: Things.Thing\n"),
+        "test bug: without the clash the action pages\n{}",
+        list.text
+    );
+
+    let imported = import_all(&scratch("paged-clash", PAGED_CLASH));
+    let list = imported.iter().find(|i| i.action == "ListThings").unwrap();
+    assert!(list.text.contains("free_form: true"), "{}", list.text);
+    assert!(!list.text.contains("pagination:"), "{}", list.text);
 }

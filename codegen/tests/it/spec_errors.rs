@@ -349,6 +349,30 @@ fn error_code_listed_twice() {
 }
 
 #[test]
+fn also_http_status_lists_other_error_statuses_once() {
+    let with = |statuses: &str| {
+        format!("{GOOD}errors:\n  - code: Gone\n    http_status: 404\n    also_http_status: [{statuses}]\n    message: Gone.\n")
+    };
+    let action = parse_action(
+        Path::new("spec/oos/Bad.yaml"),
+        &with("400, 403"),
+        &service(),
+    )
+    .unwrap();
+    assert_eq!(
+        action.errors[0].description.as_deref(),
+        Some("Also answered with HTTP 400, HTTP 403.")
+    );
+    for (statuses, status) in [("404", 404), ("200", 200), ("400, 400", 400)] {
+        assert_eq!(
+            error_of(&with(statuses)),
+            format!("spec/oos/Bad.yaml:34: errors.Gone: error code `Gone` lists HTTP {status} in `also_http_status`\n  help: list error statuses (400 to 599) other than `http_status`, each once"),
+            "{statuses}"
+        );
+    }
+}
+
+#[test]
 fn error_code_already_common() {
     let text = format!(
         "{GOOD}errors:\n  - code: Throttling\n    http_status: 400\n    message: Throttled.\n"
@@ -689,5 +713,27 @@ fn secret_marks_a_string_only() {
     assert_eq!(
         error_with("    type: Integer\n", "    type: Integer\n    secret: true\n"),
         "spec/oos/Bad.yaml:10: request.MaxResults: `secret` applies to a String, not to `Integer`\n  help: mark the String fields that hold the secret instead"
+    );
+}
+
+#[test]
+fn doc_title_is_the_title_a_maintainer_gave() {
+    let text = GOOD.replacen(
+        "  - name: RequestId\n    type: String\n",
+        "  - name: RequestId\n    type: String\n    title: 请求ID\n",
+        1,
+    );
+    assert_ne!(text, GOOD, "test bug: nothing replaced");
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), &text, &service()).unwrap();
+    assert_eq!(action.response[0].shape.title.as_deref(), Some("请求ID"));
+    let text = text.replacen(
+        "    title: 请求ID\n",
+        "    title: 请求ID\n    doc_title: Request ID\n",
+        1,
+    );
+    let action = parse_action(Path::new("spec/oos/Bad.yaml"), &text, &service()).unwrap();
+    assert_eq!(
+        action.response[0].shape.title.as_deref(),
+        Some("Request ID")
     );
 }

@@ -124,6 +124,11 @@ impl Document {
     ) -> Result<Vec<ErrorSpec>, SpecError> {
         let at = path.key("errorCodes");
         let mut out: Vec<ErrorSpec> = Vec::new();
+        // The code each Rust variant is taken by: the common codes', then the ones listed.
+        let mut variants: std::collections::BTreeMap<String, &str> = common
+            .iter()
+            .map(|c| (crate::names::error_variant(c), c.as_str()))
+            .collect();
         let Some(codes) = api.get("errorCodes") else {
             return Ok(out);
         };
@@ -169,22 +174,13 @@ impl Document {
                 let usable = crate::names::is_type_name(&variant)
                     && variant != "Unhandled"
                     && variant != "Common";
-                let taken = out
-                    .iter()
-                    .map(|e| e.code.as_str())
-                    .chain(common.iter().map(String::as_str))
-                    .any(|c| c != code && crate::names::error_variant(c) == variant);
-                if !usable || taken {
+                if !usable || *variants.entry(variant).or_insert(code) != code {
                     continue;
                 }
                 // A code listed under two statuses keeps both: the first it is listed under,
                 // and the others beside it.
                 if let Some(same) = out.iter_mut().find(|e| e.code == code) {
-                    if same.http_status != http_status
-                        && !same.also_http_status.contains(&http_status)
-                    {
-                        same.also_http_status.push(http_status);
-                    }
+                    same.also_under(http_status);
                     continue;
                 }
                 out.push(ErrorSpec {

@@ -387,14 +387,21 @@ impl Document {
         let params = api.get("parameters").and_then(Json::as_array)?;
         params.iter().enumerate().find_map(|(i, param)| {
             let place = param.get("in").and_then(Json::as_str)?;
-            (!matches!(place, "query" | "formData")).then(|| {
-                self.err(
-                    &path.key("parameters").index(i).key("in"),
-                    format!("parameters `in: {place}` are not supported"),
-                )
-                .help("RPC-style actions take parameters in the query or the form body (`query`, `formData`)")
-            })
+            self.placement(place, &path.key("parameters").index(i).key("in"))
+                .err()
         })
+    }
+
+    /// Where a parameter `in: place` goes: `None` for the query (the default), `formData` for
+    /// the form body; a header, the path or the body is refused.
+    fn placement(&self, place: &str, at: &JsonPath) -> Result<Option<&'static str>, SpecError> {
+        match place {
+            "query" => Ok(None),
+            "formData" => Ok(Some("formData")),
+            other => Err(self
+                .err(at, format!("parameters `in: {other}` are not supported"))
+                .help("RPC-style actions take parameters in the query or the form body (`query`, `formData`)")),
+        }
     }
 
     fn method(&self, api: &Json, path: &JsonPath) -> Result<&'static str, SpecError> {
@@ -451,14 +458,9 @@ impl Document {
             &mut Vec::new(),
         )?;
         if let Some(location) = param.get("in") {
-            match self.string(location, &path.key("in"))? {
-                "query" => {}
-                "formData" => field.location = Some("formData".into()),
-                other => {
-                    return Err(self
-                        .err(&path.key("in"), format!("parameters `in: {other}` are not supported"))
-                        .help("RPC-style actions take parameters in the query or the form body (`query`, `formData`)"))
-                }
+            let at = path.key("in");
+            if let Some(location) = self.placement(self.string(location, &at)?, &at)? {
+                field.location = Some(location.into());
             }
         }
         if let Some(style) = param.get("style") {
@@ -533,7 +535,7 @@ impl Document {
                 return Err(warning);
             }
             let mut warnings = self.warnings.borrow_mut();
-            // An action read twice (the whole document, then the ones named) warns once.
+            // A schema read more than once (a component several actions refer to) warns once.
             if !warnings.iter().any(|w| w.path == warning.path) {
                 warnings.push(warning);
             }
