@@ -229,18 +229,18 @@ impl Sources {
     }
 
     /// Where a document from outside the workspace is kept inside it, so that the specs name
-    /// a path every clone has: `docs/openapi/<product>/<version>/<file name>`, the product
-    /// and version being the spec directory's (the document's, once it is checked). `None`
-    /// for a document already inside the workspace.
+    /// a path every clone has: `docs/openapi/<product>/<version>/<edition>`, the product
+    /// and version being the spec directory's (the document's, once it is checked) and the
+    /// file name the edition's ([`edition_file_name`]), not the download's: a second download
+    /// replaces the first rather than lying beside it. `None` for a document already inside
+    /// the workspace.
     pub fn repository_copy(&self, given: &Path) -> Option<PathBuf> {
         let root = fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
         let full = fs::canonicalize(given).unwrap_or_else(|_| given.to_path_buf());
         if full.starts_with(&root) {
             return None;
         }
-        let name = given
-            .file_name()
-            .map_or_else(|| "api-docs.json".into(), std::ffi::OsStr::to_os_string);
+        let name = edition_file_name(&fs::read(given).unwrap_or_default());
         Some(
             self.root
                 .join("docs/openapi")
@@ -399,4 +399,28 @@ struct Sourced {
     meta: bool,
     /// The spec being replaced, as it was read.
     previous: Option<ActionSpec>,
+}
+
+/// The file name an edition of a document is kept under, as Alibaba's metadata service and
+/// its mirrors name them: `api-docs.zh.json` for the Chinese edition (most of its action
+/// summaries in Chinese; the English edition leaves a few), else `api-docs.json`. Text that
+/// does not parse as a document is named as the English edition: its import refuses it.
+pub fn edition_file_name(document: &[u8]) -> &'static str {
+    let doc = serde_json::from_slice::<serde_json::Value>(document).unwrap_or_default();
+    let summaries: Vec<&str> = doc
+        .get("apis")
+        .and_then(|a| a.as_object())
+        .into_iter()
+        .flat_map(|apis| apis.values())
+        .filter_map(|api| api.get("summary").and_then(|s| s.as_str()))
+        .collect();
+    let chinese = summaries
+        .iter()
+        .filter(|s| s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)))
+        .count();
+    if !summaries.is_empty() && chinese * 2 > summaries.len() {
+        "api-docs.zh.json"
+    } else {
+        "api-docs.json"
+    }
 }

@@ -232,8 +232,9 @@ fn bad_input_is_refused_with_a_located_error_and_nothing_is_built() {
 fn a_document_from_outside_is_named_by_its_copy_inside() {
     let scratch = scratch("provenance", DOC);
     let outside = crate::support::Scratch::new("provenance-downloads");
-    // A newer download: not the bytes of the spec directory's copy.
-    let given = outside.write("Downloads/api-docs.json", &format!("{DOC}\n"));
+    // A newer download, under the name a browser gives a second one: not the bytes of the
+    // spec directory's copy.
+    let given = outside.write("Downloads/api-docs (1).json", &format!("{DOC}\n"));
     let sources = scratch.sources();
     let imported = sources
         .import_openapi(&given, &[])
@@ -253,6 +254,17 @@ fn a_document_from_outside_is_named_by_its_copy_inside() {
         );
         assert!(!spec.text.contains("Downloads"), "{}", spec.text);
     }
+    // The Chinese edition is kept beside the English one, whatever the download's name.
+    let chinese = DOC
+        .replace("Lists widgets.", "列出部件。")
+        .replace("Stores a widget.", "存储部件。");
+    let given = outside.write("Downloads/metadata.json", &chinese);
+    assert_eq!(
+        sources.repository_copy(&given).unwrap(),
+        scratch
+            .root
+            .join("docs/openapi/oos/2019-06-01/api-docs.zh.json")
+    );
     // A document inside the workspace is named where it is, and not copied.
     let inside = scratch.root.join("docs/api-docs.json");
     assert_eq!(sources.repository_copy(&inside), None);
