@@ -1,6 +1,6 @@
 //! `StartExecution`: a new execution of a stored template or of content sent along.
 //!
-//! A new execution is handed to the runner (`crate::runner`), which starts its first task
+//! A new execution is handed to the engine (`crate::engine`), which starts its first task
 //! at once and the others as the emulator's clock goes. A `ClientToken` seen before (with
 //! the same access key) answers with the execution its first request created, as it is now.
 
@@ -148,7 +148,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             .client_tokens
             .remember(request.access_key_id, token, &id);
     }
-    crate::runner::start(state, &id, &content, request.access_key_id);
+    crate::engine::start(state, &id, &content, request.access_key_id);
     state
         .data
         .execution(&id)
@@ -171,7 +171,7 @@ fn answer(request: &ActionRequest<'_>, execution: &Execution) -> Answer {
 }
 
 /// A running execution of `content` that has not started a task yet; the ids are set by
-/// the caller, the runner starts its tasks and counts them.
+/// the caller, the engine starts its tasks and counts them.
 fn new_execution(content: &str) -> Execution {
     let at = now();
     Execution {
