@@ -115,7 +115,13 @@ struct Looping {
 }
 
 /// Hands a new execution to a run and takes the steps due at once (its first task starts).
-pub(crate) fn start(state: &mut State, execution_id: &str, content: &str, access_key_id: &str) {
+/// `template` is its template's parsed content, or why that content does not parse.
+pub(crate) fn start(
+    state: &mut State,
+    execution_id: &str,
+    template: Result<&Value, String>,
+    access_key_id: &str,
+) {
     let execution = state.data.execution(execution_id);
     let given = execution.map(|e| e.parameters.clone()).unwrap_or_default();
     let parent = execution
@@ -153,7 +159,7 @@ pub(crate) fn start(state: &mut State, execution_id: &str, content: &str, access
         step: Step::StartTask(0),
         outputs: Map::new(),
     };
-    let ready = Program::read(content).and_then(|program| {
+    let ready = template.and_then(Program::read).and_then(|program| {
         run.parameters = run.effective_parameters(state, &program.parameters, given)?;
         run.program = program;
         Ok(())

@@ -59,13 +59,12 @@ impl Task {
 }
 
 impl Program {
-    /// Reads `content`; `Err` says why it cannot run at all.
-    pub fn read(content: &str) -> Result<Self, String> {
-        let parsed = template::parse(content).map_err(|at| at.to_string())?;
+    /// Reads a template's parsed content; `Err` says why it cannot run at all.
+    pub fn read(parsed: &Value) -> Result<Self, String> {
         if !parsed.is_object() {
             return Err("the template is not a map".into());
         }
-        let steps = template::steps(&parsed);
+        let steps = template::steps(parsed);
         if steps.is_empty() {
             return Err("the template has no Tasks".into());
         }
@@ -76,7 +75,7 @@ impl Program {
             .map(|(i, step)| Task::read(i, step, states))
             .collect();
         Ok(Self {
-            parameters: template::parameters(&parsed),
+            parameters: template::parameters(parsed),
             tasks,
             outputs: parsed
                 .get("Outputs")
@@ -139,9 +138,15 @@ impl Task {
 mod tests {
     use super::*;
 
+    /// `content` parsed and read, as `StartExecution` hands it to the engine.
+    fn read(content: &str) -> Result<Program, String> {
+        let parsed = template::parse(content).map_err(|at| at.to_string())?;
+        Program::read(&parsed)
+    }
+
     #[test]
     fn reads_tasks_and_keeps_what_cannot_run() {
-        let program = Program::read(
+        let program = read(
             "Parameters:\n  n:\n    Type: Number\n    Default: 2\nTasks:\n  - Name: a\n    Action: ACS::ExecuteApi\n  - Name: b\n  - Action: ACS::Sleep\n  - Name: d\n    Action: ACS::ECS::RunCommand\n    OnError: ACS::END\n  - Name: e\n    Action: ACS::Nope\nOutputs:\n  o:\n    Type: String\n    Value: x\n",
         )
         .unwrap();
@@ -166,9 +171,9 @@ mod tests {
         );
         assert_eq!(program.position("D"), Some(3));
         assert!(program.outputs.contains_key("o"));
-        assert!(Program::read("{").is_err());
-        assert!(Program::read("{}").unwrap_err().contains("Tasks"));
-        let states = Program::read("States:\n  - ResourceType: x\n").unwrap();
+        assert!(read("{").is_err());
+        assert!(read("{}").unwrap_err().contains("Tasks"));
+        let states = read("States:\n  - ResourceType: x\n").unwrap();
         assert_eq!(
             (states.tasks[0].name.as_str(), states.tasks[0].builtin),
             ("state1", Some("ACS::Pause"))
