@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::common::{all_pages, call, client, execution, field, V3};
+use crate::common::{all_pages, call, client, execution, field, finished, V3};
 use oos_emulator::{Emulator, RunningEmulator, Stub};
 use serde_json::{json, Value};
 
@@ -36,19 +36,6 @@ async fn start(emulator: &RunningEmulator, body: &str, parameters: Value) -> Str
         .as_str()
         .unwrap()
         .to_owned()
-}
-
-/// The execution once it has finished, polled for at most five seconds.
-async fn finished(emulator: &RunningEmulator, id: &str) -> Value {
-    for _ in 0..500 {
-        let execution = execution(emulator, id).await;
-        if ["Success", "Failed", "Cancelled"].contains(&execution["Status"].as_str().unwrap_or(""))
-        {
-            return execution;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("{id} did not finish: {}", execution(emulator, id).await);
 }
 
 async fn run(emulator: &RunningEmulator, body: &str, parameters: Value) -> Value {
