@@ -22,6 +22,7 @@ mod program;
 mod retry;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
@@ -97,7 +98,7 @@ enum Step {
 #[derive(Debug)]
 struct Current {
     index: usize,
-    task: Task,
+    task: Arc<Task>,
     record: String,
 }
 

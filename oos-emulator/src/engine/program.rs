@@ -2,6 +2,8 @@
 //! template's states) in order, and its outputs. Content reaches the engine validated, save
 //! templates loaded from `Data`; what is wrong there fails the execution with the reason.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::template::{self, builtin};
@@ -14,7 +16,8 @@ const MAX_NAME: usize = 200;
 pub(crate) struct Program {
     /// The declared parameters, for their `Default`.
     pub parameters: Map<String, Value>,
-    pub tasks: Vec<Task>,
+    /// Shared with the run's task in progress, which holds its task while it runs.
+    pub tasks: Vec<Arc<Task>>,
     /// The template's `Outputs`: name → declaration with `Value`.
     pub outputs: Map<String, Value>,
 }
@@ -72,7 +75,7 @@ impl Program {
         let tasks = steps
             .iter()
             .enumerate()
-            .map(|(i, step)| Task::read(i, step, states))
+            .map(|(i, step)| Arc::new(Task::read(i, step, states)))
             .collect();
         Ok(Self {
             parameters: template::parameters(parsed),
