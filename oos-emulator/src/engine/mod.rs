@@ -177,15 +177,7 @@ pub(crate) fn start(
 
 /// Takes every run's steps that are due.
 pub(crate) fn advance(state: &mut State) {
-    let now = state.clock.now();
-    // Every request passes here with every run: only those with a step due are taken out.
-    let due: Vec<String> = state
-        .runs
-        .iter()
-        .filter(|(_, run)| run.due(now))
-        .map(|(id, _)| id.clone())
-        .collect();
-    for id in due {
+    for id in due(state, usize::MAX) {
         advance_one(state, &id, false);
     }
 }
@@ -194,18 +186,24 @@ pub(crate) fn advance(state: &mut State) {
 /// server's ticker calls it between requests, a few runs at a time, so that a request finds
 /// little left to do and waits little for the lock.
 pub(crate) fn advance_some(state: &mut State, runs: usize) -> bool {
-    let now = state.clock.now();
-    let due: Vec<String> = state
-        .runs
-        .iter()
-        .filter(|(_, run)| run.due(now))
-        .take(runs + 1)
-        .map(|(id, _)| id.clone())
-        .collect();
+    let due = due(state, runs.saturating_add(1));
     for id in due.iter().take(runs) {
         advance_one(state, id, false);
     }
     due.len() > runs
+}
+
+/// The ids of at most `most` runs with a step due now. Every request passes here with every
+/// run: only those with a step due are taken out.
+fn due(state: &State, most: usize) -> Vec<String> {
+    let now = state.clock.now();
+    state
+        .runs
+        .iter()
+        .filter(|(_, run)| run.due(now))
+        .take(most)
+        .map(|(id, _)| id.clone())
+        .collect()
 }
 
 /// Runs `id` to its end without waiting for the clock, as a child execution runs within its
