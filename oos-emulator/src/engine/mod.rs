@@ -326,7 +326,7 @@ impl Run {
             let mut left = Vec::new();
             let mut last = None;
             for (name, default) in pending.iter().copied() {
-                match self.evaluate_with(state, &values, TaskScope::default(), default) {
+                match self.evaluate_with(state, &values, TaskScope::default(), false, default) {
                     Ok(value) => {
                         values.insert(name.clone(), value);
                     }
@@ -344,17 +344,19 @@ impl Run {
         Ok(values)
     }
 
-    /// `value` evaluated against this run's outputs and built-in values.
+    /// `value` evaluated against this run's outputs and built-in values; a reference to a
+    /// task that did not run reads empty when `unrun_is_empty`, else fails.
     fn evaluate_with(
         &self,
         state: &State,
         parameters: &Map<String, Value>,
         task: TaskScope<'_>,
+        unrun_is_empty: bool,
         value: &Value,
     ) -> Result<Value, String> {
         let store = |reference: &str| parameter_store(state, reference);
         Context {
-            unrun_is_empty: false,
+            unrun_is_empty,
             parameters,
             outputs: &self.outputs,
             builtins: &self.builtins,
@@ -380,7 +382,7 @@ impl Run {
             task_execution_id: record,
             loop_item: item,
         };
-        self.evaluate_with(state, &self.parameters, scope, value)
+        self.evaluate_with(state, &self.parameters, scope, false, value)
     }
 
     fn log(&self, state: &mut State, message: String, task: Option<&str>) {
@@ -929,18 +931,8 @@ impl Run {
                 .get("Value")
                 .ok_or_else(|| format!("output {name} has no Value"))?;
             // The template's outputs may read tasks a branch left out: those read empty.
-            let store = |reference: &str| parameter_store(state, reference);
-            let context = Context {
-                unrun_is_empty: true,
-                parameters: &self.parameters,
-                outputs: &self.outputs,
-                builtins: &self.builtins,
-                task: TaskScope::default(),
-                now: self.moment(self.at),
-                store: &store,
-            };
-            let value = context
-                .evaluate(value)
+            let value = self
+                .evaluate_with(state, &self.parameters, TaskScope::default(), true, value)
                 .map_err(|why| format!("output {name}: {why}"))?;
             outputs.insert(name.clone(), actions::typed(declaration, value));
         }
