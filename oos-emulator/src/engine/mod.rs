@@ -848,7 +848,6 @@ impl Run {
         let mut unsupported = None;
         for (item, record, outcome) in std::mem::take(&mut looping.running) {
             let label = as_text(&item);
-            let declared = self.declared_outputs(state, &current.task, &record, Some(&item));
             if outcome.as_ref().is_ok_and(|o| o.skipped) {
                 self.log(
                     state,
@@ -860,6 +859,7 @@ impl Run {
                 self.settle(state, &record, "Skipped", "When does not hold", None);
                 continue;
             }
+            let declared = self.declared_outputs(state, &current.task, &record, Some(&item));
             match outcome.and_then(|o| actions::outputs(&declared, &o)) {
                 Ok(outputs) => {
                     self.log(
