@@ -2,6 +2,7 @@
 //! template's states) in order, and its outputs. Content reaches the engine validated, save
 //! templates loaded from `Data`; what is wrong there fails the execution with the reason.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -42,10 +43,11 @@ impl Task {
         self.keys.get(key).filter(|v| !v.is_null())
     }
 
-    pub fn properties(&self) -> Value {
+    /// `Properties`, an empty map when the task has none; borrowed, as a task's properties
+    /// are read at each start and each loop item.
+    pub fn properties(&self) -> Cow<'_, Value> {
         self.key("Properties")
-            .cloned()
-            .unwrap_or(Value::Object(Map::new()))
+            .map_or_else(|| Cow::Owned(Value::Object(Map::new())), Cow::Borrowed)
     }
 
     pub fn text(&self, key: &str) -> Option<&str> {
