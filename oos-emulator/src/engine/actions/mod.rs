@@ -116,7 +116,7 @@ pub(crate) fn outputs(declared: &Map<String, Value>, outcome: &Outcome) -> Resul
     for (name, declaration) in declared {
         let Some(selector) = declaration.get("ValueSelector").and_then(Value::as_str) else {
             // A child template's outputs are read by name.
-            let value = outcome.answer.get(&name).cloned().unwrap_or(Value::Null);
+            let value = outcome.answer.get(name).cloned().unwrap_or(Value::Null);
             outputs.insert(name.clone(), typed(declaration, value));
             continue;
         };
