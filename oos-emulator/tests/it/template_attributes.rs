@@ -29,8 +29,11 @@ async fn shared_accounts(emulator: &RunningEmulator) -> Vec<String> {
     serde_json::from_str(template["SharedAccounts"].as_str().unwrap()).unwrap()
 }
 
+/// A request's parameters, and the status and code it must be refused with.
+type Refusal<'a> = (&'a [(&'a str, &'a str)], u16, &'a str);
+
 /// Each request of `action` is refused with its status and code.
-async fn refused(emulator: &RunningEmulator, action: &str, cases: &[(&[(&str, &str)], u16, &str)]) {
+async fn refused(emulator: &RunningEmulator, action: &str, cases: &[Refusal<'_>]) {
     for (params, status, code) in cases {
         call(emulator, action, params)
             .await
