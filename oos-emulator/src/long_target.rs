@@ -121,7 +121,7 @@ fn rewrite(head: &[u8]) -> (Vec<u8>, Option<u64>) {
     let mut lines = text.split("\r\n");
     let first = lines.next().unwrap_or("");
     let mut body = Some(0);
-    for line in text.split("\r\n").skip(1) {
+    for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             continue;
         };
@@ -176,10 +176,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for LongTargets<S> {
                     }
                     this.eof = true;
                 }
-                Poll::Ready(Ok(())) => {
-                    let filled = read.filled().to_vec();
-                    this.take(&filled);
-                }
+                Poll::Ready(Ok(())) => this.take(read.filled()),
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                 Poll::Pending => return Poll::Pending,
             }
