@@ -125,8 +125,6 @@ mod server;
 pub mod spec;
 mod state;
 mod template;
-/// The name the API operations use for the engine.
-use engine as runner;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod wire;

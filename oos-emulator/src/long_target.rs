@@ -117,11 +117,30 @@ impl<S> LongTargets<S> {
 /// The head with a long target's query moved into [`LONG_QUERY`], and the length of the
 /// body that follows (`None`: chunked, not followed).
 fn rewrite(head: &[u8]) -> (Vec<u8>, Option<u64>) {
-    let text = String::from_utf8_lossy(head);
+    let lossy = String::from_utf8_lossy(head);
+    // [`LONG_QUERY`] and [`TOO_LARGE`] are the emulator's own headers: a client's are
+    // dropped, so that a request cannot pass a query or a refusal off as the emulator's.
+    let own = |line: &str| {
+        line.split_once(':').is_some_and(|(name, _)| {
+            let name = name.trim();
+            name.eq_ignore_ascii_case(LONG_QUERY) || name.eq_ignore_ascii_case(TOO_LARGE)
+        })
+    };
+    let filtered = lossy.split("\r\n").skip(1).any(own).then(|| {
+        lossy
+            .split("\r\n")
+            .enumerate()
+            .filter(|(i, line)| *i == 0 || !own(line))
+            .map(|(_, line)| line)
+            .collect::<Vec<_>>()
+            .join("\r\n")
+    });
+    let head = filtered.as_ref().map_or(head, String::as_bytes);
+    let text: &str = filtered.as_deref().unwrap_or(&lossy);
     let mut lines = text.split("\r\n");
     let first = lines.next().unwrap_or("");
     let mut body = Some(0);
-    for line in text.split("\r\n").skip(1) {
+    for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             continue;
         };
@@ -176,10 +195,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for LongTargets<S> {
                     }
                     this.eof = true;
                 }
-                Poll::Ready(Ok(())) => {
-                    let filled = read.filled().to_vec();
-                    this.take(&filled);
-                }
+                Poll::Ready(Ok(())) => this.take(read.filled()),
                 Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
                 Poll::Pending => return Poll::Pending,
             }
@@ -228,6 +244,16 @@ mod tests {
         );
         let chunked = "POST / HTTP/1.1\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
         assert_eq!(through(chunked.as_bytes()), chunked.as_bytes());
+    }
+
+    #[test]
+    fn a_client_s_own_copy_of_the_emulator_s_headers_is_dropped() {
+        let input = format!("GET /?x=1 HTTP/1.1\r\nhost: h\r\n{LONG_QUERY}: y=2\r\nX-Emulator-Head-Too-Large: 1\r\ncontent-length: 3\r\n\r\nabc");
+        let out = String::from_utf8(through(input.as_bytes())).unwrap();
+        assert_eq!(
+            out,
+            "GET /?x=1 HTTP/1.1\r\nhost: h\r\ncontent-length: 3\r\n\r\nabc"
+        );
     }
 
     #[test]

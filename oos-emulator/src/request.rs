@@ -33,11 +33,26 @@ pub(crate) struct ActionRequest<'a> {
 impl ActionRequest<'_> {
     /// A parameter as received.
     pub fn param(&self, name: &str) -> Option<&str> {
+        self.documented(name);
         first(self.params, name)
+    }
+
+    /// Handlers name parameters as text: a name no spec documents (a misspelling) would
+    /// read as absent, so debug builds refuse to read it. Handlers shared by related
+    /// actions (plain and secret parameters) read names only one of them documents.
+    fn documented(&self, name: &str) {
+        debug_assert!(
+            ACTIONS
+                .iter()
+                .any(|action| action.params.iter().any(|p| p.field.name == name)),
+            "{} reads {name}, which no action's spec documents",
+            self.action
+        );
     }
 
     /// A string parameter, unless absent or empty.
     pub fn str(&self, name: &str) -> Option<&str> {
+        self.documented(name);
         match self.args.get(name) {
             Some(Value::String(s)) => Some(s.as_str()).filter(|s| !s.is_empty()),
             _ => self.param(name).filter(|v| !v.is_empty()),
@@ -63,16 +78,19 @@ impl ActionRequest<'_> {
 
     /// A boolean parameter.
     pub fn bool(&self, name: &str) -> Option<bool> {
+        self.documented(name);
         self.args.get(name).and_then(Value::as_bool)
     }
 
     /// An integer parameter.
     pub fn int(&self, name: &str) -> Option<i64> {
+        self.documented(name);
         self.args.get(name).and_then(Value::as_i64)
     }
 
     /// A parameter decoded from JSON (or from keys spread over the wire).
     pub fn value(&self, name: &str) -> Option<&Value> {
+        self.documented(name);
         self.args.get(name)
     }
 
@@ -105,6 +123,7 @@ impl ActionRequest<'_> {
         name: &str,
         what: &str,
     ) -> Result<Option<T>, ApiError> {
+        self.documented(name);
         let invalid = || ApiError::invalid_parameter(name, &format!("it must be {what}"));
         match self.args.get(name) {
             None => Ok(None),

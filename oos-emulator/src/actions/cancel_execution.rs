@@ -10,7 +10,7 @@ use crate::state::State;
 /// cancelling one that succeeded or failed is `InvalidStatus.Execution`.
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let id = request.required("ExecutionId")?;
-    let at = crate::runner::timestamp(state, id);
+    let at = crate::engine::timestamp(state, id);
     let execution = state
         .data
         .execution_mut(id)

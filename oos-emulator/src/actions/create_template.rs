@@ -2,10 +2,11 @@
 
 use serde_json::Value;
 
-use crate::data::model::{check_name, description, executed_by, now, Template};
+use crate::data::model::{check_name, executed_by, now, Template};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
 use crate::state::State;
+use crate::template::description;
 
 /// The most templates kept; past it, `CreateTemplate` is refused.
 const MAX_TEMPLATES: usize = 10_000;

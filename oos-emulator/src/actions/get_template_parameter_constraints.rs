@@ -1,7 +1,7 @@
 //! `GetTemplateParameterConstraints`: each parameter of a template (stored, at a version, or
 //! sent as content), its type, the values it allows and the other parameters it depends on.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
@@ -9,7 +9,7 @@ use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let content = match request.limited("TemplateContent", crate::template::MAX_CONTENT)? {
-        Some(content) => content.to_owned(),
+        Some(content) => content,
         None => {
             if request.str("TemplateURL").is_some() {
                 return Err(ApiError::invalid_parameter(
@@ -29,20 +29,16 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
                     .version(version)
                     .ok_or_else(|| ApiError::version_not_found(name, version))?
                     .content
-                    .clone(),
-                None => template.content.clone(),
+                    .as_str(),
+                None => template.content.as_str(),
             }
         }
     };
     // Constraints are read from what parses; judging the whole template is
     // ValidateTemplateContent's work, whose error codes this action does not document.
-    let parsed = crate::template::parse(&content)
+    let parsed = crate::template::parse(content)
         .map_err(|at| ApiError::invalid_parameter("TemplateContent", &at.to_string()))?;
-    let empty = Map::new();
-    let parameters = parsed
-        .get("Parameters")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
+    let parameters = crate::template::parameters(&parsed);
     let constraints: Vec<Value> = parameters
         .iter()
         .map(|(key, definition)| {

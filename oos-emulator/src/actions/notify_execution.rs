@@ -25,7 +25,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         ));
     }
     let task_id = request.str("TaskExecutionId");
-    let at = crate::runner::timestamp(state, id);
+    let at = crate::engine::timestamp(state, id);
     let execution = state
         .data
         .execution_mut(id)
@@ -76,7 +76,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     }
     execution.push_log(Value::Object(log));
     if approved {
-        crate::runner::approve(state, id);
+        crate::engine::approve(state, id);
     }
     Ok(Answer::new())
 }

@@ -1,6 +1,6 @@
 //! `StartExecution`: a new execution of a stored template or of content sent along.
 //!
-//! A new execution is handed to the runner (`crate::runner`), which starts its first task
+//! A new execution is handed to the engine (`crate::engine`), which starts its first task
 //! at once and the others as the emulator's clock goes. A `ClientToken` seen before (with
 //! the same access key) answers with the execution its first request created, as it is now.
 
@@ -78,15 +78,17 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         }
     }
 
-    if let Some(content) = content {
-        crate::template::validate::validate(content)
-            .map_err(|at| ApiError::invalid_template(&at))?;
-    }
-    let mut execution = match content {
-        Some(content) => Execution {
-            template_name: name.unwrap_or_default().into(),
-            ..new_execution(content)
-        },
+    // The template's content, parsed once for the parameters' check and for the engine.
+    let (mut execution, template) = match content {
+        Some(content) => {
+            let template = crate::template::validate::validate(content)
+                .map_err(|at| ApiError::invalid_template(&at))?;
+            let execution = Execution {
+                template_name: name.unwrap_or_default().into(),
+                ..new_execution(content)
+            };
+            (execution, Ok(template))
+        }
         None => {
             let name = name.ok_or_else(|| ApiError::missing_parameter("TemplateName"))?;
             let template = state
@@ -100,19 +102,21 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
                     .clone(),
                 None => template.current_version(),
             };
-            Execution {
+            let execution = Execution {
                 template_id: template.template_id.clone(),
                 template_name: template.template_name.clone(),
                 template_version: version.template_version.clone(),
                 category: template.category.clone(),
                 ..new_execution(&version.content)
-            }
+            };
+            // Stored templates were checked when written, save those loaded from `Data`,
+            // which run as they are: one that does not parse fails its execution.
+            let template = crate::template::parse(&version.content).map_err(|at| at.to_string());
+            (execution, template)
         }
     };
-    // Stored templates were checked when written, save those loaded from `Data`, which
-    // run as they are.
-    if let Ok(template) = crate::template::parse(&execution.template_content) {
-        crate::template::parameters::check(&crate::template::parameters(&template), &parameters)
+    if let Ok(template) = &template {
+        crate::template::parameters::check(&crate::template::parameters(template), &parameters)
             .map_err(|why| ApiError::invalid_parameter("Parameters", &why))?;
     }
     if state.data.executions().len() >= MAX_EXECUTIONS {
@@ -131,7 +135,6 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     execution.resource_group_id = group.unwrap_or_default().into();
     execution.execution_id = new_id(state);
     let id = execution.execution_id.clone();
-    let content = execution.template_content.clone();
     let execution = execution.complete();
 
     if let Some(template) = state.data.template_mut(&execution.template_name) {
@@ -148,7 +151,12 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             .client_tokens
             .remember(request.access_key_id, token, &id);
     }
-    crate::runner::start(state, &id, &content, request.access_key_id);
+    crate::engine::start(
+        state,
+        &id,
+        template.as_ref().map_err(String::clone),
+        request.access_key_id,
+    );
     state
         .data
         .execution(&id)
@@ -171,7 +179,7 @@ fn answer(request: &ActionRequest<'_>, execution: &Execution) -> Answer {
 }
 
 /// A running execution of `content` that has not started a task yet; the ids are set by
-/// the caller, the runner starts its tasks and counts them.
+/// the caller, the engine starts its tasks and counts them.
 fn new_execution(content: &str) -> Execution {
     let at = now();
     Execution {

@@ -2,10 +2,11 @@
 
 use serde_json::Value;
 
-use crate::data::model::{content_format, description, executed_by, now};
+use crate::data::model::{content_format, executed_by, now};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
 use crate::state::State;
+use crate::template::description;
 
 /// The most versions kept of one template.
 const MAX_VERSIONS: usize = 100;

@@ -89,24 +89,11 @@ pub(crate) struct TemplateVersion {
 
 /// A template's format, as OOS tells them apart: JSON starts with a brace.
 pub(crate) fn content_format(content: &str) -> &'static str {
-    if content.trim_start().starts_with('{') {
+    if crate::template::is_json(content) {
         "JSON"
     } else {
         "YAML"
     }
-}
-
-/// A template's content as a JSON value, whether it is written in JSON or in YAML.
-pub(crate) fn parse_content(content: &str) -> Option<Value> {
-    match content_format(content) {
-        "JSON" => serde_json::from_str(content).ok(),
-        _ => yaml_serde::from_str(content).ok(),
-    }
-}
-
-/// The `Description` a template's parsed content gives, as it wrote it.
-pub(crate) fn description(content: &Value) -> String {
-    crate::template::description(content)
 }
 
 /// What is wrong with a name for a template or a parameter, if anything: 1 to 200 letters,
@@ -183,8 +170,13 @@ impl Template {
         or(&mut self.template_type, || "Automation".to_owned());
         or(&mut self.category, || "Other".to_owned());
         if self.description.is_none() {
-            let parsed = parse_content(&self.content);
-            self.description = Some(parsed.as_ref().map(description).unwrap_or_default());
+            let parsed = crate::template::parse(&self.content).ok();
+            self.description = Some(
+                parsed
+                    .as_ref()
+                    .map(crate::template::description)
+                    .unwrap_or_default(),
+            );
         }
         or(&mut self.hash, || digest);
         or(&mut self.share_type, || "Private".to_owned());

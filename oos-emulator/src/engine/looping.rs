@@ -158,17 +158,7 @@ pub(crate) fn gather(declared: Option<&Value>, items: &[Value]) -> Result<Value,
             .unwrap_or("Fn::ListJoin");
         let value = match kind {
             "Fn::ListJoin" => Value::Array(values),
-            "Fn::Sum" => {
-                let sum: f64 = values
-                    .iter()
-                    .filter_map(|v| v.as_f64().or_else(|| as_text(v).parse().ok()))
-                    .sum();
-                if sum.fract() == 0.0 {
-                    Value::from(sum as i64)
-                } else {
-                    Value::from(sum)
-                }
-            }
+            "Fn::Sum" => crate::eval::functions::sum(&values),
             "Fn::Distinct" => {
                 let mut distinct = Vec::new();
                 for v in values {

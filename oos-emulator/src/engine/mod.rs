@@ -22,6 +22,7 @@ mod program;
 mod retry;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
@@ -97,7 +98,7 @@ enum Step {
 #[derive(Debug)]
 struct Current {
     index: usize,
-    task: Task,
+    task: Arc<Task>,
     record: String,
 }
 
@@ -115,7 +116,13 @@ struct Looping {
 }
 
 /// Hands a new execution to a run and takes the steps due at once (its first task starts).
-pub(crate) fn start(state: &mut State, execution_id: &str, content: &str, access_key_id: &str) {
+/// `template` is its template's parsed content, or why that content does not parse.
+pub(crate) fn start(
+    state: &mut State,
+    execution_id: &str,
+    template: Result<&Value, String>,
+    access_key_id: &str,
+) {
     let execution = state.data.execution(execution_id);
     let given = execution.map(|e| e.parameters.clone()).unwrap_or_default();
     let parent = execution
@@ -153,7 +160,7 @@ pub(crate) fn start(state: &mut State, execution_id: &str, content: &str, access
         step: Step::StartTask(0),
         outputs: Map::new(),
     };
-    let ready = Program::read(content).and_then(|program| {
+    let ready = template.and_then(Program::read).and_then(|program| {
         run.parameters = run.effective_parameters(state, &program.parameters, given)?;
         run.program = program;
         Ok(())
@@ -170,15 +177,7 @@ pub(crate) fn start(state: &mut State, execution_id: &str, content: &str, access
 
 /// Takes every run's steps that are due.
 pub(crate) fn advance(state: &mut State) {
-    let now = state.clock.now();
-    // Every request passes here with every run: only those with a step due are taken out.
-    let due: Vec<String> = state
-        .runs
-        .iter()
-        .filter(|(_, run)| run.due(now))
-        .map(|(id, _)| id.clone())
-        .collect();
-    for id in due {
+    for id in due(state, usize::MAX) {
         advance_one(state, &id, false);
     }
 }
@@ -187,18 +186,24 @@ pub(crate) fn advance(state: &mut State) {
 /// server's ticker calls it between requests, a few runs at a time, so that a request finds
 /// little left to do and waits little for the lock.
 pub(crate) fn advance_some(state: &mut State, runs: usize) -> bool {
-    let now = state.clock.now();
-    let due: Vec<String> = state
-        .runs
-        .iter()
-        .filter(|(_, run)| run.due(now))
-        .take(runs + 1)
-        .map(|(id, _)| id.clone())
-        .collect();
+    let due = due(state, runs.saturating_add(1));
     for id in due.iter().take(runs) {
         advance_one(state, id, false);
     }
     due.len() > runs
+}
+
+/// The ids of at most `most` runs with a step due now. Every request passes here with every
+/// run: only those with a step due are taken out.
+fn due(state: &State, most: usize) -> Vec<String> {
+    let now = state.clock.now();
+    state
+        .runs
+        .iter()
+        .filter(|(_, run)| run.due(now))
+        .take(most)
+        .map(|(id, _)| id.clone())
+        .collect()
 }
 
 /// Runs `id` to its end without waiting for the clock, as a child execution runs within its
@@ -321,7 +326,7 @@ impl Run {
             let mut left = Vec::new();
             let mut last = None;
             for (name, default) in pending.iter().copied() {
-                match self.evaluate_with(state, &values, TaskScope::default(), default) {
+                match self.evaluate_with(state, &values, TaskScope::default(), false, default) {
                     Ok(value) => {
                         values.insert(name.clone(), value);
                     }
@@ -339,17 +344,19 @@ impl Run {
         Ok(values)
     }
 
-    /// `value` evaluated against this run's outputs and built-in values.
+    /// `value` evaluated against this run's outputs and built-in values; a reference to a
+    /// task that did not run reads empty when `unrun_is_empty`, else fails.
     fn evaluate_with(
         &self,
         state: &State,
         parameters: &Map<String, Value>,
         task: TaskScope<'_>,
+        unrun_is_empty: bool,
         value: &Value,
     ) -> Result<Value, String> {
         let store = |reference: &str| parameter_store(state, reference);
         Context {
-            unrun_is_empty: false,
+            unrun_is_empty,
             parameters,
             outputs: &self.outputs,
             builtins: &self.builtins,
@@ -375,7 +382,7 @@ impl Run {
             task_execution_id: record,
             loop_item: item,
         };
-        self.evaluate_with(state, &self.parameters, scope, value)
+        self.evaluate_with(state, &self.parameters, scope, false, value)
     }
 
     fn log(&self, state: &mut State, message: String, task: Option<&str>) {
@@ -841,7 +848,6 @@ impl Run {
         let mut unsupported = None;
         for (item, record, outcome) in std::mem::take(&mut looping.running) {
             let label = as_text(&item);
-            let declared = self.declared_outputs(state, &current.task, &record, Some(&item));
             if outcome.as_ref().is_ok_and(|o| o.skipped) {
                 self.log(
                     state,
@@ -853,6 +859,7 @@ impl Run {
                 self.settle(state, &record, "Skipped", "When does not hold", None);
                 continue;
             }
+            let declared = self.declared_outputs(state, &current.task, &record, Some(&item));
             match outcome.and_then(|o| actions::outputs(&declared, &o)) {
                 Ok(outputs) => {
                     self.log(
@@ -924,18 +931,8 @@ impl Run {
                 .get("Value")
                 .ok_or_else(|| format!("output {name} has no Value"))?;
             // The template's outputs may read tasks a branch left out: those read empty.
-            let store = |reference: &str| parameter_store(state, reference);
-            let context = Context {
-                unrun_is_empty: true,
-                parameters: &self.parameters,
-                outputs: &self.outputs,
-                builtins: &self.builtins,
-                task: TaskScope::default(),
-                now: self.moment(self.at),
-                store: &store,
-            };
-            let value = context
-                .evaluate(value)
+            let value = self
+                .evaluate_with(state, &self.parameters, TaskScope::default(), true, value)
                 .map_err(|why| format!("output {name}: {why}"))?;
             outputs.insert(name.clone(), actions::typed(declaration, value));
         }

@@ -2,6 +2,9 @@
 //! template's states) in order, and its outputs. Content reaches the engine validated, save
 //! templates loaded from `Data`; what is wrong there fails the execution with the reason.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::template::{self, builtin};
@@ -14,7 +17,8 @@ const MAX_NAME: usize = 200;
 pub(crate) struct Program {
     /// The declared parameters, for their `Default`.
     pub parameters: Map<String, Value>,
-    pub tasks: Vec<Task>,
+    /// Shared with the run's task in progress, which holds its task while it runs.
+    pub tasks: Vec<Arc<Task>>,
     /// The template's `Outputs`: name → declaration with `Value`.
     pub outputs: Map<String, Value>,
 }
@@ -39,10 +43,11 @@ impl Task {
         self.keys.get(key).filter(|v| !v.is_null())
     }
 
-    pub fn properties(&self) -> Value {
+    /// `Properties`, an empty map when the task has none; borrowed, as a task's properties
+    /// are read at each start and each loop item.
+    pub fn properties(&self) -> Cow<'_, Value> {
         self.key("Properties")
-            .cloned()
-            .unwrap_or(Value::Object(Map::new()))
+            .map_or_else(|| Cow::Owned(Value::Object(Map::new())), Cow::Borrowed)
     }
 
     pub fn text(&self, key: &str) -> Option<&str> {
@@ -59,13 +64,12 @@ impl Task {
 }
 
 impl Program {
-    /// Reads `content`; `Err` says why it cannot run at all.
-    pub fn read(content: &str) -> Result<Self, String> {
-        let parsed = template::parse(content).map_err(|at| at.to_string())?;
+    /// Reads a template's parsed content; `Err` says why it cannot run at all.
+    pub fn read(parsed: &Value) -> Result<Self, String> {
         if !parsed.is_object() {
             return Err("the template is not a map".into());
         }
-        let steps = template::steps(&parsed);
+        let steps = template::steps(parsed);
         if steps.is_empty() {
             return Err("the template has no Tasks".into());
         }
@@ -73,10 +77,10 @@ impl Program {
         let tasks = steps
             .iter()
             .enumerate()
-            .map(|(i, step)| Task::read(i, step, states))
+            .map(|(i, step)| Arc::new(Task::read(i, step, states)))
             .collect();
         Ok(Self {
-            parameters: template::parameters(&parsed),
+            parameters: template::parameters(parsed),
             tasks,
             outputs: parsed
                 .get("Outputs")
@@ -139,9 +143,15 @@ impl Task {
 mod tests {
     use super::*;
 
+    /// `content` parsed and read, as `StartExecution` hands it to the engine.
+    fn read(content: &str) -> Result<Program, String> {
+        let parsed = template::parse(content).map_err(|at| at.to_string())?;
+        Program::read(&parsed)
+    }
+
     #[test]
     fn reads_tasks_and_keeps_what_cannot_run() {
-        let program = Program::read(
+        let program = read(
             "Parameters:\n  n:\n    Type: Number\n    Default: 2\nTasks:\n  - Name: a\n    Action: ACS::ExecuteApi\n  - Name: b\n  - Action: ACS::Sleep\n  - Name: d\n    Action: ACS::ECS::RunCommand\n    OnError: ACS::END\n  - Name: e\n    Action: ACS::Nope\nOutputs:\n  o:\n    Type: String\n    Value: x\n",
         )
         .unwrap();
@@ -166,9 +176,9 @@ mod tests {
         );
         assert_eq!(program.position("D"), Some(3));
         assert!(program.outputs.contains_key("o"));
-        assert!(Program::read("{").is_err());
-        assert!(Program::read("{}").unwrap_err().contains("Tasks"));
-        let states = Program::read("States:\n  - ResourceType: x\n").unwrap();
+        assert!(read("{").is_err());
+        assert!(read("{}").unwrap_err().contains("Tasks"));
+        let states = read("States:\n  - ResourceType: x\n").unwrap();
         assert_eq!(
             (states.tasks[0].name.as_str(), states.tasks[0].builtin),
             ("state1", Some("ACS::Pause"))

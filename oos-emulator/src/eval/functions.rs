@@ -239,13 +239,7 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
             let [text, part] = two(c, a)?;
             Ok(Value::Bool(as_text(&text).contains(&as_text(&part))))
         },
-        "Fn::Sum" => |c, a| {
-            let sum: f64 = items_of(c.evaluate(a)?)
-                .iter()
-                .filter_map(|v| v.as_f64().or_else(|| as_text(v).parse().ok()))
-                .sum();
-            Ok(number(sum))
-        },
+        "Fn::Sum" => |c, a| Ok(sum(&items_of(c.evaluate(a)?))),
         "Fn::RangeSelect" => |c, a| {
             let items = list(c, a)?;
             let [start, end, from] =
@@ -344,6 +338,16 @@ fn index_of(value: &Value) -> Result<i64, String> {
             .parse()
             .map_err(|_| format!("{other} is not a whole number")),
     }
+}
+
+/// The sum of the numbers in `values` (numbers, or text that reads as one; the rest are
+/// left out), whole when it is: `Fn::Sum`, and a loop's outputs aggregated by it.
+pub(crate) fn sum(values: &[Value]) -> Value {
+    let sum: f64 = values
+        .iter()
+        .filter_map(|v| v.as_f64().or_else(|| as_text(v).parse().ok()))
+        .sum();
+    number(sum)
 }
 
 fn number(n: f64) -> Value {

@@ -3,7 +3,7 @@
 //! functions ([`functions`]), jq ([`jq`]) and durations ([`duration`]).
 
 pub(crate) mod duration;
-mod functions;
+pub(crate) mod functions;
 pub(crate) mod jq;
 
 use serde_json::{Map, Value};

@@ -372,6 +372,19 @@ pub async fn execution(emulator: &RunningEmulator, id: &str) -> Value {
     answer.body["Executions"][0].clone()
 }
 
+/// The execution `id` once it has finished, polled for at most five seconds.
+pub async fn finished(emulator: &RunningEmulator, id: &str) -> Value {
+    for _ in 0..500 {
+        let execution = execution(emulator, id).await;
+        let status = execution["Status"].as_str().unwrap_or_default();
+        if ["Success", "Failed", "Cancelled"].contains(&status) {
+            return execution;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{id} did not finish: {}", execution(emulator, id).await);
+}
+
 /// An RPC call of `action`.
 pub async fn call_rpc(emulator: &RunningEmulator, action: &str, params: &[(&str, &str)]) -> Answer {
     Rpc::new(emulator, params)

@@ -107,7 +107,7 @@ async fn an_action_without_state_pages_its_documented_items_with_bound_tokens() 
 }
 
 #[tokio::test]
-async fn each_example_listed_as_outside_the_spec_is_refuses_its_parameter() {
+async fn each_example_listed_as_outside_the_spec_is_refused_for_its_parameter() {
     let emulator = Emulator::builder()
         .data(Data::demo())
         .start()

@@ -10,16 +10,12 @@ use oos_emulator::{Data, Emulator};
 async fn a_debug_execution_is_an_execution_and_its_command_task_an_invocation() {
     let emulator = Emulator::builder().data(Data::new()).start().await.unwrap();
     let properties = r#"{"regionId": "cn-hangzhou", "commandType": "RunShellScript", "commandContent": "echo hi"}"#;
-    let started = ok(
-        &emulator,
-        "StartDebugExecution",
-        &[
-            ("TaskType", "ACS::ECS::RunCommand"),
-            ("Properties", properties),
-            ("ClientToken", "debug-1"),
-        ],
-    )
-    .await;
+    let request = [
+        ("TaskType", "ACS::ECS::RunCommand"),
+        ("Properties", properties),
+        ("ClientToken", "debug-1"),
+    ];
+    let started = ok(&emulator, "StartDebugExecution", &request).await;
     let id = started["ExecutionId"].as_str().unwrap().to_owned();
     assert!(id.starts_with("exec-"), "{started}");
 
@@ -28,16 +24,7 @@ async fn a_debug_execution_is_an_execution_and_its_command_task_an_invocation() 
     assert_eq!(execution["Mode"], "Debug", "{listed}");
 
     // The same token starts nothing new.
-    let again = ok(
-        &emulator,
-        "StartDebugExecution",
-        &[
-            ("TaskType", "ACS::ECS::RunCommand"),
-            ("Properties", properties),
-            ("ClientToken", "debug-1"),
-        ],
-    )
-    .await;
+    let again = ok(&emulator, "StartDebugExecution", &request).await;
     assert_eq!(again["ExecutionId"], started["ExecutionId"]);
 
     let tasks = ok(&emulator, "ListTaskExecutions", &[("ExecutionId", &id)]).await;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::common::{all_pages, call, execution, field};
+use crate::common::{all_pages, call, execution, field, finished};
 use oos_emulator::{Data, Emulator, RunningEmulator};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
@@ -32,19 +32,6 @@ async fn start(emulator: &RunningEmulator, params: &[(&str, &str)]) -> String {
         .as_str()
         .unwrap()
         .to_owned()
-}
-
-/// The execution once it has finished, polled for at most five seconds.
-async fn finished(emulator: &RunningEmulator, id: &str) -> Value {
-    for _ in 0..500 {
-        let execution = execution(emulator, id).await;
-        let status = execution["Status"].as_str().unwrap_or_default();
-        if ["Success", "Failed", "Cancelled"].contains(&status) {
-            return execution;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("{id} did not finish: {}", execution(emulator, id).await);
 }
 
 async fn logs(emulator: &RunningEmulator, id: &str) -> Vec<Value> {

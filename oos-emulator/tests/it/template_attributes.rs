@@ -23,6 +23,24 @@ async fn template(emulator: &RunningEmulator) -> Value {
     ok(emulator, "GetTemplate", &[("TemplateName", "MyTemplate")]).await["Template"].clone()
 }
 
+/// The accounts the template is shared with, read from `GetTemplate`.
+async fn shared_accounts(emulator: &RunningEmulator) -> Vec<String> {
+    let template = template(emulator).await;
+    serde_json::from_str(template["SharedAccounts"].as_str().unwrap()).unwrap()
+}
+
+/// A request's parameters, and the status and code it must be refused with.
+type Refusal<'a> = (&'a [(&'a str, &'a str)], u16, &'a str);
+
+/// Each request of `action` is refused with its status and code.
+async fn refused(emulator: &RunningEmulator, action: &str, cases: &[Refusal<'_>]) {
+    for (params, status, code) in cases {
+        call(emulator, action, params)
+            .await
+            .assert_error(*status, code);
+    }
+}
+
 #[tokio::test]
 async fn favourites_and_sharing_change_the_template() {
     let emulator = emulator().await;
@@ -52,50 +70,31 @@ async fn favourites_and_sharing_change_the_template() {
         &share("Share", r#"["111","222"]"#),
     )
     .await;
-    let shared: Vec<String> = serde_json::from_str(
-        template(&emulator).await["SharedAccounts"]
-            .as_str()
-            .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(shared, ["111", "222"]);
+    assert_eq!(shared_accounts(&emulator).await, ["111", "222"]);
     ok(
         &emulator,
         "UpdateTemplateAttributes",
         &share("Unshare", r#"["111"]"#),
     )
     .await;
-    let shared: Vec<String> = serde_json::from_str(
-        template(&emulator).await["SharedAccounts"]
-            .as_str()
-            .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(shared, ["222"]);
+    assert_eq!(shared_accounts(&emulator).await, ["222"]);
     // Attributes are no new version.
     assert_eq!(template(&emulator).await["TemplateVersion"], "v1");
 
-    call(
+    refused(
         &emulator,
         "UpdateTemplateAttributes",
-        &[("TemplateName", "Nope"), ("IsFavorite", "true")],
+        &[
+            (
+                &[("TemplateName", "Nope"), ("IsFavorite", "true")],
+                404,
+                "EntityNotExists.Template",
+            ),
+            (&share("Lend", r#"["1"]"#), 400, "InvalidParameter"),
+            (&share("Share", "not json"), 400, "InvalidParameter"),
+        ],
     )
-    .await
-    .assert_error(404, "EntityNotExists.Template");
-    call(
-        &emulator,
-        "UpdateTemplateAttributes",
-        &share("Lend", r#"["1"]"#),
-    )
-    .await
-    .assert_error(400, "InvalidParameter");
-    call(
-        &emulator,
-        "UpdateTemplateAttributes",
-        &share("Share", "not json"),
-    )
-    .await
-    .assert_error(400, "InvalidParameter");
+    .await;
 }
 
 #[tokio::test]
@@ -130,25 +129,22 @@ async fn constraints_are_read_from_the_template_parameters() {
     .await;
     assert_eq!(sorted(sent), expected);
 
-    call(
+    refused(
         &emulator,
         "GetTemplateParameterConstraints",
-        &[("TemplateName", "Nope")],
+        &[
+            (&[("TemplateName", "Nope")], 404, "EntityNotExists.Template"),
+            (
+                &[("TemplateName", "MyTemplate"), ("TemplateVersion", "v9")],
+                404,
+                "EntityNotExists.TemplateVersion",
+            ),
+            (
+                &[("TemplateContent", "{not: [json")],
+                400,
+                "InvalidParameter",
+            ),
+        ],
     )
-    .await
-    .assert_error(404, "EntityNotExists.Template");
-    call(
-        &emulator,
-        "GetTemplateParameterConstraints",
-        &[("TemplateName", "MyTemplate"), ("TemplateVersion", "v9")],
-    )
-    .await
-    .assert_error(404, "EntityNotExists.TemplateVersion");
-    call(
-        &emulator,
-        "GetTemplateParameterConstraints",
-        &[("TemplateContent", "{not: [json")],
-    )
-    .await
-    .assert_error(400, "InvalidParameter");
+    .await;
 }

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::common::{all_pages, call, client, execution, field, V3};
+use crate::common::{all_pages, call, client, execution, field, finished, ok, V3};
 use oos_emulator::{Emulator, RunningEmulator, Stub};
 use serde_json::{json, Value};
 
@@ -36,19 +36,6 @@ async fn start(emulator: &RunningEmulator, body: &str, parameters: Value) -> Str
         .as_str()
         .unwrap()
         .to_owned()
-}
-
-/// The execution once it has finished, polled for at most five seconds.
-async fn finished(emulator: &RunningEmulator, id: &str) -> Value {
-    for _ in 0..500 {
-        let execution = execution(emulator, id).await;
-        if ["Success", "Failed", "Cancelled"].contains(&execution["Status"].as_str().unwrap_or(""))
-        {
-            return execution;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("{id} did not finish: {}", execution(emulator, id).await);
 }
 
 async fn run(emulator: &RunningEmulator, body: &str, parameters: Value) -> Value {
@@ -496,6 +483,40 @@ Outputs:
         (last["Service"].as_str(), last["Action"].as_str()),
         (Some("ECS"), Some("StopInstance"))
     );
+}
+
+#[tokio::test]
+async fn a_child_template_at_a_version_takes_the_parameters_that_version_declares() {
+    let emulator = emulator().await;
+    let version = |parameter: &str| {
+        format!(
+            "{HEAD}Parameters:\n  {parameter}: {{Type: String}}\nTasks:\n  - Name: nap\n    Action: ACS::Sleep\n    Properties: {{Duration: PT1S}}\nOutputs:\n  said: {{Type: String, Value: '{{{{ {parameter} }}}}'}}\n"
+        )
+    };
+    ok(
+        &emulator,
+        "CreateTemplate",
+        &[("TemplateName", "Versioned"), ("Content", &version("old"))],
+    )
+    .await;
+    ok(
+        &emulator,
+        "UpdateTemplate",
+        &[("TemplateName", "Versioned"), ("Content", &version("new"))],
+    )
+    .await;
+    let body = "Tasks:
+  - Name: child
+    Action: ACS::Template
+    Properties: {TemplateName: Versioned, TemplateVersion: v1, Parameters: {old: hi}}
+    Outputs:
+      said: {Type: String, ValueSelector: .said}
+Outputs:
+  said: {Type: String, Value: '{{ child.said }}'}
+";
+    let done = run(&emulator, body, json!({})).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    assert_eq!(outputs(&done), json!({"said": "hi"}));
 }
 
 #[tokio::test]

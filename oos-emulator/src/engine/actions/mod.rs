@@ -113,11 +113,11 @@ pub(crate) fn perform(state: &mut State, call: &Call<'_>) -> (Result<Outcome, St
 /// The task's `Outputs`, selected from the outcome's answer with their `ValueSelector`.
 pub(crate) fn outputs(declared: &Map<String, Value>, outcome: &Outcome) -> Result<Value, String> {
     let mut outputs = Map::new();
-    for (name, declaration) in declared.clone() {
+    for (name, declaration) in declared {
         let Some(selector) = declaration.get("ValueSelector").and_then(Value::as_str) else {
             // A child template's outputs are read by name.
-            let value = outcome.answer.get(&name).cloned().unwrap_or(Value::Null);
-            outputs.insert(name.clone(), typed(&declaration, value));
+            let value = outcome.answer.get(name).cloned().unwrap_or(Value::Null);
+            outputs.insert(name.clone(), typed(declaration, value));
             continue;
         };
         let value = match select(&outcome.answer, selector) {
@@ -125,7 +125,7 @@ pub(crate) fn outputs(declared: &Map<String, Value>, outcome: &Outcome) -> Resul
             Err(_) if outcome.lenient => Value::Null,
             Err(why) => return Err(format!("output {name}: {why}")),
         };
-        outputs.insert(name.clone(), typed(&declaration, value));
+        outputs.insert(name.clone(), typed(declaration, value));
     }
     Ok(Value::Object(outputs))
 }

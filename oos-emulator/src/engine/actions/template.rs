@@ -59,10 +59,15 @@ fn child(
             STEP,
         );
     }
+    // The parameters the version that will run declares: the one asked for, else the current.
     let declared = state
         .data
         .template(name)
-        .and_then(|t| crate::template::parse(&t.content).ok())
+        .and_then(|t| match version {
+            Some(version) => t.version(version).map(|v| v.content.as_str()),
+            None => Some(t.content.as_str()),
+        })
+        .and_then(|content| crate::template::parse(content).ok())
         .map(|t| crate::template::parameters(&t))
         .unwrap_or_default();
     let parameters = crate::template::parameters::coerce(&declared, parameters);
