@@ -6,6 +6,7 @@
 
 mod committed_edition;
 mod fixture_snapshots;
+mod import_broken;
 mod import_openapi;
 mod import_page;
 mod import_robustness;

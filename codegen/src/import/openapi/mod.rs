@@ -543,6 +543,23 @@ impl Document {
         Ok(members)
     }
 
+    /// A part of the document that is broken (a reference to no schema, an array without
+    /// its elements' schema, a schema without a type) and is read as free-form JSON: a warning
+    /// naming `at` and what was assumed, or an error when the document is read strictly.
+    pub(super) fn fallback(&self, at: &JsonPath, message: String) -> Result<(), SpecError> {
+        let warning = self.err(at, message).help(
+            "report this document; the field is kept as free-form JSON (`serde_json::Value`) until it is fixed",
+        );
+        if self.strict {
+            return Err(warning);
+        }
+        let mut warnings = self.warnings.borrow_mut();
+        if !warnings.iter().any(|w| w.path == warning.path) {
+            warnings.push(warning);
+        }
+        Ok(())
+    }
+
     pub(super) fn array<'a>(
         &self,
         value: &'a Json,

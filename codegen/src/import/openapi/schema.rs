@@ -94,9 +94,11 @@ impl Document {
         let ty = match schema.get("type") {
             Some(t) => self.string(t, &path.key("type"))?,
             None => {
-                return Err(self
-                    .err(path, "a schema without `type` or `$ref`".into())
-                    .help("report this document: every schema has a type"))
+                self.fallback(
+                    path,
+                    "a schema without `type` or `$ref`: read as free-form JSON".into(),
+                )?;
+                "any"
             }
         };
         let format = text("format")?;
@@ -169,10 +171,22 @@ impl Document {
                 }
             }
             "array" => {
-                let items = self.required(schema, "items", path)?;
-                let element = self.schema(items, &path.key("items"), name, side, refs)?;
                 field.ty = "List".into();
-                self.set_element(&mut field, element);
+                match schema.get("items") {
+                    Some(items) => {
+                        let element = self.schema(items, &path.key("items"), name, side, refs)?;
+                        self.set_element(&mut field, element);
+                    }
+                    None => {
+                        // The list itself is documented: only its elements are untyped.
+                        self.fallback(
+                            path,
+                            "an array without `items`: its elements are read as free-form JSON"
+                                .into(),
+                        )?;
+                        field.items = Some(Items::Name("JSON".into()));
+                    }
+                }
             }
             other => {
                 return Err(self
@@ -292,14 +306,35 @@ impl Document {
             .root
             .get("components")
             .and_then(|c| c.get("schemas"))
-            .and_then(|s| s.get(schema_name))
-            .ok_or_else(|| {
-                self.err(
-                    &at,
-                    format!("reference `{target}` names no schema of the document"),
-                )
-                .help("report this document")
-            })?;
+            .and_then(|s| s.get(schema_name));
+        let Some(resolved) = resolved else {
+            self.fallback(
+                &at,
+                format!(
+                    "reference `{target}` names no schema of the document: read as free-form JSON"
+                ),
+            )?;
+            // What the referring schema says of the field still documents it.
+            let text = |key: &str| {
+                schema
+                    .get(key)
+                    .and_then(Json::scalar_text)
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty())
+            };
+            return Ok(FieldSpec {
+                name: name.to_owned(),
+                ty: "JSON".into(),
+                description: text("description"),
+                title: text("title"),
+                required: if side == Side::Request {
+                    Some(self.flag(schema, "required", path)?)
+                } else {
+                    None
+                },
+                ..FieldSpec::default()
+            });
+        };
         refs.push(schema_name.to_owned());
         let mut field = self.schema(resolved, &target_at, name, side, refs)?;
         refs.pop();

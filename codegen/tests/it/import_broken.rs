@@ -1,0 +1,92 @@
+//! Documents Alibaba publishes with parts missing or misnamed: each imports and generates,
+//! every fallback is a warning naming its JSON path, and `--strict` makes it an error.
+
+use std::path::Path;
+
+use codegen::load::parse_action_types;
+use codegen::model::{Scalar, Type};
+
+use crate::import_openapi::{import_all, scratch};
+
+/// One action whose answer refers to a schema the document lacks, lists an array without
+/// `items` and a schema without `type`; its demo has a value in each.
+const BROKEN: &str = r##"{
+  "info": {"style": "RPC", "product": "oos", "version": "2019-06-01"},
+  "components": {"schemas": {}},
+  "apis": {
+    "GetGadget": {
+      "parameters": [
+        {"name": "Spec", "in": "query", "style": "json", "schema": {"$ref": "#/components/schemas/GadgetSpec", "required": true, "description": "The gadget's spec."}}
+      ],
+      "responses": {"200": {"schema": {"type": "object", "properties": {
+        "RequestId": {"type": "string"},
+        "Gadget": {"$ref": "#/components/schemas/Gadget", "description": "The gadget."},
+        "AclIds": {"type": "array", "description": "The IDs of the ACLs."},
+        "Rules": {"type": "array", "items": {"ref": "#/components/schemas/Rule"}},
+        "Count": {"type": "integer", "format": "int32"}}}}},
+      "responseDemo": "[{\"type\":\"json\",\"example\":\"{\\\"RequestId\\\":\\\"r\\\",\\\"Gadget\\\":{\\\"Id\\\":\\\"g\\\",\\\"Size\\\":3},\\\"AclIds\\\":[\\\"a\\\",2],\\\"Rules\\\":[{\\\"Name\\\":\\\"n\\\"}],\\\"Count\\\":1}\",\"errorExample\":\"\"}]"
+    }
+  }
+}"##;
+
+#[test]
+fn broken_schemas_become_free_form_json_with_located_warnings() {
+    let scratch = scratch("broken-schemas", BROKEN);
+    let sources = scratch.sources();
+    let imported = sources
+        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut warnings: Vec<String> = sources.warnings().iter().map(|w| w.to_string()).collect();
+    warnings.sort();
+    let expected = [
+        "$.apis.GetGadget.parameters[0].schema.$ref: reference `#/components/schemas/GadgetSpec` names no schema of the document: read as free-form JSON",
+        "$.apis.GetGadget.responses.200.schema.properties.AclIds: an array without `items`: its elements are read as free-form JSON",
+        "$.apis.GetGadget.responses.200.schema.properties.Gadget.$ref: reference `#/components/schemas/Gadget` names no schema of the document: read as free-form JSON",
+        "$.apis.GetGadget.responses.200.schema.properties.Rules.items.ref: unknown key `ref`",
+        "$.apis.GetGadget.responses.200.schema.properties.Rules.items: a schema without `type` or `$ref`: read as free-form JSON",
+    ];
+    assert_eq!(warnings.len(), expected.len(), "{warnings:#?}");
+    for (warning, path) in warnings.iter().zip(expected) {
+        assert!(warning.contains(path), "{warning}\nwants {path}");
+    }
+
+    scratch.apply(&imported);
+    let text = scratch.read("spec/x/GetGadget.yaml");
+    let service = sources.service().clone();
+    // Loading checks the demo against the declared fields: it must fit them.
+    let parsed = parse_action_types(Path::new("GetGadget.yaml"), &text, &service)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let action = &parsed.action;
+    let field = |name: &str| action.response.iter().find(|f| f.wire == name).unwrap();
+    assert_eq!(field("Gadget").shape.ty, Type::Json);
+    assert_eq!(
+        field("Gadget").shape.description.as_deref(),
+        Some("The gadget.")
+    );
+    let Type::List(element) = &field("AclIds").shape.ty else {
+        panic!("an array stays a list: {:?}", field("AclIds").shape.ty)
+    };
+    assert_eq!(element.ty, Type::Json);
+    let Type::List(element) = &field("Rules").shape.ty else {
+        panic!("a list")
+    };
+    assert_eq!(element.ty, Type::Json);
+    assert_eq!(field("Count").shape.ty, Type::Scalar(Scalar::Integer));
+    let spec = &action.request[0];
+    assert_eq!((spec.wire.as_str(), &spec.shape.ty), ("Spec", &Type::Json));
+    assert!(spec.required, "the referring schema's `required` holds");
+
+    let strict = scratch
+        .sources()
+        .strict(true)
+        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        strict.contains("$.apis.GetGadget.parameters[0].schema.$ref: reference `#/components/schemas/GadgetSpec` names no schema"),
+        "{strict}"
+    );
+    // Re-importing over the written specs changes nothing.
+    let again = import_all(&scratch);
+    assert_eq!(again, imported);
+}
