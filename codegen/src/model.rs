@@ -43,9 +43,11 @@ pub enum Method {
 pub struct Action {
     /// The spec file it came from.
     pub file: PathBuf,
-    /// Wire name, UpperCamel (`ListExecutionLogs`).
+    /// Wire name, as documented (`ListExecutionLogs`; a few products have `createTicket…`).
     pub name: String,
-    /// Module name (`list_execution_logs`).
+    /// The UpperCamelCase stem of its Rust types (`ListExecutionLogsInput`, …).
+    pub rust_name: String,
+    /// Module name (`list_execution_logs`; `pub_` for an action named by a keyword).
     pub module: String,
     /// One-line summary.
     pub summary: String,

@@ -125,7 +125,14 @@ pub fn generated_type_names(action: &str) -> HashSet<String> {
         .collect()
 }
 
-/// An UpperCamelCase identifier, as action, struct and enum names must be (`Self` is a
+/// A wire name an action may have: letters and digits, a letter first (`ListExecutionLogs`,
+/// or `createTicketWithBizData` as a few products write theirs).
+pub fn is_action_name(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// An UpperCamelCase identifier, as struct and enum names must be (`Self` is a
 /// keyword, not one).
 pub fn is_type_name(s: &str) -> bool {
     s.chars().next().is_some_and(|c| c.is_ascii_uppercase())

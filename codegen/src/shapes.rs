@@ -142,7 +142,7 @@ pub(crate) fn gather(
     let reserved: BTreeMap<String, String> = parsed
         .iter()
         .flat_map(|p| {
-            names::generated_type_names(&p.action.name)
+            names::generated_type_names(&p.action.rust_name)
                 .into_iter()
                 .map(move |n| (n, p.action.name.clone()))
         })

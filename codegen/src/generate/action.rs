@@ -15,10 +15,10 @@ use crate::shapes::reachable;
 /// One action's module.
 pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
     let name = &action.name;
-    let input = format_ident!("{}Input", name);
-    let output = format_ident!("{}Output", name);
-    let error = format_ident!("{}Error", name);
-    let fluent = format_ident!("{}FluentBuilder", name);
+    let input = format_ident!("{}Input", action.rust_name);
+    let output = format_ident!("{}Output", action.rust_name);
+    let error = format_ident!("{}Error", action.rust_name);
+    let fluent = format_ident!("{}FluentBuilder", action.rust_name);
     let method = ident(&action.module);
 
     let mut module_text = format!("`{name}`: {}", action.summary);

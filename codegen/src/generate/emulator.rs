@@ -55,7 +55,7 @@ pub fn sample_calls(set: &SpecSet, crate_path: &str) -> TokenStream {
     let root: syn::Path = syn::parse_str(crate_path).unwrap_or_else(|_| syn::parse_quote!(crate));
     let calls = set.actions.iter().map(|a| {
         let module = ident(&a.module);
-        let input = format_ident!("{}Input", a.name);
+        let input = format_ident!("{}Input", a.rust_name);
         let name = &a.name;
         quote! { (#name, super::call::<#root::operation::#module::#input>) }
     });
@@ -79,8 +79,8 @@ fn secret_debugs(set: &SpecSet, root: &syn::Path) -> Vec<TokenStream> {
     for a in &set.actions {
         // The client method that starts the action's request builder has the module's name.
         let module = ident(&a.module);
-        let input = format_ident!("{}Input", a.name);
-        let output = format_ident!("{}Output", a.name);
+        let input = format_ident!("{}Input", a.rust_name);
+        let output = format_ident!("{}Output", a.rust_name);
         let request = a.request.iter().map(|f| (f, &input, true));
         let response = a.response.iter().map(|f| (f, &output, false));
         for (f, ty, request) in request.chain(response).filter(|(f, _, _)| f.secret) {

@@ -15,9 +15,10 @@ pub fn sample_tests(actions: &[Action], crate_path: &str, snapshot: bool) -> Tok
     for a in actions {
         for sample in &a.samples {
             let suffix = sample.key.trim_end_matches("_response");
-            let test = format_ident!("{}_{}_round_trips", a.module, suffix);
+            // `pub_` (an action named by a keyword) gives `pub_demo_round_trips`, not `pub__…`.
+            let test = format_ident!("{}_{}_round_trips", a.module.trim_end_matches('_'), suffix);
             let module = ident(&a.module);
-            let output = format_ident!("{}Output", a.name);
+            let output = format_ident!("{}Output", a.rust_name);
             let json = &sample.json;
             let body = if snapshot {
                 quote! {

@@ -59,8 +59,8 @@ fn action_waiters(action: &Action) -> TokenStream {
 }
 
 fn waiter(action: &Action, w: &Waiter) -> TokenStream {
-    let input = format_ident!("{}Input", action.name);
-    let output = format_ident!("{}Output", action.name);
+    let input = format_ident!("{}Input", action.rust_name);
+    let output = format_ident!("{}Output", action.rust_name);
     let name = &w.name;
     let action_name = &action.name;
     let path = &w.path;
@@ -250,7 +250,7 @@ fn start(
     identifying: &[&crate::model::Field],
     next: &dyn Fn(usize, TokenStream, TokenStream) -> (TokenStream, TokenStream),
 ) -> TokenStream {
-    let input = format_ident!("{}Input", action.name);
+    let input = format_ident!("{}Input", action.rust_name);
     let method = method_name(&w.name);
     let types = identifying.iter().enumerate().map(|(i, f)| {
         let this = pending_name(w, i, identifying);

@@ -156,7 +156,8 @@ fn apply(
     let keys = match fix {
         Fix::FreeForm(k) | Fix::RenameEnum(k) | Fix::RenameStruct(k) => k,
     };
-    let action = spec.action.clone();
+    // The prefix of a renamed type: the action's Rust name (`createTicket` → `CreateTicket`).
+    let action = spec.action.to_upper_camel_case();
     let Some((section, path)) = keys.split_first() else {
         return false;
     };

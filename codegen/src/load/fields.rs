@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use heck::ToSnakeCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::{Cx, Side};
 use crate::error::{Fix, SpecError};
@@ -632,7 +632,7 @@ impl Cx<'_> {
         is_enum: bool,
     ) -> Result<(), SpecError> {
         if names::RESERVED_TYPES.contains(&ty)
-            || names::generated_type_names(&self.action).contains(ty)
+            || names::generated_type_names(&self.action.to_upper_camel_case()).contains(ty)
         {
             let at = keys.iter().map(|k| k.to_string()).collect();
             let fix = if is_enum {

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use heck::ToSnakeCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::error::{locate, SpecError};
 use crate::model::{
@@ -194,28 +194,24 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
         references: Vec::new(),
     };
 
-    if !names::is_type_name(&spec.action) {
+    // The wire name stays as documented (a few products name an action `createTicket…`);
+    // the Rust names come from it in the usual cases.
+    let rust_name = spec.action.to_upper_camel_case();
+    if !names::is_action_name(&spec.action) || !names::is_type_name(&rust_name) {
         return Err(cx
             .err(
                 &["action"],
                 format!(
-                    "action name `{}` is not an UpperCamelCase identifier",
+                    "action name `{}` cannot name the action's Rust types",
                     spec.action
                 ),
             )
             .help("use the action's wire name, e.g. `ListExecutionLogs`"));
     }
-    let module = spec.action.to_snake_case();
+    let mut module = spec.action.to_snake_case();
+    // An action named by a keyword (`Pub`) gets the keyword's usual escape: `pub_`.
     if names::is_keyword(&module) {
-        return Err(cx
-            .err(
-                &["action"],
-                format!(
-                    "action `{}` would give the module `{module}`, a Rust keyword",
-                    spec.action
-                ),
-            )
-            .help("report this spec: an action's module is its name in snake_case"));
+        module.push('_');
     }
     if file
         .file_stem()
@@ -298,6 +294,7 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
     let action = Action {
         file: file.to_path_buf(),
         module,
+        rust_name,
         name: spec.action,
         // The maintainer's English text wins over the metadata's.
         summary: spec.doc_summary.unwrap_or(spec.summary),

@@ -36,6 +36,8 @@ fn edge_case_fixtures() {
         "operation__list_deep_things",
         "operation__ping_without_errors",
         "operation__get_by_query",
+        "operation__pub_",
+        "operation__create_ticket_with_biz_data",
     ] {
         assert!(
             names.iter().any(|n| n == expected),

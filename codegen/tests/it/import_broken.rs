@@ -90,3 +90,55 @@ fn broken_schemas_become_free_form_json_with_located_warnings() {
     let again = import_all(&scratch);
     assert_eq!(again, imported);
 }
+
+/// Two actions whose names are not the usual UpperCamelCase: a keyword and a camelCase one.
+const ODD_NAMES: &str = r##"{
+  "info": {"style": "RPC", "product": "oos", "version": "2019-06-01"},
+  "apis": {
+    "Pub": {
+      "parameters": [{"name": "Topic", "in": "query", "schema": {"type": "string", "required": true}}],
+      "responses": {"200": {"schema": {"type": "object", "properties": {"RequestId": {"type": "string"}, "Detail": {"type": "object", "properties": {"Id": {"type": "string"}}}}}}}
+    },
+    "createTicketWithBizData": {
+      "parameters": [{"name": "BizData", "in": "query", "schema": {"type": "string"}}],
+      "responses": {"200": {"schema": {"type": "object", "properties": {"RequestId": {"type": "string"}, "Detail": {"type": "object", "properties": {"Id": {"type": "integer", "format": "int32"}}}}}}}
+    }
+  }
+}"##;
+
+#[test]
+fn actions_named_by_a_keyword_or_in_camel_case_keep_their_wire_names() {
+    let scratch = scratch("odd-names", ODD_NAMES);
+    let imported = import_all(&scratch);
+    scratch.apply(&imported);
+    let service = scratch.sources().service().clone();
+    let load = |action: &str| {
+        let text = scratch.read(&format!("spec/x/{action}.yaml"));
+        parse_action_types(Path::new(&format!("{action}.yaml")), &text, &service)
+            .unwrap_or_else(|e| panic!("{e}\n{text}"))
+    };
+    let keyword = load("Pub");
+    assert_eq!(
+        (
+            keyword.action.name.as_str(),
+            keyword.action.module.as_str(),
+            keyword.action.rust_name.as_str()
+        ),
+        ("Pub", "pub_", "Pub")
+    );
+    let camel = load("createTicketWithBizData");
+    assert_eq!(
+        (
+            camel.action.name.as_str(),
+            camel.action.module.as_str(),
+            camel.action.rust_name.as_str()
+        ),
+        (
+            "createTicketWithBizData",
+            "create_ticket_with_biz_data",
+            "CreateTicketWithBizData"
+        )
+    );
+    let set = codegen::load_dir(&scratch.root.join("spec/x")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(set.actions.len(), 2);
+}

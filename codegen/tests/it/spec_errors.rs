@@ -173,11 +173,18 @@ fn keyword_field_name() {
 #[test]
 fn names_that_rust_keeps_for_itself() {
     let typed = GOOD.replacen("action: Bad", "action: Type", 1);
+    // An action named by a keyword gets the keyword's escape as its module.
+    let action = parse_action(Path::new("spec/oos/Type.yaml"), &typed, &service()).unwrap();
     assert_eq!(
-        parse_action(Path::new("spec/oos/Type.yaml"), &typed, &service())
+        (action.name.as_str(), action.module.as_str()),
+        ("Type", "type_")
+    );
+    let selfish = GOOD.replacen("action: Bad", "action: Self", 1);
+    assert_eq!(
+        parse_action(Path::new("spec/oos/Self.yaml"), &selfish, &service())
             .unwrap_err()
             .to_string(),
-        "spec/oos/Type.yaml:1: action: action `Type` would give the module `type`, a Rust keyword\n  help: report this spec: an action's module is its name in snake_case"
+        "spec/oos/Self.yaml:1: action: action name `Self` cannot name the action's Rust types\n  help: use the action's wire name, e.g. `ListExecutionLogs`"
     );
     assert_eq!(
         error_with("    items: Object\n", "    items: Object\n    struct_name: Self\n"),

@@ -237,11 +237,11 @@ impl Document {
                     .path(path.to_string())
                     .help("name an action of the document's `apis`")
             })?;
-        if !names::is_type_name(action) {
+        if !names::is_action_name(action) {
             return Err(self
                 .err(
                     &path,
-                    format!("action name `{action}` is not an UpperCamelCase identifier"),
+                    format!("action name `{action}` is not a camelCase identifier"),
                 )
                 .help("report this document"));
         }
