@@ -266,9 +266,31 @@ pub fn scalar(s: &str) -> String {
     if plain_ok {
         s.to_owned()
     } else {
-        // JSON string escapes are valid in YAML double-quoted scalars.
-        serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+        // JSON string escapes are valid in YAML double-quoted scalars; JSON leaves raw what
+        // YAML reads as a line break or a non-printable character (U+2028, as in a ccc
+        // example), which would fold or stop the quoted scalar: those are escaped too.
+        let json = serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"));
+        json.chars()
+            .map(|c| {
+                if yaml_breaks(c) {
+                    format!("\\u{:04X}", u32::from(c))
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
     }
+}
+
+/// A character YAML reads as a line break or does not take raw in a document: the C1
+/// controls (NEL among them), DEL, the Unicode line and paragraph separators, the byte-order
+/// mark and the non-characters U+FFFE/U+FFFF. (JSON escapes the C0 controls itself.)
+fn yaml_breaks(c: char) -> bool {
+    c.is_control() && c >= '\u{7F}'
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}'
+        )
 }
 
 /// A text value: a scalar on one line, a literal block (where it can be one) when it spans
@@ -284,7 +306,9 @@ fn text(out: &mut String, indent: usize, key: &str, value: &str) {
 /// Whether a literal block reads back as exactly `text`: no tabs, carriage returns or other
 /// control characters a block cannot hold, and no line that is only spaces (YAML folds those).
 fn block_safe(text: &str) -> bool {
-    !text.chars().any(|c| c.is_control() && c != '\n')
+    !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' || yaml_breaks(c))
         && text.lines().all(|l| l.is_empty() || !l.trim().is_empty())
 }
 
@@ -337,6 +361,10 @@ mod tests {
             "\"quoted\" and 'single'",
             "- dash",
             "{not: a map}",
+            // A ccc document ends an example with a line separator, and its demo has them.
+            "BA03159C-E808-4FF1-B27E-A61B6E888D7F\u{2028}",
+            "{\n  \"Data\": \"http://x/tagging.xlsx\u{2028}?Expires=1\u{2029}\"\n}",
+            "next line\u{85}bom\u{FEFF}del\u{7F}",
         ] {
             let mut out = String::new();
             text(&mut out, 2, "k", value);
