@@ -124,7 +124,20 @@ pub fn resolve(
                 continue;
             };
             let before = imported[index].1.clone();
-            if apply(&mut imported[index].1, fix, &mut renamed) && imported[index].1 != before {
+            let mut applied = apply(&mut imported[index].1, fix, &mut renamed);
+            if !applied {
+                // The field is not in the declaration the clash is reported on: the action
+                // declares the struct's name twice (`Data` inside `Data`, `Node` in a list of
+                // `Nodes`), its declarations are one struct, and the field is the other's.
+                // The declaration reported is told apart by its name instead.
+                if let Fix::FreeForm(keys) = fix {
+                    if let Some((_, declaration)) = keys.split_last() {
+                        let rename = Fix::RenameStruct(declaration.to_vec());
+                        applied = apply(&mut imported[index].1, &rename, &mut renamed);
+                    }
+                }
+            }
+            if applied && imported[index].1 != before {
                 parsed[index] = None;
                 fixed = true;
                 // One fix a round: a clash reported on several declarations is often removed

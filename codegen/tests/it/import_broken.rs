@@ -142,3 +142,76 @@ fn actions_named_by_a_keyword_or_in_camel_case_keep_their_wire_names() {
     let set = codegen::load_dir(&scratch.root.join("spec/x")).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(set.actions.len(), 2);
 }
+
+/// `Data` inside `Data` in one action (as das's DescribeSlowLogHistogramAsync), the outer one
+/// clashing with another action's `Data`; and a list `Nodes` whose elements (`Node`) hold a
+/// `Node` of another shape (as dataworks-public's ListNodes).
+const NESTED_NAMES: &str = r##"{
+  "info": {"style": "RPC", "product": "oos", "version": "2019-06-01"},
+  "apis": {
+    "AddThing": {
+      "responses": {"200": {"schema": {"type": "object", "properties": {
+        "Data": {"type": "object", "properties": {"ErrorCode": {"type": "string"}, "Uuid": {"type": "string"}}}}}}}
+    },
+    "DescribeThing": {
+      "responses": {"200": {"schema": {"type": "object", "properties": {
+        "Data": {"type": "object", "properties": {
+          "State": {"type": "string"},
+          "Data": {"type": "object", "properties": {"Total": {"type": "integer", "format": "int64"}}},
+          "ErrorCode": {"type": "integer", "format": "int32"}}}}}}},
+      "responseDemo": "[{\"type\":\"json\",\"example\":\"{\\\"Data\\\":{\\\"State\\\":\\\"s\\\",\\\"Data\\\":{\\\"Total\\\":3},\\\"ErrorCode\\\":1}}\",\"errorExample\":\"\"}]"
+    },
+    "GetNode": {
+      "responses": {"200": {"schema": {"type": "object", "properties": {
+        "Node": {"type": "object", "properties": {"Id": {"type": "string"}, "Tags": {"type": "array", "items": {"type": "object", "properties": {"Key": {"type": "string"}}}}}}}}}}
+    },
+    "ListNodes": {
+      "responses": {"200": {"schema": {"type": "object", "properties": {
+        "Nodes": {"type": "array", "items": {"type": "object", "properties": {
+          "Id": {"type": "integer", "format": "int64"},
+          "Outputs": {"type": "object", "properties": {"Node": {"type": "object", "properties": {"Name": {"type": "string"}}}}}}}}}}}}
+    }
+  }
+}"##;
+
+#[test]
+fn one_name_declared_twice_in_an_action_is_told_apart_the_same_way_whatever_is_imported() {
+    let whole = scratch("nested-names", NESTED_NAMES);
+    let all = import_all(&whole);
+    whole.apply(&all);
+    let set = codegen::load_dir(&whole.root.join("spec/x")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(set.actions.len(), 4);
+    let text = |action: &str| {
+        all.iter()
+            .find(|i| i.action == action)
+            .map(|i| i.text.clone())
+            .unwrap()
+    };
+    // The inner declaration takes the action's name; the outer one keeps the shared name,
+    // its disagreeing field kept as JSON.
+    let describe = text("DescribeThing");
+    assert!(
+        describe.contains("struct_name: DescribeThingData"),
+        "{describe}"
+    );
+    assert!(describe.contains("free_form: true"), "{describe}");
+    let list = text("ListNodes");
+    assert!(list.contains("struct_name: ListNodesNode"), "{list}");
+
+    for action in ["AddThing", "DescribeThing", "GetNode", "ListNodes"] {
+        let one = scratch(&format!("nested-names-{action}"), NESTED_NAMES);
+        let doc = one.root.join("docs/api-docs.json");
+        let first = one
+            .sources()
+            .import_openapi(&doc, &[action.to_owned()])
+            .unwrap_or_else(|e| panic!("{action} alone: {e}"));
+        assert_eq!(first[0].text, text(action), "{action} alone");
+        one.apply(&first);
+        let then_all = import_all(&one);
+        assert_eq!(
+            then_all.iter().map(|i| &i.text).collect::<Vec<_>>(),
+            all.iter().map(|i| &i.text).collect::<Vec<_>>(),
+            "{action}, then the whole document"
+        );
+    }
+}
