@@ -65,6 +65,9 @@ pub struct Action {
     pub request: Vec<Field>,
     /// Response fields of the top-level output.
     pub response: Vec<Field>,
+    /// The success answer is one value, not an object: `response` is its one field `body`,
+    /// which the output holds transparently.
+    pub body: bool,
     /// The action's own error codes.
     pub errors: Vec<ErrorCode>,
     /// Page chaining.

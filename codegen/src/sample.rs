@@ -17,9 +17,11 @@ pub(crate) struct SampleError {
     pub help: String,
 }
 
+/// `body`: the answer is the value of the one field of `response`, not an object.
 pub(crate) fn check(
     sample: &str,
     response: &[Field],
+    body: bool,
     structs: &BTreeMap<String, StructDef>,
 ) -> Result<(), SampleError> {
     let value: Value = serde_json::from_str(sample).map_err(|e| SampleError {
@@ -29,26 +31,29 @@ pub(crate) fn check(
         help: "paste the page's sample response JSON verbatim".into(),
     })?;
     let mut path = "$".to_owned();
-    Checker { structs }
-        .object(&value, response, &mut path)
-        .map_err(|(message, help, json_path)| {
-            // The key's first occurrence is where a reader will look.
-            let key = json_path
-                .rsplit(['.', '['])
-                .next()
-                .unwrap_or_default()
-                .trim_end_matches(']');
-            let json_line = sample
-                .lines()
-                .position(|l| l.contains(&format!("\"{key}\"")))
-                .map(|i| i + 1);
-            SampleError {
-                message,
-                json_path: json_path.trim_start_matches('$').to_owned(),
-                json_line,
-                help,
-            }
-        })
+    let checker = Checker { structs };
+    match response.first().filter(|_| body) {
+        Some(field) => checker.fits(&value, &field.shape.ty, &mut path),
+        None => checker.object(&value, response, &mut path),
+    }
+    .map_err(|(message, help, json_path)| {
+        // The key's first occurrence is where a reader will look.
+        let key = json_path
+            .rsplit(['.', '['])
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches(']');
+        let json_line = sample
+            .lines()
+            .position(|l| l.contains(&format!("\"{key}\"")))
+            .map(|i| i + 1);
+        SampleError {
+            message,
+            json_path: json_path.trim_start_matches('$').to_owned(),
+            json_line,
+            help,
+        }
+    })
 }
 
 type Mismatch = (String, String, String);

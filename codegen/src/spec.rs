@@ -86,6 +86,10 @@ pub struct ActionSpec {
     /// Response fields.
     #[serde(default)]
     pub response: Vec<FieldSpec>,
+    /// The type of the success answer where it is one value rather than an object (a
+    /// `String`, …): the output holds it as `body`. Exclusive with `response`.
+    #[serde(default)]
+    pub response_body: Option<String>,
     /// The action's own error codes (the common ones live in `service.yaml`).
     #[serde(default)]
     pub errors: Vec<ErrorSpec>,

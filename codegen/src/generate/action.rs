@@ -184,20 +184,32 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
         }
     });
 
-    let output_doc = doc_lines(&format!(
-        "The response of `{name}`. Every field is optional: absent and empty stay distinct."
-    ));
+    let output_doc = doc_lines(&if action.body {
+        format!("The response of `{name}`: not an object but one value, held in `body` (the output reads and writes as that value).")
+    } else {
+        format!(
+            "The response of `{name}`. Every field is optional: absent and empty stay distinct."
+        )
+    });
     let output_fields = action.response.iter().map(|f| {
         let doc = doc_lines(&field_text(f, false));
         let rust = ident(&f.rust);
         let wire = &f.wire;
         let ty = rust_type(&f.shape.ty);
+        if action.body {
+            // The answer is this value itself (the struct is transparent): no key to name.
+            return quote! {
+                #doc
+                pub #rust: Option<#ty>,
+            };
+        }
         quote! {
             #doc
             #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
             pub #rust: Option<#ty>,
         }
     });
+    let transparent = action.body.then(|| quote! { #[serde(transparent)] });
 
     let variants = action.errors.iter().map(|e| {
         let variant = format_ident!("{}", e.variant);
@@ -301,6 +313,7 @@ pub fn action(action: &Action, set: &SpecSet) -> TokenStream {
 
         #output_doc
         #[derive(Clone, #output_derive_debug Default, PartialEq, serde::Serialize, serde::Deserialize)]
+        #transparent
         #[non_exhaustive]
         pub struct #output {
             #(#output_fields)*

@@ -42,6 +42,9 @@ pub fn emit(spec: &ActionSpec) -> String {
     out.push_str(&format!("idempotent: {}\n", spec.idempotent));
     fields(&mut out, "request", &spec.request, 0);
     fields(&mut out, "response", &spec.response, 0);
+    if let Some(ty) = &spec.response_body {
+        out.push_str(&format!("response_body: {}\n", scalar(ty)));
+    }
     if spec.errors.is_empty() {
         out.push_str("errors: []\n");
     } else {

@@ -32,7 +32,10 @@ pub fn merge(
         .filter_map(|text| serde_json::from_str(text).ok())
         .collect();
     let samples: Vec<&serde_json::Value> = samples.iter().collect();
-    super::sample::complete(&mut spec.response, &samples);
+    // An answer that is one value has no fields for a sample to add.
+    if spec.response_body.is_none() {
+        super::sample::complete(&mut spec.response, &samples);
+    }
     if spec.pagination.is_none() {
         spec.pagination = infer_pagination(&spec);
     }
@@ -63,6 +66,7 @@ fn both(page: ActionSpec, meta: ActionSpec) -> ActionSpec {
         idempotent: page.idempotent,
         request: fields(page.request, meta.request),
         response: fields(page.response, meta.response),
+        response_body: meta.response_body.or(page.response_body),
         errors,
         pagination: None,
         waiters: Vec::new(),

@@ -379,6 +379,7 @@ fn build(
         idempotent: names::reads_only(action),
         request,
         response,
+        response_body: None,
         errors,
         pagination: None,
         waiters: Vec::new(),

@@ -12,7 +12,8 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::error::{locate, SpecError};
 use crate::model::{
-    Action, EnumDef, ErrorCode, Method, Origin, Sample, Scalar, Service, SpecSet, StructDef, Type,
+    Action, EnumDef, ErrorCode, Field, Location, Method, Origin, Sample, Scalar, Service, Shape,
+    SpecSet, StructDef, Style, Type,
 };
 use crate::names;
 use crate::sample;
@@ -238,7 +239,11 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
     };
 
     let request = cx.fields("request", &[], &spec.request, Side::Request)?;
-    let response = cx.fields("response", &[], &spec.response, Side::Response)?;
+    let mut response = cx.fields("response", &[], &spec.response, Side::Response)?;
+    let body = spec.response_body.is_some();
+    if let Some(ty) = &spec.response_body {
+        response = vec![answer_body(&cx, ty, &spec.response)?];
+    }
     let errors = cx.errors(&spec.errors, service)?;
 
     let pagination = match &spec.pagination {
@@ -267,7 +272,7 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
         ("demo_response", &spec.demo_response),
     ] {
         let Some(json) = json else { continue };
-        sample::check(json, &response, &cx.structs).map_err(|e| {
+        sample::check(json, &response, body, &cx.structs).map_err(|e| {
             let start = locate(text, &[key]);
             let line = match (start, e.json_line) {
                 (Some(start), Some(json_line)) => Some(start + json_line),
@@ -305,6 +310,7 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
         idempotent: spec.idempotent,
         request,
         response,
+        body,
         errors,
         pagination,
         waiters,
@@ -316,6 +322,51 @@ pub fn parse_action_types(file: &Path, text: &str, service: &Service) -> Result<
         structs: cx.structs,
         enums: cx.enums,
         references: cx.references,
+    })
+}
+
+/// The one field of an answer that is a bare value of type `ty` (`response_body`).
+fn answer_body(cx: &Cx, ty: &str, response: &[crate::spec::FieldSpec]) -> Result<Field, SpecError> {
+    if !response.is_empty() {
+        return Err(cx
+            .err(
+                &["response_body"],
+                "`response_body` and `response` are both given".into(),
+            )
+            .help("an answer is either one value (`response_body`) or an object of fields (`response`)"));
+    }
+    let ty = match ty {
+        "String" => Type::Scalar(Scalar::String),
+        "Integer" => Type::Scalar(Scalar::Integer),
+        "Long" => Type::Scalar(Scalar::Long),
+        "Boolean" => Type::Scalar(Scalar::Boolean),
+        "Float" => Type::Scalar(Scalar::Float),
+        "JSON" => Type::Json,
+        other => {
+            return Err(cx
+                .err(&["response_body"], format!("unknown answer type `{other}`"))
+                .help("use String, Integer, Long, Boolean, Float or JSON"))
+        }
+    };
+    Ok(Field {
+        wire: "body".into(),
+        rust: "body".into(),
+        shape: Shape {
+            ty,
+            description: Some("The whole success answer: the service answers this action with one value, not an object.".into()),
+            example: None,
+            title: None,
+            format: None,
+            constraints: Default::default(),
+        },
+        required: false,
+        doc_required: None,
+        undocumented: false,
+        style: Style::Plain,
+        location: Location::Query,
+        deprecated: false,
+        default: None,
+        secret: false,
     })
 }
 

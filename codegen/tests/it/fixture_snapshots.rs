@@ -38,6 +38,7 @@ fn edge_case_fixtures() {
         "operation__get_by_query",
         "operation__pub_",
         "operation__create_ticket_with_biz_data",
+        "operation__export_blob",
     ] {
         assert!(
             names.iter().any(|n| n == expected),

@@ -215,3 +215,69 @@ fn one_name_declared_twice_in_an_action_is_told_apart_the_same_way_whatever_is_i
         );
     }
 }
+
+/// An action that answers with a bare JSON string (as schedulerx3's ExportJobs).
+const STRING_ANSWER: &str = r##"{
+  "info": {"style": "RPC", "product": "oos", "version": "2019-06-01"},
+  "apis": {
+    "ExportJobs": {
+      "parameters": [{"name": "AppName", "in": "query", "schema": {"type": "string", "required": true}}],
+      "responses": {"200": {"schema": {"type": "string", "format": "byte", "description": ""}}},
+      "responseDemo": "[{\"type\":\"json\",\"example\":\"\\\"{\\\\n  \\\\\\\"kind\\\\\\\": \\\\\\\"Jobs\\\\\\\"\\\\n}\\\"\",\"errorExample\":\"\"}]"
+    }
+  }
+}"##;
+
+#[test]
+fn an_answer_that_is_one_value_is_held_by_the_output() {
+    let scratch = scratch("string-answer", STRING_ANSWER);
+    let imported = import_all(&scratch);
+    scratch.apply(&imported);
+    let text = scratch.read("spec/x/ExportJobs.yaml");
+    assert!(
+        text.contains("response: []\nresponse_body: String\n"),
+        "{text}"
+    );
+    let service = scratch.sources().service().clone();
+    let parsed = parse_action_types(Path::new("ExportJobs.yaml"), &text, &service)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert!(parsed.action.body);
+    assert_eq!(parsed.action.response.len(), 1);
+    assert_eq!(
+        parsed.action.response[0].shape.ty,
+        Type::Scalar(Scalar::String)
+    );
+    assert_eq!(
+        parsed.action.samples.len(),
+        1,
+        "the demo is kept and checked"
+    );
+    // Re-importing changes nothing.
+    assert_eq!(import_all(&scratch), imported);
+
+    // The demo must fit the declared value, and the answer is one value or fields, not both.
+    let wrong = text.replace("response_body: String", "response_body: Integer");
+    let err = parse_action_types(Path::new("ExportJobs.yaml"), &wrong, &service)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("demo_response: the declared type is an Integer"),
+        "{err}"
+    );
+    let both = text.replace(
+        "response: []\n",
+        "response:\n  - name: RequestId\n    type: String\n",
+    );
+    let err = parse_action_types(Path::new("ExportJobs.yaml"), &both, &service)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("response_body: `response_body` and `response` are both given"),
+        "{err}"
+    );
+    let unknown = text.replace("response_body: String", "response_body: Blob");
+    let err = parse_action_types(Path::new("ExportJobs.yaml"), &unknown, &service)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unknown answer type `Blob`"), "{err}");
+}

@@ -10,9 +10,11 @@ impl Document {
         &self,
         api: &Json,
         path: &JsonPath,
-    ) -> Result<(Vec<FieldSpec>, Demos), SpecError> {
+    ) -> Result<(Vec<FieldSpec>, Option<String>, Demos), SpecError> {
         let at = path.key("responses");
         let mut fields = Vec::new();
+        // The type of an answer that is one value rather than an object.
+        let mut body_type = None;
         if let Some(responses) = api.get("responses") {
             let members = self.object(responses, &at)?;
             // The success answer is `200`, or the one 2xx status a document gives instead
@@ -47,13 +49,19 @@ impl Document {
                 match (body.ty.as_str(), body.fields) {
                     ("Object", Some(f)) => fields = f,
                     ("JSON", _) => {}
+                    // schedulerx3's ExportJobs answers with a string: the output holds it.
+                    ("String" | "Integer" | "Long" | "Boolean" | "Float", _) => {
+                        body_type = Some(body.ty)
+                    }
                     (other, _) => {
                         return Err(self
                             .err(
                                 &schema_at,
                                 format!("the success answer is {other}, not an object"),
                             )
-                            .help("report this document: an RPC answer is a JSON object"))
+                            .help(
+                                "report this document: an RPC answer is a JSON object or one value",
+                            ))
                     }
                 }
             }
@@ -113,7 +121,7 @@ impl Document {
                 }
             }
         }
-        Ok((fields, demos))
+        Ok((fields, body_type, demos))
     }
 
     pub(super) fn errors(

@@ -330,8 +330,8 @@ impl Document {
             }
         }
 
-        let (mut response, demos) = self.responses(api, &path)?;
-        if let Some(demo) = &demos.json {
+        let (mut response, response_body, demos) = self.responses(api, &path)?;
+        if let Some(demo) = demos.json.as_ref().filter(|_| response_body.is_none()) {
             let value: serde_json::Value = serde_json::from_str(demo).map_err(|e| {
                 self.err(
                     &path.key("responseDemo"),
@@ -359,6 +359,7 @@ impl Document {
             idempotent: names::reads_only(action),
             request,
             response,
+            response_body,
             errors,
             pagination: None,
             waiters: Vec::new(),
