@@ -32,8 +32,9 @@ mkdir -p "$ws"
 git archive HEAD | tar -x -C "$ws"
 cp "$ws/oos-api/src/lib.rs" "$out/lib.rs.orig"
 
-# Generated documents, largest first: | product | version | actions | imported | lines | refusal |
-grep -E '^\| [^ ]+ \| [0-9-]+ \| [0-9]+ \| [0-9]+ \| [0-9]+ \|  \|$' "$out/products/survey.md" \
+# Generated documents, largest first:
+# | product | version | actions | imported | lines | two-status actions (kept) | refusal |
+grep -E '^\| [^ ]+ \| [0-9-]+ \| [0-9]+ \| [0-9]+ \| [0-9]+ \| [0-9]+ \([0-9]+\) \|  \|$' "$out/products/survey.md" \
   | awk -F'|' '$5 > 0 {gsub(/ /, "", $2); gsub(/ /, "", $3); print $5+0, $2, $3}' \
   | sort -rn | head -n "$largest" > "$out/largest.txt"
 

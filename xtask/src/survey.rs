@@ -19,6 +19,14 @@ struct Outcome {
     generated: bool,
     lines: usize,
     refusal: Option<String>,
+    /// Where the document was read from, when not at the surveyed ref (its blob is absent
+    /// there: a file too large for the mirror's snapshot): the newest commit that holds it.
+    source: Option<String>,
+    /// Actions that list one error code under two HTTP statuses.
+    two_status_actions: usize,
+    /// Of those, imported with every such code kept with `also_http_status` (or left out
+    /// by a documented rule: common to every action, no Rust variant).
+    two_status_kept: usize,
 }
 
 pub fn run(mirror: &Path, reference: &str, out: &Path) -> ExitCode {
@@ -102,6 +110,9 @@ fn survey_one(
         generated: false,
         lines: 0,
         refusal: None,
+        source: None,
+        two_status_actions: 0,
+        two_status_kept: 0,
     };
     if let Err(why) = import_and_generate(mirror, reference, doc, dir, &mut outcome) {
         // One line: the first of the error's, which names the file, the JSON path and what.
@@ -117,7 +128,16 @@ fn import_and_generate(
     dir: &Path,
     outcome: &mut Outcome,
 ) -> Result<(), String> {
-    let text = git(mirror, &["show", &format!("{reference}:{doc}")])?;
+    let text = match git(mirror, &["show", &format!("{reference}:{doc}")]) {
+        Ok(text) => text,
+        Err(absent) => {
+            // The snapshot lists the file but lacks its blob (the mirror's largest files):
+            // the newest commit of any ref that holds one stands in, and the report says so.
+            let (commit, text) = newest_present(mirror, doc).ok_or(absent)?;
+            outcome.source = Some(commit);
+            text
+        }
+    };
     let _ = fs::remove_dir_all(dir);
     let specs = dir.join("spec");
     fs::create_dir_all(&specs).map_err(|e| e.to_string())?;
@@ -141,6 +161,9 @@ fn import_and_generate(
     for spec in &imported {
         fs::write(&spec.path, &spec.text).map_err(|e| e.to_string())?;
     }
+    let (listed, kept) = two_statuses(&text, &imported);
+    outcome.two_status_actions = listed;
+    outcome.two_status_kept = kept;
     outcome.imported = imported.len();
     let set = codegen::load_dir(&specs).map_err(|e| format!("generation: {e}"))?;
     let generated = dir.join("generated");
@@ -155,6 +178,81 @@ fn import_and_generate(
     }
     outcome.generated = true;
     Ok(())
+}
+
+/// The newest commit (of every ref) whose `doc` the mirror holds, with the document.
+fn newest_present(mirror: &Path, doc: &str) -> Option<(String, String)> {
+    let log = git(
+        mirror,
+        &["log", "--all", "--date-order", "--format=%H %cs", "--", doc],
+    )
+    .ok()?;
+    log.lines().find_map(|line| {
+        let (commit, date) = line.split_once(' ')?;
+        let text = git(mirror, &["show", &format!("{commit}:{doc}")]).ok()?;
+        Some((
+            format!("{} ({date})", &commit[..commit.len().min(10)]),
+            text,
+        ))
+    })
+}
+
+/// Of the document's actions that list one error code under two HTTP statuses: how many
+/// there are, and how many were imported with each such code keeping its other statuses
+/// (`also_http_status`), or left out by a documented rule (a code common to every action, or
+/// one that names no Rust variant).
+fn two_statuses(document: &str, imported: &[codegen::import::Imported]) -> (usize, usize) {
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(document) else {
+        return (0, 0);
+    };
+    let Some(apis) = doc.get("apis").and_then(|a| a.as_object()) else {
+        return (0, 0);
+    };
+    let (mut listed, mut kept) = (0, 0);
+    for (action, api) in apis {
+        let mut statuses: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+        for (status, codes) in api
+            .get("errorCodes")
+            .and_then(|c| c.as_object())
+            .into_iter()
+            .flatten()
+        {
+            for code in codes.as_array().into_iter().flatten() {
+                if let Some(code) = code.get("errorCode").and_then(|c| c.as_str()) {
+                    let seen = statuses.entry(code).or_default();
+                    if !seen.contains(&status.as_str()) {
+                        seen.push(status);
+                    }
+                }
+            }
+        }
+        let twice: Vec<&str> = statuses
+            .iter()
+            .filter(|(_, s)| s.len() > 1)
+            .map(|(c, _)| *c)
+            .collect();
+        if twice.is_empty() {
+            continue;
+        }
+        listed += 1;
+        let Some(spec) = imported.iter().find(|i| &i.action == action) else {
+            continue;
+        };
+        let Ok(spec) = yaml_serde::from_str::<codegen::spec::ActionSpec>(&spec.text) else {
+            continue;
+        };
+        let all_kept = twice.iter().all(|code| {
+            match spec.errors.iter().find(|e| e.code == *code) {
+                Some(e) => !e.also_http_status.is_empty(),
+                // Left out by rule: a common code, or one that names no variant.
+                None => true,
+            }
+        });
+        if all_kept {
+            kept += 1;
+        }
+    }
+    (listed, kept)
 }
 
 /// A product code as a YAML scalar.
@@ -187,20 +285,46 @@ fn table(outcomes: &[Outcome], reference: &str) -> String {
         ok.iter().map(|o| o.lines).sum::<usize>(),
         ok.iter().map(|o| o.warnings).sum::<usize>()
     );
+    let two: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| o.two_status_actions > 0)
+        .collect();
     let _ = writeln!(
         out,
-        "| product | version | actions | imported | generated lines | refusal |"
+        "One error code under two HTTP statuses: {} actions of {} documents list one; {} of them imported and generated with every such code keeping its other statuses (`also_http_status`, or left out by rule), in {} generated documents.\n",
+        two.iter().map(|o| o.two_status_actions).sum::<usize>(),
+        two.len(),
+        two.iter()
+            .filter(|o| o.generated)
+            .map(|o| o.two_status_kept)
+            .sum::<usize>(),
+        two.iter().filter(|o| o.generated).count(),
     );
-    let _ = writeln!(out, "| --- | --- | ---: | ---: | ---: | --- |");
+    for o in outcomes.iter().filter(|o| o.source.is_some()) {
+        let _ = writeln!(
+            out,
+            "{} {}: the ref lacks the document's blob; read from commit {}.\n",
+            o.product,
+            o.version,
+            o.source.as_deref().unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| product | version | actions | imported | generated lines | two-status actions (kept) | refusal |"
+    );
+    let _ = writeln!(out, "| --- | --- | ---: | ---: | ---: | ---: | --- |");
     for o in outcomes {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} ({}) | {} |",
             o.product,
             o.version,
             o.actions,
             o.imported,
             o.lines,
+            o.two_status_actions,
+            o.two_status_kept,
             o.refusal
                 .as_deref()
                 .unwrap_or("")
