@@ -174,6 +174,18 @@ fn apply(
     let Some((section, path)) = keys.split_first() else {
         return false;
     };
+    // Names the spec's other fields already chose: one action's two fields of one name (a
+    // request `IndexType` and a response `IndexType` with other values) must not both take
+    // `<Action>IndexType`.
+    let mut taken = Vec::new();
+    for (side, list) in [("request", &spec.request), ("response", &spec.response)] {
+        chosen_names(list, &mut vec![side.to_owned()], keys, &mut taken);
+    }
+    let side = if section == "request" {
+        "Request"
+    } else {
+        "Response"
+    };
     let fields = match section.as_str() {
         "request" => &mut spec.request,
         "response" => &mut spec.response,
@@ -199,6 +211,7 @@ fn apply(
                 1 | 2 => format!("{action}{base}"),
                 n => format!("{action}{base}{n}"),
             };
+            let name = untaken(name, &action, side, &base, *attempt, &taken);
             match field.items.as_mut() {
                 Some(Items::Entry(entry)) => entry.enum_name = Some(name),
                 _ => field.enum_name = Some(name),
@@ -213,6 +226,7 @@ fn apply(
                 1 => format!("{action}{current}"),
                 n => format!("{action}{current}{n}"),
             };
+            let name = untaken(name, &action, side, &current, *attempt, &taken);
             match field.items.as_mut() {
                 Some(Items::Entry(entry)) if entry.fields.is_some() => {
                     entry.struct_name = Some(name)
@@ -222,6 +236,54 @@ fn apply(
         }
     }
     true
+}
+
+/// `name`, unless another field of the spec already took it: then `<Action><Side><Base>`
+/// (`QuerySearchIndexResponseIndexType`), else the first free numbered name.
+fn untaken(
+    name: String,
+    action: &str,
+    side: &str,
+    base: &str,
+    attempt: usize,
+    taken: &[String],
+) -> String {
+    if !taken.contains(&name) {
+        return name;
+    }
+    let sided = format!("{action}{side}{base}");
+    if !taken.contains(&sided) {
+        return sided;
+    }
+    (attempt.max(2)..)
+        .map(|n| format!("{action}{base}{n}"))
+        .find(|n| !taken.contains(n))
+        .unwrap_or(name)
+}
+
+/// Every `struct_name` and `enum_name` under `fields` (at `path`), except the field at `skip`.
+fn chosen_names(
+    fields: &[FieldSpec],
+    path: &mut Vec<String>,
+    skip: &[String],
+    out: &mut Vec<String>,
+) {
+    for f in fields {
+        path.push(f.name.clone());
+        let mut holders = vec![f];
+        if let Some(Items::Entry(entry)) = &f.items {
+            holders.push(entry);
+        }
+        for h in holders {
+            if path.as_slice() != skip {
+                out.extend(h.struct_name.iter().chain(&h.enum_name).cloned());
+            }
+            if let Some(nested) = &h.fields {
+                chosen_names(nested, path, skip, out);
+            }
+        }
+        path.pop();
+    }
 }
 
 /// The field at `path` (names from the section down).

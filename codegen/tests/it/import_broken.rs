@@ -281,3 +281,80 @@ fn an_answer_that_is_one_value_is_held_by_the_output() {
         .to_string();
     assert!(err.contains("unknown answer type `Blob`"), "{err}");
 }
+
+/// One action with a request `Kind` and a response `Kind` of other values, both clashing with
+/// another action's `Kind` (as ice's QuerySearchIndex `IndexType`); and a negative length
+/// (as scsp's `minLength: -1`).
+const SAME_ENUM_TWICE: &str = r##"{
+  "info": {"style": "RPC", "product": "oos", "version": "2019-06-01"},
+  "apis": {
+    "CreateIndex": {
+      "parameters": [{"name": "Kind", "in": "query", "schema": {"type": "string", "enum": ["a", "b", "c", "d"]}}]
+    },
+    "QueryIndex": {
+      "parameters": [
+        {"name": "Kind", "in": "query", "schema": {"type": "string", "enum": ["a"]}},
+        {"name": "Name", "in": "query", "schema": {"type": "string", "minLength": -1, "maxLength": 64}}
+      ],
+      "responses": {"200": {"schema": {"type": "object", "properties": {
+        "Kind": {"type": "string", "enum": ["a", "b", "c"]}}}}}
+    }
+  }
+}"##;
+
+#[test]
+fn two_fields_of_one_action_renamed_for_one_clash_get_two_names() {
+    let scratch = scratch("same-enum-twice", SAME_ENUM_TWICE);
+    let sources = scratch.sources();
+    let imported = sources
+        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    scratch.apply(&imported);
+    let text = scratch.read("spec/x/QueryIndex.yaml");
+    // The first renamed takes `<Action><Name>`, the other one its side's name.
+    assert!(
+        text.contains("    values: [a]\n    enum_name: QueryIndexRequestKind\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("    values: [a, b, c]\n    enum_name: QueryIndexKind\n"),
+        "{text}"
+    );
+    codegen::load_dir(&scratch.root.join("spec/x")).unwrap_or_else(|e| panic!("{e}"));
+    for action in ["CreateIndex", "QueryIndex"] {
+        let one = scratch_for(action);
+        let doc = one.root.join("docs/api-docs.json");
+        let first = one
+            .sources()
+            .import_openapi(&doc, &[action.to_owned()])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let whole = imported.iter().find(|i| i.action == action).unwrap();
+        assert_eq!(first[0].text, whole.text, "{action} alone");
+    }
+
+    // The negative length bounds nothing: passed over with a warning, an error when strict.
+    let warnings: Vec<String> = sources.warnings().iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].contains(
+            "$.apis.QueryIndex.parameters[1].schema.minLength: `minLength` is -1, not a count: passed over"
+        ),
+        "{warnings:?}"
+    );
+    assert!(text.contains("max_length: 64"), "{text}");
+    assert!(!text.contains("min_length"), "{text}");
+    let strict = scratch
+        .sources()
+        .strict(true)
+        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        strict.contains("`minLength` is -1, not a count"),
+        "{strict}"
+    );
+}
+
+fn scratch_for(action: &str) -> crate::support::Scratch {
+    scratch(&format!("same-enum-twice-{action}"), SAME_ENUM_TWICE)
+}

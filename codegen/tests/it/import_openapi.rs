@@ -460,7 +460,7 @@ fn bad_metadata_gives_located_errors() {
         ("\"exclusiveMinimum\": true", "\"exclusiveMinimum\": \"yes\"",
          "api-docs.json: $.apis.ListWidgets.parameters[9].schema.exclusiveMinimum: expected a boolean, found a string".into()),
         ("\"maxItems\": 5,", "\"maxItems\": -5,",
-         "api-docs.json: $.apis.ListWidgets.parameters[2].schema.maxItems: `maxItems` is -5, not a count".into()),
+         "api-docs.json: $.apis.ListWidgets.parameters[2].schema.maxItems: `maxItems` is -5, not a count: passed over\n  help: report this document; no bound is checked until it is fixed".into()),
         (r#"[{\"type\":\"json\","#, r#"[{\"type\":\"yaml\","#,
          "api-docs.json: $.apis.ListWidgets.responseDemo[0].type: a demo of type `yaml`\n  help: the format's demos are `json` or `xml`; report this document".into()),
         ("{\"errorCode\": \"Widget.Bad\", ", "{",

@@ -548,9 +548,17 @@ impl Document {
     /// its elements' schema, a schema without a type) and is read as free-form JSON: a warning
     /// naming `at` and what was assumed, or an error when the document is read strictly.
     pub(super) fn fallback(&self, at: &JsonPath, message: String) -> Result<(), SpecError> {
-        let warning = self.err(at, message).help(
+        self.warn(
+            at,
+            message,
             "report this document; the field is kept as free-form JSON (`serde_json::Value`) until it is fixed",
-        );
+        )
+    }
+
+    /// A part of the document passed over because it cannot mean anything: a warning naming
+    /// `at`, or an error when the document is read strictly.
+    pub(super) fn warn(&self, at: &JsonPath, message: String, help: &str) -> Result<(), SpecError> {
+        let warning = self.err(at, message).help(help);
         if self.strict {
             return Err(warning);
         }

@@ -413,6 +413,15 @@ impl Document {
         let count = |key: &str| -> Result<Option<u64>, SpecError> {
             match number(key)? {
                 Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(Some(n as u64)),
+                // scsp writes `minLength: -1`, which bounds nothing.
+                Some(n) if n < 0.0 => {
+                    self.warn(
+                        &path.key(key),
+                        format!("`{key}` is {n}, not a count: passed over"),
+                        "report this document; no bound is checked until it is fixed",
+                    )?;
+                    Ok(None)
+                }
                 Some(n) => Err(self.err(&path.key(key), format!("`{key}` is {n}, not a count"))),
                 None => Ok(None),
             }
