@@ -174,12 +174,12 @@ fn apply(
     let Some((section, path)) = keys.split_first() else {
         return false;
     };
-    // Names the spec's other fields already chose: one action's two fields of one name (a
-    // request `IndexType` and a response `IndexType` with other values) must not both take
-    // `<Action>IndexType`.
-    let mut taken = Vec::new();
+    // Enum names the spec's other fields already chose, with their values: one action's two
+    // fields of one name (a request `IndexType` and a response `IndexType` with other values)
+    // must not both take `<Action>IndexType`; with the same values they share it.
+    let mut chosen = Vec::new();
     for (side, list) in [("request", &spec.request), ("response", &spec.response)] {
-        chosen_names(list, &mut vec![side.to_owned()], keys, &mut taken);
+        chosen_enums(list, &mut vec![side.to_owned()], keys, &mut chosen);
     }
     let side = if section == "request" {
         "Request"
@@ -211,6 +211,15 @@ fn apply(
                 1 | 2 => format!("{action}{base}"),
                 n => format!("{action}{base}{n}"),
             };
+            let values = match field.items.as_ref() {
+                Some(Items::Entry(entry)) => entry.values.clone(),
+                _ => field.values.clone(),
+            };
+            let taken: Vec<String> = chosen
+                .iter()
+                .filter(|(_, v)| *v != values)
+                .map(|(n, _)| n.clone())
+                .collect();
             let name = untaken(name, &action, side, &base, *attempt, &taken);
             match field.items.as_mut() {
                 Some(Items::Entry(entry)) => entry.enum_name = Some(name),
@@ -226,7 +235,6 @@ fn apply(
                 1 => format!("{action}{current}"),
                 n => format!("{action}{current}{n}"),
             };
-            let name = untaken(name, &action, side, &current, *attempt, &taken);
             match field.items.as_mut() {
                 Some(Items::Entry(entry)) if entry.fields.is_some() => {
                     entry.struct_name = Some(name)
@@ -261,12 +269,12 @@ fn untaken(
         .unwrap_or(name)
 }
 
-/// Every `struct_name` and `enum_name` under `fields` (at `path`), except the field at `skip`.
-fn chosen_names(
+/// Every `enum_name` under `fields` (at `path`) with its values, except the field at `skip`'s.
+fn chosen_enums(
     fields: &[FieldSpec],
     path: &mut Vec<String>,
     skip: &[String],
-    out: &mut Vec<String>,
+    out: &mut Vec<(String, Option<Vec<String>>)>,
 ) {
     for f in fields {
         path.push(f.name.clone());
@@ -275,11 +283,11 @@ fn chosen_names(
             holders.push(entry);
         }
         for h in holders {
-            if path.as_slice() != skip {
-                out.extend(h.struct_name.iter().chain(&h.enum_name).cloned());
+            if let Some(name) = h.enum_name.as_ref().filter(|_| path.as_slice() != skip) {
+                out.push((name.clone(), h.values.clone()));
             }
             if let Some(nested) = &h.fields {
-                chosen_names(nested, path, skip, out);
+                chosen_enums(nested, path, skip, out);
             }
         }
         path.pop();
