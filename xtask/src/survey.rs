@@ -16,6 +16,8 @@ struct Outcome {
     actions: usize,
     imported: usize,
     warnings: usize,
+    /// What each warning says, its quoted names and JSON path left out, for the tally.
+    warning_kinds: Vec<String>,
     generated: bool,
     lines: usize,
     refusal: Option<String>,
@@ -107,6 +109,7 @@ fn survey_one(
         actions: 0,
         imported: 0,
         warnings: 0,
+        warning_kinds: Vec::new(),
         generated: false,
         lines: 0,
         refusal: None,
@@ -158,6 +161,7 @@ fn import_and_generate(
         .import_openapi(&path, &[])
         .map_err(|e| e.to_string().replace(&format!("{}: ", path.display()), ""))?;
     outcome.warnings = sources.warnings().len();
+    outcome.warning_kinds = sources.warnings().iter().map(warning_kind).collect();
     for spec in &imported {
         fs::write(&spec.path, &spec.text).map_err(|e| e.to_string())?;
     }
@@ -178,6 +182,32 @@ fn import_and_generate(
     }
     outcome.generated = true;
     Ok(())
+}
+
+/// A warning's kind: its message without the JSON path and with quoted names elided
+/// (`unknown key `…``, `reference `…` names no schema of the document: read as free-form
+/// JSON`); an action left out is tallied as such.
+fn warning_kind(warning: &codegen::error::SpecError) -> String {
+    let text = warning.to_string();
+    if text.contains("is left out: the client cannot send it") {
+        return "an action the client cannot send, left out".into();
+    }
+    let first = text.lines().next().unwrap_or_default();
+    let message = match &warning.path {
+        Some(path) => first
+            .split_once(&format!("{path}: "))
+            .map_or(first, |(_, m)| m),
+        None => first,
+    };
+    let mut out = String::new();
+    for (i, part) in message.split('`').enumerate() {
+        if i % 2 == 1 {
+            out.push_str("`…`");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// The newest commit (of every ref) whose `doc` the mirror holds, with the document.
@@ -304,6 +334,15 @@ fn table(outcomes: &[Outcome], reference: &str) -> String {
             .sum::<usize>(),
         two.iter().filter(|o| o.generated).count(),
     );
+    let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
+    for kind in ok.iter().flat_map(|o| &o.warning_kinds) {
+        *kinds.entry(kind.as_str()).or_default() += 1;
+    }
+    let _ = writeln!(out, "| warning | count |\n| --- | ---: |");
+    for (kind, n) in &kinds {
+        let _ = writeln!(out, "| {} | {n} |", kind.replace('|', "\\|"));
+    }
+    let _ = writeln!(out);
     for o in outcomes.iter().filter(|o| o.source.is_some()) {
         let _ = writeln!(
             out,
