@@ -270,8 +270,8 @@ pub fn scalar(s: &str) -> String {
         s.to_owned()
     } else {
         // JSON string escapes are valid in YAML double-quoted scalars; JSON leaves raw what
-        // YAML reads as a line break or a non-printable character (U+2028, as in a ccc
-        // example), which would fold or stop the quoted scalar: those are escaped too.
+        // YAML reads as a line break (U+2028, as in a ccc example) or refuses as a control
+        // character (NEL, DEL, a BOM): those are escaped too.
         let json = serde_json::to_string(s).unwrap_or_else(|_| format!("{s:?}"));
         json.chars()
             .map(|c| {

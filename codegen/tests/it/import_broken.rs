@@ -358,3 +358,43 @@ fn two_fields_of_one_action_renamed_for_one_clash_get_two_names() {
 fn scratch_for(action: &str) -> crate::support::Scratch {
     scratch(&format!("same-enum-twice-{action}"), SAME_ENUM_TWICE)
 }
+
+/// An example that ends with U+2028 (LINE SEPARATOR) and a demo that holds two, as ccc's
+/// ExportCustomCallTagging: JSON leaves them raw, YAML reads them as line breaks.
+const LINE_SEPARATOR: &str = "{
+  \"info\": {\"style\": \"RPC\", \"product\": \"oos\", \"version\": \"2019-06-01\"},
+  \"apis\": {
+    \"ExportTagging\": {
+      \"responses\": {\"200\": {\"schema\": {\"type\": \"object\", \"properties\": {
+        \"RequestId\": {\"type\": \"string\", \"example\": \"BA03159C-E808\u{2028}\"},
+        \"Data\": {\"type\": \"string\"}}}}},
+      \"responseDemo\": \"[{\\\"type\\\":\\\"json\\\",\\\"example\\\":\\\"{\\\\n  \\\\\\\"Data\\\\\\\": \\\\\\\"http://x/tagging.xlsx\u{2028}?Expires=1\u{2028}\\\\\\\"\\\\n}\\\",\\\"errorExample\\\":\\\"\\\"}]\"
+    }
+  }
+}";
+
+#[test]
+fn text_with_a_line_separator_is_written_so_that_it_reads_back() {
+    let scratch = scratch("line-separator", LINE_SEPARATOR);
+    let imported = import_all(&scratch);
+    scratch.apply(&imported);
+    let text = scratch.read("spec/x/ExportTagging.yaml");
+    let spec: codegen::spec::ActionSpec =
+        yaml_serde::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(
+        spec.response[0].example.as_deref(),
+        Some("BA03159C-E808\u{2028}")
+    );
+    assert_eq!(
+        spec.demo_response.as_deref(),
+        Some("{\n  \"Data\": \"http://x/tagging.xlsx\u{2028}?Expires=1\u{2028}\"\n}")
+    );
+    let service = scratch.sources().service().clone();
+    parse_action_types(Path::new("ExportTagging.yaml"), &text, &service)
+        .unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(
+        import_all(&scratch),
+        imported,
+        "a re-import changes nothing"
+    );
+}
