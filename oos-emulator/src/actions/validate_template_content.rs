@@ -5,17 +5,18 @@ use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::validate_template_content as p;
 use crate::state::State;
 
 pub(super) fn handle(_: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let Some(content) = request.limited("Content", crate::template::MAX_CONTENT)? else {
-        if request.str("TemplateURL").is_some() {
+    let Some(content) = request.limited(p::CONTENT, crate::template::MAX_CONTENT)? else {
+        if request.str(p::TEMPLATE_URL).is_some() {
             return Err(ApiError::invalid_parameter(
-                "TemplateURL",
+                p::TEMPLATE_URL.as_str(),
                 "the emulator does not fetch templates; send Content instead",
             ));
         }
-        return Err(ApiError::missing_parameter("Content"));
+        return Err(ApiError::missing_parameter(p::CONTENT.as_str()));
     };
     let template = crate::template::validate::validate(content)
         .map_err(|at| ApiError::invalid_template(&at))?;
