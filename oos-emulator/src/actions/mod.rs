@@ -38,12 +38,15 @@ mod sample;
 mod start_debug_execution;
 mod start_execution;
 mod tag_resources;
+mod trigger_execution;
 mod untag_resources;
 mod update_execution;
 mod update_parameter;
 mod update_template;
 mod update_template_attributes;
 mod validate_template_content;
+
+pub(crate) use start_execution::{new_id as new_execution_id, MAX_EXECUTIONS};
 
 use crate::data::parameter::Store;
 use crate::error::ApiError;
@@ -62,6 +65,7 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("UpdateExecution", update_execution::handle),
     ("NotifyExecution", notify_execution::handle),
     ("CancelExecution", cancel_execution::handle),
+    ("TriggerExecution", trigger_execution::handle),
     ("DeleteExecutions", delete_executions::handle),
     ("StartDebugExecution", |s, r| {
         start_debug_execution::handle(s, r, start_execution::handle)

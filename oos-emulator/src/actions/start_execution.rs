@@ -13,7 +13,7 @@ use crate::spec::params::start_execution as p;
 use crate::state::State;
 
 /// The most executions kept; past it, `StartExecution` is refused.
-const MAX_EXECUTIONS: usize = 10_000;
+pub(crate) const MAX_EXECUTIONS: usize = 10_000;
 /// Size limits on what is stored of a request, so that 10,000 executions stay small.
 const MAX_NAME: usize = 200;
 const MAX_TEXT: usize = 1024;
@@ -199,7 +199,7 @@ fn new_execution(content: &str) -> Execution {
 }
 
 /// `exec-` and 20 hex digits, unused so far.
-fn new_id(state: &State) -> String {
+pub(crate) fn new_id(state: &State) -> String {
     loop {
         let id = format!("exec-{}", hex::encode(rand::random::<[u8; 10]>()));
         if state.data.execution(&id).is_none() {

@@ -1,11 +1,14 @@
 //! The emulator's own HTTP paths, unsigned, for tests to program other clouds:
 //! `POST /_emulator/stubs` (one stub, or a list), `DELETE /_emulator/stubs` (every stub and
-//! call forgotten) and `GET /_emulator/calls` (every call made, oldest first).
+//! call forgotten), `GET /_emulator/calls` (every call made, oldest first) and
+//! `POST /_emulator/events` (an event or alarm for the executions whose trigger it fires).
 
 use http::StatusCode;
 use serde_json::{json, Value};
 
 use super::Stub;
+use crate::engine::actions::triggers::EventKind;
+use crate::engine::firing::{self, Firing};
 use crate::state::State;
 
 /// Where the emulator's own paths begin.
@@ -37,11 +40,45 @@ pub(crate) fn handle(
             (StatusCode::OK, json!({"Cleared": true}))
         }
         ("GET", "/_emulator/calls") => (StatusCode::OK, json!({"Calls": state.cloud.calls()})),
+        ("POST", "/_emulator/events") => match event(state, body) {
+            Ok(started) => (StatusCode::OK, json!({"Started": started})),
+            Err(why) => (
+                StatusCode::BAD_REQUEST,
+                json!({"Code": "InvalidEvent", "Message": why}),
+            ),
+        },
         _ => (
             StatusCode::NOT_FOUND,
-            json!({"Code": "NotFound", "Message": format!("{method} {path} is none of POST or DELETE /_emulator/stubs, GET /_emulator/calls")}),
+            json!({"Code": "NotFound", "Message": format!("{method} {path} is none of POST or DELETE /_emulator/stubs, GET /_emulator/calls, POST /_emulator/events")}),
         ),
     }
+}
+
+/// An event: `{"Type": "Event" or "Alarm" (the default Event), "ExecutionId": only that
+/// execution's trigger, "Content": the event}`; the child executions it started.
+fn event(state: &mut State, body: &[u8]) -> Result<Vec<Value>, String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "PascalCase")]
+    struct Event {
+        #[serde(rename = "Type")]
+        kind: Option<String>,
+        execution_id: Option<String>,
+        content: Option<Value>,
+    }
+    let event: Event = serde_json::from_slice(body).map_err(|e| format!("not an event: {e}"))?;
+    let kind = event.kind.as_deref().unwrap_or("Event");
+    let kind = EventKind::parse(kind)
+        .ok_or_else(|| format!("the event's Type {kind} is neither Event nor Alarm"))?;
+    let started = firing::deliver(
+        state,
+        Firing::Event(kind),
+        event.execution_id.as_deref(),
+        event.content.as_ref(),
+    )?;
+    Ok(started
+        .into_iter()
+        .map(|(parent, child)| json!({"ExecutionId": parent, "ChildExecutionId": child}))
+        .collect())
 }
 
 fn parse(body: &[u8]) -> Result<Vec<Stub>, String> {

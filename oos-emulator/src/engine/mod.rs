@@ -17,6 +17,7 @@
 //! its items in batches ([`looping`]), each item a task execution of its own.
 
 pub(crate) mod actions;
+pub(crate) mod firing;
 mod looping;
 mod program;
 mod retry;
@@ -83,6 +84,8 @@ enum Step {
     End(Current, Result<Outcome, String>),
     /// The task waits for `NotifyExecution`.
     AwaitApproval(Current),
+    /// A trigger task waits for its next firing: on the clock (a timer), or for an event.
+    Armed(Current, firing::Armed),
     /// The loop's next batch starts (or the loop ends).
     NextBatch(Current, Looping),
     /// The batch's items end.
@@ -171,8 +174,14 @@ pub(crate) fn start(
             message: format!("The template cannot run: {why}."),
         };
     }
-    state.runs.insert(execution_id.to_owned(), run);
-    advance_one(state, execution_id, false);
+    schedule(state, run);
+}
+
+/// Hands a new run to the engine and takes its steps due at once.
+fn schedule(state: &mut State, run: Run) {
+    let id = run.execution_id.clone();
+    state.runs.insert(id.clone(), run);
+    advance_one(state, &id, false);
 }
 
 /// Takes every run's steps that are due.
@@ -250,7 +259,7 @@ fn advance_one(state: &mut State, id: &str, to_end: bool) -> Duration {
         if !running || matches!(run.step, Step::Done) {
             return run.at;
         }
-        if (!to_end && run.at > elapsed) || matches!(run.step, Step::AwaitApproval(..)) {
+        if (!to_end && run.at > elapsed) || run.waits() {
             break;
         }
         run.take_step(state);
@@ -263,8 +272,18 @@ fn advance_one(state: &mut State, id: &str, to_end: bool) -> Duration {
 impl Run {
     /// Whether a step is due at clock time `now`.
     fn due(&self, now: Duration) -> bool {
-        !matches!(self.step, Step::AwaitApproval(..) | Step::Done)
+        !self.waits()
+            && !matches!(self.step, Step::Done)
             && self.at <= now.saturating_sub(self.started_at)
+    }
+
+    /// Whether the run waits for something other than the clock: an approval or an event.
+    fn waits(&self) -> bool {
+        match &self.step {
+            Step::AwaitApproval(..) => true,
+            Step::Armed(_, armed) => armed.awaits_event(),
+            _ => false,
+        }
     }
 
     fn stamp_at(&self, at: Duration) -> String {
@@ -298,7 +317,10 @@ impl Run {
             Step::NextBatch(current, looping) => self.next_batch(state, current, looping),
             Step::EndBatch(current, looping) => self.end_batch(state, current, looping),
             Step::Finish { status, message } => self.finish(state, status, message),
-            step @ (Step::AwaitApproval(..) | Step::Done) => self.step = step,
+            Step::Armed(current, armed) if !armed.awaits_event() => {
+                self.fire_timer(state, current, armed)
+            }
+            step @ (Step::AwaitApproval(..) | Step::Armed(..) | Step::Done) => self.step = step,
         }
     }
 
@@ -501,6 +523,13 @@ impl Run {
         if let Some(problem) = &current.task.problem {
             let why = problem.clone();
             return self.then(STEP, Step::End(current, Err(why)));
+        }
+        if current
+            .task
+            .builtin
+            .is_some_and(|b| actions::triggers::KINDS.contains(&b))
+        {
+            return self.arm(state, current);
         }
         // A loop's `When` is each item's (it may read `ACS::TaskLoopItem`).
         let when = current
@@ -922,6 +951,7 @@ impl Run {
         };
         self.log(state, done.to_owned(), None);
         self.step = Step::Done;
+        firing::report(state, &self.execution_id);
     }
 
     fn template_outputs(&self, state: &State) -> Result<Value, String> {

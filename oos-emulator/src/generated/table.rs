@@ -3417,7 +3417,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
         ],
         response: &[Field::of("RequestId", Kind::String)],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Execution",
+                http_status: 404u16,
+                message: "The specific execution {id} does not exist.",
+            },
+            ErrorSpec {
+                code: "InvalidStatus.Execution",
+                http_status: 400u16,
+                message: "The execution {id} is {status} and cannot be {operation}.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\"\n}",
     },
