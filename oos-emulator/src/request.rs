@@ -28,6 +28,10 @@ pub(crate) struct ActionRequest<'a> {
     pub params: &'a [(String, String)],
     /// The documented parameters, decoded.
     pub args: &'a Args,
+    /// Sent by a task of a running execution (`ACS::Template`, a cloud product action) rather
+    /// than over HTTP: `StartExecution` fits the task's parameters to the child template's
+    /// declarations, as OOS passes a parent's values on.
+    pub from_task: bool,
 }
 
 impl ActionRequest<'_> {

@@ -217,6 +217,27 @@ pub(crate) fn call_as(
     params: &[(String, String)],
     access_key_id: &str,
 ) -> Result<Answer, ApiError> {
+    call_from(state, action, params, access_key_id, false)
+}
+
+/// [`call_as`] for a task starting a child execution: `StartExecution` fits the parameters
+/// to the child's declarations when it reads the child template, which it parses once.
+pub(crate) fn call_from_task(
+    state: &mut State,
+    action: &str,
+    params: &[(String, String)],
+    access_key_id: &str,
+) -> Result<Answer, ApiError> {
+    call_from(state, action, params, access_key_id, true)
+}
+
+fn call_from(
+    state: &mut State,
+    action: &str,
+    params: &[(String, String)],
+    access_key_id: &str,
+    from_task: bool,
+) -> Result<Answer, ApiError> {
     let spec = crate::spec::action(action).ok_or_else(ApiError::invalid_action)?;
     let args = crate::spec::check::check(spec, params)?;
     run(
@@ -227,6 +248,7 @@ pub(crate) fn call_as(
             access_key_id,
             params,
             args: &args,
+            from_task,
         },
     )
 }

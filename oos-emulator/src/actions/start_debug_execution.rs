@@ -51,6 +51,7 @@ pub(super) fn handle(
             access_key_id: request.access_key_id,
             params: &params,
             args: &args,
+            from_task: request.from_task,
         },
     )?;
     let id = answer

@@ -41,8 +41,12 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             "Skip is accepted only when Mode is Automatic",
         ));
     }
-    request.limited(p::PARAMETERS, MAX_JSON)?;
-    let parameters = match request.value(p::PARAMETERS) {
+    // A task's parameters are fitted to the child's declarations first: the limit is on what
+    // the child keeps.
+    if !request.from_task {
+        request.limited(p::PARAMETERS, MAX_JSON)?;
+    }
+    let mut parameters = match request.value(p::PARAMETERS) {
         None => Map::new(),
         Some(Value::Object(map)) => map.clone(),
         Some(Value::String(text)) if text.is_empty() => Map::new(),
@@ -121,7 +125,17 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         }
     };
     if let Ok(template) = &template {
-        crate::template::parameters::check(&crate::template::parameters(template), &parameters)
+        let declared = crate::template::parameters(template);
+        if request.from_task {
+            parameters = crate::template::parameters::coerce(&declared, parameters);
+            if Value::Object(parameters.clone()).to_string().len() > MAX_JSON {
+                return Err(ApiError::invalid_parameter(
+                    p::PARAMETERS.as_str(),
+                    &format!("it must be at most {MAX_JSON} characters long"),
+                ));
+            }
+        }
+        crate::template::parameters::check(&declared, &parameters)
             .map_err(|why| ApiError::invalid_parameter(p::PARAMETERS.as_str(), &why))?;
     }
     if state.data.executions().len() >= MAX_EXECUTIONS {
