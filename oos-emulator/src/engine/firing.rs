@@ -261,6 +261,22 @@ pub(crate) fn deliver(
     event: Option<&Value>,
 ) -> Result<Vec<(String, String)>, String> {
     super::advance(state);
+    // A cancelled (or completed) execution's run may still wait for an event: it is dropped,
+    // never fired.
+    let ended: Vec<String> = state
+        .runs
+        .iter()
+        .filter(|(id, _)| {
+            !state
+                .data
+                .execution(id)
+                .is_some_and(Execution::is_unfinished)
+        })
+        .map(|(id, _)| id.clone())
+        .collect();
+    for id in &ended {
+        state.runs.remove(id);
+    }
     let targets: Vec<String> = match execution_id {
         Some(id) => {
             let run = state.runs.get(id);

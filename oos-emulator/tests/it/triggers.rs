@@ -290,6 +290,30 @@ async fn an_event_trigger_starts_a_child_at_each_event_it_matches() {
     let parent = execution(&emulator, &id).await;
     assert_eq!(parent["Status"], "Running");
     assert_eq!(parent["LastTriggerStatus"], "Success", "{parent}");
+    let cancelled = call(&emulator, "CancelExecution", &[("ExecutionId", &id)]).await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    let after = json!({"Content": stopped("i-4")});
+    assert_eq!(
+        post_event(&emulator, after).await,
+        (200, json!({"Started": []}))
+    );
+    let refused = call(
+        &emulator,
+        "TriggerExecution",
+        &[
+            ("RegionId", "cn-hangzhou"),
+            ("ExecutionId", &id),
+            ("Type", "Event"),
+        ],
+    )
+    .await;
+    refused.assert_error(400, "InvalidStatus.Execution");
+    assert!(
+        refused.message().contains("is Cancelled"),
+        "{}",
+        refused.text
+    );
+    assert_eq!(children(&emulator, &id).await.len(), 3);
 }
 
 #[tokio::test]
