@@ -1,8 +1,9 @@
 //! Trigger executions, as OOS runs them: a task whose action is a trigger
 //! ([`Trigger`]) keeps its execution `Running` and, at each firing, starts a child execution
 //! of the tasks after it, with the execution's parameters and the trigger task's `Outputs`
-//! selected from the event. A timer fires on the emulator's clock until its `EndDate` (then
-//! the execution succeeds) or until the execution is cancelled; an event or alarm trigger
+//! selected from the event. A timer fires on the emulator's clock until its next firing
+//! would fall after its `EndDate` (then the execution succeeds) or until the execution is
+//! cancelled; an event or alarm trigger
 //! fires at each event a test delivers ([`deliver`]: `POST /_emulator/events`,
 //! `RunningEmulator::send_event`, or the `TriggerExecution` API action). Each child that
 //! ends reports to its parent's `LastTrigger*` fields.
@@ -136,8 +137,8 @@ impl Run {
         }
     }
 
-    /// Starts a child execution for one firing with `event`, whose the trigger task's
-    /// `Outputs` are selected from (`lenient` when the emulator made the event up); the
+    /// Starts a child execution for one firing of the trigger: the trigger task's `Outputs`
+    /// are selected from `event` (`lenient` when the emulator made the event up). Answers the
     /// child's id, or why it could not start (also kept as the last trigger's status).
     fn fire(
         &self,
