@@ -105,7 +105,7 @@ mod tests {
     use crate::data::Data;
 
     #[test]
-    fn stubs_are_added_listed_and_refused_with_why() {
+    fn stubs_and_events_are_taken_listed_and_refused_with_why() {
         let mut state = State::new(Data::new());
         let (status, body) = handle(
             &mut state,
@@ -144,6 +144,30 @@ mod tests {
             handle(&mut state, "GET", "/_emulator/nope", b"").0,
             StatusCode::NOT_FOUND
         );
+        // With no execution waiting for one, an event starts nothing.
+        assert_eq!(
+            handle(
+                &mut state,
+                "POST",
+                "/_emulator/events",
+                br#"{"Content": {}}"#
+            ),
+            (StatusCode::OK, json!({"Started": []}))
+        );
+        for (body, says) in [
+            (&br#"{"Type": "Sometimes"}"#[..], "neither Event nor Alarm"),
+            (br#"{"Typo": 1}"#, "unknown field `Typo`"),
+            (b"not json", "not an event"),
+            (
+                br#"{"ExecutionId": "exec-1"}"#,
+                "it has no trigger waiting to fire",
+            ),
+        ] {
+            let (status, body) = handle(&mut state, "POST", "/_emulator/events", body);
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert_eq!(body["Code"], "InvalidEvent");
+            assert!(body["Message"].as_str().unwrap().contains(says), "{body}");
+        }
         assert_eq!(
             handle(&mut state, "DELETE", "/_emulator/stubs", b"").0,
             StatusCode::OK

@@ -78,3 +78,55 @@ impl Runs {
         self.queue.peek().is_some_and(|Reverse((at, _))| *at <= now)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use serde_json::Map;
+    use time::OffsetDateTime;
+
+    use super::Runs;
+    use crate::engine::program::Program;
+    use crate::engine::{Run, Step};
+    use crate::eval::Builtins;
+
+    fn run(at: u64, step: Step) -> Run {
+        Run {
+            execution_id: String::new(),
+            access_key_id: String::new(),
+            program: Program::default(),
+            parameters: Map::new(),
+            builtins: Builtins::default(),
+            depth: 0,
+            started_wall: OffsetDateTime::UNIX_EPOCH,
+            started_at: Duration::from_secs(1),
+            at: Duration::from_secs(at),
+            step,
+            outputs: Map::new(),
+        }
+    }
+
+    #[test]
+    fn due_runs_come_off_the_queue_soonest_first_and_stale_entries_are_skipped() {
+        let secs = Duration::from_secs;
+        let mut runs = Runs::new();
+        runs.insert("a".into(), run(5, Step::StartTask(0)));
+        runs.insert("b".into(), run(1, Step::StartTask(0)));
+        runs.insert("done".into(), run(0, Step::Done));
+        assert!(!runs.any_due(secs(1)));
+        assert_eq!(runs.take_due(secs(2), usize::MAX), ["b"]);
+        // `a` moves on before its entry comes up: the old entry is skipped.
+        let a = runs.remove("a").unwrap();
+        runs.insert("a".into(), Run { at: secs(20), ..a });
+        assert!(runs.take_due(secs(10), usize::MAX).is_empty());
+        assert!(!runs.any_due(secs(10)));
+        assert!(runs.any_due(secs(21)));
+        runs.insert("b".into(), run(3, Step::StartTask(1)));
+        assert_eq!(runs.take_due(secs(30), 1), ["b"]);
+        assert_eq!(runs.take_due(secs(30), 1), ["a"]);
+        // A run that ended is never due.
+        assert!(runs.take_due(secs(1000), usize::MAX).is_empty());
+        assert!(runs.get("done").is_some());
+    }
+}
