@@ -80,6 +80,7 @@ pub fn check_request(
             access_key_id: &verified.access_key_id,
             params: &verified.params,
             args: &args,
+            from_task: false,
         },
     )
     .map_err(|e| e.code)?;

@@ -318,6 +318,7 @@ fn execute(
             access_key_id: &verified.access_key_id,
             params: &verified.params,
             args: &args,
+            from_task: false,
         },
     )
 }

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use crate::data::model::parse_date;
 use crate::error::ApiError;
 use crate::spec::check::Args;
-use crate::spec::{shape, ActionSpec, ACTIONS};
+use crate::spec::{shape, ActionSpec, ParamName, ACTIONS};
 use crate::wire::first;
 
 /// The most tags one resource has.
@@ -28,48 +28,37 @@ pub(crate) struct ActionRequest<'a> {
     pub params: &'a [(String, String)],
     /// The documented parameters, decoded.
     pub args: &'a Args,
+    /// Sent by a task of a running execution (`ACS::Template`, a cloud product action) rather
+    /// than over HTTP: `StartExecution` fits the task's parameters to the child template's
+    /// declarations, as OOS passes a parent's values on.
+    pub from_task: bool,
 }
 
 impl ActionRequest<'_> {
     /// A parameter as received.
-    pub fn param(&self, name: &str) -> Option<&str> {
-        self.documented(name);
-        first(self.params, name)
-    }
-
-    /// Handlers name parameters as text: a name no spec documents (a misspelling) would
-    /// read as absent, so debug builds refuse to read it. Handlers shared by related
-    /// actions (plain and secret parameters) read names only one of them documents.
-    fn documented(&self, name: &str) {
-        debug_assert!(
-            ACTIONS
-                .iter()
-                .any(|action| action.params.iter().any(|p| p.field.name == name)),
-            "{} reads {name}, which no action's spec documents",
-            self.action
-        );
+    pub fn param(&self, name: ParamName) -> Option<&str> {
+        first(self.params, name.as_str())
     }
 
     /// A string parameter, unless absent or empty.
-    pub fn str(&self, name: &str) -> Option<&str> {
-        self.documented(name);
-        match self.args.get(name) {
+    pub fn str(&self, name: ParamName) -> Option<&str> {
+        match self.args.get(name.as_str()) {
             Some(Value::String(s)) => Some(s.as_str()).filter(|s| !s.is_empty()),
             _ => self.param(name).filter(|v| !v.is_empty()),
         }
     }
 
     /// A string parameter the action cannot do without.
-    pub fn required(&self, name: &str) -> Result<&str, ApiError> {
+    pub fn required(&self, name: ParamName) -> Result<&str, ApiError> {
         self.str(name)
-            .ok_or_else(|| ApiError::missing_parameter(name))
+            .ok_or_else(|| ApiError::missing_parameter(name.as_str()))
     }
 
     /// A string parameter of at most `max` characters.
-    pub fn limited(&self, name: &str, max: usize) -> Result<Option<&str>, ApiError> {
+    pub fn limited(&self, name: ParamName, max: usize) -> Result<Option<&str>, ApiError> {
         match self.str(name) {
             Some(value) if value.chars().count() > max => Err(ApiError::invalid_parameter(
-                name,
+                name.as_str(),
                 &format!("it must be at most {max} characters long"),
             )),
             other => Ok(other),
@@ -77,35 +66,36 @@ impl ActionRequest<'_> {
     }
 
     /// A boolean parameter.
-    pub fn bool(&self, name: &str) -> Option<bool> {
-        self.documented(name);
-        self.args.get(name).and_then(Value::as_bool)
+    pub fn bool(&self, name: ParamName) -> Option<bool> {
+        self.args.get(name.as_str()).and_then(Value::as_bool)
     }
 
     /// An integer parameter.
-    pub fn int(&self, name: &str) -> Option<i64> {
-        self.documented(name);
-        self.args.get(name).and_then(Value::as_i64)
+    pub fn int(&self, name: ParamName) -> Option<i64> {
+        self.args.get(name.as_str()).and_then(Value::as_i64)
     }
 
     /// A parameter decoded from JSON (or from keys spread over the wire).
-    pub fn value(&self, name: &str) -> Option<&Value> {
-        self.documented(name);
-        self.args.get(name)
+    pub fn value(&self, name: ParamName) -> Option<&Value> {
+        self.args.get(name.as_str())
     }
 
     /// A JSON object of strings, such as `Tags`; some actions document it as a String that
     /// holds the JSON.
-    pub fn string_map(&self, name: &str) -> Result<Option<BTreeMap<String, String>>, ApiError> {
+    pub fn string_map(
+        &self,
+        name: ParamName,
+    ) -> Result<Option<BTreeMap<String, String>>, ApiError> {
         self.json_as(name, "a JSON object of strings, such as {\"env\":\"prod\"}")
     }
 
-    /// `Tags`: at most [`MAX_TAGS`] pairs, as OOS keeps on one resource.
-    pub fn tags(&self) -> Result<Option<BTreeMap<String, String>>, ApiError> {
-        let tags = self.string_map("Tags")?;
+    /// Tags (`name` is the action's `Tags`): at most [`MAX_TAGS`] pairs, as OOS keeps on
+    /// one resource.
+    pub fn tags(&self, name: ParamName) -> Result<Option<BTreeMap<String, String>>, ApiError> {
+        let tags = self.string_map(name)?;
         if tags.as_ref().is_some_and(|t| t.len() > MAX_TAGS) {
             return Err(ApiError::invalid_parameter(
-                "Tags",
+                name.as_str(),
                 &format!("it must have at most {MAX_TAGS} pairs"),
             ));
         }
@@ -114,18 +104,17 @@ impl ActionRequest<'_> {
 
     /// A JSON array of strings, such as `ExecutionIds`; some actions document it as a String
     /// that holds the JSON.
-    pub fn string_list(&self, name: &str) -> Result<Option<Vec<String>>, ApiError> {
+    pub fn string_list(&self, name: ParamName) -> Result<Option<Vec<String>>, ApiError> {
         self.json_as(name, "a JSON array of strings, such as [\"a\",\"b\"]")
     }
 
     fn json_as<T: serde::de::DeserializeOwned>(
         &self,
-        name: &str,
+        name: ParamName,
         what: &str,
     ) -> Result<Option<T>, ApiError> {
-        self.documented(name);
-        let invalid = || ApiError::invalid_parameter(name, &format!("it must be {what}"));
-        match self.args.get(name) {
+        let invalid = || ApiError::invalid_parameter(name.as_str(), &format!("it must be {what}"));
+        match self.args.get(name.as_str()) {
             None => Ok(None),
             Some(Value::String(text)) if text.is_empty() => Ok(None),
             Some(Value::String(text)) => {
@@ -136,12 +125,12 @@ impl ActionRequest<'_> {
     }
 
     /// A date parameter in RFC 3339, such as `2024-03-01T00:00:00Z`.
-    pub fn date(&self, name: &str) -> Result<Option<OffsetDateTime>, ApiError> {
+    pub fn date(&self, name: ParamName) -> Result<Option<OffsetDateTime>, ApiError> {
         self.str(name)
             .map(|text| {
                 parse_date(text).ok_or_else(|| {
                     ApiError::invalid_parameter(
-                        name,
+                        name.as_str(),
                         "it must be a date such as 2024-03-01T00:00:00Z",
                     )
                 })
@@ -149,19 +138,21 @@ impl ActionRequest<'_> {
             .transpose()
     }
 
-    /// `SortOrder`: whether it is descending (`default` when absent).
-    pub fn descending(&self, default: bool) -> bool {
-        match self.str("SortOrder") {
+    /// A sort order (the action's `SortOrder`): whether it is descending (`default` when
+    /// absent).
+    pub fn descending(&self, name: ParamName, default: bool) -> bool {
+        match self.str(name) {
             Some("Ascending") => false,
             Some("Descending") => true,
             _ => default,
         }
     }
 
-    /// Keys `ClientToken` by action, so that one token names one thing per action.
-    pub fn client_token(&self) -> Result<Option<String>, ApiError> {
+    /// Keys a client token (the action's `ClientToken`) by action, so that one token names
+    /// one thing per action.
+    pub fn client_token(&self, name: ParamName) -> Result<Option<String>, ApiError> {
         Ok(self
-            .limited("ClientToken", 64)?
+            .limited(name, 64)?
             .map(|token| format!("{}\u{0}{token}", self.action)))
     }
 

@@ -265,6 +265,23 @@ impl RunningEmulator {
         state.cloud.calls().to_vec()
     }
 
+    /// Delivers an event (`kind` `Event`) or an alarm (`Alarm`) to every running execution
+    /// whose `ACS::EventTrigger` or `ACS::AlarmTrigger` it matches, as
+    /// `POST /_emulator/events` does: each starts a child execution of the tasks after its
+    /// trigger, whose `Outputs` select from `content`. Answers the child executions' ids.
+    pub fn send_event(
+        &self,
+        kind: &str,
+        content: serde_json::Value,
+    ) -> Result<Vec<String>, String> {
+        let kind = crate::engine::actions::triggers::EventKind::parse(kind)
+            .ok_or_else(|| format!("the event's kind {kind} is neither Event nor Alarm"))?;
+        let mut state = self.state();
+        let firing = crate::engine::firing::Firing::Event(kind);
+        let started = crate::engine::firing::deliver(&mut state, firing, None, Some(&content))?;
+        Ok(started.into_iter().map(|(_, child)| child).collect())
+    }
+
     /// How fast executions run now: emulated seconds per real second.
     pub fn clock_speed(&self) -> f64 {
         self.state().clock.speed()

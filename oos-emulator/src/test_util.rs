@@ -68,7 +68,7 @@ pub fn client_for(emulator: &RunningEmulator, signature: SignatureMethod) -> Cli
 /// an example, encoded as the official SDKs encode it (a `repeatList` spread over numbered
 /// keys from its fields' examples). A page token is left out: only the service issues one.
 pub fn sample_request(action: &ActionSpec) -> Vec<(String, String)> {
-    let token = action.pagination.as_ref().map(|p| p.input_token);
+    let token = action.pagination.as_ref().map(|p| p.input_token.as_str());
     let mut pairs = Vec::new();
     for param in action.params {
         let field = &param.field;

@@ -34,6 +34,7 @@ pub fn table(set: &SpecSet, specs_label: &str) -> TokenStream {
     });
     let actions = set.actions.iter().map(|a| cx.action(a));
     let common = set.service.errors.iter().map(error);
+    let params = param_names(set);
     quote! {
         #doc
         use crate::spec::{ActionSpec, ErrorSpec, Field, Kind, Limits, Pagination, Param};
@@ -45,7 +46,85 @@ pub fn table(set: &SpecSet, specs_label: &str) -> TokenStream {
         pub static COMMON_ERRORS: &[ErrorSpec] = &[#(#common),*];
 
         #(#structs)*
+
+        #params
     }
+}
+
+/// `ParamName` and `params`: one module per action with a constant per documented request
+/// parameter. Only this generated module can make a `ParamName` (its field is private), so a
+/// handler that names a parameter no spec documents does not compile.
+fn param_names(set: &SpecSet) -> TokenStream {
+    let modules = set.actions.iter().map(|a| {
+        let module = ident(&a.module);
+        let doc = format!(" The documented request parameters of `{}`.", a.name);
+        let mut taken = BTreeSet::new();
+        let import = (!a.request.is_empty()).then(|| {
+            quote!(
+                use super::ParamName;
+            )
+        });
+        let consts = a.request.iter().map(|f| {
+            let name = param_const(&f.wire, &mut taken);
+            let wire = &f.wire;
+            let doc = format!(" `{wire}`.");
+            quote! {
+                #[doc = #doc]
+                pub const #name: ParamName = ParamName(#wire);
+            }
+        });
+        quote! {
+            #[doc = #doc]
+            pub mod #module {
+                #import
+
+                #(#consts)*
+            }
+        }
+    });
+    quote! {
+        /// The wire name of a documented request parameter. Its field is private to this
+        /// generated module, so only the constants of [`params`] make one.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub struct ParamName(&'static str);
+
+        impl ParamName {
+            /// The name as it is sent.
+            pub const fn as_str(self) -> &'static str {
+                self.0
+            }
+        }
+
+        /// The documented request parameters, one module per action: what handlers read.
+        pub mod params {
+            use super::ParamName;
+
+            #(#modules)*
+        }
+    }
+}
+
+/// The constant's name for a wire name: `TemplateName` is `TEMPLATE_NAME`. Characters an
+/// identifier cannot hold become `_`, and a name two parameters would share gets a suffix,
+/// so that any spec the loader accepts gives code that compiles.
+fn param_const(wire: &str, taken: &mut BTreeSet<String>) -> proc_macro2::Ident {
+    let mut name: String = wire
+        .to_shouty_snake_case()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if name.is_empty() {
+        name.push_str("PARAM");
+    } else if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    let mut unique = name.clone();
+    let mut n = 2;
+    while !taken.insert(unique.clone()) {
+        unique = format!("{name}_{n}");
+        n += 1;
+    }
+    format_ident!("{unique}")
 }
 
 /// The conformance test's list of actions with their typed inputs: `(name, call::<Input>)`,
@@ -146,12 +225,12 @@ impl Cx<'_> {
         let pagination = match pagination(a, self.set) {
             Some((input, size, output, items)) => {
                 let size = match size {
-                    Some(s) => quote!(Some(#s)),
+                    Some(s) => quote!(Some(ParamName(#s))),
                     None => quote!(None),
                 };
                 quote! {
                     Some(Pagination {
-                        input_token: #input,
+                        input_token: ParamName(#input),
                         page_size: #size,
                         output_token: #output,
                         items: &[#(#items),*],
@@ -386,4 +465,63 @@ fn back_edges(set: &SpecSet) -> BTreeSet<(String, String)> {
         visit(node, &edges, &mut Vec::new(), &mut done, &mut back);
     }
     back
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::param_const;
+
+    fn fixtures() -> crate::model::SpecSet {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/specs");
+        crate::load::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn each_action_gets_a_module_with_a_constant_per_documented_parameter() {
+        let set = fixtures();
+        let code = super::super::render("fixtures", super::table(&set, "fixtures"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        for action in &set.actions {
+            assert!(
+                code.contains(&format!("pub mod {} {{", action.module)),
+                "no module for {}",
+                action.name
+            );
+            // prettyplease breaks long constants over lines.
+            let flat: String = code.split_whitespace().collect();
+            for field in &action.request {
+                let wire = &field.wire;
+                assert!(
+                    flat.contains(&format!("ParamName(\"{wire}\")")),
+                    "no constant for {}.{wire}",
+                    action.name
+                );
+            }
+        }
+        // The constants, not the whole table: the table's shape is pinned by its own users.
+        let params = &code[code.find("pub struct ParamName").expect("ParamName")..];
+        insta::assert_snapshot!("fixture_params", params);
+    }
+
+    #[test]
+    fn constant_names_are_identifiers_and_distinct() {
+        let mut taken = BTreeSet::new();
+        let names: Vec<String> = ["TemplateName", "template_name", "2Fa", "", "Tags.Key"]
+            .iter()
+            .map(|w| param_const(w, &mut taken).to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "TEMPLATE_NAME",
+                "TEMPLATE_NAME_2",
+                "_2FA",
+                "PARAM",
+                "TAGS_KEY"
+            ]
+        );
+    }
 }

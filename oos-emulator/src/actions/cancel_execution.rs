@@ -4,12 +4,13 @@ use serde_json::json;
 
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::cancel_execution as p;
 use crate::state::State;
 
 /// Cancelling a cancelled execution succeeds again, so that a retried call does not fail;
 /// cancelling one that succeeded or failed is `InvalidStatus.Execution`.
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let id = request.required("ExecutionId")?;
+    let id = request.required(p::EXECUTION_ID)?;
     let at = crate::engine::timestamp(state, id);
     let execution = state
         .data

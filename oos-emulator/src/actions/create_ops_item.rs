@@ -6,23 +6,25 @@ use serde_json::{Map, Value};
 use crate::data::ops_items::MAX_OPS_ITEMS;
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::create_ops_item as p;
+use crate::spec::ParamName;
 use crate::state::State;
 
 /// The request parameters an OpsItem keeps as they are sent.
-const TEXT: &[(&str, usize)] = &[
-    ("Title", 1024),
-    ("Description", 4096),
-    ("Severity", 64),
-    ("Category", 64),
-    ("Source", 256),
-    ("ResourceGroupId", 200),
-    ("Solutions", 8 * 1024),
-    ("Resources", 8 * 1024),
-    ("DedupString", 256),
+const TEXT: &[(ParamName, usize)] = &[
+    (p::TITLE, 1024),
+    (p::DESCRIPTION, 4096),
+    (p::SEVERITY, 64),
+    (p::CATEGORY, 64),
+    (p::SOURCE, 256),
+    (p::RESOURCE_GROUP_ID, 200),
+    (p::SOLUTIONS, 8 * 1024),
+    (p::RESOURCES, 8 * 1024),
+    (p::DEDUP_STRING, 256),
 ];
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let token = request.client_token()?;
+    let token = request.client_token(p::CLIENT_TOKEN)?;
     if let Some(token) = &token {
         let earlier = state
             .client_tokens
@@ -34,17 +36,17 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     }
     let mut fields = Map::new();
     for (name, max) in TEXT {
-        if let Some(value) = request.limited(name, *max)? {
-            fields.insert((*name).into(), value.into());
+        if let Some(value) = request.limited(*name, *max)? {
+            fields.insert(name.as_str().into(), value.into());
         }
     }
     if !fields.contains_key("Title") {
-        return Err(ApiError::missing_parameter("Title"));
+        return Err(ApiError::missing_parameter(p::TITLE.as_str()));
     }
-    if let Some(priority) = request.int("Priority") {
+    if let Some(priority) = request.int(p::PRIORITY) {
         fields.insert("Priority".into(), priority.into());
     }
-    if let Some(tags) = request.tags()? {
+    if let Some(tags) = request.tags(p::TAGS)? {
         let tags: Map<String, Value> = tags.into_iter().map(|(k, v)| (k, v.into())).collect();
         fields.insert("Tags".into(), Value::Object(tags));
     }

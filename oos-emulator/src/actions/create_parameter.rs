@@ -7,6 +7,8 @@ use crate::data::model::{check_name, executed_by, now};
 use crate::data::parameter::{Parameter, ParameterVersion, Store};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::create_parameter as p;
+use crate::spec::params::create_secret_parameter as secret_params;
 use crate::state::State;
 
 /// The most parameters kept in each store.
@@ -20,11 +22,12 @@ pub(super) fn handle(
     request: &ActionRequest<'_>,
     store: Store,
 ) -> Result<Answer, ApiError> {
-    let name = request.required("Name")?;
-    check_name(name, RESERVED, true).map_err(|why| ApiError::invalid_parameter("Name", &why))?;
+    let name = request.required(p::NAME)?;
+    check_name(name, RESERVED, true)
+        .map_err(|why| ApiError::invalid_parameter(p::NAME.as_str(), &why))?;
     let kind = match store {
-        Store::Common => request.required("Type")?,
-        Store::Secret => request.str("Type").unwrap_or("Secret"),
+        Store::Common => request.required(p::TYPE)?,
+        Store::Secret => request.str(p::TYPE).unwrap_or("Secret"),
     };
     let kinds: &[&str] = match store {
         Store::Common => &["String", "StringList"],
@@ -32,24 +35,26 @@ pub(super) fn handle(
     };
     if !kinds.contains(&kind) {
         return Err(ApiError::invalid_parameter(
-            "Type",
+            p::TYPE.as_str(),
             &format!("it must be {}", kinds.join(" or ")),
         ));
     }
-    let value = request.required("Value")?;
+    let value = request.required(p::VALUE)?;
     if value.chars().count() > MAX_VALUE {
         return Err(ApiError::invalid_parameter(
-            "Value",
+            p::VALUE.as_str(),
             "it must be 1 to 4096 characters long",
         ));
     }
-    let tags = request.tags()?.unwrap_or_default();
-    let description = request.limited("Description", 200)?.unwrap_or_default();
+    let tags = request.tags(p::TAGS)?.unwrap_or_default();
+    let description = request.limited(p::DESCRIPTION, 200)?.unwrap_or_default();
     let constraints = request
-        .limited("Constraints", MAX_TEXT)?
+        .limited(p::CONSTRAINTS, MAX_TEXT)?
         .unwrap_or_default();
-    let group = request.limited("ResourceGroupId", 200)?.unwrap_or_default();
-    let client_token = request.client_token()?;
+    let group = request
+        .limited(p::RESOURCE_GROUP_ID, 200)?
+        .unwrap_or_default();
+    let client_token = request.client_token(p::CLIENT_TOKEN)?;
     if let Some(token) = &client_token {
         let earlier = state
             .client_tokens
@@ -71,10 +76,9 @@ pub(super) fn handle(
     }
     let stored = match store {
         Store::Common => value.to_owned(),
-        Store::Secret => state
-            .vault
-            .seal(value)
-            .ok_or_else(|| ApiError::invalid_parameter("Value", "it cannot be encrypted"))?,
+        Store::Secret => state.vault.seal(value).ok_or_else(|| {
+            ApiError::invalid_parameter(p::VALUE.as_str(), "it cannot be encrypted")
+        })?,
     };
     let at = now();
     let secret = store == Store::Secret;
@@ -87,9 +91,14 @@ pub(super) fn handle(
         tags,
         resource_group_id: group.to_owned(),
         share_type: "Private".to_owned(),
-        key_id: secret.then(|| request.str("KeyId").unwrap_or_default().to_owned()),
+        key_id: secret.then(|| {
+            request
+                .str(secret_params::KEY_ID)
+                .unwrap_or_default()
+                .to_owned()
+        }),
         dkms_instance_id: request
-            .str("DKMSInstanceId")
+            .str(secret_params::DKMS_INSTANCE_ID)
             .filter(|_| secret)
             .map(str::to_owned),
         created_by: executed_by(),

@@ -5,6 +5,7 @@ use serde_json::Value;
 use crate::data::model::{check_name, executed_by, now, Template};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::create_template as p;
 use crate::state::State;
 use crate::template::description;
 
@@ -13,15 +14,15 @@ const MAX_TEMPLATES: usize = 10_000;
 const RESERVED: &[&str] = &["ALIYUN", "ACS", "ALIBABA", "ALICLOUD"];
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let name = request.required("TemplateName")?;
+    let name = request.required(p::TEMPLATE_NAME)?;
     check_name(name, RESERVED, false)
-        .map_err(|why| ApiError::invalid_parameter("TemplateName", &why))?;
+        .map_err(|why| ApiError::invalid_parameter(p::TEMPLATE_NAME.as_str(), &why))?;
     let content = request
-        .limited("Content", crate::template::MAX_CONTENT)?
-        .ok_or_else(|| ApiError::missing_parameter("Content"))?;
+        .limited(p::CONTENT, crate::template::MAX_CONTENT)?
+        .ok_or_else(|| ApiError::missing_parameter(p::CONTENT.as_str()))?;
     let parsed = crate::template::validate::validate(content)
         .map_err(|at| ApiError::invalid_template(&at))?;
-    let tags = request.tags()?.unwrap_or_default();
+    let tags = request.tags(p::TAGS)?.unwrap_or_default();
     if state.data.template(name).is_some() {
         return Err(ApiError::already_exists("Template", "template", name));
     }
@@ -37,11 +38,11 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         content: content.to_owned(),
         description: Some(description(&parsed)),
         version_name: request
-            .limited("VersionName", 200)?
+            .limited(p::VERSION_NAME, 200)?
             .unwrap_or_default()
             .to_owned(),
         resource_group_id: request
-            .limited("ResourceGroupId", 200)?
+            .limited(p::RESOURCE_GROUP_ID, 200)?
             .unwrap_or_default()
             .to_owned(),
         tags,

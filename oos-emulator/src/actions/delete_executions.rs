@@ -2,6 +2,7 @@
 
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::delete_executions as p;
 use crate::state::State;
 
 const MAX_IDS: usize = 100;
@@ -9,14 +10,14 @@ const MAX_IDS: usize = 100;
 /// Unknown ids are ignored, so that a retried call does not fail; an unfinished execution
 /// without `Force=true` is `InvalidStatus.Execution` and nothing is deleted.
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let ids = request.string_list("ExecutionIds")?.unwrap_or_default();
+    let ids = request.string_list(p::EXECUTION_IDS)?.unwrap_or_default();
     if ids.is_empty() || ids.len() > MAX_IDS {
         return Err(ApiError::invalid_parameter(
-            "ExecutionIds",
+            p::EXECUTION_IDS.as_str(),
             "it must name 1 to 100 executions",
         ));
     }
-    let force = request.bool("Force").unwrap_or(false);
+    let force = request.bool(p::FORCE).unwrap_or(false);
     if !force {
         let running = ids
             .iter()

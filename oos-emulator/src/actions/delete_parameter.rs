@@ -3,6 +3,7 @@
 use crate::data::parameter::Store;
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::delete_parameter as p;
 use crate::state::State;
 
 pub(super) fn handle(
@@ -10,7 +11,7 @@ pub(super) fn handle(
     request: &ActionRequest<'_>,
     store: Store,
 ) -> Result<Answer, ApiError> {
-    let name = request.required("Name")?;
+    let name = request.required(p::NAME)?;
     state
         .data
         .parameters_mut(store)

@@ -7,18 +7,19 @@ use serde_json::{Map, Value};
 use crate::data::ops_items::MAX_OPS_ITEMS;
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::generate_ops_item as p;
 use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let text = request
-        .limited("Data", 64 * 1024)?
-        .ok_or_else(|| ApiError::missing_parameter("Data"))?;
+        .limited(p::DATA, 64 * 1024)?
+        .ok_or_else(|| ApiError::missing_parameter(p::DATA.as_str()))?;
     let data: Map<String, Value> = serde_json::from_str(text).unwrap_or_else(|_| {
         let mut plain = Map::new();
         plain.insert("Description".into(), text.into());
         plain
     });
-    let source = request.str("DataSource").unwrap_or("/aliyun/oos");
+    let source = request.str(p::DATA_SOURCE).unwrap_or("/aliyun/oos");
     let read = |keys: &[&str]| -> Option<Value> {
         keys.iter()
             .find_map(|k| data.get(*k))

@@ -6,10 +6,11 @@ use serde_json::Value;
 use crate::data::model::Template;
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::get_execution_template as p;
 use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let id = request.required("ExecutionId")?;
+    let id = request.required(p::EXECUTION_ID)?;
     let execution = state
         .data
         .execution(id)

@@ -4,10 +4,11 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::get_ops_item as p;
 use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let id = request.required("OpsItemId")?;
+    let id = request.required(p::OPS_ITEM_ID)?;
     let record = state
         .ops_items
         .get(id)

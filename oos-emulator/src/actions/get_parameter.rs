@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::data::parameter::Store;
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::{self, get_parameter as p};
 use crate::state::State;
 
 pub(super) fn handle(
@@ -13,13 +14,13 @@ pub(super) fn handle(
     request: &ActionRequest<'_>,
     store: Store,
 ) -> Result<Answer, ApiError> {
-    let name = request.required("Name")?;
+    let name = request.required(p::NAME)?;
     let parameter = state
         .data
         .parameters(store)
         .get(name)
         .ok_or_else(|| ApiError::parameter_not_found(name))?;
-    let version = match request.int("ParameterVersion") {
+    let version = match request.int(p::PARAMETER_VERSION) {
         None => parameter.current(),
         Some(number) => Some(parameter.version(number).ok_or_else(|| {
             ApiError::not_found(
@@ -30,7 +31,9 @@ pub(super) fn handle(
         })?),
     }
     .ok_or_else(|| ApiError::parameter_not_found(name))?;
-    let decrypt = request.bool("WithDecryption").unwrap_or(false);
+    let decrypt = request
+        .bool(params::get_secret_parameter::WITH_DECRYPTION)
+        .unwrap_or(false);
     let value = parameter.shown_value(version, store, &state.vault, decrypt);
     let mut answer = Answer::new();
     answer.insert(

@@ -6,6 +6,7 @@ use serde_json::Value;
 use crate::data::parameter::Store;
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::{self, get_parameters as p};
 use crate::state::State;
 
 const MAX_NAMES: usize = 20;
@@ -15,14 +16,16 @@ pub(super) fn handle(
     request: &ActionRequest<'_>,
     store: Store,
 ) -> Result<Answer, ApiError> {
-    let names = request.string_list("Names")?.unwrap_or_default();
+    let names = request.string_list(p::NAMES)?.unwrap_or_default();
     if names.is_empty() || names.len() > MAX_NAMES {
         return Err(ApiError::invalid_parameter(
-            "Names",
+            p::NAMES.as_str(),
             "it must name 1 to 20 parameters",
         ));
     }
-    let decrypt = request.bool("WithDecryption").unwrap_or(false);
+    let decrypt = request
+        .bool(params::get_secret_parameters::WITH_DECRYPTION)
+        .unwrap_or(false);
     let mut found = Vec::new();
     let mut missing = Vec::new();
     for name in names {

@@ -8,6 +8,7 @@ use crate::data::parameter::{under_path, Store};
 use crate::error::ApiError;
 use crate::query::Paging;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::{self, get_parameters_by_path as p};
 use crate::state::State;
 
 pub(super) fn handle(
@@ -16,12 +17,17 @@ pub(super) fn handle(
     store: Store,
 ) -> Result<Answer, ApiError> {
     let paging = Paging::read(state, request)?;
-    let path = request.required("Path")?;
+    let path = request.required(p::PATH)?;
     if !path.starts_with('/') {
-        return Err(ApiError::invalid_parameter("Path", "it must start with /"));
+        return Err(ApiError::invalid_parameter(
+            p::PATH.as_str(),
+            "it must start with /",
+        ));
     }
-    let recursive = request.bool("Recursive").unwrap_or(false);
-    let decrypt = request.bool("WithDecryption").unwrap_or(false);
+    let recursive = request.bool(p::RECURSIVE).unwrap_or(false);
+    let decrypt = request
+        .bool(params::get_secret_parameters_by_path::WITH_DECRYPTION)
+        .unwrap_or(false);
     let parameters: Vec<_> = state
         .data
         .parameters(store)

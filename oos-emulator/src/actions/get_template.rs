@@ -5,15 +5,16 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::get_template as p;
 use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let name = request.required("TemplateName")?;
+    let name = request.required(p::TEMPLATE_NAME)?;
     let template = state
         .data
         .template(name)
         .ok_or_else(|| ApiError::template_not_found(name))?;
-    let template = match request.str("TemplateVersion") {
+    let template = match request.str(p::TEMPLATE_VERSION) {
         None => template.clone(),
         Some(version) => {
             let at = template

@@ -5,26 +5,27 @@ use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::get_template_parameter_constraints as p;
 use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let content = match request.limited("TemplateContent", crate::template::MAX_CONTENT)? {
+    let content = match request.limited(p::TEMPLATE_CONTENT, crate::template::MAX_CONTENT)? {
         Some(content) => content,
         None => {
-            if request.str("TemplateURL").is_some() {
+            if request.str(p::TEMPLATE_URL).is_some() {
                 return Err(ApiError::invalid_parameter(
-                    "TemplateURL",
+                    p::TEMPLATE_URL.as_str(),
                     "the emulator does not fetch templates; send TemplateContent instead",
                 ));
             }
             let name = request
-                .str("TemplateName")
-                .ok_or_else(|| ApiError::missing_parameter("TemplateName"))?;
+                .str(p::TEMPLATE_NAME)
+                .ok_or_else(|| ApiError::missing_parameter(p::TEMPLATE_NAME.as_str()))?;
             let template = state
                 .data
                 .template(name)
                 .ok_or_else(|| ApiError::template_not_found(name))?;
-            match request.str("TemplateVersion") {
+            match request.str(p::TEMPLATE_VERSION) {
                 Some(version) => template
                     .version(version)
                     .ok_or_else(|| ApiError::version_not_found(name, version))?
@@ -37,7 +38,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     // Constraints are read from what parses; judging the whole template is
     // ValidateTemplateContent's work, whose error codes this action does not document.
     let parsed = crate::template::parse(content)
-        .map_err(|at| ApiError::invalid_parameter("TemplateContent", &at.to_string()))?;
+        .map_err(|at| ApiError::invalid_parameter(p::TEMPLATE_CONTENT.as_str(), &at.to_string()))?;
     let parameters = crate::template::parameters(&parsed);
     let constraints: Vec<Value> = parameters
         .iter()

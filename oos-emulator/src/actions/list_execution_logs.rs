@@ -5,13 +5,14 @@ use serde_json::Value;
 use crate::error::ApiError;
 use crate::query::Paging;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::list_execution_logs as p;
 use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let execution_id = request.required("ExecutionId")?;
+    let execution_id = request.required(p::EXECUTION_ID)?;
     let paging = Paging::read(state, request)?;
-    let task = request.str("TaskExecutionId");
-    let log_type = request.str("LogType");
+    let task = request.str(p::TASK_EXECUTION_ID);
+    let log_type = request.str(p::LOG_TYPE);
     let execution = state
         .data
         .execution(execution_id)

@@ -6,28 +6,29 @@ use crate::error::ApiError;
 use crate::query::filters::{by_date, contains, has_tags, is, sort, within};
 use crate::query::Paging;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::list_executions as p;
 use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let paging = Paging::read(state, request)?;
-    let name = request.str("TemplateName");
-    let status = request.str("Status");
-    let id = request.str("ExecutionId");
-    let mode = request.str("Mode");
-    let executed_by = request.str("ExecutedBy");
-    let parent = request.str("ParentExecutionId");
-    let category = request.str("Category");
-    let categories = request.string_list("Categories")?;
-    let ram_role = request.str("RamRole");
-    let group = request.str("ResourceGroupId");
-    let description = request.str("Description");
-    let tags = request.string_map("Tags")?;
-    let start_before = request.date("StartDateBefore")?;
-    let start_after = request.date("StartDateAfter")?;
-    let end_before = request.date("EndDateBefore")?;
-    let end_after = request.date("EndDateAfter")?;
-    let sort_field = request.str("SortField").unwrap_or("StartDate");
-    let descending = request.descending(true);
+    let name = request.str(p::TEMPLATE_NAME);
+    let status = request.str(p::STATUS);
+    let id = request.str(p::EXECUTION_ID);
+    let mode = request.str(p::MODE);
+    let executed_by = request.str(p::EXECUTED_BY);
+    let parent = request.str(p::PARENT_EXECUTION_ID);
+    let category = request.str(p::CATEGORY);
+    let categories = request.string_list(p::CATEGORIES)?;
+    let ram_role = request.str(p::RAM_ROLE);
+    let group = request.str(p::RESOURCE_GROUP_ID);
+    let description = request.str(p::DESCRIPTION);
+    let tags = request.string_map(p::TAGS)?;
+    let start_before = request.date(p::START_DATE_BEFORE)?;
+    let start_after = request.date(p::START_DATE_AFTER)?;
+    let end_before = request.date(p::END_DATE_BEFORE)?;
+    let end_after = request.date(p::END_DATE_AFTER)?;
+    let sort_field = request.str(p::SORT_FIELD).unwrap_or("StartDate");
+    let descending = request.descending(p::SORT_ORDER, true);
 
     let mut executions: Vec<_> = state
         .data

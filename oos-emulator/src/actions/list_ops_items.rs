@@ -8,16 +8,22 @@ use serde_json::Value;
 use crate::error::ApiError;
 use crate::query::Paging;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::list_ops_items as p;
 use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let paging = Paging::read(state, request)?;
-    let filters: Vec<(String, Vec<String>)> = match request.value("Filter") {
+    let filters: Vec<(String, Vec<String>)> = match request.value(p::FILTER) {
         None => Vec::new(),
         Some(Value::Array(items)) => items.iter().map(filter).collect::<Result<_, _>>()?,
-        Some(_) => return Err(ApiError::invalid_parameter("Filter", "it must be a list")),
+        Some(_) => {
+            return Err(ApiError::invalid_parameter(
+                p::FILTER.as_str(),
+                "it must be a list",
+            ))
+        }
     };
-    let tags: BTreeMap<String, String> = request.tags()?.unwrap_or_default();
+    let tags: BTreeMap<String, String> = request.tags(p::TAGS)?.unwrap_or_default();
     let items: Vec<_> = state
         .ops_items
         .all()
@@ -42,15 +48,14 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
 }
 
 fn filter(item: &Value) -> Result<(String, Vec<String>), ApiError> {
-    let name = item
-        .get("Name")
-        .and_then(Value::as_str)
-        .ok_or_else(|| ApiError::invalid_parameter("Filter", "each filter names a field"))?;
+    let name = item.get("Name").and_then(Value::as_str).ok_or_else(|| {
+        ApiError::invalid_parameter(p::FILTER.as_str(), "each filter names a field")
+    })?;
     match item.get("Operator").and_then(Value::as_str) {
         None | Some("Equal") => {}
         Some(_) => {
             return Err(ApiError::invalid_parameter(
-                "Filter",
+                p::FILTER.as_str(),
                 "the emulator filters with the Equal operator only",
             ))
         }

@@ -8,6 +8,7 @@ use crate::data::parameter::{ParameterVersion, Store};
 use crate::error::ApiError;
 use crate::query::Paging;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::{self, list_parameter_versions as p};
 use crate::state::State;
 
 pub(super) fn handle(
@@ -16,13 +17,15 @@ pub(super) fn handle(
     store: Store,
 ) -> Result<Answer, ApiError> {
     let paging = Paging::read(state, request)?;
-    let name = request.required("Name")?;
+    let name = request.required(p::NAME)?;
     let parameter = state
         .data
         .parameters(store)
         .get(name)
         .ok_or_else(|| ApiError::parameter_not_found(name))?;
-    let decrypt = request.bool("WithDecryption").unwrap_or(false);
+    let decrypt = request
+        .bool(params::list_secret_parameter_versions::WITH_DECRYPTION)
+        .unwrap_or(false);
     let versions: Vec<_> = parameter.versions.iter().rev().collect();
     let mut answer = match parameter.current() {
         Some(current) => parameter.record(current, None),

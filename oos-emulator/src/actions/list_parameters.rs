@@ -8,6 +8,7 @@ use crate::error::ApiError;
 use crate::query::filters::{by_date, contains, has_tags, is, sort};
 use crate::query::Paging;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::list_parameters as p;
 use crate::state::State;
 
 pub(super) fn handle(
@@ -16,15 +17,15 @@ pub(super) fn handle(
     store: Store,
 ) -> Result<Answer, ApiError> {
     let paging = Paging::read(state, request)?;
-    let name = request.str("Name");
-    let kind = request.str("Type");
-    let path = request.str("Path");
-    let recursive = request.bool("Recursive").unwrap_or(false);
-    let tags = request.string_map("Tags")?;
-    let group = request.str("ResourceGroupId");
-    let share = request.str("ShareType");
-    let sort_field = request.str("SortField").unwrap_or("CreatedDate");
-    let descending = request.descending(true);
+    let name = request.str(p::NAME);
+    let kind = request.str(p::TYPE);
+    let path = request.str(p::PATH);
+    let recursive = request.bool(p::RECURSIVE).unwrap_or(false);
+    let tags = request.string_map(p::TAGS)?;
+    let group = request.str(p::RESOURCE_GROUP_ID);
+    let share = request.str(p::SHARE_TYPE);
+    let sort_field = request.str(p::SORT_FIELD).unwrap_or("CreatedDate");
+    let descending = request.descending(p::SORT_ORDER, true);
     let mut parameters: Vec<_> = state
         .data
         .parameters(store)

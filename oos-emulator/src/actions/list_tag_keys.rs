@@ -9,11 +9,12 @@ use crate::data::tags::Resource;
 use crate::error::ApiError;
 use crate::query::Paging;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::list_tag_keys as p;
 use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let paging = Paging::read(state, request)?;
-    let kinds = Resource::listed(request.str("ResourceType"))?;
+    let kinds = Resource::listed(request.str(p::RESOURCE_TYPE))?;
     let keys: BTreeSet<&str> = kinds
         .iter()
         .flat_map(|kind| state.data.tagged(*kind))

@@ -8,13 +8,14 @@ use crate::error::ApiError;
 use crate::query::filters::has_tags;
 use crate::query::Paging;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::list_tag_resources as p;
 use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let paging = Paging::read(state, request)?;
-    let kinds = Resource::listed(Some(request.required("ResourceType")?))?;
-    let ids = request.string_list("ResourceIds")?;
-    let wanted = request.string_map("Tags")?;
+    let kinds = Resource::listed(Some(request.required(p::RESOURCE_TYPE)?))?;
+    let ids = request.string_list(p::RESOURCE_IDS)?;
+    let wanted = request.string_map(p::TAGS)?;
     let items: Vec<Value> = kinds
         .iter()
         .flat_map(|kind| {

@@ -9,12 +9,13 @@ use crate::data::tags::Resource;
 use crate::error::ApiError;
 use crate::query::Paging;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::list_tag_values as p;
 use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let paging = Paging::read(state, request)?;
-    let kinds = Resource::listed(request.str("ResourceType"))?;
-    let key = request.str("Key");
+    let kinds = Resource::listed(request.str(p::RESOURCE_TYPE))?;
+    let key = request.str(p::KEY);
     let values: BTreeSet<&str> = kinds
         .iter()
         .flat_map(|kind| state.data.tagged(*kind))

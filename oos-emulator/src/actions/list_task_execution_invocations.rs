@@ -7,6 +7,7 @@ use sha2::Digest;
 use crate::error::ApiError;
 use crate::query::filters::is;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::list_task_execution_invocations as p;
 use crate::state::State;
 
 /// Task actions that run a command through Cloud Assistant.
@@ -19,10 +20,10 @@ const COMMAND_ACTIONS: &[&str] = &[
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let id = request
-        .str("TaskExecutionId")
-        .ok_or_else(|| ApiError::missing_parameter("TaskExecutionId"))?;
-    let status = request.str("Status");
-    let region = request.str("RegionId").unwrap_or("cn-hangzhou");
+        .str(p::TASK_EXECUTION_ID)
+        .ok_or_else(|| ApiError::missing_parameter(p::TASK_EXECUTION_ID.as_str()))?;
+    let status = request.str(p::STATUS);
+    let region = request.str(p::REGION_ID).unwrap_or("cn-hangzhou");
     let tasks: Vec<_> = state
         .data
         .executions()

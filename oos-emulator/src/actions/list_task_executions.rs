@@ -7,27 +7,28 @@ use crate::error::ApiError;
 use crate::query::filters::{by_date, is, sort, within};
 use crate::query::Paging;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::list_task_executions as p;
 use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let paging = Paging::read(state, request)?;
-    let execution_id = request.str("ExecutionId");
+    let execution_id = request.str(p::EXECUTION_ID);
     if let Some(id) = execution_id {
         if state.data.execution(id).is_none() {
             return Err(ApiError::execution_not_found(id));
         }
     }
-    let status = request.str("Status");
-    let task_id = request.str("TaskExecutionId");
-    let name = request.str("TaskName");
-    let action = request.str("TaskAction");
-    let parent = request.str("ParentTaskExecutionId");
-    let start_before = request.date("StartDateBefore")?;
-    let start_after = request.date("StartDateAfter")?;
-    let end_before = request.date("EndDateBefore")?;
-    let end_after = request.date("EndDateAfter")?;
-    let sort_field = request.str("SortField").unwrap_or("StartDate");
-    let descending = request.descending(false);
+    let status = request.str(p::STATUS);
+    let task_id = request.str(p::TASK_EXECUTION_ID);
+    let name = request.str(p::TASK_NAME);
+    let action = request.str(p::TASK_ACTION);
+    let parent = request.str(p::PARENT_TASK_EXECUTION_ID);
+    let start_before = request.date(p::START_DATE_BEFORE)?;
+    let start_after = request.date(p::START_DATE_AFTER)?;
+    let end_before = request.date(p::END_DATE_BEFORE)?;
+    let end_after = request.date(p::END_DATE_AFTER)?;
+    let sort_field = request.str(p::SORT_FIELD).unwrap_or("StartDate");
+    let descending = request.descending(p::SORT_ORDER, false);
 
     let mut tasks: Vec<_> = state
         .data

@@ -5,11 +5,12 @@ use serde_json::Value;
 use crate::error::ApiError;
 use crate::query::Paging;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::list_template_versions as p;
 use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let paging = Paging::read(state, request)?;
-    let name = request.required("TemplateName")?;
+    let name = request.required(p::TEMPLATE_NAME)?;
     let template = state
         .data
         .template(name)

@@ -6,24 +6,25 @@ use crate::error::ApiError;
 use crate::query::filters::{by_date, contains, has_tags, is, sort, within};
 use crate::query::Paging;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::list_templates as p;
 use crate::state::State;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
     let paging = Paging::read(state, request)?;
-    let name = request.str("TemplateName");
-    let format = request.str("TemplateFormat");
-    let kind = request.str("TemplateType");
-    let share = request.str("ShareType");
-    let category = request.str("Category");
-    let created_by = request.str("CreatedBy");
-    let group = request.str("ResourceGroupId");
-    let has_trigger = request.bool("HasTrigger");
-    let is_favorite = request.bool("IsFavorite");
-    let tags = request.string_map("Tags")?;
-    let before = request.date("CreatedDateBefore")?;
-    let after = request.date("CreatedDateAfter")?;
-    let sort_field = request.str("SortField").unwrap_or("TotalExecutionCount");
-    let descending = request.descending(true);
+    let name = request.str(p::TEMPLATE_NAME);
+    let format = request.str(p::TEMPLATE_FORMAT);
+    let kind = request.str(p::TEMPLATE_TYPE);
+    let share = request.str(p::SHARE_TYPE);
+    let category = request.str(p::CATEGORY);
+    let created_by = request.str(p::CREATED_BY);
+    let group = request.str(p::RESOURCE_GROUP_ID);
+    let has_trigger = request.bool(p::HAS_TRIGGER);
+    let is_favorite = request.bool(p::IS_FAVORITE);
+    let tags = request.string_map(p::TAGS)?;
+    let before = request.date(p::CREATED_DATE_BEFORE)?;
+    let after = request.date(p::CREATED_DATE_AFTER)?;
+    let sort_field = request.str(p::SORT_FIELD).unwrap_or("TotalExecutionCount");
+    let descending = request.descending(p::SORT_ORDER, true);
 
     let mut templates: Vec<_> = state
         .data

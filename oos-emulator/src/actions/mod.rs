@@ -38,12 +38,15 @@ mod sample;
 mod start_debug_execution;
 mod start_execution;
 mod tag_resources;
+mod trigger_execution;
 mod untag_resources;
 mod update_execution;
 mod update_parameter;
 mod update_template;
 mod update_template_attributes;
 mod validate_template_content;
+
+pub(crate) use start_execution::{new_id as new_execution_id, MAX_EXECUTIONS};
 
 use crate::data::parameter::Store;
 use crate::error::ApiError;
@@ -62,6 +65,7 @@ const HANDLERS: &[(&str, Handler)] = &[
     ("UpdateExecution", update_execution::handle),
     ("NotifyExecution", notify_execution::handle),
     ("CancelExecution", cancel_execution::handle),
+    ("TriggerExecution", trigger_execution::handle),
     ("DeleteExecutions", delete_executions::handle),
     ("StartDebugExecution", |s, r| {
         start_debug_execution::handle(s, r, start_execution::handle)
@@ -213,6 +217,27 @@ pub(crate) fn call_as(
     params: &[(String, String)],
     access_key_id: &str,
 ) -> Result<Answer, ApiError> {
+    call_from(state, action, params, access_key_id, false)
+}
+
+/// [`call_as`] for a task starting a child execution: `StartExecution` fits the parameters
+/// to the child's declarations when it reads the child template, which it parses once.
+pub(crate) fn call_from_task(
+    state: &mut State,
+    action: &str,
+    params: &[(String, String)],
+    access_key_id: &str,
+) -> Result<Answer, ApiError> {
+    call_from(state, action, params, access_key_id, true)
+}
+
+fn call_from(
+    state: &mut State,
+    action: &str,
+    params: &[(String, String)],
+    access_key_id: &str,
+    from_task: bool,
+) -> Result<Answer, ApiError> {
     let spec = crate::spec::action(action).ok_or_else(ApiError::invalid_action)?;
     let args = crate::spec::check::check(spec, params)?;
     run(
@@ -223,6 +248,7 @@ pub(crate) fn call_as(
             access_key_id,
             params,
             args: &args,
+            from_task,
         },
     )
 }

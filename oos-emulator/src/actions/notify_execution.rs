@@ -9,22 +9,23 @@ use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::notify_execution as p;
 use crate::state::State;
 
 const FINAL_STATUSES: &[&str] = &["Success", "Failed", "Cancelled"];
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let id = request.required("ExecutionId")?;
-    let kind = request.required("NotifyType")?;
-    let note = request.limited("NotifyNote", 1024)?;
-    let final_status = request.str("ExecutionStatus").unwrap_or("Success");
+    let id = request.required(p::EXECUTION_ID)?;
+    let kind = request.required(p::NOTIFY_TYPE)?;
+    let note = request.limited(p::NOTIFY_NOTE, 1024)?;
+    let final_status = request.str(p::EXECUTION_STATUS).unwrap_or("Success");
     if kind == "CompleteExecution" && !FINAL_STATUSES.contains(&final_status) {
         return Err(ApiError::invalid_parameter(
-            "ExecutionStatus",
+            p::EXECUTION_STATUS.as_str(),
             "it must be Success, Failed or Cancelled",
         ));
     }
-    let task_id = request.str("TaskExecutionId");
+    let task_id = request.str(p::TASK_EXECUTION_ID);
     let at = crate::engine::timestamp(state, id);
     let execution = state
         .data

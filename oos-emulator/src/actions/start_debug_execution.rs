@@ -9,6 +9,7 @@ use crate::request::{ActionRequest, Answer};
 use crate::state::State;
 
 use super::Handler;
+use crate::spec::params::start_debug_execution as p;
 
 pub(super) fn handle(
     state: &mut State,
@@ -16,14 +17,16 @@ pub(super) fn handle(
     start: Handler,
 ) -> Result<Answer, ApiError> {
     let task_type = request
-        .str("TaskType")
-        .ok_or_else(|| ApiError::missing_parameter("TaskType"))?;
-    let properties: Value = match request.limited("Properties", 8 * 1024)? {
+        .str(p::TASK_TYPE)
+        .ok_or_else(|| ApiError::missing_parameter(p::TASK_TYPE.as_str()))?;
+    let properties: Value = match request.limited(p::PROPERTIES, 8 * 1024)? {
         None | Some("") => json!({}),
         Some(text) => serde_json::from_str(text)
             .ok()
             .filter(Value::is_object)
-            .ok_or_else(|| ApiError::invalid_parameter("Properties", "it must be a JSON object"))?,
+            .ok_or_else(|| {
+                ApiError::invalid_parameter(p::PROPERTIES.as_str(), "it must be a JSON object")
+            })?,
     };
     let content = json!({
         "FormatVersion": "OOS-2019-06-01",
@@ -34,7 +37,7 @@ pub(super) fn handle(
         ("TemplateContent".to_owned(), content),
         ("Mode".to_owned(), "Debug".to_owned()),
     ];
-    if let Some(token) = request.str("ClientToken") {
+    if let Some(token) = request.str(p::CLIENT_TOKEN) {
         params.push(("ClientToken".to_owned(), token.to_owned()));
     }
     let spec = crate::spec::action("StartExecution").ok_or_else(ApiError::invalid_action)?;
@@ -48,6 +51,7 @@ pub(super) fn handle(
             access_key_id: request.access_key_id,
             params: &params,
             args: &args,
+            from_task: request.from_task,
         },
     )?;
     let id = answer

@@ -9,17 +9,18 @@ use serde_json::{json, Map, Value};
 use crate::data::model::{now, Execution};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::start_execution as p;
 use crate::state::State;
 
 /// The most executions kept; past it, `StartExecution` is refused.
-const MAX_EXECUTIONS: usize = 10_000;
+pub(crate) const MAX_EXECUTIONS: usize = 10_000;
 /// Size limits on what is stored of a request, so that 10,000 executions stay small.
 const MAX_NAME: usize = 200;
 const MAX_TEXT: usize = 1024;
 const MAX_JSON: usize = 8 * 1024;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let client_token = request.client_token()?;
+    let client_token = request.client_token(p::CLIENT_TOKEN)?;
     if let Some(token) = &client_token {
         let earlier = state
             .client_tokens
@@ -29,49 +30,56 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             return Ok(answer(request, execution));
         }
     }
-    let mode = request.str("Mode").unwrap_or("Automatic");
-    let loop_mode = request.str("LoopMode").unwrap_or("Automatic");
+    let mode = request.str(p::MODE).unwrap_or("Automatic");
+    let loop_mode = request.str(p::LOOP_MODE).unwrap_or("Automatic");
     let safety_check = request
-        .str("SafetyCheck")
+        .str(p::SAFETY_CHECK)
         .unwrap_or("ConfirmEveryHighRiskAction");
     if safety_check == "Skip" && mode != "Automatic" {
         return Err(ApiError::invalid_parameter(
-            "SafetyCheck",
+            p::SAFETY_CHECK.as_str(),
             "Skip is accepted only when Mode is Automatic",
         ));
     }
-    request.limited("Parameters", MAX_JSON)?;
-    let parameters = match request.value("Parameters") {
+    // A task's parameters are fitted to the child's declarations first: the limit is on what
+    // the child keeps.
+    if !request.from_task {
+        request.limited(p::PARAMETERS, MAX_JSON)?;
+    }
+    let mut parameters = match request.value(p::PARAMETERS) {
         None => Map::new(),
         Some(Value::Object(map)) => map.clone(),
         Some(Value::String(text)) if text.is_empty() => Map::new(),
-        Some(Value::String(text)) => serde_json::from_str::<Map<String, Value>>(text)
-            .map_err(|_| ApiError::invalid_parameter("Parameters", "it must be a JSON object"))?,
+        Some(Value::String(text)) => {
+            serde_json::from_str::<Map<String, Value>>(text).map_err(|_| {
+                ApiError::invalid_parameter(p::PARAMETERS.as_str(), "it must be a JSON object")
+            })?
+        }
         Some(_) => {
             return Err(ApiError::invalid_parameter(
-                "Parameters",
+                p::PARAMETERS.as_str(),
                 "it must be a JSON object",
             ))
         }
     };
-    if request.param("Tags").is_some_and(|t| t.len() > MAX_JSON) {
+    if request.param(p::TAGS).is_some_and(|t| t.len() > MAX_JSON) {
         return Err(ApiError::invalid_parameter(
-            "Tags",
+            p::TAGS.as_str(),
             &format!("it must be at most {MAX_JSON} characters long"),
         ));
     }
-    let tags = request.tags()?.unwrap_or_default();
-    let description = request.limited("Description", MAX_TEXT)?;
-    let group = request.limited("ResourceGroupId", MAX_NAME)?;
-    let name = request.limited("TemplateName", MAX_NAME)?;
-    let content = request.limited("TemplateContent", crate::template::MAX_CONTENT)?;
-    if request.str("TemplateURL").is_some() && content.is_none() {
+    let tags = request.tags(p::TAGS)?.unwrap_or_default();
+    let description = request.limited(p::DESCRIPTION, MAX_TEXT)?;
+    let group = request.limited(p::RESOURCE_GROUP_ID, MAX_NAME)?;
+    let name = request.limited(p::TEMPLATE_NAME, MAX_NAME)?;
+    let content = request.limited(p::TEMPLATE_CONTENT, crate::template::MAX_CONTENT)?;
+    if request.str(p::TEMPLATE_URL).is_some() && content.is_none() {
         return Err(ApiError::invalid_parameter(
-            "TemplateURL",
+            p::TEMPLATE_URL.as_str(),
             "the emulator does not fetch templates; send TemplateContent instead",
         ));
     }
-    let parent = request.str("ParentExecutionId");
+    let parent = request.str(p::PARENT_EXECUTION_ID);
     if let Some(parent) = parent {
         if state.data.execution(parent).is_none() {
             return Err(ApiError::execution_not_found(parent));
@@ -90,12 +98,13 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             (execution, Ok(template))
         }
         None => {
-            let name = name.ok_or_else(|| ApiError::missing_parameter("TemplateName"))?;
+            let name =
+                name.ok_or_else(|| ApiError::missing_parameter(p::TEMPLATE_NAME.as_str()))?;
             let template = state
                 .data
                 .template(name)
                 .ok_or_else(|| ApiError::template_not_found(name))?;
-            let version = match request.str("TemplateVersion") {
+            let version = match request.str(p::TEMPLATE_VERSION) {
                 Some(version) => template
                     .version(version)
                     .ok_or_else(|| ApiError::version_not_found(name, version))?
@@ -116,8 +125,18 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         }
     };
     if let Ok(template) = &template {
-        crate::template::parameters::check(&crate::template::parameters(template), &parameters)
-            .map_err(|why| ApiError::invalid_parameter("Parameters", &why))?;
+        let declared = crate::template::parameters(template);
+        if request.from_task {
+            parameters = crate::template::parameters::coerce(&declared, parameters);
+            if Value::Object(parameters.clone()).to_string().len() > MAX_JSON {
+                return Err(ApiError::invalid_parameter(
+                    p::PARAMETERS.as_str(),
+                    &format!("it must be at most {MAX_JSON} characters long"),
+                ));
+            }
+        }
+        crate::template::parameters::check(&declared, &parameters)
+            .map_err(|why| ApiError::invalid_parameter(p::PARAMETERS.as_str(), &why))?;
     }
     if state.data.executions().len() >= MAX_EXECUTIONS {
         return Err(ApiError::quota_exceeded(
@@ -194,7 +213,7 @@ fn new_execution(content: &str) -> Execution {
 }
 
 /// `exec-` and 20 hex digits, unused so far.
-fn new_id(state: &State) -> String {
+pub(crate) fn new_id(state: &State) -> String {
     loop {
         let id = format!("exec-{}", hex::encode(rand::random::<[u8; 10]>()));
         if state.data.execution(&id).is_none() {

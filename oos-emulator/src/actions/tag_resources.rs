@@ -3,26 +3,27 @@
 use crate::data::tags::Resource;
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer, MAX_TAGS};
+use crate::spec::params::tag_resources as p;
 use crate::state::State;
 
 const MAX_IDS: usize = 50;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let ids = request.string_list("ResourceIds")?.unwrap_or_default();
+    let ids = request.string_list(p::RESOURCE_IDS)?.unwrap_or_default();
     if ids.is_empty() || ids.len() > MAX_IDS {
         return Err(ApiError::invalid_parameter(
-            "ResourceIds",
+            p::RESOURCE_IDS.as_str(),
             "it must name 1 to 50 resources",
         ));
     }
     let resource = Resource::parse(
-        request.required("ResourceType")?,
+        request.required(p::RESOURCE_TYPE)?,
         ids.first().map(String::as_str),
     )?;
-    let tags = request.string_map("Tags")?.unwrap_or_default();
+    let tags = request.string_map(p::TAGS)?.unwrap_or_default();
     if tags.is_empty() || tags.len() > MAX_TAGS {
         return Err(ApiError::invalid_parameter(
-            "Tags",
+            p::TAGS.as_str(),
             "it must have 1 to 20 pairs",
         ));
     }
@@ -37,7 +38,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             .collect::<std::collections::BTreeSet<_>>();
         if merged.len() > MAX_TAGS {
             return Err(ApiError::invalid_parameter(
-                "Tags",
+                p::TAGS.as_str(),
                 &format!("{id} would have more than 20 tags"),
             ));
         }

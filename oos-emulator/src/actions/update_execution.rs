@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use crate::data::model::now;
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::update_execution as p;
 use crate::state::State;
 
 const MAX_TEXT: usize = 1024;
@@ -13,18 +14,18 @@ const MAX_JSON: usize = 8 * 1024;
 /// What is sent replaces what the execution had; parameters are merged, as OOS updates
 /// only the ones named. A finished execution cannot change.
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let id = request.required("ExecutionId")?;
-    let parameters = match request.limited("Parameters", MAX_JSON)? {
+    let id = request.required(p::EXECUTION_ID)?;
+    let parameters = match request.limited(p::PARAMETERS, MAX_JSON)? {
         None => None,
         Some(text) => Some(
             serde_json::from_str::<Map<String, Value>>(text).map_err(|_| {
-                ApiError::invalid_parameter("Parameters", "it must be a JSON object")
+                ApiError::invalid_parameter(p::PARAMETERS.as_str(), "it must be a JSON object")
             })?,
         ),
     };
-    let tags = request.tags()?;
-    let description = request.limited("Description", MAX_TEXT)?;
-    let group = request.limited("ResourceGroupId", MAX_TEXT)?;
+    let tags = request.tags(p::TAGS)?;
+    let description = request.limited(p::DESCRIPTION, MAX_TEXT)?;
+    let group = request.limited(p::RESOURCE_GROUP_ID, MAX_TEXT)?;
     let execution = state
         .data
         .execution_mut(id)

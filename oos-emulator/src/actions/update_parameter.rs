@@ -7,6 +7,7 @@ use crate::data::model::{executed_by, now};
 use crate::data::parameter::{ParameterVersion, Store};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::update_parameter as p;
 use crate::state::State;
 
 /// The most versions kept of one parameter, as OOS keeps.
@@ -18,23 +19,22 @@ pub(super) fn handle(
     request: &ActionRequest<'_>,
     store: Store,
 ) -> Result<Answer, ApiError> {
-    let name = request.required("Name")?;
-    let value = request.required("Value")?;
+    let name = request.required(p::NAME)?;
+    let value = request.required(p::VALUE)?;
     if value.chars().count() > MAX_VALUE {
         return Err(ApiError::invalid_parameter(
-            "Value",
+            p::VALUE.as_str(),
             "it must be 1 to 4096 characters long",
         ));
     }
-    let tags = request.tags()?;
-    let description = request.limited("Description", 200)?;
-    let group = request.limited("ResourceGroupId", 200)?;
+    let tags = request.tags(p::TAGS)?;
+    let description = request.limited(p::DESCRIPTION, 200)?;
+    let group = request.limited(p::RESOURCE_GROUP_ID, 200)?;
     let stored = match store {
         Store::Common => value.to_owned(),
-        Store::Secret => state
-            .vault
-            .seal(value)
-            .ok_or_else(|| ApiError::invalid_parameter("Value", "it cannot be encrypted"))?,
+        Store::Secret => state.vault.seal(value).ok_or_else(|| {
+            ApiError::invalid_parameter(p::VALUE.as_str(), "it cannot be encrypted")
+        })?,
     };
     let parameter = state
         .data

@@ -5,6 +5,7 @@ use serde_json::Value;
 use crate::data::model::{content_format, executed_by, now};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::update_template as p;
 use crate::state::State;
 use crate::template::description;
 
@@ -12,22 +13,22 @@ use crate::template::description;
 const MAX_VERSIONS: usize = 100;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let name = request.required("TemplateName")?;
-    let content = request.limited("Content", crate::template::MAX_CONTENT)?;
+    let name = request.required(p::TEMPLATE_NAME)?;
+    let content = request.limited(p::CONTENT, crate::template::MAX_CONTENT)?;
     let parsed = content
         .map(crate::template::validate::validate)
         .transpose()
         .map_err(|at| ApiError::invalid_template(&at))?;
-    let tags = request.tags()?;
-    let version_name = request.limited("VersionName", 200)?;
-    let group = request.limited("ResourceGroupId", 200)?;
+    let tags = request.tags(p::TAGS)?;
+    let version_name = request.limited(p::VERSION_NAME, 200)?;
+    let group = request.limited(p::RESOURCE_GROUP_ID, 200)?;
     let template = state
         .data
         .template_mut(name)
         .ok_or_else(|| ApiError::template_not_found(name))?;
     if template.share_type != "Private" {
         return Err(ApiError::invalid_parameter(
-            "TemplateName",
+            p::TEMPLATE_NAME.as_str(),
             "it names a public template, which cannot be changed",
         ));
     }

@@ -6,19 +6,23 @@ use std::collections::BTreeSet;
 use crate::data::model::{executed_by, now};
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::params::update_template_attributes as p;
 use crate::state::State;
 
 /// The most accounts a template is shared with.
 const MAX_ACCOUNTS: usize = 200;
 
 pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<Answer, ApiError> {
-    let name = request.required("TemplateName")?;
-    let favorite = request.bool("IsFavorite");
-    let action = request.str("SharePermissionAction");
-    let accounts: Option<Vec<String>> = match request.limited("AccountIds", 16 * 1024)? {
+    let name = request.required(p::TEMPLATE_NAME)?;
+    let favorite = request.bool(p::IS_FAVORITE);
+    let action = request.str(p::SHARE_PERMISSION_ACTION);
+    let accounts: Option<Vec<String>> = match request.limited(p::ACCOUNT_IDS, 16 * 1024)? {
         None => None,
         Some(text) => Some(serde_json::from_str(text).map_err(|_| {
-            ApiError::invalid_parameter("AccountIds", "it must be a JSON array of account IDs")
+            ApiError::invalid_parameter(
+                p::ACCOUNT_IDS.as_str(),
+                "it must be a JSON array of account IDs",
+            )
         })?),
     };
     let share = match action {
@@ -27,14 +31,14 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         Some("Unshare" | "CancelShare") => Some(false),
         Some(_) => {
             return Err(ApiError::invalid_parameter(
-                "SharePermissionAction",
+                p::SHARE_PERMISSION_ACTION.as_str(),
                 "it must be Share or Unshare",
             ))
         }
     };
     if share.is_some() != accounts.is_some() {
         return Err(ApiError::invalid_parameter(
-            "AccountIds",
+            p::ACCOUNT_IDS.as_str(),
             "SharePermissionAction and AccountIds go together",
         ));
     }
@@ -42,7 +46,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         .data
         .template_mut(name)
         .ok_or_else(|| ApiError::template_not_found(name))?;
-    if let Some(version) = request.str("ShareTemplateVersion") {
+    if let Some(version) = request.str(p::SHARE_TEMPLATE_VERSION) {
         if template.version(version).is_none() {
             return Err(ApiError::version_not_found(name, version));
         }
@@ -50,7 +54,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     if let (Some(share), Some(accounts)) = (share, accounts) {
         if template.share_type != "Private" {
             return Err(ApiError::invalid_parameter(
-                "TemplateName",
+                p::TEMPLATE_NAME.as_str(),
                 "only a private template is shared with accounts",
             ));
         }
@@ -68,7 +72,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         }
         if shared.len() > MAX_ACCOUNTS {
             return Err(ApiError::invalid_parameter(
-                "AccountIds",
+                p::ACCOUNT_IDS.as_str(),
                 &format!("a template is shared with at most {MAX_ACCOUNTS} accounts"),
             ));
         }

@@ -1,11 +1,14 @@
 //! The emulator's own HTTP paths, unsigned, for tests to program other clouds:
 //! `POST /_emulator/stubs` (one stub, or a list), `DELETE /_emulator/stubs` (every stub and
-//! call forgotten) and `GET /_emulator/calls` (every call made, oldest first).
+//! call forgotten), `GET /_emulator/calls` (every call made, oldest first) and
+//! `POST /_emulator/events` (an event or alarm for the executions whose trigger it fires).
 
 use http::StatusCode;
 use serde_json::{json, Value};
 
 use super::Stub;
+use crate::engine::actions::triggers::EventKind;
+use crate::engine::firing::{self, Firing};
 use crate::state::State;
 
 /// Where the emulator's own paths begin.
@@ -37,11 +40,45 @@ pub(crate) fn handle(
             (StatusCode::OK, json!({"Cleared": true}))
         }
         ("GET", "/_emulator/calls") => (StatusCode::OK, json!({"Calls": state.cloud.calls()})),
+        ("POST", "/_emulator/events") => match event(state, body) {
+            Ok(started) => (StatusCode::OK, json!({"Started": started})),
+            Err(why) => (
+                StatusCode::BAD_REQUEST,
+                json!({"Code": "InvalidEvent", "Message": why}),
+            ),
+        },
         _ => (
             StatusCode::NOT_FOUND,
-            json!({"Code": "NotFound", "Message": format!("{method} {path} is none of POST or DELETE /_emulator/stubs, GET /_emulator/calls")}),
+            json!({"Code": "NotFound", "Message": format!("{method} {path} is none of POST or DELETE /_emulator/stubs, GET /_emulator/calls, POST /_emulator/events")}),
         ),
     }
+}
+
+/// An event: `{"Type": "Event" or "Alarm" (the default Event), "ExecutionId": only that
+/// execution's trigger, "Content": the event}`; the child executions it started.
+fn event(state: &mut State, body: &[u8]) -> Result<Vec<Value>, String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "PascalCase")]
+    struct Event {
+        #[serde(rename = "Type")]
+        kind: Option<String>,
+        execution_id: Option<String>,
+        content: Option<Value>,
+    }
+    let event: Event = serde_json::from_slice(body).map_err(|e| format!("not an event: {e}"))?;
+    let kind = event.kind.as_deref().unwrap_or("Event");
+    let kind = EventKind::parse(kind)
+        .ok_or_else(|| format!("the event's Type {kind} is neither Event nor Alarm"))?;
+    let started = firing::deliver(
+        state,
+        Firing::Event(kind),
+        event.execution_id.as_deref(),
+        event.content.as_ref(),
+    )?;
+    Ok(started
+        .into_iter()
+        .map(|(parent, child)| json!({"ExecutionId": parent, "ChildExecutionId": child}))
+        .collect())
 }
 
 fn parse(body: &[u8]) -> Result<Vec<Stub>, String> {
@@ -68,7 +105,7 @@ mod tests {
     use crate::data::Data;
 
     #[test]
-    fn stubs_are_added_listed_and_refused_with_why() {
+    fn stubs_and_events_are_taken_listed_and_refused_with_why() {
         let mut state = State::new(Data::new());
         let (status, body) = handle(
             &mut state,
@@ -107,6 +144,30 @@ mod tests {
             handle(&mut state, "GET", "/_emulator/nope", b"").0,
             StatusCode::NOT_FOUND
         );
+        // With no execution waiting for one, an event starts nothing.
+        assert_eq!(
+            handle(
+                &mut state,
+                "POST",
+                "/_emulator/events",
+                br#"{"Content": {}}"#
+            ),
+            (StatusCode::OK, json!({"Started": []}))
+        );
+        for (body, says) in [
+            (&br#"{"Type": "Sometimes"}"#[..], "neither Event nor Alarm"),
+            (br#"{"Typo": 1}"#, "unknown field `Typo`"),
+            (b"not json", "not an event"),
+            (
+                br#"{"ExecutionId": "exec-1"}"#,
+                "it has no trigger waiting to fire",
+            ),
+        ] {
+            let (status, body) = handle(&mut state, "POST", "/_emulator/events", body);
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert_eq!(body["Code"], "InvalidEvent");
+            assert!(body["Message"].as_str().unwrap().contains(says), "{body}");
+        }
         assert_eq!(
             handle(&mut state, "DELETE", "/_emulator/stubs", b"").0,
             StatusCode::OK

@@ -2,9 +2,15 @@
 //! `Concurrency` or `Batch` mode), how many may fail (`MaxErrors`) and how the items'
 //! outputs are gathered (`Outputs` with `AggregateType`).
 
-use serde_json::{Map, Value};
+use std::time::Duration;
 
-use crate::eval::as_text;
+use serde_json::{json, Map, Value};
+
+use super::actions::{self, Outcome};
+use super::program::Task;
+use super::{Current, Run, Step, STEP, UNSUPPORTED};
+use crate::eval::{as_text, truthy};
+use crate::state::State;
 
 /// A loop's plan, once its keys are evaluated.
 #[derive(Clone, Debug, PartialEq)]
@@ -178,6 +184,170 @@ pub(crate) fn gather(declared: Option<&Value>, items: &[Value]) -> Result<Value,
         outputs.insert(name.clone(), value);
     }
     Ok(Value::Object(outputs))
+}
+
+/// A loop in progress: its plan, how far it has come, its failures and outputs so far.
+#[derive(Debug)]
+pub(super) struct Looping {
+    plan: Plan,
+    batch: usize,
+    next: usize,
+    errors: usize,
+    first_error: Option<String>,
+    /// The batch in progress: item, its task execution, its outcome.
+    running: Vec<(Value, String, Result<Outcome, String>)>,
+    /// The items' outputs, in item order.
+    outputs: Vec<Value>,
+}
+
+impl Looping {
+    pub fn new(plan: Plan) -> Self {
+        Self {
+            plan,
+            batch: 0,
+            next: 0,
+            errors: 0,
+            first_error: None,
+            running: Vec::new(),
+            outputs: Vec::new(),
+        }
+    }
+}
+
+/// Running a loop: a batch of items at a time, each a task execution of its own.
+impl Run {
+    /// One loop item: skipped when the task's `When` does not hold for it.
+    fn perform_item(
+        &self,
+        state: &mut State,
+        task: &Task,
+        record: &str,
+        item: &Value,
+    ) -> (Result<Outcome, String>, Duration) {
+        if let Some(when) = task.key("When") {
+            match self.evaluate(state, when, task, record, Some(item)) {
+                Ok(holds) if !truthy(&holds) => {
+                    let skipped = Outcome {
+                        skipped: true,
+                        ..Outcome::answer(json!({}))
+                    };
+                    return (Ok(skipped), Duration::ZERO);
+                }
+                Ok(_) => {}
+                Err(why) => return (Err(format!("When: {why}")), STEP),
+            }
+        }
+        self.perform(state, task, record, Some(item))
+    }
+
+    pub(super) fn next_batch(&mut self, state: &mut State, current: Current, mut looping: Looping) {
+        if looping.errors > looping.plan.max_errors {
+            let why = format!(
+                "{} of its loop items failed, more than MaxErrors ({}); the first: {}",
+                looping.errors,
+                looping.plan.max_errors,
+                looping.first_error.as_deref().unwrap_or("")
+            );
+            return self.fail(state, current, why);
+        }
+        let Some(size) = looping.plan.batches.get(looping.batch).copied() else {
+            let declared = current
+                .task
+                .key("Loop")
+                .and_then(|l| l.get("Outputs"))
+                .cloned();
+            return match gather(declared.as_ref(), &looping.outputs) {
+                Ok(outputs) => self.complete(state, current, outputs, None),
+                Err(why) => self.fail(state, current, why),
+            };
+        };
+        let mut longest = Duration::ZERO;
+        let end = (looping.next + size).min(looping.plan.items.len());
+        let batch: Vec<Value> = looping.plan.items[looping.next..end].to_vec();
+        for item in batch {
+            let record = self.record(state, &current.task, &current.record, Some(&item));
+            let name = &current.task.name;
+            self.log(
+                state,
+                format!("The task {name} (loop item {}) started.", as_text(&item)),
+                Some(&record),
+            );
+            let (outcome, takes) =
+                if matches!(current.task.builtin, Some("ACS::Approve" | "ACS::Pause")) {
+                    (
+                        Err(format!(
+                            "{UNSUPPORTED} {} in a loop (approvals are per execution)",
+                            current.task.action
+                        )),
+                        STEP,
+                    )
+                } else {
+                    self.perform_item(state, &current.task, &record, &item)
+                };
+            longest = longest.max(takes);
+            looping.running.push((item, record, outcome));
+        }
+        looping.next = end;
+        looping.batch += 1;
+        self.then(longest, Step::EndBatch(current, looping));
+    }
+
+    pub(super) fn end_batch(&mut self, state: &mut State, current: Current, mut looping: Looping) {
+        let name = current.task.name.clone();
+        let mut unsupported = None;
+        for (item, record, outcome) in std::mem::take(&mut looping.running) {
+            let label = as_text(&item);
+            if outcome.as_ref().is_ok_and(|o| o.skipped) {
+                self.log(
+                    state,
+                    format!(
+                        "The task {name} (loop item {label}) was skipped: its When does not hold."
+                    ),
+                    Some(&record),
+                );
+                self.settle(state, &record, "Skipped", "When does not hold", None);
+                continue;
+            }
+            let declared = self.declared_outputs(state, &current.task, &record, Some(&item));
+            match outcome.and_then(|o| actions::outputs(&declared, &o)) {
+                Ok(outputs) => {
+                    self.log(
+                        state,
+                        format!("The task {name} (loop item {label}) output: {outputs}"),
+                        Some(&record),
+                    );
+                    self.log(
+                        state,
+                        format!("The task {name} (loop item {label}) completed."),
+                        Some(&record),
+                    );
+                    self.settle(state, &record, "Success", "", Some(&outputs));
+                    looping.outputs.push(outputs);
+                }
+                Err(why) => {
+                    self.log(
+                        state,
+                        format!("The task {name} (loop item {label}) failed: {why}"),
+                        Some(&record),
+                    );
+                    self.settle(state, &record, "Failed", &why, None);
+                    looping.errors += 1;
+                    looping
+                        .first_error
+                        .get_or_insert_with(|| format!("item {label}: {why}"));
+                    if why.starts_with(UNSUPPORTED) {
+                        unsupported.get_or_insert(why);
+                    }
+                }
+            }
+        }
+        // The emulator's own limit is the reason, whatever MaxErrors allows: a test must not
+        // pass on what the emulator could not do.
+        if let Some(why) = unsupported {
+            return self.fail(state, current, why);
+        }
+        self.then(Duration::ZERO, Step::NextBatch(current, looping));
+    }
 }
 
 #[cfg(test)]

@@ -1,40 +1,45 @@
 //! Executions that run: `StartExecution` hands each new execution to a [`Run`], which walks
 //! its template's tasks on the emulator's [`Clock`](crate::clock::Clock), writing their task
-//! executions and logs and moving the execution from `Running` to `Success` or `Failed`.
+//! executions and logs ([`logbook`]) and moving the execution from `Running` to `Success` or
+//! `Failed`.
 //!
-//! Runs advance before each request is answered: every run performs the steps whose time has
-//! come, each stamped with the emulated moment it happened at (the execution's start plus the
-//! emulated time since), so that what a request reads is up to date. Between requests the
-//! server's ticker takes due steps a few runs at a time ([`advance_some`]), so that a request
-//! seldom finds many left: executions started together reach their steps together. A task's action is performed when the task starts (its
-//! retries and polls included, each wait adding to the time it takes, see
-//! [`actions::perform`]) and the task ends that much emulated time later.
+//! Runs advance before each request is answered: every run whose next step's time has come
+//! (the queue of [`runs`] says which, without a scan) performs its due steps, each stamped
+//! with the emulated moment it happened at (the execution's start plus the emulated time
+//! since), so that what a request reads is up to date. Between requests the server's ticker
+//! takes due steps a few runs at a time ([`advance_some`]), so that a request seldom finds
+//! many left: executions started together reach their steps together. A task's action is
+//! performed when the task starts (its retries and polls included, each wait adding to the
+//! time it takes, see [`actions::perform`]) and the task ends that much emulated time later.
 //!
 //! Flow: a task whose `When` does not hold is `Skipped`; a task that succeeds goes to its
 //! `OnSuccess` (a task, `ACS::NEXT` or `ACS::END`), a choice to the task it picks, any other
 //! to the next; one that fails goes to its `OnError` if it has one (the execution goes on;
 //! `ACS::END` ends it `Failed`), else the execution fails with its reason. A `Loop` runs
-//! its items in batches ([`looping`]), each item a task execution of its own.
+//! its items in batches ([`looping`]), each item a task execution of its own. A trigger task
+//! keeps its execution running and starts a child execution at each firing ([`firing`]).
 
 pub(crate) mod actions;
+pub(crate) mod firing;
+mod logbook;
 mod looping;
 mod program;
 mod retry;
+mod runs;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{json, Map, Value};
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::data::model::{parse_date, CurrentTask, Execution, TaskExecution};
-use crate::eval::{as_text, truthy, Builtins, Context, TaskScope};
+use crate::data::model::{parse_date, CurrentTask, Execution};
+use crate::eval::{truthy, Builtins, Context, TaskScope};
 use crate::state::State;
 use crate::template::{END, NEXT};
 use actions::Outcome;
-use looping::Plan;
+use logbook::count;
+use looping::{Looping, Plan};
 use program::{Program, Task};
 
 /// How every failure that comes from a limit of the emulator, not from the template, begins.
@@ -49,8 +54,7 @@ const WAIT_FOR_RETRIES: u32 = 30;
 /// The region templates run in.
 const REGION: &str = "cn-hangzhou";
 
-/// The runs of the executions that have not finished, by execution id.
-pub(crate) type Runs = BTreeMap<String, Run>;
+pub(crate) use runs::Runs;
 
 /// One execution being run.
 #[derive(Debug)]
@@ -83,6 +87,8 @@ enum Step {
     End(Current, Result<Outcome, String>),
     /// The task waits for `NotifyExecution`.
     AwaitApproval(Current),
+    /// A trigger task waits for its next firing: on the clock (a timer), or for an event.
+    Armed(Current, firing::Armed),
     /// The loop's next batch starts (or the loop ends).
     NextBatch(Current, Looping),
     /// The batch's items end.
@@ -100,19 +106,6 @@ struct Current {
     index: usize,
     task: Arc<Task>,
     record: String,
-}
-
-#[derive(Debug)]
-struct Looping {
-    plan: Plan,
-    batch: usize,
-    next: usize,
-    errors: usize,
-    first_error: Option<String>,
-    /// The batch in progress: item, its task execution, its outcome.
-    running: Vec<(Value, String, Result<Outcome, String>)>,
-    /// The items' outputs, in item order.
-    outputs: Vec<Value>,
 }
 
 /// Hands a new execution to a run and takes the steps due at once (its first task starts).
@@ -171,13 +164,20 @@ pub(crate) fn start(
             message: format!("The template cannot run: {why}."),
         };
     }
-    state.runs.insert(execution_id.to_owned(), run);
-    advance_one(state, execution_id, false);
+    schedule(state, run);
+}
+
+/// Hands a new run to the engine and takes its steps due at once.
+fn schedule(state: &mut State, run: Run) {
+    let id = run.execution_id.clone();
+    state.runs.insert(id.clone(), run);
+    advance_one(state, &id, false);
 }
 
 /// Takes every run's steps that are due.
 pub(crate) fn advance(state: &mut State) {
-    for id in due(state, usize::MAX) {
+    let now = state.clock.now();
+    for id in state.runs.take_due(now, usize::MAX) {
         advance_one(state, &id, false);
     }
 }
@@ -186,24 +186,11 @@ pub(crate) fn advance(state: &mut State) {
 /// server's ticker calls it between requests, a few runs at a time, so that a request finds
 /// little left to do and waits little for the lock.
 pub(crate) fn advance_some(state: &mut State, runs: usize) -> bool {
-    let due = due(state, runs.saturating_add(1));
-    for id in due.iter().take(runs) {
-        advance_one(state, id, false);
-    }
-    due.len() > runs
-}
-
-/// The ids of at most `most` runs with a step due now. Every request passes here with every
-/// run: only those with a step due are taken out.
-fn due(state: &State, most: usize) -> Vec<String> {
     let now = state.clock.now();
-    state
-        .runs
-        .iter()
-        .filter(|(_, run)| run.due(now))
-        .take(most)
-        .map(|(id, _)| id.clone())
-        .collect()
+    for id in state.runs.take_due(now, runs) {
+        advance_one(state, &id, false);
+    }
+    state.runs.any_due(now)
 }
 
 /// Runs `id` to its end without waiting for the clock, as a child execution runs within its
@@ -215,7 +202,7 @@ pub(crate) fn run_to_end(state: &mut State, id: &str) -> Duration {
 /// `NotifyExecution` approved the execution: a task waiting for approval completes now.
 pub(crate) fn approve(state: &mut State, execution_id: &str) {
     let now = state.clock.now();
-    if let Some(run) = state.runs.get_mut(execution_id) {
+    if let Some(mut run) = state.runs.remove(execution_id) {
         run.step = match std::mem::replace(&mut run.step, Step::Done) {
             Step::AwaitApproval(current) => {
                 run.at = now.saturating_sub(run.started_at).max(run.at);
@@ -223,6 +210,8 @@ pub(crate) fn approve(state: &mut State, execution_id: &str) {
             }
             other => other,
         };
+        // Put back, it is queued at its new step.
+        state.runs.insert(execution_id.to_owned(), run);
     }
 }
 
@@ -250,7 +239,7 @@ fn advance_one(state: &mut State, id: &str, to_end: bool) -> Duration {
         if !running || matches!(run.step, Step::Done) {
             return run.at;
         }
-        if (!to_end && run.at > elapsed) || matches!(run.step, Step::AwaitApproval(..)) {
+        if (!to_end && run.at > elapsed) || run.waits() {
             break;
         }
         run.take_step(state);
@@ -263,27 +252,22 @@ fn advance_one(state: &mut State, id: &str, to_end: bool) -> Duration {
 impl Run {
     /// Whether a step is due at clock time `now`.
     fn due(&self, now: Duration) -> bool {
-        !matches!(self.step, Step::AwaitApproval(..) | Step::Done)
-            && self.at <= now.saturating_sub(self.started_at)
+        self.due_at().is_some_and(|at| at <= now)
     }
 
-    fn stamp_at(&self, at: Duration) -> String {
-        let when = self.moment(at);
-        when.replace_nanosecond(0)
-            .unwrap_or(when)
-            .format(&Rfc3339)
-            .unwrap_or_default()
+    /// The clock time of its next step; `None` when it waits for something else.
+    fn due_at(&self) -> Option<Duration> {
+        (!self.waits() && !matches!(self.step, Step::Done))
+            .then(|| self.started_at.saturating_add(self.at))
     }
 
-    fn moment(&self, at: Duration) -> OffsetDateTime {
-        time::Duration::try_from(at)
-            .ok()
-            .and_then(|d| self.started_wall.checked_add(d))
-            .unwrap_or(self.started_wall)
-    }
-
-    fn stamp(&self) -> String {
-        self.stamp_at(self.at)
+    /// Whether the run waits for something other than the clock: an approval or an event.
+    fn waits(&self) -> bool {
+        match &self.step {
+            Step::AwaitApproval(..) => true,
+            Step::Armed(_, armed) => armed.awaits_event(),
+            _ => false,
+        }
     }
 
     fn then(&mut self, after: Duration, step: Step) {
@@ -298,7 +282,10 @@ impl Run {
             Step::NextBatch(current, looping) => self.next_batch(state, current, looping),
             Step::EndBatch(current, looping) => self.end_batch(state, current, looping),
             Step::Finish { status, message } => self.finish(state, status, message),
-            step @ (Step::AwaitApproval(..) | Step::Done) => self.step = step,
+            Step::Armed(current, armed) if !armed.awaits_event() => {
+                self.fire_timer(state, current, armed)
+            }
+            step @ (Step::AwaitApproval(..) | Step::Armed(..) | Step::Done) => self.step = step,
         }
     }
 
@@ -385,88 +372,6 @@ impl Run {
         self.evaluate_with(state, &self.parameters, scope, false, value)
     }
 
-    fn log(&self, state: &mut State, message: String, task: Option<&str>) {
-        self.log_at(state, self.at, message, task);
-    }
-
-    fn log_at(&self, state: &mut State, when: Duration, message: String, task: Option<&str>) {
-        let at = self.stamp_at(when);
-        let mut entry = json!({"Timestamp": at, "Message": message});
-        if let (Some(task), Some(map)) = (task, entry.as_object_mut()) {
-            map.insert("TaskExecutionId".into(), task.into());
-        }
-        if let Some(execution) = self.execution(state) {
-            execution.push_log(entry);
-            execution.update_date = at;
-        }
-    }
-
-    /// A new task execution, numbered after the last.
-    fn record(&self, state: &mut State, task: &Task, parent: &str, item: Option<&Value>) -> String {
-        let at = self.stamp();
-        let Some(execution) = self.execution(state) else {
-            return String::new();
-        };
-        let id = format!(
-            "{}.t{:04}",
-            self.execution_id,
-            execution.task_executions.len() + 1
-        );
-        execution.task_executions.push(TaskExecution {
-            task_execution_id: id.clone(),
-            execution_id: self.execution_id.clone(),
-            task_name: task.name.clone(),
-            task_action: task.action.clone(),
-            status: "Running".into(),
-            properties: task.properties().to_string(),
-            outputs: "{}".into(),
-            create_date: at.clone(),
-            start_date: at.clone(),
-            update_date: at,
-            parent_task_execution_id: parent.to_owned(),
-            loop_item: item.map(as_text).unwrap_or_default(),
-            template_id: execution.template_id.clone(),
-            ..TaskExecution::default()
-        });
-        id
-    }
-
-    /// Ends a task execution with `status`.
-    fn settle(
-        &self,
-        state: &mut State,
-        record: &str,
-        status: &str,
-        message: &str,
-        outputs: Option<&Value>,
-    ) {
-        let at = self.stamp();
-        let total = self.program.tasks.len();
-        let Some(execution) = self.execution(state) else {
-            return;
-        };
-        // The task ending is among the newest; only the tasks of the template count, not
-        // a loop's items, so an item's end changes no counter.
-        let Some(task) = execution
-            .task_executions
-            .iter_mut()
-            .rev()
-            .find(|t| t.task_execution_id == record)
-        else {
-            return;
-        };
-        task.status = status.to_owned();
-        task.status_message = message.to_owned();
-        if let Some(outputs) = outputs {
-            task.outputs = outputs.to_string();
-        }
-        task.end_date.clone_from(&at);
-        task.update_date = at;
-        if task.parent_task_execution_id.is_empty() {
-            count(execution, total);
-        }
-    }
-
     fn start_task(&mut self, state: &mut State, index: usize) {
         let Some(task) = self.program.tasks.get(index).cloned() else {
             let message = "The execution completed successfully.".to_owned();
@@ -502,6 +407,13 @@ impl Run {
             let why = problem.clone();
             return self.then(STEP, Step::End(current, Err(why)));
         }
+        if current
+            .task
+            .builtin
+            .is_some_and(|b| actions::triggers::KINDS.contains(&b))
+        {
+            return self.arm(state, current);
+        }
         // A loop's `When` is each item's (it may read `ACS::TaskLoopItem`).
         let when = current
             .task
@@ -521,18 +433,7 @@ impl Run {
                 .evaluate(state, &spec, &current.task, &current.record, None)
                 .and_then(|spec| Plan::read(&spec));
             return match plan {
-                Ok(plan) => {
-                    let looping = Looping {
-                        plan,
-                        batch: 0,
-                        next: 0,
-                        errors: 0,
-                        first_error: None,
-                        running: Vec::new(),
-                        outputs: Vec::new(),
-                    };
-                    self.then(Duration::ZERO, Step::NextBatch(current, looping))
-                }
+                Ok(plan) => self.then(Duration::ZERO, Step::NextBatch(current, Looping::new(plan))),
                 Err(why) => self.then(STEP, Step::End(current, Err(format!("Loop: {why}")))),
             };
         }
@@ -607,30 +508,6 @@ impl Run {
                 outcome => return (outcome, took),
             }
         }
-    }
-
-    /// One loop item: skipped when the task's `When` does not hold for it.
-    fn perform_item(
-        &self,
-        state: &mut State,
-        task: &Task,
-        record: &str,
-        item: &Value,
-    ) -> (Result<Outcome, String>, Duration) {
-        if let Some(when) = task.key("When") {
-            match self.evaluate(state, when, task, record, Some(item)) {
-                Ok(holds) if !truthy(&holds) => {
-                    let skipped = Outcome {
-                        skipped: true,
-                        ..Outcome::answer(json!({}))
-                    };
-                    return (Ok(skipped), Duration::ZERO);
-                }
-                Ok(_) => {}
-                Err(why) => return (Err(format!("When: {why}")), STEP),
-            }
-        }
-        self.perform(state, task, record, Some(item))
     }
 
     /// The task's `Outputs`, their selectors' references resolved (a selector may hold
@@ -791,115 +668,6 @@ impl Run {
         self.then(Duration::ZERO, step);
     }
 
-    fn next_batch(&mut self, state: &mut State, current: Current, mut looping: Looping) {
-        if looping.errors > looping.plan.max_errors {
-            let why = format!(
-                "{} of its loop items failed, more than MaxErrors ({}); the first: {}",
-                looping.errors,
-                looping.plan.max_errors,
-                looping.first_error.as_deref().unwrap_or("")
-            );
-            return self.fail(state, current, why);
-        }
-        let Some(size) = looping.plan.batches.get(looping.batch).copied() else {
-            let declared = current
-                .task
-                .key("Loop")
-                .and_then(|l| l.get("Outputs"))
-                .cloned();
-            return match looping::gather(declared.as_ref(), &looping.outputs) {
-                Ok(outputs) => self.complete(state, current, outputs, None),
-                Err(why) => self.fail(state, current, why),
-            };
-        };
-        let mut longest = Duration::ZERO;
-        let end = (looping.next + size).min(looping.plan.items.len());
-        let batch: Vec<Value> = looping.plan.items[looping.next..end].to_vec();
-        for item in batch {
-            let record = self.record(state, &current.task, &current.record, Some(&item));
-            let name = &current.task.name;
-            self.log(
-                state,
-                format!("The task {name} (loop item {}) started.", as_text(&item)),
-                Some(&record),
-            );
-            let (outcome, takes) =
-                if matches!(current.task.builtin, Some("ACS::Approve" | "ACS::Pause")) {
-                    (
-                        Err(format!(
-                            "{UNSUPPORTED} {} in a loop (approvals are per execution)",
-                            current.task.action
-                        )),
-                        STEP,
-                    )
-                } else {
-                    self.perform_item(state, &current.task, &record, &item)
-                };
-            longest = longest.max(takes);
-            looping.running.push((item, record, outcome));
-        }
-        looping.next = end;
-        looping.batch += 1;
-        self.then(longest, Step::EndBatch(current, looping));
-    }
-
-    fn end_batch(&mut self, state: &mut State, current: Current, mut looping: Looping) {
-        let name = current.task.name.clone();
-        let mut unsupported = None;
-        for (item, record, outcome) in std::mem::take(&mut looping.running) {
-            let label = as_text(&item);
-            if outcome.as_ref().is_ok_and(|o| o.skipped) {
-                self.log(
-                    state,
-                    format!(
-                        "The task {name} (loop item {label}) was skipped: its When does not hold."
-                    ),
-                    Some(&record),
-                );
-                self.settle(state, &record, "Skipped", "When does not hold", None);
-                continue;
-            }
-            let declared = self.declared_outputs(state, &current.task, &record, Some(&item));
-            match outcome.and_then(|o| actions::outputs(&declared, &o)) {
-                Ok(outputs) => {
-                    self.log(
-                        state,
-                        format!("The task {name} (loop item {label}) output: {outputs}"),
-                        Some(&record),
-                    );
-                    self.log(
-                        state,
-                        format!("The task {name} (loop item {label}) completed."),
-                        Some(&record),
-                    );
-                    self.settle(state, &record, "Success", "", Some(&outputs));
-                    looping.outputs.push(outputs);
-                }
-                Err(why) => {
-                    self.log(
-                        state,
-                        format!("The task {name} (loop item {label}) failed: {why}"),
-                        Some(&record),
-                    );
-                    self.settle(state, &record, "Failed", &why, None);
-                    looping.errors += 1;
-                    looping
-                        .first_error
-                        .get_or_insert_with(|| format!("item {label}: {why}"));
-                    if why.starts_with(UNSUPPORTED) {
-                        unsupported.get_or_insert(why);
-                    }
-                }
-            }
-        }
-        // The emulator's own limit is the reason, whatever MaxErrors allows: a test must not
-        // pass on what the emulator could not do.
-        if let Some(why) = unsupported {
-            return self.fail(state, current, why);
-        }
-        self.then(Duration::ZERO, Step::NextBatch(current, looping));
-    }
-
     fn finish(&mut self, state: &mut State, status: &'static str, message: String) {
         let (status, message, outputs) = match (status, self.template_outputs(state)) {
             ("Success", Ok(outputs)) => (status, message, Some(outputs)),
@@ -922,6 +690,7 @@ impl Run {
         };
         self.log(state, done.to_owned(), None);
         self.step = Step::Done;
+        firing::report(state, &self.execution_id);
     }
 
     fn template_outputs(&self, state: &State) -> Result<Value, String> {
@@ -956,19 +725,4 @@ fn parameter_store(state: &State, reference: &str) -> Option<Value> {
             .shown_value(version, store, &state.vault, true)
             .into(),
     )
-}
-
-/// Recounts an execution's top-level task executions by status.
-fn count(execution: &mut Execution, total: usize) {
-    let mut counters =
-        BTreeMap::from([("Total".to_owned(), i32::try_from(total).unwrap_or(i32::MAX))]);
-    for task in execution
-        .task_executions
-        .iter()
-        .filter(|t| t.parent_task_execution_id.is_empty())
-    {
-        let n = counters.entry(task.status.clone()).or_insert(0);
-        *n = n.saturating_add(1);
-    }
-    execution.counters = Some(counters);
 }

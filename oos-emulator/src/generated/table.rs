@@ -901,8 +901,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["ApplicationGroupConsume"],
         }),
@@ -1149,8 +1149,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["Schemas"],
         }),
@@ -1278,8 +1278,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["Parameters"],
         }),
@@ -1407,8 +1407,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["Parameters"],
         }),
@@ -1532,8 +1532,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["Actions"],
         }),
@@ -1579,8 +1579,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["ApplicationGroups"],
         }),
@@ -1629,8 +1629,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["Applications"],
         }),
@@ -1682,8 +1682,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["ExecutionLogs"],
         }),
@@ -1841,8 +1841,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["Executions"],
         }),
@@ -2036,8 +2036,8 @@ pub static ACTIONS: &[ActionSpec] = &[
         ],
         errors: &[],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["PackageStates"],
         }),
@@ -2078,8 +2078,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["InstancePatchStates"],
         }),
@@ -2118,8 +2118,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["Patches"],
         }),
@@ -2187,8 +2187,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["Entries"],
         }),
@@ -2253,8 +2253,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["OpsItems"],
         }),
@@ -2317,8 +2317,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["ParameterVersions"],
         }),
@@ -2379,8 +2379,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["Parameters"],
         }),
@@ -2447,8 +2447,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["PatchBaselines"],
         }),
@@ -2506,8 +2506,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["ResourceExecutionStatus"],
         }),
@@ -2571,8 +2571,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["ParameterVersions"],
         }),
@@ -2630,8 +2630,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["Parameters"],
         }),
@@ -2683,8 +2683,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["StateConfigurations"],
         }),
@@ -2717,8 +2717,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["Keys"],
         }),
@@ -2763,7 +2763,7 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
+            input_token: ParamName("NextToken"),
             page_size: None,
             output_token: "NextToken",
             items: &["TagResources", "TagResource"],
@@ -2800,8 +2800,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["Values"],
         }),
@@ -2903,8 +2903,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["TaskExecutions"],
         }),
@@ -2953,8 +2953,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["TemplateVersions"],
         }),
@@ -3049,8 +3049,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["Templates"],
         }),
@@ -3179,8 +3179,8 @@ pub static ACTIONS: &[ActionSpec] = &[
             },
         ],
         pagination: Some(Pagination {
-            input_token: "NextToken",
-            page_size: Some("MaxResults"),
+            input_token: ParamName("NextToken"),
+            page_size: Some(ParamName("MaxResults")),
             output_token: "NextToken",
             items: &["Entities"],
         }),
@@ -3417,7 +3417,18 @@ pub static ACTIONS: &[ActionSpec] = &[
             ),
         ],
         response: &[Field::of("RequestId", Kind::String)],
-        errors: &[],
+        errors: &[
+            ErrorSpec {
+                code: "EntityNotExists.Execution",
+                http_status: 404u16,
+                message: "The specific execution {id} does not exist.",
+            },
+            ErrorSpec {
+                code: "InvalidStatus.Execution",
+                http_status: 400u16,
+                message: "The execution {id} is {status} and cannot be {operation}.",
+            },
+        ],
         pagination: None,
         sample: "{\n  \"RequestId\": \"14A07460-EBE7-47CA-9757-12CC4761D47A\"\n}",
     },
@@ -4620,3 +4631,2360 @@ const TEMPLATE_VERSION_FIELDS: &[Field] = &[
     Field::of("TemplateVersion", Kind::String).example("v2"),
     Field::of("TemplateFormat", Kind::String).example("YAML"),
 ];
+
+/// The wire name of a documented request parameter. Its field is private to this
+/// generated module, so only the constants of [`params`] make one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ParamName(&'static str);
+
+impl ParamName {
+    /// The name as it is sent.
+    pub const fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+/// The documented request parameters, one module per action: what handlers read.
+pub mod params {
+    use super::ParamName;
+
+    /// The documented request parameters of `CancelExecution`.
+    pub mod cancel_execution {
+        use super::ParamName;
+
+        /// `ExecutionId`.
+        pub const EXECUTION_ID: ParamName = ParamName("ExecutionId");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+    }
+
+    /// The documented request parameters of `ChangeResourceGroup`.
+    pub mod change_resource_group {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `ResourceId`.
+        pub const RESOURCE_ID: ParamName = ParamName("ResourceId");
+
+        /// `NewResourceGroupId`.
+        pub const NEW_RESOURCE_GROUP_ID: ParamName = ParamName("NewResourceGroupId");
+
+        /// `ResourceType`.
+        pub const RESOURCE_TYPE: ParamName = ParamName("ResourceType");
+    }
+
+    /// The documented request parameters of `CheckGitRepoFileExists`.
+    pub mod check_git_repo_file_exists {
+        use super::ParamName;
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `Platform`.
+        pub const PLATFORM: ParamName = ParamName("Platform");
+
+        /// `Owner`.
+        pub const OWNER: ParamName = ParamName("Owner");
+
+        /// `RepoFullName`.
+        pub const REPO_FULL_NAME: ParamName = ParamName("RepoFullName");
+
+        /// `FilePath`.
+        pub const FILE_PATH: ParamName = ParamName("FilePath");
+
+        /// `Branch`.
+        pub const BRANCH: ParamName = ParamName("Branch");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `OrgId`.
+        pub const ORG_ID: ParamName = ParamName("OrgId");
+
+        /// `RepoId`.
+        pub const REPO_ID: ParamName = ParamName("RepoId");
+    }
+
+    /// The documented request parameters of `CheckGitRepositoryExists`.
+    pub mod check_git_repository_exists {
+        use super::ParamName;
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `Platform`.
+        pub const PLATFORM: ParamName = ParamName("Platform");
+
+        /// `Owner`.
+        pub const OWNER: ParamName = ParamName("Owner");
+
+        /// `RepoFullName`.
+        pub const REPO_FULL_NAME: ParamName = ParamName("RepoFullName");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `OrgId`.
+        pub const ORG_ID: ParamName = ParamName("OrgId");
+
+        /// `RepoId`.
+        pub const REPO_ID: ParamName = ParamName("RepoId");
+    }
+
+    /// The documented request parameters of `ContinueDeployApplicationGroup`.
+    pub mod continue_deploy_application_group {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `ApplicationName`.
+        pub const APPLICATION_NAME: ParamName = ParamName("ApplicationName");
+
+        /// `DeployParameters`.
+        pub const DEPLOY_PARAMETERS: ParamName = ParamName("DeployParameters");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+    }
+
+    /// The documented request parameters of `CreateApplication`.
+    pub mod create_application {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `AlarmConfig`.
+        pub const ALARM_CONFIG: ParamName = ParamName("AlarmConfig");
+
+        /// `ServiceId`.
+        pub const SERVICE_ID: ParamName = ParamName("ServiceId");
+
+        /// `ApplicationSource`.
+        pub const APPLICATION_SOURCE: ParamName = ParamName("ApplicationSource");
+    }
+
+    /// The documented request parameters of `CreateApplicationGroup`.
+    pub mod create_application_group {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `DeployRegionId`.
+        pub const DEPLOY_REGION_ID: ParamName = ParamName("DeployRegionId");
+
+        /// `ImportTagKey`.
+        pub const IMPORT_TAG_KEY: ParamName = ParamName("ImportTagKey");
+
+        /// `ImportTagValue`.
+        pub const IMPORT_TAG_VALUE: ParamName = ParamName("ImportTagValue");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `ApplicationName`.
+        pub const APPLICATION_NAME: ParamName = ParamName("ApplicationName");
+
+        /// `CmsGroupId`.
+        pub const CMS_GROUP_ID: ParamName = ParamName("CmsGroupId");
+    }
+
+    /// The documented request parameters of `CreateGitRepository`.
+    pub mod create_git_repository {
+        use super::ParamName;
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `Platform`.
+        pub const PLATFORM: ParamName = ParamName("Platform");
+
+        /// `Owner`.
+        pub const OWNER: ParamName = ParamName("Owner");
+
+        /// `SourceRepoOwner`.
+        pub const SOURCE_REPO_OWNER: ParamName = ParamName("SourceRepoOwner");
+
+        /// `SourceRepoName`.
+        pub const SOURCE_REPO_NAME: ParamName = ParamName("SourceRepoName");
+
+        /// `SourceRepoBranch`.
+        pub const SOURCE_REPO_BRANCH: ParamName = ParamName("SourceRepoBranch");
+
+        /// `TargetRepoOwner`.
+        pub const TARGET_REPO_OWNER: ParamName = ParamName("TargetRepoOwner");
+
+        /// `TargetRepoName`.
+        pub const TARGET_REPO_NAME: ParamName = ParamName("TargetRepoName");
+
+        /// `IsPrivate`.
+        pub const IS_PRIVATE: ParamName = ParamName("IsPrivate");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `OrgId`.
+        pub const ORG_ID: ParamName = ParamName("OrgId");
+    }
+
+    /// The documented request parameters of `CreateOpsItem`.
+    pub mod create_ops_item {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Title`.
+        pub const TITLE: ParamName = ParamName("Title");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `Severity`.
+        pub const SEVERITY: ParamName = ParamName("Severity");
+
+        /// `Source`.
+        pub const SOURCE: ParamName = ParamName("Source");
+
+        /// `Category`.
+        pub const CATEGORY: ParamName = ParamName("Category");
+
+        /// `Priority`.
+        pub const PRIORITY: ParamName = ParamName("Priority");
+
+        /// `Solutions`.
+        pub const SOLUTIONS: ParamName = ParamName("Solutions");
+
+        /// `DedupString`.
+        pub const DEDUP_STRING: ParamName = ParamName("DedupString");
+
+        /// `Resources`.
+        pub const RESOURCES: ParamName = ParamName("Resources");
+    }
+
+    /// The documented request parameters of `CreateParameter`.
+    pub mod create_parameter {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `Type`.
+        pub const TYPE: ParamName = ParamName("Type");
+
+        /// `Value`.
+        pub const VALUE: ParamName = ParamName("Value");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `Constraints`.
+        pub const CONSTRAINTS: ParamName = ParamName("Constraints");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `CreatePatchBaseline`.
+    pub mod create_patch_baseline {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `OperationSystem`.
+        pub const OPERATION_SYSTEM: ParamName = ParamName("OperationSystem");
+
+        /// `ApprovalRules`.
+        pub const APPROVAL_RULES: ParamName = ParamName("ApprovalRules");
+
+        /// `RejectedPatches`.
+        pub const REJECTED_PATCHES: ParamName = ParamName("RejectedPatches");
+
+        /// `RejectedPatchesAction`.
+        pub const REJECTED_PATCHES_ACTION: ParamName = ParamName(
+            "RejectedPatchesAction",
+        );
+
+        /// `ApprovedPatches`.
+        pub const APPROVED_PATCHES: ParamName = ParamName("ApprovedPatches");
+
+        /// `ApprovedPatchesEnableNonSecurity`.
+        pub const APPROVED_PATCHES_ENABLE_NON_SECURITY: ParamName = ParamName(
+            "ApprovedPatchesEnableNonSecurity",
+        );
+
+        /// `Sources`.
+        pub const SOURCES: ParamName = ParamName("Sources");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `CreateSecretParameter`.
+    pub mod create_secret_parameter {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `Type`.
+        pub const TYPE: ParamName = ParamName("Type");
+
+        /// `Value`.
+        pub const VALUE: ParamName = ParamName("Value");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `KeyId`.
+        pub const KEY_ID: ParamName = ParamName("KeyId");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `Constraints`.
+        pub const CONSTRAINTS: ParamName = ParamName("Constraints");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+
+        /// `DKMSInstanceId`.
+        pub const DKMS_INSTANCE_ID: ParamName = ParamName("DKMSInstanceId");
+    }
+
+    /// The documented request parameters of `CreateStateConfiguration`.
+    pub mod create_state_configuration {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+
+        /// `TemplateVersion`.
+        pub const TEMPLATE_VERSION: ParamName = ParamName("TemplateVersion");
+
+        /// `Parameters`.
+        pub const PARAMETERS: ParamName = ParamName("Parameters");
+
+        /// `ConfigureMode`.
+        pub const CONFIGURE_MODE: ParamName = ParamName("ConfigureMode");
+
+        /// `ScheduleType`.
+        pub const SCHEDULE_TYPE: ParamName = ParamName("ScheduleType");
+
+        /// `ScheduleExpression`.
+        pub const SCHEDULE_EXPRESSION: ParamName = ParamName("ScheduleExpression");
+
+        /// `Targets`.
+        pub const TARGETS: ParamName = ParamName("Targets");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `CreateTemplate`.
+    pub mod create_template {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+
+        /// `Content`.
+        pub const CONTENT: ParamName = ParamName("Content");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `VersionName`.
+        pub const VERSION_NAME: ParamName = ParamName("VersionName");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `DeleteApplication`.
+    pub mod delete_application {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `Force`.
+        pub const FORCE: ParamName = ParamName("Force");
+
+        /// `RetainResource`.
+        pub const RETAIN_RESOURCE: ParamName = ParamName("RetainResource");
+    }
+
+    /// The documented request parameters of `DeleteApplicationGroup`.
+    pub mod delete_application_group {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `ApplicationName`.
+        pub const APPLICATION_NAME: ParamName = ParamName("ApplicationName");
+
+        /// `RetainResource`.
+        pub const RETAIN_RESOURCE: ParamName = ParamName("RetainResource");
+    }
+
+    /// The documented request parameters of `DeleteExecutions`.
+    pub mod delete_executions {
+        use super::ParamName;
+
+        /// `ExecutionIds`.
+        pub const EXECUTION_IDS: ParamName = ParamName("ExecutionIds");
+
+        /// `Force`.
+        pub const FORCE: ParamName = ParamName("Force");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+    }
+
+    /// The documented request parameters of `DeleteOpsItems`.
+    pub mod delete_ops_items {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `OpsItemIds`.
+        pub const OPS_ITEM_IDS: ParamName = ParamName("OpsItemIds");
+    }
+
+    /// The documented request parameters of `DeleteParameter`.
+    pub mod delete_parameter {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+    }
+
+    /// The documented request parameters of `DeletePatchBaseline`.
+    pub mod delete_patch_baseline {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+    }
+
+    /// The documented request parameters of `DeleteSecretParameter`.
+    pub mod delete_secret_parameter {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+    }
+
+    /// The documented request parameters of `DeleteStateConfigurations`.
+    pub mod delete_state_configurations {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `StateConfigurationIds`.
+        pub const STATE_CONFIGURATION_IDS: ParamName = ParamName(
+            "StateConfigurationIds",
+        );
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+    }
+
+    /// The documented request parameters of `DeleteTemplate`.
+    pub mod delete_template {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+
+        /// `AutoDeleteExecutions`.
+        pub const AUTO_DELETE_EXECUTIONS: ParamName = ParamName("AutoDeleteExecutions");
+    }
+
+    /// The documented request parameters of `DeleteTemplates`.
+    pub mod delete_templates {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TemplateNames`.
+        pub const TEMPLATE_NAMES: ParamName = ParamName("TemplateNames");
+
+        /// `AutoDeleteExecutions`.
+        pub const AUTO_DELETE_EXECUTIONS: ParamName = ParamName("AutoDeleteExecutions");
+    }
+
+    /// The documented request parameters of `DeployApplicationGroup`.
+    pub mod deploy_application_group {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `ApplicationName`.
+        pub const APPLICATION_NAME: ParamName = ParamName("ApplicationName");
+
+        /// `DeployParameters`.
+        pub const DEPLOY_PARAMETERS: ParamName = ParamName("DeployParameters");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `RevisionId`.
+        pub const REVISION_ID: ParamName = ParamName("RevisionId");
+    }
+
+    /// The documented request parameters of `DescribeApplicationGroupBill`.
+    pub mod describe_application_group_bill {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `ApplicationName`.
+        pub const APPLICATION_NAME: ParamName = ParamName("ApplicationName");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `BillingCycle`.
+        pub const BILLING_CYCLE: ParamName = ParamName("BillingCycle");
+
+        /// `ResourceType`.
+        pub const RESOURCE_TYPE: ParamName = ParamName("ResourceType");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+    }
+
+    /// The documented request parameters of `DescribeRegions`.
+    pub mod describe_regions {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `AcceptLanguage`.
+        pub const ACCEPT_LANGUAGE: ParamName = ParamName("AcceptLanguage");
+    }
+
+    /// The documented request parameters of `GenerateExecutionPolicy`.
+    pub mod generate_execution_policy {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+
+        /// `TemplateVersion`.
+        pub const TEMPLATE_VERSION: ParamName = ParamName("TemplateVersion");
+
+        /// `RamRole`.
+        pub const RAM_ROLE: ParamName = ParamName("RamRole");
+
+        /// `TemplateContent`.
+        pub const TEMPLATE_CONTENT: ParamName = ParamName("TemplateContent");
+    }
+
+    /// The documented request parameters of `GenerateOpsItem`.
+    pub mod generate_ops_item {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Data`.
+        pub const DATA: ParamName = ParamName("Data");
+
+        /// `DataSource`.
+        pub const DATA_SOURCE: ParamName = ParamName("DataSource");
+
+        /// `ConfigurationId`.
+        pub const CONFIGURATION_ID: ParamName = ParamName("ConfigurationId");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+    }
+
+    /// The documented request parameters of `GetApplication`.
+    pub mod get_application {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+    }
+
+    /// The documented request parameters of `GetApplicationGroup`.
+    pub mod get_application_group {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `ApplicationName`.
+        pub const APPLICATION_NAME: ParamName = ParamName("ApplicationName");
+    }
+
+    /// The documented request parameters of `GetExecutionTemplate`.
+    pub mod get_execution_template {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `ExecutionId`.
+        pub const EXECUTION_ID: ParamName = ParamName("ExecutionId");
+    }
+
+    /// The documented request parameters of `GetGitBranch`.
+    pub mod get_git_branch {
+        use super::ParamName;
+
+        /// `Platform`.
+        pub const PLATFORM: ParamName = ParamName("Platform");
+
+        /// `Owner`.
+        pub const OWNER: ParamName = ParamName("Owner");
+
+        /// `RepoFullName`.
+        pub const REPO_FULL_NAME: ParamName = ParamName("RepoFullName");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Branch`.
+        pub const BRANCH: ParamName = ParamName("Branch");
+
+        /// `OrgId`.
+        pub const ORG_ID: ParamName = ParamName("OrgId");
+
+        /// `RepoId`.
+        pub const REPO_ID: ParamName = ParamName("RepoId");
+    }
+
+    /// The documented request parameters of `GetGitRepository`.
+    pub mod get_git_repository {
+        use super::ParamName;
+
+        /// `Platform`.
+        pub const PLATFORM: ParamName = ParamName("Platform");
+
+        /// `Owner`.
+        pub const OWNER: ParamName = ParamName("Owner");
+
+        /// `RepoFullName`.
+        pub const REPO_FULL_NAME: ParamName = ParamName("RepoFullName");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `OrgId`.
+        pub const ORG_ID: ParamName = ParamName("OrgId");
+
+        /// `RepoId`.
+        pub const REPO_ID: ParamName = ParamName("RepoId");
+    }
+
+    /// The documented request parameters of `GetInventorySchema`.
+    pub mod get_inventory_schema {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Aggregator`.
+        pub const AGGREGATOR: ParamName = ParamName("Aggregator");
+
+        /// `TypeName`.
+        pub const TYPE_NAME: ParamName = ParamName("TypeName");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+    }
+
+    /// The documented request parameters of `GetOpsItem`.
+    pub mod get_ops_item {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `OpsItemId`.
+        pub const OPS_ITEM_ID: ParamName = ParamName("OpsItemId");
+    }
+
+    /// The documented request parameters of `GetParameter`.
+    pub mod get_parameter {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `ParameterVersion`.
+        pub const PARAMETER_VERSION: ParamName = ParamName("ParameterVersion");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `GetParameters`.
+    pub mod get_parameters {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Names`.
+        pub const NAMES: ParamName = ParamName("Names");
+    }
+
+    /// The documented request parameters of `GetParametersByPath`.
+    pub mod get_parameters_by_path {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Path`.
+        pub const PATH: ParamName = ParamName("Path");
+
+        /// `Recursive`.
+        pub const RECURSIVE: ParamName = ParamName("Recursive");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+    }
+
+    /// The documented request parameters of `GetPatchBaseline`.
+    pub mod get_patch_baseline {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+    }
+
+    /// The documented request parameters of `GetSecretParameter`.
+    pub mod get_secret_parameter {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `ParameterVersion`.
+        pub const PARAMETER_VERSION: ParamName = ParamName("ParameterVersion");
+
+        /// `WithDecryption`.
+        pub const WITH_DECRYPTION: ParamName = ParamName("WithDecryption");
+    }
+
+    /// The documented request parameters of `GetSecretParameters`.
+    pub mod get_secret_parameters {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Names`.
+        pub const NAMES: ParamName = ParamName("Names");
+
+        /// `WithDecryption`.
+        pub const WITH_DECRYPTION: ParamName = ParamName("WithDecryption");
+    }
+
+    /// The documented request parameters of `GetSecretParametersByPath`.
+    pub mod get_secret_parameters_by_path {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Path`.
+        pub const PATH: ParamName = ParamName("Path");
+
+        /// `Recursive`.
+        pub const RECURSIVE: ParamName = ParamName("Recursive");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `WithDecryption`.
+        pub const WITH_DECRYPTION: ParamName = ParamName("WithDecryption");
+    }
+
+    /// The documented request parameters of `GetServiceSettings`.
+    pub mod get_service_settings {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+    }
+
+    /// The documented request parameters of `GetTemplate`.
+    pub mod get_template {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+
+        /// `TemplateVersion`.
+        pub const TEMPLATE_VERSION: ParamName = ParamName("TemplateVersion");
+    }
+
+    /// The documented request parameters of `GetTemplateParameterConstraints`.
+    pub mod get_template_parameter_constraints {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TemplateVersion`.
+        pub const TEMPLATE_VERSION: ParamName = ParamName("TemplateVersion");
+
+        /// `TemplateContent`.
+        pub const TEMPLATE_CONTENT: ParamName = ParamName("TemplateContent");
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+
+        /// `TemplateURL`.
+        pub const TEMPLATE_URL: ParamName = ParamName("TemplateURL");
+
+        /// `Parameters`.
+        pub const PARAMETERS: ParamName = ParamName("Parameters");
+    }
+
+    /// The documented request parameters of `ListActions`.
+    pub mod list_actions {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `OOSActionName`.
+        pub const OOS_ACTION_NAME: ParamName = ParamName("OOSActionName");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+    }
+
+    /// The documented request parameters of `ListApplicationGroups`.
+    pub mod list_application_groups {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `ApplicationName`.
+        pub const APPLICATION_NAME: ParamName = ParamName("ApplicationName");
+
+        /// `DeployRegionId`.
+        pub const DEPLOY_REGION_ID: ParamName = ParamName("DeployRegionId");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `ResourceType`.
+        pub const RESOURCE_TYPE: ParamName = ParamName("ResourceType");
+
+        /// `ResourceId`.
+        pub const RESOURCE_ID: ParamName = ParamName("ResourceId");
+
+        /// `ResourceProduct`.
+        pub const RESOURCE_PRODUCT: ParamName = ParamName("ResourceProduct");
+    }
+
+    /// The documented request parameters of `ListApplications`.
+    pub mod list_applications {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `Names`.
+        pub const NAMES: ParamName = ParamName("Names");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `ApplicationType`.
+        pub const APPLICATION_TYPE: ParamName = ParamName("ApplicationType");
+    }
+
+    /// The documented request parameters of `ListExecutionLogs`.
+    pub mod list_execution_logs {
+        use super::ParamName;
+
+        /// `ExecutionId`.
+        pub const EXECUTION_ID: ParamName = ParamName("ExecutionId");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TaskExecutionId`.
+        pub const TASK_EXECUTION_ID: ParamName = ParamName("TaskExecutionId");
+
+        /// `LogType`.
+        pub const LOG_TYPE: ParamName = ParamName("LogType");
+    }
+
+    /// The documented request parameters of `ListExecutionRiskyTasks`.
+    pub mod list_execution_risky_tasks {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+    }
+
+    /// The documented request parameters of `ListExecutions`.
+    pub mod list_executions {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+
+        /// `Status`.
+        pub const STATUS: ParamName = ParamName("Status");
+
+        /// `ExecutionId`.
+        pub const EXECUTION_ID: ParamName = ParamName("ExecutionId");
+
+        /// `StartDateBefore`.
+        pub const START_DATE_BEFORE: ParamName = ParamName("StartDateBefore");
+
+        /// `StartDateAfter`.
+        pub const START_DATE_AFTER: ParamName = ParamName("StartDateAfter");
+
+        /// `EndDateBefore`.
+        pub const END_DATE_BEFORE: ParamName = ParamName("EndDateBefore");
+
+        /// `EndDateAfter`.
+        pub const END_DATE_AFTER: ParamName = ParamName("EndDateAfter");
+
+        /// `Mode`.
+        pub const MODE: ParamName = ParamName("Mode");
+
+        /// `ExecutedBy`.
+        pub const EXECUTED_BY: ParamName = ParamName("ExecutedBy");
+
+        /// `ParentExecutionId`.
+        pub const PARENT_EXECUTION_ID: ParamName = ParamName("ParentExecutionId");
+
+        /// `IncludeChildExecution`.
+        pub const INCLUDE_CHILD_EXECUTION: ParamName = ParamName(
+            "IncludeChildExecution",
+        );
+
+        /// `Depth`.
+        pub const DEPTH: ParamName = ParamName("Depth");
+
+        /// `Category`.
+        pub const CATEGORY: ParamName = ParamName("Category");
+
+        /// `Categories`.
+        pub const CATEGORIES: ParamName = ParamName("Categories");
+
+        /// `RamRole`.
+        pub const RAM_ROLE: ParamName = ParamName("RamRole");
+
+        /// `ResourceId`.
+        pub const RESOURCE_ID: ParamName = ParamName("ResourceId");
+
+        /// `ResourceTemplateName`.
+        pub const RESOURCE_TEMPLATE_NAME: ParamName = ParamName("ResourceTemplateName");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `AccountId`.
+        pub const ACCOUNT_ID: ParamName = ParamName("AccountId");
+
+        /// `RdFolderIds`.
+        pub const RD_FOLDER_IDS: ParamName = ParamName("RdFolderIds");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `SortField`.
+        pub const SORT_FIELD: ParamName = ParamName("SortField");
+
+        /// `SortOrder`.
+        pub const SORT_ORDER: ParamName = ParamName("SortOrder");
+    }
+
+    /// The documented request parameters of `ListGitAccounts`.
+    pub mod list_git_accounts {
+        use super::ParamName;
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `Platform`.
+        pub const PLATFORM: ParamName = ParamName("Platform");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `RoleName`.
+        pub const ROLE_NAME: ParamName = ParamName("RoleName");
+
+        /// `BindType`.
+        pub const BIND_TYPE: ParamName = ParamName("BindType");
+    }
+
+    /// The documented request parameters of `ListGitBranches`.
+    pub mod list_git_branches {
+        use super::ParamName;
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `Platform`.
+        pub const PLATFORM: ParamName = ParamName("Platform");
+
+        /// `Owner`.
+        pub const OWNER: ParamName = ParamName("Owner");
+
+        /// `RepoFullName`.
+        pub const REPO_FULL_NAME: ParamName = ParamName("RepoFullName");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `OrgId`.
+        pub const ORG_ID: ParamName = ParamName("OrgId");
+
+        /// `RepoId`.
+        pub const REPO_ID: ParamName = ParamName("RepoId");
+    }
+
+    /// The documented request parameters of `ListGitOrganizations`.
+    pub mod list_git_organizations {
+        use super::ParamName;
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `Platform`.
+        pub const PLATFORM: ParamName = ParamName("Platform");
+
+        /// `Owner`.
+        pub const OWNER: ParamName = ParamName("Owner");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `BindType`.
+        pub const BIND_TYPE: ParamName = ParamName("BindType");
+    }
+
+    /// The documented request parameters of `ListGitRepositories`.
+    pub mod list_git_repositories {
+        use super::ParamName;
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `Platform`.
+        pub const PLATFORM: ParamName = ParamName("Platform");
+
+        /// `Owner`.
+        pub const OWNER: ParamName = ParamName("Owner");
+
+        /// `PageNumber`.
+        pub const PAGE_NUMBER: ParamName = ParamName("PageNumber");
+
+        /// `PageSize`.
+        pub const PAGE_SIZE: ParamName = ParamName("PageSize");
+
+        /// `OrgName`.
+        pub const ORG_NAME: ParamName = ParamName("OrgName");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `OrgId`.
+        pub const ORG_ID: ParamName = ParamName("OrgId");
+    }
+
+    /// The documented request parameters of `ListGitRepositoryContents`.
+    pub mod list_git_repository_contents {
+        use super::ParamName;
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Platform`.
+        pub const PLATFORM: ParamName = ParamName("Platform");
+
+        /// `Owner`.
+        pub const OWNER: ParamName = ParamName("Owner");
+
+        /// `OrgId`.
+        pub const ORG_ID: ParamName = ParamName("OrgId");
+
+        /// `RepoFullName`.
+        pub const REPO_FULL_NAME: ParamName = ParamName("RepoFullName");
+
+        /// `Branch`.
+        pub const BRANCH: ParamName = ParamName("Branch");
+
+        /// `Path`.
+        pub const PATH: ParamName = ParamName("Path");
+
+        /// `ContentType`.
+        pub const CONTENT_TYPE: ParamName = ParamName("ContentType");
+
+        /// `RepoId`.
+        pub const REPO_ID: ParamName = ParamName("RepoId");
+    }
+
+    /// The documented request parameters of `ListInstancePackageStates`.
+    pub mod list_instance_package_states {
+        use super::ParamName;
+
+        /// `TemplateNames`.
+        pub const TEMPLATE_NAMES: ParamName = ParamName("TemplateNames");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `InstanceId`.
+        pub const INSTANCE_ID: ParamName = ParamName("InstanceId");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+    }
+
+    /// The documented request parameters of `ListInstancePatchStates`.
+    pub mod list_instance_patch_states {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `InstanceIds`.
+        pub const INSTANCE_IDS: ParamName = ParamName("InstanceIds");
+    }
+
+    /// The documented request parameters of `ListInstancePatches`.
+    pub mod list_instance_patches {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `InstanceId`.
+        pub const INSTANCE_ID: ParamName = ParamName("InstanceId");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `PatchStatuses`.
+        pub const PATCH_STATUSES: ParamName = ParamName("PatchStatuses");
+    }
+
+    /// The documented request parameters of `ListInventoryEntries`.
+    pub mod list_inventory_entries {
+        use super::ParamName;
+
+        /// `InstanceId`.
+        pub const INSTANCE_ID: ParamName = ParamName("InstanceId");
+
+        /// `TypeName`.
+        pub const TYPE_NAME: ParamName = ParamName("TypeName");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `Filter`.
+        pub const FILTER: ParamName = ParamName("Filter");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+    }
+
+    /// The documented request parameters of `ListOpsItems`.
+    pub mod list_ops_items {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `Filter`.
+        pub const FILTER: ParamName = ParamName("Filter");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ResourceTags`.
+        pub const RESOURCE_TAGS: ParamName = ParamName("ResourceTags");
+    }
+
+    /// The documented request parameters of `ListParameterVersions`.
+    pub mod list_parameter_versions {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `ShareType`.
+        pub const SHARE_TYPE: ParamName = ParamName("ShareType");
+    }
+
+    /// The documented request parameters of `ListParameters`.
+    pub mod list_parameters {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `SortField`.
+        pub const SORT_FIELD: ParamName = ParamName("SortField");
+
+        /// `SortOrder`.
+        pub const SORT_ORDER: ParamName = ParamName("SortOrder");
+
+        /// `Type`.
+        pub const TYPE: ParamName = ParamName("Type");
+
+        /// `Path`.
+        pub const PATH: ParamName = ParamName("Path");
+
+        /// `Recursive`.
+        pub const RECURSIVE: ParamName = ParamName("Recursive");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+
+        /// `ShareType`.
+        pub const SHARE_TYPE: ParamName = ParamName("ShareType");
+    }
+
+    /// The documented request parameters of `ListPatchBaselines`.
+    pub mod list_patch_baselines {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `OperationSystem`.
+        pub const OPERATION_SYSTEM: ParamName = ParamName("OperationSystem");
+
+        /// `ShareType`.
+        pub const SHARE_TYPE: ParamName = ParamName("ShareType");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ApprovedPatches`.
+        pub const APPROVED_PATCHES: ParamName = ParamName("ApprovedPatches");
+
+        /// `ApprovedPatchesEnableNonSecurity`.
+        pub const APPROVED_PATCHES_ENABLE_NON_SECURITY: ParamName = ParamName(
+            "ApprovedPatchesEnableNonSecurity",
+        );
+
+        /// `Sources`.
+        pub const SOURCES: ParamName = ParamName("Sources");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `ListResourceExecutionStatus`.
+    pub mod list_resource_execution_status {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `ExecutionId`.
+        pub const EXECUTION_ID: ParamName = ParamName("ExecutionId");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+    }
+
+    /// The documented request parameters of `ListSecretParameterVersions`.
+    pub mod list_secret_parameter_versions {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `ShareType`.
+        pub const SHARE_TYPE: ParamName = ParamName("ShareType");
+
+        /// `WithDecryption`.
+        pub const WITH_DECRYPTION: ParamName = ParamName("WithDecryption");
+    }
+
+    /// The documented request parameters of `ListSecretParameters`.
+    pub mod list_secret_parameters {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `SortField`.
+        pub const SORT_FIELD: ParamName = ParamName("SortField");
+
+        /// `SortOrder`.
+        pub const SORT_ORDER: ParamName = ParamName("SortOrder");
+
+        /// `Path`.
+        pub const PATH: ParamName = ParamName("Path");
+
+        /// `Recursive`.
+        pub const RECURSIVE: ParamName = ParamName("Recursive");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `ListStateConfigurations`.
+    pub mod list_state_configurations {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+
+        /// `TemplateVersion`.
+        pub const TEMPLATE_VERSION: ParamName = ParamName("TemplateVersion");
+
+        /// `StateConfigurationIds`.
+        pub const STATE_CONFIGURATION_IDS: ParamName = ParamName(
+            "StateConfigurationIds",
+        );
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `ListTagKeys`.
+    pub mod list_tag_keys {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `ResourceType`.
+        pub const RESOURCE_TYPE: ParamName = ParamName("ResourceType");
+    }
+
+    /// The documented request parameters of `ListTagResources`.
+    pub mod list_tag_resources {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `ResourceIds`.
+        pub const RESOURCE_IDS: ParamName = ParamName("ResourceIds");
+
+        /// `ResourceType`.
+        pub const RESOURCE_TYPE: ParamName = ParamName("ResourceType");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+    }
+
+    /// The documented request parameters of `ListTagValues`.
+    pub mod list_tag_values {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `ResourceType`.
+        pub const RESOURCE_TYPE: ParamName = ParamName("ResourceType");
+
+        /// `Key`.
+        pub const KEY: ParamName = ParamName("Key");
+    }
+
+    /// The documented request parameters of `ListTaskExecutionInvocations`.
+    pub mod list_task_execution_invocations {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Status`.
+        pub const STATUS: ParamName = ParamName("Status");
+
+        /// `TaskExecutionId`.
+        pub const TASK_EXECUTION_ID: ParamName = ParamName("TaskExecutionId");
+    }
+
+    /// The documented request parameters of `ListTaskExecutions`.
+    pub mod list_task_executions {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `ExecutionId`.
+        pub const EXECUTION_ID: ParamName = ParamName("ExecutionId");
+
+        /// `Status`.
+        pub const STATUS: ParamName = ParamName("Status");
+
+        /// `StartDateBefore`.
+        pub const START_DATE_BEFORE: ParamName = ParamName("StartDateBefore");
+
+        /// `StartDateAfter`.
+        pub const START_DATE_AFTER: ParamName = ParamName("StartDateAfter");
+
+        /// `EndDateBefore`.
+        pub const END_DATE_BEFORE: ParamName = ParamName("EndDateBefore");
+
+        /// `EndDateAfter`.
+        pub const END_DATE_AFTER: ParamName = ParamName("EndDateAfter");
+
+        /// `TaskExecutionId`.
+        pub const TASK_EXECUTION_ID: ParamName = ParamName("TaskExecutionId");
+
+        /// `TaskName`.
+        pub const TASK_NAME: ParamName = ParamName("TaskName");
+
+        /// `TaskAction`.
+        pub const TASK_ACTION: ParamName = ParamName("TaskAction");
+
+        /// `ParentTaskExecutionId`.
+        pub const PARENT_TASK_EXECUTION_ID: ParamName = ParamName(
+            "ParentTaskExecutionId",
+        );
+
+        /// `IncludeChildTaskExecution`.
+        pub const INCLUDE_CHILD_TASK_EXECUTION: ParamName = ParamName(
+            "IncludeChildTaskExecution",
+        );
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `SortField`.
+        pub const SORT_FIELD: ParamName = ParamName("SortField");
+
+        /// `SortOrder`.
+        pub const SORT_ORDER: ParamName = ParamName("SortOrder");
+    }
+
+    /// The documented request parameters of `ListTemplateVersions`.
+    pub mod list_template_versions {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `ShareType`.
+        pub const SHARE_TYPE: ParamName = ParamName("ShareType");
+    }
+
+    /// The documented request parameters of `ListTemplates`.
+    pub mod list_templates {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+
+        /// `TemplateFormat`.
+        pub const TEMPLATE_FORMAT: ParamName = ParamName("TemplateFormat");
+
+        /// `TemplateType`.
+        pub const TEMPLATE_TYPE: ParamName = ParamName("TemplateType");
+
+        /// `ShareType`.
+        pub const SHARE_TYPE: ParamName = ParamName("ShareType");
+
+        /// `Category`.
+        pub const CATEGORY: ParamName = ParamName("Category");
+
+        /// `CreatedBy`.
+        pub const CREATED_BY: ParamName = ParamName("CreatedBy");
+
+        /// `CreatedDateBefore`.
+        pub const CREATED_DATE_BEFORE: ParamName = ParamName("CreatedDateBefore");
+
+        /// `CreatedDateAfter`.
+        pub const CREATED_DATE_AFTER: ParamName = ParamName("CreatedDateAfter");
+
+        /// `HasTrigger`.
+        pub const HAS_TRIGGER: ParamName = ParamName("HasTrigger");
+
+        /// `IsExample`.
+        pub const IS_EXAMPLE: ParamName = ParamName("IsExample");
+
+        /// `IsFavorite`.
+        pub const IS_FAVORITE: ParamName = ParamName("IsFavorite");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `SortField`.
+        pub const SORT_FIELD: ParamName = ParamName("SortField");
+
+        /// `SortOrder`.
+        pub const SORT_ORDER: ParamName = ParamName("SortOrder");
+    }
+
+    /// The documented request parameters of `NotifyExecution`.
+    pub mod notify_execution {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `ExecutionId`.
+        pub const EXECUTION_ID: ParamName = ParamName("ExecutionId");
+
+        /// `NotifyType`.
+        pub const NOTIFY_TYPE: ParamName = ParamName("NotifyType");
+
+        /// `NotifyNote`.
+        pub const NOTIFY_NOTE: ParamName = ParamName("NotifyNote");
+
+        /// `TaskName`.
+        pub const TASK_NAME: ParamName = ParamName("TaskName");
+
+        /// `TaskExecutionId`.
+        pub const TASK_EXECUTION_ID: ParamName = ParamName("TaskExecutionId");
+
+        /// `ExecutionStatus`.
+        pub const EXECUTION_STATUS: ParamName = ParamName("ExecutionStatus");
+
+        /// `Parameters`.
+        pub const PARAMETERS: ParamName = ParamName("Parameters");
+
+        /// `LoopItem`.
+        pub const LOOP_ITEM: ParamName = ParamName("LoopItem");
+
+        /// `TaskExecutionIds`.
+        pub const TASK_EXECUTION_IDS: ParamName = ParamName("TaskExecutionIds");
+    }
+
+    /// The documented request parameters of `RegisterDefaultPatchBaseline`.
+    pub mod register_default_patch_baseline {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+    }
+
+    /// The documented request parameters of `SearchInventory`.
+    pub mod search_inventory {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `NextToken`.
+        pub const NEXT_TOKEN: ParamName = ParamName("NextToken");
+
+        /// `MaxResults`.
+        pub const MAX_RESULTS: ParamName = ParamName("MaxResults");
+
+        /// `Filter`.
+        pub const FILTER: ParamName = ParamName("Filter");
+
+        /// `Aggregator`.
+        pub const AGGREGATOR: ParamName = ParamName("Aggregator");
+    }
+
+    /// The documented request parameters of `SetServiceSettings`.
+    pub mod set_service_settings {
+        use super::ParamName;
+
+        /// `DeliveryOssEnabled`.
+        pub const DELIVERY_OSS_ENABLED: ParamName = ParamName("DeliveryOssEnabled");
+
+        /// `DeliveryOssBucketName`.
+        pub const DELIVERY_OSS_BUCKET_NAME: ParamName = ParamName(
+            "DeliveryOssBucketName",
+        );
+
+        /// `DeliveryOssKeyPrefix`.
+        pub const DELIVERY_OSS_KEY_PREFIX: ParamName = ParamName("DeliveryOssKeyPrefix");
+
+        /// `DeliverySlsProjectName`.
+        pub const DELIVERY_SLS_PROJECT_NAME: ParamName = ParamName(
+            "DeliverySlsProjectName",
+        );
+
+        /// `DeliverySlsEnabled`.
+        pub const DELIVERY_SLS_ENABLED: ParamName = ParamName("DeliverySlsEnabled");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `RdcEnterpriseId`.
+        pub const RDC_ENTERPRISE_ID: ParamName = ParamName("RdcEnterpriseId");
+    }
+
+    /// The documented request parameters of `StartDebugExecution`.
+    pub mod start_debug_execution {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TaskType`.
+        pub const TASK_TYPE: ParamName = ParamName("TaskType");
+
+        /// `Properties`.
+        pub const PROPERTIES: ParamName = ParamName("Properties");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+    }
+
+    /// The documented request parameters of `StartExecution`.
+    pub mod start_execution {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+
+        /// `TemplateVersion`.
+        pub const TEMPLATE_VERSION: ParamName = ParamName("TemplateVersion");
+
+        /// `TemplateContent`.
+        pub const TEMPLATE_CONTENT: ParamName = ParamName("TemplateContent");
+
+        /// `TemplateURL`.
+        pub const TEMPLATE_URL: ParamName = ParamName("TemplateURL");
+
+        /// `Mode`.
+        pub const MODE: ParamName = ParamName("Mode");
+
+        /// `LoopMode`.
+        pub const LOOP_MODE: ParamName = ParamName("LoopMode");
+
+        /// `SafetyCheck`.
+        pub const SAFETY_CHECK: ParamName = ParamName("SafetyCheck");
+
+        /// `Parameters`.
+        pub const PARAMETERS: ParamName = ParamName("Parameters");
+
+        /// `ParentExecutionId`.
+        pub const PARENT_EXECUTION_ID: ParamName = ParamName("ParentExecutionId");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `TagResources`.
+    pub mod tag_resources {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `ResourceIds`.
+        pub const RESOURCE_IDS: ParamName = ParamName("ResourceIds");
+
+        /// `ResourceType`.
+        pub const RESOURCE_TYPE: ParamName = ParamName("ResourceType");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+    }
+
+    /// The documented request parameters of `TriggerExecution`.
+    pub mod trigger_execution {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `ExecutionId`.
+        pub const EXECUTION_ID: ParamName = ParamName("ExecutionId");
+
+        /// `Type`.
+        pub const TYPE: ParamName = ParamName("Type");
+
+        /// `Content`.
+        pub const CONTENT: ParamName = ParamName("Content");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+    }
+
+    /// The documented request parameters of `UntagResources`.
+    pub mod untag_resources {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `ResourceIds`.
+        pub const RESOURCE_IDS: ParamName = ParamName("ResourceIds");
+
+        /// `ResourceType`.
+        pub const RESOURCE_TYPE: ParamName = ParamName("ResourceType");
+
+        /// `TagKeys`.
+        pub const TAG_KEYS: ParamName = ParamName("TagKeys");
+
+        /// `All`.
+        pub const ALL: ParamName = ParamName("All");
+    }
+
+    /// The documented request parameters of `UpdateApplication`.
+    pub mod update_application {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `AlarmConfig`.
+        pub const ALARM_CONFIG: ParamName = ParamName("AlarmConfig");
+
+        /// `DeleteAlarmRulesBeforeUpdate`.
+        pub const DELETE_ALARM_RULES_BEFORE_UPDATE: ParamName = ParamName(
+            "DeleteAlarmRulesBeforeUpdate",
+        );
+    }
+
+    /// The documented request parameters of `UpdateApplicationGroup`.
+    pub mod update_application_group {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `NewName`.
+        pub const NEW_NAME: ParamName = ParamName("NewName");
+
+        /// `ApplicationName`.
+        pub const APPLICATION_NAME: ParamName = ParamName("ApplicationName");
+
+        /// `OperationName`.
+        pub const OPERATION_NAME: ParamName = ParamName("OperationName");
+
+        /// `Parameters`.
+        pub const PARAMETERS: ParamName = ParamName("Parameters");
+
+        /// `DeployedRevisionId`.
+        pub const DEPLOYED_REVISION_ID: ParamName = ParamName("DeployedRevisionId");
+    }
+
+    /// The documented request parameters of `UpdateExecution`.
+    pub mod update_execution {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `ExecutionId`.
+        pub const EXECUTION_ID: ParamName = ParamName("ExecutionId");
+
+        /// `Parameters`.
+        pub const PARAMETERS: ParamName = ParamName("Parameters");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `UpdateInstancePackageState`.
+    pub mod update_instance_package_state {
+        use super::ParamName;
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `InstanceId`.
+        pub const INSTANCE_ID: ParamName = ParamName("InstanceId");
+
+        /// `TemplateVersion`.
+        pub const TEMPLATE_VERSION: ParamName = ParamName("TemplateVersion");
+
+        /// `ConfigureAction`.
+        pub const CONFIGURE_ACTION: ParamName = ParamName("ConfigureAction");
+
+        /// `Parameters`.
+        pub const PARAMETERS: ParamName = ParamName("Parameters");
+
+        /// `ConfigurationInfo`.
+        pub const CONFIGURATION_INFO: ParamName = ParamName("ConfigurationInfo");
+    }
+
+    /// The documented request parameters of `UpdateOpsItem`.
+    pub mod update_ops_item {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Title`.
+        pub const TITLE: ParamName = ParamName("Title");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `Severity`.
+        pub const SEVERITY: ParamName = ParamName("Severity");
+
+        /// `Source`.
+        pub const SOURCE: ParamName = ParamName("Source");
+
+        /// `Category`.
+        pub const CATEGORY: ParamName = ParamName("Category");
+
+        /// `Priority`.
+        pub const PRIORITY: ParamName = ParamName("Priority");
+
+        /// `Solutions`.
+        pub const SOLUTIONS: ParamName = ParamName("Solutions");
+
+        /// `DedupString`.
+        pub const DEDUP_STRING: ParamName = ParamName("DedupString");
+
+        /// `Resources`.
+        pub const RESOURCES: ParamName = ParamName("Resources");
+
+        /// `OpsItemId`.
+        pub const OPS_ITEM_ID: ParamName = ParamName("OpsItemId");
+
+        /// `Status`.
+        pub const STATUS: ParamName = ParamName("Status");
+    }
+
+    /// The documented request parameters of `UpdateParameter`.
+    pub mod update_parameter {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `Value`.
+        pub const VALUE: ParamName = ParamName("Value");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `UpdatePatchBaseline`.
+    pub mod update_patch_baseline {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `ApprovalRules`.
+        pub const APPROVAL_RULES: ParamName = ParamName("ApprovalRules");
+
+        /// `RejectedPatches`.
+        pub const REJECTED_PATCHES: ParamName = ParamName("RejectedPatches");
+
+        /// `RejectedPatchesAction`.
+        pub const REJECTED_PATCHES_ACTION: ParamName = ParamName(
+            "RejectedPatchesAction",
+        );
+
+        /// `ApprovedPatches`.
+        pub const APPROVED_PATCHES: ParamName = ParamName("ApprovedPatches");
+
+        /// `ApprovedPatchesEnableNonSecurity`.
+        pub const APPROVED_PATCHES_ENABLE_NON_SECURITY: ParamName = ParamName(
+            "ApprovedPatchesEnableNonSecurity",
+        );
+
+        /// `Sources`.
+        pub const SOURCES: ParamName = ParamName("Sources");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `UpdateSecretParameter`.
+    pub mod update_secret_parameter {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Name`.
+        pub const NAME: ParamName = ParamName("Name");
+
+        /// `Value`.
+        pub const VALUE: ParamName = ParamName("Value");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `UpdateStateConfiguration`.
+    pub mod update_state_configuration {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Description`.
+        pub const DESCRIPTION: ParamName = ParamName("Description");
+
+        /// `Parameters`.
+        pub const PARAMETERS: ParamName = ParamName("Parameters");
+
+        /// `ConfigureMode`.
+        pub const CONFIGURE_MODE: ParamName = ParamName("ConfigureMode");
+
+        /// `ScheduleType`.
+        pub const SCHEDULE_TYPE: ParamName = ParamName("ScheduleType");
+
+        /// `ScheduleExpression`.
+        pub const SCHEDULE_EXPRESSION: ParamName = ParamName("ScheduleExpression");
+
+        /// `Targets`.
+        pub const TARGETS: ParamName = ParamName("Targets");
+
+        /// `ClientToken`.
+        pub const CLIENT_TOKEN: ParamName = ParamName("ClientToken");
+
+        /// `StateConfigurationId`.
+        pub const STATE_CONFIGURATION_ID: ParamName = ParamName("StateConfigurationId");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `UpdateTemplate`.
+    pub mod update_template {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+
+        /// `Content`.
+        pub const CONTENT: ParamName = ParamName("Content");
+
+        /// `Tags`.
+        pub const TAGS: ParamName = ParamName("Tags");
+
+        /// `VersionName`.
+        pub const VERSION_NAME: ParamName = ParamName("VersionName");
+
+        /// `ResourceGroupId`.
+        pub const RESOURCE_GROUP_ID: ParamName = ParamName("ResourceGroupId");
+    }
+
+    /// The documented request parameters of `UpdateTemplateAttributes`.
+    pub mod update_template_attributes {
+        use super::ParamName;
+
+        /// `TemplateName`.
+        pub const TEMPLATE_NAME: ParamName = ParamName("TemplateName");
+
+        /// `IsFavorite`.
+        pub const IS_FAVORITE: ParamName = ParamName("IsFavorite");
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `SharePermissionAction`.
+        pub const SHARE_PERMISSION_ACTION: ParamName = ParamName(
+            "SharePermissionAction",
+        );
+
+        /// `ShareTemplateVersion`.
+        pub const SHARE_TEMPLATE_VERSION: ParamName = ParamName("ShareTemplateVersion");
+
+        /// `AccountIds`.
+        pub const ACCOUNT_IDS: ParamName = ParamName("AccountIds");
+    }
+
+    /// The documented request parameters of `ValidateTemplateContent`.
+    pub mod validate_template_content {
+        use super::ParamName;
+
+        /// `RegionId`.
+        pub const REGION_ID: ParamName = ParamName("RegionId");
+
+        /// `Content`.
+        pub const CONTENT: ParamName = ParamName("Content");
+
+        /// `TemplateURL`.
+        pub const TEMPLATE_URL: ParamName = ParamName("TemplateURL");
+    }
+}

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::error::ApiError;
 use crate::request::{ActionRequest, Answer};
+use crate::spec::ParamName;
 use crate::state::State;
 
 const DEFAULT_PAGE_SIZE: u64 = 50;
@@ -31,7 +32,7 @@ pub(crate) struct Paging {
     pub max_results: u64,
     offset: u64,
     binding: Vec<(String, String)>,
-    size_param: Option<&'static str>,
+    size_param: Option<ParamName>,
 }
 
 impl Paging {
@@ -40,8 +41,8 @@ impl Paging {
     /// action and the same other parameters.
     pub fn read(state: &State, request: &ActionRequest<'_>) -> Result<Self, ApiError> {
         let pagination = request.spec.pagination.as_ref();
-        let token_param = pagination.map_or("NextToken", |p| p.input_token);
-        let size_param = pagination.map_or(Some("MaxResults"), |p| p.page_size);
+        let token_param = pagination.map(|p| p.input_token);
+        let size_param = pagination.and_then(|p| p.page_size);
         let max_results = match size_param {
             Some(name) => page_size(request, name)?,
             None => DEFAULT_PAGE_SIZE,
@@ -51,8 +52,8 @@ impl Paging {
             .iter()
             .filter(|(name, _)| {
                 !NOT_QUERY.contains(&name.as_str())
-                    && name != token_param
-                    && Some(name.as_str()) != size_param
+                    && Some(name.as_str()) != token_param.map(ParamName::as_str)
+                    && Some(name.as_str()) != size_param.map(ParamName::as_str)
             })
             .cloned()
             .collect();
@@ -64,7 +65,7 @@ impl Paging {
             binding,
             size_param,
         };
-        if let Some(token) = request.str(token_param) {
+        if let Some(token) = token_param.and_then(|t| request.str(t)) {
             paging.offset = state
                 .tokens
                 .redeem(request.action, &paging.pairs(), token)?;
@@ -99,7 +100,11 @@ impl Paging {
         let path: &[&str] = pagination.map_or(&[], |p| p.items);
         put(answer, path, Value::Array(page));
         let documents = |name: &str| request.spec.response.iter().any(|f| f.name == name);
-        if let Some(size) = self.size_param.filter(|s| documents(s)) {
+        if let Some(size) = self
+            .size_param
+            .map(ParamName::as_str)
+            .filter(|s| documents(s))
+        {
             answer.insert(size.into(), self.max_results.into());
         }
         if documents("TotalCount") {
@@ -166,8 +171,8 @@ pub(crate) fn items_at(answer: &Map<String, Value>, path: &[&str]) -> Vec<Value>
 
 /// The page size: documented bounds are checked before any handler runs; without them it
 /// must be 1 to 100.
-fn page_size(request: &ActionRequest<'_>, name: &str) -> Result<u64, ApiError> {
-    let param = request.spec.param(name);
+fn page_size(request: &ActionRequest<'_>, name: ParamName) -> Result<u64, ApiError> {
+    let param = request.spec.param(name.as_str());
     let default = param
         .and_then(|p| p.default)
         .and_then(|d| d.parse::<u64>().ok())
@@ -181,5 +186,7 @@ fn page_size(request: &ActionRequest<'_>, name: &str) -> Result<u64, ApiError> {
         .parse::<u64>()
         .ok()
         .filter(|n| (1..=max).contains(n))
-        .ok_or_else(|| ApiError::invalid_parameter(name, "it must be an integer from 1 to 100"))
+        .ok_or_else(|| {
+            ApiError::invalid_parameter(name.as_str(), "it must be an integer from 1 to 100")
+        })
 }

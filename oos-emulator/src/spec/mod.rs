@@ -5,6 +5,27 @@
 //! every answer is built from the action's [`Field`]s, so an action added to the specs is
 //! checked and answered without code of its own. The table holds wire names and JSON types
 //! only: the emulator shares no type with the client it tests.
+//!
+//! Handlers read parameters through [`params`], one module per action with a constant per
+//! documented request parameter, so a handler that names a parameter its action's spec does
+//! not document fails to compile:
+//!
+//! ```compile_fail
+//! let _ = oos_emulator::spec::params::list_executions::TEMPLATE_NAMES;
+//! ```
+//!
+//! and no code outside the generated table can make a [`ParamName`] of its own:
+//!
+//! ```compile_fail
+//! let _ = oos_emulator::spec::ParamName("TemplateNames");
+//! ```
+//!
+//! while the documented ones are there under their wire names:
+//!
+//! ```
+//! use oos_emulator::spec::params::list_executions;
+//! assert_eq!(list_executions::TEMPLATE_NAME.as_str(), "TemplateName");
+//! ```
 
 pub(crate) mod check;
 pub(crate) mod shape;
@@ -15,7 +36,7 @@ pub(crate) mod value;
 mod table;
 
 pub use shape::conforms;
-pub use table::{ACTIONS, COMMON_ERRORS};
+pub use table::{params, ParamName, ACTIONS, COMMON_ERRORS};
 
 /// One action: what it takes, what it answers, and its documented answer.
 #[derive(Debug)]
@@ -216,9 +237,9 @@ pub enum Encoding {
 #[derive(Debug)]
 pub struct Pagination {
     /// The request's token parameter.
-    pub input_token: &'static str,
+    pub input_token: ParamName,
     /// The request's page-size parameter.
-    pub page_size: Option<&'static str>,
+    pub page_size: Option<ParamName>,
     /// The answer's token field.
     pub output_token: &'static str,
     /// The fields leading from the answer to the list of items.

@@ -26,3 +26,4 @@ mod template_corpus;
 mod template_language;
 mod template_versions;
 mod templates;
+mod triggers;

@@ -522,12 +522,13 @@ Outputs:
 #[tokio::test]
 async fn notify_select_targets_triggers_and_state_templates() {
     let emulator = emulator().await;
+    let in_an_hour = crate::common::timestamp(3600);
     let body = "Parameters:
   targets: {Type: Json, Default: {Type: ResourceIds, ResourceIds: [i-1, i-2]}}
 Tasks:
   - Name: timer
     Action: ACS::TimerTrigger
-    Properties: {Type: rate, Expression: 1 hour}
+    Properties: {Type: at, Expression: 'IN_AN_HOUR'}
   - Name: pick
     Action: ACS::SelectTargets
     Properties:
@@ -542,12 +543,25 @@ Tasks:
       WebHook: {URI: 'https://hooks.example/x', Content: '{{ pick.ids }}'}
 Outputs:
   ids: {Type: List, Value: '{{ pick.ids }}'}
-";
-    let done = run(&emulator, body, json!({})).await;
+"
+    .replace("IN_AN_HOUR", &in_an_hour);
+    let id = start(&emulator, &body, json!({})).await;
+    let done = finished(&emulator, &id).await;
+    // An `at` timer fires once, an emulated hour later, and its execution ends with it; the
+    // tasks after the trigger ran in the child execution it started.
     assert_eq!(done["Status"], "Success", "{done}");
-    assert_eq!(outputs(&done), json!({"ids": ["i-1", "i-2"]}));
-    // The timer fired an emulated hour later.
     assert!(crate::common::seconds_between(&done["StartDate"], &done["EndDate"]) >= 3600);
+    let children = ok(&emulator, "ListExecutions", &[("ParentExecutionId", &id)]).await;
+    let child = children["Executions"][0]["ExecutionId"].as_str().unwrap();
+    let child = finished(&emulator, child).await;
+    assert_eq!(child["Status"], "Success", "{child}");
+    assert_eq!(outputs(&child), json!({"ids": ["i-1", "i-2"]}));
+    let done = execution(&emulator, &id).await;
+    assert_eq!(done["LastTriggerStatus"], "Success", "{done}");
+    assert_eq!(
+        serde_json::from_str::<Value>(done["LastTriggerOutputs"].as_str().unwrap()).unwrap(),
+        json!({"ids": ["i-1", "i-2"]})
+    );
     let notified = calls(&emulator)
         .await
         .into_iter()

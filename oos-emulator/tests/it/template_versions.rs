@@ -215,6 +215,22 @@ async fn content_is_validated_as_json_or_yaml() {
     assert_eq!(yaml["Tasks"][0]["Type"], "ACS::ExecuteAPI");
     let parameters: Value = serde_json::from_str(yaml["Parameters"].as_str().unwrap()).unwrap();
     assert_eq!(parameters, json!({"name": {"Type": "String"}}));
+    // A State-type template's states are its tasks.
+    let state = "FormatVersion: OOS-2019-06-01-State\nStates:\n  - ResourceType: 'ACS:Inventory'\n    Properties: {Policy: {}}\n  - Name: patch\n    ResourceType: 'ACS:Patch'\n";
+    let states = ok(&emulator, "ValidateTemplateContent", &[("Content", state)]).await;
+    let listed: Vec<(&str, &str)> = states["Tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["Name"].as_str().unwrap(), t["Type"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        listed,
+        [("state1", "ACS:Inventory"), ("patch", "ACS:Patch")]
+    );
+    let properties: Value =
+        serde_json::from_str(states["Tasks"][0]["Properties"].as_str().unwrap()).unwrap();
+    assert_eq!(properties, json!({"Policy": {}}));
     for (bad, says) in [
         ("Tasks: [", "line 2: the content is not valid YAML"),
         ("[1, 2]", "line 1: the template must be a map"),

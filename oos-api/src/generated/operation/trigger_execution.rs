@@ -178,10 +178,18 @@ impl TriggerExecutionOutput {
     }
 }
 
-/// The errors `TriggerExecution` (no code of its own) documents, the errors common to every action, and `Unhandled` for any other code.
+/// The errors `TriggerExecution` documents, the errors common to every action, and `Unhandled` for any other code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TriggerExecutionError {
+    /// `EntityNotExists.Execution` (HTTP 404): The specific execution {id} does not exist.
+    ///
+    /// No execution has this ID. OOS documents no error for this action; the code is the one its other execution actions answer with.
+    EntityNotExistsExecution(crate::ErrorMetadata),
+    /// `InvalidStatus.Execution` (HTTP 400): The execution {id} is {status} and cannot be {operation}.
+    ///
+    /// The execution has no trigger of this Type waiting to fire (it ended, or its trigger is of another Type).
+    InvalidStatusExecution(crate::ErrorMetadata),
     /// An error every action can answer with (signature, permission, throttling, …).
     Common(super::super::service::CommonError),
     /// A code this action does not document. Not to be matched by name: a code documented
@@ -203,6 +211,8 @@ impl TriggerExecutionError {
     #[allow(deprecated)]
     pub fn metadata(&self) -> &crate::ErrorMetadata {
         match self {
+            Self::EntityNotExistsExecution(metadata) => metadata,
+            Self::InvalidStatusExecution(metadata) => metadata,
             Self::Unhandled(unhandled) => unhandled.metadata(),
             Self::Common(common) => common.metadata(),
         }
@@ -212,9 +222,17 @@ impl TriggerExecutionError {
 impl crate::action::ServiceError for TriggerExecutionError {
     #[allow(deprecated)]
     fn from_metadata(metadata: crate::ErrorMetadata) -> Self {
-        match super::super::service::CommonError::from_metadata(metadata) {
-            Ok(common) => Self::Common(common),
-            Err(metadata) => Self::Unhandled(crate::error::Unhandled::new(metadata)),
+        match metadata.code.as_str() {
+            "EntityNotExists.Execution" => Self::EntityNotExistsExecution(metadata),
+            "InvalidStatus.Execution" => Self::InvalidStatusExecution(metadata),
+            _ => {
+                match super::super::service::CommonError::from_metadata(metadata) {
+                    Ok(common) => Self::Common(common),
+                    Err(metadata) => {
+                        Self::Unhandled(crate::error::Unhandled::new(metadata))
+                    }
+                }
+            }
         }
     }
 

@@ -10,7 +10,7 @@ mod notify;
 mod select_targets;
 mod sleep;
 mod template;
-mod triggers;
+pub(crate) mod triggers;
 
 use std::time::Duration;
 

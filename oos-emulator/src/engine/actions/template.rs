@@ -59,18 +59,7 @@ fn child(
             STEP,
         );
     }
-    // The parameters the version that will run declares: the one asked for, else the current.
-    let declared = state
-        .data
-        .template(name)
-        .and_then(|t| match version {
-            Some(version) => t.version(version).map(|v| v.content.as_str()),
-            None => Some(t.content.as_str()),
-        })
-        .and_then(|content| crate::template::parse(content).ok())
-        .map(|t| crate::template::parameters(&t))
-        .unwrap_or_default();
-    let parameters = crate::template::parameters::coerce(&declared, parameters);
+    // StartExecution fits the parameters to what the child declares as it reads the child.
     let mut params = vec![
         ("TemplateName".to_owned(), name.to_owned()),
         (
@@ -85,19 +74,23 @@ fn child(
     if let Some(version) = version {
         params.push(("TemplateVersion".to_owned(), version.to_owned()));
     }
-    let started =
-        match crate::actions::call_as(state, "StartExecution", &params, &call.run.access_key_id) {
-            Ok(answer) => answer,
-            Err(e) => {
-                return (
-                    Err(format!(
-                        "the child execution of {name} could not start: {}: {}",
-                        e.code, e.message
-                    )),
-                    STEP,
-                )
-            }
-        };
+    let started = match crate::actions::call_from_task(
+        state,
+        "StartExecution",
+        &params,
+        &call.run.access_key_id,
+    ) {
+        Ok(answer) => answer,
+        Err(e) => {
+            return (
+                Err(format!(
+                    "the child execution of {name} could not start: {}: {}",
+                    e.code, e.message
+                )),
+                STEP,
+            )
+        }
+    };
     let Some(id) = started
         .get("Execution")
         .and_then(|e| e.get("ExecutionId"))
