@@ -161,7 +161,11 @@ fn import_and_generate(
         .import_openapi(&path, &[])
         .map_err(|e| e.to_string().replace(&format!("{}: ", path.display()), ""))?;
     outcome.warnings = sources.warnings().len();
-    outcome.warning_kinds = sources.warnings().iter().map(warning_kind).collect();
+    outcome.warning_kinds = sources
+        .warnings()
+        .iter()
+        .map(|w| warning_kind(&w.to_string(), w.path.as_deref()))
+        .collect();
     for spec in &imported {
         fs::write(&spec.path, &spec.text).map_err(|e| e.to_string())?;
     }
@@ -187,13 +191,12 @@ fn import_and_generate(
 /// A warning's kind: its message without the JSON path and with quoted names elided
 /// (`unknown key `…``, `reference `…` names no schema of the document: read as free-form
 /// JSON`); an action left out is tallied as such.
-fn warning_kind(warning: &codegen::error::SpecError) -> String {
-    let text = warning.to_string();
+fn warning_kind(text: &str, path: Option<&str>) -> String {
     if text.contains("is left out: the client cannot send it") {
         return "an action the client cannot send, left out".into();
     }
     let first = text.lines().next().unwrap_or_default();
-    let message = match &warning.path {
+    let message = match path {
         Some(path) => first
             .split_once(&format!("{path}: "))
             .map_or(first, |(_, m)| m),
@@ -378,4 +381,57 @@ fn table(outcomes: &[Outcome], reference: &str) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_warning_is_tallied_without_its_path_and_names() {
+        let text = "x/api-docs.json: $.apis.A.responses.200.schema.properties.B.$ref: reference `#/components/schemas/C` names no schema of the document: read as free-form JSON\n  help: report this document";
+        assert_eq!(
+            warning_kind(
+                text,
+                Some("$.apis.A.responses.200.schema.properties.B.$ref")
+            ),
+            "reference `…` names no schema of the document: read as free-form JSON"
+        );
+        let left_out = "x/api-docs.json: $.apis.A.security: the action is authorised by Anonymous, not by an AccessKey\n  help: `A` is left out: the client cannot send it; the product's other actions are imported";
+        assert_eq!(
+            warning_kind(left_out, Some("$.apis.A.security")),
+            "an action the client cannot send, left out"
+        );
+    }
+
+    #[test]
+    fn actions_with_a_code_under_two_error_statuses_are_counted_with_what_was_kept() {
+        let document = r#"{"apis": {
+            "Kept": {"errorCodes": {"400": [{"errorCode": "Bad"}], "403": [{"errorCode": "Bad"}]}},
+            "Lost": {"errorCodes": {"400": [{"errorCode": "Bad"}], "404": [{"errorCode": "Bad"}]}},
+            "NotAStatus": {"errorCodes": {"400": [{"errorCode": "Bad"}], "4092": [{"errorCode": "Bad"}]}},
+            "Once": {"errorCodes": {"400": [{"errorCode": "Bad"}]}}
+        }}"#;
+        let spec = |action: &str, also: &str| {
+            codegen::import::Imported {
+            action: action.into(),
+            path: format!("{action}.yaml").into(),
+            text: format!("action: {action}\nsummary: s\nidempotent: false\nerrors:\n  - code: Bad\n    http_status: 400\n{also}    message: m\n"),
+            page: None,
+        }
+        };
+        let imported = [
+            spec("Kept", "    also_http_status: [403]\n"),
+            spec("Lost", ""),
+            spec("NotAStatus", ""),
+            spec("Once", ""),
+        ];
+        // `4092` is no HTTP error status: `NotAStatus` lists `Bad` under one.
+        assert_eq!(two_statuses(document, &imported), (2, 1));
+        assert_eq!(
+            two_statuses(document, &imported[..1]),
+            (2, 1),
+            "an action not imported is not kept"
+        );
+    }
 }
