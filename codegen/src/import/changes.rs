@@ -65,6 +65,23 @@ pub fn diff(pairs: &[(Option<ActionSpec>, ActionSpec)], dropped: &[String]) -> V
             &before.request,
             &after.request,
         );
+        if before.response_body != after.response_body {
+            // The output's shape itself changed: a value became an object, or the reverse,
+            // or the value's type; whatever read `body` or the fields stops compiling.
+            let answer = |body: &Option<String>| match body {
+                Some(ty) => format!("one {ty} value"),
+                None => "an object".to_string(),
+            };
+            out.push(Change {
+                group: Group::Response,
+                text: format!(
+                    "`{action}` answer changed: {} → {}",
+                    answer(&before.response_body),
+                    answer(&after.response_body)
+                ),
+                breaking: true,
+            });
+        }
         fields(
             &mut out,
             Group::Response,
@@ -253,6 +270,46 @@ mod tests {
     use super::*;
 
     const REPORT: &str = "### Import of a\n\n- additive: added `X`\n";
+
+    fn spec(yaml: &str) -> ActionSpec {
+        yaml_serde::from_str(yaml).expect("test spec parses")
+    }
+
+    #[test]
+    fn an_answer_that_becomes_one_value_is_breaking() {
+        let object = spec(
+            "action: Export\nsummary: Exports.\nidempotent: true\nresponse:\n  - name: RequestId\n    type: String\n",
+        );
+        let value =
+            spec("action: Export\nsummary: Exports.\nidempotent: true\nresponse_body: String\n");
+        let long =
+            spec("action: Export\nsummary: Exports.\nidempotent: true\nresponse_body: Long\n");
+        let texts = |before: &ActionSpec, after: &ActionSpec| -> Vec<(String, bool)> {
+            diff(&[(Some(before.clone()), after.clone())], &[])
+                .into_iter()
+                .filter(|c| c.group == Group::Response)
+                .map(|c| (c.text, c.breaking))
+                .collect()
+        };
+        assert_eq!(
+            texts(&object, &value),
+            [
+                (
+                    "`Export` answer changed: an object → one String value".to_string(),
+                    true
+                ),
+                ("removed `Export.RequestId`".to_string(), true),
+            ]
+        );
+        assert_eq!(
+            texts(&value, &long),
+            [(
+                "`Export` answer changed: one String value → one Long value".to_string(),
+                true
+            )]
+        );
+        assert!(texts(&long, &long).is_empty());
+    }
 
     #[test]
     fn the_report_goes_under_unreleased() {
