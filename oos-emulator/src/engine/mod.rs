@@ -45,6 +45,17 @@ use program::{Program, Task};
 /// How every failure that comes from a limit of the emulator, not from the template, begins.
 pub(crate) const UNSUPPORTED: &str = "Unsupported by the emulator:";
 
+/// `why` said of `context`: `context: why`, except that a limit of the emulator keeps its
+/// marker in front (`Unsupported by the emulator: …, in context`), so that every message
+/// that carries it, up to the execution's, begins with it.
+pub(crate) fn within(context: &str, why: String) -> String {
+    if why.starts_with(UNSUPPORTED) {
+        format!("{why}, in {context}")
+    } else {
+        format!("{context}: {why}")
+    }
+}
+
 /// How long a task that is not a sleep or a wait takes, in emulated time.
 const STEP: Duration = Duration::from_secs(1);
 /// The most steps one run takes while answering one request; the rest wait for the next.
@@ -630,9 +641,16 @@ impl Run {
             Some(&current.record),
         );
         self.settle(state, &current.record, "Failed", &why, None);
-        let message = format!("Task {name} failed: {why}");
+        // A limit of the emulator ends the execution whatever `OnError` says: a test must
+        // not pass on what the emulator could not do.
+        let unsupported = why.starts_with(UNSUPPORTED);
+        let message = if unsupported {
+            format!("{why}, in task {name}")
+        } else {
+            format!("Task {name} failed: {why}")
+        };
         match current.task.text("OnError").map(str::to_owned) {
-            Some(target) if !target.eq_ignore_ascii_case(END) => {
+            Some(target) if !unsupported && !target.eq_ignore_ascii_case(END) => {
                 self.go(current.index, &target, "Failed")
             }
             _ => self.then(
@@ -702,7 +720,7 @@ impl Run {
             // The template's outputs may read tasks a branch left out: those read empty.
             let value = self
                 .evaluate_with(state, &self.parameters, TaskScope::default(), true, value)
-                .map_err(|why| format!("output {name}: {why}"))?;
+                .map_err(|why| within(&format!("output {name}"), why))?;
             outputs.insert(name.clone(), actions::typed(declaration, value));
         }
         Ok(Value::Object(outputs))
