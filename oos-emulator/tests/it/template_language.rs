@@ -345,6 +345,80 @@ Tasks:
     assert_eq!(refused["Message"], "not a stub: missing field `Action`");
 }
 
+/// A sequence may answer errors before it answers: a call that fails for a while and then
+/// succeeds, for `Retries` to get past.
+#[tokio::test]
+async fn a_sequence_of_errors_then_an_answer_is_retried_to_success() {
+    let emulator = emulator().await;
+    let (status, added) = add_stub(
+        &emulator,
+        json!({"Service": "ECS", "Action": "StartInstance",
+               "Responses": [
+                   {"Error": {"Code": "Throttling", "Message": "slow down"}},
+                   {"Error": {"Code": "IncorrectInstanceStatus", "Message": "not yet"}},
+                   {"InstanceId": "i-1"}]}),
+    )
+    .await;
+    assert_eq!((status, added), (200, json!({"Added": 1})));
+    let body = "Tasks:
+  - Name: start
+    Action: ACS::ExecuteAPI
+    Retries: 3
+    Delay: 5
+    Properties: {Service: ECS, API: StartInstance}
+    Outputs:
+      id: {Type: String, ValueSelector: .InstanceId}
+Outputs:
+  id: {Type: String, Value: '{{ start.id }}'}
+";
+    let done = run(&emulator, body, json!({})).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    assert_eq!(done["Outputs"], json!({"id": "i-1"}).to_string());
+    // Three calls, two waits of five seconds between them, each call one second.
+    let took = crate::common::seconds_between(&done["StartDate"], &done["EndDate"]);
+    assert!((12..=14).contains(&took), "{took} s");
+    let calls = calls(&emulator).await;
+    let answered: Vec<_> = calls
+        .iter()
+        .map(|c| (c["Error"]["Code"].clone(), c["Response"].clone()))
+        .collect();
+    assert_eq!(
+        answered,
+        [
+            (json!("Throttling"), Value::Null),
+            (json!("IncorrectInstanceStatus"), Value::Null),
+            (Value::Null, json!({"InstanceId": "i-1"})),
+        ]
+    );
+
+    // Without retries, the first error fails the task with it.
+    add_stub(
+        &emulator,
+        json!({"Service": "ECS", "Action": "StopInstance",
+               "Responses": [{"Error": {"Code": "Throttling", "Message": "slow down"}}, {}]}),
+    )
+    .await;
+    let once = "Tasks:
+  - Name: stop
+    Action: ACS::ExecuteAPI
+    Properties: {Service: ECS, API: StopInstance}
+";
+    let done = run(&emulator, once, json!({})).await;
+    assert_eq!(
+        done["StatusMessage"],
+        "Task stop failed: ECS StopInstance answered Throttling: slow down"
+    );
+
+    // An error in a sequence needs its Code, as a stub's Error does.
+    let (status, refused) = add_stub(
+        &emulator,
+        json!({"Service": "ECS", "Action": "X", "Responses": [{"Error": {"Message": "no code"}}]}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(refused["Message"], "stub 1: an Error needs a Code");
+}
+
 #[tokio::test]
 async fn a_stubbed_error_fails_the_task_with_the_service_s_code() {
     let emulator = emulator().await;
