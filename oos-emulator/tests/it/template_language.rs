@@ -345,6 +345,61 @@ Tasks:
     assert_eq!(refused["Message"], "not a stub: missing field `Action`");
 }
 
+/// The functions OOS documents that Alibaba's templates do not use are evaluated too, not
+/// passed on as data; the one that needs maintenance windows is the emulator's limit.
+#[tokio::test]
+async fn the_documented_functions_outside_the_corpus_are_evaluated() {
+    let emulator = emulator().await;
+    let body = "Parameters:
+  sizes: {Type: List, Default: [3, '12', 7.5]}
+Tasks:
+  - Name: nap
+    Action: ACS::Sleep
+    Properties: {Duration: 1s}
+Outputs:
+  min: {Type: Number, Value: {'Fn::Min': '{{ sizes }}'}}
+  max: {Type: Number, Value: {'Fn::Max': [3, '12', 7.5]}}
+  union: {Type: List, Value: {'Fn::Union': [[a, b, c], [b, d], [e]]}}
+  difference: {Type: List, Value: {'Fn::Difference': [[a, b, c, d], [b, d, e]]}}
+  intersection: {Type: List, Value: {'Fn::Intersection': [[a, b, c, d], [b, d, e], [d, b]]}}
+  mapJoin: {Type: Json, Value: {'Fn::MapJoin': [[a, b], [1, x]]}}
+  inside: {Type: Boolean, Value: {'Fn::IsIpInCIDR': ['192.168.1.20', '192.168.1.0/24']}}
+  outside: {Type: Boolean, Value: {'Fn::IsIpInCIDR': ['192.168.2.20', '192.168.1.0/24']}}
+  inside6: {Type: Boolean, Value: {'Fn::IsIpInCIDR': ['2001:db8::1', '2001:db8::/32']}}
+";
+    let done = run(&emulator, body, json!({})).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    let outputs: Value = serde_json::from_str(done["Outputs"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        outputs,
+        json!({
+            "min": 3, "max": 12,
+            "union": ["a", "b", "c", "d", "e"],
+            "difference": ["a", "c", "e"],
+            "intersection": ["b", "d"],
+            "mapJoin": {"a": 1, "b": "x"},
+            "inside": true, "outside": false, "inside6": true,
+        })
+    );
+
+    let window = "Tasks:
+  - Name: next
+    Action: ACS::Sleep
+    Properties:
+      Duration:
+        Fn::CalculateTimeByOpsWindow: ['{{ ACS::CurrentUTCTime }}', {StartTime: '01:00:00Z', EndTime: '02:00:00Z'}]
+";
+    let done = run(&emulator, window, json!({})).await;
+    assert_eq!(done["Status"], "Failed");
+    assert!(
+        done["StatusMessage"]
+            .as_str()
+            .unwrap()
+            .starts_with("Unsupported by the emulator: Fn::CalculateTimeByOpsWindow"),
+        "{done}"
+    );
+}
+
 /// A sequence may answer errors before it answers: a call that fails for a while and then
 /// succeeds, for `Retries` to get past.
 #[tokio::test]
