@@ -150,7 +150,9 @@ pub(crate) fn start(
     let started_wall = execution
         .and_then(|e| parse_date(&e.start_date))
         .unwrap_or_else(OffsetDateTime::now_utc);
-    let depth = state.runs.get(&parent).map_or(0, |p| p.depth + 1);
+    // Counted along the stored parents: a parent's run is out of `state.runs` while it takes
+    // the step that starts its child.
+    let depth = ancestors(state, &parent);
     let mut run = Run {
         execution_id: execution_id.to_owned(),
         access_key_id: access_key_id.to_owned(),
@@ -176,6 +178,21 @@ pub(crate) fn start(
         };
     }
     schedule(state, run);
+}
+
+/// How many executions `parent` and its own parents make (0 for none), counted up to a bound
+/// past which nothing nests.
+fn ancestors(state: &State, parent: &str) -> usize {
+    let mut depth = 0;
+    let mut next = parent;
+    while let Some(execution) = state.data.execution(next).filter(|_| !next.is_empty()) {
+        depth += 1;
+        next = &execution.parent_execution_id;
+        if depth > 64 {
+            break;
+        }
+    }
+    depth
 }
 
 /// Hands a new run to the engine and takes its steps due at once.

@@ -331,6 +331,28 @@ async fn the_unsupported_marker_leads_the_message_whatever_the_task_allows() {
     }
 }
 
+/// A template that starts itself as its child nests until the emulator's limit, and its
+/// execution fails there with the marker; the emulator answers on.
+#[tokio::test]
+async fn a_template_that_starts_itself_stops_at_the_nesting_limit() {
+    let again = json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
+        {"Name": "again", "Action": "ACS::Template", "Properties": {"TemplateName": "again"}}]});
+    let emulator = emulator(&[("again", again)], FAST).await;
+    let id = start(&emulator, &[("TemplateName", "again")]).await;
+    let done = finished(&emulator, &id).await;
+    let said = done["StatusMessage"].as_str().unwrap_or_default();
+    assert_eq!(done["Status"], "Failed", "{said}");
+    assert!(
+        said.starts_with("Unsupported by the emulator: child templates nested more than 8 deep"),
+        "{said}"
+    );
+    // The execution and its eight nested children, each failed.
+    let all = call(&emulator, "ListExecutions", &[("MaxResults", "100")]).await;
+    let executions = all.body["Executions"].as_array().unwrap();
+    assert_eq!(executions.len(), 9, "{}", all.text);
+    assert!(executions.iter().all(|e| e["Status"] == "Failed"));
+}
+
 #[tokio::test]
 async fn an_approval_waits_for_notify_execution() {
     let approval = json!({
