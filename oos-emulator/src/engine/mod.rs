@@ -62,7 +62,7 @@ const STEP: Duration = Duration::from_secs(1);
 const STEPS_PER_REQUEST: usize = 100_000;
 /// How often `ACS::WaitFor` polls when its task says nothing.
 const WAIT_FOR_RETRIES: u32 = 30;
-/// The region templates run in.
+/// The region templates run in when their `StartExecution` names none.
 const REGION: &str = "cn-hangzhou";
 
 pub(crate) use runs::Runs;
@@ -120,20 +120,39 @@ struct Current {
 }
 
 /// Hands a new execution to a run and takes the steps due at once (its first task starts).
-/// `template` is its template's parsed content, or why that content does not parse.
+/// `template` is its template's parsed content, or why that content does not parse;
+/// `region_id` the region it was started in (`{{ ACS::RegionId }}`): the request's, else
+/// its parent's, else [`REGION`].
 pub(crate) fn start(
     state: &mut State,
     execution_id: &str,
     template: Result<&Value, String>,
     access_key_id: &str,
+    region_id: Option<&str>,
 ) {
     let execution = state.data.execution(execution_id);
     let given = execution.map(|e| e.parameters.clone()).unwrap_or_default();
     let parent = execution
         .map(|e| e.parent_execution_id.clone())
         .unwrap_or_default();
+    let region_id = region_id
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .or_else(|| {
+            state
+                .data
+                .execution(&parent)
+                .map(|p| p.region_id.clone())
+                .filter(|r| !r.is_empty())
+        })
+        .unwrap_or_else(|| REGION.into());
+    if let Some(execution) = state.data.execution_mut(execution_id) {
+        execution.region_id.clone_from(&region_id);
+    }
+    let execution = state.data.execution(execution_id);
     let builtins = Builtins {
-        region_id: REGION.into(),
+        region_id,
         account_id: crate::data::model::ACCOUNT_ID.into(),
         execution_id: execution_id.into(),
         parent_execution_id: parent.clone(),

@@ -345,6 +345,55 @@ Tasks:
     assert_eq!(refused["Message"], "not a stub: missing field `Action`");
 }
 
+/// `{{ ACS::RegionId }}` is the region the execution was started in (the request's
+/// `RegionId`), in its child executions too; `cn-hangzhou` when the request names none.
+#[tokio::test]
+async fn acs_region_id_is_the_region_the_execution_was_started_in() {
+    let child = format!("{HEAD}Tasks:\n  - Name: inner\n    Action: ACS::ExecuteAPI\n    Properties: {{Service: ECS, API: Inner, Parameters: {{Region: '{{{{ ACS::RegionId }}}}'}}}}\n");
+    let emulator = Emulator::builder()
+        .clock_speed(FAST)
+        .data(oos_emulator::Data::new().with_template("child", child))
+        .start()
+        .await
+        .unwrap();
+    let content = format!(
+        "{HEAD}Parameters:
+  regionId: {{Type: String, Default: '{{{{ ACS::RegionId }}}}'}}
+Tasks:
+  - Name: outer
+    Action: ACS::ExecuteAPI
+    Properties: {{Service: ECS, API: Outer, Parameters: {{RegionId: '{{{{ regionId }}}}'}}}}
+  - Name: nested
+    Action: ACS::Template
+    Properties: {{TemplateName: child}}
+"
+    );
+    for (region, want) in [(Some("cn-shanghai"), "cn-shanghai"), (None, "cn-hangzhou")] {
+        let mut params = vec![("TemplateContent", content.as_str())];
+        params.extend(region.map(|r| ("RegionId", r)));
+        let answer = call(&emulator, "StartExecution", &params).await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let id = answer.body["Execution"]["ExecutionId"].as_str().unwrap();
+        let done = finished(&emulator, id).await;
+        assert_eq!(done["Status"], "Success", "{done}");
+        let made: Vec<_> = calls(&emulator)
+            .await
+            .into_iter()
+            .rev()
+            .take(2)
+            .map(|c| (c["Action"].clone(), c["Parameters"].clone()))
+            .collect();
+        assert_eq!(
+            made,
+            [
+                (json!("Inner"), json!({"Region": want})),
+                (json!("Outer"), json!({"RegionId": want})),
+            ],
+            "{region:?}"
+        );
+    }
+}
+
 /// The functions OOS documents that Alibaba's templates do not use are evaluated too, not
 /// passed on as data; the one that needs maintenance windows is the emulator's limit.
 #[tokio::test]
