@@ -392,6 +392,36 @@ Tasks:
             "{region:?}"
         );
     }
+
+    // A trigger's child executions run in the trigger's region, and so do theirs.
+    let trigger = format!(
+        "{HEAD}Tasks:
+  - Name: on
+    Action: ACS::EventTrigger
+    Properties: {{Product: ECS, Name: ['Instance:StateChange']}}
+  - Name: nested
+    Action: ACS::Template
+    Properties: {{TemplateName: child}}
+"
+    );
+    let params = [
+        ("TemplateContent", trigger.as_str()),
+        ("RegionId", "cn-beijing"),
+    ];
+    let answer = call(&emulator, "StartExecution", &params).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let id = answer.body["Execution"]["ExecutionId"].as_str().unwrap();
+    let started = emulator
+        .send_event(
+            "Event",
+            json!({"product": "ECS", "name": "Instance:StateChange"}),
+        )
+        .unwrap();
+    let child = started[0].as_str();
+    assert_eq!(finished(&emulator, child).await["Status"], "Success");
+    let last = calls(&emulator).await.pop().unwrap();
+    assert_eq!(last["Parameters"], json!({"Region": "cn-beijing"}));
+    call(&emulator, "CancelExecution", &[("ExecutionId", id)]).await;
 }
 
 /// The functions OOS documents that Alibaba's templates do not use are evaluated too, not
