@@ -193,7 +193,11 @@ pub(crate) fn start(
     if let Err(why) = ready {
         run.step = Step::Finish {
             status: "Failed",
-            message: format!("The template cannot run: {why}."),
+            message: if why.starts_with(UNSUPPORTED) {
+                format!("{why}, so the template cannot run.")
+            } else {
+                format!("The template cannot run: {why}.")
+            },
         };
     }
     schedule(state, run);
@@ -365,7 +369,7 @@ impl Run {
                         values.insert(name.clone(), value);
                     }
                     Err(why) => {
-                        last = Some(format!("parameter {name}'s Default: {why}"));
+                        last = Some(within(&format!("parameter {name}'s Default"), why));
                         left.push((name, default));
                     }
                 }
@@ -470,9 +474,7 @@ impl Run {
             match self.evaluate(state, &when, &current.task, &current.record, None) {
                 Ok(holds) if !truthy(&holds) => return self.skip(state, current),
                 Ok(_) => {}
-                Err(why) => {
-                    return self.then(STEP, Step::End(current, Err(format!("When: {why}"))))
-                }
+                Err(why) => return self.then(STEP, Step::End(current, Err(within("When", why)))),
             }
         }
         if let Some(spec) = current.task.key("Loop").cloned() {
@@ -481,7 +483,7 @@ impl Run {
                 .and_then(|spec| Plan::read(&spec));
             return match plan {
                 Ok(plan) => self.then(Duration::ZERO, Step::NextBatch(current, Looping::new(plan))),
-                Err(why) => self.then(STEP, Step::End(current, Err(format!("Loop: {why}")))),
+                Err(why) => self.then(STEP, Step::End(current, Err(within("Loop", why)))),
             };
         }
         if matches!(current.task.builtin, Some("ACS::Approve" | "ACS::Pause")) {
@@ -505,6 +507,16 @@ impl Run {
             Ok(p) => p,
             Err(why) => return (Err(why), STEP),
         };
+        // What cannot be evaluated in the retry keys reads as unset, save a limit of the
+        // emulator, which is the task's failure.
+        for key in retry::KEYS {
+            let Some(value) = task.key(key) else { continue };
+            if let Err(why) = self.evaluate(state, value, task, record, item) {
+                if why.starts_with(UNSUPPORTED) {
+                    return (Err(within(key, why)), STEP);
+                }
+            }
+        }
         let retry = {
             let keys = |key: &str| {
                 task.key(key).map(|v| {
@@ -725,6 +737,11 @@ impl Run {
     fn finish(&mut self, state: &mut State, status: &'static str, message: String) {
         let (status, message, outputs) = match (status, self.template_outputs(state)) {
             ("Success", Ok(outputs)) => (status, message, Some(outputs)),
+            ("Success", Err(why)) if why.starts_with(UNSUPPORTED) => (
+                "Failed",
+                format!("{why}, so the outputs cannot be had"),
+                None,
+            ),
             ("Success", Err(why)) => ("Failed", format!("The outputs cannot be had: {why}"), None),
             _ => (status, message, None),
         };

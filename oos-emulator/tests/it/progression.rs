@@ -329,6 +329,34 @@ async fn the_unsupported_marker_leads_the_message_whatever_the_task_allows() {
             .count();
         assert_eq!(retried, 0, "{content}");
     }
+
+    // Wherever the limit is met: a task's When, its Loop, a Sleep's Duration, a Delay, a
+    // parameter's Default, the template's Outputs.
+    let nap = |extra: Value| {
+        let mut task =
+            json!({"Name": "nap", "Action": "ACS::Sleep", "Properties": {"Duration": "1s"}});
+        task.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        task
+    };
+    let templates = [
+        json!({"Tasks": [nap(json!({"When": package}))]}),
+        json!({"Tasks": [nap(json!({"Loop": {"Items": package}}))]}),
+        json!({"Tasks": [nap(json!({"Properties": {"Duration": package}}))]}),
+        json!({"Tasks": [nap(json!({"Retries": 1, "Delay": package, "Properties": {"Duration": "never"}}))]}),
+        json!({"Parameters": {"p": {"Type": "String", "Default": package}}, "Tasks": [nap(json!({}))]}),
+        json!({"Tasks": [nap(json!({}))], "Outputs": {"o": {"Type": "String", "Value": package}}}),
+    ];
+    for mut template in templates {
+        template["FormatVersion"] = json!("OOS-2019-06-01");
+        let content = template.to_string();
+        let id = start(&emulator, &[("TemplateContent", &content)]).await;
+        let done = finished(&emulator, &id).await;
+        let said = done["StatusMessage"].as_str().unwrap_or_default();
+        assert_eq!(done["Status"], "Failed", "{content}: {said}");
+        assert!(said.starts_with(MARKER), "{content}: {said}");
+    }
 }
 
 /// A template that starts itself as its child nests until the emulator's limit, and its
