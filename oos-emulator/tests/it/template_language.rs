@@ -806,7 +806,7 @@ Outputs:
 #[tokio::test]
 async fn start_execution_checks_parameters_against_the_template() {
     let emulator = emulator().await;
-    let content = format!("{HEAD}Parameters:\n  size: {{Type: Number}}\n  mode: {{Type: String, AllowedValues: [a, b], Default: a}}\nTasks:\n  - Name: nap\n    Action: ACS::Sleep\n    Properties: {{Duration: PT1S}}\n");
+    let content = format!("{HEAD}Parameters:\n  size: {{Type: Number, MaxValue: 64}}\n  mode: {{Type: String, AllowedValues: [a, b], Default: a}}\n  disk: {{Type: String, AllowedPattern: 'd-[a-z0-9]+', Default: d-1}}\nTasks:\n  - Name: nap\n    Action: ACS::Sleep\n    Properties: {{Duration: PT1S}}\n");
     for (given, says) in [
         (json!({}), "the template's parameter size is required"),
         (
@@ -820,6 +820,14 @@ async fn start_execution_checks_parameters_against_the_template() {
         (
             json!({"size": 1, "extra": 1}),
             "the template declares no parameter extra",
+        ),
+        (
+            json!({"size": 65}),
+            "parameter size is 65, more than its MaxValue 64",
+        ),
+        (
+            json!({"size": 1, "disk": "vol-1"}),
+            "parameter disk is \"vol-1\", not matched by its AllowedPattern d-[a-z0-9]+",
         ),
     ] {
         let answer = call(
