@@ -133,6 +133,15 @@ impl ApiError {
         )
     }
 
+    /// `RequestEntityTooLarge` (413) for a request head with more than `most` header fields.
+    pub fn too_many_headers(most: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RequestEntityTooLarge",
+            format!("The request has more than {most} header fields, which this endpoint does not take."),
+        )
+    }
+
     /// `EntityNotExists.<entity>` (404): the `what` named `id` does not exist.
     pub fn not_found(entity: &str, what: &str, id: &str) -> Self {
         Self::new(

@@ -177,11 +177,13 @@ where
     B: Body<Data = Bytes>,
 {
     let limit = shared.max_request_bytes;
-    if parts.headers.contains_key(crate::long_target::TOO_LARGE) {
-        return answering.error(
-            &ApiError::request_too_large(limit.min(crate::long_target::MAX_HEAD)),
-            record,
-        );
+    if let Some(why) = parts.headers.get(crate::long_target::TOO_LARGE) {
+        let error = if why == crate::long_target::TOO_MANY_HEADERS {
+            ApiError::too_many_headers(crate::long_target::MAX_HEADERS)
+        } else {
+            ApiError::request_too_large(limit.min(crate::long_target::MAX_HEAD))
+        };
+        return answering.error(&error, record);
     }
     let uri_len = parts.uri.path_and_query().map_or(0, |pq| pq.as_str().len())
         + long_query(parts).map_or(0, str::len);

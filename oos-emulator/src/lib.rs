@@ -77,9 +77,9 @@
 //!
 //! | Code | Status | When |
 //! |---|---|---|
-//! | `RequestEntityTooLarge` | 413 | request target plus body over [`EmulatorBuilder::max_request_bytes`], or a request head over 1 MiB (request targets of any length up to that are taken: the SDKs send 64 KB of template in the query string) |
+//! | `RequestEntityTooLarge` | 413 | request target plus body over [`EmulatorBuilder::max_request_bytes`], a request head over 1 MiB, or with more than 100 header fields (request targets of any length up to that are taken: the SDKs send 64 KB of template in the query string) |
 //! | `MissingParameter` | 400 | a required parameter or header is absent (the message names it) |
-//! | `InvalidParameter` | 400 | `Action`/`Version` in the query differ from the V3 headers; `Format` other than JSON; a value that fails the documented check (above); a malformed date; a name the action refuses (templates, parameters); `StartExecution` parameters the template does not take (undeclared, a required one missing, of the wrong type, outside `AllowedValues`); more than 100 `ExecutionIds`; `SafetyCheck=Skip` without `Mode=Automatic`; `TemplateURL` (not fetched) |
+//! | `InvalidParameter` | 400 | `Action`/`Version` in the query differ from the V3 headers; `Format` other than JSON; a value that fails the documented check (above); a malformed date; a name the action refuses (templates, parameters); `StartExecution` parameters the template does not take (undeclared, a required one missing, of the wrong type, outside `AllowedValues`, its lengths, `MinValue`/`MaxValue`, unmatched by `AllowedPattern`); more than 100 `ExecutionIds`; `SafetyCheck=Skip` without `Mode=Automatic`; `TemplateURL` (not fetched) |
 //! | `InvalidTemplate` | 400 | template content OOS refuses (`ValidateTemplateContent`, `CreateTemplate`, `UpdateTemplate`, `StartExecution`): the message names line, task and key |
 //! | `InvalidVersion` | 400 | a version other than `2019-06-01` |
 //! | `InvalidAction.NotFound` | 400 | an action that is not in the specs ([`supported_actions`]) |

@@ -19,6 +19,11 @@ pub(crate) const TOO_LARGE: &str = "x-emulator-head-too-large";
 /// The largest request head taken: what a 64 KB template, fully percent-encoded, with a
 /// signature and headers, needs, and room to spare.
 pub(crate) const MAX_HEAD: usize = 1 << 20;
+/// The most header fields a request may have (hyper's own default); hyper is set to take
+/// one more, the [`LONG_QUERY`] header this module adds.
+pub(crate) const MAX_HEADERS: usize = 100;
+/// The value of [`TOO_LARGE`] for a head with more than [`MAX_HEADERS`] fields.
+pub(crate) const TOO_MANY_HEADERS: &str = "headers";
 /// Targets up to this long go to hyper unchanged (its own limit is just under 64 KiB).
 const KEPT: usize = 60 * 1024;
 
@@ -83,6 +88,9 @@ impl<S> LongTargets<S> {
                         .position(|w| w == b"\r\n\r\n")
                         .map(|p| searched_from + p + 4);
                     match end {
+                        Some(end) if end <= MAX_HEAD && fields(&head[..end]) > MAX_HEADERS => {
+                            self.refuse(TOO_MANY_HEADERS);
+                        }
                         Some(end) if end <= MAX_HEAD => {
                             let head = std::mem::take(head);
                             let (rewritten, body) = rewrite(&head[..end]);
@@ -107,11 +115,24 @@ impl<S> LongTargets<S> {
     }
 
     fn too_large(&mut self) {
+        self.refuse(&MAX_HEAD.to_string());
+    }
+
+    /// A request marked [`TOO_LARGE`] with `why`, and nothing more of the connection.
+    fn refuse(&mut self, why: &str) {
         self.ready.extend_from_slice(
-            format!("POST / HTTP/1.1\r\nhost: emulator\r\n{TOO_LARGE}: {MAX_HEAD}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").as_bytes(),
+            format!("POST / HTTP/1.1\r\nhost: emulator\r\n{TOO_LARGE}: {why}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").as_bytes(),
         );
         self.mode = Mode::Drop;
     }
+}
+
+/// How many header fields a head (ending in its blank line) has.
+fn fields(head: &[u8]) -> usize {
+    head.split(|b| *b == b'\n')
+        .skip(1)
+        .filter(|line| !line.trim_ascii().is_empty())
+        .count()
 }
 
 /// The head with a long target's query moved into [`LONG_QUERY`], and the length of the

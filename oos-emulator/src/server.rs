@@ -382,6 +382,8 @@ async fn serve_connection(
     let connection = http1::Builder::new()
         // Long query strings arrive as a header (see `long_target`); hyper must take them.
         .max_buf_size(crate::long_target::MAX_HEAD + 64 * 1024)
+        // Heads with more fields are refused before hyper sees them, with a JSON answer.
+        .max_headers(crate::long_target::MAX_HEADERS + 1)
         .serve_connection(TokioIo::new(LongTargets::new(stream)), service);
     let mut connection = std::pin::pin!(connection);
     tokio::select! {

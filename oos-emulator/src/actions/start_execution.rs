@@ -175,6 +175,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         &id,
         template.as_ref().map_err(String::clone),
         request.access_key_id,
+        request.str(p::REGION_ID),
     );
     state
         .data

@@ -3,7 +3,9 @@
 //! A call is answered by the newest registered [`Stub`] whose service, action and
 //! parameters match (a stub's `Parameters` must each equal the call's); a stub with several
 //! responses answers them in turn and then repeats its last, so that a test can script a
-//! resource that a `WaitFor` polls. With no stub, the default answer is a `RequestId` alone,
+//! resource that a `WaitFor` polls; an entry that is `{"Error": {"Code": …, "Message": …}}`
+//! alone answers that error in its turn, so that a call may fail for a while and then succeed,
+//! as `Retries` expects. With no stub, the default answer is a `RequestId` alone,
 //! and the tasks reading it take it as the resource behaving as the template expects. Every
 //! call is recorded, with the answer given.
 
@@ -29,7 +31,8 @@ pub struct Stub {
     /// One answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<Value>,
-    /// Answers in turn, the last repeated: for polling.
+    /// Answers in turn, the last repeated: for polling. An entry that is
+    /// `{"Error": {"Code": …, "Message": …}}` and nothing else answers that error in its turn.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub responses: Option<Vec<Value>>,
     /// An error instead: `{"Code": "...", "Message": "..."}`.
@@ -54,11 +57,16 @@ impl Stub {
         self
     }
 
-    /// Answers in turn, the last repeated.
+    /// Answers in turn, the last repeated; [`Stub::error_answer`] makes an entry an error.
     pub fn sequence(mut self, responses: Vec<Value>) -> Self {
         self.responses = Some(responses);
         self.response = None;
         self
+    }
+
+    /// An entry of [`Stub::sequence`] that answers the error `code` in its turn.
+    pub fn error_answer(code: &str, message: &str) -> Value {
+        json!({"Error": {"Code": code, "Message": message}})
     }
 
     /// What is wrong with it, if anything.
@@ -70,6 +78,14 @@ impl Stub {
             (None, None, None) => Some("a stub needs a Response, Responses or an Error"),
             (_, Some(list), _) if list.is_empty() => Some("Responses is empty"),
             (_, _, Some(e)) if e.get("Code").and_then(Value::as_str).is_none() => {
+                Some("an Error needs a Code")
+            }
+            (_, Some(list), _)
+                if list
+                    .iter()
+                    .filter_map(sequence_error)
+                    .any(|e| e.get("Code").and_then(Value::as_str).is_none()) =>
+            {
                 Some("an Error needs a Code")
             }
             _ => None,
@@ -85,6 +101,12 @@ impl Stub {
                 })
             })
     }
+}
+
+/// The error an entry of a sequence answers, if it is one: `{"Error": {…}}` and nothing else.
+fn sequence_error(entry: &Value) -> Option<&Value> {
+    let map = entry.as_object().filter(|m| m.len() == 1)?;
+    map.get("Error").filter(|e| e.is_object())
 }
 
 /// How a stubbed call was answered.
@@ -166,9 +188,12 @@ impl Cloud {
         else {
             return Answered::Default(json!({"RequestId": crate::handler::new_request_id()}));
         };
-        if let Some(error) = &stub.error {
+        let error = |error: &Value| {
             let text = |k: &str| error.get(k).map(crate::eval::as_text).unwrap_or_default();
-            return Answered::Error(text("Code"), text("Message"));
+            Answered::Error(text("Code"), text("Message"))
+        };
+        if let Some(e) = &stub.error {
+            return error(e);
         }
         let response = match &stub.responses {
             Some(list) => list
@@ -179,7 +204,10 @@ impl Cloud {
             None => stub.response.clone().unwrap_or(Value::Null),
         };
         *used += 1;
-        Answered::Stubbed(response)
+        match sequence_error(&response) {
+            Some(e) if stub.responses.is_some() => error(e),
+            _ => Answered::Stubbed(response),
+        }
     }
 }
 
@@ -241,6 +269,21 @@ mod tests {
             cloud.call("ram", "x", &none, by, "t"),
             Answered::Error("Forbidden".into(), "no".into())
         );
+        // A sequence answers its error entries as errors, and an entry that only carries an
+        // `Error` among other keys as the data it is.
+        cloud.add(Stub::new("ECS", "Flaky", Value::Null).sequence(vec![
+            Stub::error_answer("Throttling", "slow down"),
+            json!({"Error": {"Code": "Data"}, "RequestId": "r"}),
+        ]));
+        assert_eq!(
+            cloud.call("ECS", "Flaky", &none, by, "t"),
+            Answered::Error("Throttling".into(), "slow down".into())
+        );
+        assert_eq!(
+            cloud.call("ECS", "Flaky", &none, by, "t"),
+            Answered::Stubbed(json!({"Error": {"Code": "Data"}, "RequestId": "r"}))
+        );
+        assert_eq!(cloud.calls()[7]["Error"]["Code"], "Throttling");
         assert_eq!(
             Stub::default().problem(),
             Some("a stub needs a Service and an Action")

@@ -308,6 +308,9 @@ pub(crate) struct Execution {
     /// loaded from data, which run their template's current content.
     #[serde(skip)]
     pub template_content: String,
+    /// The region it runs in (`{{ ACS::RegionId }}`), set as it starts.
+    #[serde(skip)]
+    pub region_id: String,
     /// Its tasks' executions, in the order they started.
     #[serde(skip)]
     pub task_executions: Vec<TaskExecution>,

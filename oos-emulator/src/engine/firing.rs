@@ -214,6 +214,7 @@ impl Run {
             template_name: parent.template_name.clone(),
             template_version: parent.template_version.clone(),
             template_content: parent.template_content.clone(),
+            region_id: self.builtins.region_id.clone(),
             parent_execution_id: self.execution_id.clone(),
             create_date: at.clone(),
             start_date: at.clone(),

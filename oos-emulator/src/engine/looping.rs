@@ -234,7 +234,7 @@ impl Run {
                     return (Ok(skipped), Duration::ZERO);
                 }
                 Ok(_) => {}
-                Err(why) => return (Err(format!("When: {why}")), STEP),
+                Err(why) => return (Err(crate::engine::within("When", why)), STEP),
             }
         }
         self.perform(state, task, record, Some(item))

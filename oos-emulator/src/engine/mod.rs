@@ -45,13 +45,24 @@ use program::{Program, Task};
 /// How every failure that comes from a limit of the emulator, not from the template, begins.
 pub(crate) const UNSUPPORTED: &str = "Unsupported by the emulator:";
 
+/// `why` said of `context`: `context: why`, except that a limit of the emulator keeps its
+/// marker in front (`Unsupported by the emulator: …, in context`), so that every message
+/// that carries it, up to the execution's, begins with it.
+pub(crate) fn within(context: &str, why: String) -> String {
+    if why.starts_with(UNSUPPORTED) {
+        format!("{why}, in {context}")
+    } else {
+        format!("{context}: {why}")
+    }
+}
+
 /// How long a task that is not a sleep or a wait takes, in emulated time.
 const STEP: Duration = Duration::from_secs(1);
 /// The most steps one run takes while answering one request; the rest wait for the next.
 const STEPS_PER_REQUEST: usize = 100_000;
 /// How often `ACS::WaitFor` polls when its task says nothing.
 const WAIT_FOR_RETRIES: u32 = 30;
-/// The region templates run in.
+/// The region templates run in when their `StartExecution` names none.
 const REGION: &str = "cn-hangzhou";
 
 pub(crate) use runs::Runs;
@@ -109,20 +120,39 @@ struct Current {
 }
 
 /// Hands a new execution to a run and takes the steps due at once (its first task starts).
-/// `template` is its template's parsed content, or why that content does not parse.
+/// `template` is its template's parsed content, or why that content does not parse;
+/// `region_id` the region it was started in (`{{ ACS::RegionId }}`): the request's, else
+/// its parent's, else [`REGION`].
 pub(crate) fn start(
     state: &mut State,
     execution_id: &str,
     template: Result<&Value, String>,
     access_key_id: &str,
+    region_id: Option<&str>,
 ) {
     let execution = state.data.execution(execution_id);
     let given = execution.map(|e| e.parameters.clone()).unwrap_or_default();
     let parent = execution
         .map(|e| e.parent_execution_id.clone())
         .unwrap_or_default();
+    let region_id = region_id
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .or_else(|| {
+            state
+                .data
+                .execution(&parent)
+                .map(|p| p.region_id.clone())
+                .filter(|r| !r.is_empty())
+        })
+        .unwrap_or_else(|| REGION.into());
+    if let Some(execution) = state.data.execution_mut(execution_id) {
+        execution.region_id.clone_from(&region_id);
+    }
+    let execution = state.data.execution(execution_id);
     let builtins = Builtins {
-        region_id: REGION.into(),
+        region_id,
         account_id: crate::data::model::ACCOUNT_ID.into(),
         execution_id: execution_id.into(),
         parent_execution_id: parent.clone(),
@@ -139,7 +169,9 @@ pub(crate) fn start(
     let started_wall = execution
         .and_then(|e| parse_date(&e.start_date))
         .unwrap_or_else(OffsetDateTime::now_utc);
-    let depth = state.runs.get(&parent).map_or(0, |p| p.depth + 1);
+    // Counted along the stored parents: a parent's run is out of `state.runs` while it takes
+    // the step that starts its child.
+    let depth = ancestors(state, &parent);
     let mut run = Run {
         execution_id: execution_id.to_owned(),
         access_key_id: access_key_id.to_owned(),
@@ -161,10 +193,29 @@ pub(crate) fn start(
     if let Err(why) = ready {
         run.step = Step::Finish {
             status: "Failed",
-            message: format!("The template cannot run: {why}."),
+            message: if why.starts_with(UNSUPPORTED) {
+                format!("{why}, so the template cannot run.")
+            } else {
+                format!("The template cannot run: {why}.")
+            },
         };
     }
     schedule(state, run);
+}
+
+/// How many executions `parent` and its own parents make (0 for none), counted up to a bound
+/// past which nothing nests.
+fn ancestors(state: &State, parent: &str) -> usize {
+    let mut depth = 0;
+    let mut next = parent;
+    while let Some(execution) = state.data.execution(next).filter(|_| !next.is_empty()) {
+        depth += 1;
+        next = &execution.parent_execution_id;
+        if depth > 64 {
+            break;
+        }
+    }
+    depth
 }
 
 /// Hands a new run to the engine and takes its steps due at once.
@@ -318,7 +369,7 @@ impl Run {
                         values.insert(name.clone(), value);
                     }
                     Err(why) => {
-                        last = Some(format!("parameter {name}'s Default: {why}"));
+                        last = Some(within(&format!("parameter {name}'s Default"), why));
                         left.push((name, default));
                     }
                 }
@@ -423,9 +474,7 @@ impl Run {
             match self.evaluate(state, &when, &current.task, &current.record, None) {
                 Ok(holds) if !truthy(&holds) => return self.skip(state, current),
                 Ok(_) => {}
-                Err(why) => {
-                    return self.then(STEP, Step::End(current, Err(format!("When: {why}"))))
-                }
+                Err(why) => return self.then(STEP, Step::End(current, Err(within("When", why)))),
             }
         }
         if let Some(spec) = current.task.key("Loop").cloned() {
@@ -434,7 +483,7 @@ impl Run {
                 .and_then(|spec| Plan::read(&spec));
             return match plan {
                 Ok(plan) => self.then(Duration::ZERO, Step::NextBatch(current, Looping::new(plan))),
-                Err(why) => self.then(STEP, Step::End(current, Err(format!("Loop: {why}")))),
+                Err(why) => self.then(STEP, Step::End(current, Err(within("Loop", why)))),
             };
         }
         if matches!(current.task.builtin, Some("ACS::Approve" | "ACS::Pause")) {
@@ -458,6 +507,16 @@ impl Run {
             Ok(p) => p,
             Err(why) => return (Err(why), STEP),
         };
+        // What cannot be evaluated in the retry keys reads as unset, save a limit of the
+        // emulator, which is the task's failure.
+        for key in retry::KEYS {
+            let Some(value) = task.key(key) else { continue };
+            if let Err(why) = self.evaluate(state, value, task, record, item) {
+                if why.starts_with(UNSUPPORTED) {
+                    return (Err(within(key, why)), STEP);
+                }
+            }
+        }
         let retry = {
             let keys = |key: &str| {
                 task.key(key).map(|v| {
@@ -630,9 +689,16 @@ impl Run {
             Some(&current.record),
         );
         self.settle(state, &current.record, "Failed", &why, None);
-        let message = format!("Task {name} failed: {why}");
+        // A limit of the emulator ends the execution whatever `OnError` says: a test must
+        // not pass on what the emulator could not do.
+        let unsupported = why.starts_with(UNSUPPORTED);
+        let message = if unsupported {
+            format!("{why}, in task {name}")
+        } else {
+            format!("Task {name} failed: {why}")
+        };
         match current.task.text("OnError").map(str::to_owned) {
-            Some(target) if !target.eq_ignore_ascii_case(END) => {
+            Some(target) if !unsupported && !target.eq_ignore_ascii_case(END) => {
                 self.go(current.index, &target, "Failed")
             }
             _ => self.then(
@@ -671,6 +737,11 @@ impl Run {
     fn finish(&mut self, state: &mut State, status: &'static str, message: String) {
         let (status, message, outputs) = match (status, self.template_outputs(state)) {
             ("Success", Ok(outputs)) => (status, message, Some(outputs)),
+            ("Success", Err(why)) if why.starts_with(UNSUPPORTED) => (
+                "Failed",
+                format!("{why}, so the outputs cannot be had"),
+                None,
+            ),
             ("Success", Err(why)) => ("Failed", format!("The outputs cannot be had: {why}"), None),
             _ => (status, message, None),
         };
@@ -702,7 +773,7 @@ impl Run {
             // The template's outputs may read tasks a branch left out: those read empty.
             let value = self
                 .evaluate_with(state, &self.parameters, TaskScope::default(), true, value)
-                .map_err(|why| format!("output {name}: {why}"))?;
+                .map_err(|why| within(&format!("output {name}"), why))?;
             outputs.insert(name.clone(), actions::typed(declaration, value));
         }
         Ok(Value::Object(outputs))

@@ -17,6 +17,15 @@ pub(crate) struct Retry {
     pub max_interval: Option<Duration>,
 }
 
+/// The keys of a task that say how it is retried.
+pub(crate) const KEYS: [&str; 5] = [
+    "Retries",
+    "Delay",
+    "DelayType",
+    "BackOff",
+    "MaxRetryInterval",
+];
+
 /// The most attempts the emulator makes of one task, whatever `Retries` says.
 const MAX_RETRIES: u32 = 10_000;
 
@@ -37,7 +46,7 @@ impl Retry {
         let seconds = |key: &str| -> Result<Option<Duration>, String> {
             get(key)
                 .filter(|v| !v.is_null())
-                .map(|v| duration::parse(&v).map_err(|why| format!("{key}: {why}")))
+                .map(|v| duration::parse(&v).map_err(|why| crate::engine::within(key, why)))
                 .transpose()
         };
         let exponential = match get("DelayType").map(|v| as_text(&v)) {

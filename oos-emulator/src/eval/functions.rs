@@ -260,10 +260,46 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         },
         "Fn::Last" => |c, a| Ok(items_of(one(c, a)?).pop().unwrap_or(Value::Null)),
         "Fn::Intersection" => |c, a| {
-            let [x, y] = two(c, a)?;
-            let y = items_of(y);
+            let lists = lists(c, a)?;
             Ok(Value::Array(
-                items_of(x).into_iter().filter(|v| y.contains(v)).collect(),
+                union(&lists)
+                    .into_iter()
+                    .filter(|v| lists.iter().all(|l| l.contains(v)))
+                    .collect(),
+            ))
+        },
+        "Fn::Union" => |c, a| Ok(Value::Array(union(&lists(c, a)?))),
+        "Fn::Difference" => |c, a| {
+            // What is in some of the lists but not in all of them.
+            let lists = lists(c, a)?;
+            Ok(Value::Array(
+                union(&lists)
+                    .into_iter()
+                    .filter(|v| !lists.iter().all(|l| l.contains(v)))
+                    .collect(),
+            ))
+        },
+        "Fn::Min" => |c, a| extreme(items_of(one(c, a)?), std::cmp::Ordering::Less),
+        "Fn::Max" => |c, a| extreme(items_of(one(c, a)?), std::cmp::Ordering::Greater),
+        "Fn::MapJoin" => |c, a| {
+            let [keys, values] = two(c, a)?;
+            let values = items_of(values);
+            Ok(Value::Object(
+                items_of(keys)
+                    .iter()
+                    .enumerate()
+                    .map(|(i, k)| (as_text(k), values.get(i).cloned().unwrap_or(Value::Null)))
+                    .collect(),
+            ))
+        },
+        "Fn::IsIpInCIDR" => |c, a| {
+            let [ip, cidr] = two(c, a)?;
+            ip_in_cidr(&as_text(&ip), &as_text(&cidr)).map(Value::Bool)
+        },
+        "Fn::CalculateTimeByOpsWindow" => |_, _| {
+            Err(format!(
+                "{} Fn::CalculateTimeByOpsWindow (maintenance windows are not modelled)",
+                crate::engine::UNSUPPORTED
             ))
         },
         "Fn::Escape" => |c, a| {
@@ -326,6 +362,69 @@ fn items_of(value: Value) -> Vec<Value> {
         },
         other => vec![other],
     }
+}
+
+/// The lists a function of several takes: `[[…], […], …]`, each a list or a list's JSON text.
+fn lists(c: &Context<'_>, args: &Value) -> Result<Vec<Vec<Value>>, String> {
+    let lists = list(c, args)?;
+    if lists.is_empty() {
+        return Err("it takes a list of lists".into());
+    }
+    Ok(lists.into_iter().map(items_of).collect())
+}
+
+/// Every value of the lists once, in the order first met.
+fn union(lists: &[Vec<Value>]) -> Vec<Value> {
+    let mut all: Vec<Value> = Vec::new();
+    for v in lists.iter().flatten() {
+        if !all.contains(v) {
+            all.push(v.clone());
+        }
+    }
+    all
+}
+
+/// The least (`Less`) or greatest (`Greater`) of numbers, or of numeric text, as a number.
+fn extreme(values: Vec<Value>, side: std::cmp::Ordering) -> Result<Value, String> {
+    let mut best: Option<f64> = None;
+    for v in &values {
+        let n = v
+            .as_f64()
+            .or_else(|| as_text(v).trim().parse().ok())
+            .ok_or_else(|| format!("{v} is not a number"))?;
+        if best.is_none_or(|b| n.partial_cmp(&b) == Some(side)) {
+            best = Some(n);
+        }
+    }
+    best.map(number).ok_or_else(|| "the list is empty".into())
+}
+
+/// Whether `ip` lies in `cidr` (`192.168.1.0/24`, `2001:db8::/32`).
+fn ip_in_cidr(ip: &str, cidr: &str) -> Result<bool, String> {
+    use std::net::IpAddr;
+    let ip: IpAddr = ip
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{ip}` is not an IP address"))?;
+    let (network, bits) = cidr.trim().split_once('/').unwrap_or((cidr.trim(), ""));
+    let network: IpAddr = network
+        .parse()
+        .map_err(|_| format!("`{cidr}` is not a CIDR block"))?;
+    let (ip, network, width) = match (ip, network) {
+        (IpAddr::V4(a), IpAddr::V4(n)) => (u128::from(u32::from(a)), u128::from(u32::from(n)), 32),
+        (IpAddr::V6(a), IpAddr::V6(n)) => (u128::from(a), u128::from(n), 128),
+        _ => return Ok(false),
+    };
+    let bits: u32 = if bits.is_empty() {
+        width
+    } else {
+        bits.parse()
+            .ok()
+            .filter(|b| *b <= width)
+            .ok_or_else(|| format!("`{cidr}` is not a CIDR block"))?
+    };
+    let shift = width - bits;
+    Ok(bits == 0 || ip >> shift == network >> shift)
 }
 
 fn index_of(value: &Value) -> Result<i64, String> {
@@ -483,6 +582,29 @@ mod tests {
                 json!({"Fn::GetAtt": ["Role", "RoleName"]}),
                 json!({"Fn::GetAtt": ["Role", "RoleName"]}),
             ),
+            (json!({"Fn::Min": [2, "-1.5", 7]}), json!(-1.5)),
+            (json!({"Fn::Max": "[2, 9]"}), json!(9)),
+            (
+                json!({"Fn::Union": [["a"], "[\"b\", \"a\"]"]}),
+                json!(["a", "b"]),
+            ),
+            (
+                json!({"Fn::Difference": [["a", "b"], ["a", "b"]]}),
+                json!([]),
+            ),
+            (
+                json!({"Fn::IsIpInCIDR": ["8.8.8.8", "0.0.0.0/0"]}),
+                json!(true),
+            ),
+            (json!({"Fn::IsIpInCIDR": ["::1", "::/0"]}), json!(true)),
+            (
+                json!({"Fn::IsIpInCIDR": ["10.0.0.1", "10.0.0.1"]}),
+                json!(true),
+            ),
+            (
+                json!({"Fn::IsIpInCIDR": ["10.0.0.1", "2001:db8::/32"]}),
+                json!(false),
+            ),
         ];
         for (call, want) in cases {
             assert_eq!(eval(call.clone()).unwrap(), want, "{call}");
@@ -492,6 +614,16 @@ mod tests {
             (json!({"Fn::Jq": ["Some", ".", 1]}), "neither First nor All"),
             (json!({"Fn::Base64Decode": "!!"}), "not base64"),
             (json!({"Fn::AddHour": ["yesterday", 1]}), "not a UTC time"),
+            (json!({"Fn::Min": []}), "the list is empty"),
+            (json!({"Fn::Max": ["a", 1]}), "is not a number"),
+            (
+                json!({"Fn::IsIpInCIDR": ["10.0.0.1", "10.0.0.0/33"]}),
+                "not a CIDR block",
+            ),
+            (
+                json!({"Fn::IsIpInCIDR": ["host", "10.0.0.0/8"]}),
+                "not an IP address",
+            ),
             (
                 json!({"Fn::FindMatchedPackage": ["a", "b"]}),
                 "Unsupported by the emulator:",

@@ -15,6 +15,9 @@ type Filter = jaq_core::Filter<data::JustLut<Val>>;
 
 /// The most compiled filters kept per thread.
 const KEPT: usize = 512;
+/// The deepest nesting of parentheses, brackets and braces in a filter taken: jaq's parser
+/// recurses per level, and thousands of levels overflow a thread's stack.
+const MAX_DEPTH: usize = 256;
 
 thread_local! {
     static COMPILED: RefCell<HashMap<String, Rc<Filter>>> = RefCell::new(HashMap::new());
@@ -49,6 +52,12 @@ pub(crate) fn first(filter: &str, input: &Value) -> Result<Value, String> {
 fn compiled(filter: &str) -> Result<Rc<Filter>, String> {
     if let Some(found) = COMPILED.with(|c| c.borrow().get(filter).cloned()) {
         return Ok(found);
+    }
+    if depth(filter) > MAX_DEPTH {
+        let shown: String = filter.chars().take(40).collect();
+        return Err(format!(
+            "`{shown}…` is not a jq filter the emulator takes: it is nested more than {MAX_DEPTH} deep"
+        ));
     }
     let defs = jaq_core::defs()
         .chain(jaq_std::defs())
@@ -87,11 +96,47 @@ fn compiled(filter: &str) -> Result<Rc<Filter>, String> {
     Ok(compiled)
 }
 
+/// How deep `filter`'s parentheses, brackets and braces nest, outside string literals.
+fn depth(filter: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut in_string = false;
+    let mut chars = filter.chars();
+    while let Some(c) = chars.next() {
+        match (in_string, c) {
+            (true, '\\') => {
+                chars.next();
+            }
+            (true, '"') | (false, '"') => in_string = !in_string,
+            (false, '(' | '[' | '{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
+    #[test]
+    fn a_deeply_nested_filter_is_refused_not_run() {
+        // jaq's parser recurses per level: 10,000 levels overflowed the stack and ended
+        // the process.
+        for (open, close) in [("(", ")"), ("[", "]"), ("{a: ", "}")] {
+            let filter = format!("{}.{}", open.repeat(10_000), close.repeat(10_000));
+            let refused = run(&filter, &json!(1)).unwrap_err();
+            assert!(refused.contains("nested more than 256 deep"), "{refused}");
+        }
+        // Brackets in a string literal are text.
+        let text = format!("\"{}\" | length", "(".repeat(1_000));
+        assert_eq!(first(&text, &json!(null)).unwrap(), json!(1_000));
+        assert_eq!(first("[[[.]]] | .[0][0][0]", &json!(7)).unwrap(), json!(7));
+    }
     #[test]
     fn runs_jq_with_its_library() {
         let answer = json!({"Items": [{"Name": "a", "On": true}, {"Name": "b", "On": false}]});

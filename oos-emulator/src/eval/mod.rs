@@ -68,7 +68,14 @@ impl Context<'_> {
                 if map.len() == 1 {
                     let (name, args) = map.iter().next().expect("one entry");
                     if let Some(result) = functions::call(self, name, args) {
-                        return result.map_err(|why| format!("{name}: {why}"));
+                        // A limit of the emulator names the function itself, marker first.
+                        return result.map_err(|why| {
+                            if why.starts_with(crate::engine::UNSUPPORTED) {
+                                why
+                            } else {
+                                format!("{name}: {why}")
+                            }
+                        });
                     }
                 }
                 map.iter()

@@ -73,7 +73,9 @@ impl fmt::Display for Located {
     }
 }
 
-/// The line of the task named `task`: the first line with `Name` and that name.
+/// The line of the task named `task`: the first line where `Name` is written as a key with
+/// that name for its value, alone on its line or within a task written on one line
+/// (`{"Name": "a", …}`, `- {Name: a, …}`).
 fn task_line(content: &str, task: &str) -> usize {
     if task.is_empty() {
         return 0;
@@ -81,11 +83,11 @@ fn task_line(content: &str, task: &str) -> usize {
     content
         .lines()
         .position(|line| {
-            line.find("Name").is_some_and(|at| {
-                let rest = line[at + 4..].trim_start_matches(['"', '\'', ':', ' ']);
-                rest.trim_end_matches([',', ' '])
-                    .trim_matches(['"', '\''])
-                    .eq(task)
+            keys_in(line, "Name").any(|rest| {
+                let value = rest.trim_start_matches(['"', '\'', ' ']);
+                value.strip_prefix(task).is_some_and(|after| {
+                    after.is_empty() || after.starts_with(['"', '\'', ',', '}', ' ', '#'])
+                })
             })
         })
         .map_or(0, |i| i + 1)
@@ -97,13 +99,23 @@ fn line_of(content: &str, from: usize, key: &str) -> usize {
         .lines()
         .enumerate()
         .skip(from)
-        .find(|(_, line)| {
-            let line = line.trim_start().trim_start_matches("- ");
-            line.starts_with(&format!("{key}:"))
-                || line.starts_with(&format!("\"{key}\""))
-                || line.starts_with(&format!("'{key}'"))
-        })
+        .find(|(_, line)| keys_in(line, key).next().is_some())
         .map_or(0, |(i, _)| i + 1)
+}
+
+/// What follows each place in `line` where `key` is written as a key (`key:`, `"key":`,
+/// `'key':`, at the line's start, after `- `, `{` or `,`): the text after its colon.
+fn keys_in<'a>(line: &'a str, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    line.match_indices(key).filter_map(move |(at, _)| {
+        let before = line[..at].trim_end_matches(['"', '\'']).trim_end();
+        let opens = before.is_empty() || before.ends_with(['{', ',', '-']);
+        let after = line[at + key.len()..].trim_start_matches(['"', '\'']);
+        let after = after.trim_start().strip_prefix(':')?;
+        // Only one quote may close the key, and only the kind that opened it.
+        let quoted_before = line[..at].ends_with(['"', '\'']);
+        let quoted_after = line[at + key.len()..].starts_with(['"', '\'']);
+        (opens && quoted_before == quoted_after).then_some(after)
+    })
 }
 
 #[cfg(test)]
@@ -127,5 +139,19 @@ mod tests {
             Located::task(yaml, "zz", "Loop", "m").to_string(),
             "task zz, key Loop: m"
         );
+    }
+
+    #[test]
+    fn finds_a_task_written_on_one_line() {
+        // JSON with a task a line, and YAML's flow style.
+        let json = "{\"FormatVersion\": \"OOS-2019-06-01\",\n \"Tasks\": [\n  {\"Name\": \"a\", \"Action\": \"ACS::Sleep\"},\n  {\"Name\": \"ab\", \"Action\": \"ACS::Sleep\", \"OnError\": \"c\"}\n ]\n}";
+        assert_eq!(Located::task(json, "a", "", "x").line, 3);
+        assert_eq!(Located::task(json, "ab", "OnError", "x").line, 4);
+        let flow = "FormatVersion: OOS-2019-06-01\nTasks:\n  - {Name: a, Action: ACS::Sleep}\n  - {Name: b, Action: ACS::Sleep,\n     OnError: c}\n";
+        assert_eq!(Located::task(flow, "b", "", "x").line, 4);
+        assert_eq!(Located::task(flow, "b", "OnError", "x").line, 5);
+        assert_eq!(Located::task(flow, "a", "Action", "x").line, 3);
+        // A name that only begins like another is not it.
+        assert_eq!(Located::task(flow, "ab", "", "x").line, 0);
     }
 }

@@ -69,12 +69,82 @@ pub(crate) fn is_json(content: &str) -> bool {
     content.trim_start().starts_with('{')
 }
 
+/// The deepest nesting of YAML flow collections (`[…]`, `{…}`) read: the YAML parser takes
+/// time that grows with its square, and the deserializer refuses far less.
+const MAX_FLOW_DEPTH: usize = 1000;
+
+/// The line where `content`'s flow collections nest deeper than [`MAX_FLOW_DEPTH`], if
+/// they do: brackets are counted outside quoted text, comments and block scalars.
+fn too_deep(content: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    // The indentation of the line that opened a block scalar (`|`, `>`), while in one.
+    let mut block: Option<usize> = None;
+    for (number, line) in content.lines().enumerate() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(opened) = block {
+            if line.trim().is_empty() || indent > opened {
+                continue;
+            }
+            block = None;
+        }
+        let mut previous = ' ';
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            match quote {
+                Some('\'') if c == '\'' => {
+                    if chars.peek() == Some(&'\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                    }
+                }
+                Some('"') if c == '\\' => {
+                    chars.next();
+                }
+                Some('"') if c == '"' => quote = None,
+                Some(_) => {}
+                None => match c {
+                    '\'' | '"' if matches!(previous, ' ' | ':' | '[' | '{' | ',' | '-') => {
+                        quote = Some(c);
+                    }
+                    '#' if previous == ' ' => break,
+                    '[' | '{' => {
+                        depth += 1;
+                        if depth > MAX_FLOW_DEPTH {
+                            return Some(number + 1);
+                        }
+                    }
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                },
+            }
+            previous = c;
+        }
+        if quote.is_none() {
+            let end = line
+                .trim_end()
+                .trim_end_matches(|c: char| c == '-' || c == '+' || c.is_ascii_digit());
+            if end.ends_with(['|', '>']) {
+                block = Some(indent);
+            }
+        }
+    }
+    None
+}
+
 /// A template's content as a JSON value, or where it stops parsing.
 pub(crate) fn parse(content: &str) -> Result<Value, Located> {
     if is_json(content) {
         serde_json::from_str(content)
             .map_err(|e| Located::at(e.line(), format!("the content is not valid JSON: {e}")))
     } else {
+        if let Some(line) = too_deep(content) {
+            return Err(Located::at(
+                line,
+                format!("the content is not valid YAML: its flow collections are nested more than {MAX_FLOW_DEPTH} deep"),
+            ));
+        }
         yaml_serde::from_str(content).map_err(|e| {
             let line = e.location().map_or(0, |l| l.line());
             Located::at(line, format!("the content is not valid YAML: {e}"))
@@ -155,3 +225,34 @@ pub(crate) fn references(text: &str) -> Vec<&str> {
 pub(crate) const END: &str = "ACS::END";
 /// See [`END`].
 pub(crate) const NEXT: &str = "ACS::NEXT";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_flow_nesting_is_refused_before_the_yaml_parser_reads_it() {
+        // The YAML parser takes time that grows with the square of the nesting: 30,000
+        // levels fit in 64 KB and took seconds, under the emulator's lock.
+        let deep = format!(
+            "FormatVersion: OOS-2019-06-01\nTasks:\n  - Name: a\n    Properties:\n      D: {}{}\n",
+            "[".repeat(30_000),
+            "]".repeat(30_000)
+        );
+        let refused = parse(&deep).unwrap_err();
+        assert_eq!(refused.line, 5);
+        assert!(
+            refused.message.contains("nested more than 1000 deep"),
+            "{}",
+            refused.message
+        );
+        // Brackets in quoted text and in block text that closes them are no nesting.
+        let text = format!(
+            "Tasks:\n  - Name: 'a{}'\n    Script: |\n      {}\n      {}\n",
+            "[".repeat(2_000),
+            "{".repeat(1_500),
+            "}".repeat(1_500)
+        );
+        assert!(parse(&text).is_ok());
+    }
+}

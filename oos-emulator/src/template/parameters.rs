@@ -1,6 +1,7 @@
 //! `StartExecution`'s parameters checked against the template's declarations, as OOS checks
 //! them: none undeclared, every one without a `Default` given, each of its declared type and
-//! within its `AllowedValues` and lengths.
+//! within its `AllowedValues`, lengths, `MinValue`/`MaxValue` and `AllowedPattern` (matched
+//! by the whole value, or by each item of a list).
 
 use serde_json::{Map, Value};
 
@@ -64,8 +65,57 @@ pub(crate) fn check(
                 return Err(format!("parameter {name} is {length} characters long, outside its MinLength and MaxLength"));
             }
         }
+        if kind == "Number" {
+            let number = value
+                .as_f64()
+                .or_else(|| value.as_str().and_then(|t| t.trim().parse().ok()));
+            let bound = |key: &str| declaration.get(key).and_then(number_of);
+            if let (Some(n), Some(min)) = (number, bound("MinValue")) {
+                if n < min {
+                    return Err(format!(
+                        "parameter {name} is {value}, less than its MinValue {min}"
+                    ));
+                }
+            }
+            if let (Some(n), Some(max)) = (number, bound("MaxValue")) {
+                if n > max {
+                    return Err(format!(
+                        "parameter {name} is {value}, more than its MaxValue {max}"
+                    ));
+                }
+            }
+        }
+        if let Some(Value::String(pattern)) = declaration.get("AllowedPattern") {
+            let values: Vec<&Value> = match value {
+                Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            if let Some(bad) = values.into_iter().find(|v| {
+                !v.is_object() && matches_pattern(&crate::eval::as_text(v), pattern) == Some(false)
+            }) {
+                return Err(format!(
+                    "parameter {name} is {bad}, not matched by its AllowedPattern {pattern}"
+                ));
+            }
+        }
     }
     Ok(())
+}
+
+fn number_of(value: &Value) -> Option<f64> {
+    value
+        .as_f64()
+        .or_else(|| value.as_str().and_then(|t| t.trim().parse().ok()))
+}
+
+/// Whether the whole of `text` matches `pattern`; `None` when the regex engine (jq's, which
+/// has no look-around) cannot read the pattern, which then checks nothing.
+fn matches_pattern(text: &str, pattern: &str) -> Option<bool> {
+    let input = serde_json::json!([text, format!("^(?:{pattern})$")]);
+    match crate::eval::jq::first(".[1] as $re | .[0] | test($re)", &input) {
+        Ok(Value::Bool(matched)) => Some(matched),
+        _ => None,
+    }
 }
 
 /// `given` as a task passes it to a child template (a cloud product action's definition
@@ -162,6 +212,49 @@ mod tests {
                 "not of its Type Boolean",
             ),
             (json!({"name": "w"}), "outside its MinLength"),
+        ] {
+            let error = check(given.clone()).unwrap_err();
+            assert!(error.contains(says), "{given}: {error}");
+        }
+    }
+
+    #[test]
+    fn numbers_keep_to_their_bounds_and_text_to_its_pattern() {
+        let declared = json!({
+            "count": {"Type": "Number", "MinValue": 1, "MaxValue": 100, "Default": 1},
+            "disk": {"Type": "String", "AllowedPattern": "d-[A-Za-z0-9]*", "Default": "d-1"},
+            "port": {"Type": "Number", "AllowedPattern": "(^[1-9]\\d{1,3}$)", "Default": 80},
+            "ids": {"Type": "List", "AllowedPattern": "i-[a-z0-9]+", "Default": []},
+            // A pattern the regex engine cannot read (look-around) checks nothing.
+            "password": {"Type": "String", "AllowedPattern": "^(?=.*[0-9]).{8,}$", "Default": "x"},
+        });
+        let declared = declared.as_object().unwrap();
+        let check = |given: Value| check(declared, given.as_object().unwrap());
+        check(json!({"count": "100", "disk": "d-abc9", "port": 8080, "ids": ["i-1", "i-a2"], "password": "short"}))
+            .unwrap();
+        for (given, says) in [
+            (
+                json!({"count": 0}),
+                "parameter count is 0, less than its MinValue 1",
+            ),
+            (
+                json!({"count": "101"}),
+                "parameter count is \"101\", more than its MaxValue 100",
+            ),
+            // The whole value must match, not a part of it.
+            (
+                json!({"disk": "my-d-1"}),
+                "parameter disk is \"my-d-1\", not matched by its AllowedPattern d-[A-Za-z0-9]*",
+            ),
+            (json!({"disk": ""}), "not matched by its AllowedPattern"),
+            (
+                json!({"port": 0}),
+                "parameter port is 0, not matched by its AllowedPattern",
+            ),
+            (
+                json!({"ids": ["i-1", "x-2"]}),
+                "parameter ids is \"x-2\", not matched",
+            ),
         ] {
             let error = check(given.clone()).unwrap_err();
             assert!(error.contains(says), "{given}: {error}");

@@ -63,12 +63,38 @@ pub(crate) fn validate(content: &str) -> Result<Value, Located> {
         if !outputs.is_null() && !outputs.is_object() {
             return Err(Located::top(content, "Outputs", "Outputs must be a map"));
         }
+        if let Some(why) = output_problem(outputs) {
+            return Err(Located::top(content, "Outputs", why));
+        }
         scope.references(outputs, None, "Outputs")?;
     }
     if let Some(role) = top.get("RamRole") {
         scope.references(role, None, "RamRole")?;
     }
     Ok(template)
+}
+
+/// What is wrong with the declarations of a template's or a task's `Outputs`, if anything:
+/// each must be a map, and its `Type`, when given, one a parameter may have.
+fn output_problem(outputs: &Value) -> Option<String> {
+    for (name, declaration) in outputs.as_object()? {
+        let Value::Object(declaration) = declaration else {
+            return Some(format!(
+                "output {name} must be a map with a Type and a Value"
+            ));
+        };
+        match declaration.get("Type") {
+            None => {}
+            Some(Value::String(t)) if PARAMETER_TYPES.contains(&t.as_str()) => {}
+            Some(other) => {
+                return Some(format!(
+                    "output {name} has unknown Type {other}; it must be one of {}",
+                    PARAMETER_TYPES.join(", ")
+                ))
+            }
+        }
+    }
+    None
 }
 
 fn check_parameters(
@@ -162,6 +188,9 @@ fn check_tasks(content: &str, steps: &[Value], states: bool) -> Result<Vec<Decla
         let known = builtin(action);
         if known.is_none() && !is_product_action(action) {
             return Err(at("Action", format!("unknown action {action}: neither a built-in ACS:: action nor ACS::<Product>::<Name>")));
+        }
+        if let Some(why) = task.get("Outputs").and_then(output_problem) {
+            return Err(at("Outputs", why));
         }
         let mut outputs: BTreeSet<String> = task
             .get("Outputs")
@@ -357,6 +386,9 @@ mod tests {
             ("Tasks:\n  - Name: a\n    Action: ACS::ExecuteAPI\n  - Name: b\n    Action: ACS::Sleep\n    Properties:\n      D: '{{ a.x }}'\n", "task a declares no output x"),
             ("Tasks:\n  - Name: a\n    Action: ACS::Sleep\n    Properties:\n      D: '{{ ACS::Nope }}'\n", "no built-in value"),
             ("Tasks:\n  - Name: c\n    Action: ACS::Choice\n    Properties:\n      DefaultTask: z\n", "key DefaultTask: no task is named z"),
+            ("Tasks:\n  - Name: a\n    Action: ACS::ExecuteAPI\n    Outputs:\n      id:\n        Type: Strin\n        ValueSelector: .Id\n", "line 5, task a, key Outputs: output id has unknown Type \"Strin\"; it must be one of String"),
+            ("Tasks:\n  - {Name: a, Action: ACS::Sleep}\nOutputs:\n  n:\n    Type: Integer\n    Value: 1\n", "line 4, key Outputs: output n has unknown Type \"Integer\""),
+            ("Tasks:\n  - {Name: a, Action: ACS::Sleep}\nOutputs:\n  n: 1\n", "key Outputs: output n must be a map with a Type and a Value"),
         ];
         for (body, says) in cases {
             let got = refused(body);

@@ -81,4 +81,28 @@ async fn over_a_limit_the_answer_is_a_json_error() {
     let answers = exchange(&emulator, &[huge]);
     assert_eq!(answers[0].0, 413);
     assert_eq!(answers[0].1["Code"], "RequestEntityTooLarge");
+
+    // More header fields than the server takes: a JSON error too, not hyper's empty 431.
+    let with_headers = |n: usize| {
+        let request = String::from_utf8(validate(&emulator, &template(200))).unwrap();
+        let extra: String = (0..n).map(|i| format!("x-extra-{i}: v\r\n")).collect();
+        request
+            .replacen("\r\n", &format!("\r\n{extra}"), 1)
+            .into_bytes()
+    };
+    let answers = exchange(&emulator, &[with_headers(150)]);
+    assert_eq!(answers[0].0, 413, "{answers:?}");
+    assert_eq!(answers[0].1["Code"], "RequestEntityTooLarge");
+    assert!(answers[0].1["Message"]
+        .as_str()
+        .unwrap()
+        .contains("more than 100 header fields"));
+    // Up to the limit, with a long target too (its query moves into a header of its own).
+    let mut long = String::from_utf8(validate(&emulator, &template(64 * 1024 - 16))).unwrap();
+    let own = long.split("\r\n\r\n").next().unwrap().lines().count() - 1;
+    let extra: String = (own..100).map(|i| format!("x-extra-{i}: v\r\n")).collect();
+    long = long.replacen("\r\n", &format!("\r\n{extra}"), 1);
+    let answers = exchange(&emulator, &[with_headers(80), long.into_bytes()]);
+    assert_eq!(answers.len(), 2, "{answers:?}");
+    assert!(answers.iter().all(|a| a.0 == 200), "{answers:?}");
 }

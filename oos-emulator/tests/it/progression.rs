@@ -251,10 +251,10 @@ async fn what_the_emulator_cannot_run_fails_with_the_reason() {
         (json!({"Name": "nap", "Action": "ACS::Sleep", "Properties": {"Duration": "soon"}}),
          "Task nap failed: Duration: `soon` is not a duration such as PT1M, 30s, 4m or 15"),
         (json!({"Name": "pkg", "Action": "ACS::ExecuteAPI", "Properties": {"Service": "ECS", "API": "X", "Parameters": {"P": {"Fn::FindMatchedPackage": ["a", "b"]}}}}),
-         "Task pkg failed: Fn::FindMatchedPackage: Unsupported by the emulator: Fn::FindMatchedPackage (software packages are not modelled)"),
+         "Unsupported by the emulator: Fn::FindMatchedPackage (software packages are not modelled), in task pkg"),
         // In a loop too, however many items may fail.
         (json!({"Name": "ask", "Action": "ACS::Approve", "Loop": {"Items": ["a", "b"], "MaxErrors": 5}}),
-         "Task ask failed: Unsupported by the emulator: ACS::Approve in a loop (approvals are per execution)"),
+         "Unsupported by the emulator: ACS::Approve in a loop (approvals are per execution), in task ask"),
     ];
     let emulator = emulator(&[], FAST).await;
     for (task, says) in cases {
@@ -279,6 +279,106 @@ async fn what_the_emulator_cannot_run_fails_with_the_reason() {
         "{}",
         refused.text
     );
+}
+
+/// The marker leads every message that reports the emulator's limit, so that a test can
+/// tell it with `starts_with`: the task's, the execution's, and a parent's over a child's;
+/// and neither `Retries`, a loop's `MaxErrors` nor `OnError` turns such a task into a
+/// success or a retried call.
+#[tokio::test]
+async fn the_unsupported_marker_leads_the_message_whatever_the_task_allows() {
+    const MARKER: &str = "Unsupported by the emulator:";
+    let package = json!({"Fn::FindMatchedPackage": ["a", "b"]});
+    let child = json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
+        {"Name": "inner", "Action": "ACS::ExecuteAPI",
+         "Properties": {"Service": "ECS", "API": "X", "Parameters": {"P": package}}}]});
+    let emulator = emulator(&[("child", child)], FAST).await;
+    let cases = [
+        json!({"Name": "pkg", "Action": "ACS::ExecuteAPI", "Retries": 3, "OnError": "ACS::NEXT",
+               "Properties": {"Service": "ECS", "API": "X", "Parameters": {"P": package}}}),
+        json!({"Name": "pkg", "Action": "ACS::ExecuteAPI",
+               "Loop": {"Items": ["a", "b"], "MaxErrors": "100%"},
+               "Properties": {"Service": "ECS", "API": "X", "Parameters": {"P": package}}}),
+        json!({"Name": "pkg", "Action": "ACS::Template", "OnError": "after",
+               "Properties": {"TemplateName": "child"}}),
+    ];
+    for task in cases {
+        let content = json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
+            task,
+            {"Name": "after", "Action": "ACS::Sleep", "Properties": {"Duration": "1s"}},
+        ]})
+        .to_string();
+        let id = start(&emulator, &[("TemplateContent", &content)]).await;
+        let done = finished(&emulator, &id).await;
+        let said = done["StatusMessage"].as_str().unwrap_or_default();
+        assert_eq!(done["Status"], "Failed", "{content}: {said}");
+        assert!(said.starts_with(MARKER), "{content}: {said}");
+        assert!(said.contains("task pkg"), "{content}: {said}");
+        let tasks = tasks(&emulator, &id).await;
+        assert!(
+            tasks.iter().all(|t| t["TaskName"] == "pkg"),
+            "{content}: nothing runs after it: {tasks:?}"
+        );
+        for task in &tasks {
+            let said = task["StatusMessage"].as_str().unwrap_or_default();
+            assert!(said.starts_with(MARKER), "{content}: {said}");
+        }
+        let retried = messages(&logs(&emulator, &id).await)
+            .into_iter()
+            .filter(|m| m.contains("; retry "))
+            .count();
+        assert_eq!(retried, 0, "{content}");
+    }
+
+    // Wherever the limit is met: a task's When, its Loop, a Sleep's Duration, a Delay, a
+    // parameter's Default, the template's Outputs.
+    let nap = |extra: Value| {
+        let mut task =
+            json!({"Name": "nap", "Action": "ACS::Sleep", "Properties": {"Duration": "1s"}});
+        task.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        task
+    };
+    let templates = [
+        json!({"Tasks": [nap(json!({"When": package}))]}),
+        json!({"Tasks": [nap(json!({"Loop": {"Items": package}}))]}),
+        json!({"Tasks": [nap(json!({"Properties": {"Duration": package}}))]}),
+        json!({"Tasks": [nap(json!({"Retries": 1, "Delay": package, "Properties": {"Duration": "never"}}))]}),
+        json!({"Parameters": {"p": {"Type": "String", "Default": package}}, "Tasks": [nap(json!({}))]}),
+        json!({"Tasks": [nap(json!({}))], "Outputs": {"o": {"Type": "String", "Value": package}}}),
+    ];
+    for mut template in templates {
+        template["FormatVersion"] = json!("OOS-2019-06-01");
+        let content = template.to_string();
+        let id = start(&emulator, &[("TemplateContent", &content)]).await;
+        let done = finished(&emulator, &id).await;
+        let said = done["StatusMessage"].as_str().unwrap_or_default();
+        assert_eq!(done["Status"], "Failed", "{content}: {said}");
+        assert!(said.starts_with(MARKER), "{content}: {said}");
+    }
+}
+
+/// A template that starts itself as its child nests until the emulator's limit, and its
+/// execution fails there with the marker; the emulator answers on.
+#[tokio::test]
+async fn a_template_that_starts_itself_stops_at_the_nesting_limit() {
+    let again = json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
+        {"Name": "again", "Action": "ACS::Template", "Properties": {"TemplateName": "again"}}]});
+    let emulator = emulator(&[("again", again)], FAST).await;
+    let id = start(&emulator, &[("TemplateName", "again")]).await;
+    let done = finished(&emulator, &id).await;
+    let said = done["StatusMessage"].as_str().unwrap_or_default();
+    assert_eq!(done["Status"], "Failed", "{said}");
+    assert!(
+        said.starts_with("Unsupported by the emulator: child templates nested more than 8 deep"),
+        "{said}"
+    );
+    // The execution and its eight nested children, each failed.
+    let all = call(&emulator, "ListExecutions", &[("MaxResults", "100")]).await;
+    let executions = all.body["Executions"].as_array().unwrap();
+    assert_eq!(executions.len(), 9, "{}", all.text);
+    assert!(executions.iter().all(|e| e["Status"] == "Failed"));
 }
 
 #[tokio::test]

@@ -105,6 +105,12 @@ fn plausible(name: &str, declaration: &Value) -> Value {
         "0 0 12 ? * *".to_owned()
     } else if hint.contains("region") {
         "cn-hangzhou".to_owned()
+    } else if hint.contains("instancetype") {
+        "ecs.g6.large".to_owned()
+    } else if hint.contains("disk") && !hint.contains("category") {
+        "d-emulator0001".to_owned()
+    } else if hint.contains("snapshot") {
+        "s-emulator0001".to_owned()
     } else if hint.contains("instance") {
         "i-emulator0001".to_owned()
     } else if declaration["AssociationPropertyMetadata"]["Format"].as_str() == Some("HH:mm:ssZ") {
@@ -128,6 +134,32 @@ fn plausible(name: &str, declaration: &Value) -> Value {
         Some("Json") => json!({}),
         _ => json!(text),
     }
+}
+
+/// Values tried in turn for a parameter whose `AllowedPattern` refuses the plausible one.
+const PATTERNED: [&str; 15] = [
+    "ecs.g6.large",
+    "d-emulator0001",
+    "sg-emulator0001",
+    "vsw-emulator0001",
+    "s-emulator0001",
+    "ABC",
+    "10",
+    "50",
+    "{{oos-secret:emulator}}",
+    "Emulator2024",
+    "192.168.0.1",
+    "oss://emulator/key",
+    "key=value",
+    "emulator",
+    "",
+];
+
+/// The parameter a refusal names as not matched by its `AllowedPattern`, if it does.
+fn unmatched(refusal: &str) -> Option<String> {
+    let (before, _) = refusal.split_once(", not matched by its AllowedPattern")?;
+    let name = before.rsplit_once("parameter ")?.1.split(' ').next()?;
+    Some(name.to_owned())
 }
 
 /// Two days from now: a timer's EndDate that bounds how often it fires, as the clock runs
@@ -254,15 +286,31 @@ async fn public_templates_run_to_success_under_default_stubs() {
     for file in &public {
         let name = file.file_stem().unwrap().to_str().unwrap().to_owned();
         let content = std::fs::read_to_string(file).unwrap();
-        let given = Value::Object(parameters(&content)).to_string();
-        let answer = V3::new(
-            &emulator,
-            &[("TemplateName", &name), ("Parameters", &given)],
-        )
-        .set_header("x-acs-action", "StartExecution")
-        .form_body()
-        .send()
-        .await;
+        let mut given = parameters(&content);
+        // A value its AllowedPattern refuses is replaced by the next of PATTERNED, in turn.
+        let mut tried = std::collections::HashMap::<String, usize>::new();
+        let answer = loop {
+            let text = Value::Object(given.clone()).to_string();
+            let answer = V3::new(&emulator, &[("TemplateName", &name), ("Parameters", &text)])
+                .set_header("x-acs-action", "StartExecution")
+                .form_body()
+                .send()
+                .await;
+            let Some(parameter) = unmatched(answer.message()) else {
+                break answer;
+            };
+            let next = tried.entry(parameter.clone()).or_default();
+            let Some(value) = PATTERNED.get(*next) else {
+                break answer;
+            };
+            *next += 1;
+            let value = match given.get(&parameter) {
+                Some(Value::Array(_)) => json!([value]),
+                Some(Value::Number(_)) => value.parse::<i64>().map_or(json!(value), |n| json!(n)),
+                _ => json!(value),
+            };
+            given.insert(parameter, value);
+        };
         let id = answer.body["Execution"]["ExecutionId"]
             .as_str()
             .map(str::to_owned);

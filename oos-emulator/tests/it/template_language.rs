@@ -345,6 +345,214 @@ Tasks:
     assert_eq!(refused["Message"], "not a stub: missing field `Action`");
 }
 
+/// `{{ ACS::RegionId }}` is the region the execution was started in (the request's
+/// `RegionId`), in its child executions too; `cn-hangzhou` when the request names none.
+#[tokio::test]
+async fn acs_region_id_is_the_region_the_execution_was_started_in() {
+    let child = format!("{HEAD}Tasks:\n  - Name: inner\n    Action: ACS::ExecuteAPI\n    Properties: {{Service: ECS, API: Inner, Parameters: {{Region: '{{{{ ACS::RegionId }}}}'}}}}\n");
+    let emulator = Emulator::builder()
+        .clock_speed(FAST)
+        .data(oos_emulator::Data::new().with_template("child", child))
+        .start()
+        .await
+        .unwrap();
+    let content = format!(
+        "{HEAD}Parameters:
+  regionId: {{Type: String, Default: '{{{{ ACS::RegionId }}}}'}}
+Tasks:
+  - Name: outer
+    Action: ACS::ExecuteAPI
+    Properties: {{Service: ECS, API: Outer, Parameters: {{RegionId: '{{{{ regionId }}}}'}}}}
+  - Name: nested
+    Action: ACS::Template
+    Properties: {{TemplateName: child}}
+"
+    );
+    for (region, want) in [(Some("cn-shanghai"), "cn-shanghai"), (None, "cn-hangzhou")] {
+        let mut params = vec![("TemplateContent", content.as_str())];
+        params.extend(region.map(|r| ("RegionId", r)));
+        let answer = call(&emulator, "StartExecution", &params).await;
+        assert_eq!(answer.status, 200, "{}", answer.text);
+        let id = answer.body["Execution"]["ExecutionId"].as_str().unwrap();
+        let done = finished(&emulator, id).await;
+        assert_eq!(done["Status"], "Success", "{done}");
+        let made: Vec<_> = calls(&emulator)
+            .await
+            .into_iter()
+            .rev()
+            .take(2)
+            .map(|c| (c["Action"].clone(), c["Parameters"].clone()))
+            .collect();
+        assert_eq!(
+            made,
+            [
+                (json!("Inner"), json!({"Region": want})),
+                (json!("Outer"), json!({"RegionId": want})),
+            ],
+            "{region:?}"
+        );
+    }
+
+    // A trigger's child executions run in the trigger's region, and so do theirs.
+    let trigger = format!(
+        "{HEAD}Tasks:
+  - Name: on
+    Action: ACS::EventTrigger
+    Properties: {{Product: ECS, Name: ['Instance:StateChange']}}
+  - Name: nested
+    Action: ACS::Template
+    Properties: {{TemplateName: child}}
+"
+    );
+    let params = [
+        ("TemplateContent", trigger.as_str()),
+        ("RegionId", "cn-beijing"),
+    ];
+    let answer = call(&emulator, "StartExecution", &params).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let id = answer.body["Execution"]["ExecutionId"].as_str().unwrap();
+    let started = emulator
+        .send_event(
+            "Event",
+            json!({"product": "ECS", "name": "Instance:StateChange"}),
+        )
+        .unwrap();
+    let child = started[0].as_str();
+    assert_eq!(finished(&emulator, child).await["Status"], "Success");
+    let last = calls(&emulator).await.pop().unwrap();
+    assert_eq!(last["Parameters"], json!({"Region": "cn-beijing"}));
+    call(&emulator, "CancelExecution", &[("ExecutionId", id)]).await;
+}
+
+/// The functions OOS documents that Alibaba's templates do not use are evaluated too, not
+/// passed on as data; the one that needs maintenance windows is the emulator's limit.
+#[tokio::test]
+async fn the_documented_functions_outside_the_corpus_are_evaluated() {
+    let emulator = emulator().await;
+    let body = "Parameters:
+  sizes: {Type: List, Default: [3, '12', 7.5]}
+Tasks:
+  - Name: nap
+    Action: ACS::Sleep
+    Properties: {Duration: 1s}
+Outputs:
+  min: {Type: Number, Value: {'Fn::Min': '{{ sizes }}'}}
+  max: {Type: Number, Value: {'Fn::Max': [3, '12', 7.5]}}
+  union: {Type: List, Value: {'Fn::Union': [[a, b, c], [b, d], [e]]}}
+  difference: {Type: List, Value: {'Fn::Difference': [[a, b, c, d], [b, d, e]]}}
+  intersection: {Type: List, Value: {'Fn::Intersection': [[a, b, c, d], [b, d, e], [d, b]]}}
+  mapJoin: {Type: Json, Value: {'Fn::MapJoin': [[a, b], [1, x]]}}
+  inside: {Type: Boolean, Value: {'Fn::IsIpInCIDR': ['192.168.1.20', '192.168.1.0/24']}}
+  outside: {Type: Boolean, Value: {'Fn::IsIpInCIDR': ['192.168.2.20', '192.168.1.0/24']}}
+  inside6: {Type: Boolean, Value: {'Fn::IsIpInCIDR': ['2001:db8::1', '2001:db8::/32']}}
+";
+    let done = run(&emulator, body, json!({})).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    let outputs: Value = serde_json::from_str(done["Outputs"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        outputs,
+        json!({
+            "min": 3, "max": 12,
+            "union": ["a", "b", "c", "d", "e"],
+            "difference": ["a", "c", "e"],
+            "intersection": ["b", "d"],
+            "mapJoin": {"a": 1, "b": "x"},
+            "inside": true, "outside": false, "inside6": true,
+        })
+    );
+
+    let window = "Tasks:
+  - Name: next
+    Action: ACS::Sleep
+    Properties:
+      Duration:
+        Fn::CalculateTimeByOpsWindow: ['{{ ACS::CurrentUTCTime }}', {StartTime: '01:00:00Z', EndTime: '02:00:00Z'}]
+";
+    let done = run(&emulator, window, json!({})).await;
+    assert_eq!(done["Status"], "Failed");
+    assert!(
+        done["StatusMessage"]
+            .as_str()
+            .unwrap()
+            .starts_with("Unsupported by the emulator: Fn::CalculateTimeByOpsWindow"),
+        "{done}"
+    );
+}
+
+/// A sequence may answer errors before it answers: a call that fails for a while and then
+/// succeeds, for `Retries` to get past.
+#[tokio::test]
+async fn a_sequence_of_errors_then_an_answer_is_retried_to_success() {
+    let emulator = emulator().await;
+    let (status, added) = add_stub(
+        &emulator,
+        json!({"Service": "ECS", "Action": "StartInstance",
+               "Responses": [
+                   {"Error": {"Code": "Throttling", "Message": "slow down"}},
+                   {"Error": {"Code": "IncorrectInstanceStatus", "Message": "not yet"}},
+                   {"InstanceId": "i-1"}]}),
+    )
+    .await;
+    assert_eq!((status, added), (200, json!({"Added": 1})));
+    let body = "Tasks:
+  - Name: start
+    Action: ACS::ExecuteAPI
+    Retries: 3
+    Delay: 5
+    Properties: {Service: ECS, API: StartInstance}
+    Outputs:
+      id: {Type: String, ValueSelector: .InstanceId}
+Outputs:
+  id: {Type: String, Value: '{{ start.id }}'}
+";
+    let done = run(&emulator, body, json!({})).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    assert_eq!(done["Outputs"], json!({"id": "i-1"}).to_string());
+    // Three calls, two waits of five seconds between them, each call one second.
+    let took = crate::common::seconds_between(&done["StartDate"], &done["EndDate"]);
+    assert!((12..=14).contains(&took), "{took} s");
+    let calls = calls(&emulator).await;
+    let answered: Vec<_> = calls
+        .iter()
+        .map(|c| (c["Error"]["Code"].clone(), c["Response"].clone()))
+        .collect();
+    assert_eq!(
+        answered,
+        [
+            (json!("Throttling"), Value::Null),
+            (json!("IncorrectInstanceStatus"), Value::Null),
+            (Value::Null, json!({"InstanceId": "i-1"})),
+        ]
+    );
+
+    // Without retries, the first error fails the task with it.
+    add_stub(
+        &emulator,
+        json!({"Service": "ECS", "Action": "StopInstance",
+               "Responses": [{"Error": {"Code": "Throttling", "Message": "slow down"}}, {}]}),
+    )
+    .await;
+    let once = "Tasks:
+  - Name: stop
+    Action: ACS::ExecuteAPI
+    Properties: {Service: ECS, API: StopInstance}
+";
+    let done = run(&emulator, once, json!({})).await;
+    assert_eq!(
+        done["StatusMessage"],
+        "Task stop failed: ECS StopInstance answered Throttling: slow down"
+    );
+
+    // An error in a sequence needs its Code, as a stub's Error does.
+    let (status, refused) = add_stub(
+        &emulator,
+        json!({"Service": "ECS", "Action": "X", "Responses": [{"Error": {"Message": "no code"}}]}),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(refused["Message"], "stub 1: an Error needs a Code");
+}
+
 #[tokio::test]
 async fn a_stubbed_error_fails_the_task_with_the_service_s_code() {
     let emulator = emulator().await;
@@ -598,7 +806,7 @@ Outputs:
 #[tokio::test]
 async fn start_execution_checks_parameters_against_the_template() {
     let emulator = emulator().await;
-    let content = format!("{HEAD}Parameters:\n  size: {{Type: Number}}\n  mode: {{Type: String, AllowedValues: [a, b], Default: a}}\nTasks:\n  - Name: nap\n    Action: ACS::Sleep\n    Properties: {{Duration: PT1S}}\n");
+    let content = format!("{HEAD}Parameters:\n  size: {{Type: Number, MaxValue: 64}}\n  mode: {{Type: String, AllowedValues: [a, b], Default: a}}\n  disk: {{Type: String, AllowedPattern: 'd-[a-z0-9]+', Default: d-1}}\nTasks:\n  - Name: nap\n    Action: ACS::Sleep\n    Properties: {{Duration: PT1S}}\n");
     for (given, says) in [
         (json!({}), "the template's parameter size is required"),
         (
@@ -612,6 +820,14 @@ async fn start_execution_checks_parameters_against_the_template() {
         (
             json!({"size": 1, "extra": 1}),
             "the template declares no parameter extra",
+        ),
+        (
+            json!({"size": 65}),
+            "parameter size is 65, more than its MaxValue 64",
+        ),
+        (
+            json!({"size": 1, "disk": "vol-1"}),
+            "parameter disk is \"vol-1\", not matched by its AllowedPattern d-[a-z0-9]+",
         ),
     ] {
         let answer = call(

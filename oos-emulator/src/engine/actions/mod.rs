@@ -123,7 +123,7 @@ pub(crate) fn outputs(declared: &Map<String, Value>, outcome: &Outcome) -> Resul
         let value = match select(&outcome.answer, selector) {
             Ok(value) => value,
             Err(_) if outcome.lenient => Value::Null,
-            Err(why) => return Err(format!("output {name}: {why}")),
+            Err(why) => return Err(crate::engine::within(&format!("output {name}"), why)),
         };
         outputs.insert(name.clone(), typed(declaration, value));
     }

@@ -128,10 +128,17 @@ fn child(
             (Err(why), took)
         }
         status => (
-            Err(format!(
-                "the child execution {id} of {name} ended {status}: {}",
-                execution.status_message
-            )),
+            Err(if execution.status_message.starts_with(UNSUPPORTED) {
+                format!(
+                    "{}, in the child execution {id} of {name}",
+                    execution.status_message
+                )
+            } else {
+                format!(
+                    "the child execution {id} of {name} ended {status}: {}",
+                    execution.status_message
+                )
+            }),
             took,
         ),
     }
