@@ -58,11 +58,17 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let executions: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(300);
     let speed: f64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(1000.0);
-    // Seconds of measuring; by default twice the template's emulated length, at least 2 s.
+    // Seconds of measuring; by default twice the template's emulated length, at least 2 s
+    // (and 2 s at speed 0, the baseline, where nothing advances).
+    let default_span = if speed > 0.0 {
+        (400.0 / speed).max(2.0)
+    } else {
+        2.0
+    };
     let span = args
         .get(2)
         .and_then(|a| a.parse().ok())
-        .unwrap_or((400.0 / speed).max(2.0));
+        .unwrap_or(default_span);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
