@@ -9,10 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-version=0.51.0
-if ! cargo semver-checks --version 2>/dev/null | grep -q "$version"; then
-  cargo install --quiet --locked cargo-semver-checks --version "$version"
-fi
+bash .ci/install-tool.sh cargo-semver-checks 0.51.0
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
