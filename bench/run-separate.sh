@@ -4,7 +4,8 @@
 #
 #   bench/run-separate.sh [CALLS [RUNS]]          # default 5000 calls, 3 runs
 #   bench/run-separate.sh profile [CALLS]         # perf profile of each side (default 20000)
-#   bench/run-separate.sh callgrind [CALLS]       # instructions per function (default 2000)
+#   bench/run-separate.sh callgrind [CALLS]       # instructions per function (default 2000;
+#                                                 # ROWS=N rows per table, default 30 and 40)
 #   BEFORE=DIR bench/run-separate.sh [CALLS [RUNS]]   # also DIR/client_calls, as "before"
 #
 # Per run, for 1 and 8 calls in flight, the floor and the client each make CALLS calls in a
@@ -100,7 +101,7 @@ if [ "$mode" = callgrind ]; then
     done
   done
   python3 - "$dir" "$calls" <<'PY'
-import re, sys
+import os, re, sys
 d, n = sys.argv[1], int(sys.argv[2])
 def load(path):
     out = {}
@@ -114,8 +115,8 @@ def load(path):
         out[name] = out.get(name, 0) + int(m.group(1).replace(",", ""))
     return out
 for kind, rows, pattern in (
-    ("self", 30, None),
-    ("inclusive", 40, r"oos_api|sha2|hmac|hex::|percent|tracing|Timeout|HeaderMap|replace_headers|fmt::format|set_query"),
+    ("self", int(os.environ.get("ROWS", 30)), None),
+    ("inclusive", int(os.environ.get("ROWS", 40)), r"oos_api|sha2|hmac|hex::|percent|tracing|Timeout|HeaderMap|replace_headers|fmt::format|set_query"),
 ):
     per = {}
     for side in ("floor", "client"):

@@ -57,16 +57,15 @@ impl Client {
         );
         let call_span = span.clone();
         async move {
-            match self.inner.config.operation_timeout {
-                Some(limit) => {
-                    // A limit too large to add is no limit.
-                    let deadline = Instant::now().checked_add(limit);
-                    tokio::time::timeout(limit, self.run(request, deadline, &call_span))
-                        .await
-                        .unwrap_or(Err(Error::Timeout(limit)))
-                }
-                None => self.run(request, None, &call_span).await,
-            }
+            // The operation's deadline is not a timer of its own around the call: each wait
+            // of the call (the credentials, each attempt) runs under whichever of its own
+            // limit and this deadline comes first, so that an attempt sets one timer, not two.
+            // A limit too large to add is no limit.
+            let deadline =
+                self.inner.config.operation_timeout.and_then(|limit| {
+                    Some(Deadline::new(Instant::now().checked_add(limit)?, limit))
+                });
+            self.run(request, deadline, &call_span).await
         }
         .instrument(span)
         .await
@@ -75,7 +74,7 @@ impl Client {
     async fn run(
         &self,
         request: Request<'_>,
-        deadline: Option<Instant>,
+        deadline: Option<Deadline>,
         call_span: &tracing::Span,
     ) -> Result<(), Error<ErrorMetadata>> {
         let config = &self.inner.config;
@@ -95,7 +94,14 @@ impl Client {
                  Config::from_env()",
             ))
         })?;
-        let credentials = provider.provide().await.map_err(Error::Credentials)?;
+        let provided = provider.provide();
+        let credentials = match deadline {
+            Some(deadline) => tokio::time::timeout_at(deadline.at, provided)
+                .await
+                .map_err(|_| Error::Timeout(deadline.limit))?,
+            None => provided.await,
+        }
+        .map_err(Error::Credentials)?;
         let retryable = |code: &str| {
             service::RETRYABLE_CODES.contains(&code) || request.retryable_codes.contains(&code)
         };
@@ -135,7 +141,7 @@ impl Client {
             let traced = !span.is_disabled() || !call_span.is_disabled();
             let started = traced.then(Instant::now);
             let mut outcome = self
-                .attempt(http, signed, traced, &retryable)
+                .attempt(http, signed, traced, &retryable, deadline)
                 .instrument(span.clone())
                 .await;
             // A success whose body does not fit the output is an unreadable answer.
@@ -187,7 +193,7 @@ impl Client {
                     .checked_add(wait)
                     .is_none_or(|resume| resume >= deadline)
             };
-            if deadline.is_some_and(past_deadline) {
+            if deadline.is_some_and(|deadline| past_deadline(deadline.at)) {
                 return Err(failed.error);
             }
             tracing::debug!(attempt, failure = ?failed.failure, wait_ms = wait.as_millis() as u64, "retrying");
@@ -228,6 +234,7 @@ impl Client {
         signed: SignedRequest,
         traced: bool,
         retryable: &'a (dyn Fn(&str) -> bool + Sync),
+        operation: Option<Deadline>,
     ) -> impl Future<Output = Result<Answer, Failed>> + Send + 'a {
         // Built directly, so that the signed header map is moved into the request rather
         // than copied header by header as `RequestBuilder::headers` does.
@@ -235,16 +242,23 @@ impl Client {
         *request.headers_mut() = signed.headers;
         *request.body_mut() = signed.body.map(reqwest::Body::from);
         let exchange = self.exchange(http.execute(request), traced, retryable);
-        match self.inner.config.attempt_timeout {
-            Some(limit) => Either::Left(tokio::time::timeout(limit, exchange).map(move |done| {
-                done.unwrap_or_else(|_| {
-                    Err(Failed::new(
-                        Error::Timeout(limit),
-                        Failure::Timeout,
-                        Report::default(),
-                    ))
-                })
-            })),
+        let own = self
+            .inner
+            .config
+            .attempt_timeout
+            .and_then(|limit| Some(Deadline::new(Instant::now().checked_add(limit)?, limit)));
+        match Deadline::first(own, operation) {
+            Some(Deadline { at, limit }) => {
+                Either::Left(tokio::time::timeout_at(at, exchange).map(move |done| {
+                    done.unwrap_or_else(|_| {
+                        Err(Failed::new(
+                            Error::Timeout(limit),
+                            Failure::Timeout,
+                            Report::default(),
+                        ))
+                    })
+                }))
+            }
             None => Either::Right(exchange),
         }
     }
@@ -296,6 +310,27 @@ impl Client {
             failed.retry_after = retry_after;
         }
         result
+    }
+}
+
+/// When a wait must end, and the configured limit that set it, which a timeout reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Deadline {
+    at: Instant,
+    limit: Duration,
+}
+
+impl Deadline {
+    fn new(at: Instant, limit: Duration) -> Self {
+        Self { at, limit }
+    }
+
+    /// The one that comes first; `a` on a tie.
+    fn first(a: Option<Self>, b: Option<Self>) -> Option<Self> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(if b.at < a.at { b } else { a }),
+            (a, b) => a.or(b),
+        }
     }
 }
 

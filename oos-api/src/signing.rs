@@ -420,21 +420,21 @@ const X_ACS_SIGNATURE_NONCE: HeaderName = HeaderName::from_static("x-acs-signatu
 const X_ACS_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-acs-content-sha256");
 const X_ACS_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-acs-security-token");
 
+// Values known at compile time, checked there rather than on every request.
+const FORM_VALUE: HeaderValue = HeaderValue::from_static(FORM);
+const EMPTY_PAYLOAD_VALUE: HeaderValue = HeaderValue::from_static(acs3::EMPTY_PAYLOAD_SHA256);
+const VERSION_VALUE: HeaderValue = HeaderValue::from_static(crate::service::API_VERSION);
+
 /// The headers reqwest adds to every request of the client (`user-agent`, `accept`), so that
 /// the map is sized for them too and never grows.
 const CLIENT_DEFAULT_HEADERS: usize = 2;
 
 /// A header value from a string that lives as long as the program, without copying it.
 fn static_value(value: &'static str, what: &str) -> Result<HeaderValue, String> {
-    // What `HeaderValue::from_static` accepts; it would panic on anything else.
-    if value
-        .bytes()
-        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
-    {
-        Ok(HeaderValue::from_static(value))
-    } else {
-        Err(format!("the {what} header value is not valid"))
-    }
+    // Checked once, by `from_maybe_shared`, and not copied: `from_static` would check it a
+    // second time after the check needed to keep it from panicking.
+    HeaderValue::from_maybe_shared(Bytes::from_static(value.as_bytes()))
+        .map_err(|_| format!("the {what} header value is not valid"))
 }
 
 fn value(value: &str, what: &str) -> Result<HeaderValue, String> {
@@ -522,13 +522,13 @@ fn sign_v3<'a>(
 
     let mut headers = HeaderMap::with_capacity(8 + CLIENT_DEFAULT_HEADERS);
     if body.is_some() {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM));
+        headers.insert(CONTENT_TYPE, FORM_VALUE);
     }
     headers.insert(HOST, s.endpoint.host_value().clone());
     headers.insert(X_ACS_ACTION, static_value(s.action, "x-acs-action")?);
     let payload_hash = match &payload_hash {
         Some(hash) => value(hash.as_str(), "x-acs-content-sha256")?,
-        None => HeaderValue::from_static(acs3::EMPTY_PAYLOAD_SHA256),
+        None => EMPTY_PAYLOAD_VALUE,
     };
     headers.insert(X_ACS_CONTENT_SHA256, payload_hash);
     let invalid = |what: &str| format!("the {what} header value is not valid");
@@ -543,10 +543,7 @@ fn sign_v3<'a>(
         X_ACS_SIGNATURE_NONCE,
         part(2).map_err(|_| invalid("x-acs-signature-nonce"))?,
     );
-    headers.insert(
-        X_ACS_VERSION,
-        static_value(crate::service::API_VERSION, "x-acs-version")?,
-    );
+    headers.insert(X_ACS_VERSION, VERSION_VALUE);
     headers.insert(AUTHORIZATION, authorization);
     Ok((url_query, headers))
 }
@@ -674,7 +671,7 @@ fn sign_rpc<'a>(
     let mut headers = HeaderMap::with_capacity(2 + CLIENT_DEFAULT_HEADERS);
     headers.insert(HOST, s.endpoint.host_value().clone());
     if has_body {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM));
+        headers.insert(CONTENT_TYPE, FORM_VALUE);
     }
     (url_query, headers)
 }

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use super::cache::{cached_provider, CachedProvider};
 use super::document::{credentials_document, CodeRule};
-use super::http::{describe, display_url, endpoint_url, is_unreachable, read_body, Http};
+use super::http::{
+    display_url, endpoint_url, is_unreachable, read_body, transport_failure, what_failed, Http,
+};
 use super::{
     lookup_flag, lookup_nonempty, process_env, Credentials, CredentialsError, EnvLookup,
     ProvideCredentials, ProvideCredentialsFuture, ENV_ECS_METADATA, ENV_ECS_METADATA_DISABLED,
@@ -156,15 +158,11 @@ impl EcsFetcher {
                 // Nothing answers: this is not an ECS instance (or the service is off).
                 return Err(CredentialsError::not_configured(format!(
                     "unreachable ({})",
-                    describe(&e)
-                )));
+                    what_failed(&e)
+                ))
+                .with_source(e.without_url()));
             }
-            Err(e) => {
-                return Err(CredentialsError::new(format!(
-                    "the token request failed: {}",
-                    describe(&e)
-                )))
-            }
+            Err(e) => return Err(transport_failure(e).context("the token request failed")),
         };
         let status = response.status().as_u16();
         if status != 200 {
@@ -182,7 +180,7 @@ impl EcsFetcher {
         }
         let body = read_body(response)
             .await
-            .map_err(|e| CredentialsError::new(format!("the token could not be read: {e}")))?;
+            .map_err(|e| e.context("the token could not be read"))?;
         let token = String::from_utf8(body)
             .ok()
             .map(|t| t.trim().to_owned())
@@ -262,12 +260,9 @@ impl EcsFetcher {
         if let Token::V2(token) = token {
             request = request.header(TOKEN_HEADER, token);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| CredentialsError::new(describe(&e)))?;
+        let response = request.send().await.map_err(transport_failure)?;
         let status = response.status().as_u16();
-        let body = read_body(response).await.map_err(CredentialsError::new)?;
+        let body = read_body(response).await?;
         Ok((status, body))
     }
 }

@@ -18,7 +18,7 @@ pub(crate) const MAX_BODY_BYTES: usize = 256 * 1024;
 pub(crate) struct Http {
     connect_timeout: Duration,
     timeout: Duration,
-    client: OnceLock<Result<reqwest::Client, String>>,
+    client: OnceLock<Result<reqwest::Client, CredentialsError>>,
 }
 
 impl Http {
@@ -56,10 +56,12 @@ impl Http {
                     .redirect(reqwest::redirect::Policy::none())
                     .user_agent(USER_AGENT)
                     .build()
-                    .map_err(|e| describe(&e))
+                    .map_err(|e| {
+                        CredentialsError::new("the HTTP client could not be made").with_source(e)
+                    })
             })
             .as_ref()
-            .map_err(|e| CredentialsError::new(format!("the HTTP client could not be made: {e}")))
+            .map_err(CredentialsError::clone)
     }
 }
 
@@ -68,9 +70,9 @@ pub(crate) fn is_unreachable(error: &reqwest::Error) -> bool {
     error.is_connect() || (error.is_timeout() && !error.is_body())
 }
 
-/// What went wrong, with its causes, but without the URL.
-pub(crate) fn describe(error: &reqwest::Error) -> String {
-    let what = if error.is_timeout() {
+/// What went wrong, in words; the causes are the error's sources.
+pub(crate) fn what_failed(error: &reqwest::Error) -> &'static str {
+    if error.is_timeout() {
         "timed out"
     } else if error.is_connect() {
         "could not connect"
@@ -78,26 +80,25 @@ pub(crate) fn describe(error: &reqwest::Error) -> String {
         "the answer could not be read"
     } else {
         "the request failed"
-    };
-    let mut causes = Vec::new();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        causes.push(cause.to_string());
-        source = cause.source();
-    }
-    // The innermost causes are the telling ones ("Connection refused"); outer ones repeat.
-    match causes.last() {
-        Some(cause) => format!("{what}: {cause}"),
-        None => what.to_owned(),
     }
 }
 
+/// A fetch's transport failure: what went wrong in words, and the transport's error as its
+/// source, without the URL (a credentials URI may carry a secret in its query).
+pub(crate) fn transport_failure(error: reqwest::Error) -> CredentialsError {
+    CredentialsError::new(what_failed(&error)).with_source(error.without_url())
+}
+
 /// Reads a body of at most [`MAX_BODY_BYTES`].
-pub(crate) async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, String> {
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+) -> Result<Vec<u8>, CredentialsError> {
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| describe(&e))? {
+    while let Some(chunk) = response.chunk().await.map_err(transport_failure)? {
         if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(format!("the answer is larger than {MAX_BODY_BYTES} bytes"));
+            return Err(CredentialsError::new(format!(
+                "the answer is larger than {MAX_BODY_BYTES} bytes"
+            )));
         }
         body.extend_from_slice(&chunk);
     }

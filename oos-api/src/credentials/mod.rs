@@ -241,10 +241,17 @@ pub enum CredentialsErrorKind {
 }
 
 /// Why no credentials could be had. The message never contains a secret.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// A failure with a cause (the transport's error of a fetch) keeps it as its
+/// [`source`](std::error::Error::source), and `Display` shows the message only, so that a
+/// printer of the error chain shows the cause once. Errors compare by kind and message.
+#[derive(Clone, Debug)]
 pub struct CredentialsError {
     kind: CredentialsErrorKind,
     message: String,
+    // Shared so that the error stays `Clone`: a cache hands the same failure to every caller
+    // waiting on one fetch.
+    source: Option<Arc<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
 impl CredentialsError {
@@ -264,10 +271,19 @@ impl CredentialsError {
         Self::with_kind(CredentialsErrorKind::InvalidConfiguration, message)
     }
 
+    /// The same error, caused by `source` (a transport's error, an I/O error), which becomes
+    /// its [`source`](std::error::Error::source). The message should not repeat the
+    /// source's text, nor the source carry a secret.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
     fn with_kind(kind: CredentialsErrorKind, message: impl Into<String>) -> Self {
         Self {
             kind,
             message: message.into(),
+            source: None,
         }
     }
 
@@ -281,7 +297,7 @@ impl CredentialsError {
         self.kind == CredentialsErrorKind::NotConfigured
     }
 
-    /// The explanation.
+    /// The explanation, without the cause's own text.
     pub fn message(&self) -> &str {
         &self.message
     }
@@ -302,13 +318,27 @@ impl CredentialsError {
     }
 }
 
+impl PartialEq for CredentialsError {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.message == other.message
+    }
+}
+
+impl Eq for CredentialsError {}
+
 impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for CredentialsError {}
+impl std::error::Error for CredentialsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// The future a [`ProvideCredentials`] returns.
 pub type ProvideCredentialsFuture<'a> =

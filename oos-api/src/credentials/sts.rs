@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 
 use super::cache::{cached_provider, CachedProvider};
 use super::document::{credentials_object, json_object};
-use super::http::{describe, display_url, endpoint_url, read_body, Http};
+use super::http::{display_url, endpoint_url, read_body, transport_failure, Http};
 use super::{
     lookup_flag, lookup_nonempty, process_env, Credentials, CredentialsError, EnvLookup,
     ProvideCredentials, ProvideCredentialsFuture, ENV_ROLE_SESSION_NAME, ENV_STS_ENDPOINT,
@@ -230,11 +230,9 @@ pub(crate) async fn call(
         .body(canonical_query(form))
         .send()
         .await
-        .map_err(|e| CredentialsError::new(format!("{source}: {}", describe(&e))))?;
+        .map_err(|e| transport_failure(e).context(&source))?;
     let status = response.status().as_u16();
-    let body = read_body(response)
-        .await
-        .map_err(|e| CredentialsError::new(format!("{source}: {e}")))?;
+    let body = read_body(response).await.map_err(|e| e.context(&source))?;
     if status != 200 {
         return Err(CredentialsError::new(
             scrub.text(error_answer(&source, status, &body)),

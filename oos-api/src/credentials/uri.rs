@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use super::cache::{cached_provider, CachedProvider};
 use super::document::{credentials_document, CodeRule};
-use super::http::{describe, display_url, read_body, Http};
+use super::http::{display_url, read_body, transport_failure, Http};
 use super::{
     lookup_nonempty, process_env, Credentials, CredentialsError, EnvLookup, ProvideCredentials,
     ProvideCredentialsFuture, ENV_CREDENTIALS_URI,
@@ -60,11 +60,9 @@ impl UriFetcher {
             .request(reqwest::Method::GET, uri)?
             .send()
             .await
-            .map_err(|e| CredentialsError::new(format!("{source}: {}", describe(&e))))?;
+            .map_err(|e| transport_failure(e).context(&source))?;
         let status = response.status().as_u16();
-        let body = read_body(response)
-            .await
-            .map_err(|e| CredentialsError::new(format!("{source}: {e}")))?;
+        let body = read_body(response).await.map_err(|e| e.context(&source))?;
         if status != 200 {
             return Err(CredentialsError::new(format!(
                 "{source} answered HTTP {status}"

@@ -507,6 +507,81 @@ async fn attempt_and_operation_timeouts() {
 }
 
 #[tokio::test]
+async fn the_first_of_the_two_deadlines_ends_the_wait_and_names_its_limit() {
+    // The operation's deadline falls inside the first attempt: the call ends then, with the
+    // operation's limit, without waiting for the attempt's own.
+    let server = Server::start(vec![Reply::Slow(Duration::from_secs(2))]);
+    let client = Client::new(
+        config(&server)
+            .attempt_timeout(Duration::from_millis(1500))
+            .operation_timeout(Duration::from_millis(150))
+            .build(),
+    );
+    let started = Instant::now();
+    let err = client.call(logs_input()).await.expect_err("timeout");
+    assert!(
+        matches!(err, Error::Timeout(d) if d == Duration::from_millis(150)),
+        "{err:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_millis(1000),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        server.seen().len(),
+        1,
+        "nothing is retried past the deadline"
+    );
+
+    // The attempt's limit comes first: the attempt's timeout, under a distant deadline.
+    let server = Server::start(vec![Reply::Slow(Duration::from_secs(2))]);
+    let client = Client::new(
+        config(&server)
+            .attempt_timeout(Duration::from_millis(150))
+            .operation_timeout(Duration::from_secs(30))
+            .retry_policy(RetryPolicy::disabled())
+            .build(),
+    );
+    let err = client.call(logs_input()).await.expect_err("timeout");
+    assert!(
+        matches!(err, Error::Timeout(d) if d == Duration::from_millis(150)),
+        "{err:?}"
+    );
+}
+
+/// Credentials that take longer than any test waits.
+struct Stalled;
+
+impl oos_api::credentials::ProvideCredentials for Stalled {
+    fn provide(&self) -> oos_api::credentials::ProvideCredentialsFuture<'_> {
+        Box::pin(async {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Ok(Credentials::new("AKID", "secret"))
+        })
+    }
+}
+
+#[tokio::test]
+async fn the_operation_deadline_bounds_the_wait_for_credentials() {
+    let server = Server::start(vec![ok("{}")]);
+    let client = Client::new(
+        config(&server)
+            .credentials(Stalled)
+            .operation_timeout(Duration::from_millis(100))
+            .build(),
+    );
+    let started = Instant::now();
+    let err = client.call(logs_input()).await.expect_err("timeout");
+    assert!(
+        matches!(err, Error::Timeout(d) if d == Duration::from_millis(100)),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(server.seen().is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
 async fn long_retry_after_past_the_deadline_returns_the_error() {
     let throttled = Reply::Json(
         400,
