@@ -84,11 +84,38 @@ pub fn scratch(name: &str, doc: &str) -> Scratch {
 }
 
 pub fn import_all(scratch: &Scratch) -> Vec<codegen::import::Imported> {
-    let doc = scratch.root.join("docs/api-docs.json");
+    import_warned(scratch).0
+}
+
+/// Imports every action of the scratch's document, with the warnings the import gave.
+pub fn import_warned(scratch: &Scratch) -> (Vec<codegen::import::Imported>, Vec<String>) {
+    let sources = scratch.sources();
+    let imported = sources
+        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let warnings = sources.warnings().iter().map(|w| w.to_string()).collect();
+    (imported, warnings)
+}
+
+/// Imports the one action of the scratch's document.
+pub fn import_one(scratch: &Scratch, action: &str) -> Vec<codegen::import::Imported> {
     scratch
         .sources()
-        .import_openapi(&doc, &[])
-        .unwrap_or_else(|e| panic!("{e}"))
+        .import_openapi(
+            &scratch.root.join("docs/api-docs.json"),
+            &[action.to_owned()],
+        )
+        .unwrap_or_else(|e| panic!("{action} alone: {e}"))
+}
+
+/// The error a `--strict` import of the scratch's document stops with.
+pub fn strict_import_error(scratch: &Scratch) -> String {
+    scratch
+        .sources()
+        .strict(true)
+        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
+        .unwrap_err()
+        .to_string()
 }
 
 #[test]
