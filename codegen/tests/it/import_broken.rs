@@ -48,7 +48,7 @@ fn broken_schemas_become_free_form_json_with_located_warnings() {
 
     scratch.apply(&imported);
     let text = scratch.read("spec/x/GetGadget.yaml");
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     // Loading checks the demo against the declared fields: it must fit them.
     let parsed = parse_action_types(Path::new("GetGadget.yaml"), &text, &service)
         .unwrap_or_else(|e| panic!("{e}\n{text}"));
@@ -102,7 +102,7 @@ fn actions_named_by_a_keyword_or_in_camel_case_keep_their_wire_names() {
     let scratch = scratch("odd-names", ODD_NAMES);
     let imported = import_all(&scratch);
     scratch.apply(&imported);
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     let load = |action: &str| {
         let text = scratch.read(&format!("spec/x/{action}.yaml"));
         parse_action_types(Path::new(&format!("{action}.yaml")), &text, &service)
@@ -225,7 +225,7 @@ fn an_answer_that_is_one_value_is_held_by_the_output() {
         text.contains("response: []\nresponse_body: String\n"),
         "{text}"
     );
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     let parsed = parse_action_types(Path::new("ExportJobs.yaml"), &text, &service)
         .unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert!(parsed.action.body);
@@ -362,7 +362,7 @@ fn text_with_a_line_separator_is_written_so_that_it_reads_back() {
         spec.demo_response.as_deref(),
         Some("{\n  \"Data\": \"http://x/tagging.xlsx\u{2028}?Expires=1\u{2028}\"\n}")
     );
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     parse_action_types(Path::new("ExportTagging.yaml"), &text, &service)
         .unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(

@@ -123,7 +123,7 @@ fn every_construct_becomes_spec() {
     let scratch = scratch("constructs", DOC);
     let imported = import_all(&scratch);
     scratch.apply(&imported);
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     let text = scratch.read("spec/x/ListWidgets.yaml");
     let parsed = parse_action_types(Path::new("ListWidgets.yaml"), &text, &service).unwrap();
     let action = &parsed.action;
@@ -389,7 +389,7 @@ fn a_page_and_the_metadata_merge_into_one_spec() {
     ] {
         assert!(spec.contains(expected), "missing {expected:?} in\n{spec}");
     }
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     let parsed = parse_action_types(Path::new("ListWidgets.yaml"), &spec, &service).unwrap();
     assert_eq!(
         parsed.action.samples.len(),
@@ -556,7 +556,7 @@ fn quirks_of_published_documents_are_kept_as_documentation() {
     let imported = import_all(&scratch);
     scratch.apply(&imported);
     let text = scratch.read("spec/x/GetTree.yaml");
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     let parsed = parse_action_types(Path::new("GetTree.yaml"), &text, &service)
         .unwrap_or_else(|e| panic!("{e}\n{text}"));
     let request = &parsed.action.request;
@@ -651,7 +651,7 @@ fn a_nested_object_named_like_a_prelude_type_is_renamed() {
     let scratch = scratch("prelude", doc);
     let imported = import_all(&scratch);
     scratch.apply(&imported);
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     let text = scratch.read("spec/x/GetWidget.yaml");
     let parsed = parse_action_types(Path::new("GetWidget.yaml"), &text, &service)
         .unwrap_or_else(|e| panic!("{e}\n{text}"));

@@ -123,7 +123,7 @@ fn a_code_under_two_statuses_keeps_both() {
         text.contains("  - code: Widget.Bad\n    http_status: 403\n    also_http_status: [400]\n"),
         "{text}"
     );
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     let parsed = parse_action_types(Path::new("ListWidgets.yaml"), &text, &service).unwrap();
     let code = &parsed.action.errors[0];
     assert_eq!(code.http_status, 403, "the emulator answers with the first");
