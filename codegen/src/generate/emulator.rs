@@ -484,14 +484,14 @@ mod tests {
         let set = fixtures();
         let code = super::super::render("fixtures", super::table(&set, "fixtures"))
             .unwrap_or_else(|e| panic!("{e}"));
+        // prettyplease breaks long constants over lines.
+        let flat: String = code.split_whitespace().collect();
         for action in &set.actions {
             assert!(
                 code.contains(&format!("pub mod {} {{", action.module)),
                 "no module for {}",
                 action.name
             );
-            // prettyplease breaks long constants over lines.
-            let flat: String = code.split_whitespace().collect();
             for field in &action.request {
                 let wire = &field.wire;
                 assert!(

@@ -115,7 +115,8 @@ impl Sources {
         page::read(path, &text, &self.common())
     }
 
-    fn read_openapi(&self, path: &Path) -> Result<openapi::Document, SpecError> {
+    /// The metadata document at `path`, checked to be the spec directory's, with its text.
+    fn read_openapi(&self, path: &Path) -> Result<(openapi::Document, String), SpecError> {
         let text = fs::read_to_string(path)
             .map_err(|e| SpecError::new(path, format!("cannot read the document: {e}")))?;
         let doc = openapi::Document::parse_with(path, &text, self.strict)?;
@@ -135,14 +136,14 @@ impl Sources {
             .path("$.info")
             .help("import a document of the spec directory's product and version"));
         }
-        Ok(doc)
+        Ok((doc, text))
     }
 
     /// Imports reference pages (`pages` are their paths), each merged with the metadata's
     /// part of its action.
     pub fn import_pages(&self, pages: &[PathBuf]) -> Result<Vec<Imported>, SpecError> {
         let doc = match self.openapi_path() {
-            Some(path) => Some(self.read_openapi(&path)?),
+            Some(path) => Some(self.read_openapi(&path)?.0),
             None => None,
         };
         let mut entries = Vec::new();
@@ -166,7 +167,7 @@ impl Sources {
     /// action of the document is built, so that names two actions' types clash on are told
     /// apart the same way, and only the ones named are returned.
     pub fn import_openapi(&self, path: &Path, only: &[String]) -> Result<Vec<Imported>, SpecError> {
-        let doc = self.read_openapi(path)?;
+        let (doc, text) = self.read_openapi(path)?;
         let all = doc.actions();
         for name in only {
             if !all.contains(name) {
@@ -199,7 +200,7 @@ impl Sources {
             entries.push((action.clone(), page, Some(meta)));
         }
         self.warnings.borrow_mut().extend(doc.warnings());
-        let mut imported = self.build(entries, self.openapi_label(Some(path)))?;
+        let mut imported = self.build(entries, self.openapi_label(Some((path, &text))))?;
         imported.retain(|i| only.is_empty() || only.contains(&i.action));
         if only.is_empty() {
             let mut dropped = Vec::new();
@@ -235,12 +236,20 @@ impl Sources {
     /// replaces the first rather than lying beside it. `None` for a document already inside
     /// the workspace.
     pub fn repository_copy(&self, given: &Path) -> Option<PathBuf> {
+        self.copy_of(given, || {
+            edition_file_name(&fs::read(given).unwrap_or_default())
+        })
+    }
+
+    /// [`Self::repository_copy`], the file name given by `edition` (asked only for a document
+    /// from outside the workspace), so that a caller holding the text does not read it again.
+    fn copy_of(&self, given: &Path, edition: impl FnOnce() -> &'static str) -> Option<PathBuf> {
         let root = fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
         let full = fs::canonicalize(given).unwrap_or_else(|_| given.to_path_buf());
         if full.starts_with(&root) {
             return None;
         }
-        let name = edition_file_name(&fs::read(given).unwrap_or_default());
+        let name = edition();
         Some(
             self.root
                 .join("docs/openapi")
@@ -252,26 +261,24 @@ impl Sources {
 
     /// How spec headers name the metadata: the service's own copy when `given` is the same
     /// document, so that a spec does not change with the path it was imported from; else the
-    /// path inside the workspace it is (or is copied to).
-    fn openapi_label(&self, given: Option<&Path>) -> Option<String> {
+    /// path inside the workspace it is (or is copied to). `given` comes with its text, as the
+    /// import read it.
+    fn openapi_label(&self, given: Option<(&Path, &str)>) -> Option<String> {
         let configured = self
             .service
             .openapi
             .as_ref()
             .map(|p| p.display().to_string());
-        let Some(given) = given else {
+        let Some((given, text)) = given else {
             return configured.filter(|_| self.openapi_path().is_some());
         };
         if let Some(copy) = self.openapi_path() {
-            let same = fs::read(&copy)
-                .ok()
-                .is_some_and(|a| fs::read(given).ok().is_some_and(|b| a == b));
-            if same {
+            if fs::read(&copy).is_ok_and(|kept| kept == text.as_bytes()) {
                 return configured;
             }
         }
         let inside = self
-            .repository_copy(given)
+            .copy_of(given, || edition_file_name(text.as_bytes()))
             .unwrap_or_else(|| given.to_path_buf());
         let root = fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
         let full = fs::canonicalize(&inside).unwrap_or_else(|_| inside.clone());

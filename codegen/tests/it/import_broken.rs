@@ -6,7 +6,7 @@ use std::path::Path;
 use codegen::load::parse_action_types;
 use codegen::model::{Scalar, Type};
 
-use crate::import_openapi::{import_all, scratch};
+use crate::import_openapi::{import_all, import_one, import_warned, scratch, strict_import_error};
 
 /// One action whose answer refers to a schema the document lacks, lists an array without
 /// `items` and a schema without `type`; its demo has a value in each.
@@ -32,11 +32,7 @@ const BROKEN: &str = r##"{
 #[test]
 fn broken_schemas_become_free_form_json_with_located_warnings() {
     let scratch = scratch("broken-schemas", BROKEN);
-    let sources = scratch.sources();
-    let imported = sources
-        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
-        .unwrap_or_else(|e| panic!("{e}"));
-    let mut warnings: Vec<String> = sources.warnings().iter().map(|w| w.to_string()).collect();
+    let (imported, mut warnings) = import_warned(&scratch);
     warnings.sort();
     let expected = [
         "$.apis.GetGadget.parameters[0].schema.$ref: reference `#/components/schemas/GadgetSpec` names no schema of the document: read as free-form JSON",
@@ -52,7 +48,7 @@ fn broken_schemas_become_free_form_json_with_located_warnings() {
 
     scratch.apply(&imported);
     let text = scratch.read("spec/x/GetGadget.yaml");
-    let service = sources.service().clone();
+    let service = scratch.service();
     // Loading checks the demo against the declared fields: it must fit them.
     let parsed = parse_action_types(Path::new("GetGadget.yaml"), &text, &service)
         .unwrap_or_else(|e| panic!("{e}\n{text}"));
@@ -76,12 +72,7 @@ fn broken_schemas_become_free_form_json_with_located_warnings() {
     assert_eq!((spec.wire.as_str(), &spec.shape.ty), ("Spec", &Type::Json));
     assert!(spec.required, "the referring schema's `required` holds");
 
-    let strict = scratch
-        .sources()
-        .strict(true)
-        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
-        .unwrap_err()
-        .to_string();
+    let strict = strict_import_error(&scratch);
     assert!(
         strict.contains("$.apis.GetGadget.parameters[0].schema.$ref: reference `#/components/schemas/GadgetSpec` names no schema"),
         "{strict}"
@@ -111,7 +102,7 @@ fn actions_named_by_a_keyword_or_in_camel_case_keep_their_wire_names() {
     let scratch = scratch("odd-names", ODD_NAMES);
     let imported = import_all(&scratch);
     scratch.apply(&imported);
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     let load = |action: &str| {
         let text = scratch.read(&format!("spec/x/{action}.yaml"));
         parse_action_types(Path::new(&format!("{action}.yaml")), &text, &service)
@@ -200,11 +191,7 @@ fn one_name_declared_twice_in_an_action_is_told_apart_the_same_way_whatever_is_i
 
     for action in ["AddThing", "DescribeThing", "GetNode", "ListNodes"] {
         let one = scratch(&format!("nested-names-{action}"), NESTED_NAMES);
-        let doc = one.root.join("docs/api-docs.json");
-        let first = one
-            .sources()
-            .import_openapi(&doc, &[action.to_owned()])
-            .unwrap_or_else(|e| panic!("{action} alone: {e}"));
+        let first = import_one(&one, action);
         assert_eq!(first[0].text, text(action), "{action} alone");
         one.apply(&first);
         let then_all = import_all(&one);
@@ -238,7 +225,7 @@ fn an_answer_that_is_one_value_is_held_by_the_output() {
         text.contains("response: []\nresponse_body: String\n"),
         "{text}"
     );
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     let parsed = parse_action_types(Path::new("ExportJobs.yaml"), &text, &service)
         .unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert!(parsed.action.body);
@@ -305,10 +292,7 @@ const SAME_ENUM_TWICE: &str = r##"{
 #[test]
 fn two_fields_of_one_action_renamed_for_one_clash_get_two_names() {
     let scratch = scratch("same-enum-twice", SAME_ENUM_TWICE);
-    let sources = scratch.sources();
-    let imported = sources
-        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (imported, warnings) = import_warned(&scratch);
     scratch.apply(&imported);
     let text = scratch.read("spec/x/QueryIndex.yaml");
     // The first renamed takes `<Action><Name>`, the other one its side's name.
@@ -322,18 +306,12 @@ fn two_fields_of_one_action_renamed_for_one_clash_get_two_names() {
     );
     codegen::load_dir(&scratch.root.join("spec/x")).unwrap_or_else(|e| panic!("{e}"));
     for action in ["CreateIndex", "QueryIndex"] {
-        let one = scratch_for(action);
-        let doc = one.root.join("docs/api-docs.json");
-        let first = one
-            .sources()
-            .import_openapi(&doc, &[action.to_owned()])
-            .unwrap_or_else(|e| panic!("{e}"));
+        let first = import_one(&scratch_for(action), action);
         let whole = imported.iter().find(|i| i.action == action).unwrap();
         assert_eq!(first[0].text, whole.text, "{action} alone");
     }
 
     // The negative length bounds nothing: passed over with a warning, an error when strict.
-    let warnings: Vec<String> = sources.warnings().iter().map(|w| w.to_string()).collect();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     assert!(
         warnings[0].contains(
@@ -343,12 +321,7 @@ fn two_fields_of_one_action_renamed_for_one_clash_get_two_names() {
     );
     assert!(text.contains("max_length: 64"), "{text}");
     assert!(!text.contains("min_length"), "{text}");
-    let strict = scratch
-        .sources()
-        .strict(true)
-        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
-        .unwrap_err()
-        .to_string();
+    let strict = strict_import_error(&scratch);
     assert!(
         strict.contains("`minLength` is -1, not a count"),
         "{strict}"
@@ -389,7 +362,7 @@ fn text_with_a_line_separator_is_written_so_that_it_reads_back() {
         spec.demo_response.as_deref(),
         Some("{\n  \"Data\": \"http://x/tagging.xlsx\u{2028}?Expires=1\u{2028}\"\n}")
     );
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     parse_action_types(Path::new("ExportTagging.yaml"), &text, &service)
         .unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(

@@ -84,11 +84,38 @@ pub fn scratch(name: &str, doc: &str) -> Scratch {
 }
 
 pub fn import_all(scratch: &Scratch) -> Vec<codegen::import::Imported> {
-    let doc = scratch.root.join("docs/api-docs.json");
+    import_warned(scratch).0
+}
+
+/// Imports every action of the scratch's document, with the warnings the import gave.
+pub fn import_warned(scratch: &Scratch) -> (Vec<codegen::import::Imported>, Vec<String>) {
+    let sources = scratch.sources();
+    let imported = sources
+        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    let warnings = sources.warnings().iter().map(|w| w.to_string()).collect();
+    (imported, warnings)
+}
+
+/// Imports the one action of the scratch's document.
+pub fn import_one(scratch: &Scratch, action: &str) -> Vec<codegen::import::Imported> {
     scratch
         .sources()
-        .import_openapi(&doc, &[])
-        .unwrap_or_else(|e| panic!("{e}"))
+        .import_openapi(
+            &scratch.root.join("docs/api-docs.json"),
+            &[action.to_owned()],
+        )
+        .unwrap_or_else(|e| panic!("{action} alone: {e}"))
+}
+
+/// The error a `--strict` import of the scratch's document stops with.
+pub fn strict_import_error(scratch: &Scratch) -> String {
+    scratch
+        .sources()
+        .strict(true)
+        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
+        .unwrap_err()
+        .to_string()
 }
 
 #[test]
@@ -96,7 +123,7 @@ fn every_construct_becomes_spec() {
     let scratch = scratch("constructs", DOC);
     let imported = import_all(&scratch);
     scratch.apply(&imported);
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     let text = scratch.read("spec/x/ListWidgets.yaml");
     let parsed = parse_action_types(Path::new("ListWidgets.yaml"), &text, &service).unwrap();
     let action = &parsed.action;
@@ -362,7 +389,7 @@ fn a_page_and_the_metadata_merge_into_one_spec() {
     ] {
         assert!(spec.contains(expected), "missing {expected:?} in\n{spec}");
     }
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     let parsed = parse_action_types(Path::new("ListWidgets.yaml"), &spec, &service).unwrap();
     assert_eq!(
         parsed.action.samples.len(),
@@ -529,7 +556,7 @@ fn quirks_of_published_documents_are_kept_as_documentation() {
     let imported = import_all(&scratch);
     scratch.apply(&imported);
     let text = scratch.read("spec/x/GetTree.yaml");
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     let parsed = parse_action_types(Path::new("GetTree.yaml"), &text, &service)
         .unwrap_or_else(|e| panic!("{e}\n{text}"));
     let request = &parsed.action.request;
@@ -624,7 +651,7 @@ fn a_nested_object_named_like_a_prelude_type_is_renamed() {
     let scratch = scratch("prelude", doc);
     let imported = import_all(&scratch);
     scratch.apply(&imported);
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     let text = scratch.read("spec/x/GetWidget.yaml");
     let parsed = parse_action_types(Path::new("GetWidget.yaml"), &text, &service)
         .unwrap_or_else(|e| panic!("{e}\n{text}"));

@@ -7,7 +7,9 @@ use std::path::Path;
 use codegen::import::openapi::Document;
 use codegen::load::parse_action_types;
 
-use crate::import_openapi::{import_all, scratch, DOC};
+use crate::import_openapi::{
+    import_all, import_one, import_warned, scratch, strict_import_error, DOC,
+};
 
 /// Every key the inventory of the published metadata lists (`../shared/openapi-editions/
 /// README.md`, about 270 RPC products), placed where it occurs.
@@ -91,23 +93,15 @@ fn an_unknown_key_is_a_located_warning_and_strict_makes_it_an_error() {
             1,
         );
     let scratch = scratch("unknown-keys", &doc);
-    let sources = scratch.sources();
-    let imported = sources
-        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (imported, warnings) = import_warned(&scratch);
     assert_eq!(imported.len(), 2, "the import goes on");
-    let warnings: Vec<String> = sources.warnings().iter().map(|w| w.to_string()).collect();
     assert_eq!(warnings.len(), 2, "{warnings:#?}");
     assert!(warnings[0].contains("$.apis.ListWidgets.futureKey: unknown key `futureKey`"));
     assert!(warnings[1].contains(
         "$.apis.ListWidgets.responses.200.schema.properties.Widgets.items.properties.Ratio.shape: unknown key `shape`"
     ));
 
-    let strict = scratch.sources().strict(true);
-    let err = strict
-        .import_openapi(&scratch.root.join("docs/api-docs.json"), &[])
-        .unwrap_err()
-        .to_string();
+    let err = strict_import_error(&scratch);
     assert!(
         err.contains("$.apis.ListWidgets.futureKey: unknown key `futureKey`"),
         "{err}"
@@ -129,7 +123,7 @@ fn a_code_under_two_statuses_keeps_both() {
         text.contains("  - code: Widget.Bad\n    http_status: 403\n    also_http_status: [400]\n"),
         "{text}"
     );
-    let service = scratch.sources().service().clone();
+    let service = scratch.service();
     let parsed = parse_action_types(Path::new("ListWidgets.yaml"), &text, &service).unwrap();
     let code = &parsed.action.errors[0];
     assert_eq!(code.http_status, 403, "the emulator answers with the first");
@@ -173,11 +167,7 @@ fn one_action_is_imported_as_the_whole_document_imports_it() {
 
     for action in ["GetItem", "ListItems", "ListOtherItems"] {
         let one = scratch(&format!("clash-{action}"), CLASH);
-        let doc = one.root.join("docs/api-docs.json");
-        let first = one
-            .sources()
-            .import_openapi(&doc, &[action.to_owned()])
-            .unwrap_or_else(|e| panic!("{action} alone: {e}"));
+        let first = import_one(&one, action);
         assert_eq!(first.len(), 1);
         let same = all.iter().find(|i| i.action == action).unwrap();
         assert_eq!(first[0].text, same.text, "{action} alone");

@@ -62,6 +62,11 @@ impl Scratch {
         Sources::new(&self.root, &self.root.join("spec/x")).unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// The service of `spec/x`, which specs are parsed against.
+    pub fn service(&self) -> codegen::model::Service {
+        self.sources().service().clone()
+    }
+
     /// Writes what an import produced.
     pub fn apply(&self, imported: &[Imported]) {
         for spec in imported {
