@@ -259,26 +259,10 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
                 .unwrap_or(Value::Null))
         },
         "Fn::Last" => |c, a| Ok(items_of(one(c, a)?).pop().unwrap_or(Value::Null)),
-        "Fn::Intersection" => |c, a| {
-            let lists = lists(c, a)?;
-            Ok(Value::Array(
-                union(&lists)
-                    .into_iter()
-                    .filter(|v| lists.iter().all(|l| l.contains(v)))
-                    .collect(),
-            ))
-        },
+        "Fn::Intersection" => |c, a| Ok(Value::Array(in_all(&lists(c, a)?, true))),
         "Fn::Union" => |c, a| Ok(Value::Array(union(&lists(c, a)?))),
-        "Fn::Difference" => |c, a| {
-            // What is in some of the lists but not in all of them.
-            let lists = lists(c, a)?;
-            Ok(Value::Array(
-                union(&lists)
-                    .into_iter()
-                    .filter(|v| !lists.iter().all(|l| l.contains(v)))
-                    .collect(),
-            ))
-        },
+        // What is in some of the lists but not in all of them.
+        "Fn::Difference" => |c, a| Ok(Value::Array(in_all(&lists(c, a)?, false))),
         "Fn::Min" => |c, a| extreme(items_of(one(c, a)?), std::cmp::Ordering::Less),
         "Fn::Max" => |c, a| extreme(items_of(one(c, a)?), std::cmp::Ordering::Greater),
         "Fn::MapJoin" => |c, a| {
@@ -382,6 +366,14 @@ fn union(lists: &[Vec<Value>]) -> Vec<Value> {
         }
     }
     all
+}
+
+/// The values of the union that are (`wanted` true) or are not (false) in every list.
+fn in_all(lists: &[Vec<Value>], wanted: bool) -> Vec<Value> {
+    union(lists)
+        .into_iter()
+        .filter(|v| lists.iter().all(|l| l.contains(v)) == wanted)
+        .collect()
 }
 
 /// The least (`Less`) or greatest (`Greater`) of numbers, or of numeric text, as a number.
