@@ -359,8 +359,14 @@ fn lists(c: &Context<'_>, args: &Value) -> Result<Vec<Vec<Value>>, String> {
 
 /// Every value of the lists once, in the order first met.
 fn union(lists: &[Vec<Value>]) -> Vec<Value> {
+    distinct(lists.iter().flatten())
+}
+
+/// Every one of `values` once, in the order first met: `Fn::Union`, and a loop's outputs
+/// aggregated by `Fn::Distinct`.
+pub(crate) fn distinct<'v>(values: impl IntoIterator<Item = &'v Value>) -> Vec<Value> {
     let mut all: Vec<Value> = Vec::new();
-    for v in lists.iter().flatten() {
+    for v in values {
         if !all.contains(v) {
             all.push(v.clone());
         }
