@@ -227,10 +227,7 @@ fn schedule(state: &mut State, run: Run) {
 
 /// Takes every run's steps that are due.
 pub(crate) fn advance(state: &mut State) {
-    let now = state.clock.now();
-    for id in state.runs.take_due(now, usize::MAX) {
-        advance_one(state, &id, false);
-    }
+    advance_some(state, usize::MAX);
 }
 
 /// Takes the due steps of at most `runs` runs; whether more runs have steps due. The
