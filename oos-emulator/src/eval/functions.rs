@@ -18,13 +18,7 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
                 x == y || (!x.is_string() || !y.is_string()) && as_text(&x) == as_text(&y),
             ))
         },
-        "Fn::Not" => |c, a| {
-            let value = match a {
-                Value::Array(items) if items.len() == 1 => c.evaluate(&items[0])?,
-                other => c.evaluate(other)?,
-            };
-            Ok(Value::Bool(!truthy(&value)))
-        },
+        "Fn::Not" => |c, a| Ok(Value::Bool(!truthy(&one(c, a)?))),
         "Fn::And" => |c, a| Ok(Value::Bool(list(c, a)?.iter().all(truthy))),
         "Fn::Or" => |c, a| Ok(Value::Bool(list(c, a)?.iter().any(truthy))),
         "Fn::If" => |c, a| {
@@ -497,6 +491,7 @@ mod tests {
             (json!({"Fn::Equals": ["{{ name }}", "web"]}), json!(true)),
             (json!({"Fn::Equals": ["{{ count }}", "3"]}), json!(true)),
             (json!({"Fn::Not": {"Fn::Equals": [1, 2]}}), json!(true)),
+            (json!({"Fn::Not": [true]}), json!(false)),
             (json!({"Fn::And": [true, "{{ on }}"]}), json!(true)),
             (json!({"Fn::Or": [false, false]}), json!(false)),
             (
