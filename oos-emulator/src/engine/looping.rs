@@ -165,15 +165,7 @@ pub(crate) fn gather(declared: Option<&Value>, items: &[Value]) -> Result<Value,
         let value = match kind {
             "Fn::ListJoin" => Value::Array(values),
             "Fn::Sum" => crate::eval::functions::sum(&values),
-            "Fn::Distinct" => {
-                let mut distinct = Vec::new();
-                for v in values {
-                    if !distinct.contains(&v) {
-                        distinct.push(v);
-                    }
-                }
-                Value::Array(distinct)
-            }
+            "Fn::Distinct" => Value::Array(crate::eval::functions::distinct(&values)),
             other => {
                 return Err(format!(
                     "{} loop output {name} aggregates with {other}",

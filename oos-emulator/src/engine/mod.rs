@@ -227,10 +227,7 @@ fn schedule(state: &mut State, run: Run) {
 
 /// Takes every run's steps that are due.
 pub(crate) fn advance(state: &mut State) {
-    let now = state.clock.now();
-    for id in state.runs.take_due(now, usize::MAX) {
-        advance_one(state, &id, false);
-    }
+    advance_some(state, usize::MAX);
 }
 
 /// Takes the due steps of at most `runs` runs; whether more runs have steps due. The
@@ -507,30 +504,24 @@ impl Run {
             Ok(p) => p,
             Err(why) => return (Err(why), STEP),
         };
-        // What cannot be evaluated in the retry keys reads as unset, save a limit of the
-        // emulator, which is the task's failure.
+        // What cannot be evaluated in the retry keys reads as unset (null), save a limit of
+        // the emulator, which is the task's failure. Each key is evaluated once.
+        let mut keys = Map::new();
         for key in retry::KEYS {
             let Some(value) = task.key(key) else { continue };
-            if let Err(why) = self.evaluate(state, value, task, record, item) {
-                if why.starts_with(UNSUPPORTED) {
-                    return (Err(within(key, why)), STEP);
-                }
-            }
+            let value = match self.evaluate(state, value, task, record, item) {
+                Ok(value) => value,
+                Err(why) if why.starts_with(UNSUPPORTED) => return (Err(within(key, why)), STEP),
+                Err(_) => Value::Null,
+            };
+            keys.insert(key.to_owned(), value);
         }
-        let retry = {
-            let keys = |key: &str| {
-                task.key(key).map(|v| {
-                    self.evaluate(state, v, task, record, item)
-                        .unwrap_or(Value::Null)
-                })
-            };
-            let default = if task.builtin == Some("ACS::WaitFor") {
-                WAIT_FOR_RETRIES
-            } else {
-                0
-            };
-            retry::Retry::read(keys, default)
+        let default = if task.builtin == Some("ACS::WaitFor") {
+            WAIT_FOR_RETRIES
+        } else {
+            0
         };
+        let retry = retry::Retry::read(|key| keys.get(key).cloned(), default);
         let retry = match retry {
             Ok(retry) => retry,
             Err(why) => return (Err(why), STEP),

@@ -3,7 +3,7 @@
 //! costs a look at the queue's head rather than a scan of every run.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::time::Duration;
 
 use super::Run;
@@ -57,6 +57,9 @@ impl Runs {
     /// `now`, soonest first.
     pub fn take_due(&mut self, now: Duration, most: usize) -> Vec<String> {
         let mut due: Vec<String> = Vec::new();
+        // A run queued more than once is taken once; a set, not a scan of `due`, so that
+        // taking every due run of many stays linear.
+        let mut taken = BTreeSet::new();
         while due.len() < most {
             match self.queue.peek() {
                 Some(Reverse((at, _))) if *at <= now => {}
@@ -66,7 +69,7 @@ impl Runs {
                 break;
             };
             let ready = self.runs.get(&id).is_some_and(|run| run.due(now));
-            if ready && !due.contains(&id) {
+            if ready && taken.insert(id.clone()) {
                 due.push(id);
             }
         }

@@ -18,13 +18,7 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
                 x == y || (!x.is_string() || !y.is_string()) && as_text(&x) == as_text(&y),
             ))
         },
-        "Fn::Not" => |c, a| {
-            let value = match a {
-                Value::Array(items) if items.len() == 1 => c.evaluate(&items[0])?,
-                other => c.evaluate(other)?,
-            };
-            Ok(Value::Bool(!truthy(&value)))
-        },
+        "Fn::Not" => |c, a| Ok(Value::Bool(!truthy(&one(c, a)?))),
         "Fn::And" => |c, a| Ok(Value::Bool(list(c, a)?.iter().all(truthy))),
         "Fn::Or" => |c, a| Ok(Value::Bool(list(c, a)?.iter().any(truthy))),
         "Fn::If" => |c, a| {
@@ -259,26 +253,10 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
                 .unwrap_or(Value::Null))
         },
         "Fn::Last" => |c, a| Ok(items_of(one(c, a)?).pop().unwrap_or(Value::Null)),
-        "Fn::Intersection" => |c, a| {
-            let lists = lists(c, a)?;
-            Ok(Value::Array(
-                union(&lists)
-                    .into_iter()
-                    .filter(|v| lists.iter().all(|l| l.contains(v)))
-                    .collect(),
-            ))
-        },
+        "Fn::Intersection" => |c, a| Ok(Value::Array(in_all(&lists(c, a)?, true))),
         "Fn::Union" => |c, a| Ok(Value::Array(union(&lists(c, a)?))),
-        "Fn::Difference" => |c, a| {
-            // What is in some of the lists but not in all of them.
-            let lists = lists(c, a)?;
-            Ok(Value::Array(
-                union(&lists)
-                    .into_iter()
-                    .filter(|v| !lists.iter().all(|l| l.contains(v)))
-                    .collect(),
-            ))
-        },
+        // What is in some of the lists but not in all of them.
+        "Fn::Difference" => |c, a| Ok(Value::Array(in_all(&lists(c, a)?, false))),
         "Fn::Min" => |c, a| extreme(items_of(one(c, a)?), std::cmp::Ordering::Less),
         "Fn::Max" => |c, a| extreme(items_of(one(c, a)?), std::cmp::Ordering::Greater),
         "Fn::MapJoin" => |c, a| {
@@ -375,13 +353,27 @@ fn lists(c: &Context<'_>, args: &Value) -> Result<Vec<Vec<Value>>, String> {
 
 /// Every value of the lists once, in the order first met.
 fn union(lists: &[Vec<Value>]) -> Vec<Value> {
+    distinct(lists.iter().flatten())
+}
+
+/// Every one of `values` once, in the order first met: `Fn::Union`, and a loop's outputs
+/// aggregated by `Fn::Distinct`.
+pub(crate) fn distinct<'v>(values: impl IntoIterator<Item = &'v Value>) -> Vec<Value> {
     let mut all: Vec<Value> = Vec::new();
-    for v in lists.iter().flatten() {
+    for v in values {
         if !all.contains(v) {
             all.push(v.clone());
         }
     }
     all
+}
+
+/// The values of the union that are (`wanted` true) or are not (false) in every list.
+fn in_all(lists: &[Vec<Value>], wanted: bool) -> Vec<Value> {
+    union(lists)
+        .into_iter()
+        .filter(|v| lists.iter().all(|l| l.contains(v)) == wanted)
+        .collect()
 }
 
 /// The least (`Less`) or greatest (`Greater`) of numbers, or of numeric text, as a number.
@@ -499,6 +491,7 @@ mod tests {
             (json!({"Fn::Equals": ["{{ name }}", "web"]}), json!(true)),
             (json!({"Fn::Equals": ["{{ count }}", "3"]}), json!(true)),
             (json!({"Fn::Not": {"Fn::Equals": [1, 2]}}), json!(true)),
+            (json!({"Fn::Not": [true]}), json!(false)),
             (json!({"Fn::And": [true, "{{ on }}"]}), json!(true)),
             (json!({"Fn::Or": [false, false]}), json!(false)),
             (
