@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::common::{all_pages, call, client, execution, field, finished, ok, V3};
+use crate::common::{all_pages, call, client, execution, field, finished, ok, start_content};
 use oos_emulator::{Emulator, RunningEmulator, Stub};
 use serde_json::{json, Value};
 
@@ -19,23 +19,7 @@ async fn emulator() -> RunningEmulator {
 
 /// Starts `body` (after the FormatVersion line) with `parameters`; the execution id.
 async fn start(emulator: &RunningEmulator, body: &str, parameters: Value) -> String {
-    let content = format!("{HEAD}{body}");
-    let answer = V3::new(
-        emulator,
-        &[
-            ("TemplateContent", &content),
-            ("Parameters", &parameters.to_string()),
-        ],
-    )
-    .set_header("x-acs-action", "StartExecution")
-    .form_body()
-    .send()
-    .await;
-    assert_eq!(answer.status, 200, "{}", answer.text);
-    answer.body["Execution"]["ExecutionId"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    start_content(emulator, &format!("{HEAD}{body}"), parameters).await
 }
 
 async fn run(emulator: &RunningEmulator, body: &str, parameters: Value) -> Value {
