@@ -386,6 +386,22 @@ pub async fn start_content(emulator: &RunningEmulator, content: &str, parameters
         .to_owned()
 }
 
+/// Posts `body` to the emulator's own `/_emulator/{path}` endpoint: the status and the
+/// JSON answer.
+pub async fn post_admin(emulator: &RunningEmulator, path: &str, body: Value) -> (u16, Value) {
+    let answer = client()
+        .post(format!("{}/_emulator/{path}", emulator.url()))
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (
+        status,
+        serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap(),
+    )
+}
+
 /// The execution `id` as `ListExecutions` lists it, alone.
 pub async fn execution(emulator: &RunningEmulator, id: &str) -> Value {
     let answer = call(emulator, "ListExecutions", &[("ExecutionId", id)]).await;

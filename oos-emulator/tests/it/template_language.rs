@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use crate::common::{all_pages, call, client, execution, field, finished, ok, start_content};
+use crate::common::{
+    all_pages, call, client, execution, field, finished, ok, post_admin, start_content,
+};
 use oos_emulator::{Emulator, RunningEmulator, Stub};
 use serde_json::{json, Value};
 
@@ -62,18 +64,8 @@ async fn calls(emulator: &RunningEmulator) -> Vec<Value> {
     body["Calls"].as_array().unwrap().clone()
 }
 
-async fn add_stub(emulator: &RunningEmulator, stub: Value) -> (u16, Value) {
-    let answer = client()
-        .post(format!("{}/_emulator/stubs", emulator.url()))
-        .body(stub.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = answer.status().as_u16();
-    (
-        status,
-        serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap(),
-    )
+async fn add_stub(emulator: &RunningEmulator, body: Value) -> (u16, Value) {
+    post_admin(emulator, "stubs", body).await
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use crate::common::{
-    call, client, execution, finished, ok, seconds_between, start_content, timestamp,
+    call, execution, finished, ok, post_admin, seconds_between, start_content, timestamp,
 };
 use oos_emulator::{Emulator, RunningEmulator};
 use serde_json::{json, Value};
@@ -188,17 +188,7 @@ Outputs:
 ";
 
 async fn post_event(emulator: &RunningEmulator, body: Value) -> (u16, Value) {
-    let answer = client()
-        .post(format!("{}/_emulator/events", emulator.url()))
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = answer.status().as_u16();
-    (
-        status,
-        serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap(),
-    )
+    post_admin(emulator, "events", body).await
 }
 
 fn stopped(instance: &str) -> Value {
