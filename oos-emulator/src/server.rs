@@ -288,10 +288,7 @@ impl RunningEmulator {
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        self.shared
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.shared.state()
     }
 
     /// Stops accepting connections, lets answers in flight finish (for up to two
@@ -355,10 +352,7 @@ async fn tick(shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
         }
         loop {
             let more = {
-                let mut state = shared
-                    .state
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut state = shared.state();
                 if state.runs.is_empty() {
                     false
                 } else {
