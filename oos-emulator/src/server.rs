@@ -274,11 +274,8 @@ impl RunningEmulator {
         kind: &str,
         content: serde_json::Value,
     ) -> Result<Vec<String>, String> {
-        let kind = crate::engine::actions::triggers::EventKind::parse(kind)
-            .ok_or_else(|| format!("the event's kind {kind} is neither Event nor Alarm"))?;
-        let mut state = self.state();
-        let firing = crate::engine::firing::Firing::Event(kind);
-        let started = crate::engine::firing::deliver(&mut state, firing, None, Some(&content))?;
+        let started =
+            crate::cloud::admin::send_event(&mut self.state(), kind, None, Some(&content))?;
         Ok(started.into_iter().map(|(_, child)| child).collect())
     }
 
