@@ -120,13 +120,10 @@ impl Data {
         Ok(self)
     }
 
-    /// Adds every template file (`.yml`, `.yaml`, `.json`) under `dir`, at any depth, as a
-    /// public template named by its file stem (`ACS-ECS-BulkyRunCommand`, or a cloud product
-    /// action such as `ACS::ECS::RunCommand`, which tasks then run from this definition).
-    /// Public templates are listed with `ShareType` `Public`, started by name and used as
-    /// child templates; they cannot be changed.
-    pub fn with_public_templates(mut self, dir: impl AsRef<Path>) -> Result<Self, DataError> {
-        let mut pending = vec![dir.as_ref().to_path_buf()];
+    /// The template files (`.yml`, `.yaml`, `.json`) under `dir`, at any depth, sorted: those
+    /// [`Data::with_public_templates`] reads.
+    pub fn public_template_files(dir: &Path) -> Result<Vec<PathBuf>, DataError> {
+        let mut pending = vec![dir.to_path_buf()];
         let mut files = Vec::new();
         while let Some(dir) = pending.pop() {
             let entries = std::fs::read_dir(&dir).map_err(|source| DataError::Io {
@@ -151,7 +148,16 @@ impl Data {
             }
         }
         files.sort();
-        for path in files {
+        Ok(files)
+    }
+
+    /// Adds every template file (`.yml`, `.yaml`, `.json`) under `dir`, at any depth, as a
+    /// public template named by its file stem (`ACS-ECS-BulkyRunCommand`, or a cloud product
+    /// action such as `ACS::ECS::RunCommand`, which tasks then run from this definition).
+    /// Public templates are listed with `ShareType` `Public`, started by name and used as
+    /// child templates; they cannot be changed.
+    pub fn with_public_templates(mut self, dir: impl AsRef<Path>) -> Result<Self, DataError> {
+        for path in Self::public_template_files(dir.as_ref())? {
             let content = std::fs::read_to_string(&path).map_err(|source| DataError::Io {
                 path: path.clone(),
                 source,

@@ -36,6 +36,15 @@ pub(crate) struct Shared {
     pub max_request_bytes: usize,
 }
 
+impl Shared {
+    /// The emulator's state, locked; a panic while it was held does not make it unusable.
+    pub fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// Returned to hyper to make it close the connection without answering.
 #[derive(Debug)]
 pub(crate) struct ConnectionDropped;
@@ -196,10 +205,7 @@ where
     };
 
     if parts.uri.path().starts_with(crate::cloud::admin::PREFIX) {
-        let mut state = shared
-            .state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut state = shared.state();
         crate::engine::advance(&mut state);
         let (status, answer) =
             crate::cloud::admin::handle(&mut state, parts.method.as_str(), parts.uri.path(), &body);
@@ -307,10 +313,7 @@ fn execute(
     let spec = spec::action(&verified.action).ok_or_else(ApiError::invalid_action)?;
     record.executed = true;
     let args = spec::check::check(spec, &verified.params)?;
-    let mut state = shared
-        .state
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut state = shared.state();
     crate::engine::advance(&mut state);
     actions::run(
         &mut state,

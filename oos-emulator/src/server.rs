@@ -274,11 +274,8 @@ impl RunningEmulator {
         kind: &str,
         content: serde_json::Value,
     ) -> Result<Vec<String>, String> {
-        let kind = crate::engine::actions::triggers::EventKind::parse(kind)
-            .ok_or_else(|| format!("the event's kind {kind} is neither Event nor Alarm"))?;
-        let mut state = self.state();
-        let firing = crate::engine::firing::Firing::Event(kind);
-        let started = crate::engine::firing::deliver(&mut state, firing, None, Some(&content))?;
+        let started =
+            crate::cloud::admin::send_event(&mut self.state(), kind, None, Some(&content))?;
         Ok(started.into_iter().map(|(_, child)| child).collect())
     }
 
@@ -288,10 +285,7 @@ impl RunningEmulator {
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        self.shared
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.shared.state()
     }
 
     /// Stops accepting connections, lets answers in flight finish (for up to two
@@ -355,10 +349,7 @@ async fn tick(shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
         }
         loop {
             let more = {
-                let mut state = shared
-                    .state
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut state = shared.state();
                 if state.runs.is_empty() {
                     false
                 } else {

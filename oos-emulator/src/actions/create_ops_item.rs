@@ -40,15 +40,15 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             fields.insert(name.as_str().into(), value.into());
         }
     }
-    if !fields.contains_key("Title") {
+    if !fields.contains_key(p::TITLE.as_str()) {
         return Err(ApiError::missing_parameter(p::TITLE.as_str()));
     }
     if let Some(priority) = request.int(p::PRIORITY) {
-        fields.insert("Priority".into(), priority.into());
+        fields.insert(p::PRIORITY.as_str().into(), priority.into());
     }
     if let Some(tags) = request.tags(p::TAGS)? {
         let tags: Map<String, Value> = tags.into_iter().map(|(k, v)| (k, v.into())).collect();
-        fields.insert("Tags".into(), Value::Object(tags));
+        fields.insert(p::TAGS.as_str().into(), Value::Object(tags));
     }
     if state.ops_items.len() >= MAX_OPS_ITEMS {
         return Err(ApiError::quota_exceeded(

@@ -128,7 +128,11 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         let declared = crate::template::parameters(template);
         if request.from_task {
             parameters = crate::template::parameters::coerce(&declared, parameters);
-            if Value::Object(parameters.clone()).to_string().len() > MAX_JSON {
+            if serde_json::to_vec(&parameters)
+                .expect("a JSON object serializes")
+                .len()
+                > MAX_JSON
+            {
                 return Err(ApiError::invalid_parameter(
                     p::PARAMETERS.as_str(),
                     &format!("it must be at most {MAX_JSON} characters long"),

@@ -66,12 +66,9 @@ fn event(state: &mut State, body: &[u8]) -> Result<Vec<Value>, String> {
         content: Option<Value>,
     }
     let event: Event = serde_json::from_slice(body).map_err(|e| format!("not an event: {e}"))?;
-    let kind = event.kind.as_deref().unwrap_or("Event");
-    let kind = EventKind::parse(kind)
-        .ok_or_else(|| format!("the event's Type {kind} is neither Event nor Alarm"))?;
-    let started = firing::deliver(
+    let started = send_event(
         state,
-        Firing::Event(kind),
+        event.kind.as_deref().unwrap_or("Event"),
         event.execution_id.as_deref(),
         event.content.as_ref(),
     )?;
@@ -79,6 +76,19 @@ fn event(state: &mut State, body: &[u8]) -> Result<Vec<Value>, String> {
         .into_iter()
         .map(|(parent, child)| json!({"ExecutionId": parent, "ChildExecutionId": child}))
         .collect())
+}
+
+/// Delivers an event of `kind` (`Event` or `Alarm`) to the running executions whose trigger
+/// it fires (only `execution`'s, if named): (parent, child execution id) per child started.
+pub(crate) fn send_event(
+    state: &mut State,
+    kind: &str,
+    execution: Option<&str>,
+    content: Option<&Value>,
+) -> Result<Vec<(String, String)>, String> {
+    let kind = EventKind::parse(kind)
+        .ok_or_else(|| format!("the event's type {kind} is neither Event nor Alarm"))?;
+    firing::deliver(state, Firing::Event(kind), execution, content)
 }
 
 fn parse(body: &[u8]) -> Result<Vec<Stub>, String> {

@@ -365,6 +365,43 @@ pub async fn ok(emulator: &RunningEmulator, action: &str, params: &[(&str, &str)
     answer.body
 }
 
+/// Starts an execution of the template `content` with `parameters`, sent as a form body
+/// (templates can be longer than a query string allows); the execution id.
+pub async fn start_content(emulator: &RunningEmulator, content: &str, parameters: Value) -> String {
+    let answer = V3::new(
+        emulator,
+        &[
+            ("TemplateContent", content),
+            ("Parameters", &parameters.to_string()),
+        ],
+    )
+    .set_header("x-acs-action", "StartExecution")
+    .form_body()
+    .send()
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    answer.body["Execution"]["ExecutionId"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Posts `body` to the emulator's own `/_emulator/{path}` endpoint: the status and the
+/// JSON answer.
+pub async fn post_admin(emulator: &RunningEmulator, path: &str, body: Value) -> (u16, Value) {
+    let answer = client()
+        .post(format!("{}/_emulator/{path}", emulator.url()))
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (
+        status,
+        serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap(),
+    )
+}
+
 /// The execution `id` as `ListExecutions` lists it, alone.
 pub async fn execution(emulator: &RunningEmulator, id: &str) -> Value {
     let answer = call(emulator, "ListExecutions", &[("ExecutionId", id)]).await;

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::common::{call, V3};
-use oos_emulator::{Emulator, RunningEmulator};
+use oos_emulator::{Data, Emulator, RunningEmulator};
 use serde_json::{json, Map, Value};
 
 /// The corpus, if present: `OOS_TEMPLATES` must name it when set, as a test told where the
@@ -25,25 +25,9 @@ fn corpus() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
-/// Every template file under `dir`, sorted.
+/// Every template file under `dir`, sorted, as the emulator reads public templates.
 fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else if matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("yml" | "yaml" | "json")
-            ) {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    found
+    Data::public_template_files(dir).unwrap()
 }
 
 #[tokio::test]

@@ -5,7 +5,9 @@
 
 use std::time::Duration;
 
-use crate::common::{all_pages, call, client, execution, field, finished, ok, V3};
+use crate::common::{
+    all_pages, call, client, execution, field, finished, ok, post_admin, start_content,
+};
 use oos_emulator::{Emulator, RunningEmulator, Stub};
 use serde_json::{json, Value};
 
@@ -19,23 +21,7 @@ async fn emulator() -> RunningEmulator {
 
 /// Starts `body` (after the FormatVersion line) with `parameters`; the execution id.
 async fn start(emulator: &RunningEmulator, body: &str, parameters: Value) -> String {
-    let content = format!("{HEAD}{body}");
-    let answer = V3::new(
-        emulator,
-        &[
-            ("TemplateContent", &content),
-            ("Parameters", &parameters.to_string()),
-        ],
-    )
-    .set_header("x-acs-action", "StartExecution")
-    .form_body()
-    .send()
-    .await;
-    assert_eq!(answer.status, 200, "{}", answer.text);
-    answer.body["Execution"]["ExecutionId"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    start_content(emulator, &format!("{HEAD}{body}"), parameters).await
 }
 
 async fn run(emulator: &RunningEmulator, body: &str, parameters: Value) -> Value {
@@ -78,18 +64,8 @@ async fn calls(emulator: &RunningEmulator) -> Vec<Value> {
     body["Calls"].as_array().unwrap().clone()
 }
 
-async fn add_stub(emulator: &RunningEmulator, stub: Value) -> (u16, Value) {
-    let answer = client()
-        .post(format!("{}/_emulator/stubs", emulator.url()))
-        .body(stub.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = answer.status().as_u16();
-    (
-        status,
-        serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap(),
-    )
+async fn add_stub(emulator: &RunningEmulator, body: Value) -> (u16, Value) {
+    post_admin(emulator, "stubs", body).await
 }
 
 #[tokio::test]

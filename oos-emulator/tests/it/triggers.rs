@@ -6,7 +6,9 @@
 
 use std::time::Duration;
 
-use crate::common::{call, client, execution, finished, ok, seconds_between, timestamp, V3};
+use crate::common::{
+    call, execution, finished, ok, post_admin, seconds_between, start_content, timestamp,
+};
 use oos_emulator::{Emulator, RunningEmulator};
 use serde_json::{json, Value};
 
@@ -15,25 +17,6 @@ const FAST: f64 = 10_000.0;
 
 async fn emulator() -> RunningEmulator {
     Emulator::builder().clock_speed(FAST).start().await.unwrap()
-}
-
-async fn start(emulator: &RunningEmulator, content: &str, parameters: Value) -> String {
-    let answer = V3::new(
-        emulator,
-        &[
-            ("TemplateContent", content),
-            ("Parameters", &parameters.to_string()),
-        ],
-    )
-    .set_header("x-acs-action", "StartExecution")
-    .form_body()
-    .send()
-    .await;
-    assert_eq!(answer.status, 200, "{}", answer.text);
-    answer.body["Execution"]["ExecutionId"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 /// The child executions of `id`, oldest first.
@@ -96,7 +79,7 @@ async fn a_timer_starts_a_child_at_each_firing_until_its_end_date() {
     let emulator = emulator().await;
     // Three firings fit before the end: one, two and three hours after the start.
     let end = timestamp(3 * 3600 + 1800);
-    let id = start(
+    let id = start_content(
         &emulator,
         TIMER,
         json!({"expression": "1 hour", "end": end, "greeting": "hi"}),
@@ -147,7 +130,7 @@ async fn a_timer_starts_a_child_at_each_firing_until_its_end_date() {
 #[tokio::test]
 async fn a_cron_timer_runs_until_cancelled() {
     let emulator = emulator().await;
-    let id = start(
+    let id = start_content(
         &emulator,
         TIMER,
         json!({"kind": "cron", "expression": "0 */10 * * * ?"}),
@@ -169,7 +152,7 @@ async fn a_cron_timer_runs_until_cancelled() {
 #[tokio::test]
 async fn a_timer_that_cannot_be_read_fails_its_execution_with_why() {
     let emulator = emulator().await;
-    let id = start(
+    let id = start_content(
         &emulator,
         TIMER,
         json!({"kind": "cron", "expression": "not a cron"}),
@@ -205,17 +188,7 @@ Outputs:
 ";
 
 async fn post_event(emulator: &RunningEmulator, body: Value) -> (u16, Value) {
-    let answer = client()
-        .post(format!("{}/_emulator/events", emulator.url()))
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = answer.status().as_u16();
-    (
-        status,
-        serde_json::from_slice(&answer.bytes().await.unwrap()).unwrap(),
-    )
+    post_admin(emulator, "events", body).await
 }
 
 fn stopped(instance: &str) -> Value {
@@ -226,7 +199,7 @@ fn stopped(instance: &str) -> Value {
 #[tokio::test]
 async fn an_event_trigger_starts_a_child_at_each_event_it_matches() {
     let emulator = emulator().await;
-    let id = start(&emulator, EVENT, json!({})).await;
+    let id = start_content(&emulator, EVENT, json!({})).await;
     tokio::time::sleep(Duration::from_millis(50)).await;
     let waiting = execution(&emulator, &id).await;
     assert_eq!(waiting["Status"], "Running", "{waiting}");
@@ -320,7 +293,7 @@ async fn an_event_trigger_starts_a_child_at_each_event_it_matches() {
 async fn trigger_execution_fires_only_the_trigger_an_execution_waits_for() {
     let emulator = emulator().await;
     let alarm = EVENT.replace("ACS::EventTrigger", "ACS::AlarmTrigger");
-    let id = start(&emulator, &alarm, json!({})).await;
+    let id = start_content(&emulator, &alarm, json!({})).await;
     let trigger = |kind: &'static str, id: String| {
         let emulator = &emulator;
         async move {
@@ -377,7 +350,7 @@ async fn trigger_execution_fires_only_the_trigger_an_execution_waits_for() {
     let kid = finished(&emulator, kids[0]["ExecutionId"].as_str().unwrap()).await;
     assert_eq!(kid["Status"], "Success", "{kid}");
     // A timer fires once more on demand, its schedule unchanged.
-    let timer = start(
+    let timer = start_content(
         &emulator,
         TIMER,
         json!({"kind": "cron", "expression": "0 0 0 1 1 ? 2099"}),
