@@ -1,6 +1,11 @@
 //! jq, as templates use it in `ValueSelector`, `PropertySelector` and `Fn::Jq`, through the
-//! jaq interpreter and its standard library. Compiled filters are kept per thread, since a
-//! loop runs the same selector once per item.
+//! jaq interpreter and its standard library, within a budget (`budget`), on worker threads
+//! (`workers`), with values measured on their way in and out (`values`). Compiled filters
+//! are kept per worker thread, since a loop runs the same selector once per item.
+
+mod budget;
+mod values;
+mod workers;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -10,6 +15,8 @@ use jaq_core::load::{Arena, File, Loader};
 use jaq_core::{data, unwrap_valr, Compiler, Ctx, Vars};
 use jaq_json::Val;
 use serde_json::Value;
+
+pub(crate) use budget::{Limits, LIMITS};
 
 type Filter = jaq_core::Filter<data::JustLut<Val>>;
 
@@ -25,20 +32,7 @@ thread_local! {
 
 /// Every output of `filter` run on `input`, or why it cannot run.
 pub(crate) fn run(filter: &str, input: &Value) -> Result<Vec<Value>, String> {
-    let compiled = compiled(filter)?;
-    let input = jaq_json::read::parse_single(input.to_string().as_bytes())
-        .map_err(|e| format!("jq input: {e}"))?;
-    let ctx = Ctx::<data::JustLut<Val>>::new(&compiled.lut, Vars::new([]));
-    compiled
-        .id
-        .run((ctx, input))
-        .map(unwrap_valr)
-        .map(|out| match out {
-            Ok(value) => serde_json::from_str(&value.to_string())
-                .map_err(|e| format!("jq `{filter}` gave a value that is not JSON: {e}")),
-            Err(e) => Err(format!("jq `{filter}` failed: {e}")),
-        })
-        .collect()
+    run_within(filter, input, LIMITS)
 }
 
 /// The first output of `filter` on `input`; null when it gives none.
@@ -49,9 +43,133 @@ pub(crate) fn first(filter: &str, input: &Value) -> Result<Value, String> {
         .unwrap_or(Value::Null))
 }
 
+/// [`run`] within `limits`.
+pub(crate) fn run_within(
+    filter: &str,
+    input: &Value,
+    limits: Limits,
+) -> Result<Vec<Value>, String> {
+    if values::json_deeper_than(input, limits.depth) {
+        return Err(exceeded(
+            filter,
+            &format!("size: its input is nested more than {} deep", limits.depth),
+        ));
+    }
+    workers::run(filter, input.to_string(), limits)
+}
+
+/// What a filter over the budget is told.
+fn exceeded(filter: &str, why: &str) -> String {
+    format!(
+        "jq `{}` exceeded the emulator's limit on {why}",
+        shown(filter)
+    )
+}
+
+/// `filter` as messages show it: its start, when it is long.
+fn shown(filter: &str) -> String {
+    const SHOWN: usize = 80;
+    if filter.chars().count() > SHOWN {
+        format!("{}…", filter.chars().take(SHOWN).collect::<String>())
+    } else {
+        filter.to_owned()
+    }
+}
+
+/// Runs `filter` on `input` (JSON text) on this thread, within `limits`.
+fn evaluate(filter: &str, input: &str, limits: Limits) -> workers::Evaluated {
+    let mut over_budget = false;
+    let answer = evaluate_counting(filter, input, limits, &mut over_budget);
+    workers::Evaluated {
+        answer,
+        over_budget,
+    }
+}
+
+fn evaluate_counting(
+    filter: &str,
+    input: &str,
+    limits: Limits,
+    over_budget: &mut bool,
+) -> Result<Vec<Value>, String> {
+    let compiled = compiled(filter)?;
+    let input =
+        jaq_json::read::parse_single(input.as_bytes()).map_err(|e| format!("jq input: {e}"))?;
+    let running = budget::Running::start(limits);
+    let mut over = |why: &str| {
+        *over_budget = true;
+        exceeded(filter, why)
+    };
+    let ctx = Ctx::<data::JustLut<Val>>::new(&compiled.lut, Vars::new([]));
+    let mut spent = values::Spent::default();
+    let mut outputs = Vec::new();
+    for output in compiled.id.run((ctx, input)).map(unwrap_valr) {
+        budget::step().map_err(|why| over(&why))?;
+        match output {
+            Ok(value) => outputs.push(values::to_json(value, &mut spent, &limits).map_err(
+                |why| match why {
+                    values::Refused::Limit(why) => over(&why),
+                    values::Refused::NotJson(why) => format!("jq `{filter}` {why}"),
+                },
+            )?),
+            Err(e) => {
+                return Err(match running.exceeded() {
+                    Some(why) => over(&why),
+                    None => format!("jq `{filter}` failed: {e}"),
+                })
+            }
+        }
+    }
+    // A `try` in the filter may have caught the budget's error and gone on.
+    match running.exceeded() {
+        Some(why) => Err(over(&why)),
+        None => Ok(outputs),
+    }
+}
+
+/// Whether `filter` defines a function: a definition may call itself, and jaq recurses on
+/// the thread's stack for each call, so one that recurses without end overflows it before
+/// any budget could be checked.
+fn defines_function(filter: &str) -> bool {
+    let chars: Vec<char> = filter.chars().collect();
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut in_string = false;
+    let mut i = 0;
+    while i < chars.len() {
+        match (in_string, chars[i]) {
+            (true, '\\') => i += 1,
+            (_, '"') => in_string = !in_string,
+            (false, '#') => {
+                while i < chars.len() && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            (false, 'd')
+                if chars[i..].starts_with(&['d', 'e', 'f'])
+                    && (i == 0 || !(word(chars[i - 1]) || matches!(chars[i - 1], '.' | '$')))
+                    && chars.get(i + 3).is_some_and(|c| c.is_whitespace()) =>
+            {
+                let name = chars[i + 3..].iter().find(|c| !c.is_whitespace());
+                if name.is_some_and(|&c| c.is_alphabetic() || c == '_') {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 fn compiled(filter: &str) -> Result<Rc<Filter>, String> {
     if let Some(found) = COMPILED.with(|c| c.borrow().get(filter).cloned()) {
         return Ok(found);
+    }
+    if defines_function(filter) {
+        return Err(format!(
+            "jq `{}` defines a function (def), which the emulator does not run: a definition that calls itself could exhaust its stack",
+            shown(filter)
+        ));
     }
     if depth(filter) > MAX_DEPTH {
         let shown: String = filter.chars().take(40).collect();
@@ -61,10 +179,13 @@ fn compiled(filter: &str) -> Result<Rc<Filter>, String> {
     }
     let defs = jaq_core::defs()
         .chain(jaq_std::defs())
-        .chain(jaq_json::defs());
+        .chain(jaq_json::defs())
+        .chain(budget::defs()?);
     let funs = jaq_core::funs()
+        .filter(|(name, args, _)| !budget::replaced(name, args.len()))
         .chain(jaq_std::funs())
-        .chain(jaq_json::funs());
+        .chain(jaq_json::funs())
+        .chain(budget::funs());
     let loader = Loader::new(defs);
     let arena = Arena::default();
     let modules = loader
@@ -122,6 +243,7 @@ fn depth(filter: &str) -> usize {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::time::{Duration, Instant};
 
     #[test]
     fn a_deeply_nested_filter_is_refused_not_run() {
@@ -137,6 +259,178 @@ mod tests {
         assert_eq!(first(&text, &json!(null)).unwrap(), json!(1_000));
         assert_eq!(first("[[[.]]] | .[0][0][0]", &json!(7)).unwrap(), json!(7));
     }
+    fn exceeded(filter: &str, limits: Limits, on: &str) -> String {
+        let refused = run_within(filter, &json!(0), limits).unwrap_err();
+        assert!(
+            refused.contains(&format!("exceeded the emulator's limit on {on}")),
+            "{filter}: {refused}"
+        );
+        refused
+    }
+
+    #[test]
+    fn generators_stop_at_the_step_limit() {
+        let refused = exceeded("[range(1e9)] | length", LIMITS, "steps");
+        assert!(
+            refused.starts_with("jq `[range(1e9)] | length` exceeded"),
+            "{refused}"
+        );
+        assert!(refused.ends_with("it generated more than 100000 values"));
+        for filter in [
+            "last(repeat(1))",
+            "last(recurse(. + 1))",
+            "last(recurse(. + 1; true))",
+            "[while(true; . + 1)] | length",
+            "until(false; . + 1)",
+            "last(range(0; infinite))",
+            "last(range(0; 1e9; 0.5))",
+            "last(range(0; -1e9; -1))",
+            // The budget's error caught inside the filter still ends the evaluation.
+            "try ([range(1e9)] | length) catch 0",
+            "[.[]?, range(1e9)] | length",
+        ] {
+            exceeded(filter, LIMITS, "steps");
+        }
+        // Under the limit, the generators give what jaq's own give.
+        assert_eq!(
+            run("range(3)", &json!(null)).unwrap(),
+            [json!(0), json!(1), json!(2)]
+        );
+        assert_eq!(
+            run("[range(5; 0; -2)]", &json!(null)).unwrap(),
+            [json!([5, 3, 1])]
+        );
+        assert_eq!(
+            run("[range(0; 1; 0.25)]", &json!(null)).unwrap(),
+            [json!([0, 0.25, 0.5, 0.75])]
+        );
+        assert_eq!(
+            run("[limit(3; repeat(7))]", &json!(null)).unwrap(),
+            [json!([7, 7, 7])]
+        );
+        assert_eq!(
+            run("[recurse(if . < 3 then . + 1 else empty end)]", &json!(0)).unwrap(),
+            [json!([0, 1, 2, 3])]
+        );
+        assert_eq!(
+            run("[.. | numbers]", &json!({"a": [1, {"b": 2}]})).unwrap(),
+            [json!([1, 2])]
+        );
+        assert_eq!(
+            run("[while(. < 3; . + 1)]", &json!(0)).unwrap(),
+            [json!([0, 1, 2])]
+        );
+        assert_eq!(run("until(. > 3; . + 1)", &json!(0)).unwrap(), [json!(4)]);
+        // The budget is per evaluation: each of many small ones runs in full.
+        for _ in 0..3 {
+            assert_eq!(
+                run("[range(90000)] | length", &json!(null)).unwrap(),
+                [json!(90000)]
+            );
+        }
+    }
+
+    /// A filter that nests `.` 100,000 deep: 1,000 rounds of 100 levels each.
+    fn hundred_thousand_deep(open: &str, close: &str) -> String {
+        format!(
+            "reduce range(1000) as $i (null; {}.{})",
+            open.repeat(100),
+            close.repeat(100)
+        )
+    }
+
+    #[test]
+    fn deep_values_are_refused_not_walked() {
+        // 100,000 levels: printing, comparing or dropping it recursively overflowed the stack.
+        let refused = exceeded(&hundred_thousand_deep("[", "]"), LIMITS, "size");
+        assert!(
+            refused.ends_with("it built a value nested more than 128 deep"),
+            "{refused}"
+        );
+        exceeded(&hundred_thousand_deep("{a: ", "}"), LIMITS, "size");
+        // One level per step: the steps run out first.
+        exceeded("reduce range(100000) as $i (null; [.])", LIMITS, "steps");
+        // Built and dropped inside jaq: the worker's stack holds it.
+        let inside = run(
+            "reduce range(99990) as $i (null; [.]) | length",
+            &json!(null),
+        );
+        assert_eq!(inside.unwrap(), [json!(1)]);
+        assert_eq!(
+            run("reduce range(128) as $i (0; [.]) | flatten", &json!(null)).unwrap(),
+            [json!([0])]
+        );
+        let mut deep = json!(0);
+        for _ in 0..200 {
+            deep = json!([deep]);
+        }
+        let refused = run(".", &deep).unwrap_err();
+        assert!(
+            refused.contains("limit on size: its input is nested more than 128 deep"),
+            "{refused}"
+        );
+        let small = Limits {
+            nodes: 1_000,
+            ..LIMITS
+        };
+        exceeded("[range(2000)]", small, "size");
+        exceeded("range(600) | [.]", small, "size");
+        assert_eq!(
+            run_within("[range(999)]", &json!(0), small).unwrap().len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_filter_that_runs_long_is_left_behind_at_the_time_limit() {
+        let quick = Limits {
+            time: Duration::from_millis(100),
+            ..LIMITS
+        };
+        // No generator steps here: three nested `.[]` over 150 items, millions of rounds.
+        let items: Vec<Value> = (0..150).map(|i| json!(i)).collect();
+        let filter = "reduce (.[] as $a | .[] as $b | .[] as $c | 1) as $x (0; . + $x)";
+        let started = Instant::now();
+        let refused = run_within(filter, &Value::Array(items), quick).unwrap_err();
+        assert!(
+            refused.contains("exceeded the emulator's limit on time: it ran for more than 100 ms"),
+            "{refused}"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        // Other filters run meanwhile, on other workers.
+        assert_eq!(first(".a", &json!({"a": 1})).unwrap(), json!(1));
+        // A filter that steps is stopped by its own budget.
+        let steps = Limits {
+            steps: u64::MAX,
+            ..quick
+        };
+        exceeded("last(repeat(1))", steps, "time");
+    }
+
+    #[test]
+    fn a_filter_that_defines_a_function_is_refused() {
+        for filter in [
+            "def f: [f]; f",
+            "def f(x): x; f(1)",
+            "1 as $x | def  g: 2; g",
+        ] {
+            let refused = run(filter, &json!(null)).unwrap_err();
+            assert!(refused.contains("defines a function (def)"), "{refused}");
+        }
+        // `def` as a key, a field, or in a string or a comment is not a definition.
+        assert_eq!(first(".def", &json!({"def": 1})).unwrap(), json!(1));
+        assert_eq!(first("{def: 2} | .def", &json!(null)).unwrap(), json!(2));
+        assert_eq!(
+            first("\"def f: 1;\" | length", &json!(null)).unwrap(),
+            json!(9)
+        );
+        assert_eq!(first("1 # def f: 1;\n", &json!(null)).unwrap(), json!(1));
+    }
+
     #[test]
     fn runs_jq_with_its_library() {
         let answer = json!({"Items": [{"Name": "a", "On": true}, {"Name": "b", "On": false}]});

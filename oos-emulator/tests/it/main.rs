@@ -10,6 +10,7 @@ mod debug_executions;
 mod executions;
 mod faults;
 mod fuzz_regressions;
+mod jq_budget;
 mod limits;
 mod list_execution_logs;
 mod ops_items;

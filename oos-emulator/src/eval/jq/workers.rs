@@ -1,0 +1,103 @@
+//! The threads jq runs on. jaq cannot be interrupted, and some filters run long without
+//! generating anything the budget charges (a product of `.[]`s): the caller waits for a
+//! worker no longer than the time limit allows, then answers that the filter exceeded it
+//! and leaves the worker to finish alone. A request or the engine is never held longer,
+//! and a worker that never finishes holds only its own thread.
+
+use std::sync::mpsc::{self, RecvTimeoutError, Sender, SyncSender};
+use std::sync::{Mutex, PoisonError};
+use std::thread;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::budget::{self, Limits};
+
+/// A worker's stack: values within the depth limit need little, but a filter may build and
+/// drop a deep value inside jaq, which drops it recursively (a million levels fit).
+const STACK: usize = 512 << 20;
+/// Idle workers kept for the next evaluations.
+const KEPT: usize = 4;
+/// How much longer than the time limit a caller waits: the budget is checked every few
+/// steps, so a filter that steps ends on its own, with its own message, first.
+const GRACE: Duration = Duration::from_millis(500);
+
+type Answer = Result<Vec<Value>, String>;
+
+/// What a worker answers: the outputs or why not, and whether it went over its budget.
+/// A worker that did retires, giving back the stack a deep value may have taken.
+pub(super) struct Evaluated {
+    pub answer: Answer,
+    pub over_budget: bool,
+}
+
+struct Job {
+    filter: String,
+    input: String,
+    limits: Limits,
+    answer: SyncSender<Evaluated>,
+}
+
+static IDLE: Mutex<Vec<Sender<Job>>> = Mutex::new(Vec::new());
+
+/// `filter` run on `input` (JSON text) by a worker, within `limits`.
+pub(super) fn run(filter: &str, input: String, limits: Limits) -> Answer {
+    let (answer, answered) = mpsc::sync_channel(1);
+    let mut job = Job {
+        filter: filter.to_owned(),
+        input,
+        limits,
+        answer,
+    };
+    // An idle worker may have ended (a panic in jaq): then the next one, or a new one.
+    let worker = loop {
+        let worker = match IDLE.lock().unwrap_or_else(PoisonError::into_inner).pop() {
+            Some(worker) => worker,
+            None => spawn()?,
+        };
+        match worker.send(job) {
+            Ok(()) => break worker,
+            Err(mpsc::SendError(back)) => job = back,
+        }
+    };
+    match answered.recv_timeout(limits.time + GRACE) {
+        Ok(Evaluated {
+            answer,
+            over_budget,
+        }) => {
+            let mut idle = IDLE.lock().unwrap_or_else(PoisonError::into_inner);
+            if !over_budget && idle.len() < KEPT {
+                idle.push(worker);
+            }
+            answer
+        }
+        // Dropping `worker` closes its queue: it ends once this filter does.
+        Err(RecvTimeoutError::Timeout) => {
+            Err(super::exceeded(filter, &budget::time_exceeded(limits)))
+        }
+        Err(RecvTimeoutError::Disconnected) => Err(format!(
+            "jq `{}` stopped inside the emulator without an answer",
+            super::shown(filter)
+        )),
+    }
+}
+
+fn spawn() -> Result<Sender<Job>, String> {
+    let (jobs, queue) = mpsc::channel::<Job>();
+    thread::Builder::new()
+        .name("oos-emulator-jq".to_owned())
+        .stack_size(STACK)
+        .spawn(move || {
+            for job in queue {
+                let evaluated = super::evaluate(&job.filter, &job.input, job.limits);
+                let over_budget = evaluated.over_budget;
+                // The caller may have stopped waiting.
+                let _ = job.answer.send(evaluated);
+                if over_budget {
+                    break;
+                }
+            }
+        })
+        .map_err(|e| format!("the emulator could not start a thread to run jq: {e}"))?;
+    Ok(jobs)
+}

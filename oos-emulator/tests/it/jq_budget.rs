@@ -1,0 +1,139 @@
+//! jq within the emulator's budget: a filter that generates without end, or builds a value
+//! nested deeper than the emulator walks, fails its task with a message that names the
+//! task and the limit, promptly, and the emulator goes on serving.
+
+use std::time::{Duration, Instant};
+
+use crate::common::{call, finished, start_content};
+use oos_emulator::{Emulator, RunningEmulator, Stub};
+use serde_json::{json, Value};
+
+async fn emulator() -> RunningEmulator {
+    Emulator::builder()
+        .clock_speed(10_000.0)
+        .stub(Stub::new(
+            "ECS",
+            "DescribeInstances",
+            json!({"Instances": {"Instance": [{"InstanceId": "i-1"}]}}),
+        ))
+        .start()
+        .await
+        .unwrap()
+}
+
+/// A template whose task `task` evaluates `filter` with `Fn::Jq`.
+fn with_fn_jq(task: &str, filter: &str) -> String {
+    format!(
+        "FormatVersion: OOS-2019-06-01
+Tasks:
+  - Name: {task}
+    Action: ACS::Sleep
+    Properties:
+      Duration: {{'Fn::Jq': [First, '{filter}', '{{}}']}}
+"
+    )
+}
+
+/// A template whose task `task` selects an output of a stubbed call with `filter`.
+fn with_selector(task: &str, filter: &str) -> String {
+    format!(
+        "FormatVersion: OOS-2019-06-01
+Tasks:
+  - Name: {task}
+    Action: ACS::ExecuteAPI
+    Properties: {{Service: ECS, API: DescribeInstances}}
+    Outputs:
+      picked: {{Type: Json, ValueSelector: '{filter}'}}
+"
+    )
+}
+
+async fn fails_on_the_limit(emulator: &RunningEmulator, content: &str, task: &str, limit: &str) {
+    let started = Instant::now();
+    let id = start_content(emulator, content, json!({})).await;
+    let execution = finished(emulator, &id).await;
+    let took = started.elapsed();
+    assert_eq!(execution["Status"], "Failed", "{execution}");
+    let message = execution["StatusMessage"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&format!("Task {task} failed")),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("exceeded the emulator's limit on {limit}")),
+        "{message}"
+    );
+    assert!(took < Duration::from_secs(4), "{took:?}");
+}
+
+#[tokio::test]
+async fn a_filter_that_generates_without_end_fails_its_task() {
+    let emulator = emulator().await;
+    fails_on_the_limit(
+        &emulator,
+        &with_fn_jq("counting", "[range(1e9)] | length"),
+        "counting",
+        "steps",
+    )
+    .await;
+    fails_on_the_limit(
+        &emulator,
+        &with_selector("repeating", ".Instances | last(repeat(1))"),
+        "repeating",
+        "steps",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_filter_that_builds_a_deep_value_fails_its_task() {
+    let emulator = emulator().await;
+    // 100,000 deep: 1,000 rounds of 100 levels.
+    let deep = format!(
+        "reduce range(1000) as $i (null; {}.{})",
+        "[".repeat(100),
+        "]".repeat(100)
+    );
+    let deep = deep.as_str();
+    fails_on_the_limit(&emulator, &with_fn_jq("nesting", deep), "nesting", "size").await;
+    // A selector that does not start with `.` has one put before it.
+    fails_on_the_limit(
+        &emulator,
+        &with_selector("selecting", &format!(". | {deep}")),
+        "selecting",
+        "size",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_emulator_serves_others_while_and_after_a_filter_runs_over() {
+    let emulator = emulator().await;
+    let over = start_content(
+        &emulator,
+        &with_fn_jq("counting", "[range(1e9)] | length"),
+        json!({}),
+    )
+    .await;
+    // Asked while the filter runs (or just after): answered.
+    let listed = call(&emulator, "ListTemplates", &[]).await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let fine = start_content(
+        &emulator,
+        &with_selector("describe", ".Instances.Instance[0].InstanceId"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(finished(&emulator, &over).await["Status"], "Failed");
+    let fine = finished(&emulator, &fine).await;
+    assert_eq!(fine["Status"], "Success", "{fine}");
+    let tasks = call(
+        &emulator,
+        "ListTaskExecutions",
+        &[("ExecutionId", fine["ExecutionId"].as_str().unwrap())],
+    )
+    .await;
+    let outputs: Value =
+        serde_json::from_str(tasks.body["TaskExecutions"][0]["Outputs"].as_str().unwrap()).unwrap();
+    assert_eq!(outputs["picked"], "i-1");
+}
