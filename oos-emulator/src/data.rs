@@ -155,7 +155,9 @@ impl Data {
     /// public template named by its file stem (`ACS-ECS-BulkyRunCommand`, or a cloud product
     /// action such as `ACS::ECS::RunCommand`, which tasks then run from this definition).
     /// Public templates are listed with `ShareType` `Public`, started by name and used as
-    /// child templates; they cannot be changed.
+    /// child templates; they cannot be changed. Each file is checked as
+    /// `ValidateTemplateContent` checks a template: the first one that is not valid is the
+    /// error, naming the file and, where known, the line, task and key at fault.
     pub fn with_public_templates(mut self, dir: impl AsRef<Path>) -> Result<Self, DataError> {
         for path in Self::public_template_files(dir.as_ref())? {
             let content = std::fs::read_to_string(&path).map_err(|source| DataError::Io {
@@ -167,8 +169,11 @@ impl Data {
                 .and_then(|s| s.to_str())
                 .unwrap_or_default()
                 .to_owned();
-            let parsed = crate::template::parse(&content)
-                .map_err(|at| DataError::Invalid(format!("{}: {at}", path.display())))?;
+            // Checked as OOS checks a template it is given, so that a file it would refuse
+            // stops the start rather than the first execution of it.
+            let parsed = crate::template::validate::validate(&content).map_err(|at| {
+                DataError::Invalid(format!("the template is not valid: {at}")).in_file(&path)
+            })?;
             let template = Template {
                 description: Some(crate::template::description(&parsed)),
                 share_type: "Public".to_owned(),

@@ -17,6 +17,7 @@ mod ops_items;
 mod output_types;
 mod parameters;
 mod progression;
+mod public_templates;
 mod request_check;
 mod server;
 mod signature_rpc;
