@@ -49,10 +49,13 @@ pub(crate) fn run_within(
     input: &Value,
     limits: Limits,
 ) -> Result<Vec<Value>, String> {
-    if values::json_deeper_than(input, limits.depth) {
+    if values::json_deeper_than(input, limits.input_depth) {
         return Err(exceeded(
             filter,
-            &format!("size: its input is nested more than {} deep", limits.depth),
+            &format!(
+                "size: its input is nested more than {} deep",
+                limits.input_depth
+            ),
         ));
     }
     workers::run(filter, input.to_string(), limits)
@@ -344,7 +347,7 @@ mod tests {
         // 100,000 levels: printing, comparing or dropping it recursively overflowed the stack.
         let refused = exceeded(&hundred_thousand_deep("[", "]"), LIMITS, "size");
         assert!(
-            refused.ends_with("it built a value nested more than 128 deep"),
+            refused.ends_with("it built a value nested more than 64 deep"),
             "{refused}"
         );
         exceeded(&hundred_thousand_deep("{a: ", "}"), LIMITS, "size");
@@ -360,6 +363,10 @@ mod tests {
             run("reduce range(128) as $i (0; [.]) | flatten", &json!(null)).unwrap(),
             [json!([0])]
         );
+        let at_the_limit = first("reduce range(64) as $i (0; [.])", &json!(null)).unwrap();
+        assert!(!values::json_deeper_than(&at_the_limit, 64));
+        assert!(values::json_deeper_than(&at_the_limit, 63));
+        exceeded("reduce range(65) as $i (0; [.])", LIMITS, "size");
         let mut deep = json!(0);
         for _ in 0..200 {
             deep = json!([deep]);

@@ -21,8 +21,11 @@ pub(crate) struct Limits {
     pub time: Duration,
     /// How many values it may generate (outputs and generator rounds).
     pub steps: u64,
-    /// How deep its input and each output may nest. Values are serialized, compared and
-    /// dropped recursively, by serde_json and by jaq: this keeps them far from the stack's end.
+    /// How deep its input may nest: as deep as serde_json reads text, and far from the
+    /// stack's end, since jaq reads, compares and drops values recursively.
+    pub input_depth: usize,
+    /// How deep each output may nest: less than the input, so that the engine can put an
+    /// output in a list or map, a loop's outputs or a parent's, and still read it back.
     pub depth: usize,
     /// How many values (scalars, lists and maps) its outputs may hold together.
     pub nodes: usize,
@@ -33,7 +36,8 @@ pub(crate) struct Limits {
 pub(crate) const LIMITS: Limits = Limits {
     time: Duration::from_secs(1),
     steps: 100_000,
-    depth: 128,
+    input_depth: 128,
+    depth: 64,
     nodes: 1_000_000,
 };
 

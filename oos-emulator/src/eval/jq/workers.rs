@@ -4,10 +4,10 @@
 //! and leaves the worker to finish alone. A request or the engine is never held longer,
 //! and a worker that never finishes holds only its own thread.
 
-use std::sync::mpsc::{self, RecvTimeoutError, Sender, SyncSender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender, TryRecvError};
 use std::sync::{Mutex, PoisonError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -21,6 +21,11 @@ const KEPT: usize = 4;
 /// How much longer than the time limit a caller waits: the budget is checked every few
 /// steps, so a filter that steps ends on its own, with its own message, first.
 const GRACE: Duration = Duration::from_millis(500);
+
+/// How long a thread that waits for the other (the caller for its answer, a worker for its
+/// next job) polls before it sleeps: waking a sleeping thread costs tens of microseconds,
+/// more than most filters take, and jobs come in bursts (a loop's items, a task's outputs).
+const POLL: Duration = Duration::from_micros(200);
 
 type Answer = Result<Vec<Value>, String>;
 
@@ -60,7 +65,16 @@ pub(super) fn run(filter: &str, input: String, limits: Limits) -> Answer {
             Err(mpsc::SendError(back)) => job = back,
         }
     };
-    match answered.recv_timeout(limits.time + GRACE) {
+    let polled = Instant::now();
+    let received = loop {
+        match answered.try_recv() {
+            Ok(evaluated) => break Ok(evaluated),
+            Err(TryRecvError::Disconnected) => break Err(RecvTimeoutError::Disconnected),
+            Err(TryRecvError::Empty) if polled.elapsed() < POLL => thread::yield_now(),
+            Err(TryRecvError::Empty) => break answered.recv_timeout(limits.time + GRACE),
+        }
+    };
+    match received {
         Ok(Evaluated {
             answer,
             over_budget,
@@ -88,7 +102,7 @@ fn spawn() -> Result<Sender<Job>, String> {
         .name("oos-emulator-jq".to_owned())
         .stack_size(STACK)
         .spawn(move || {
-            for job in queue {
+            while let Some(job) = next(&queue) {
                 let evaluated = super::evaluate(&job.filter, &job.input, job.limits);
                 let over_budget = evaluated.over_budget;
                 // The caller may have stopped waiting.
@@ -100,4 +114,17 @@ fn spawn() -> Result<Sender<Job>, String> {
         })
         .map_err(|e| format!("the emulator could not start a thread to run jq: {e}"))?;
     Ok(jobs)
+}
+
+/// The worker's next job; none once its queue is closed.
+fn next(queue: &Receiver<Job>) -> Option<Job> {
+    let polled = Instant::now();
+    loop {
+        match queue.try_recv() {
+            Ok(job) => return Some(job),
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) if polled.elapsed() < POLL => thread::yield_now(),
+            Err(TryRecvError::Empty) => return queue.recv().ok(),
+        }
+    }
 }
