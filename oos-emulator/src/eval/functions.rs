@@ -36,24 +36,14 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         "Fn::Select" => |c, a| {
             let [key, from] = two(c, a)?;
             Ok(match (&key, &from) {
-                (_, Value::Array(items)) => {
-                    let index = index_of(&key)?;
-                    let at = if index < 0 {
-                        items.len() as i64 + index
-                    } else {
-                        index
-                    };
-                    usize::try_from(at)
-                        .ok()
-                        .and_then(|i| items.get(i))
-                        .cloned()
-                        .unwrap_or(Value::Null)
-                }
+                (_, Value::Array(items)) => at_index(items, index_of(&key)?),
                 (_, Value::Object(map)) => map.get(&as_text(&key)).cloned().unwrap_or(Value::Null),
+                // A list or a map may come as its JSON text (a task's output often does).
                 (_, Value::String(text)) => match serde_json::from_str::<Value>(text) {
                     Ok(Value::Object(map)) => {
                         map.get(&as_text(&key)).cloned().unwrap_or(Value::Null)
                     }
+                    Ok(Value::Array(items)) => at_index(&items, index_of(&key)?),
                     _ => return Err(format!("cannot select {key} from text {text}")),
                 },
                 _ => Value::Null,
@@ -330,6 +320,20 @@ fn two(c: &Context<'_>, args: &Value) -> Result<[Value; 2], String> {
 }
 
 /// A list, or the list a JSON text holds, or the one value as a list; null is empty.
+/// The item at `index` of `items`, counted from the end when negative; null past either end.
+fn at_index(items: &[Value], index: i64) -> Value {
+    let at = if index < 0 {
+        items.len() as i64 + index
+    } else {
+        index
+    };
+    usize::try_from(at)
+        .ok()
+        .and_then(|i| items.get(i))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
 fn items_of(value: Value) -> Vec<Value> {
     match value {
         Value::Array(items) => items,
@@ -380,10 +384,7 @@ fn in_all(lists: &[Vec<Value>], wanted: bool) -> Vec<Value> {
 fn extreme(values: Vec<Value>, side: std::cmp::Ordering) -> Result<Value, String> {
     let mut best: Option<f64> = None;
     for v in &values {
-        let n = v
-            .as_f64()
-            .or_else(|| as_text(v).trim().parse().ok())
-            .ok_or_else(|| format!("{v} is not a number"))?;
+        let n = numeric(v).ok_or_else(|| format!("{v} is not a number"))?;
         if best.is_none_or(|b| n.partial_cmp(&b) == Some(side)) {
             best = Some(n);
         }
@@ -434,11 +435,15 @@ fn index_of(value: &Value) -> Result<i64, String> {
 /// The sum of the numbers in `values` (numbers, or text that reads as one; the rest are
 /// left out), whole when it is: `Fn::Sum`, and a loop's outputs aggregated by it.
 pub(crate) fn sum(values: &[Value]) -> Value {
-    let sum: f64 = values
-        .iter()
-        .filter_map(|v| v.as_f64().or_else(|| as_text(v).parse().ok()))
-        .sum();
-    number(sum)
+    number(values.iter().filter_map(numeric).sum())
+}
+
+/// A number, or text that reads as one once trimmed: what `Fn::Sum`, `Fn::Min` and
+/// `Fn::Max` all count.
+fn numeric(value: &Value) -> Option<f64> {
+    value
+        .as_f64()
+        .or_else(|| as_text(value).trim().parse().ok())
 }
 
 fn number(n: f64) -> Value {
@@ -551,6 +556,15 @@ mod tests {
                 json!(true),
             ),
             (json!({"Fn::Sum": [1, "2", 3.5]}), json!(6.5)),
+            // Numeric text counts the same in all three, spaces around it or not.
+            (json!({"Fn::Sum": [" 2 ", "3\n", "x"]}), json!(5)),
+            (json!({"Fn::Min": [" 2 ", "3\n"]}), json!(2)),
+            (json!({"Fn::Max": [" 2 ", "3\n"]}), json!(3)),
+            // A list's JSON text is selected from as the list is, a map's as the map.
+            (json!({"Fn::Select": [1, "[\"a\", \"b\"]"]}), json!("b")),
+            (json!({"Fn::Select": ["-1", "[1, 2, 3]"]}), json!(3)),
+            (json!({"Fn::Select": [5, "[1]"]}), Value::Null),
+            (json!({"Fn::Select": ["k", "{\"k\": [1]}"]}), json!([1])),
             (
                 json!({"Fn::RangeSelect": [0, -1, ["a", "b", "c"]]}),
                 json!(["a", "b"]),
@@ -609,6 +623,14 @@ mod tests {
             (json!({"Fn::AddHour": ["yesterday", 1]}), "not a UTC time"),
             (json!({"Fn::Min": []}), "the list is empty"),
             (json!({"Fn::Max": ["a", 1]}), "is not a number"),
+            (
+                json!({"Fn::Select": [0, "a, b"]}),
+                "cannot select 0 from text a, b",
+            ),
+            (
+                json!({"Fn::Select": ["x", "[1]"]}),
+                "\"x\" is not a whole number",
+            ),
             (
                 json!({"Fn::IsIpInCIDR": ["10.0.0.1", "10.0.0.0/33"]}),
                 "not a CIDR block",
