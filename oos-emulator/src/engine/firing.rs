@@ -185,19 +185,10 @@ impl Run {
         current: &Current,
         outputs: Value,
     ) -> Result<String, String> {
-        let max = crate::actions::MAX_EXECUTIONS;
-        if state.data.executions().len() >= max {
-            return Err(format!(
-                "the emulator keeps at most {max} executions; delete some first"
-            ));
-        }
         let at = self.stamp();
-        let id = crate::actions::new_execution_id(state);
         let parent = self.execution(state).ok_or("the execution is gone")?;
-        parent.is_parent = true;
         parent.last_trigger_time.clone_from(&at);
         let child = Execution {
-            execution_id: id.clone(),
             logs: vec![json!({"Timestamp": at, "Message": "Execution started."})],
             status: "Running".into(),
             account_id: parent.account_id.clone(),
@@ -220,9 +211,8 @@ impl Run {
             start_date: at.clone(),
             update_date: at,
             ..Execution::default()
-        }
-        .complete();
-        state.data.insert_execution(child);
+        };
+        let id = crate::actions::admit_execution(state, child).map_err(|e| e.message)?;
         // The child runs what follows the trigger, from the program already read: nothing
         // is parsed again at a firing.
         let program = Program {
@@ -263,22 +253,6 @@ pub(crate) fn deliver(
     event: Option<&Value>,
 ) -> Result<Vec<(String, String)>, String> {
     super::advance(state);
-    // A cancelled (or completed) execution's run may still wait for an event: it is dropped,
-    // never fired.
-    let ended: Vec<String> = state
-        .runs
-        .iter()
-        .filter(|(id, _)| {
-            !state
-                .data
-                .execution(id)
-                .is_some_and(Execution::is_unfinished)
-        })
-        .map(|(id, _)| id.clone())
-        .collect();
-    for id in &ended {
-        state.runs.remove(id);
-    }
     let targets: Vec<String> = match execution_id {
         Some(id) => {
             let run = state.runs.get(id);

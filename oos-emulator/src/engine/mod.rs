@@ -263,6 +263,15 @@ pub(crate) fn approve(state: &mut State, execution_id: &str) {
     }
 }
 
+/// The executions `ids` ended or went away from outside their runs (cancelled, ended by a
+/// notification, deleted): their runs stop here, so that no step, firing or event reaches
+/// them again and nothing has to look for them later.
+pub(crate) fn stop(state: &mut State, ids: &[String]) {
+    for id in ids {
+        state.runs.remove(id);
+    }
+}
+
 /// Now, as the execution's logs write it: on its run's clock when it runs, else the wall
 /// clock's.
 pub(crate) fn timestamp(state: &State, execution_id: &str) -> String {
