@@ -17,7 +17,7 @@ use super::actions::{self, Outcome};
 use super::program::Program;
 use super::{Current, Run, Step, STEP};
 use crate::data::model::Execution;
-use crate::eval::Builtins;
+use crate::eval::{Builtins, Failure};
 use crate::state::State;
 use crate::template::END;
 
@@ -70,7 +70,7 @@ impl Run {
                 &current.record,
                 None,
             )
-            .and_then(|p| Trigger::read(current.task.builtin.unwrap_or_default(), &p));
+            .and_then(|p| Ok(Trigger::read(current.task.builtin.unwrap_or_default(), &p)?));
         let trigger = match properties {
             Ok(trigger) => trigger,
             Err(why) => return self.then(STEP, Step::End(current, Err(why))),
@@ -133,7 +133,7 @@ impl Run {
                 );
                 self.complete(state, current, json!({}), Some(END.to_owned()));
             }
-            Err(why) => self.then(Duration::ZERO, Step::End(current, Err(why))),
+            Err(why) => self.then(Duration::ZERO, Step::End(current, Err(why.into()))),
         }
     }
 
@@ -146,14 +146,14 @@ impl Run {
         current: &Current,
         event: Value,
         lenient: bool,
-    ) -> Result<String, String> {
+    ) -> Result<String, Failure> {
         let declared = self.declared_outputs(state, &current.task, &current.record, None);
         let outcome = Outcome {
             lenient,
             ..Outcome::answer(event)
         };
         let started = actions::outputs(&declared, &outcome)
-            .and_then(|outputs| self.spawn(state, current, outputs));
+            .and_then(|outputs| Ok(self.spawn(state, current, outputs)?));
         let name = &current.task.name;
         match &started {
             Ok(child) => self.log(
@@ -166,7 +166,7 @@ impl Run {
                 if let Some(execution) = self.execution(state) {
                     execution.last_trigger_time.clone_from(&at);
                     execution.last_trigger_status = "Failed".into();
-                    execution.last_trigger_status_message.clone_from(why);
+                    execution.last_trigger_status_message = why.to_string();
                 }
                 self.log(
                     state,
@@ -236,6 +236,7 @@ impl Run {
             at: Duration::ZERO,
             step: Step::StartTask(0),
             outputs: Map::from_iter([(current.task.name.clone(), outputs)]),
+            limit: None,
         };
         super::schedule(state, run);
         Ok(id)

@@ -107,6 +107,7 @@ mod tests {
             at: Duration::from_secs(at),
             step,
             outputs: Map::new(),
+            limit: None,
         }
     }
 

@@ -7,11 +7,11 @@ use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::{as_text, duration, jq, truthy, Context};
+use super::{as_text, duration, jq, truthy, Context, Failure};
 
 /// `Some` when `name` is an OOS function: its value or why it has none.
-pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<Value, String>> {
-    let f: fn(&Context<'_>, &Value) -> Result<Value, String> = match name {
+pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<Value, Failure>> {
+    let f: fn(&Context<'_>, &Value) -> Result<Value, Failure> = match name {
         "Fn::Equals" => |c, a| {
             let [x, y] = two(c, a)?;
             Ok(Value::Bool(
@@ -44,7 +44,7 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
                         map.get(&as_text(&key)).cloned().unwrap_or(Value::Null)
                     }
                     Ok(Value::Array(items)) => at_index(&items, index_of(&key)?),
-                    _ => return Err(format!("cannot select {key} from text {text}")),
+                    _ => return Err(format!("cannot select {key} from text {text}").into()),
                 },
                 _ => Value::Null,
             })
@@ -85,7 +85,7 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
             match as_text(&mode).as_str() {
                 "First" => Ok(outputs.into_iter().next().unwrap_or(Value::Null)),
                 "All" => Ok(Value::Array(outputs)),
-                other => Err(format!("mode {other} is neither First nor All")),
+                other => Err(format!("mode {other} is neither First nor All").into()),
             }
         },
         "Fn::Replace" => |c, a| {
@@ -183,10 +183,10 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         "Fn::FormatUTCTime" => |c, a| {
             let [when, format] = two(c, a)?;
             let seconds = timestamp(&as_text(&when))?.unix_timestamp();
-            jq::first(
+            Ok(jq::first(
                 &format!("{seconds} | strftime({})", Value::String(as_text(&format))),
                 &Value::Null,
-            )
+            )?)
         },
         "Fn::AddHour" => |c, a| {
             let [when, hours] = two(c, a)?;
@@ -217,7 +217,7 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         },
         "Fn::Eval" => |c, a| {
             let expression = as_text(&one(c, a)?);
-            jq::first(&expression, &Value::Null)
+            Ok(jq::first(&expression, &Value::Null)?)
         },
         "Fn::ContainsSubString" => |c, a| {
             let [text, part] = two(c, a)?;
@@ -247,8 +247,8 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         "Fn::Union" => |c, a| Ok(Value::Array(union(&lists(c, a)?))),
         // What is in some of the lists but not in all of them.
         "Fn::Difference" => |c, a| Ok(Value::Array(in_all(&lists(c, a)?, false))),
-        "Fn::Min" => |c, a| extreme(items_of(one(c, a)?), std::cmp::Ordering::Less),
-        "Fn::Max" => |c, a| extreme(items_of(one(c, a)?), std::cmp::Ordering::Greater),
+        "Fn::Min" => |c, a| Ok(extreme(items_of(one(c, a)?), std::cmp::Ordering::Less)?),
+        "Fn::Max" => |c, a| Ok(extreme(items_of(one(c, a)?), std::cmp::Ordering::Greater)?),
         "Fn::MapJoin" => |c, a| {
             let [keys, values] = two(c, a)?;
             let values = items_of(values);
@@ -262,12 +262,11 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         },
         "Fn::IsIpInCIDR" => |c, a| {
             let [ip, cidr] = two(c, a)?;
-            ip_in_cidr(&as_text(&ip), &as_text(&cidr)).map(Value::Bool)
+            Ok(ip_in_cidr(&as_text(&ip), &as_text(&cidr)).map(Value::Bool)?)
         },
         "Fn::CalculateTimeByOpsWindow" => |_, _| {
-            Err(format!(
-                "{} Fn::CalculateTimeByOpsWindow (maintenance windows are not modelled)",
-                crate::engine::UNSUPPORTED
+            Err(Failure::unsupported(
+                "Fn::CalculateTimeByOpsWindow (maintenance windows are not modelled)",
             ))
         },
         "Fn::Escape" => |c, a| {
@@ -291,9 +290,8 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         },
         "Fn::ListJoin" => |c, a| Ok(Value::Array(items_of(c.evaluate(a)?))),
         "Fn::FindMatchedPackage" => |_, _| {
-            Err(format!(
-                "{} Fn::FindMatchedPackage (software packages are not modelled)",
-                crate::engine::UNSUPPORTED
+            Err(Failure::unsupported(
+                "Fn::FindMatchedPackage (software packages are not modelled)",
             ))
         },
         _ => return None,
@@ -301,22 +299,22 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
     Some(f(c, args))
 }
 
-fn list(c: &Context<'_>, args: &Value) -> Result<Vec<Value>, String> {
+fn list(c: &Context<'_>, args: &Value) -> Result<Vec<Value>, Failure> {
     match c.evaluate(args)? {
         Value::Array(items) => Ok(items),
-        other => Err(format!("it takes a list of arguments, not {other}")),
+        other => Err(format!("it takes a list of arguments, not {other}").into()),
     }
 }
 
-fn one(c: &Context<'_>, args: &Value) -> Result<Value, String> {
+fn one(c: &Context<'_>, args: &Value) -> Result<Value, Failure> {
     match args {
         Value::Array(items) if items.len() == 1 => c.evaluate(&items[0]),
         other => c.evaluate(other),
     }
 }
 
-fn two(c: &Context<'_>, args: &Value) -> Result<[Value; 2], String> {
-    <[Value; 2]>::try_from(list(c, args)?).map_err(|_| "it takes two arguments".to_owned())
+fn two(c: &Context<'_>, args: &Value) -> Result<[Value; 2], Failure> {
+    <[Value; 2]>::try_from(list(c, args)?).map_err(|_| "it takes two arguments".into())
 }
 
 /// A list, or the list a JSON text holds, or the one value as a list; null is empty.
@@ -347,7 +345,7 @@ fn items_of(value: Value) -> Vec<Value> {
 }
 
 /// The lists a function of several takes: `[[…], […], …]`, each a list or a list's JSON text.
-fn lists(c: &Context<'_>, args: &Value) -> Result<Vec<Vec<Value>>, String> {
+fn lists(c: &Context<'_>, args: &Value) -> Result<Vec<Vec<Value>>, Failure> {
     let lists = list(c, args)?;
     if lists.is_empty() {
         return Err("it takes a list of lists".into());
@@ -487,7 +485,7 @@ mod tests {
     use serde_json::{json, Value};
 
     fn eval(value: Value) -> Result<Value, String> {
-        with(|c| c.evaluate(&value))
+        with(|c| c.evaluate(&value)).map_err(|why| why.to_string())
     }
 
     #[test]
