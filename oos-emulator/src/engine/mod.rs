@@ -38,7 +38,7 @@ use crate::eval::{truthy, Builtins, Context, Failure, TaskScope};
 use crate::state::State;
 use crate::template::{END, NEXT};
 use actions::Outcome;
-use logbook::count;
+use logbook::tally;
 use looping::{Looping, Plan};
 use program::{Program, Task};
 
@@ -442,7 +442,7 @@ impl Run {
                 task_execution_id: record.clone(),
                 task_name: task.name.clone(),
             }];
-            count(execution, total);
+            tally(execution, total, None, Some("Running"));
         }
         self.log(
             state,
@@ -591,15 +591,15 @@ impl Run {
         let total = self.program.tasks.len();
         if let Some(execution) = self.execution(state) {
             execution.status = "Waiting".into();
-            if let Some(t) = execution
+            let was = execution
                 .task_executions
                 .iter_mut()
                 .rev()
                 .find(|t| t.task_execution_id == current.record)
-            {
-                t.status = "Waiting".into();
+                .map(|t| std::mem::replace(&mut t.status, "Waiting".into()));
+            if let Some(was) = was {
+                tally(execution, total, Some(&was), Some("Waiting"));
             }
-            count(execution, total);
         }
         self.log(
             state,
@@ -757,7 +757,8 @@ impl Run {
             if let Some(outputs) = outputs {
                 execution.outputs = outputs.to_string();
             }
-            count(execution, total);
+            // `end` moved the unfinished tasks' count to the final status.
+            tally(execution, total, None, None);
         }
         let done = if status == "Success" {
             "Execution succeeded."
