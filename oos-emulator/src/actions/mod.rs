@@ -47,6 +47,8 @@ mod update_template_attributes;
 mod validate_template_content;
 
 pub(crate) use start_execution::admit as admit_execution;
+#[cfg(test)]
+pub(crate) use start_execution::MAX_EXECUTIONS;
 
 use crate::data::parameter::Store;
 use crate::error::ApiError;

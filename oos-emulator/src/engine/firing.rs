@@ -342,3 +342,51 @@ pub(super) fn report(state: &mut State, child_id: &str) {
     parent.last_trigger_status_message = message;
     parent.last_trigger_outputs = outputs;
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{deliver, Firing};
+    use crate::actions::MAX_EXECUTIONS;
+    use crate::data::Data;
+    use crate::engine::actions::triggers::EventKind;
+    use crate::state::State;
+
+    /// A firing that finds the emulator full fails as `StartExecution` would, with its
+    /// message, kept as the last trigger's.
+    #[test]
+    fn a_firing_past_the_limit_is_refused_with_start_executions_message() {
+        let content = json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
+            {"Name": "wait", "Action": "ACS::EventTrigger", "Properties": {"Product": "ECS"}},
+            {"Name": "nap", "Action": "ACS::Sleep", "Properties": {"Duration": "1s"}}]})
+        .to_string();
+        let mut data = Data::new();
+        for i in 0..MAX_EXECUTIONS - 2 {
+            data = data.with_execution(format!("exec-{i}"), Vec::new());
+        }
+        let mut state = State::new(data);
+        let start = |state: &mut State| {
+            crate::actions::call(state, "StartExecution", &[("TemplateContent", &content)])
+                .map(|a| a["Execution"]["ExecutionId"].as_str().unwrap().to_owned())
+        };
+        let id = start(&mut state).unwrap();
+        let event = Firing::Event(EventKind::Event);
+        // One place is left: the first firing takes it, the second finds none.
+        assert_eq!(
+            deliver(&mut state, event, Some(&id), None).unwrap().len(),
+            1
+        );
+        assert!(deliver(&mut state, event, Some(&id), None)
+            .unwrap()
+            .is_empty());
+        let refused = start(&mut state).unwrap_err();
+        let parent = state.data.execution(&id).unwrap();
+        assert_eq!(parent.last_trigger_status, "Failed");
+        assert_eq!(parent.last_trigger_status_message, refused.message);
+        assert_eq!(
+            refused.message,
+            format!("The emulator keeps at most {MAX_EXECUTIONS} executions; delete some first.")
+        );
+    }
+}

@@ -917,3 +917,31 @@ async fn counters_agree_with_the_task_executions_through_skips_loops_and_failure
         json!({"Total": 4, "Skipped": 1, "Failed": 1, "Success": 2})
     );
 }
+
+/// Cancelling moves only the unfinished tasks' count to `Cancelled`: a skipped one stays
+/// counted as skipped.
+#[tokio::test]
+async fn a_cancelled_execution_keeps_the_count_of_the_tasks_that_had_ended() {
+    let emulator = Emulator::builder().clock_speed(1.0).start().await.unwrap();
+    let content = json!({
+        "FormatVersion": "OOS-2019-06-01",
+        "Tasks": [
+            {"Name": "skipped", "Action": "ACS::Sleep", "When": false, "Properties": {"Duration": "1s"}},
+            {"Name": "long", "Action": "ACS::Sleep", "Properties": {"Duration": "PT1H"}},
+        ],
+    })
+    .to_string();
+    let id = common::start_content(&emulator, &content, json!({})).await;
+    let running = execution(&emulator, &id).await;
+    assert_eq!(
+        running["Counters"],
+        json!({"Total": 2, "Skipped": 1, "Running": 1})
+    );
+    let cancelled = call(&emulator, "CancelExecution", &[("ExecutionId", &id)]).await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    let done = execution(&emulator, &id).await;
+    assert_eq!(
+        done["Counters"],
+        json!({"Total": 2, "Skipped": 1, "Cancelled": 1})
+    );
+}
