@@ -542,7 +542,7 @@ impl Run {
             let (outcome, takes) = actions::perform(state, &call);
             took += takes;
             match outcome {
-                Err(why) if attempt < retry.retries && actions::retryable(&why) => {
+                Err(why) if attempt < retry.retries && why.is_retryable() => {
                     attempt += 1;
                     self.log(
                         state,

@@ -14,6 +14,9 @@ const UNSUPPORTED: &str = "Unsupported by the emulator:";
 pub(crate) enum Failure {
     /// What the template asked for failed, as it would in OOS.
     Failed(String),
+    /// What the template asked for failed in a way no retry can mend (a `WaitFor` that met
+    /// one of its `StopRetryValues`).
+    Final(String),
     /// The emulator cannot do what the template asks. It is never retried nor absorbed by
     /// `OnError` or a loop's `MaxErrors`: a test must not pass on what the emulator could
     /// not do.
@@ -30,6 +33,11 @@ impl Failure {
         matches!(self, Self::Unsupported(_))
     }
 
+    /// Whether trying again might mend it (when the task's `Retries` allow).
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Failed(_))
+    }
+
     /// The reason reworded: a template's failure by `failed`, a limit of the emulator by
     /// `unsupported` (both given the reason without any marker).
     pub fn reword(
@@ -39,6 +47,7 @@ impl Failure {
     ) -> Self {
         match self {
             Self::Failed(why) => Self::Failed(failed(why)),
+            Self::Final(why) => Self::Final(failed(why)),
             Self::Unsupported(why) => Self::Unsupported(unsupported(why)),
         }
     }
@@ -57,7 +66,7 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Failed(why) => f.write_str(why),
+            Self::Failed(why) | Self::Final(why) => f.write_str(why),
             Self::Unsupported(why) => write!(f, "{UNSUPPORTED} {why}"),
         }
     }
@@ -94,7 +103,12 @@ mod tests {
             limit.to_string(),
             "Unsupported by the emulator: ACS::Nope, in task a, in the child execution c of t"
         );
+        assert!(!limit.is_retryable());
         let reworded = limit.reword(|w| format!("never {w}"), |w| format!("{w}, so no"));
         assert!(reworded.to_string().ends_with("of t, so no"), "{reworded}");
+        let stop = Failure::Final("it is `Deleted`".into()).within("task w");
+        assert_eq!(stop, Failure::Final("task w: it is `Deleted`".into()));
+        assert!(!stop.is_retryable() && !stop.is_unsupported());
+        assert!(Failure::from("not yet").is_retryable());
     }
 }

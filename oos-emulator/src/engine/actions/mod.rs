@@ -83,13 +83,13 @@ impl Outcome {
 
 /// Performs `call`: its outcome and the emulated time it took.
 pub(crate) fn perform(state: &mut State, call: &Call<'_>) -> (Result<Outcome, Failure>, Duration) {
-    // Only child templates meet limits of the emulator; every other action's reasons are
-    // the template's.
+    // Only child templates meet limits of the emulator, and only WaitFor fails for good;
+    // every other action's reasons are the template's.
     let failed = |outcome: Result<Outcome, String>| outcome.map_err(Failure::Failed);
     match call.task.builtin {
         Some("ACS::ExecuteAPI") => (failed(execute_api::run(state, call)), STEP),
-        Some("ACS::CheckFor") => (failed(check_for::check(state, call, false)), STEP),
-        Some("ACS::WaitFor") => (failed(check_for::check(state, call, true)), STEP),
+        Some("ACS::CheckFor") => (check_for::check(state, call, false), STEP),
+        Some("ACS::WaitFor") => (check_for::check(state, call, true), STEP),
         Some("ACS::Choice") => (failed(choice::run(call)), Duration::ZERO),
         Some("ACS::Sleep") => {
             let (outcome, takes) = sleep::run(call);
@@ -119,15 +119,6 @@ pub(crate) fn perform(state: &mut State, call: &Call<'_>) -> (Result<Outcome, Fa
         ),
         Some(other) => (Err(Failure::unsupported(other)), STEP),
         None => template::run_product(state, call),
-    }
-}
-
-/// Whether a task that failed with `why` is tried again (when its `Retries` allow): not for
-/// a limit of the emulator, nor for a value `StopRetryValues` names.
-pub(crate) fn retryable(why: &Failure) -> bool {
-    match why {
-        Failure::Failed(why) => !why.starts_with(check_for::STOP),
-        Failure::Unsupported(_) => false,
     }
 }
 
