@@ -248,33 +248,36 @@ async fn finished_executions_of_1_to_10_000_entries_are_read_once_each() {
 /// A request answered as usual, taking its turn in a fault schedule.
 const PASS: Fault = Fault::Slow(Duration::ZERO);
 
-/// The faults to queue for following `entries` entries, each of `faults()` in turn from the
-/// `seed`-th, each followed by a [`PASS`]: a schedule the follow consumes in full however
-/// fast or slow the machine is against the execution's clock.
+/// The faults to queue for following `entries` entries: each of `faults()` in turn from the
+/// `seed`-th, a [`PASS`] between two, as many rules as there are requests sure to come, so
+/// that the follow consumes the schedule in full however fast or slow the machine is
+/// against the execution's clock.
 ///
-/// Whatever the timing, a follow reads every page of 100 entries once, asks
-/// `ListExecutions` at least once (to learn that the execution ended) and reads the last
-/// page once more; pages after the first, and that last read when it is not the first
-/// page, carry a `NextToken`. Every request takes the first queued rule it is eligible for,
-/// a fault only adds requests (a retry, or asking again after a repeated token), and
-/// [`Fault::RepeatToken`] waits for a request with a token. So a schedule no longer than
-/// the requests sure to come (those with a token, when it holds a `RepeatToken`) is
-/// consumed to the end.
+/// Whatever the timing, a follow reads every page of 100 entries (the first read of each
+/// page after the first carries a `NextToken`), asks `ListExecutions` at least once (to
+/// learn that the execution ended) and then reads its last page once more. Every request
+/// takes the first queued rule it is eligible for, a fault only adds requests (a retry,
+/// or asking again after a repeated token), and [`Fault::RepeatToken`] waits for a request
+/// with a token. So while rules are left, each of those requests takes one: as many rules
+/// as there are of them (of them with a token, where a `RepeatToken` may be queued) are
+/// all applied.
 fn schedule(seed: usize, entries: usize) -> Vec<Fault> {
     let pages = entries.div_ceil(100);
-    let requests = pages + 2;
-    let with_token = if pages > 1 { pages } else { 0 };
+    let with_token = pages.saturating_sub(1);
     let kinds: Vec<Fault> = faults()
         .into_iter()
         .filter(|fault| with_token > 0 || *fault != Fault::RepeatToken)
         .collect();
-    let budget = if kinds.contains(&Fault::RepeatToken) {
+    let budget = if with_token > 0 {
         with_token
     } else {
-        requests
+        pages + 2
     };
-    (0..budget / 2)
-        .flat_map(|round| [kinds[(seed + round) % kinds.len()].clone(), PASS])
+    (0..budget)
+        .map(|i| match i % 2 {
+            0 => kinds[(seed + i / 2) % kinds.len()].clone(),
+            _ => PASS,
+        })
         .collect()
 }
 
@@ -317,8 +320,8 @@ async fn running_executions_are_followed_exactly_once_through_seeded_faults() {
             .unwrap();
         assert_eq!(status.as_str(), "Success");
     }
-    // 1 + 2 + 50 faults, every kind among them.
-    assert_eq!(applied.len(), 53, "{applied:?}");
+    // 2 + 2 + 50 faults, every kind among them.
+    assert_eq!(applied.len(), 54, "{applied:?}");
     for kind in faults() {
         assert!(applied.contains(&kind), "{kind:?} never applied");
     }
