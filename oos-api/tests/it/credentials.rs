@@ -1,5 +1,5 @@
-//! Credential providers' failures as a caller sees them: the transport's error kept as a
-//! typed cause, each layer of the chain printed once, and no secret in any of it.
+//! Credential providers' failures as a caller sees them: the transport's or the file's error
+//! kept as a typed cause, each layer of the chain printed once, and no secret in any of it.
 
 use std::error::Error as _;
 
