@@ -247,7 +247,10 @@ impl RunningEmulator {
     /// changes nothing.
     pub fn set_clock_speed(&self, speed: f64) -> Result<(), String> {
         check_speed(speed)?;
-        self.state().clock.set_speed(speed);
+        let mut state = self.state();
+        state.clock.set_speed(speed);
+        // The ticker sleeps for a wall time worked out at the old speed.
+        state.runs.wake();
         Ok(())
     }
 
@@ -334,34 +337,56 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stopped: watch::R
     ticker.abort();
 }
 
-/// Advances running executions between requests, a few at a time, every millisecond while
-/// any runs: executions started together reach their steps together, and a request that
-/// had to take all of them would wait that long.
+/// Advances running executions between requests, a few at a time: executions started
+/// together reach their steps together, and a request that had to take all of them would
+/// wait that long. Between due steps it sleeps until the next is due (woken sooner when a
+/// run comes due sooner), so that an idle emulator leaves the state's lock alone.
 async fn tick(shared: Arc<Shared>, mut stopped: watch::Receiver<bool>) {
     /// Runs advanced per hold of the lock.
     const RUNS_PER_HOLD: usize = 8;
-    let mut interval = tokio::time::interval(Duration::from_millis(1));
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let wake = shared.state().runs.waker();
     loop {
-        tokio::select! {
-            () = stop_requested(&mut stopped) => return,
-            _ = interval.tick() => {}
-        }
-        loop {
-            let more = {
+        let next = loop {
+            let (more, next) = {
                 let mut state = shared.state();
-                if state.runs.is_empty() {
-                    false
-                } else {
-                    crate::engine::advance_some(&mut state, RUNS_PER_HOLD)
-                }
+                let more = crate::engine::advance_some(&mut state, RUNS_PER_HOLD);
+                (more, until_due(&state))
             };
             if !more {
-                break;
+                break next;
             }
             tokio::task::yield_now().await;
+        };
+        let sleep = async {
+            match next {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            () = stop_requested(&mut stopped) => return,
+            () = wake.notified() => {}
+            () = sleep => {}
         }
     }
+}
+
+/// How long, in real time, until the queue's head is due; `None` when nothing will come due
+/// on the clock (no run is queued, or the clock is stopped).
+fn until_due(state: &State) -> Option<Duration> {
+    let ahead = state.runs.next_due()?.saturating_sub(state.clock.now());
+    if ahead.is_zero() {
+        return Some(Duration::ZERO);
+    }
+    let speed = state.clock.speed();
+    if speed <= 0.0 {
+        return None;
+    }
+    // At least a millisecond, Tokio's timer's grain: waking sooner would only find the head
+    // not yet due and sleep again.
+    Duration::try_from_secs_f64(ahead.as_secs_f64() / speed)
+        .ok()
+        .map(|wait| wait.max(Duration::from_millis(1)))
 }
 
 async fn serve_connection(
@@ -390,4 +415,74 @@ async fn serve_connection(
 async fn stop_requested(stopped: &mut watch::Receiver<bool>) {
     // The guard `wait_for` returns is not `Send`; it is dropped here, not held across awaits.
     let _ = stopped.wait_for(|stop| *stop).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::Emulator;
+
+    const EVENT: &str = r#"{"FormatVersion": "OOS-2019-06-01", "Tasks": [
+        {"Name": "wait", "Action": "ACS::EventTrigger",
+         "Properties": {"Product": "ECS", "Name": ["Instance:StateChange"]}},
+        {"Name": "nap", "Action": "ACS::Sleep", "Properties": {"Duration": "PT1S"}}]}"#;
+    const NAP: &str = r#"{"FormatVersion": "OOS-2019-06-01", "Tasks": [
+        {"Name": "nap", "Action": "ACS::Sleep", "Properties": {"Duration": "PT20S"}}]}"#;
+
+    /// Between requests, the ticker alone moves executions on: it sleeps until a step is due,
+    /// and does not ask for due runs while none is (an execution waiting for an event keeps
+    /// a run, never due on the clock).
+    #[tokio::test]
+    async fn the_ticker_sleeps_until_a_step_is_due_and_takes_it_without_a_request() {
+        let emulator = Emulator::builder()
+            .clock_speed(100.0)
+            .start()
+            .await
+            .unwrap();
+        let start = |content: &str| {
+            let mut state = emulator.state();
+            let started = crate::actions::call(
+                &mut state,
+                "StartExecution",
+                &[("TemplateContent", content)],
+            )
+            .unwrap();
+            started["Execution"]["ExecutionId"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let waiting = start(EVENT);
+        // Let the ticker settle into its sleep.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let asked = emulator.state().runs.asked;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let idle = emulator.state().runs.asked - asked;
+        assert!(
+            idle <= 1,
+            "an idle ticker asked the queue {idle} times in 300 ms"
+        );
+        let status = |id: &str| emulator.state().data.execution(id).unwrap().status.clone();
+        assert_eq!(status(&waiting), "Running");
+
+        // 20 emulated seconds are 200 ms: the ticker wakes for the nap's end, with no
+        // request to move it.
+        let napping = start(NAP);
+        assert_eq!(status(&napping), "Running");
+        let mut ended = false;
+        for _ in 0..100 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            if status(&napping) == "Success" {
+                ended = true;
+                break;
+            }
+        }
+        assert!(ended, "the nap never ended: {}", status(&napping));
+        let asked = emulator.state().runs.asked - asked;
+        assert!(
+            asked < 20,
+            "the ticker asked the queue {asked} times for one due step"
+        );
+    }
 }

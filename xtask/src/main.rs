@@ -204,8 +204,14 @@ fn import_openapi(
         Ok(sources) => sources.strict(strict),
         Err(e) => return fail(&e),
     };
-    let imported = match sources.import_openapi(path, actions) {
-        Ok(imported) => imported,
+    // The document is read and parsed once: the import hands back its text and where a
+    // copy of it is kept.
+    let codegen::import::OpenapiImport {
+        specs: imported,
+        text,
+        copy,
+    } = match sources.import_openapi_document(path, actions) {
+        Ok(import) => import,
         Err(e) => return fail(&e),
     };
     for warning in sources.warnings() {
@@ -215,7 +221,6 @@ fn import_openapi(
         return print_specs(&imported);
     }
     let changes = sources.changes(&imported);
-    let copy = sources.repository_copy(path);
     let shown = copy.as_deref().unwrap_or(path);
     let source = shown
         .strip_prefix(root)
@@ -231,9 +236,7 @@ fn import_openapi(
     let mut writes: Vec<(PathBuf, String)> = Vec::new();
     // The specs name the copy, so that every clone has the document they were imported from.
     if let Some(copy) = copy {
-        if let Err(code) = keep_copy(&mut writes, path, copy) {
-            return code;
-        }
+        writes.push((copy, text));
     }
     writes.extend(imported.iter().map(|s| (s.path.clone(), s.text.clone())));
     if !changes.is_empty() {

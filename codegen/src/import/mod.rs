@@ -40,6 +40,19 @@ pub struct Imported {
     pub page: Option<PathBuf>,
 }
 
+/// An import of a metadata document: its specs, and the document as the import read it, so
+/// that keeping a copy of it reads it no more.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenapiImport {
+    /// The spec files to write.
+    pub specs: Vec<Imported>,
+    /// The document's text.
+    pub text: String,
+    /// Where a document from outside the workspace is kept inside it
+    /// ([`Sources::repository_copy`]); `None` for a document already inside.
+    pub copy: Option<PathBuf>,
+}
+
 /// The sources of a spec directory, as `service.yaml` names them, relative to `root`.
 #[derive(Clone, Debug)]
 pub struct Sources {
@@ -167,6 +180,16 @@ impl Sources {
     /// action of the document is built, so that names two actions' types clash on are told
     /// apart the same way, and only the ones named are returned.
     pub fn import_openapi(&self, path: &Path, only: &[String]) -> Result<Vec<Imported>, SpecError> {
+        Ok(self.import_openapi_document(path, only)?.specs)
+    }
+
+    /// [`Self::import_openapi`], with the document's text and where it is kept, from the one
+    /// read and parse of the document the import makes.
+    pub fn import_openapi_document(
+        &self,
+        path: &Path,
+        only: &[String],
+    ) -> Result<OpenapiImport, SpecError> {
         let (doc, text) = self.read_openapi(path)?;
         let all = doc.actions();
         for name in only {
@@ -200,7 +223,9 @@ impl Sources {
             entries.push((action.clone(), page, Some(meta)));
         }
         self.warnings.borrow_mut().extend(doc.warnings());
-        let mut imported = self.build(entries, self.openapi_label(Some((path, &text))))?;
+        let copy = self.copy_of(path, || edition_of(&doc.summaries()));
+        let label = self.openapi_label(Some((path, &text, copy.as_deref())));
+        let mut imported = self.build(entries, label)?;
         imported.retain(|i| only.is_empty() || only.contains(&i.action));
         if only.is_empty() {
             let mut dropped = Vec::new();
@@ -215,7 +240,11 @@ impl Sources {
             }
             *self.dropped.borrow_mut() = dropped;
         }
-        Ok(imported)
+        Ok(OpenapiImport {
+            specs: imported,
+            text,
+            copy,
+        })
     }
 
     /// What `imported` (the last import's specs) changes downstream, against the specs it
@@ -234,7 +263,8 @@ impl Sources {
     /// and version being the spec directory's (the document's, once it is checked) and the
     /// file name the edition's ([`edition_file_name`]), not the download's: a second download
     /// replaces the first rather than lying beside it. `None` for a document already inside
-    /// the workspace.
+    /// the workspace. An import names it too ([`OpenapiImport::copy`]), without reading the
+    /// document again.
     pub fn repository_copy(&self, given: &Path) -> Option<PathBuf> {
         self.copy_of(given, || {
             edition_file_name(&fs::read(given).unwrap_or_default())
@@ -262,24 +292,25 @@ impl Sources {
     /// How spec headers name the metadata: the service's own copy when `given` is the same
     /// document, so that a spec does not change with the path it was imported from; else the
     /// path inside the workspace it is (or is copied to). `given` comes with its text, as the
-    /// import read it.
-    fn openapi_label(&self, given: Option<(&Path, &str)>) -> Option<String> {
+    /// import read it, and its [`Self::copy_of`].
+    fn openapi_label(&self, given: Option<(&Path, &str, Option<&Path>)>) -> Option<String> {
         let configured = self
             .service
             .openapi
             .as_ref()
             .map(|p| p.display().to_string());
-        let Some((given, text)) = given else {
+        let Some((given, text, copy)) = given else {
             return configured.filter(|_| self.openapi_path().is_some());
         };
-        if let Some(copy) = self.openapi_path() {
-            if fs::read(&copy).is_ok_and(|kept| kept == text.as_bytes()) {
+        if let Some(kept) = self.openapi_path() {
+            // The service's copy itself was just read: its text is the one given.
+            let same_file = fs::canonicalize(&kept)
+                .is_ok_and(|kept| fs::canonicalize(given).is_ok_and(|given| given == kept));
+            if same_file || fs::read(&kept).is_ok_and(|kept| kept == text.as_bytes()) {
                 return configured;
             }
         }
-        let inside = self
-            .copy_of(given, || edition_file_name(text.as_bytes()))
-            .unwrap_or_else(|| given.to_path_buf());
+        let inside = copy.unwrap_or(given).to_path_buf();
         let root = fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone());
         let full = fs::canonicalize(&inside).unwrap_or_else(|_| inside.clone());
         let relative = full
@@ -421,6 +452,11 @@ pub fn edition_file_name(document: &[u8]) -> &'static str {
         .flat_map(|apis| apis.values())
         .filter_map(|api| api.get("summary").and_then(|s| s.as_str()))
         .collect();
+    edition_of(&summaries)
+}
+
+/// [`edition_file_name`] of a document whose action summaries are `summaries`.
+fn edition_of(summaries: &[&str]) -> &'static str {
     let chinese = summaries
         .iter()
         .filter(|s| s.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)))

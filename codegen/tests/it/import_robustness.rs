@@ -261,6 +261,52 @@ fn a_document_from_outside_is_named_by_its_copy_inside() {
 }
 
 #[test]
+fn an_import_hands_back_the_document_it_read_and_where_it_is_kept() {
+    let scratch = scratch("handed-back", DOC);
+    let outside = crate::support::Scratch::new("handed-back-downloads");
+    let chinese = DOC
+        .replace("Lists widgets.", "列出部件。")
+        .replace("Stores a widget.", "存储部件。");
+    let sources = scratch.sources();
+    for (name, text, edition) in [
+        ("api-docs (1).json", format!("{DOC}\n"), "api-docs.json"),
+        ("metadata.json", chinese, "api-docs.zh.json"),
+    ] {
+        let given = outside.write(&format!("Downloads/{name}"), &text);
+        let import = sources
+            .import_openapi_document(&given, &[])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(import.text, text);
+        let copy = scratch
+            .root
+            .join("docs/openapi/oos/2019-06-01")
+            .join(edition);
+        assert_eq!(import.copy.as_ref(), Some(&copy));
+        assert_eq!(sources.repository_copy(&given), Some(copy));
+        assert_eq!(import.specs, sources.import_openapi(&given, &[]).unwrap());
+    }
+    let inside = scratch.root.join("docs/api-docs.json");
+    let import = sources.import_openapi_document(&inside, &[]).unwrap();
+    assert_eq!(import.copy, None);
+    assert_eq!(import.text, std::fs::read_to_string(&inside).unwrap());
+}
+
+#[test]
+fn summaries_read_a_repeated_key_as_serde_json_does() {
+    // The last of two keys counts, as when the edition is told from the text.
+    let text = r#"{"info": {"style": "RPC", "product": "Oos", "version": "2019-06-01"},
+        "apis": {"A": {"summary": "列出部件。"}, "B": {"summary": "存储部件。"},
+                 "A": {"summary": "first", "summary": "Lists widgets."}}}"#;
+    let doc = Document::parse(Path::new("repeated.json"), text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc.summaries(), ["存储部件。", "Lists widgets."]);
+    assert_eq!(
+        codegen::import::edition_file_name(text.as_bytes()),
+        "api-docs.json",
+        "one Chinese summary of two is not the Chinese edition"
+    );
+}
+
+#[test]
 fn the_change_report_says_what_changes_downstream() {
     let scratch = scratch("changes", DOC);
     let doc = scratch.root.join("docs/api-docs.json");

@@ -110,22 +110,27 @@ impl IniFetcher {
         if !self.path_explicit {
             candidates.push(path.with_extension(""));
         }
+        let mut absent = None;
         for candidate in &candidates {
             match std::fs::read_to_string(candidate) {
                 Ok(text) => return Ok((candidate.clone(), text)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !self.path_explicit => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && !self.path_explicit => {
+                    absent = Some(e);
+                }
                 Err(e) => {
                     return Err(CredentialsError::invalid_configuration(format!(
-                        "cannot read {}: {e}",
+                        "cannot read {}",
                         candidate.display()
-                    )))
+                    ))
+                    .with_source(e))
                 }
             }
         }
-        Err(CredentialsError::not_configured(format!(
-            "{} does not exist",
-            path.display()
-        )))
+        let error = CredentialsError::not_configured(format!("{} does not exist", path.display()));
+        Err(match absent {
+            Some(e) => error.with_source(e),
+            None => error,
+        })
     }
 
     async fn fetch(&self) -> Result<Credentials, CredentialsError> {
@@ -348,7 +353,7 @@ impl fmt::Debug for CredentialsFileProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::testing::{block_on, env, TempHome};
+    use crate::credentials::testing::{block_on, env, typed_cause, TempHome};
     use crate::credentials::{CredentialsErrorKind, ENV_ECS_METADATA_DISABLED};
 
     const FILE: &str = "\
@@ -488,5 +493,41 @@ access_key_id = x
             err.message().contains("line 2") && !err.message().contains("SECRETVALUE"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn read_errors_keep_the_io_error_as_their_cause() {
+        let home = TempHome::new();
+        // A directory named by the variable: set up, but not readable as a file.
+        let dir = home.0.join(".alibabacloud");
+        let shown_dir = dir.display().to_string();
+        let err = fetch(&home, &[(ENV_CREDENTIALS_FILE, &shown_dir)]).expect_err("a directory");
+        assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+        assert_eq!(err.message(), format!("cannot read {shown_dir}"));
+        let io = typed_cause::<std::io::Error>(&err, "SECRETVALUE");
+        assert!(io.raw_os_error().is_some(), "{io:?}");
+
+        let err =
+            block_on(CredentialsFileProvider::from_path(&dir).provide()).expect_err("a directory");
+        assert!(err.message().contains(&shown_dir), "{err}");
+        typed_cause::<std::io::Error>(&err, "SECRETVALUE");
+
+        // Neither name at its default place: not set up, the last lookup's error kept.
+        let err = fetch(&home, &[]).expect_err("no file");
+        assert!(err.is_not_configured(), "{err}");
+        let io = typed_cause::<std::io::Error>(&err, "SECRETVALUE");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+
+        // Not UTF-8: the reader's error says so without the bytes around it.
+        let path = credentials_file_path(&home.0);
+        std::fs::write(
+            &path,
+            b"[default]\ntype = access_key\naccess_key_secret = SECRETVALUE\xff\n",
+        )
+        .expect("write");
+        let err = fetch(&home, &[]).expect_err("not UTF-8");
+        assert_eq!(err.message(), format!("cannot read {}", path.display()));
+        let io = typed_cause::<std::io::Error>(&err, "SECRETVALUE");
+        assert_eq!(io.kind(), std::io::ErrorKind::InvalidData);
     }
 }

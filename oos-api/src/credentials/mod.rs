@@ -242,9 +242,11 @@ pub enum CredentialsErrorKind {
 
 /// Why no credentials could be had. The message never contains a secret.
 ///
-/// A failure with a cause (the transport's error of a fetch) keeps it as its
-/// [`source`](std::error::Error::source), and `Display` shows the message only, so that a
-/// printer of the error chain shows the cause once. Errors compare by kind and message.
+/// A failure with a cause (the transport's error of a fetch, the [`std::io::Error`] of a file
+/// that cannot be read, the [`serde_json::Error`] of a CLI profile file that does not parse)
+/// keeps it as its [`source`](std::error::Error::source), and `Display` shows the message
+/// only (which names the file, and where known its line), so that a printer of the error
+/// chain shows the cause once. Errors compare by kind and message.
 #[derive(Clone, Debug)]
 pub struct CredentialsError {
     kind: CredentialsErrorKind,

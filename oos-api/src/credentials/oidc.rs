@@ -118,8 +118,9 @@ impl OidcFetcher {
         // io::Error's message is about the file, never its content.
         let text = std::fs::read_to_string(&self.token_file).map_err(|e| {
             CredentialsError::invalid_configuration(format!(
-                "cannot read the OIDC token file {path}: {e}"
+                "cannot read the OIDC token file {path}"
             ))
+            .with_source(e)
         })?;
         let token = text.trim();
         if token.is_empty() {
@@ -216,7 +217,7 @@ impl fmt::Debug for OidcRoleArnProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::testing::{block_on, env, TempHome};
+    use crate::credentials::testing::{block_on, env, typed_cause, TempHome};
     use crate::credentials::CredentialsErrorKind;
 
     #[test]
@@ -275,5 +276,41 @@ mod tests {
         let p = OidcRoleArnProvider::new("r", "p", empty).env_lookup(|_| None);
         let err = block_on(p.provide()).expect_err("empty");
         assert!(err.message().contains("is empty"), "{err}");
+    }
+
+    #[test]
+    fn token_file_read_errors_keep_the_io_error_as_their_cause() {
+        let home = TempHome::new();
+        let cases = [
+            // A directory where the token should be.
+            (home.0.join(".aliyun"), None),
+            (home.0.join("no-token"), Some(std::io::ErrorKind::NotFound)),
+            // A token that is not UTF-8: the reader's error says so without the token.
+            (
+                {
+                    let path = home.0.join("binary-token");
+                    std::fs::write(&path, b"SECRETVALUE\xff").expect("write");
+                    path
+                },
+                Some(std::io::ErrorKind::InvalidData),
+            ),
+        ];
+        for (path, kind) in cases {
+            let p = OidcRoleArnProvider::new("r", "p", &path).env_lookup(|_| None);
+            let err = block_on(p.provide()).expect_err("unreadable");
+            assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+            assert_eq!(
+                err.message(),
+                format!(
+                    "assuming role `r` with OIDC: cannot read the OIDC token file {}",
+                    path.display()
+                )
+            );
+            let io = typed_cause::<std::io::Error>(&err, "SECRETVALUE");
+            match kind {
+                Some(kind) => assert_eq!(io.kind(), kind, "{io:?}"),
+                None => assert!(io.raw_os_error().is_some(), "{io:?}"),
+            }
+        }
     }
 }

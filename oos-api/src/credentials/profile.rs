@@ -256,7 +256,8 @@ impl ProfileFile {
     pub fn from_path(path: impl Into<PathBuf>) -> Result<Self, CredentialsError> {
         let path = path.into();
         let text = std::fs::read_to_string(&path).map_err(|e| {
-            CredentialsError::invalid_configuration(format!("cannot read {}: {e}", path.display()))
+            CredentialsError::invalid_configuration(format!("cannot read {}", path.display()))
+                .with_source(e)
         })?;
         Self::parse(&text, path)
     }
@@ -267,9 +268,16 @@ impl ProfileFile {
         let invalid = |what: String| {
             CredentialsError::invalid_configuration(format!("{} {what}", path.display()))
         };
-        // serde_json's message names a line and column, never the offending value.
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| invalid(format!("is not a valid profile file: {e}")))?;
+        // serde_json's message names a line and column, never the offending value; the
+        // position is said here too so that the message alone tells where to look.
+        let value: Value = serde_json::from_str(text).map_err(|e| {
+            invalid(format!(
+                "is not a valid profile file: invalid JSON at line {}, column {}",
+                e.line(),
+                e.column()
+            ))
+            .with_source(e)
+        })?;
         let Value::Object(top) = value else {
             return Err(invalid(
                 "is not a valid profile file: not a JSON object".into(),
@@ -558,12 +566,14 @@ impl ProfileFetcher {
         match std::fs::read_to_string(path) {
             Ok(text) => ProfileFile::parse(&text, path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !self.path_explicit => Err(
-                CredentialsError::not_configured(format!("{} does not exist", path.display())),
+                CredentialsError::not_configured(format!("{} does not exist", path.display()))
+                    .with_source(e),
             ),
             Err(e) => Err(CredentialsError::invalid_configuration(format!(
-                "cannot read {}: {e}",
+                "cannot read {}",
                 path.display()
-            ))),
+            ))
+            .with_source(e)),
         }
     }
 
@@ -694,7 +704,7 @@ impl fmt::Debug for ProfileProvider {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::testing::{block_on, env, TempHome};
+    use crate::credentials::testing::{block_on, env, typed_cause, TempHome};
     use crate::credentials::{CredentialsErrorKind, ENV_ECS_METADATA_DISABLED};
 
     const CONFIG: &str = r#"{
@@ -974,5 +984,69 @@ mod tests {
         let p = ProfileProvider::from_path(&path).profile_name("nope");
         let err = block_on(p.provide()).expect_err("named in code");
         assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+    }
+
+    #[test]
+    fn file_errors_keep_the_io_or_json_error_as_their_cause() {
+        let home = TempHome::new();
+        // A directory where the file should be: there, but not readable as a file.
+        let dir = home.0.join(".aliyun");
+        let shown_dir = dir.display().to_string();
+        let err = ProfileFile::from_path(&dir).expect_err("a directory");
+        assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+        assert_eq!(err.message(), format!("cannot read {shown_dir}"));
+        let io = typed_cause::<std::io::Error>(&err, "SECRETVALUE");
+        assert!(io.raw_os_error().is_some(), "{io:?}");
+
+        let err = block_on(ProfileProvider::from_path(&dir).provide()).expect_err("a directory");
+        assert!(err.message().contains(&shown_dir), "{err}");
+        typed_cause::<std::io::Error>(&err, "SECRETVALUE");
+
+        // Absent at its default place: not set up, which a chain passes over.
+        let err = fetch(&home, &[]).expect_err("no file");
+        assert!(err.is_not_configured(), "{err}");
+        assert!(err.message().contains("config.json"), "{err}");
+        let io = typed_cause::<std::io::Error>(&err, "SECRETVALUE");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+
+        // Not UTF-8: the reader's error says so without the bytes around it.
+        let path = profile_file_path(&home.0);
+        std::fs::write(
+            &path,
+            b"{\"profiles\": [{\"name\": \"p\", \"access_key_secret\": \"SECRETVALUE\xff\"}]}",
+        )
+        .expect("write");
+        let err = fetch(&home, &[]).expect_err("not UTF-8");
+        assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+        assert!(err.message().contains(&path.display().to_string()), "{err}");
+        let io = typed_cause::<std::io::Error>(&err, "SECRETVALUE");
+        assert_eq!(io.kind(), std::io::ErrorKind::InvalidData);
+
+        // JSON that breaks off after a secret: serde_json's error is the cause, and the
+        // message names the file, the line and the column.
+        home.write_config(
+            "{\"profiles\": [\n  {\"name\": \"p\", \"access_key_secret\": \"SECRETVALUE\" ",
+        );
+        let err = fetch(&home, &[]).expect_err("malformed");
+        assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+        let json = typed_cause::<serde_json::Error>(&err, "SECRETVALUE");
+        assert!(json.is_eof(), "{json:?}");
+        assert_eq!(
+            err.message(),
+            format!(
+                "{} is not a valid profile file: invalid JSON at line 2, column {}",
+                path.display(),
+                json.column()
+            )
+        );
+        assert_eq!(json.line(), 2);
+        let err = ProfileFile::parse("{\"current\": SECRETVALUE}", "/x/config.json")
+            .expect_err("not a value");
+        let json = typed_cause::<serde_json::Error>(&err, "SECRETVALUE");
+        assert!(json.is_syntax(), "{json:?}");
+        assert_eq!(
+            err.message(),
+            "/x/config.json is not a valid profile file: invalid JSON at line 1, column 13"
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! Helpers for the credential tests: a map for an environment, a temporary home directory,
-//! a clock moved by hand and a scripted provider.
+//! a clock moved by hand, a scripted provider and a check of an error's chain of causes.
 
 use std::collections::HashMap;
+use std::error::Error;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -140,4 +141,39 @@ impl ProvideCredentials for Scripted {
             }
         })
     }
+}
+
+/// The typed cause right under `error`, after checking the chain as a printer shows it:
+/// the cause is a `C`, no layer repeats the text of the one under it, and no layer (nor the
+/// `Debug` output) shows `secret`.
+pub(crate) fn typed_cause<'e, C: Error + 'static>(
+    error: &'e CredentialsError,
+    secret: &str,
+) -> &'e C {
+    let mut shown = vec![error.to_string()];
+    let mut next = error.source();
+    while let Some(cause) = next {
+        shown.push(cause.to_string());
+        next = cause.source();
+    }
+    for pair in shown.windows(2) {
+        assert!(
+            !pair[1].is_empty() && !pair[0].contains(&pair[1]),
+            "a cause is printed by its parent as well: {shown:#?}"
+        );
+    }
+    for layer in &shown {
+        assert!(!layer.contains(secret), "{shown:#?}");
+    }
+    assert!(!format!("{error:?}").contains(secret), "{error:?}");
+    error
+        .source()
+        .unwrap_or_else(|| panic!("no cause kept: {error:?}"))
+        .downcast_ref::<C>()
+        .unwrap_or_else(|| {
+            panic!(
+                "the cause is not a {}: {shown:#?}",
+                std::any::type_name::<C>()
+            )
+        })
 }

@@ -1,9 +1,11 @@
-//! Credential providers' failures as a caller sees them: the transport's error kept as a
-//! typed cause, each layer of the chain printed once, and no secret in any of it.
+//! Credential providers' failures as a caller sees them: the transport's or the file's error
+//! kept as a typed cause, each layer of the chain printed once, and no secret in any of it.
 
 use std::error::Error as _;
 
-use oos_api::credentials::{CredentialsErrorKind, CredentialsUriProvider, ProvideCredentials};
+use oos_api::credentials::{
+    CredentialsErrorKind, CredentialsUriProvider, ProfileProvider, ProvideCredentials,
+};
 use oos_api::{Client, Config, Error};
 use tokio::net::TcpListener;
 
@@ -102,5 +104,43 @@ async fn a_dropped_connection_is_the_credentials_errors_typed_source() {
     assert!(reaches_the_transport_error(&err), "{err:?}");
     let shown = chain(&err);
     assert!(shown.len() >= 3, "{shown:#?}");
+    assert_each_cause_printed_once(&shown);
+}
+
+#[tokio::test]
+async fn an_unreadable_profile_file_is_the_credentials_errors_typed_source() {
+    // A directory given as the file: set up, but not readable as one.
+    let dir = std::env::temp_dir();
+    let client = Client::new(
+        Config::builder()
+            .region("cn-hangzhou")
+            .endpoint_url("http://127.0.0.1:9")
+            .credentials(ProfileProvider::from_path(&dir))
+            .build(),
+    );
+    let err = client
+        .list_templates()
+        .send()
+        .await
+        .expect_err("no credentials could be had");
+    let Error::Credentials(credentials) = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(
+        credentials.kind(),
+        CredentialsErrorKind::InvalidConfiguration
+    );
+    assert!(
+        credentials.message().contains(&dir.display().to_string()),
+        "{credentials}"
+    );
+    assert!(
+        credentials
+            .source()
+            .is_some_and(|cause| cause.downcast_ref::<std::io::Error>().is_some()),
+        "{credentials:?}"
+    );
+    let shown = chain(&err);
+    assert_eq!(shown.len(), 3, "{shown:#?}");
     assert_each_cause_printed_once(&shown);
 }

@@ -27,5 +27,6 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         "Timestamp": at,
         "Message": "Execution cancelled.",
     }));
+    crate::engine::stop(state, &[id.to_owned()]);
     Ok(Answer::new())
 }

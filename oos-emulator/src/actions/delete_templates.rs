@@ -52,6 +52,7 @@ fn delete(
             .map(|e| e.execution_id.clone())
             .collect();
         state.data.remove_executions(&ids);
+        crate::engine::stop(state, &ids);
     }
     for name in names {
         state.data.remove_template(name);

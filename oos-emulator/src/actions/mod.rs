@@ -46,7 +46,9 @@ mod update_template;
 mod update_template_attributes;
 mod validate_template_content;
 
-pub(crate) use start_execution::{new_id as new_execution_id, MAX_EXECUTIONS};
+pub(crate) use start_execution::admit as admit_execution;
+#[cfg(test)]
+pub(crate) use start_execution::MAX_EXECUTIONS;
 
 use crate::data::parameter::Store;
 use crate::error::ApiError;

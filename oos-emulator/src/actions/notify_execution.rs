@@ -76,8 +76,12 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         log.insert("TaskExecutionId".into(), task_id.into());
     }
     execution.push_log(Value::Object(log));
+    let ended = !execution.is_unfinished();
     if approved {
         crate::engine::approve(state, id);
+    }
+    if ended {
+        crate::engine::stop(state, &[id.to_owned()]);
     }
     Ok(Answer::new())
 }

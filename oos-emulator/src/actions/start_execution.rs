@@ -142,12 +142,6 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         crate::template::parameters::check(&declared, &parameters)
             .map_err(|why| ApiError::invalid_parameter(p::PARAMETERS.as_str(), &why))?;
     }
-    if state.data.executions().len() >= MAX_EXECUTIONS {
-        return Err(ApiError::quota_exceeded(
-            "Execution",
-            format!("The emulator keeps at most {MAX_EXECUTIONS} executions; delete some first."),
-        ));
-    }
     execution.mode = mode.into();
     execution.loop_mode = loop_mode.into();
     execution.safety_check = safety_check.into();
@@ -156,19 +150,7 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
     execution.description = description.unwrap_or_default().into();
     execution.parent_execution_id = parent.unwrap_or_default().into();
     execution.resource_group_id = group.unwrap_or_default().into();
-    execution.execution_id = new_id(state);
-    let id = execution.execution_id.clone();
-    let execution = execution.complete();
-
-    if let Some(template) = state.data.template_mut(&execution.template_name) {
-        if let Some(count) = template.total_execution_count.as_mut().filter(|c| **c >= 0) {
-            *count = count.saturating_add(1);
-        }
-    }
-    if let Some(parent) = parent.and_then(|p| state.data.execution_mut(p)) {
-        parent.is_parent = true;
-    }
-    state.data.insert_execution(execution);
+    let id = admit(state, execution)?;
     if let Some(token) = &client_token {
         state
             .client_tokens
@@ -186,6 +168,37 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
         .execution(&id)
         .map(|execution| answer(request, execution))
         .ok_or_else(|| ApiError::execution_not_found(&id))
+}
+
+/// Keeps `execution` as a new one, the way every execution comes to be (`StartExecution`,
+/// and each firing of a trigger): refused past [`MAX_EXECUTIONS`], given its id, counted in
+/// its template's `TotalExecutionCount` (a run of the template, whatever started it) and
+/// marked as its parent's child. Answers its id; the caller hands it to the engine.
+pub(crate) fn admit(state: &mut State, mut execution: Execution) -> Result<String, ApiError> {
+    if state.data.executions().len() >= MAX_EXECUTIONS {
+        return Err(ApiError::quota_exceeded(
+            "Execution",
+            format!("The emulator keeps at most {MAX_EXECUTIONS} executions; delete some first."),
+        ));
+    }
+    execution.execution_id = new_id(state);
+    let id = execution.execution_id.clone();
+    let execution = execution.complete();
+    if let Some(template) = state.data.template_mut(&execution.template_name) {
+        if let Some(count) = template.total_execution_count.as_mut().filter(|c| **c >= 0) {
+            *count = count.saturating_add(1);
+        }
+    }
+    let parent = &execution.parent_execution_id;
+    if let Some(parent) = state
+        .data
+        .execution_mut(parent)
+        .filter(|_| !parent.is_empty())
+    {
+        parent.is_parent = true;
+    }
+    state.data.insert_execution(execution);
+    Ok(id)
 }
 
 fn answer(request: &ActionRequest<'_>, execution: &Execution) -> Answer {
@@ -218,7 +231,7 @@ fn new_execution(content: &str) -> Execution {
 }
 
 /// `exec-` and 20 hex digits, unused so far.
-pub(crate) fn new_id(state: &State) -> String {
+fn new_id(state: &State) -> String {
     loop {
         let id = format!("exec-{}", hex::encode(rand::random::<[u8; 10]>()));
         if state.data.execution(&id).is_none() {

@@ -35,7 +35,7 @@ pub(super) fn handle(_: &mut State, request: &ActionRequest<'_>) -> Result<Answe
             let mut out = Map::new();
             let name = match text("Name") {
                 Some(name) => Some(name.to_owned()),
-                None if states => Some(format!("state{}", i + 1)),
+                None if states => Some(crate::template::validate::unnamed_state(i)),
                 None => None,
             };
             if let Some(name) = name {

@@ -448,7 +448,8 @@ impl Execution {
             }
         }
         if let Some(counters) = self.counters.as_mut() {
-            let settled = |name: &str| matches!(name, "Total" | "Success" | "Failed" | "Cancelled");
+            // The counts move as the task executions above do: those of unfinished ones.
+            let settled = |name: &str| !UNFINISHED.contains(&name);
             let unfinished = counters
                 .iter()
                 .filter(|(name, _)| !settled(name))

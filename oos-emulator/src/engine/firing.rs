@@ -17,7 +17,7 @@ use super::actions::{self, Outcome};
 use super::program::Program;
 use super::{Current, Run, Step, STEP};
 use crate::data::model::Execution;
-use crate::eval::Builtins;
+use crate::eval::{Builtins, Failure};
 use crate::state::State;
 use crate::template::END;
 
@@ -70,7 +70,7 @@ impl Run {
                 &current.record,
                 None,
             )
-            .and_then(|p| Trigger::read(current.task.builtin.unwrap_or_default(), &p));
+            .and_then(|p| Ok(Trigger::read(current.task.builtin.unwrap_or_default(), &p)?));
         let trigger = match properties {
             Ok(trigger) => trigger,
             Err(why) => return self.then(STEP, Step::End(current, Err(why))),
@@ -133,7 +133,7 @@ impl Run {
                 );
                 self.complete(state, current, json!({}), Some(END.to_owned()));
             }
-            Err(why) => self.then(Duration::ZERO, Step::End(current, Err(why))),
+            Err(why) => self.then(Duration::ZERO, Step::End(current, Err(why.into()))),
         }
     }
 
@@ -146,14 +146,14 @@ impl Run {
         current: &Current,
         event: Value,
         lenient: bool,
-    ) -> Result<String, String> {
+    ) -> Result<String, Failure> {
         let declared = self.declared_outputs(state, &current.task, &current.record, None);
         let outcome = Outcome {
             lenient,
             ..Outcome::answer(event)
         };
         let started = actions::outputs(&declared, &outcome)
-            .and_then(|outputs| self.spawn(state, current, outputs));
+            .and_then(|outputs| Ok(self.spawn(state, current, outputs)?));
         let name = &current.task.name;
         match &started {
             Ok(child) => self.log(
@@ -166,7 +166,7 @@ impl Run {
                 if let Some(execution) = self.execution(state) {
                     execution.last_trigger_time.clone_from(&at);
                     execution.last_trigger_status = "Failed".into();
-                    execution.last_trigger_status_message.clone_from(why);
+                    execution.last_trigger_status_message = why.to_string();
                 }
                 self.log(
                     state,
@@ -185,19 +185,10 @@ impl Run {
         current: &Current,
         outputs: Value,
     ) -> Result<String, String> {
-        let max = crate::actions::MAX_EXECUTIONS;
-        if state.data.executions().len() >= max {
-            return Err(format!(
-                "the emulator keeps at most {max} executions; delete some first"
-            ));
-        }
         let at = self.stamp();
-        let id = crate::actions::new_execution_id(state);
         let parent = self.execution(state).ok_or("the execution is gone")?;
-        parent.is_parent = true;
         parent.last_trigger_time.clone_from(&at);
         let child = Execution {
-            execution_id: id.clone(),
             logs: vec![json!({"Timestamp": at, "Message": "Execution started."})],
             status: "Running".into(),
             account_id: parent.account_id.clone(),
@@ -220,9 +211,8 @@ impl Run {
             start_date: at.clone(),
             update_date: at,
             ..Execution::default()
-        }
-        .complete();
-        state.data.insert_execution(child);
+        };
+        let id = crate::actions::admit_execution(state, child).map_err(|e| e.message)?;
         // The child runs what follows the trigger, from the program already read: nothing
         // is parsed again at a firing.
         let program = Program {
@@ -246,6 +236,7 @@ impl Run {
             at: Duration::ZERO,
             step: Step::StartTask(0),
             outputs: Map::from_iter([(current.task.name.clone(), outputs)]),
+            limit: None,
         };
         super::schedule(state, run);
         Ok(id)
@@ -263,22 +254,6 @@ pub(crate) fn deliver(
     event: Option<&Value>,
 ) -> Result<Vec<(String, String)>, String> {
     super::advance(state);
-    // A cancelled (or completed) execution's run may still wait for an event: it is dropped,
-    // never fired.
-    let ended: Vec<String> = state
-        .runs
-        .iter()
-        .filter(|(id, _)| {
-            !state
-                .data
-                .execution(id)
-                .is_some_and(Execution::is_unfinished)
-        })
-        .map(|(id, _)| id.clone())
-        .collect();
-    for id in &ended {
-        state.runs.remove(id);
-    }
     let targets: Vec<String> = match execution_id {
         Some(id) => {
             let run = state.runs.get(id);
@@ -366,4 +341,52 @@ pub(super) fn report(state: &mut State, child_id: &str) {
     parent.last_trigger_status = status;
     parent.last_trigger_status_message = message;
     parent.last_trigger_outputs = outputs;
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{deliver, Firing};
+    use crate::actions::MAX_EXECUTIONS;
+    use crate::data::Data;
+    use crate::engine::actions::triggers::EventKind;
+    use crate::state::State;
+
+    /// A firing that finds the emulator full fails as `StartExecution` would, with its
+    /// message, kept as the last trigger's.
+    #[test]
+    fn a_firing_past_the_limit_is_refused_with_start_executions_message() {
+        let content = json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
+            {"Name": "wait", "Action": "ACS::EventTrigger", "Properties": {"Product": "ECS"}},
+            {"Name": "nap", "Action": "ACS::Sleep", "Properties": {"Duration": "1s"}}]})
+        .to_string();
+        let mut data = Data::new();
+        for i in 0..MAX_EXECUTIONS - 2 {
+            data = data.with_execution(format!("exec-{i}"), Vec::new());
+        }
+        let mut state = State::new(data);
+        let start = |state: &mut State| {
+            crate::actions::call(state, "StartExecution", &[("TemplateContent", &content)])
+                .map(|a| a["Execution"]["ExecutionId"].as_str().unwrap().to_owned())
+        };
+        let id = start(&mut state).unwrap();
+        let event = Firing::Event(EventKind::Event);
+        // One place is left: the first firing takes it, the second finds none.
+        assert_eq!(
+            deliver(&mut state, event, Some(&id), None).unwrap().len(),
+            1
+        );
+        assert!(deliver(&mut state, event, Some(&id), None)
+            .unwrap()
+            .is_empty());
+        let refused = start(&mut state).unwrap_err();
+        let parent = state.data.execution(&id).unwrap();
+        assert_eq!(parent.last_trigger_status, "Failed");
+        assert_eq!(parent.last_trigger_status_message, refused.message);
+        assert_eq!(
+            refused.message,
+            format!("The emulator keeps at most {MAX_EXECUTIONS} executions; delete some first.")
+        );
+    }
 }

@@ -117,7 +117,7 @@ impl Run {
         else {
             return;
         };
-        task.status = status.to_owned();
+        let was = std::mem::replace(&mut task.status, status.to_owned());
         task.status_message = message.to_owned();
         if let Some(outputs) = outputs {
             task.outputs = outputs.to_string();
@@ -125,22 +125,27 @@ impl Run {
         task.end_date.clone_from(&at);
         task.update_date = at;
         if task.parent_task_execution_id.is_empty() {
-            count(execution, total);
+            tally(execution, total, Some(&was), Some(status));
         }
     }
 }
 
-/// Recounts an execution's top-level task executions by status.
-pub(super) fn count(execution: &mut Execution, total: usize) {
-    let mut counters =
-        BTreeMap::from([("Total".to_owned(), i32::try_from(total).unwrap_or(i32::MAX))]);
-    for task in execution
-        .task_executions
-        .iter()
-        .filter(|t| t.parent_task_execution_id.is_empty())
-    {
-        let n = counters.entry(task.status.clone()).or_insert(0);
+/// Keeps an execution's counters of its top-level task executions by status as one of them
+/// moves from status `from` (none for a new one) to `to` (none when only `Total`, the
+/// template's number of tasks, is to be set). Counting as they move, rather than recounting
+/// every task execution, keeps a long execution's cost linear in what it writes.
+pub(super) fn tally(execution: &mut Execution, total: usize, from: Option<&str>, to: Option<&str>) {
+    let counters = execution.counters.get_or_insert_with(BTreeMap::new);
+    counters.insert("Total".to_owned(), i32::try_from(total).unwrap_or(i32::MAX));
+    if let Some(from) = from {
+        if let Some(n) = counters.get_mut(from) {
+            *n = n.saturating_sub(1);
+        }
+    }
+    if let Some(to) = to {
+        let n = counters.entry(to.to_owned()).or_insert(0);
         *n = n.saturating_add(1);
     }
-    execution.counters = Some(counters);
+    // A status no task has any more is not listed, as OOS lists none at zero.
+    counters.retain(|name, n| *n > 0 || name == "Total");
 }

@@ -8,8 +8,8 @@ use serde_json::{json, Map, Value};
 
 use super::actions::{self, Outcome};
 use super::program::Task;
-use super::{Current, Run, Step, STEP, UNSUPPORTED};
-use crate::eval::{as_text, truthy};
+use super::{Current, Run, Step, STEP};
+use crate::eval::{as_text, truthy, Failure};
 use crate::state::State;
 
 /// A loop's plan, once its keys are evaluated.
@@ -133,7 +133,7 @@ fn count(value: &Value, total: usize, key: &str) -> Result<usize, String> {
 }
 
 /// A loop's `Outputs`: each gathers one field of its items' outputs.
-pub(crate) fn gather(declared: Option<&Value>, items: &[Value]) -> Result<Value, String> {
+pub(crate) fn gather(declared: Option<&Value>, items: &[Value]) -> Result<Value, Failure> {
     let Some(declared) = declared.and_then(Value::as_object) else {
         return Ok(Value::Object(Map::new()));
     };
@@ -167,10 +167,9 @@ pub(crate) fn gather(declared: Option<&Value>, items: &[Value]) -> Result<Value,
             "Fn::Sum" => crate::eval::functions::sum(&values),
             "Fn::Distinct" => Value::Array(crate::eval::functions::distinct(&values)),
             other => {
-                return Err(format!(
-                    "{} loop output {name} aggregates with {other}",
-                    crate::engine::UNSUPPORTED
-                ))
+                return Err(Failure::unsupported(format!(
+                    "loop output {name} aggregates with {other}"
+                )))
             }
         };
         outputs.insert(name.clone(), value);
@@ -187,7 +186,7 @@ pub(super) struct Looping {
     errors: usize,
     first_error: Option<String>,
     /// The batch in progress: item, its task execution, its outcome.
-    running: Vec<(Value, String, Result<Outcome, String>)>,
+    running: Vec<(Value, String, Result<Outcome, Failure>)>,
     /// The items' outputs, in item order.
     outputs: Vec<Value>,
 }
@@ -215,7 +214,7 @@ impl Run {
         task: &Task,
         record: &str,
         item: &Value,
-    ) -> (Result<Outcome, String>, Duration) {
+    ) -> (Result<Outcome, Failure>, Duration) {
         if let Some(when) = task.key("When") {
             match self.evaluate(state, when, task, record, Some(item)) {
                 Ok(holds) if !truthy(&holds) => {
@@ -226,7 +225,7 @@ impl Run {
                     return (Ok(skipped), Duration::ZERO);
                 }
                 Ok(_) => {}
-                Err(why) => return (Err(crate::engine::within("When", why)), STEP),
+                Err(why) => return (Err(why.within("When")), STEP),
             }
         }
         self.perform(state, task, record, Some(item))
@@ -240,7 +239,7 @@ impl Run {
                 looping.plan.max_errors,
                 looping.first_error.as_deref().unwrap_or("")
             );
-            return self.fail(state, current, why);
+            return self.fail(state, current, why.into());
         }
         let Some(size) = looping.plan.batches.get(looping.batch).copied() else {
             let declared = current
@@ -267,10 +266,10 @@ impl Run {
             let (outcome, takes) =
                 if matches!(current.task.builtin, Some("ACS::Approve" | "ACS::Pause")) {
                     (
-                        Err(format!(
-                            "{UNSUPPORTED} {} in a loop (approvals are per execution)",
+                        Err(Failure::unsupported(format!(
+                            "{} in a loop (approvals are per execution)",
                             current.task.action
-                        )),
+                        ))),
                         STEP,
                     )
                 } else {
@@ -322,12 +321,12 @@ impl Run {
                         format!("The task {name} (loop item {label}) failed: {why}"),
                         Some(&record),
                     );
-                    self.settle(state, &record, "Failed", &why, None);
+                    self.settle(state, &record, "Failed", &why.to_string(), None);
                     looping.errors += 1;
                     looping
                         .first_error
                         .get_or_insert_with(|| format!("item {label}: {why}"));
-                    if why.starts_with(UNSUPPORTED) {
+                    if why.is_unsupported() {
                         unsupported.get_or_insert(why);
                     }
                 }
@@ -389,11 +388,14 @@ mod tests {
             gather(Some(&declared), &items).unwrap(),
             json!({"ids": ["a", "a"], "sum": 3, "one": ["a"]})
         );
-        assert!(gather(
+        let limit = gather(
             Some(&json!({"x": {"AggregateType": "Fn::Max", "AggregateField": "n"}})),
-            &items
+            &items,
         )
-        .unwrap_err()
-        .starts_with("Unsupported by the emulator:"));
+        .unwrap_err();
+        assert_eq!(
+            limit,
+            Failure::unsupported("loop output x aggregates with Fn::Max")
+        );
     }
 }

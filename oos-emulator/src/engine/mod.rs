@@ -34,27 +34,13 @@ use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 
 use crate::data::model::{parse_date, CurrentTask, Execution};
-use crate::eval::{truthy, Builtins, Context, TaskScope};
+use crate::eval::{truthy, Builtins, Context, Failure, TaskScope};
 use crate::state::State;
 use crate::template::{END, NEXT};
 use actions::Outcome;
-use logbook::count;
+use logbook::tally;
 use looping::{Looping, Plan};
 use program::{Program, Task};
-
-/// How every failure that comes from a limit of the emulator, not from the template, begins.
-pub(crate) const UNSUPPORTED: &str = "Unsupported by the emulator:";
-
-/// `why` said of `context`: `context: why`, except that a limit of the emulator keeps its
-/// marker in front (`Unsupported by the emulator: …, in context`), so that every message
-/// that carries it, up to the execution's, begins with it.
-pub(crate) fn within(context: &str, why: String) -> String {
-    if why.starts_with(UNSUPPORTED) {
-        format!("{why}, in {context}")
-    } else {
-        format!("{context}: {why}")
-    }
-}
 
 /// How long a task that is not a sleep or a wait takes, in emulated time.
 const STEP: Duration = Duration::from_secs(1);
@@ -88,6 +74,9 @@ pub(crate) struct Run {
     step: Step,
     /// Outputs of the tasks that completed, by task name.
     outputs: Map<String, Value>,
+    /// The limit of the emulator that ended the execution, if one did: a parent that runs it
+    /// as a child passes it on as its own task's failure.
+    limit: Option<Failure>,
 }
 
 /// What the run does next; a task in progress travels with the steps that need it.
@@ -95,7 +84,7 @@ pub(crate) struct Run {
 enum Step {
     StartTask(usize),
     /// The task's action was performed; the task ends with its outcome.
-    End(Current, Result<Outcome, String>),
+    End(Current, Result<Outcome, Failure>),
     /// The task waits for `NotifyExecution`.
     AwaitApproval(Current),
     /// A trigger task waits for its next firing: on the clock (a timer), or for an event.
@@ -184,21 +173,22 @@ pub(crate) fn start(
         at: Duration::ZERO,
         step: Step::StartTask(0),
         outputs: Map::new(),
+        limit: None,
     };
-    let ready = template.and_then(Program::read).and_then(|program| {
-        run.parameters = run.effective_parameters(state, &program.parameters, given)?;
-        run.program = program;
-        Ok(())
-    });
+    let ready = template
+        .and_then(Program::read)
+        .map_err(Failure::Failed)
+        .and_then(|program| {
+            run.parameters = run.effective_parameters(state, &program.parameters, given)?;
+            run.program = program;
+            Ok(())
+        });
     if let Err(why) = ready {
-        run.step = Step::Finish {
-            status: "Failed",
-            message: if why.starts_with(UNSUPPORTED) {
-                format!("{why}, so the template cannot run.")
-            } else {
-                format!("The template cannot run: {why}.")
-            },
-        };
+        let why = why.reword(
+            |why| format!("The template cannot run: {why}."),
+            |why| format!("{why}, so the template cannot run."),
+        );
+        run.step = run.ending(why);
     }
     schedule(state, run);
 }
@@ -222,7 +212,7 @@ fn ancestors(state: &State, parent: &str) -> usize {
 fn schedule(state: &mut State, run: Run) {
     let id = run.execution_id.clone();
     state.runs.insert(id.clone(), run);
-    advance_one(state, &id, false);
+    advance_one(state, &id, false, &mut None);
 }
 
 /// Takes every run's steps that are due.
@@ -236,15 +226,18 @@ pub(crate) fn advance(state: &mut State) {
 pub(crate) fn advance_some(state: &mut State, runs: usize) -> bool {
     let now = state.clock.now();
     for id in state.runs.take_due(now, runs) {
-        advance_one(state, &id, false);
+        advance_one(state, &id, false, &mut None);
     }
     state.runs.any_due(now)
 }
 
 /// Runs `id` to its end without waiting for the clock, as a child execution runs within its
-/// parent's task; how much emulated time it took.
-pub(crate) fn run_to_end(state: &mut State, id: &str) -> Duration {
-    advance_one(state, id, true)
+/// parent's task: how much emulated time it took, and the limit of the emulator that ended
+/// it, if one did.
+pub(crate) fn run_to_end(state: &mut State, id: &str) -> (Duration, Option<Failure>) {
+    let mut limit = None;
+    let took = advance_one(state, id, true, &mut limit);
+    (took, limit)
 }
 
 /// `NotifyExecution` approved the execution: a task waiting for approval completes now.
@@ -263,6 +256,15 @@ pub(crate) fn approve(state: &mut State, execution_id: &str) {
     }
 }
 
+/// The executions `ids` ended or went away from outside their runs (cancelled, ended by a
+/// notification, deleted): their runs stop here, so that no step, firing or event reaches
+/// them again and nothing has to look for them later.
+pub(crate) fn stop(state: &mut State, ids: &[String]) {
+    for id in ids {
+        state.runs.remove(id);
+    }
+}
+
 /// Now, as the execution's logs write it: on its run's clock when it runs, else the wall
 /// clock's.
 pub(crate) fn timestamp(state: &State, execution_id: &str) -> String {
@@ -273,8 +275,8 @@ pub(crate) fn timestamp(state: &State, execution_id: &str) -> String {
 }
 
 /// Takes `id`'s due steps (all of them, `to_end`); how far its run has come. A run that
-/// has finished is dropped.
-fn advance_one(state: &mut State, id: &str, to_end: bool) -> Duration {
+/// has finished is dropped, the limit of the emulator that ended it, if any, left in `limit`.
+fn advance_one(state: &mut State, id: &str, to_end: bool, limit: &mut Option<Failure>) -> Duration {
     let Some(mut run) = state.runs.remove(id) else {
         return Duration::ZERO;
     };
@@ -285,6 +287,7 @@ fn advance_one(state: &mut State, id: &str, to_end: bool) -> Duration {
             .execution(id)
             .is_some_and(Execution::is_unfinished);
         if !running || matches!(run.step, Step::Done) {
+            *limit = run.limit;
             return run.at;
         }
         if (!to_end && run.at > elapsed) || run.waits() {
@@ -348,7 +351,7 @@ impl Run {
         state: &State,
         declared: &Map<String, Value>,
         given: Map<String, Value>,
-    ) -> Result<Map<String, Value>, String> {
+    ) -> Result<Map<String, Value>, Failure> {
         let mut values = given;
         // A default may read another parameter, declared before or after it: each pass
         // settles those whose references are known, until none is left or none moves.
@@ -366,13 +369,13 @@ impl Run {
                         values.insert(name.clone(), value);
                     }
                     Err(why) => {
-                        last = Some(within(&format!("parameter {name}'s Default"), why));
+                        last = Some(why.within(&format!("parameter {name}'s Default")));
                         left.push((name, default));
                     }
                 }
             }
             if left.len() == pending.len() {
-                return Err(last.unwrap_or_default());
+                return Err(last.unwrap_or_else(|| Failure::from("")));
             }
             pending = left;
         }
@@ -388,7 +391,7 @@ impl Run {
         task: TaskScope<'_>,
         unrun_is_empty: bool,
         value: &Value,
-    ) -> Result<Value, String> {
+    ) -> Result<Value, Failure> {
         let store = |reference: &str| parameter_store(state, reference);
         Context {
             unrun_is_empty,
@@ -410,7 +413,7 @@ impl Run {
         task: &Task,
         record: &str,
         item: Option<&Value>,
-    ) -> Result<Value, String> {
+    ) -> Result<Value, Failure> {
         let scope = TaskScope {
             name: &task.name,
             action: &task.action,
@@ -439,7 +442,7 @@ impl Run {
                 task_execution_id: record.clone(),
                 task_name: task.name.clone(),
             }];
-            count(execution, total);
+            tally(execution, total, None, Some("Running"));
         }
         self.log(
             state,
@@ -452,7 +455,7 @@ impl Run {
             record,
         };
         if let Some(problem) = &current.task.problem {
-            let why = problem.clone();
+            let why = Failure::from(problem.clone());
             return self.then(STEP, Step::End(current, Err(why)));
         }
         if current
@@ -471,16 +474,16 @@ impl Run {
             match self.evaluate(state, &when, &current.task, &current.record, None) {
                 Ok(holds) if !truthy(&holds) => return self.skip(state, current),
                 Ok(_) => {}
-                Err(why) => return self.then(STEP, Step::End(current, Err(within("When", why)))),
+                Err(why) => return self.then(STEP, Step::End(current, Err(why.within("When")))),
             }
         }
         if let Some(spec) = current.task.key("Loop").cloned() {
             let plan = self
                 .evaluate(state, &spec, &current.task, &current.record, None)
-                .and_then(|spec| Plan::read(&spec));
+                .and_then(|spec| Ok(Plan::read(&spec)?));
             return match plan {
                 Ok(plan) => self.then(Duration::ZERO, Step::NextBatch(current, Looping::new(plan))),
-                Err(why) => self.then(STEP, Step::End(current, Err(within("Loop", why)))),
+                Err(why) => self.then(STEP, Step::End(current, Err(why.within("Loop")))),
             };
         }
         if matches!(current.task.builtin, Some("ACS::Approve" | "ACS::Pause")) {
@@ -499,7 +502,7 @@ impl Run {
         task: &Task,
         record: &str,
         item: Option<&Value>,
-    ) -> (Result<Outcome, String>, Duration) {
+    ) -> (Result<Outcome, Failure>, Duration) {
         let properties = match self.evaluate(state, &task.properties(), task, record, item) {
             Ok(p) => p,
             Err(why) => return (Err(why), STEP),
@@ -511,7 +514,7 @@ impl Run {
             let Some(value) = task.key(key) else { continue };
             let value = match self.evaluate(state, value, task, record, item) {
                 Ok(value) => value,
-                Err(why) if why.starts_with(UNSUPPORTED) => return (Err(within(key, why)), STEP),
+                Err(why) if why.is_unsupported() => return (Err(why.within(key)), STEP),
                 Err(_) => Value::Null,
             };
             keys.insert(key.to_owned(), value);
@@ -524,7 +527,7 @@ impl Run {
         let retry = retry::Retry::read(|key| keys.get(key).cloned(), default);
         let retry = match retry {
             Ok(retry) => retry,
-            Err(why) => return (Err(why), STEP),
+            Err(why) => return (Err(why.into()), STEP),
         };
         let mut took = Duration::ZERO;
         let mut attempt = 0;
@@ -539,11 +542,7 @@ impl Run {
             let (outcome, takes) = actions::perform(state, &call);
             took += takes;
             match outcome {
-                Err(why)
-                    if attempt < retry.retries
-                        && !why.starts_with(UNSUPPORTED)
-                        && !why.starts_with(actions::STOP) =>
-                {
+                Err(why) if attempt < retry.retries && why.is_retryable() => {
                     attempt += 1;
                     self.log(
                         state,
@@ -592,15 +591,15 @@ impl Run {
         let total = self.program.tasks.len();
         if let Some(execution) = self.execution(state) {
             execution.status = "Waiting".into();
-            if let Some(t) = execution
+            let was = execution
                 .task_executions
                 .iter_mut()
                 .rev()
                 .find(|t| t.task_execution_id == current.record)
-            {
-                t.status = "Waiting".into();
+                .map(|t| std::mem::replace(&mut t.status, "Waiting".into()));
+            if let Some(was) = was {
+                tally(execution, total, Some(&was), Some("Waiting"));
             }
-            count(execution, total);
         }
         self.log(
             state,
@@ -628,7 +627,7 @@ impl Run {
         self.then(Duration::ZERO, Step::StartTask(current.index + 1));
     }
 
-    fn end(&mut self, state: &mut State, current: Current, outcome: Result<Outcome, String>) {
+    fn end(&mut self, state: &mut State, current: Current, outcome: Result<Outcome, Failure>) {
         if let Some(execution) = self.execution(state) {
             if execution.status == "Waiting" {
                 execution.status = "Running".into();
@@ -672,34 +671,48 @@ impl Run {
         }
     }
 
-    fn fail(&mut self, state: &mut State, current: Current, why: String) {
+    fn fail(&mut self, state: &mut State, current: Current, why: Failure) {
         let name = &current.task.name;
         self.log(
             state,
             format!("The task {name} failed: {why}"),
             Some(&current.record),
         );
-        self.settle(state, &current.record, "Failed", &why, None);
+        self.settle(state, &current.record, "Failed", &why.to_string(), None);
         // A limit of the emulator ends the execution whatever `OnError` says: a test must
         // not pass on what the emulator could not do.
-        let unsupported = why.starts_with(UNSUPPORTED);
-        let message = if unsupported {
-            format!("{why}, in task {name}")
-        } else {
-            format!("Task {name} failed: {why}")
-        };
+        let unsupported = why.is_unsupported();
+        let why = why.reword(
+            |why| format!("Task {name} failed: {why}"),
+            |why| format!("{why}, in task {name}"),
+        );
         match current.task.text("OnError").map(str::to_owned) {
             Some(target) if !unsupported && !target.eq_ignore_ascii_case(END) => {
                 self.go(current.index, &target, "Failed")
             }
-            _ => self.then(
-                Duration::ZERO,
-                Step::Finish {
-                    status: "Failed",
-                    message,
-                },
-            ),
+            _ => {
+                let step = self.ending(why);
+                self.then(Duration::ZERO, step);
+            }
         }
+    }
+
+    /// The step that ends the execution `Failed` with `why`.
+    fn ending(&mut self, why: Failure) -> Step {
+        Step::Finish {
+            status: "Failed",
+            message: self.ended_by(why),
+        }
+    }
+
+    /// The execution's message for `why`, which ends it; a limit of the emulator is kept for
+    /// a parent that runs it as a child.
+    fn ended_by(&mut self, why: Failure) -> String {
+        let message = why.to_string();
+        if why.is_unsupported() {
+            self.limit = Some(why);
+        }
+        message
     }
 
     /// To the task `target` names: another task, the next, or the end (with `status`).
@@ -728,12 +741,13 @@ impl Run {
     fn finish(&mut self, state: &mut State, status: &'static str, message: String) {
         let (status, message, outputs) = match (status, self.template_outputs(state)) {
             ("Success", Ok(outputs)) => (status, message, Some(outputs)),
-            ("Success", Err(why)) if why.starts_with(UNSUPPORTED) => (
-                "Failed",
-                format!("{why}, so the outputs cannot be had"),
-                None,
-            ),
-            ("Success", Err(why)) => ("Failed", format!("The outputs cannot be had: {why}"), None),
+            ("Success", Err(why)) => {
+                let why = why.reword(
+                    |why| format!("The outputs cannot be had: {why}"),
+                    |why| format!("{why}, so the outputs cannot be had"),
+                );
+                ("Failed", self.ended_by(why), None)
+            }
             _ => (status, message, None),
         };
         let at = self.stamp();
@@ -743,7 +757,8 @@ impl Run {
             if let Some(outputs) = outputs {
                 execution.outputs = outputs.to_string();
             }
-            count(execution, total);
+            // `end` moved the unfinished tasks' count to the final status.
+            tally(execution, total, None, None);
         }
         let done = if status == "Success" {
             "Execution succeeded."
@@ -755,7 +770,7 @@ impl Run {
         firing::report(state, &self.execution_id);
     }
 
-    fn template_outputs(&self, state: &State) -> Result<Value, String> {
+    fn template_outputs(&self, state: &State) -> Result<Value, Failure> {
         let mut outputs = Map::new();
         for (name, declaration) in &self.program.outputs {
             let value = declaration
@@ -764,7 +779,7 @@ impl Run {
             // The template's outputs may read tasks a branch left out: those read empty.
             let value = self
                 .evaluate_with(state, &self.parameters, TaskScope::default(), true, value)
-                .map_err(|why| within(&format!("output {name}"), why))?;
+                .map_err(|why| why.within(&format!("output {name}")))?;
             outputs.insert(name.clone(), actions::typed(declaration, value));
         }
         Ok(Value::Object(outputs))

@@ -127,7 +127,12 @@ impl Task {
             Some(_) => None,
         };
         if name.is_empty() {
-            name = format!("{}{}", if state { "state" } else { "task" }, index + 1);
+            name = if state {
+                template::validate::unnamed_state(index)
+            } else {
+                // Only a placeholder: the task fails with its problem before anything reads it.
+                format!("task{}", index + 1)
+            };
         }
         Self {
             builtin: builtin(&action),

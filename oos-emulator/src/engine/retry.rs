@@ -46,7 +46,7 @@ impl Retry {
         let seconds = |key: &str| -> Result<Option<Duration>, String> {
             get(key)
                 .filter(|v| !v.is_null())
-                .map(|v| duration::parse(&v).map_err(|why| crate::engine::within(key, why)))
+                .map(|v| duration::parse(&v).map_err(|why| format!("{key}: {why}")))
                 .transpose()
         };
         let exponential = match get("DelayType").map(|v| as_text(&v)) {

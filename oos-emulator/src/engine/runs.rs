@@ -1,10 +1,14 @@
 //! The runs of the executions that have not finished, with a queue of when each is next
-//! due, so that finding the due ones (before every request and at every tick of the server)
-//! costs a look at the queue's head rather than a scan of every run.
+//! due, so that finding the due ones (before every request and when the server's ticker
+//! wakes) costs a look at the queue's head rather than a scan of every run, and the ticker
+//! can sleep until the head is due.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Notify;
 
 use super::Run;
 
@@ -16,6 +20,12 @@ pub(crate) struct Runs {
     /// with a step to take; an entry whose run has since moved on (or ended) is skipped
     /// when it comes up.
     queue: BinaryHeap<Reverse<(Duration, String)>>,
+    /// Notified when the queue's head comes sooner (or the clock changes), so that a ticker
+    /// asleep until the old head wakes for the new one.
+    wake: Arc<Notify>,
+    /// How many times the queue was asked for due runs: an idle emulator must not ask.
+    #[cfg(test)]
+    pub(crate) asked: usize,
 }
 
 impl Runs {
@@ -27,9 +37,30 @@ impl Runs {
     /// approval or an event.
     pub fn insert(&mut self, id: String, run: Run) {
         if let Some(at) = run.due_at() {
+            let sooner = self.next_due().is_none_or(|head| at < head);
             self.queue.push(Reverse((at, id.clone())));
+            if sooner {
+                self.wake();
+            }
         }
         self.runs.insert(id, run);
+    }
+
+    /// The clock time of the queue's head: the soonest a run may be due (its entry may turn
+    /// out stale, and is then skipped).
+    pub fn next_due(&self) -> Option<Duration> {
+        self.queue.peek().map(|Reverse((at, _))| *at)
+    }
+
+    /// What is notified when the queue's head may have come sooner.
+    pub fn waker(&self) -> Arc<Notify> {
+        Arc::clone(&self.wake)
+    }
+
+    /// Wakes whoever sleeps until the queue's head (the clock's speed changed, say). A wake
+    /// given while nobody sleeps is kept for the next sleep.
+    pub fn wake(&self) {
+        self.wake.notify_one();
     }
 
     pub fn remove(&mut self, id: &str) -> Option<Run> {
@@ -38,10 +69,6 @@ impl Runs {
 
     pub fn get(&self, id: &str) -> Option<&Run> {
         self.runs.get(id)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.runs.is_empty()
     }
 
     pub fn clear(&mut self) {
@@ -56,6 +83,10 @@ impl Runs {
     /// Takes off the queue the ids of at most `most` runs with a step due at clock time
     /// `now`, soonest first.
     pub fn take_due(&mut self, now: Duration, most: usize) -> Vec<String> {
+        #[cfg(test)]
+        {
+            self.asked += 1;
+        }
         let mut due: Vec<String> = Vec::new();
         // A run queued more than once is taken once; a set, not a scan of `due`, so that
         // taking every due run of many stays linear.
@@ -107,6 +138,7 @@ mod tests {
             at: Duration::from_secs(at),
             step,
             outputs: Map::new(),
+            limit: None,
         }
     }
 

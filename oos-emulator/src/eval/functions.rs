@@ -7,11 +7,11 @@ use serde_json::{json, Map, Value};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::{as_text, duration, jq, truthy, Context};
+use super::{as_text, duration, jq, truthy, Context, Failure};
 
 /// `Some` when `name` is an OOS function: its value or why it has none.
-pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<Value, String>> {
-    let f: fn(&Context<'_>, &Value) -> Result<Value, String> = match name {
+pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<Value, Failure>> {
+    let f: fn(&Context<'_>, &Value) -> Result<Value, Failure> = match name {
         "Fn::Equals" => |c, a| {
             let [x, y] = two(c, a)?;
             Ok(Value::Bool(
@@ -36,25 +36,15 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         "Fn::Select" => |c, a| {
             let [key, from] = two(c, a)?;
             Ok(match (&key, &from) {
-                (_, Value::Array(items)) => {
-                    let index = index_of(&key)?;
-                    let at = if index < 0 {
-                        items.len() as i64 + index
-                    } else {
-                        index
-                    };
-                    usize::try_from(at)
-                        .ok()
-                        .and_then(|i| items.get(i))
-                        .cloned()
-                        .unwrap_or(Value::Null)
-                }
+                (_, Value::Array(items)) => at_index(items, index_of(&key)?),
                 (_, Value::Object(map)) => map.get(&as_text(&key)).cloned().unwrap_or(Value::Null),
+                // A list or a map may come as its JSON text (a task's output often does).
                 (_, Value::String(text)) => match serde_json::from_str::<Value>(text) {
                     Ok(Value::Object(map)) => {
                         map.get(&as_text(&key)).cloned().unwrap_or(Value::Null)
                     }
-                    _ => return Err(format!("cannot select {key} from text {text}")),
+                    Ok(Value::Array(items)) => at_index(&items, index_of(&key)?),
+                    _ => return Err(format!("cannot select {key} from text {text}").into()),
                 },
                 _ => Value::Null,
             })
@@ -95,7 +85,7 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
             match as_text(&mode).as_str() {
                 "First" => Ok(outputs.into_iter().next().unwrap_or(Value::Null)),
                 "All" => Ok(Value::Array(outputs)),
-                other => Err(format!("mode {other} is neither First nor All")),
+                other => Err(format!("mode {other} is neither First nor All").into()),
             }
         },
         "Fn::Replace" => |c, a| {
@@ -193,10 +183,10 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         "Fn::FormatUTCTime" => |c, a| {
             let [when, format] = two(c, a)?;
             let seconds = timestamp(&as_text(&when))?.unix_timestamp();
-            jq::first(
+            Ok(jq::first(
                 &format!("{seconds} | strftime({})", Value::String(as_text(&format))),
                 &Value::Null,
-            )
+            )?)
         },
         "Fn::AddHour" => |c, a| {
             let [when, hours] = two(c, a)?;
@@ -227,7 +217,7 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         },
         "Fn::Eval" => |c, a| {
             let expression = as_text(&one(c, a)?);
-            jq::first(&expression, &Value::Null)
+            Ok(jq::first(&expression, &Value::Null)?)
         },
         "Fn::ContainsSubString" => |c, a| {
             let [text, part] = two(c, a)?;
@@ -257,8 +247,8 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         "Fn::Union" => |c, a| Ok(Value::Array(union(&lists(c, a)?))),
         // What is in some of the lists but not in all of them.
         "Fn::Difference" => |c, a| Ok(Value::Array(in_all(&lists(c, a)?, false))),
-        "Fn::Min" => |c, a| extreme(items_of(one(c, a)?), std::cmp::Ordering::Less),
-        "Fn::Max" => |c, a| extreme(items_of(one(c, a)?), std::cmp::Ordering::Greater),
+        "Fn::Min" => |c, a| Ok(extreme(items_of(one(c, a)?), std::cmp::Ordering::Less)?),
+        "Fn::Max" => |c, a| Ok(extreme(items_of(one(c, a)?), std::cmp::Ordering::Greater)?),
         "Fn::MapJoin" => |c, a| {
             let [keys, values] = two(c, a)?;
             let values = items_of(values);
@@ -272,12 +262,11 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         },
         "Fn::IsIpInCIDR" => |c, a| {
             let [ip, cidr] = two(c, a)?;
-            ip_in_cidr(&as_text(&ip), &as_text(&cidr)).map(Value::Bool)
+            Ok(ip_in_cidr(&as_text(&ip), &as_text(&cidr)).map(Value::Bool)?)
         },
         "Fn::CalculateTimeByOpsWindow" => |_, _| {
-            Err(format!(
-                "{} Fn::CalculateTimeByOpsWindow (maintenance windows are not modelled)",
-                crate::engine::UNSUPPORTED
+            Err(Failure::unsupported(
+                "Fn::CalculateTimeByOpsWindow (maintenance windows are not modelled)",
             ))
         },
         "Fn::Escape" => |c, a| {
@@ -301,9 +290,8 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         },
         "Fn::ListJoin" => |c, a| Ok(Value::Array(items_of(c.evaluate(a)?))),
         "Fn::FindMatchedPackage" => |_, _| {
-            Err(format!(
-                "{} Fn::FindMatchedPackage (software packages are not modelled)",
-                crate::engine::UNSUPPORTED
+            Err(Failure::unsupported(
+                "Fn::FindMatchedPackage (software packages are not modelled)",
             ))
         },
         _ => return None,
@@ -311,25 +299,39 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
     Some(f(c, args))
 }
 
-fn list(c: &Context<'_>, args: &Value) -> Result<Vec<Value>, String> {
+fn list(c: &Context<'_>, args: &Value) -> Result<Vec<Value>, Failure> {
     match c.evaluate(args)? {
         Value::Array(items) => Ok(items),
-        other => Err(format!("it takes a list of arguments, not {other}")),
+        other => Err(format!("it takes a list of arguments, not {other}").into()),
     }
 }
 
-fn one(c: &Context<'_>, args: &Value) -> Result<Value, String> {
+fn one(c: &Context<'_>, args: &Value) -> Result<Value, Failure> {
     match args {
         Value::Array(items) if items.len() == 1 => c.evaluate(&items[0]),
         other => c.evaluate(other),
     }
 }
 
-fn two(c: &Context<'_>, args: &Value) -> Result<[Value; 2], String> {
-    <[Value; 2]>::try_from(list(c, args)?).map_err(|_| "it takes two arguments".to_owned())
+fn two(c: &Context<'_>, args: &Value) -> Result<[Value; 2], Failure> {
+    <[Value; 2]>::try_from(list(c, args)?).map_err(|_| "it takes two arguments".into())
 }
 
 /// A list, or the list a JSON text holds, or the one value as a list; null is empty.
+/// The item at `index` of `items`, counted from the end when negative; null past either end.
+fn at_index(items: &[Value], index: i64) -> Value {
+    let at = if index < 0 {
+        items.len() as i64 + index
+    } else {
+        index
+    };
+    usize::try_from(at)
+        .ok()
+        .and_then(|i| items.get(i))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
 fn items_of(value: Value) -> Vec<Value> {
     match value {
         Value::Array(items) => items,
@@ -343,7 +345,7 @@ fn items_of(value: Value) -> Vec<Value> {
 }
 
 /// The lists a function of several takes: `[[…], […], …]`, each a list or a list's JSON text.
-fn lists(c: &Context<'_>, args: &Value) -> Result<Vec<Vec<Value>>, String> {
+fn lists(c: &Context<'_>, args: &Value) -> Result<Vec<Vec<Value>>, Failure> {
     let lists = list(c, args)?;
     if lists.is_empty() {
         return Err("it takes a list of lists".into());
@@ -380,10 +382,7 @@ fn in_all(lists: &[Vec<Value>], wanted: bool) -> Vec<Value> {
 fn extreme(values: Vec<Value>, side: std::cmp::Ordering) -> Result<Value, String> {
     let mut best: Option<f64> = None;
     for v in &values {
-        let n = v
-            .as_f64()
-            .or_else(|| as_text(v).trim().parse().ok())
-            .ok_or_else(|| format!("{v} is not a number"))?;
+        let n = numeric(v).ok_or_else(|| format!("{v} is not a number"))?;
         if best.is_none_or(|b| n.partial_cmp(&b) == Some(side)) {
             best = Some(n);
         }
@@ -434,11 +433,15 @@ fn index_of(value: &Value) -> Result<i64, String> {
 /// The sum of the numbers in `values` (numbers, or text that reads as one; the rest are
 /// left out), whole when it is: `Fn::Sum`, and a loop's outputs aggregated by it.
 pub(crate) fn sum(values: &[Value]) -> Value {
-    let sum: f64 = values
-        .iter()
-        .filter_map(|v| v.as_f64().or_else(|| as_text(v).parse().ok()))
-        .sum();
-    number(sum)
+    number(values.iter().filter_map(numeric).sum())
+}
+
+/// A number, or text that reads as one once trimmed: what `Fn::Sum`, `Fn::Min` and
+/// `Fn::Max` all count.
+fn numeric(value: &Value) -> Option<f64> {
+    value
+        .as_f64()
+        .or_else(|| as_text(value).trim().parse().ok())
 }
 
 fn number(n: f64) -> Value {
@@ -482,7 +485,7 @@ mod tests {
     use serde_json::{json, Value};
 
     fn eval(value: Value) -> Result<Value, String> {
-        with(|c| c.evaluate(&value))
+        with(|c| c.evaluate(&value)).map_err(|why| why.to_string())
     }
 
     #[test]
@@ -551,6 +554,15 @@ mod tests {
                 json!(true),
             ),
             (json!({"Fn::Sum": [1, "2", 3.5]}), json!(6.5)),
+            // Numeric text counts the same in all three, spaces around it or not.
+            (json!({"Fn::Sum": [" 2 ", "3\n", "x"]}), json!(5)),
+            (json!({"Fn::Min": [" 2 ", "3\n"]}), json!(2)),
+            (json!({"Fn::Max": [" 2 ", "3\n"]}), json!(3)),
+            // A list's JSON text is selected from as the list is, a map's as the map.
+            (json!({"Fn::Select": [1, "[\"a\", \"b\"]"]}), json!("b")),
+            (json!({"Fn::Select": ["-1", "[1, 2, 3]"]}), json!(3)),
+            (json!({"Fn::Select": [5, "[1]"]}), Value::Null),
+            (json!({"Fn::Select": ["k", "{\"k\": [1]}"]}), json!([1])),
             (
                 json!({"Fn::RangeSelect": [0, -1, ["a", "b", "c"]]}),
                 json!(["a", "b"]),
@@ -609,6 +621,14 @@ mod tests {
             (json!({"Fn::AddHour": ["yesterday", 1]}), "not a UTC time"),
             (json!({"Fn::Min": []}), "the list is empty"),
             (json!({"Fn::Max": ["a", 1]}), "is not a number"),
+            (
+                json!({"Fn::Select": [0, "a, b"]}),
+                "cannot select 0 from text a, b",
+            ),
+            (
+                json!({"Fn::Select": ["x", "[1]"]}),
+                "\"x\" is not a whole number",
+            ),
             (
                 json!({"Fn::IsIpInCIDR": ["10.0.0.1", "10.0.0.0/33"]}),
                 "not a CIDR block",

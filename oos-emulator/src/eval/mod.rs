@@ -3,8 +3,11 @@
 //! functions ([`functions`]), jq ([`jq`]) and durations ([`duration`]).
 
 pub(crate) mod duration;
+mod failure;
 pub(crate) mod functions;
 pub(crate) mod jq;
+
+pub(crate) use failure::Failure;
 
 use serde_json::{Map, Value};
 use time::format_description::well_known::Rfc3339;
@@ -56,7 +59,7 @@ pub(crate) struct Context<'a> {
 impl Context<'_> {
     /// `value` evaluated: references substituted, `Fn::` functions applied. A string that is
     /// one reference becomes the referenced value, whatever its type.
-    pub fn evaluate(&self, value: &Value) -> Result<Value, String> {
+    pub fn evaluate(&self, value: &Value) -> Result<Value, Failure> {
         match value {
             Value::String(text) => self.text(text),
             Value::Array(items) => items
@@ -68,33 +71,28 @@ impl Context<'_> {
                 if map.len() == 1 {
                     let (name, args) = map.iter().next().expect("one entry");
                     if let Some(result) = functions::call(self, name, args) {
-                        // A limit of the emulator names the function itself, marker first.
-                        return result.map_err(|why| {
-                            if why.starts_with(crate::engine::UNSUPPORTED) {
-                                why
-                            } else {
-                                format!("{name}: {why}")
-                            }
-                        });
+                        // A limit of the emulator names the function itself.
+                        return result
+                            .map_err(|why| why.reword(|why| format!("{name}: {why}"), |why| why));
                     }
                 }
                 map.iter()
                     .map(|(k, v)| Ok((k.clone(), self.evaluate(v)?)))
-                    .collect::<Result<Map<_, _>, String>>()
+                    .collect::<Result<Map<_, _>, Failure>>()
                     .map(Value::Object)
             }
             other => Ok(other.clone()),
         }
     }
 
-    fn text(&self, text: &str) -> Result<Value, String> {
+    fn text(&self, text: &str) -> Result<Value, Failure> {
         let trimmed = text.trim();
         if let Some(inner) = trimmed
             .strip_prefix("{{")
             .and_then(|t| t.strip_suffix("}}"))
         {
             if !inner.contains("{{") && !inner.contains("}}") {
-                return self.lookup(inner.trim());
+                return Ok(self.lookup(inner.trim())?);
             }
         }
         if !text.contains("{{") {
@@ -279,7 +277,7 @@ pub(crate) mod tests {
                 ("{{ later.x }}", "task later has not run"),
                 ("{{ oos:nope }}", "no parameter nope"),
             ] {
-                let error = c.evaluate(&json!(bad)).unwrap_err();
+                let error = c.evaluate(&json!(bad)).unwrap_err().to_string();
                 assert!(error.contains(says), "{bad}: {error}");
             }
         });

@@ -13,6 +13,12 @@ use super::{
 /// The longest task or parameter name OOS takes.
 const MAX_NAME: usize = 200;
 
+/// The name OOS gives the State step at `index` (from 0) that has no Name: `state<N>`, N
+/// counted from 1. What validates a template, lists its steps and runs them all name it so.
+pub(crate) fn unnamed_state(index: usize) -> String {
+    format!("state{}", index + 1)
+}
+
 /// The parsed template, or its first fault.
 pub(crate) fn validate(content: &str) -> Result<Value, Located> {
     let template = parse(content)?;
@@ -157,7 +163,7 @@ fn check_tasks(content: &str, steps: &[Value], states: bool) -> Result<Vec<Decla
         };
         let name = match task.get("Name") {
             Some(Value::String(name)) => name.clone(),
-            None if states => format!("state{}", i + 1),
+            None if states => unnamed_state(i),
             None => return Err(Located::at(0, format!("task {} has no Name", i + 1))),
             Some(other) => {
                 return Err(Located::at(

@@ -864,3 +864,84 @@ async fn task_executions_updates_and_notifications() {
         .unwrap()
         .contains("stopInstances"));
 }
+
+/// The counters are kept as the tasks move rather than recounted: they must still agree with
+/// the task executions themselves, the template's tasks only (a loop's items are not counted),
+/// through skips, failures a loop absorbs and an `OnError` that goes on.
+#[tokio::test]
+async fn counters_agree_with_the_task_executions_through_skips_loops_and_failures() {
+    let emulator = Emulator::builder()
+        .clock_speed(10_000.0)
+        .start()
+        .await
+        .unwrap();
+    let content = json!({
+        "FormatVersion": "OOS-2019-06-01",
+        "Tasks": [
+            {"Name": "skipped", "Action": "ACS::Sleep", "When": false, "Properties": {"Duration": "1s"}},
+            {"Name": "broken", "Action": "ACS::Sleep", "OnError": "ACS::NEXT", "Properties": {"Duration": "never"}},
+            {"Name": "items", "Action": "ACS::Sleep",
+             "Loop": {"Items": ["1s", "never", "2s"], "MaxErrors": 1},
+             "Properties": {"Duration": "{{ ACS::TaskLoopItem }}"}},
+            {"Name": "last", "Action": "ACS::Sleep", "Properties": {"Duration": "1s"}},
+        ],
+    })
+    .to_string();
+    let id = common::start_content(&emulator, &content, json!({})).await;
+    let done = common::finished(&emulator, &id).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    let (tasks, _) = all_pages(
+        &emulator,
+        "ListTaskExecutions",
+        "TaskExecutions",
+        &[("ExecutionId", &id)],
+        "100",
+    )
+    .await;
+    assert_eq!(tasks.len(), 7, "four tasks and three loop items: {tasks:?}");
+    let mut recounted = serde_json::Map::new();
+    recounted.insert("Total".into(), json!(4));
+    for task in tasks.iter().filter(|t| {
+        t["ParentTaskExecutionId"]
+            .as_str()
+            .unwrap_or_default()
+            .is_empty()
+    }) {
+        let status = task["Status"].as_str().unwrap().to_owned();
+        let n = recounted.get(&status).and_then(Value::as_i64).unwrap_or(0);
+        recounted.insert(status, json!(n + 1));
+    }
+    assert_eq!(Value::Object(recounted), done["Counters"]);
+    assert_eq!(
+        done["Counters"],
+        json!({"Total": 4, "Skipped": 1, "Failed": 1, "Success": 2})
+    );
+}
+
+/// Cancelling moves only the unfinished tasks' count to `Cancelled`: a skipped one stays
+/// counted as skipped.
+#[tokio::test]
+async fn a_cancelled_execution_keeps_the_count_of_the_tasks_that_had_ended() {
+    let emulator = Emulator::builder().clock_speed(1.0).start().await.unwrap();
+    let content = json!({
+        "FormatVersion": "OOS-2019-06-01",
+        "Tasks": [
+            {"Name": "skipped", "Action": "ACS::Sleep", "When": false, "Properties": {"Duration": "1s"}},
+            {"Name": "long", "Action": "ACS::Sleep", "Properties": {"Duration": "PT1H"}},
+        ],
+    })
+    .to_string();
+    let id = common::start_content(&emulator, &content, json!({})).await;
+    let running = execution(&emulator, &id).await;
+    assert_eq!(
+        running["Counters"],
+        json!({"Total": 2, "Skipped": 1, "Running": 1})
+    );
+    let cancelled = call(&emulator, "CancelExecution", &[("ExecutionId", &id)]).await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    let done = execution(&emulator, &id).await;
+    assert_eq!(
+        done["Counters"],
+        json!({"Total": 2, "Skipped": 1, "Cancelled": 1})
+    );
+}

@@ -316,6 +316,26 @@ Tasks:
     // Waits of 10, 20 and 40 seconds, four polls.
     assert!((73..=76).contains(&took), "{took} s");
 
+    // A value among StopRetryValues fails the task at its first poll, whatever its Retries.
+    emulator.stub(
+        Stub::new("ECS", "DescribeInstances", json!({"Status": "Deleted"}))
+            .matching(json!({"InstanceId": "i-3"})),
+    );
+    let stopping = body.replace(
+        "      DesiredValues: [Running]\n",
+        "      DesiredValues: [Running]\n      StopRetryValues: [Deleted]\n",
+    );
+    let before = calls(&emulator).await.len();
+    let done = run(&emulator, &stopping, json!({"id": "i-3"})).await;
+    assert_eq!(done["Status"], "Failed");
+    assert_eq!(
+        done["StatusMessage"],
+        "Task wait failed: The value is one of the StopRetryValues: .Status is `Deleted`"
+    );
+    assert_eq!(calls(&emulator).await.len(), before + 1);
+    let took = crate::common::seconds_between(&done["StartDate"], &done["EndDate"]);
+    assert!(took <= 2, "{took} s");
+
     let (status, refused) = add_stub(&emulator, json!({"Service": "ECS"})).await;
     assert_eq!(status, 400);
     assert_eq!(refused["Message"], "not a stub: missing field `Action`");

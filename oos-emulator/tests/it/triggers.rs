@@ -361,3 +361,73 @@ async fn trigger_execution_fires_only_the_trigger_an_execution_waits_for() {
     assert_eq!(at_least(&emulator, &timer, 1).await.len(), 1);
     assert_eq!(execution(&emulator, &timer).await["Status"], "Running");
 }
+
+/// The `TotalExecutionCount` of `name`, as ListTemplates gives it (GetTemplate does not
+/// document one).
+async fn total_execution_count(emulator: &RunningEmulator, name: &str) -> Value {
+    let listed = ok(emulator, "ListTemplates", &[("TemplateName", name)]).await;
+    listed["Templates"][0]["TotalExecutionCount"].clone()
+}
+
+#[tokio::test]
+async fn each_firing_is_a_run_of_the_template_and_counts_in_its_total_execution_count() {
+    let emulator = emulator().await;
+    ok(
+        &emulator,
+        "CreateTemplate",
+        &[("TemplateName", "hourly"), ("Content", TIMER)],
+    )
+    .await;
+    assert_eq!(total_execution_count(&emulator, "hourly").await, 0);
+    let parameters = json!({"expression": "1 hour", "end": timestamp(2 * 3600 + 1800)});
+    let started = ok(
+        &emulator,
+        "StartExecution",
+        &[
+            ("TemplateName", "hourly"),
+            ("Parameters", &parameters.to_string()),
+        ],
+    )
+    .await;
+    let id = started["Execution"]["ExecutionId"].as_str().unwrap();
+    let done = finished(&emulator, id).await;
+    assert_eq!(done["Status"], "Success", "{done}");
+    let kids = children(&emulator, id).await;
+    assert_eq!(kids.len(), 2, "{kids:?}");
+    // The trigger's own execution and its two children: three runs of the template, as
+    // StartExecution counts each execution it makes.
+    assert_eq!(total_execution_count(&emulator, "hourly").await, 3);
+}
+
+#[tokio::test]
+async fn an_event_trigger_deleted_or_completed_while_waiting_fires_no_more() {
+    let emulator = emulator().await;
+    let deleted = start_content(&emulator, EVENT, json!({})).await;
+    let completed = start_content(&emulator, EVENT, json!({})).await;
+    let removed = call(
+        &emulator,
+        "DeleteExecutions",
+        &[
+            ("ExecutionIds", &json!([deleted]).to_string()),
+            ("Force", "true"),
+        ],
+    )
+    .await;
+    assert_eq!(removed.status, 200, "{}", removed.text);
+    let notified = call(
+        &emulator,
+        "NotifyExecution",
+        &[
+            ("ExecutionId", &completed),
+            ("NotifyType", "CompleteExecution"),
+        ],
+    )
+    .await;
+    assert_eq!(notified.status, 200, "{}", notified.text);
+    assert_eq!(execution(&emulator, &completed).await["Status"], "Success");
+    assert_eq!(
+        post_event(&emulator, json!({"Content": stopped("i-1")})).await,
+        (200, json!({"Started": []}))
+    );
+    assert!(children(&emulator, &completed).await.is_empty());
+}

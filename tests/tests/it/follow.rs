@@ -1,6 +1,7 @@
 //! Following an execution end to end: the documented contract against an emulator URL, every
 //! entry exactly once and in order for executions of 1 to 10,000 entries while the emulator
-//! runs them and misbehaves at random, and memory that stays flat however many entries come.
+//! runs them and misbehaves on a seeded schedule, and memory that stays flat however many
+//! entries come.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -244,17 +245,62 @@ async fn finished_executions_of_1_to_10_000_entries_are_read_once_each() {
     }
 }
 
+/// A request answered as usual, taking its turn in a fault schedule.
+const PASS: Fault = Fault::Slow(Duration::ZERO);
+
+/// The faults to queue for following `entries` entries: each of `faults()` in turn from the
+/// `seed`-th, a [`PASS`] between two, as many rules as there are requests sure to come, so
+/// that the follow consumes the schedule in full however fast or slow the machine is
+/// against the execution's clock.
+///
+/// Whatever the timing, a follow reads every page of 100 entries (the first read of each
+/// page after the first carries a `NextToken`), asks `ListExecutions` at least once (to
+/// learn that the execution ended) and then reads its last page once more. Every request
+/// takes the first queued rule it is eligible for, a fault only adds requests (a retry,
+/// or asking again after a repeated token), and [`Fault::RepeatToken`] waits for a request
+/// with a token. So while rules are left, each of those requests takes one: as many rules
+/// as there are of them (of them with a token, where a `RepeatToken` may be queued) are
+/// all applied.
+fn schedule(seed: usize, entries: usize) -> Vec<Fault> {
+    let pages = entries.div_ceil(100);
+    let with_token = pages.saturating_sub(1);
+    let kinds: Vec<Fault> = faults()
+        .into_iter()
+        .filter(|fault| with_token > 0 || *fault != Fault::RepeatToken)
+        .collect();
+    let budget = if with_token > 0 {
+        with_token
+    } else {
+        pages + 2
+    };
+    (0..budget)
+        .map(|i| match i % 2 {
+            0 => kinds[(seed + i / 2) % kinds.len()].clone(),
+            _ => PASS,
+        })
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn running_executions_are_followed_exactly_once_through_seeded_faults() {
     // 8, 305 and 9,998 entries, written while the stream reads them.
-    let mut injected = 0;
-    for (seed, items, speed) in [(1u64, 1usize, 20.0), (2, 100, 500.0), (3, 3331, 3000.0)] {
+    let mut applied: Vec<Fault> = Vec::new();
+    for (seed, items, speed) in [(1usize, 1usize, 20.0), (2, 100, 500.0), (3, 3331, 3000.0)] {
         let (emulator, client, id) = started(looping(items), speed).await;
-        emulator.faults().random(seed, 0.25, faults());
+        let schedule = schedule(seed, entries(items));
+        for fault in &schedule {
+            emulator.faults().inject(fault.clone());
+        }
         let (followed, _) = follow_measured(config(&emulator), id.clone()).await;
         let followed = followed.unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-        emulator.faults().clear();
-        injected += emulator.faults().injected();
+        // Exactly the schedule was applied: nothing left over, nothing else.
+        assert_eq!(emulator.faults().pending(), 0, "seed {seed}: {schedule:?}");
+        assert_eq!(
+            emulator.faults().injected(),
+            schedule.len() as u64,
+            "seed {seed}"
+        );
+        applied.extend(schedule.into_iter().filter(|fault| *fault != PASS));
         let all = settled(&client, &id).await;
         assert_eq!(all.count, entries(items), "seed {seed}");
         assert_eq!(
@@ -274,13 +320,11 @@ async fn running_executions_are_followed_exactly_once_through_seeded_faults() {
             .unwrap();
         assert_eq!(status.as_str(), "Success");
     }
-    // How many requests a follow makes depends on how fast the machine is against the
-    // execution's clock (a loaded machine polls less often); a quarter of them fail, and a
-    // loaded 2-core machine still makes some 90.
-    assert!(
-        injected >= 15,
-        "too few faults to mean anything: {injected}"
-    );
+    // 2 + 2 + 50 faults, every kind among them.
+    assert_eq!(applied.len(), 54, "{applied:?}");
+    for kind in faults() {
+        assert!(applied.contains(&kind), "{kind:?} never applied");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

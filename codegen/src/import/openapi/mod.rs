@@ -177,6 +177,25 @@ impl Document {
             .unwrap_or_default()
     }
 
+    /// The summaries of the actions (`apis.*.summary`), each action once; of a key written
+    /// twice the last counts, as for serde_json.
+    pub fn summaries(&self) -> Vec<&str> {
+        let apis = self
+            .root
+            .get("apis")
+            .and_then(Json::members)
+            .unwrap_or_default();
+        apis.iter()
+            .enumerate()
+            .filter(|(i, (name, _))| !apis[i + 1..].iter().any(|(later, _)| later == name))
+            .filter_map(|(_, (_, api))| {
+                let members = api.members()?;
+                let (_, summary) = members.iter().rev().find(|(key, _)| key == "summary")?;
+                summary.as_str()
+            })
+            .collect()
+    }
+
     /// The endpoint of each region (`endpoints`), in document order.
     pub fn endpoints(&self) -> Result<Vec<(String, String)>, SpecError> {
         let path = JsonPath::root().key("endpoints");

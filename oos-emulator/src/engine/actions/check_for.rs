@@ -7,13 +7,10 @@ use serde_json::{Map, Value};
 
 use super::execute_api::api_call;
 use super::{select, Call, Outcome};
-use crate::eval::as_text;
+use crate::eval::{as_text, Failure};
 use crate::state::State;
 
-/// How a failure that no retry can mend begins.
-pub(crate) const STOP: &str = "The value is one of the StopRetryValues:";
-
-pub(super) fn check(state: &mut State, call: &Call<'_>, waiting: bool) -> Result<Outcome, String> {
+pub(super) fn check(state: &mut State, call: &Call<'_>, waiting: bool) -> Result<Outcome, Failure> {
     let service = call.text("Service").ok_or("the task names no Service")?;
     let api = call.text("API").ok_or("the task names no API")?;
     let parameters = match call.property("Parameters") {
@@ -41,7 +38,9 @@ pub(super) fn check(state: &mut State, call: &Call<'_>, waiting: bool) -> Result
     if waiting {
         if let Some(stop) = list("StopRetryValues") {
             if let Some(value) = values.iter().find(|v| stop.contains(v)) {
-                return Err(format!("{STOP} {selector} is `{value}`"));
+                return Err(Failure::Final(format!(
+                    "The value is one of the StopRetryValues: {selector} is `{value}`"
+                )));
             }
         }
     }
@@ -50,11 +49,13 @@ pub(super) fn check(state: &mut State, call: &Call<'_>, waiting: bool) -> Result
             "the check did not hold: {selector} is `{}`, not one of {}",
             values.join(", "),
             desired.join(", ")
-        )),
+        )
+        .into()),
         (_, Some(unwanted)) if values.iter().any(|v| unwanted.contains(v)) => Err(format!(
             "the check did not hold: {selector} is `{}`, one of the NotDesiredValues",
             values.join(", ")
-        )),
+        )
+        .into()),
         (None, None) => Err("the task needs DesiredValues or NotDesiredValues".into()),
         _ => Ok(outcome),
     }

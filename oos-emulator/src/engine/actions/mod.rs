@@ -16,11 +16,9 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-pub(crate) use check_for::STOP;
-
 use super::program::Task;
 use super::{Run, STEP};
-use crate::eval::{as_text, jq};
+use crate::eval::{as_text, jq, Failure};
 use crate::state::State;
 
 /// One performance of a task's action.
@@ -84,34 +82,48 @@ impl Outcome {
 }
 
 /// Performs `call`: its outcome and the emulated time it took.
-pub(crate) fn perform(state: &mut State, call: &Call<'_>) -> (Result<Outcome, String>, Duration) {
+pub(crate) fn perform(state: &mut State, call: &Call<'_>) -> (Result<Outcome, Failure>, Duration) {
+    // Only child templates meet limits of the emulator, and only WaitFor fails for good;
+    // every other action's reasons are the template's.
+    let failed = |outcome: Result<Outcome, String>| outcome.map_err(Failure::Failed);
     match call.task.builtin {
-        Some("ACS::ExecuteAPI") => (execute_api::run(state, call), STEP),
+        Some("ACS::ExecuteAPI") => (failed(execute_api::run(state, call)), STEP),
         Some("ACS::CheckFor") => (check_for::check(state, call, false), STEP),
         Some("ACS::WaitFor") => (check_for::check(state, call, true), STEP),
-        Some("ACS::Choice") => (choice::run(call), Duration::ZERO),
-        Some("ACS::Sleep") => sleep::run(call),
-        Some("ACS::Notify") => (notify::run(state, call), STEP),
+        Some("ACS::Choice") => (failed(choice::run(call)), Duration::ZERO),
+        Some("ACS::Sleep") => {
+            let (outcome, takes) = sleep::run(call);
+            (failed(outcome), takes)
+        }
+        Some("ACS::Notify") => (failed(notify::run(state, call)), STEP),
         Some("ACS::Template") => template::run(state, call),
-        Some("ACS::SelectTargets") => (select_targets::run(state, call), STEP),
+        Some("ACS::SelectTargets") => (failed(select_targets::run(state, call)), STEP),
         Some(
             "ACS::TimerTrigger"
             | "ACS::EventTrigger"
             | "ACS::AlarmTrigger"
             | "ACS::TriggerExecution",
-        ) => triggers::run(state, call),
-        Some("ACS::Approve" | "ACS::Pause") => (approve::run(call), STEP),
+        ) => {
+            let (outcome, takes) = triggers::run(state, call);
+            (failed(outcome), takes)
+        }
+        Some("ACS::Approve" | "ACS::Pause") => (failed(approve::run(call)), STEP),
         Some("ACS::GitCodeRepo") => (
-            execute_api::stubbed(state, call, "GitCodeRepo", "GetRepository"),
+            failed(execute_api::stubbed(
+                state,
+                call,
+                "GitCodeRepo",
+                "GetRepository",
+            )),
             STEP,
         ),
-        Some(other) => (Err(format!("{} {other}", super::UNSUPPORTED)), STEP),
+        Some(other) => (Err(Failure::unsupported(other)), STEP),
         None => template::run_product(state, call),
     }
 }
 
 /// The task's `Outputs`, selected from the outcome's answer with their `ValueSelector`.
-pub(crate) fn outputs(declared: &Map<String, Value>, outcome: &Outcome) -> Result<Value, String> {
+pub(crate) fn outputs(declared: &Map<String, Value>, outcome: &Outcome) -> Result<Value, Failure> {
     let mut outputs = Map::new();
     for (name, declaration) in declared {
         let Some(selector) = declaration.get("ValueSelector").and_then(Value::as_str) else {
@@ -123,7 +135,7 @@ pub(crate) fn outputs(declared: &Map<String, Value>, outcome: &Outcome) -> Resul
         let value = match select(&outcome.answer, selector) {
             Ok(value) => value,
             Err(_) if outcome.lenient => Value::Null,
-            Err(why) => return Err(crate::engine::within(&format!("output {name}"), why)),
+            Err(why) => return Err(Failure::from(why).within(&format!("output {name}"))),
         };
         outputs.insert(name.clone(), typed(declaration, value));
     }
@@ -203,6 +215,7 @@ mod tests {
         let task = task.outputs();
         assert!(outputs(&task, &Outcome::answer(json!({"RequestId": "r"})))
             .unwrap_err()
+            .to_string()
             .contains("output ids"));
         assert_eq!(
             outputs(&task, &Outcome::default_stub(json!({"RequestId": "r"}))).unwrap(),

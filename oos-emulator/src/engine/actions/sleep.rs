@@ -10,7 +10,7 @@ use crate::eval::duration;
 pub(super) fn run(call: &Call<'_>) -> (Result<Outcome, String>, Duration) {
     match call.property("Duration").map(duration::parse) {
         Some(Ok(takes)) => (Ok(Outcome::answer(json!({}))), takes),
-        Some(Err(why)) => (Err(crate::engine::within("Duration", why)), STEP),
+        Some(Err(why)) => (Err(format!("Duration: {why}")), STEP),
         None => (Err("ACS::Sleep needs a Duration such as PT1M".into()), STEP),
     }
 }

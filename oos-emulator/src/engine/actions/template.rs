@@ -11,13 +11,13 @@ use serde_json::{Map, Value};
 
 use super::execute_api::stubbed;
 use super::{Call, Outcome, STEP};
-use crate::engine::UNSUPPORTED;
+use crate::eval::Failure;
 use crate::state::State;
 
 /// How deep child executions may nest.
 const MAX_DEPTH: usize = 8;
 
-pub(super) fn run(state: &mut State, call: &Call<'_>) -> (Result<Outcome, String>, Duration) {
+pub(super) fn run(state: &mut State, call: &Call<'_>) -> (Result<Outcome, Failure>, Duration) {
     let Some(name) = call.text("TemplateName") else {
         return (Err("ACS::Template needs a TemplateName".into()), STEP);
     };
@@ -33,12 +33,15 @@ pub(super) fn run(state: &mut State, call: &Call<'_>) -> (Result<Outcome, String
 pub(super) fn run_product(
     state: &mut State,
     call: &Call<'_>,
-) -> (Result<Outcome, String>, Duration) {
+) -> (Result<Outcome, Failure>, Duration) {
     let action = call.task.action.clone();
     if state.data.template(&action).is_none() {
         let mut parts = action.splitn(3, "::").skip(1);
         let (product, name) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        return (stubbed(state, call, product, name), STEP);
+        return (
+            stubbed(state, call, product, name).map_err(Failure::Failed),
+            STEP,
+        );
     }
     let parameters = call.properties.as_object().cloned().unwrap_or_default();
     child(state, call, &action, None, parameters)
@@ -50,12 +53,12 @@ fn child(
     name: &str,
     version: Option<&str>,
     parameters: Map<String, Value>,
-) -> (Result<Outcome, String>, Duration) {
+) -> (Result<Outcome, Failure>, Duration) {
     if call.run.depth >= MAX_DEPTH {
         return (
-            Err(format!(
-                "{UNSUPPORTED} child templates nested more than {MAX_DEPTH} deep"
-            )),
+            Err(Failure::unsupported(format!(
+                "child templates nested more than {MAX_DEPTH} deep"
+            ))),
             STEP,
         );
     }
@@ -86,7 +89,8 @@ fn child(
                 Err(format!(
                     "the child execution of {name} could not start: {}: {}",
                     e.code, e.message
-                )),
+                )
+                .into()),
                 STEP,
             )
         }
@@ -98,14 +102,18 @@ fn child(
         .map(str::to_owned)
     else {
         return (
-            Err(format!("the child execution of {name} has no id")),
+            Err(format!("the child execution of {name} has no id").into()),
             STEP,
         );
     };
-    let took = crate::engine::run_to_end(state, &id).max(STEP);
+    let (took, limit) = crate::engine::run_to_end(state, &id);
+    let took = took.max(STEP);
     state.runs.remove(&id);
     let Some(execution) = state.data.execution_mut(&id) else {
-        return (Err(format!("the child execution {id} is gone")), took);
+        return (
+            Err(format!("the child execution {id} is gone").into()),
+            took,
+        );
     };
     match execution.status.as_str() {
         "Success" => {
@@ -122,22 +130,18 @@ fn child(
             )
         }
         "Waiting" | "Running" => {
-            let why = format!("{UNSUPPORTED} the child execution {id} waits for approval, which a child cannot be given in the emulator");
+            let why = Failure::unsupported(format!("the child execution {id} waits for approval, which a child cannot be given in the emulator"));
             let at = call.run.stamp_at(call.at + took);
-            execution.end("Failed", &why, &at);
+            execution.end("Failed", &why.to_string(), &at);
             (Err(why), took)
         }
         status => (
-            Err(if execution.status_message.starts_with(UNSUPPORTED) {
-                format!(
-                    "{}, in the child execution {id} of {name}",
-                    execution.status_message
-                )
-            } else {
-                format!(
+            Err(match limit {
+                Some(limit) => limit.within(&format!("the child execution {id} of {name}")),
+                None => Failure::Failed(format!(
                     "the child execution {id} of {name} ended {status}: {}",
                     execution.status_message
-                )
+                )),
             }),
             took,
         ),
