@@ -10,6 +10,7 @@ mod workers;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::time::Instant;
 
 use jaq_core::load::{Arena, File, Loader};
 use jaq_core::{data, unwrap_valr, Compiler, Ctx, Vars};
@@ -81,21 +82,31 @@ fn shown(filter: &str) -> String {
 
 /// Runs `filter` on `input` (JSON text) on this thread, within `limits`.
 fn evaluate(filter: &str, input: &str, limits: Limits) -> workers::Evaluated {
+    let compiled = match compiled(filter) {
+        Ok(compiled) => compiled,
+        Err(why) => {
+            return workers::Evaluated {
+                answer: Err(why),
+                retire: false,
+            }
+        }
+    };
+    let started = Instant::now();
     let mut over_budget = false;
-    let answer = evaluate_counting(filter, input, limits, &mut over_budget);
+    let answer = evaluate_compiled(filter, &compiled, input, limits, &mut over_budget);
     workers::Evaluated {
         answer,
-        over_budget,
+        retire: over_budget || started.elapsed() >= workers::HEAVY,
     }
 }
 
-fn evaluate_counting(
+fn evaluate_compiled(
     filter: &str,
+    compiled: &Filter,
     input: &str,
     limits: Limits,
     over_budget: &mut bool,
 ) -> Result<Vec<Value>, String> {
-    let compiled = compiled(filter)?;
     let input =
         jaq_json::read::parse_single(input.as_bytes()).map_err(|e| format!("jq input: {e}"))?;
     let running = budget::Running::start(limits);
@@ -271,9 +282,15 @@ mod tests {
         refused
     }
 
+    /// [`LIMITS`] with time enough for a debug build on a busy machine to reach the steps.
+    const PATIENT: Limits = Limits {
+        time: Duration::from_secs(60),
+        ..LIMITS
+    };
+
     #[test]
     fn generators_stop_at_the_step_limit() {
-        let refused = exceeded("[range(1e9)] | length", LIMITS, "steps");
+        let refused = exceeded("[range(1e9)] | length", PATIENT, "steps");
         assert!(
             refused.starts_with("jq `[range(1e9)] | length` exceeded"),
             "{refused}"
@@ -292,7 +309,7 @@ mod tests {
             "try ([range(1e9)] | length) catch 0",
             "[.[]?, range(1e9)] | length",
         ] {
-            exceeded(filter, LIMITS, "steps");
+            exceeded(filter, PATIENT, "steps");
         }
         // Under the limit, the generators give what jaq's own give.
         assert_eq!(
@@ -327,7 +344,7 @@ mod tests {
         // The budget is per evaluation: each of many small ones runs in full.
         for _ in 0..3 {
             assert_eq!(
-                run("[range(90000)] | length", &json!(null)).unwrap(),
+                run_within("[range(90000)] | length", &json!(null), PATIENT).unwrap(),
                 [json!(90000)]
             );
         }
@@ -352,11 +369,12 @@ mod tests {
         );
         exceeded(&hundred_thousand_deep("{a: ", "}"), LIMITS, "size");
         // One level per step: the steps run out first.
-        exceeded("reduce range(100000) as $i (null; [.])", LIMITS, "steps");
+        exceeded("reduce range(100000) as $i (null; [.])", PATIENT, "steps");
         // Built and dropped inside jaq: the worker's stack holds it.
-        let inside = run(
+        let inside = run_within(
             "reduce range(99990) as $i (null; [.]) | length",
             &json!(null),
+            PATIENT,
         );
         assert_eq!(inside.unwrap(), [json!(1)]);
         assert_eq!(
@@ -416,6 +434,28 @@ mod tests {
             ..quick
         };
         exceeded("last(repeat(1))", steps, "time");
+    }
+
+    #[test]
+    fn a_worker_retires_after_a_filter_over_budget_or_long() {
+        let quick = evaluate(".a", "{\"a\": 1}", LIMITS);
+        assert_eq!(quick.answer.unwrap(), [json!(1)]);
+        assert!(!quick.retire);
+        let over = evaluate("[range(1e9)] | length", "null", LIMITS);
+        assert!(over.answer.unwrap_err().contains("limit on steps"));
+        assert!(over.retire);
+        // Long (over 50 ms in release as in debug) but within its budget: 99,000 rounds
+        // that each build and sum a list.
+        let long = evaluate(
+            "reduce range(99000) as $i (0; . + ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10] | add))",
+            "null",
+            PATIENT,
+        );
+        assert_eq!(long.answer.unwrap(), [json!(99000 * 55)]);
+        assert!(long.retire);
+        // A filter that does not compile retires nothing.
+        let refused = evaluate(".a | nosuch", "null", LIMITS);
+        assert!(refused.answer.is_err() && !refused.retire);
     }
 
     #[test]
