@@ -145,34 +145,83 @@ fn evaluate_compiled(
 /// the thread's stack for each call, so one that recurses without end overflows it before
 /// any budget could be checked.
 fn defines_function(filter: &str) -> bool {
-    let chars: Vec<char> = filter.chars().collect();
+    let code = code_of(filter);
     let word = |c: char| c.is_alphanumeric() || c == '_';
-    let mut in_string = false;
-    let mut i = 0;
-    while i < chars.len() {
-        match (in_string, chars[i]) {
-            (true, '\\') => i += 1,
-            (_, '"') => in_string = !in_string,
-            (false, '#') => {
-                while i < chars.len() && chars[i] != '\n' {
-                    i += 1;
-                }
-            }
-            (false, 'd')
-                if chars[i..].starts_with(&['d', 'e', 'f'])
-                    && (i == 0 || !(word(chars[i - 1]) || matches!(chars[i - 1], '.' | '$')))
-                    && chars.get(i + 3).is_some_and(|c| c.is_whitespace()) =>
-            {
-                let name = chars[i + 3..].iter().find(|c| !c.is_whitespace());
-                if name.is_some_and(|&c| c.is_alphabetic() || c == '_') {
-                    return true;
-                }
-            }
-            _ => {}
-        }
-        i += 1;
+    (0..code.len()).any(|i| {
+        code[i..].starts_with(&['d', 'e', 'f'])
+            && (i == 0 || !(word(code[i - 1]) || matches!(code[i - 1], '.' | '$')))
+            && code.get(i + 3).is_some_and(|c| c.is_whitespace())
+            && code[i + 3..]
+                .iter()
+                .find(|c| !c.is_whitespace())
+                .is_some_and(|&c| c.is_alphabetic() || c == '_')
+    })
+}
+
+/// What of `filter` jaq reads as code: the text of string literals and comments blanked,
+/// the code of string interpolations (`"…\(code)…"`) kept.
+fn code_of(filter: &str) -> Vec<char> {
+    enum In {
+        /// Code; within an interpolation, with how many parentheses are open in it.
+        Code(Option<usize>),
+        Text,
     }
-    false
+    let mut within = vec![In::Code(None)];
+    let mut code = Vec::with_capacity(filter.len());
+    let mut chars = filter.chars();
+    while let Some(c) = chars.next() {
+        match within.last_mut() {
+            Some(In::Text) => match c {
+                '\\' => match chars.next() {
+                    Some('(') => {
+                        code.extend([' ', '(']);
+                        within.push(In::Code(Some(1)));
+                    }
+                    _ => code.extend([' ', ' ']),
+                },
+                '"' => {
+                    code.push('"');
+                    within.pop();
+                }
+                _ => code.push(' '),
+            },
+            Some(In::Code(open)) => match c {
+                '"' => {
+                    code.push('"');
+                    within.push(In::Text);
+                }
+                '#' => {
+                    code.push(' ');
+                    for c in chars.by_ref() {
+                        if c == '\n' {
+                            code.push('\n');
+                            break;
+                        }
+                        code.push(' ');
+                    }
+                }
+                '(' => {
+                    code.push(c);
+                    if let Some(open) = open {
+                        *open += 1;
+                    }
+                }
+                ')' => {
+                    code.push(c);
+                    match open {
+                        Some(1) => {
+                            within.pop();
+                        }
+                        Some(open) => *open -= 1,
+                        None => {}
+                    }
+                }
+                _ => code.push(c),
+            },
+            None => code.push(c),
+        }
+    }
+    code
 }
 
 fn compiled(filter: &str) -> Result<Rc<Filter>, String> {
@@ -231,22 +280,17 @@ fn compiled(filter: &str) -> Result<Rc<Filter>, String> {
     Ok(compiled)
 }
 
-/// How deep `filter`'s parentheses, brackets and braces nest, outside string literals.
+/// How deep `filter`'s parentheses, brackets and braces nest in its code (string
+/// interpolations included).
 fn depth(filter: &str) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut in_string = false;
-    let mut chars = filter.chars();
-    while let Some(c) = chars.next() {
-        match (in_string, c) {
-            (true, '\\') => {
-                chars.next();
-            }
-            (true, '"') | (false, '"') => in_string = !in_string,
-            (false, '(' | '[' | '{') => {
+    for c in code_of(filter) {
+        match c {
+            '(' | '[' | '{' => {
                 depth += 1;
                 deepest = deepest.max(depth);
             }
-            (false, ')' | ']' | '}') => depth = depth.saturating_sub(1),
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
@@ -268,6 +312,15 @@ mod tests {
             let refused = run(&filter, &json!(1)).unwrap_err();
             assert!(refused.contains("nested more than 256 deep"), "{refused}");
         }
+        // An interpolation is code.
+        let interpolated = format!("\"\\({}.{})\"", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(run(&interpolated, &json!(1))
+            .unwrap_err()
+            .contains("nested more than 256 deep"));
+        assert_eq!(
+            first("\"a\\(1 + (2 * 3))b(\"", &json!(null)).unwrap(),
+            json!("a7b(")
+        );
         // Brackets in a string literal are text.
         let text = format!("\"{}\" | length", "(".repeat(1_000));
         assert_eq!(first(&text, &json!(null)).unwrap(), json!(1_000));
@@ -464,6 +517,8 @@ mod tests {
             "def f: [f]; f",
             "def f(x): x; f(1)",
             "1 as $x | def  g: 2; g",
+            "\"\\(def f: [f]; f)\"",
+            "\"\\(\"\\(1)\" | def f: [f]; f)\"",
         ] {
             let refused = run(filter, &json!(null)).unwrap_err();
             assert!(refused.contains("defines a function (def)"), "{refused}");
