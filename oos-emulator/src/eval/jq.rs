@@ -141,6 +141,18 @@ fn evaluate_compiled(
     }
 }
 
+/// `env`, without the emulator's environment: templates are anyone's, and the environment
+/// of a test run may hold credentials.
+fn no_environment() -> jaq_core::native::Fun<data::JustLut<Val>> {
+    (
+        "env",
+        jaq_core::native::v(0),
+        jaq_core::Native::new(|_| {
+            jaq_core::native::bome(Ok(Val::Obj(jaq_json::Rc::new(Default::default()))))
+        }),
+    )
+}
+
 /// Whether `filter` defines a function: a definition may call itself, and jaq recurses on
 /// the thread's stack for each call, so one that recurses without end overflows it before
 /// any budget could be checked.
@@ -246,9 +258,10 @@ fn compiled(filter: &str) -> Result<Rc<Filter>, String> {
         .chain(budget::defs()?);
     let funs = jaq_core::funs()
         .filter(|(name, args, _)| !budget::replaced(name, args.len()))
-        .chain(jaq_std::funs())
+        .chain(jaq_std::funs().filter(|(name, args, _)| !(*name == "env" && args.is_empty())))
         .chain(jaq_json::funs())
-        .chain(budget::funs());
+        .chain(budget::funs())
+        .chain([no_environment()]);
     let loader = Loader::new(defs);
     let arena = Arena::default();
     let modules = loader
@@ -509,6 +522,17 @@ mod tests {
         // A filter that does not compile retires nothing.
         let refused = evaluate(".a | nosuch", "null", LIMITS);
         assert!(refused.answer.is_err() && !refused.retire);
+    }
+
+    #[test]
+    fn env_shows_no_environment() {
+        assert!(std::env::vars().next().is_some());
+        assert_eq!(first("env", &json!(null)).unwrap(), json!({}));
+        assert_eq!(
+            first("env.HOME // \"none\"", &json!(null)).unwrap(),
+            json!("none")
+        );
+        assert!(run("$ENV", &json!(null)).is_err());
     }
 
     #[test]
