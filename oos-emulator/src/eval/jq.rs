@@ -19,6 +19,8 @@ use serde_json::Value;
 
 pub(crate) use budget::{Limits, LIMITS};
 
+use super::Failure;
+
 type Filter = jaq_core::Filter<data::JustLut<Val>>;
 
 /// The most compiled filters kept per thread.
@@ -31,13 +33,15 @@ thread_local! {
     static COMPILED: RefCell<HashMap<String, Rc<Filter>>> = RefCell::new(HashMap::new());
 }
 
-/// Every output of `filter` run on `input`, or why it cannot run.
-pub(crate) fn run(filter: &str, input: &Value) -> Result<Vec<Value>, String> {
+/// Every output of `filter` run on `input`, or why it cannot run: the filter's own failure,
+/// or a limit of the emulator (its budget, a `def`) as [`Failure::Unsupported`], which no
+/// `OnError` absorbs.
+pub(crate) fn run(filter: &str, input: &Value) -> Result<Vec<Value>, Failure> {
     run_within(filter, input, LIMITS)
 }
 
 /// The first output of `filter` on `input`; null when it gives none.
-pub(crate) fn first(filter: &str, input: &Value) -> Result<Value, String> {
+pub(crate) fn first(filter: &str, input: &Value) -> Result<Value, Failure> {
     Ok(run(filter, input)?
         .into_iter()
         .next()
@@ -49,7 +53,7 @@ pub(crate) fn run_within(
     filter: &str,
     input: &Value,
     limits: Limits,
-) -> Result<Vec<Value>, String> {
+) -> Result<Vec<Value>, Failure> {
     if values::json_deeper_than(input, limits.input_depth) {
         return Err(exceeded(
             filter,
@@ -62,12 +66,12 @@ pub(crate) fn run_within(
     workers::run(filter, input.to_string(), limits)
 }
 
-/// What a filter over the budget is told.
-fn exceeded(filter: &str, why: &str) -> String {
-    format!(
+/// What a filter over the budget is told: a limit of the emulator, not of OOS.
+fn exceeded(filter: &str, why: &str) -> Failure {
+    Failure::unsupported(format!(
         "jq `{}` exceeded the emulator's limit on {why}",
         shown(filter)
-    )
+    ))
 }
 
 /// `filter` as messages show it: its start, when it is long.
@@ -106,9 +110,9 @@ fn evaluate_compiled(
     input: &str,
     limits: Limits,
     over_budget: &mut bool,
-) -> Result<Vec<Value>, String> {
-    let input =
-        jaq_json::read::parse_single(input.as_bytes()).map_err(|e| format!("jq input: {e}"))?;
+) -> Result<Vec<Value>, Failure> {
+    let input = jaq_json::read::parse_single(input.as_bytes())
+        .map_err(|e| Failure::from(format!("jq input: {e}")))?;
     let running = budget::Running::start(limits);
     let mut over = |why: &str| {
         *over_budget = true;
@@ -123,13 +127,13 @@ fn evaluate_compiled(
             Ok(value) => outputs.push(values::to_json(value, &mut spent, &limits).map_err(
                 |why| match why {
                     values::Refused::Limit(why) => over(&why),
-                    values::Refused::NotJson(why) => format!("jq `{filter}` {why}"),
+                    values::Refused::NotJson(why) => format!("jq `{filter}` {why}").into(),
                 },
             )?),
             Err(e) => {
                 return Err(match running.exceeded() {
                     Some(why) => over(&why),
-                    None => format!("jq `{filter}` failed: {e}"),
+                    None => format!("jq `{filter}` failed: {e}").into(),
                 })
             }
         }
@@ -236,21 +240,21 @@ fn code_of(filter: &str) -> Vec<char> {
     code
 }
 
-fn compiled(filter: &str) -> Result<Rc<Filter>, String> {
+fn compiled(filter: &str) -> Result<Rc<Filter>, Failure> {
     if let Some(found) = COMPILED.with(|c| c.borrow().get(filter).cloned()) {
         return Ok(found);
     }
     if defines_function(filter) {
-        return Err(format!(
+        return Err(Failure::unsupported(format!(
             "jq `{}` defines a function (def), which the emulator does not run: a definition that calls itself could exhaust its stack",
             shown(filter)
-        ));
+        )));
     }
     if depth(filter) > MAX_DEPTH {
         let shown: String = filter.chars().take(40).collect();
-        return Err(format!(
+        return Err(Failure::unsupported(format!(
             "`{shown}…` is not a jq filter the emulator takes: it is nested more than {MAX_DEPTH} deep"
-        ));
+        )));
     }
     let defs = jaq_core::defs()
         .chain(jaq_std::defs())
@@ -272,15 +276,20 @@ fn compiled(filter: &str) -> Result<Rc<Filter>, String> {
                 path: (),
             },
         )
-        .map_err(|errors| format!("`{filter}` is not a jq filter ({} errors)", errors.len()))?;
+        .map_err(|errors| {
+            Failure::from(format!(
+                "`{filter}` is not a jq filter ({} errors)",
+                errors.len()
+            ))
+        })?;
     let compiled = Compiler::default()
         .with_funs(funs)
         .compile(modules)
         .map_err(|errors| {
-            format!(
+            Failure::from(format!(
                 "`{filter}` is not a jq filter: {} undefined names",
                 errors.len()
-            )
+            ))
         })?;
     let compiled = Rc::new(compiled);
     COMPILED.with(|c| {
@@ -316,20 +325,35 @@ mod tests {
     use serde_json::json;
     use std::time::{Duration, Instant};
 
+    /// The reason of a limit of the emulator; fails on any other outcome, a failure of the
+    /// filter's own included.
+    fn unsupported<T: std::fmt::Debug>(result: Result<T, Failure>) -> String {
+        match result {
+            Err(Failure::Unsupported(why)) => why,
+            other => panic!("expected a limit of the emulator, got {other:?}"),
+        }
+    }
+
+    /// The reason of the filter's own failure; fails on any other outcome.
+    fn failed<T: std::fmt::Debug>(result: Result<T, Failure>) -> String {
+        match result {
+            Err(Failure::Failed(why)) => why,
+            other => panic!("expected the filter's own failure, got {other:?}"),
+        }
+    }
+
     #[test]
     fn a_deeply_nested_filter_is_refused_not_run() {
         // jaq's parser recurses per level: 10,000 levels overflowed the stack and ended
         // the process.
         for (open, close) in [("(", ")"), ("[", "]"), ("{a: ", "}")] {
             let filter = format!("{}.{}", open.repeat(10_000), close.repeat(10_000));
-            let refused = run(&filter, &json!(1)).unwrap_err();
+            let refused = unsupported(run(&filter, &json!(1)));
             assert!(refused.contains("nested more than 256 deep"), "{refused}");
         }
         // An interpolation is code.
         let interpolated = format!("\"\\({}.{})\"", "(".repeat(10_000), ")".repeat(10_000));
-        assert!(run(&interpolated, &json!(1))
-            .unwrap_err()
-            .contains("nested more than 256 deep"));
+        assert!(unsupported(run(&interpolated, &json!(1))).contains("nested more than 256 deep"));
         assert_eq!(
             first("\"a\\(1 + (2 * 3))b(\"", &json!(null)).unwrap(),
             json!("a7b(")
@@ -340,7 +364,7 @@ mod tests {
         assert_eq!(first("[[[.]]] | .[0][0][0]", &json!(7)).unwrap(), json!(7));
     }
     fn exceeded(filter: &str, limits: Limits, on: &str) -> String {
-        let refused = run_within(filter, &json!(0), limits).unwrap_err();
+        let refused = unsupported(run_within(filter, &json!(0), limits));
         assert!(
             refused.contains(&format!("exceeded the emulator's limit on {on}")),
             "{filter}: {refused}"
@@ -455,7 +479,7 @@ mod tests {
         for _ in 0..200 {
             deep = json!([deep]);
         }
-        let refused = run(".", &deep).unwrap_err();
+        let refused = unsupported(run(".", &deep));
         assert!(
             refused.contains("limit on size: its input is nested more than 128 deep"),
             "{refused}"
@@ -482,7 +506,7 @@ mod tests {
         let items: Vec<Value> = (0..150).map(|i| json!(i)).collect();
         let filter = "reduce (.[] as $a | .[] as $b | .[] as $c | 1) as $x (0; . + $x)";
         let started = Instant::now();
-        let refused = run_within(filter, &Value::Array(items), quick).unwrap_err();
+        let refused = unsupported(run_within(filter, &Value::Array(items), quick));
         assert!(
             refused.contains("exceeded the emulator's limit on time: it ran for more than 100 ms"),
             "{refused}"
@@ -508,7 +532,7 @@ mod tests {
         assert_eq!(quick.answer.unwrap(), [json!(1)]);
         assert!(!quick.retire);
         let over = evaluate("[range(1e9)] | length", "null", LIMITS);
-        assert!(over.answer.unwrap_err().contains("limit on steps"));
+        assert!(unsupported(over.answer).contains("limit on steps"));
         assert!(over.retire);
         // Long (over 50 ms in release as in debug) but within its budget: 99,000 rounds
         // that each build and sum a list.
@@ -544,7 +568,7 @@ mod tests {
             "\"\\(def f: [f]; f)\"",
             "\"\\(\"\\(1)\" | def f: [f]; f)\"",
         ] {
-            let refused = run(filter, &json!(null)).unwrap_err();
+            let refused = unsupported(run(filter, &json!(null)));
             assert!(refused.contains("defines a function (def)"), "{refused}");
         }
         // `def` as a key, a field, or in a string or a comment is not a definition.
@@ -574,14 +598,8 @@ mod tests {
         );
         assert_eq!(first("-7*24", &Value::Null).unwrap(), json!(-168));
         assert_eq!(first("empty", &answer).unwrap(), Value::Null);
-        assert!(run(".Items | .[", &answer)
-            .unwrap_err()
-            .contains("not a jq filter"));
-        assert!(run(".Items[].Name | nosuch", &answer)
-            .unwrap_err()
-            .contains("not a jq filter"));
-        assert!(run(".Items | keys | .[0] | .x", &answer)
-            .unwrap_err()
-            .contains("failed"));
+        assert!(failed(run(".Items | .[", &answer)).contains("not a jq filter"));
+        assert!(failed(run(".Items[].Name | nosuch", &answer)).contains("not a jq filter"));
+        assert!(failed(run(".Items | keys | .[0] | .x", &answer)).contains("failed"));
     }
 }

@@ -1,6 +1,7 @@
 //! jq within the emulator's budget: a filter that generates without end, or builds a value
-//! nested deeper than the emulator walks, fails its task with a message that names the
-//! task and the limit, promptly, and the emulator goes on serving.
+//! nested deeper than the emulator walks, fails its task promptly as a limit of the emulator
+//! (the `Unsupported by the emulator:` message, naming the limit and the task, which no
+//! `OnError` absorbs), and the emulator goes on serving.
 
 use std::time::{Duration, Instant};
 
@@ -34,6 +35,18 @@ Tasks:
     )
 }
 
+/// [`with_fn_jq`] with `OnError: ACS::NEXT` and a task after it.
+fn with_fn_jq_on_error_next(task: &str, filter: &str) -> String {
+    format!(
+        "{}    OnError: ACS::NEXT
+  - Name: after
+    Action: ACS::Sleep
+    Properties: {{Duration: PT1S}}
+",
+        with_fn_jq(task, filter)
+    )
+}
+
 /// A template whose task `task` selects an output of a stubbed call with `filter`.
 fn with_selector(task: &str, filter: &str) -> String {
     format!(
@@ -62,7 +75,8 @@ async fn fails_on_the_limit(
     assert_eq!(execution["Status"], "Failed", "{execution}");
     let message = execution["StatusMessage"].as_str().unwrap_or_default();
     assert!(
-        message.contains(&format!("Task {task} failed")),
+        message.starts_with("Unsupported by the emulator: jq `")
+            && message.ends_with(&format!(", in task {task}")),
         "{message}"
     );
     assert!(
@@ -92,6 +106,18 @@ async fn a_filter_that_generates_without_end_fails_its_task() {
         &emulator,
         &with_selector("repeating", ".Instances | last(repeat(1))"),
         "repeating",
+        GENERATING,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn on_error_next_does_not_absorb_a_filter_over_the_budget() {
+    let emulator = emulator().await;
+    fails_on_the_limit(
+        &emulator,
+        &with_fn_jq_on_error_next("counting", "[range(1e9)] | length"),
+        "counting",
         GENERATING,
     )
     .await;

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::budget::{self, Limits};
+use crate::eval::Failure;
 
 /// A worker's stack: values within the depth limit need little, but a filter may build a
 /// deep value inside jaq, which drops it recursively. 2 GiB held what a filter built in its
@@ -29,7 +30,7 @@ const GRACE: Duration = Duration::from_millis(500);
 /// more than most filters take, and jobs come in bursts (a loop's items, a task's outputs).
 const POLL: Duration = Duration::from_micros(200);
 
-type Answer = Result<Vec<Value>, String>;
+type Answer = Result<Vec<Value>, Failure>;
 
 /// What a worker answers: the outputs or why not, and whether it retires. A worker that
 /// went over its budget, or ran long, retires: a deep value built and dropped inside jaq
@@ -93,14 +94,14 @@ pub(super) fn run(filter: &str, input: String, limits: Limits) -> Answer {
         Err(RecvTimeoutError::Timeout) => {
             Err(super::exceeded(filter, &budget::time_exceeded(limits)))
         }
-        Err(RecvTimeoutError::Disconnected) => Err(format!(
+        Err(RecvTimeoutError::Disconnected) => Err(Failure::unsupported(format!(
             "jq `{}` stopped inside the emulator without an answer",
             super::shown(filter)
-        )),
+        ))),
     }
 }
 
-fn spawn() -> Result<Sender<Job>, String> {
+fn spawn() -> Result<Sender<Job>, Failure> {
     let (jobs, queue) = mpsc::channel::<Job>();
     thread::Builder::new()
         .name("oos-emulator-jq".to_owned())
@@ -116,7 +117,11 @@ fn spawn() -> Result<Sender<Job>, String> {
                 }
             }
         })
-        .map_err(|e| format!("the emulator could not start a thread to run jq: {e}"))?;
+        .map_err(|e| {
+            Failure::unsupported(format!(
+                "the emulator could not start a thread to run jq: {e}"
+            ))
+        })?;
     Ok(jobs)
 }
 
