@@ -7,7 +7,6 @@
 #   bench/run-separate.sh callgrind [CALLS]       # instructions per function (default 2000;
 #                                                 # ROWS=N rows per table, default 30 and 40)
 #   BEFORE=DIR bench/run-separate.sh [CALLS [RUNS]]   # also DIR/client_calls, as "before"
-#   PIN=1 bench/run-separate.sh [CALLS [RUNS]]    # server on the last CPU, callers on the others
 #
 # Per run, for 1 and 8 calls in flight, the floor and the client each make CALLS calls in a
 # process of their own (the order rotates from run to run), timed by `/usr/bin/time`
@@ -20,25 +19,12 @@
 # has used less than QUIET of a core (default 0.1) over one second, so that a run does not
 # start in the middle of someone else's build; what others still used shows per row. Not run
 # by CI.
-#
-# PIN=1 pins the server to the last CPU and each caller process (all its threads) to the
-# others, with `taskset`: whether caller and server share a core is then the same for every
-# process, rather than the scheduler's choice for each one, which on a 2-core machine moves a
-# process's CPU per call by more than the differences measured.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 cd "$repo"
 target=${CARGO_TARGET_DIR:-$repo/target}/release
-
-server_pin=() caller_pin=()
-if [ -n "${PIN:-}" ]; then
-  last=$(( $(nproc) - 1 ))
-  [ "$last" -ge 1 ] || { echo "PIN needs at least 2 CPUs" >&2; exit 2; }
-  server_pin=(taskset -c "$last")
-  caller_pin=(taskset -c "0-$(( last - 1 ))")
-fi
 
 mode=run
 case ${1:-} in
@@ -53,7 +39,7 @@ echo "# run-separate.sh $mode $(date -u +%FT%TZ), $(nproc) cores, $(rustc -V)"
 echo "# $(uptime | sed 's/.*load average: /load average /') before the build"
 cargo build -q --release -p oos-bench --bins
 
-"${server_pin[@]}" "$target/fixed_server" >"${TMPDIR:-/tmp}/oos-fixed-server.$$" &
+"$target/fixed_server" >"${TMPDIR:-/tmp}/oos-fixed-server.$$" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; rm -f "${TMPDIR:-/tmp}/oos-fixed-server.$$"' EXIT
 url=
@@ -63,7 +49,7 @@ for _ in $(seq 100); do
   sleep 0.05
 done
 [ -n "$url" ] || { echo "the server did not start" >&2; exit 1; }
-echo "# server $url (pid $server)${PIN:+, pinned: server ${server_pin[*]}, callers ${caller_pin[*]}}; $(uptime | sed 's/.*load average: /load average /')"
+echo "# server $url (pid $server); $(uptime | sed 's/.*load average: /load average /')"
 
 if [ "$mode" = profile ]; then
   # Sampled on the CPU clock (this VM has no hardware counters) at 20 kHz, so that a sample
@@ -191,7 +177,7 @@ for run in $(seq "$runs"); do
       quiet
       ticks=$(server_ticks)
       busy=$(busy_ticks)
-      out=$( { /usr/bin/time -f 'time=%U,%S,%e' "${caller_pin[@]}" "$(program "$side")" "$url" \
+      out=$( { /usr/bin/time -f 'time=%U,%S,%e' "$(program "$side")" "$url" \
         --calls "$calls" --in-flight "$in_flight" --alloc-calls 0; } 2>&1 | sed "s/^side=[a-z]*/side=$side/")
       served=$(( $(server_ticks) - ticks ))
       busy=$(( $(busy_ticks) - busy ))
