@@ -23,6 +23,25 @@ async fn dropping_server() -> std::net::SocketAddr {
 }
 
 /// Each layer's `Display`, outermost first, as a chain printer shows them.
+/// The error of a call whose credentials `provider` cannot give; nothing is sent (the
+/// endpoint is a closed loopback port, never reached).
+async fn call_without_credentials(
+    provider: impl oos_api::credentials::ProvideCredentials + 'static,
+) -> Error<oos_api::operation::list_templates::ListTemplatesError> {
+    let client = Client::new(
+        Config::builder()
+            .region("cn-hangzhou")
+            .endpoint_url("http://127.0.0.1:9")
+            .credentials(provider)
+            .build(),
+    );
+    client
+        .list_templates()
+        .send()
+        .await
+        .expect_err("no credentials could be had")
+}
+
 fn chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
     let mut shown = vec![error.to_string()];
     let mut source = error.source();
@@ -88,18 +107,9 @@ async fn a_dropped_connection_is_the_credentials_errors_typed_source() {
     assert!(copy.source().is_some_and(reaches_the_transport_error));
 
     // Through a call: the call's error, then the credentials error, then the transport's.
-    let client = Client::new(
-        Config::builder()
-            .region("cn-hangzhou")
-            .endpoint_url("http://127.0.0.1:9")
-            .credentials(CredentialsUriProvider::new(&format!("http://{addr}/creds")))
-            .build(),
-    );
-    let err = client
-        .list_templates()
-        .send()
-        .await
-        .expect_err("no credentials could be had");
+    let err =
+        call_without_credentials(CredentialsUriProvider::new(&format!("http://{addr}/creds")))
+            .await;
     assert!(matches!(err, Error::Credentials(_)), "{err:?}");
     assert!(reaches_the_transport_error(&err), "{err:?}");
     let shown = chain(&err);
@@ -111,18 +121,7 @@ async fn a_dropped_connection_is_the_credentials_errors_typed_source() {
 async fn an_unreadable_profile_file_is_the_credentials_errors_typed_source() {
     // A directory given as the file: set up, but not readable as one.
     let dir = std::env::temp_dir();
-    let client = Client::new(
-        Config::builder()
-            .region("cn-hangzhou")
-            .endpoint_url("http://127.0.0.1:9")
-            .credentials(ProfileProvider::from_path(&dir))
-            .build(),
-    );
-    let err = client
-        .list_templates()
-        .send()
-        .await
-        .expect_err("no credentials could be had");
+    let err = call_without_credentials(ProfileProvider::from_path(&dir)).await;
     let Error::Credentials(credentials) = &err else {
         panic!("{err:?}");
     };
