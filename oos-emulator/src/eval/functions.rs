@@ -183,10 +183,10 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         "Fn::FormatUTCTime" => |c, a| {
             let [when, format] = two(c, a)?;
             let seconds = timestamp(&as_text(&when))?.unix_timestamp();
-            Ok(jq::first(
+            jq::first(
                 &format!("{seconds} | strftime({})", Value::String(as_text(&format))),
                 &Value::Null,
-            )?)
+            )
         },
         "Fn::AddHour" => |c, a| {
             let [when, hours] = two(c, a)?;
@@ -217,7 +217,7 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         },
         "Fn::Eval" => |c, a| {
             let expression = as_text(&one(c, a)?);
-            Ok(jq::first(&expression, &Value::Null)?)
+            jq::first(&expression, &Value::Null)
         },
         "Fn::ContainsSubString" => |c, a| {
             let [text, part] = two(c, a)?;
