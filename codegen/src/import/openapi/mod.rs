@@ -177,23 +177,28 @@ impl Document {
             .unwrap_or_default()
     }
 
-    /// The summaries of the actions (`apis.*.summary`), each action once; of a key written
-    /// twice the last counts, as for serde_json.
+    /// The summaries of the actions (`apis.*.summary`), each action once, in document order;
+    /// of a key written twice the last counts, as for serde_json.
     pub fn summaries(&self) -> Vec<&str> {
         let apis = self
             .root
             .get("apis")
             .and_then(Json::members)
             .unwrap_or_default();
-        apis.iter()
-            .enumerate()
-            .filter(|(i, (name, _))| !apis[i + 1..].iter().any(|(later, _)| later == name))
-            .filter_map(|(_, (_, api))| {
+        // From the end, so that the first of a name met is the one that counts.
+        let mut seen = std::collections::HashSet::new();
+        let mut summaries: Vec<&str> = apis
+            .iter()
+            .rev()
+            .filter(|(name, _)| seen.insert(name.as_str()))
+            .filter_map(|(_, api)| {
                 let members = api.members()?;
                 let (_, summary) = members.iter().rev().find(|(key, _)| key == "summary")?;
                 summary.as_str()
             })
-            .collect()
+            .collect();
+        summaries.reverse();
+        summaries
     }
 
     /// The endpoint of each region (`endpoints`), in document order.
