@@ -22,7 +22,6 @@ async fn dropping_server() -> std::net::SocketAddr {
     addr
 }
 
-/// Each layer's `Display`, outermost first, as a chain printer shows them.
 /// The error of a call whose credentials `provider` cannot give; nothing is sent (the
 /// endpoint is a closed loopback port, never reached).
 async fn call_without_credentials(
@@ -42,6 +41,7 @@ async fn call_without_credentials(
         .expect_err("no credentials could be had")
 }
 
+/// Each layer's `Display`, outermost first, as a chain printer shows them.
 fn chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
     let mut shown = vec![error.to_string()];
     let mut source = error.source();
