@@ -346,6 +346,10 @@ async fn the_unsupported_marker_leads_the_message_whatever_the_task_allows() {
         json!({"Tasks": [nap(json!({"Properties": {"Duration": package}}))]}),
         json!({"Tasks": [nap(json!({"Retries": 1, "Delay": package, "Properties": {"Duration": "never"}}))]}),
         json!({"Parameters": {"p": {"Type": "String", "Default": package}}, "Tasks": [nap(json!({}))]}),
+        // Met before another Default's failure of the template's own: the limit is the reason.
+        json!({"Parameters": {
+            "p": {"Type": "String", "Default": package},
+            "q": {"Type": "String", "Default": "{{ nowhere }}"}}, "Tasks": [nap(json!({}))]}),
         json!({"Tasks": [nap(json!({}))], "Outputs": {"o": {"Type": "String", "Value": package}}}),
     ];
     for mut template in templates {
