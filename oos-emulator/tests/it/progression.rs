@@ -385,6 +385,46 @@ async fn a_template_that_starts_itself_stops_at_the_nesting_limit() {
     assert!(executions.iter().all(|e| e["Status"] == "Failed"));
 }
 
+/// A child that stops to wait for what a child is never given fails its parent's task as a
+/// limit of the emulator, naming what it waits for: an approval, or an event for its trigger.
+#[tokio::test]
+async fn a_child_that_waits_fails_as_a_limit_naming_what_it_waits_for() {
+    let approval = json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
+        {"Name": "approve", "Action": "ACS::Approve", "Properties": {"NotifyType": "None"}}]});
+    let listener = json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
+        {"Name": "wait", "Action": "ACS::EventTrigger",
+         "Properties": {"Product": "ECS", "Name": ["Instance:StateChange"]}},
+        {"Name": "nap", "Action": "ACS::Sleep", "Properties": {"Duration": "1s"}}]});
+    let parent = |child: &str| {
+        json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
+            {"Name": "child", "Action": "ACS::Template", "Properties": {"TemplateName": child}}]})
+    };
+    let emulator = emulator(
+        &[
+            ("approval", approval),
+            ("listener", listener),
+            ("asks", parent("approval")),
+            ("listens", parent("listener")),
+        ],
+        FAST,
+    )
+    .await;
+    for (template, waits) in [
+        ("asks", "waits for approval"),
+        ("listens", "waits for an event"),
+    ] {
+        let id = start(&emulator, &[("TemplateName", template)]).await;
+        let done = finished(&emulator, &id).await;
+        let said = done["StatusMessage"].as_str().unwrap_or_default();
+        assert_eq!(done["Status"], "Failed", "{template}: {said}");
+        assert!(
+            said.starts_with("Unsupported by the emulator: the child execution "),
+            "{template}: {said}"
+        );
+        assert!(said.contains(waits), "{template}: {said}");
+    }
+}
+
 #[tokio::test]
 async fn an_approval_waits_for_notify_execution() {
     let approval = json!({
