@@ -319,7 +319,14 @@ pub(super) fn report(state: &mut State, child_id: &str) {
     let Some(child) = state.data.execution(child_id) else {
         return;
     };
-    if child.parent_execution_id.is_empty() {
+    // Only a trigger's child is reported: an `ACS::Template` child's status and outputs are
+    // not copied for nothing.
+    let triggered = !child.parent_execution_id.is_empty()
+        && state
+            .data
+            .execution(&child.parent_execution_id)
+            .is_some_and(|parent| CATEGORIES.contains(&parent.category.as_str()));
+    if !triggered {
         return;
     }
     let (parent_id, status, message, outputs, end) = (
@@ -332,9 +339,6 @@ pub(super) fn report(state: &mut State, child_id: &str) {
     let Some(parent) = state.data.execution_mut(&parent_id) else {
         return;
     };
-    if !CATEGORIES.contains(&parent.category.as_str()) {
-        return;
-    }
     if status == "Success" {
         parent.last_successful_trigger_time = end;
     }

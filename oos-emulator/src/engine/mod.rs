@@ -369,7 +369,13 @@ impl Run {
                         values.insert(name.clone(), value);
                     }
                     Err(why) => {
-                        last = Some(why.within(&format!("parameter {name}'s Default")));
+                        let why = why.within(&format!("parameter {name}'s Default"));
+                        // A limit of the emulator is no reference still to settle: it is the
+                        // reason, not a template's failure met later in the pass.
+                        if why.is_unsupported() {
+                            return Err(why);
+                        }
+                        last = Some(why);
                         left.push((name, default));
                     }
                 }

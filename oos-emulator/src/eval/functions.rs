@@ -35,17 +35,18 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
         },
         "Fn::Select" => |c, a| {
             let [key, from] = two(c, a)?;
-            Ok(match (&key, &from) {
-                (_, Value::Array(items)) => at_index(items, index_of(&key)?),
-                (_, Value::Object(map)) => map.get(&as_text(&key)).cloned().unwrap_or(Value::Null),
-                // A list or a map may come as its JSON text (a task's output often does).
-                (_, Value::String(text)) => match serde_json::from_str::<Value>(text) {
-                    Ok(Value::Object(map)) => {
-                        map.get(&as_text(&key)).cloned().unwrap_or(Value::Null)
-                    }
-                    Ok(Value::Array(items)) => at_index(&items, index_of(&key)?),
+            // A list or a map may come as its JSON text (a task's output often does): it is
+            // selected from as the list or the map.
+            let from = match from {
+                Value::String(text) => match serde_json::from_str::<Value>(&text) {
+                    Ok(parsed @ (Value::Array(_) | Value::Object(_))) => parsed,
                     _ => return Err(format!("cannot select {key} from text {text}").into()),
                 },
+                other => other,
+            };
+            Ok(match &from {
+                Value::Array(items) => at_index(items, index_of(&key)?),
+                Value::Object(map) => map.get(&as_text(&key)).cloned().unwrap_or(Value::Null),
                 _ => Value::Null,
             })
         },

@@ -92,7 +92,7 @@ impl Context<'_> {
             .and_then(|t| t.strip_suffix("}}"))
         {
             if !inner.contains("{{") && !inner.contains("}}") {
-                return Ok(self.lookup(inner.trim())?);
+                return self.lookup(inner.trim());
             }
         }
         if !text.contains("{{") {
@@ -117,7 +117,7 @@ impl Context<'_> {
     }
 
     /// The value of one reference; names match without regard to case, as in OOS.
-    pub fn lookup(&self, name: &str) -> Result<Value, String> {
+    pub fn lookup(&self, name: &str) -> Result<Value, Failure> {
         if let Some(builtin) = builtin_reference(name) {
             return self.builtin(builtin);
         }
@@ -126,7 +126,7 @@ impl Context<'_> {
             .filter(|(store, _)| ["oos", "oos-secret"].contains(store))
         {
             return (self.store)(name).ok_or_else(|| {
-                format!("`{{{{ {name} }}}}`: the parameter store has no parameter {key}")
+                format!("`{{{{ {name} }}}}`: the parameter store has no parameter {key}").into()
             });
         }
         if let Some(value) = find(self.parameters, name) {
@@ -135,20 +135,21 @@ impl Context<'_> {
         if let Some((task, output)) = name.split_once('.') {
             if let Some(outputs) = find(self.outputs, task) {
                 return find_map(outputs, output).cloned().ok_or_else(|| {
-                    format!("`{{{{ {name} }}}}`: task {task} has no output {output}")
+                    format!("`{{{{ {name} }}}}`: task {task} has no output {output}").into()
                 });
             }
             if self.unrun_is_empty {
                 return Ok(Value::Null);
             }
-            return Err(format!("`{{{{ {name} }}}}`: task {task} has not run"));
+            return Err(format!("`{{{{ {name} }}}}`: task {task} has not run").into());
         }
-        Err(format!(
-            "`{{{{ {name} }}}}` is neither a parameter nor an output of a task that ran"
-        ))
+        Err(
+            format!("`{{{{ {name} }}}}` is neither a parameter nor an output of a task that ran")
+                .into(),
+        )
     }
 
-    fn builtin(&self, name: &str) -> Result<Value, String> {
+    fn builtin(&self, name: &str) -> Result<Value, Failure> {
         let b = self.builtins;
         let now = self.now.replace_nanosecond(0).unwrap_or(self.now);
         Ok(match name {
@@ -171,9 +172,14 @@ impl Context<'_> {
                     .task
                     .loop_item
                     .cloned()
-                    .ok_or_else(|| "`{{ ACS::TaskLoopItem }}` is used outside a loop".to_owned())
+                    .ok_or_else(|| "`{{ ACS::TaskLoopItem }}` is used outside a loop".into())
             }
-            other => return Err(format!("`{{{{ {other} }}}}` has no value in the emulator")),
+            // A built-in reference the emulator knows by name but gives no value.
+            other => {
+                return Err(Failure::unsupported(format!(
+                    "`{{{{ {other} }}}}` has no value in the emulator"
+                )))
+            }
         })
     }
 }
@@ -279,6 +285,18 @@ pub(crate) mod tests {
             ] {
                 let error = c.evaluate(&json!(bad)).unwrap_err().to_string();
                 assert!(error.contains(says), "{bad}: {error}");
+            }
+        });
+    }
+
+    /// Every built-in reference the templates may name has a value: none meets the limit
+    /// that a reference known by name but not given a value would.
+    #[test]
+    fn every_built_in_reference_has_a_value() {
+        with(|c| {
+            for name in crate::template::BUILTIN_REFERENCES {
+                let got = c.evaluate(&json!(format!("{{{{ {name} }}}}")));
+                assert!(got.is_ok(), "{name}: {got:?}");
             }
         });
     }

@@ -346,6 +346,10 @@ async fn the_unsupported_marker_leads_the_message_whatever_the_task_allows() {
         json!({"Tasks": [nap(json!({"Properties": {"Duration": package}}))]}),
         json!({"Tasks": [nap(json!({"Retries": 1, "Delay": package, "Properties": {"Duration": "never"}}))]}),
         json!({"Parameters": {"p": {"Type": "String", "Default": package}}, "Tasks": [nap(json!({}))]}),
+        // Met before another Default's failure of the template's own: the limit is the reason.
+        json!({"Parameters": {
+            "p": {"Type": "String", "Default": package},
+            "q": {"Type": "String", "Default": "{{ nowhere }}"}}, "Tasks": [nap(json!({}))]}),
         json!({"Tasks": [nap(json!({}))], "Outputs": {"o": {"Type": "String", "Value": package}}}),
     ];
     for mut template in templates {
@@ -379,6 +383,46 @@ async fn a_template_that_starts_itself_stops_at_the_nesting_limit() {
     let executions = all.body["Executions"].as_array().unwrap();
     assert_eq!(executions.len(), 9, "{}", all.text);
     assert!(executions.iter().all(|e| e["Status"] == "Failed"));
+}
+
+/// A child that stops to wait for what a child is never given fails its parent's task as a
+/// limit of the emulator, naming what it waits for: an approval, or an event for its trigger.
+#[tokio::test]
+async fn a_child_that_waits_fails_as_a_limit_naming_what_it_waits_for() {
+    let approval = json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
+        {"Name": "approve", "Action": "ACS::Approve", "Properties": {"NotifyType": "None"}}]});
+    let listener = json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
+        {"Name": "wait", "Action": "ACS::EventTrigger",
+         "Properties": {"Product": "ECS", "Name": ["Instance:StateChange"]}},
+        {"Name": "nap", "Action": "ACS::Sleep", "Properties": {"Duration": "1s"}}]});
+    let parent = |child: &str| {
+        json!({"FormatVersion": "OOS-2019-06-01", "Tasks": [
+            {"Name": "child", "Action": "ACS::Template", "Properties": {"TemplateName": child}}]})
+    };
+    let emulator = emulator(
+        &[
+            ("approval", approval),
+            ("listener", listener),
+            ("asks", parent("approval")),
+            ("listens", parent("listener")),
+        ],
+        FAST,
+    )
+    .await;
+    for (template, waits) in [
+        ("asks", "waits for approval"),
+        ("listens", "waits for an event"),
+    ] {
+        let id = start(&emulator, &[("TemplateName", template)]).await;
+        let done = finished(&emulator, &id).await;
+        let said = done["StatusMessage"].as_str().unwrap_or_default();
+        assert_eq!(done["Status"], "Failed", "{template}: {said}");
+        assert!(
+            said.starts_with("Unsupported by the emulator: the child execution "),
+            "{template}: {said}"
+        );
+        assert!(said.contains(waits), "{template}: {said}");
+    }
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::execute_api::stubbed;
 use super::{Call, Outcome, STEP};
+use crate::engine::Step;
 use crate::eval::Failure;
 use crate::state::State;
 
@@ -108,7 +109,8 @@ fn child(
     };
     let (took, limit) = crate::engine::run_to_end(state, &id);
     let took = took.max(STEP);
-    state.runs.remove(&id);
+    // A run left over stopped short of the end: its step says what for.
+    let stopped = state.runs.remove(&id).map(|run| run.step);
     let Some(execution) = state.data.execution_mut(&id) else {
         return (
             Err(format!("the child execution {id} is gone").into()),
@@ -130,7 +132,16 @@ fn child(
             )
         }
         "Waiting" | "Running" => {
-            let why = Failure::unsupported(format!("the child execution {id} waits for approval, which a child cannot be given in the emulator"));
+            let waits = match stopped {
+                Some(Step::AwaitApproval(_)) => {
+                    "waits for approval, which a child cannot be given in the emulator"
+                }
+                Some(Step::Armed(..)) => {
+                    "waits for an event for its trigger, which a child is never sent in the emulator"
+                }
+                _ => "did not end within the steps the emulator takes at once",
+            };
+            let why = Failure::unsupported(format!("the child execution {id} {waits}"));
             let at = call.run.stamp_at(call.at + took);
             execution.end("Failed", &why.to_string(), &at);
             (Err(why), took)
