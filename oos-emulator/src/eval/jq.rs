@@ -96,28 +96,26 @@ fn evaluate(filter: &str, input: &str, limits: Limits) -> workers::Evaluated {
         }
     };
     let started = Instant::now();
-    let mut over_budget = false;
-    let answer = evaluate_compiled(filter, &compiled, input, limits, &mut over_budget);
+    let answer = evaluate_compiled(filter, &compiled, input, limits);
+    // The only limit of the emulator a compiled filter meets is its budget.
+    let over_budget = matches!(answer, Err(Failure::Unsupported(_)));
     workers::Evaluated {
         answer,
         retire: over_budget || started.elapsed() >= workers::HEAVY,
     }
 }
 
+/// The outputs of `compiled`; a [`Failure::Unsupported`] only when it exceeded its budget.
 fn evaluate_compiled(
     filter: &str,
     compiled: &Filter,
     input: &str,
     limits: Limits,
-    over_budget: &mut bool,
 ) -> Result<Vec<Value>, Failure> {
     let input = jaq_json::read::parse_single(input.as_bytes())
         .map_err(|e| Failure::from(format!("jq input: {e}")))?;
     let running = budget::Running::start(limits);
-    let mut over = |why: &str| {
-        *over_budget = true;
-        exceeded(filter, why)
-    };
+    let over = |why: &str| exceeded(filter, why);
     let ctx = Ctx::<data::JustLut<Val>>::new(&compiled.lut, Vars::new([]));
     let mut spent = values::Spent::default();
     let mut outputs = Vec::new();
