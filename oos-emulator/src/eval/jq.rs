@@ -258,12 +258,14 @@ fn compiled(filter: &str) -> Result<Rc<Filter>, Failure> {
         .chain(jaq_std::defs())
         .chain(jaq_json::defs())
         .chain(budget::defs()?);
+    // The emulator's natives replace jaq's of the same name and arity.
+    let ours: Vec<_> = budget::funs().chain([no_environment()]).collect();
+    let replaced: Vec<(&str, usize)> = ours.iter().map(|(n, a, _)| (*n, a.len())).collect();
     let funs = jaq_core::funs()
-        .filter(|(name, args, _)| !budget::replaced(name, args.len()))
-        .chain(jaq_std::funs().filter(|(name, args, _)| !(*name == "env" && args.is_empty())))
+        .chain(jaq_std::funs())
         .chain(jaq_json::funs())
-        .chain(budget::funs())
-        .chain([no_environment()]);
+        .filter(|(name, args, _)| !replaced.contains(&(*name, args.len())))
+        .chain(ours);
     let loader = Loader::new(defs);
     let arena = Arena::default();
     let modules = loader
