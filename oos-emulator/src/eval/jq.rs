@@ -249,9 +249,9 @@ fn compiled(filter: &str) -> Result<Rc<Filter>, Failure> {
         )));
     }
     if depth(filter) > MAX_DEPTH {
-        let shown: String = filter.chars().take(40).collect();
         return Err(Failure::unsupported(format!(
-            "`{shown}…` is not a jq filter the emulator takes: it is nested more than {MAX_DEPTH} deep"
+            "jq `{}` is not a filter the emulator takes: it is nested more than {MAX_DEPTH} deep",
+            shown(filter)
         )));
     }
     let defs = jaq_core::defs()
@@ -350,6 +350,11 @@ mod tests {
             let filter = format!("{}.{}", open.repeat(10_000), close.repeat(10_000));
             let refused = unsupported(run(&filter, &json!(1)));
             assert!(refused.contains("nested more than 256 deep"), "{refused}");
+            // Named as every refused filter is: its first 80 characters.
+            assert!(
+                refused.starts_with(&format!("jq `{}…` ", &filter[..80])),
+                "{refused}"
+            );
         }
         // An interpolation is code.
         let interpolated = format!("\"\\({}.{})\"", "(".repeat(10_000), ")".repeat(10_000));
