@@ -9,6 +9,7 @@ mod workers;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::fmt;
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -131,7 +132,7 @@ fn evaluate_compiled(
             Err(e) => {
                 return Err(match running.exceeded() {
                     Some(why) => over(&why),
-                    None => format!("jq `{filter}` failed: {e}").into(),
+                    None => format!("jq `{filter}` failed: {}", error_text(&e)).into(),
                 })
             }
         }
@@ -141,6 +142,39 @@ fn evaluate_compiled(
         Some(why) => Err(over(&why)),
         None => Ok(outputs),
     }
+}
+
+/// The most characters of a jq error's text a failure keeps.
+const ERROR_TEXT: usize = 1_000;
+
+/// The text of jq's error `e`, cut after [`ERROR_TEXT`] characters. The value an error
+/// carries is not measured as outputs are (`error` of a value built 100,000 deep): printing
+/// stops at the cut instead of going through the whole value, recursively.
+fn error_text(e: &impl fmt::Display) -> String {
+    struct Cut {
+        text: String,
+        room: usize,
+    }
+    impl fmt::Write for Cut {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            for c in s.chars() {
+                if self.room == 0 {
+                    return Err(fmt::Error);
+                }
+                self.room -= 1;
+                self.text.push(c);
+            }
+            Ok(())
+        }
+    }
+    let mut cut = Cut {
+        text: String::new(),
+        room: ERROR_TEXT,
+    };
+    if fmt::write(&mut cut, format_args!("{e}")).is_err() {
+        cut.text.push('…');
+    }
+    cut.text
 }
 
 /// `env`, without the emulator's environment: templates are anyone's, and the environment
@@ -480,6 +514,16 @@ mod tests {
         assert!(!values::json_deeper_than(&at_the_limit, 64));
         assert!(values::json_deeper_than(&at_the_limit, 63));
         exceeded("reduce range(65) as $i (0; [.])", LIMITS, "size");
+        // An error's value is not an output: its text is cut, not printed whole.
+        let deep_error = failed(run_within(
+            "reduce range(99990) as $i (null; [.]) | error",
+            &json!(null),
+            PATIENT,
+        ));
+        let text = deep_error.split_once(" failed: ").unwrap().1;
+        assert_eq!(text, format!("{}…", "[".repeat(1_000)));
+        let short = failed(run("error(\"boom\")", &json!(null)));
+        assert!(short.ends_with(" failed: \"boom\""), "{short}");
         let mut deep = json!(0);
         for _ in 0..200 {
             deep = json!([deep]);
