@@ -9,6 +9,7 @@ mod workers;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::fmt;
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -96,28 +97,26 @@ fn evaluate(filter: &str, input: &str, limits: Limits) -> workers::Evaluated {
         }
     };
     let started = Instant::now();
-    let mut over_budget = false;
-    let answer = evaluate_compiled(filter, &compiled, input, limits, &mut over_budget);
+    let answer = evaluate_compiled(filter, &compiled, input, limits);
+    // The only limit of the emulator a compiled filter meets is its budget.
+    let over_budget = matches!(answer, Err(Failure::Unsupported(_)));
     workers::Evaluated {
         answer,
         retire: over_budget || started.elapsed() >= workers::HEAVY,
     }
 }
 
+/// The outputs of `compiled`; a [`Failure::Unsupported`] only when it exceeded its budget.
 fn evaluate_compiled(
     filter: &str,
     compiled: &Filter,
     input: &str,
     limits: Limits,
-    over_budget: &mut bool,
 ) -> Result<Vec<Value>, Failure> {
     let input = jaq_json::read::parse_single(input.as_bytes())
         .map_err(|e| Failure::from(format!("jq input: {e}")))?;
     let running = budget::Running::start(limits);
-    let mut over = |why: &str| {
-        *over_budget = true;
-        exceeded(filter, why)
-    };
+    let over = |why: &str| exceeded(filter, why);
     let ctx = Ctx::<data::JustLut<Val>>::new(&compiled.lut, Vars::new([]));
     let mut spent = values::Spent::default();
     let mut outputs = Vec::new();
@@ -133,7 +132,7 @@ fn evaluate_compiled(
             Err(e) => {
                 return Err(match running.exceeded() {
                     Some(why) => over(&why),
-                    None => format!("jq `{filter}` failed: {e}").into(),
+                    None => format!("jq `{filter}` failed: {}", error_text(&e)).into(),
                 })
             }
         }
@@ -143,6 +142,39 @@ fn evaluate_compiled(
         Some(why) => Err(over(&why)),
         None => Ok(outputs),
     }
+}
+
+/// The most characters of a jq error's text a failure keeps.
+const ERROR_TEXT: usize = 1_000;
+
+/// The text of jq's error `e`, cut after [`ERROR_TEXT`] characters. The value an error
+/// carries is not measured as outputs are (`error` of a value built 100,000 deep): printing
+/// stops at the cut instead of going through the whole value, recursively.
+fn error_text(e: &impl fmt::Display) -> String {
+    struct Cut {
+        text: String,
+        room: usize,
+    }
+    impl fmt::Write for Cut {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            for c in s.chars() {
+                if self.room == 0 {
+                    return Err(fmt::Error);
+                }
+                self.room -= 1;
+                self.text.push(c);
+            }
+            Ok(())
+        }
+    }
+    let mut cut = Cut {
+        text: String::new(),
+        room: ERROR_TEXT,
+    };
+    if fmt::write(&mut cut, format_args!("{e}")).is_err() {
+        cut.text.push('…');
+    }
+    cut.text
 }
 
 /// `env`, without the emulator's environment: templates are anyone's, and the environment
@@ -251,21 +283,23 @@ fn compiled(filter: &str) -> Result<Rc<Filter>, Failure> {
         )));
     }
     if depth(filter) > MAX_DEPTH {
-        let shown: String = filter.chars().take(40).collect();
         return Err(Failure::unsupported(format!(
-            "`{shown}…` is not a jq filter the emulator takes: it is nested more than {MAX_DEPTH} deep"
+            "jq `{}` is not a filter the emulator takes: it is nested more than {MAX_DEPTH} deep",
+            shown(filter)
         )));
     }
     let defs = jaq_core::defs()
         .chain(jaq_std::defs())
         .chain(jaq_json::defs())
         .chain(budget::defs()?);
+    // The emulator's natives replace jaq's of the same name and arity.
+    let ours: Vec<_> = budget::funs().chain([no_environment()]).collect();
+    let replaced: Vec<(&str, usize)> = ours.iter().map(|(n, a, _)| (*n, a.len())).collect();
     let funs = jaq_core::funs()
-        .filter(|(name, args, _)| !budget::replaced(name, args.len()))
-        .chain(jaq_std::funs().filter(|(name, args, _)| !(*name == "env" && args.is_empty())))
+        .chain(jaq_std::funs())
         .chain(jaq_json::funs())
-        .chain(budget::funs())
-        .chain([no_environment()]);
+        .filter(|(name, args, _)| !replaced.contains(&(*name, args.len())))
+        .chain(ours);
     let loader = Loader::new(defs);
     let arena = Arena::default();
     let modules = loader
@@ -350,6 +384,11 @@ mod tests {
             let filter = format!("{}.{}", open.repeat(10_000), close.repeat(10_000));
             let refused = unsupported(run(&filter, &json!(1)));
             assert!(refused.contains("nested more than 256 deep"), "{refused}");
+            // Named as every refused filter is: its first 80 characters.
+            assert!(
+                refused.starts_with(&format!("jq `{}…` ", &filter[..80])),
+                "{refused}"
+            );
         }
         // An interpolation is code.
         let interpolated = format!("\"\\({}.{})\"", "(".repeat(10_000), ")".repeat(10_000));
@@ -475,6 +514,16 @@ mod tests {
         assert!(!values::json_deeper_than(&at_the_limit, 64));
         assert!(values::json_deeper_than(&at_the_limit, 63));
         exceeded("reduce range(65) as $i (0; [.])", LIMITS, "size");
+        // An error's value is not an output: its text is cut, not printed whole.
+        let deep_error = failed(run_within(
+            "reduce range(99990) as $i (null; [.]) | error",
+            &json!(null),
+            PATIENT,
+        ));
+        let text = deep_error.split_once(" failed: ").unwrap().1;
+        assert_eq!(text, format!("{}…", "[".repeat(1_000)));
+        let short = failed(run("error(\"boom\")", &json!(null)));
+        assert!(short.ends_with(" failed: \"boom\""), "{short}");
         let mut deep = json!(0);
         for _ in 0..200 {
             deep = json!([deep]);
@@ -545,7 +594,8 @@ mod tests {
         assert!(long.retire);
         // A filter that does not compile retires nothing.
         let refused = evaluate(".a | nosuch", "null", LIMITS);
-        assert!(refused.answer.is_err() && !refused.retire);
+        assert!(failed(refused.answer).contains("not a jq filter"));
+        assert!(!refused.retire);
     }
 
     #[test]

@@ -154,11 +154,6 @@ pub(super) fn funs() -> impl Iterator<Item = Fun<Data>> {
     [step, range].into_iter()
 }
 
-/// Whether `name/arity` is a native of jaq's that [`funs`] replaces.
-pub(super) fn replaced(name: &str, arity: usize) -> bool {
-    name == "range" && arity == 3
-}
-
 /// jaq's `range($from; $to; $by)`, each item charged.
 fn range<'a>(from: Val, to: Val, by: Val) -> impl Iterator<Item = ValX<'a, Val>> {
     let direction = by

@@ -10,15 +10,12 @@ use super::budget::Limits;
 pub(super) fn json_deeper_than(value: &Value, max: usize) -> bool {
     let mut pending = vec![(value, 0usize)];
     while let Some((value, depth)) = pending.pop() {
-        let children: Box<dyn Iterator<Item = &Value>> = match value {
-            Value::Array(items) => Box::new(items.iter()),
-            Value::Object(map) => Box::new(map.values()),
-            _ => continue,
-        };
-        if depth >= max {
-            return true;
+        match value {
+            Value::Array(_) | Value::Object(_) if depth >= max => return true,
+            Value::Array(items) => pending.extend(items.iter().map(|child| (child, depth + 1))),
+            Value::Object(map) => pending.extend(map.values().map(|child| (child, depth + 1))),
+            _ => {}
         }
-        pending.extend(children.map(|child| (child, depth + 1)));
     }
     false
 }
@@ -58,18 +55,20 @@ fn measure(value: &Val, spent: &mut Spent, limits: &Limits) -> Result<(), String
                 limits.nodes
             ));
         }
-        let children: Box<dyn Iterator<Item = &Val>> = match value {
-            Val::Arr(items) => Box::new(items.iter()),
-            Val::Obj(map) => Box::new(map.iter().flat_map(|(k, v)| [k, v])),
-            _ => continue,
-        };
-        if depth >= limits.depth {
-            return Err(format!(
-                "size: it built a value nested more than {} deep",
-                limits.depth
-            ));
+        match value {
+            Val::Arr(_) | Val::Obj(_) if depth >= limits.depth => {
+                return Err(format!(
+                    "size: it built a value nested more than {} deep",
+                    limits.depth
+                ))
+            }
+            Val::Arr(items) => pending.extend(items.iter().map(|child| (child, depth + 1))),
+            Val::Obj(map) => pending.extend(
+                map.iter()
+                    .flat_map(|(k, v)| [(k, depth + 1), (v, depth + 1)]),
+            ),
+            _ => {}
         }
-        pending.extend(children.map(|child| (child, depth + 1)));
     }
     Ok(())
 }
