@@ -151,7 +151,7 @@ async fn a_filter_that_builds_a_deep_value_fails_its_task() {
 }
 
 #[tokio::test]
-async fn the_emulator_serves_others_while_and_after_a_filter_runs_over() {
+async fn the_emulator_serves_others_after_a_filter_runs_over() {
     let emulator = emulator().await;
     let over = start_content(
         &emulator,
@@ -159,7 +159,8 @@ async fn the_emulator_serves_others_while_and_after_a_filter_runs_over() {
         json!({}),
     )
     .await;
-    // Asked while the filter runs (or just after): answered.
+    // Asked once the filter has run over (the engine holds the state while jq runs, so a
+    // request made meanwhile waits for it): answered.
     let listed = call(&emulator, "ListTemplates", &[]).await;
     assert_eq!(listed.status, 200, "{}", listed.text);
     let fine = start_content(
