@@ -65,6 +65,10 @@ impl Client {
                 .connect_timeout(config.connect_timeout)
                 // A redirect would replay a signed request elsewhere.
                 .redirect(reqwest::redirect::Policy::none())
+                // The call loop retries by the configured policy. reqwest's own layer only
+                // resends HTTP/2 refusals (this crate does not enable HTTP/2), yet it copies
+                // each request's headers in case it has to: two allocations a call.
+                .retry(reqwest::retry::never().max_retries_per_request(0))
                 .user_agent(USER_AGENT)
                 .build()
                 .map_err(|e| {

@@ -281,7 +281,9 @@ impl ConfigBuilder {
     /// The client is used as given, so [`connect_timeout`](Self::connect_timeout) and the
     /// `oos-rs` user agent do not apply to it; the attempt and operation timeouts still do.
     /// Build it with `redirect(reqwest::redirect::Policy::none())`: OOS does not redirect,
-    /// and a followed redirect would send a signed request elsewhere.
+    /// and a followed redirect would send a signed request elsewhere. The client's own also
+    /// has `retry(reqwest::retry::never().max_retries_per_request(0))`, which spares each
+    /// call two copies of its headers; calls are retried by the [`RetryPolicy`] either way.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.config.http_client = Some(client);
         self
