@@ -17,8 +17,11 @@
 # ticks: rough figures, meaningless for runs shorter than a few tenths of a second. Before each
 # process the script waits (up to QUIET_WAIT seconds, default 120) until the rest of the machine
 # has used less than QUIET of a core (default 0.1) over one second, so that a run does not
-# start in the middle of someone else's build; what others still used shows per row. Not run
-# by CI.
+# start in the middle of someone else's build; what others still used shows per row
+# (QUIET_WAIT=0 skips the wait). The summary gives each ratio's spread over the runs (min,
+# quartiles, max) and, with BEFORE, in how many runs the client used less CPU than "before":
+# with many short runs, e.g. `QUIET_WAIT=0 bench/run-separate.sh 3000 100`, these are what
+# can tell a change of a few percent from the machine's noise. Not run by CI.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -145,6 +148,9 @@ tick_us=$(awk -v hz="$(getconf CLK_TCK)" 'BEGIN { print 1e6 / hz }')
 # Waits until the machine is quiet (see above); says so if it never was.
 quiet() {
   local waited=0 a b
+  # QUIET_WAIT=0: no check (many short runs, where a second's wait per process would
+  # dominate; the rotating order and the number of runs carry the comparison instead).
+  [ "${QUIET_WAIT:-120}" = 0 ] && return
   while [ "$waited" -lt "${QUIET_WAIT:-120}" ]; do
     a=$(busy_ticks)
     sleep 1
@@ -199,10 +205,16 @@ awk -v tick_us="$tick_us" -v sides="${sides[*]}" '
     for (i = 1; i <= NF; i++) { split($i, kv, "="); if (kv[1] == name) return kv[2] }
     return ""
   }
-  function median(v, n,   i, j, t, w) {
+  function median(v, n) { return quantile(v, n, 0.5) }
+  # The p-quantile of v[1..n], interpolated between the order statistics around it.
+  function quantile(v, n, p,   i, j, t, w, h, lo) {
     for (i = 1; i <= n; i++) w[i] = v[i]
     for (i = 2; i <= n; i++) for (j = i; j > 1 && w[j - 1] > w[j]; j--) { t = w[j]; w[j] = w[j - 1]; w[j - 1] = t }
-    return n % 2 ? w[(n + 1) / 2] : (w[n / 2] + w[n / 2 + 1]) / 2
+    h = (n - 1) * p + 1; lo = int(h)
+    return lo >= n ? w[n] : w[lo] + (h - lo) * (w[lo + 1] - w[lo])
+  }
+  function spread(v, n) {
+    return sprintf("min %.3f, quartiles %.3f %.3f %.3f, max %.3f", quantile(v, n, 0), quantile(v, n, 0.25), quantile(v, n, 0.5), quantile(v, n, 0.75), quantile(v, n, 1))
   }
   field("run") == "alloc" { allocs[field("side")] = field("allocs_per_call"); next }
   {
@@ -248,6 +260,21 @@ awk -v tick_us="$tick_us" -v sides="${sides[*]}" '
         }
         printf "%-3d %-" w "s %-" w "s %s\n", k, a, b, c
         printf "    %-" w "s %-" w "s %s\n", sprintf("median %.3f", median(x, n)), sprintf("median %.3f", median(y, n)), sprintf("median %.3f", median(z, n))
+        spreads[s, k] = sprintf("%s / floor, K=%d: calls/s %s\n%s / floor, K=%d: loop CPU %s\n", side, k, spread(x, n), side, k, spread(y, n), side, k)
+      }
+    }
+    # Over many runs the quartiles say more than each run: a run on this kind of machine
+    # moves by a tenth either way, whoever runs it.
+    printf "\nthe per-run ratios over all %d runs\n", n
+    for (s = 2; s <= ns; s++) for (k = 1; k <= 8; k += 7) printf "%s", spreads[s, k]
+    if (ns == 3) {
+      for (k = 1; k <= 8; k += 7) {
+        less = 0
+        for (r = 1; r <= n; r++) {
+          v[r] = loop[r SUBSEP k SUBSEP "client"] / loop[r SUBSEP k SUBSEP "before"]
+          less += v[r] < 1
+        }
+        printf "client / before, K=%d: loop CPU %s; the client used less in %d of %d runs\n", k, spread(v, n), less, n
       }
     }
     printf "\nheap allocations per call (500 sequential calls, caller process only): floor %s", allocs["floor"]
