@@ -452,17 +452,7 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The chain as a reporter prints it: each layer's `Display`, outermost first.
-    fn chain(error: &dyn std::error::Error) -> Vec<String> {
-        let mut shown = vec![error.to_string()];
-        let mut source = error.source();
-        while let Some(cause) = source {
-            shown.push(cause.to_string());
-            source = cause.source();
-        }
-        shown
-    }
+    use crate::testing::chain;
 
     #[derive(Debug)]
     struct Typed(ErrorMetadata);

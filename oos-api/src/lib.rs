@@ -52,6 +52,8 @@ mod send;
 #[doc(hidden)]
 pub mod signing;
 mod string_enum;
+#[cfg(test)]
+mod testing;
 pub mod waiter;
 
 #[doc(hidden)]

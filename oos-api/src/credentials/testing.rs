@@ -150,12 +150,7 @@ pub(crate) fn typed_cause<'e, C: Error + 'static>(
     error: &'e CredentialsError,
     secret: &str,
 ) -> &'e C {
-    let mut shown = vec![error.to_string()];
-    let mut next = error.source();
-    while let Some(cause) = next {
-        shown.push(cause.to_string());
-        next = cause.source();
-    }
+    let shown = crate::testing::chain(error);
     for pair in shown.windows(2) {
         assert!(
             !pair[1].is_empty() && !pair[0].contains(&pair[1]),
