@@ -9,6 +9,8 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+use codegen::import::json::Json;
+
 /// What became of one document.
 struct Outcome {
     product: String,
@@ -155,9 +157,11 @@ fn import_and_generate(
     );
     fs::write(specs.join("service.yaml"), service).map_err(|e| e.to_string())?;
     let sources = codegen::import::Sources::new(dir, &specs).map_err(|e| e.to_string())?;
+    // The document parsed above is the one imported: it is read and parsed once.
     let imported = sources
-        .import_openapi(&path, &[])
-        .map_err(|e| e.to_string().replace(&format!("{}: ", path.display()), ""))?;
+        .import_parsed_openapi(&path, &parsed, text, &[])
+        .map_err(|e| e.to_string().replace(&format!("{}: ", path.display()), ""))?
+        .specs;
     outcome.warning_kinds = sources
         .warnings()
         .iter()
@@ -166,7 +170,7 @@ fn import_and_generate(
     for spec in &imported {
         fs::write(&spec.path, &spec.text).map_err(|e| e.to_string())?;
     }
-    let (listed, kept) = two_statuses(&text, &imported);
+    let (listed, kept) = two_statuses(parsed.root(), &imported);
     outcome.two_status_actions = listed;
     outcome.two_status_kept = kept;
     outcome.imported = imported.len();
@@ -231,11 +235,8 @@ fn newest_present(mirror: &Path, doc: &str) -> Option<(String, String)> {
 /// there are, and how many were imported with each such code keeping its other statuses
 /// (`also_http_status`), or left out by a documented rule (a code common to every action, or
 /// one that names no Rust variant).
-fn two_statuses(document: &str, imported: &[codegen::import::Imported]) -> (usize, usize) {
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(document) else {
-        return (0, 0);
-    };
-    let Some(apis) = doc.get("apis").and_then(|a| a.as_object()) else {
+fn two_statuses(document: &Json, imported: &[codegen::import::Imported]) -> (usize, usize) {
+    let Some(apis) = last(document, "apis").and_then(last_of_each) else {
         return (0, 0);
     };
     let (mut listed, mut kept) = (0, 0);
@@ -244,17 +245,16 @@ fn two_statuses(document: &str, imported: &[codegen::import::Imported]) -> (usiz
         // What the importer reads as HTTP error statuses; a code also listed under `200` or
         // `4092` is left out of those by rule (spec/README.md).
         let error_status = |s: &str| s.parse::<u16>().is_ok_and(|n| (400..600).contains(&n));
-        for (status, codes) in api
-            .get("errorCodes")
-            .and_then(|c| c.as_object())
+        for (status, codes) in last(api, "errorCodes")
+            .and_then(last_of_each)
             .into_iter()
             .flatten()
             .filter(|(s, _)| error_status(s))
         {
             for code in codes.as_array().into_iter().flatten() {
-                if let Some(code) = code.get("errorCode").and_then(|c| c.as_str()) {
+                if let Some(code) = last(code, "errorCode").and_then(Json::as_str) {
                     let seen = statuses.entry(code).or_default();
-                    if !seen.contains(&status.as_str()) {
+                    if !seen.contains(&status) {
                         seen.push(status);
                     }
                 }
@@ -269,7 +269,7 @@ fn two_statuses(document: &str, imported: &[codegen::import::Imported]) -> (usiz
             continue;
         }
         listed += 1;
-        let Some(spec) = imported.iter().find(|i| &i.action == action) else {
+        let Some(spec) = imported.iter().find(|i| i.action == action) else {
             continue;
         };
         let Ok(spec) = yaml_serde::from_str::<codegen::spec::ActionSpec>(&spec.text) else {
@@ -287,6 +287,30 @@ fn two_statuses(document: &str, imported: &[codegen::import::Imported]) -> (usiz
         }
     }
     (listed, kept)
+}
+
+/// The member `key` of an object as serde_json reads it: of a key written twice, the last.
+fn last<'j>(object: &'j Json, key: &str) -> Option<&'j Json> {
+    object
+        .members()?
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+/// The members of an object as serde_json reads them: each key once, with its last value.
+fn last_of_each(object: &Json) -> Option<Vec<(&str, &Json)>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut members: Vec<(&str, &Json)> = object
+        .members()?
+        .iter()
+        .rev()
+        .filter(|(k, _)| seen.insert(k.as_str()))
+        .map(|(k, v)| (k.as_str(), v))
+        .collect();
+    members.reverse();
+    Some(members)
 }
 
 /// A product code as a YAML scalar.
@@ -401,22 +425,29 @@ mod tests {
         );
     }
 
-    #[test]
-    fn actions_with_a_code_under_two_error_statuses_are_counted_with_what_was_kept() {
-        let document = r#"{"apis": {
-            "Kept": {"errorCodes": {"400": [{"errorCode": "Bad"}], "403": [{"errorCode": "Bad"}]}},
-            "Lost": {"errorCodes": {"400": [{"errorCode": "Bad"}], "404": [{"errorCode": "Bad"}]}},
-            "NotAStatus": {"errorCodes": {"400": [{"errorCode": "Bad"}], "4092": [{"errorCode": "Bad"}]}},
-            "Once": {"errorCodes": {"400": [{"errorCode": "Bad"}]}}
-        }}"#;
-        let spec = |action: &str, also: &str| {
-            codegen::import::Imported {
+    fn json(text: &str) -> Json {
+        serde_json::from_str(text).expect("test JSON")
+    }
+
+    fn spec(action: &str, also: &str) -> codegen::import::Imported {
+        codegen::import::Imported {
             action: action.into(),
             path: format!("{action}.yaml").into(),
             text: format!("action: {action}\nsummary: s\nidempotent: false\nerrors:\n  - code: Bad\n    http_status: 400\n{also}    message: m\n"),
             page: None,
         }
-        };
+    }
+
+    #[test]
+    fn actions_with_a_code_under_two_error_statuses_are_counted_with_what_was_kept() {
+        let document = &json(
+            r#"{"apis": {
+            "Kept": {"errorCodes": {"400": [{"errorCode": "Bad"}], "403": [{"errorCode": "Bad"}]}},
+            "Lost": {"errorCodes": {"400": [{"errorCode": "Bad"}], "404": [{"errorCode": "Bad"}]}},
+            "NotAStatus": {"errorCodes": {"400": [{"errorCode": "Bad"}], "4092": [{"errorCode": "Bad"}]}},
+            "Once": {"errorCodes": {"400": [{"errorCode": "Bad"}]}}
+        }}"#,
+        );
         let imported = [
             spec("Kept", "    also_http_status: [403]\n"),
             spec("Lost", ""),
@@ -430,5 +461,36 @@ mod tests {
             (2, 1),
             "an action not imported is not kept"
         );
+    }
+
+    /// The counts are those of the document as serde_json reads it (they were counted from a
+    /// `serde_json::Value` before the survey counted from the parsed document): of a key
+    /// written twice, the last counts.
+    #[test]
+    fn a_key_written_twice_counts_once_with_its_last_value() {
+        let text = r#"{"apis": {
+            "Twice": {"errorCodes": {"400": [{"errorCode": "Bad"}], "403": [{"errorCode": "Bad"}]}},
+            "Twice": {"errorCodes": {"400": [{"errorCode": "Bad"}]}},
+            "Status": {"errorCodes": {"400": [{"errorCode": "Bad"}], "403": [{"errorCode": "Other"}], "403": [{"errorCode": "Bad"}]}},
+            "Code": {"errorCodes": {"400": [{"errorCode": "Bad"}], "404": [{"errorCode": "Bad", "errorCode": "Good"}]}}
+        }}"#;
+        // What serde_json reads: each key once, its last value.
+        let serde: serde_json::Value = serde_json::from_str(text).expect("JSON");
+        let apis = &serde["apis"];
+        assert_eq!(apis.as_object().map(|a| a.len()), Some(3));
+        assert_eq!(
+            apis["Twice"]["errorCodes"].as_object().map(|c| c.len()),
+            Some(1)
+        );
+        assert_eq!(apis["Status"]["errorCodes"]["403"][0]["errorCode"], "Bad");
+        assert_eq!(apis["Code"]["errorCodes"]["404"][0]["errorCode"], "Good");
+        let imported = [
+            spec("Twice", "    also_http_status: [403]\n"),
+            spec("Status", "    also_http_status: [403]\n"),
+            spec("Code", "    also_http_status: [404]\n"),
+        ];
+        // Read the first of each key instead, `Twice` and `Code` would count and `Status` not;
+        // read every member, all three would.
+        assert_eq!(two_statuses(&json(text), &imported), (1, 1));
     }
 }

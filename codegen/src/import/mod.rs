@@ -133,6 +133,12 @@ impl Sources {
         let text = fs::read_to_string(path)
             .map_err(|e| SpecError::new(path, format!("cannot read the document: {e}")))?;
         let doc = openapi::Document::parse_with(path, &text, self.strict)?;
+        self.describes_service(path, &doc)?;
+        Ok((doc, text))
+    }
+
+    /// Refuses a document of another product or version than `service.yaml`'s.
+    fn describes_service(&self, path: &Path, doc: &openapi::Document) -> Result<(), SpecError> {
         let (product, version) = (doc.product(), doc.version());
         if !product.eq_ignore_ascii_case(&self.service.product)
             || version != self.service.api_version
@@ -149,7 +155,7 @@ impl Sources {
             .path("$.info")
             .help("import a document of the spec directory's product and version"));
         }
-        Ok((doc, text))
+        Ok(())
     }
 
     /// Imports reference pages (`pages` are their paths), each merged with the metadata's
@@ -191,6 +197,30 @@ impl Sources {
         only: &[String],
     ) -> Result<OpenapiImport, SpecError> {
         let (doc, text) = self.read_openapi(path)?;
+        self.import_read_openapi(path, &doc, text, only)
+    }
+
+    /// [`Self::import_openapi_document`] of a document its caller has read (`text`, from
+    /// `path`) and parsed (`doc`, strictly or not as it chose), so that a caller that needs
+    /// the document before or after the import reads and parses it once.
+    pub fn import_parsed_openapi(
+        &self,
+        path: &Path,
+        doc: &openapi::Document,
+        text: String,
+        only: &[String],
+    ) -> Result<OpenapiImport, SpecError> {
+        self.describes_service(path, doc)?;
+        self.import_read_openapi(path, doc, text, only)
+    }
+
+    fn import_read_openapi(
+        &self,
+        path: &Path,
+        doc: &openapi::Document,
+        text: String,
+        only: &[String],
+    ) -> Result<OpenapiImport, SpecError> {
         let all = doc.actions();
         for name in only {
             if !all.contains(name) {

@@ -292,6 +292,33 @@ fn an_import_hands_back_the_document_it_read_and_where_it_is_kept() {
 }
 
 #[test]
+fn a_document_parsed_by_its_caller_imports_as_one_read_from_its_path() {
+    let scratch = scratch("parsed-by-caller", DOC);
+    let sources = scratch.sources();
+    let path = scratch.root.join("docs/api-docs.json");
+    let doc = Document::parse(&path, DOC).unwrap_or_else(|e| panic!("{e}"));
+    let parsed = sources
+        .import_parsed_openapi(&path, &doc, DOC.to_owned(), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        parsed,
+        sources.import_openapi_document(&path, &[]).unwrap(),
+        "the same specs, text and copy"
+    );
+    // The check of the product and version holds as for a document read from its path.
+    let other = DOC.replace(r#""product": "oos""#, r#""product": "ecs""#);
+    assert_ne!(other, DOC);
+    let doc = Document::parse(&path, &other).unwrap_or_else(|e| panic!("{e}"));
+    let err = sources
+        .import_parsed_openapi(&path, &doc, other, &[])
+        .expect_err("another product");
+    assert!(
+        err.to_string().contains("describes ecs 2019-06-01"),
+        "{err}"
+    );
+}
+
+#[test]
 fn summaries_read_a_repeated_key_as_serde_json_does() {
     // The last of two keys counts, as when the edition is told from the text.
     let text = r#"{"info": {"style": "RPC", "product": "Oos", "version": "2019-06-01"},

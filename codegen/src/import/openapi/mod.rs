@@ -150,6 +150,12 @@ impl Document {
         self.warnings.borrow().clone()
     }
 
+    /// The document as read, its objects' keys in document order (a key written twice is
+    /// there twice).
+    pub fn root(&self) -> &Json {
+        &self.root
+    }
+
     /// The product code (`info.product`).
     pub fn product(&self) -> &str {
         self.root
