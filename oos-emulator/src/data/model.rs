@@ -440,26 +440,47 @@ impl Execution {
         self.end_date = at.to_owned();
         self.update_date = at.to_owned();
         self.current_tasks.clear();
+        let mut moved = Vec::new();
         for task in &mut self.task_executions {
             if UNFINISHED.contains(&task.status.as_str()) {
-                task.status = status.to_owned();
+                let was = std::mem::replace(&mut task.status, status.to_owned());
                 task.end_date = at.to_owned();
                 task.update_date = at.to_owned();
+                if task.parent_task_execution_id.is_empty() {
+                    moved.push(was);
+                }
             }
         }
-        if let Some(counters) = self.counters.as_mut() {
-            // The counts move as the task executions above do: those of unfinished ones.
-            let settled = |name: &str| !UNFINISHED.contains(&name);
-            let unfinished = counters
-                .iter()
-                .filter(|(name, _)| !settled(name))
-                .fold(0i32, |sum, (_, n)| sum.saturating_add(*n));
-            counters.retain(|name, _| settled(name));
-            if unfinished > 0 {
-                let n = counters.entry(status.to_owned()).or_insert(0);
-                *n = n.saturating_add(unfinished);
+        for was in moved {
+            self.tally(Some(&was), Some(status));
+        }
+    }
+
+    /// Keeps the counters of the top-level task executions by status as one of them moves
+    /// from status `from` (none for a new one) to `to`. Every move of a counted task goes
+    /// through here, so the counters cannot drift from the statuses ListTaskExecutions shows.
+    /// Counting as tasks move, rather than recounting every task execution, keeps a long
+    /// execution's cost linear in what it writes.
+    pub(crate) fn tally(&mut self, from: Option<&str>, to: Option<&str>) {
+        let counters = self.counters.get_or_insert_with(BTreeMap::new);
+        if let Some(from) = from {
+            if let Some(n) = counters.get_mut(from) {
+                *n = n.saturating_sub(1);
             }
         }
+        if let Some(to) = to {
+            let n = counters.entry(to.to_owned()).or_insert(0);
+            *n = n.saturating_add(1);
+        }
+        // A status no task has any more is not listed, as OOS lists none at zero.
+        counters.retain(|name, n| *n > 0 || name == "Total");
+    }
+
+    /// Sets `Total`, the template's number of tasks, among the counters.
+    pub(crate) fn count_total(&mut self, total: usize) {
+        self.counters
+            .get_or_insert_with(BTreeMap::new)
+            .insert("Total".to_owned(), i32::try_from(total).unwrap_or(i32::MAX));
     }
 }
 
