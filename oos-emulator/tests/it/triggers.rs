@@ -404,6 +404,11 @@ async fn an_event_trigger_deleted_or_completed_while_waiting_fires_no_more() {
     let emulator = emulator().await;
     let deleted = start_content(&emulator, EVENT, json!({})).await;
     let completed = start_content(&emulator, EVENT, json!({})).await;
+    let live = emulator.live_runs();
+    assert!(
+        live.contains(&deleted) && live.contains(&completed),
+        "{live:?}"
+    );
     let removed = call(
         &emulator,
         "DeleteExecutions",
@@ -430,6 +435,13 @@ async fn an_event_trigger_deleted_or_completed_while_waiting_fires_no_more() {
         (200, json!({"Started": []}))
     );
     assert!(children(&emulator, &completed).await.is_empty());
+    // The deleted execution's run went with it: an event for a run whose execution is gone
+    // starts no child, so only the engine's runs show whether it was stopped.
+    let live = emulator.live_runs();
+    assert!(
+        !live.contains(&deleted) && !live.contains(&completed),
+        "runs left behind: {live:?} (deleted {deleted}, completed {completed})"
+    );
 }
 
 /// The counters of `id`'s top-level task executions by status, recounted from what
