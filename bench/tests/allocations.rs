@@ -1,7 +1,7 @@
 //! The call path's heap allocations against the transport floor's, counted rather than timed:
 //! a sequential `ListExecutionLogs` call through `oos_api::Client` (signing, retry policy,
-//! attempt timeout, parsing) may allocate at most one more time than the bare reqwest call
-//! that parses the same page into the same type. Only the calling thread is counted: the
+//! attempt timeout, parsing) allocates no more than the bare reqwest call that parses the
+//! same page into the same type. Only the calling thread is counted: the
 //! calls run on a current-thread runtime, and the server on a thread of its own.
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -75,7 +75,7 @@ fn per_call<F: std::future::Future<Output = ()>>(
 }
 
 #[test]
-fn a_call_allocates_at_most_once_more_than_the_floor() {
+fn a_call_allocates_no_more_than_the_floor() {
     let server = Server::start(Answer::Fixed {
         body: Bytes::from(bench_page()),
         request_id_header: true,
@@ -109,7 +109,9 @@ fn a_call_allocates_at_most_once_more_than_the_floor() {
         "the floor's count ({floor}) includes the parsed page"
     );
     assert!(
-        through_client <= floor + 1.0,
+        // Counts are whole per call; a stray allocation in 200 calls (a buffer growing once)
+        // is not one per call.
+        through_client <= floor + 0.5,
         "a call through the client allocates {through_client} times, the floor {floor}"
     );
 }

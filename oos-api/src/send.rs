@@ -94,14 +94,21 @@ impl Client {
                  Config::from_env()",
             ))
         })?;
-        let provided = provider.provide();
-        let credentials = match deadline {
-            Some(deadline) => tokio::time::timeout_at(deadline.at, provided)
-                .await
-                .map_err(|_| Error::Timeout(deadline.limit))?,
-            None => provided.await,
-        }
-        .map_err(Error::Credentials)?;
+        // At hand (static, or cached and fresh) on every call but the first and those that
+        // refresh: no future to make, box and wait on.
+        let credentials = match provider.provide_now() {
+            Some(credentials) => credentials,
+            None => {
+                let provided = provider.provide();
+                match deadline {
+                    Some(deadline) => tokio::time::timeout_at(deadline.at, provided)
+                        .await
+                        .map_err(|_| Error::Timeout(deadline.limit))?,
+                    None => provided.await,
+                }
+                .map_err(Error::Credentials)?
+            }
+        };
         let retryable = |code: &str| {
             service::RETRYABLE_CODES.contains(&code) || request.retryable_codes.contains(&code)
         };

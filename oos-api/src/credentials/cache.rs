@@ -165,6 +165,15 @@ impl Cache {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// The cached credentials if they are not due for a refresh: what [`Cache::get`] would
+    /// answer without fetching.
+    pub(crate) fn fresh(&self) -> Option<Credentials> {
+        match self.state().lookup(self.now()) {
+            Lookup::Fresh(credentials) => Some(credentials),
+            Lookup::Stale(_) | Lookup::Unusable => None,
+        }
+    }
+
     /// The cached credentials, or those `fetch` hands out when a refresh is due.
     pub(crate) async fn get<'a, F>(&'a self, fetch: F) -> Result<Credentials, CredentialsError>
     where
@@ -348,6 +357,10 @@ impl<P: ProvideCredentials> ProvideCredentials for CachedProvider<P> {
         Box::pin(self.cache.get(|| self.source.provide()))
     }
 
+    fn provide_now(&self) -> Option<Credentials> {
+        self.cache.fresh()
+    }
+
     fn use_http_client(&self, client: &reqwest::Client) {
         self.source.use_http_client(client)
     }
@@ -380,6 +393,10 @@ macro_rules! cached_provider {
         impl $crate::credentials::ProvideCredentials for $provider {
             fn provide(&self) -> $crate::credentials::ProvideCredentialsFuture<'_> {
                 self.inner.provide()
+            }
+
+            fn provide_now(&self) -> Option<$crate::credentials::Credentials> {
+                self.inner.provide_now()
             }
 
             fn use_http_client(&self, client: &reqwest::Client) {
@@ -423,6 +440,51 @@ mod tests {
             clock.advance(Duration::from_secs(365 * 24 * 3600));
         }
         assert_eq!(source.calls(), 1);
+    }
+
+    #[test]
+    fn credentials_at_hand_are_what_provide_would_answer_without_fetching() {
+        let clock = FakeClock::new();
+        let source = Scripted::new(vec![
+            Ok(expiring("first", &clock, 6 * 60 * MINUTE)),
+            Ok(expiring("second", &clock, 6 * 60 * MINUTE)),
+        ]);
+        let p = cached(source.clone(), &clock);
+        let at_hand =
+            |p: &CachedProvider<Scripted>| p.provide_now().map(|c| c.access_key_id().to_owned());
+        // Nothing fetched yet: only `provide` can answer.
+        assert_eq!(at_hand(&p), None);
+        assert_eq!(source.calls(), 0);
+        assert_eq!(id(block_on(p.provide())), "first");
+        assert_eq!(at_hand(&p).as_deref(), Some("first"));
+        // In the refresh window the refresh is `provide`'s to make.
+        clock.advance(6 * 60 * MINUTE - 15 * MINUTE + Duration::from_secs(1));
+        assert_eq!(at_hand(&p), None);
+        assert_eq!(source.calls(), 1);
+        assert_eq!(id(block_on(p.provide())), "second");
+        assert_eq!(at_hand(&p).as_deref(), Some("second"));
+        // Expired: nothing at hand.
+        clock.advance(6 * 60 * MINUTE);
+        assert_eq!(at_hand(&p), None);
+        // Through the shared pointers a client holds.
+        let shared: Arc<dyn ProvideCredentials> = Arc::new(cached(
+            Scripted::new(vec![Ok(Credentials::new("static", "s"))]),
+            &clock,
+        ));
+        assert!(shared.provide_now().is_none());
+        block_on(shared.provide()).expect("fetched");
+        clock.advance(Duration::from_secs(365 * 24 * 3600));
+        let boxed: Box<dyn ProvideCredentials> = Box::new(shared);
+        assert_eq!(
+            boxed.provide_now().map(|c| c.access_key_id().to_owned()),
+            Some("static".to_owned())
+        );
+        assert_eq!(
+            Credentials::new("plain", "s")
+                .provide_now()
+                .map(|c| c.access_key_id().to_owned()),
+            Some("plain".to_owned())
+        );
     }
 
     #[test]

@@ -352,6 +352,17 @@ pub trait ProvideCredentials: Send + Sync {
     /// The credentials to sign the next call with.
     fn provide(&self) -> ProvideCredentialsFuture<'_>;
 
+    /// The credentials [`provide`](Self::provide) would hand out, when they are at hand
+    /// without waiting, fetching or refreshing: static credentials, or cached ones that are
+    /// not yet due for a refresh. A call signs with them and skips `provide`'s future, the
+    /// common case of every call after the first. `None`, the default, says: ask `provide`.
+    ///
+    /// An implementation returns `Some` only with exactly what `provide` would answer at
+    /// that moment, and leaves any refresh to `provide`.
+    fn provide_now(&self) -> Option<Credentials> {
+        None
+    }
+
     /// Offered the HTTP client given to [`ConfigBuilder::http_client`](crate::ConfigBuilder::http_client)
     /// when a [`Client`](crate::Client) is built with it: a provider that fetches over HTTP
     /// (STS, a credentials URI, the ECS metadata service) fetches with it from then on, so
@@ -368,11 +379,19 @@ impl ProvideCredentials for Credentials {
         let credentials = self.clone();
         Box::pin(async move { Ok(credentials) })
     }
+
+    fn provide_now(&self) -> Option<Credentials> {
+        Some(self.clone())
+    }
 }
 
 impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
     fn provide(&self) -> ProvideCredentialsFuture<'_> {
         (**self).provide()
+    }
+
+    fn provide_now(&self) -> Option<Credentials> {
+        (**self).provide_now()
     }
 
     fn use_http_client(&self, client: &reqwest::Client) {
@@ -383,6 +402,10 @@ impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
 impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Box<P> {
     fn provide(&self) -> ProvideCredentialsFuture<'_> {
         (**self).provide()
+    }
+
+    fn provide_now(&self) -> Option<Credentials> {
+        (**self).provide_now()
     }
 
     fn use_http_client(&self, client: &reqwest::Client) {

@@ -550,6 +550,43 @@ async fn the_first_of_the_two_deadlines_ends_the_wait_and_names_its_limit() {
     );
 }
 
+/// One set of credentials at hand, another (never expected) through `provide`.
+struct AtHand {
+    asked: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl oos_api::credentials::ProvideCredentials for AtHand {
+    fn provide(&self) -> oos_api::credentials::ProvideCredentialsFuture<'_> {
+        self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Box::pin(async { Ok(Credentials::new("FETCHED", "fetched-secret")) })
+    }
+
+    fn provide_now(&self) -> Option<Credentials> {
+        Some(Credentials::new("ATHAND", "at-hand-secret"))
+    }
+}
+
+#[tokio::test]
+async fn credentials_at_hand_sign_the_call_without_asking_provide() {
+    let server = Server::start(vec![ok("{}"), ok("{}")]);
+    let asked = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let client = Client::new(
+        config(&server)
+            .credentials(AtHand {
+                asked: asked.clone(),
+            })
+            .operation_timeout(Duration::from_secs(30))
+            .build(),
+    );
+    client.call(logs_input()).await.expect("ok");
+    client.call(logs_input()).await.expect("ok");
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 0);
+    for seen in server.seen() {
+        assert!(seen.headers["authorization"].contains("Credential=ATHAND,"));
+        assert_v3_signed(&seen, "at-hand-secret");
+    }
+}
+
 /// Credentials that take longer than any test waits.
 struct Stalled;
 
