@@ -490,3 +490,75 @@ impl TaskExecution {
         record(self)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The counters `execution`'s top-level task executions give, recounted.
+    fn recounted(execution: &Execution, total: i32) -> BTreeMap<String, i32> {
+        let mut counts = BTreeMap::from([("Total".to_owned(), total)]);
+        for task in &execution.task_executions {
+            if task.parent_task_execution_id.is_empty() {
+                *counts.entry(task.status.clone()).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
+    #[test]
+    fn ending_moves_the_counts_of_the_unfinished_top_level_tasks_only() {
+        let mut execution = Execution::default();
+        execution.count_total(5);
+        // Each task as the engine records it: counted Running, then moved to its status;
+        // the loop's items under `looped` are not counted.
+        for (id, parent, status) in [
+            ("t1", "", "Success"),
+            ("t2", "", "Failed"),
+            ("t3", "", "Waiting"),
+            ("looped", "", "Running"),
+            ("item1", "looped", "Success"),
+            ("item2", "looped", "Running"),
+        ] {
+            execution.task_executions.push(TaskExecution {
+                task_execution_id: id.to_owned(),
+                parent_task_execution_id: parent.to_owned(),
+                status: status.to_owned(),
+                ..TaskExecution::default()
+            });
+            if parent.is_empty() {
+                execution.tally(None, Some("Running"));
+                execution.tally(Some("Running"), Some(status));
+            }
+        }
+        assert_eq!(execution.counters, Some(recounted(&execution, 5)));
+        execution.end("Cancelled", "cancelled", "2026-01-01T00:00:00Z");
+        let statuses: Vec<&str> = execution
+            .task_executions
+            .iter()
+            .map(|t| t.status.as_str())
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                "Success",
+                "Failed",
+                "Cancelled",
+                "Cancelled",
+                "Success",
+                "Cancelled"
+            ]
+        );
+        let counters = execution.counters.clone().unwrap();
+        assert_eq!(
+            counters,
+            BTreeMap::from([
+                ("Cancelled".to_owned(), 2),
+                ("Failed".to_owned(), 1),
+                ("Success".to_owned(), 1),
+                ("Total".to_owned(), 5),
+            ])
+        );
+        assert_eq!(counters, recounted(&execution, 5));
+    }
+}
