@@ -282,6 +282,13 @@ impl RunningEmulator {
         Ok(started.into_iter().map(|(_, child)| child).collect())
     }
 
+    /// The ids of the executions whose runs the engine still holds, for tests that an
+    /// execution ended or deleted from outside leaves no run behind.
+    #[doc(hidden)]
+    pub fn live_runs(&self) -> Vec<String> {
+        self.state().runs.ids()
+    }
+
     /// How fast executions run now: emulated seconds per real second.
     pub fn clock_speed(&self) -> f64 {
         self.state().clock.speed()

@@ -440,26 +440,47 @@ impl Execution {
         self.end_date = at.to_owned();
         self.update_date = at.to_owned();
         self.current_tasks.clear();
+        let mut moved = Vec::new();
         for task in &mut self.task_executions {
             if UNFINISHED.contains(&task.status.as_str()) {
-                task.status = status.to_owned();
+                let was = std::mem::replace(&mut task.status, status.to_owned());
                 task.end_date = at.to_owned();
                 task.update_date = at.to_owned();
+                if task.parent_task_execution_id.is_empty() {
+                    moved.push(was);
+                }
             }
         }
-        if let Some(counters) = self.counters.as_mut() {
-            // The counts move as the task executions above do: those of unfinished ones.
-            let settled = |name: &str| !UNFINISHED.contains(&name);
-            let unfinished = counters
-                .iter()
-                .filter(|(name, _)| !settled(name))
-                .fold(0i32, |sum, (_, n)| sum.saturating_add(*n));
-            counters.retain(|name, _| settled(name));
-            if unfinished > 0 {
-                let n = counters.entry(status.to_owned()).or_insert(0);
-                *n = n.saturating_add(unfinished);
+        for was in moved {
+            self.tally(Some(&was), Some(status));
+        }
+    }
+
+    /// Keeps the counters of the top-level task executions by status as one of them moves
+    /// from status `from` (none for a new one) to `to`. Every move of a counted task goes
+    /// through here, so the counters cannot drift from the statuses ListTaskExecutions shows.
+    /// Counting as tasks move, rather than recounting every task execution, keeps a long
+    /// execution's cost linear in what it writes.
+    pub(crate) fn tally(&mut self, from: Option<&str>, to: Option<&str>) {
+        let counters = self.counters.get_or_insert_with(BTreeMap::new);
+        if let Some(from) = from {
+            if let Some(n) = counters.get_mut(from) {
+                *n = n.saturating_sub(1);
             }
         }
+        if let Some(to) = to {
+            let n = counters.entry(to.to_owned()).or_insert(0);
+            *n = n.saturating_add(1);
+        }
+        // A status no task has any more is not listed, as OOS lists none at zero.
+        counters.retain(|name, n| *n > 0 || name == "Total");
+    }
+
+    /// Sets `Total`, the template's number of tasks, among the counters.
+    pub(crate) fn count_total(&mut self, total: usize) {
+        self.counters
+            .get_or_insert_with(BTreeMap::new)
+            .insert("Total".to_owned(), i32::try_from(total).unwrap_or(i32::MAX));
     }
 }
 
@@ -467,5 +488,77 @@ impl TaskExecution {
     /// The task execution as one JSON object of wire names.
     pub fn record(&self) -> Map<String, Value> {
         record(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The counters `execution`'s top-level task executions give, recounted.
+    fn recounted(execution: &Execution, total: i32) -> BTreeMap<String, i32> {
+        let mut counts = BTreeMap::from([("Total".to_owned(), total)]);
+        for task in &execution.task_executions {
+            if task.parent_task_execution_id.is_empty() {
+                *counts.entry(task.status.clone()).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
+    #[test]
+    fn ending_moves_the_counts_of_the_unfinished_top_level_tasks_only() {
+        let mut execution = Execution::default();
+        execution.count_total(5);
+        // Each task as the engine records it: counted Running, then moved to its status;
+        // the loop's items under `looped` are not counted.
+        for (id, parent, status) in [
+            ("t1", "", "Success"),
+            ("t2", "", "Failed"),
+            ("t3", "", "Waiting"),
+            ("looped", "", "Running"),
+            ("item1", "looped", "Success"),
+            ("item2", "looped", "Running"),
+        ] {
+            execution.task_executions.push(TaskExecution {
+                task_execution_id: id.to_owned(),
+                parent_task_execution_id: parent.to_owned(),
+                status: status.to_owned(),
+                ..TaskExecution::default()
+            });
+            if parent.is_empty() {
+                execution.tally(None, Some("Running"));
+                execution.tally(Some("Running"), Some(status));
+            }
+        }
+        assert_eq!(execution.counters, Some(recounted(&execution, 5)));
+        execution.end("Cancelled", "cancelled", "2026-01-01T00:00:00Z");
+        let statuses: Vec<&str> = execution
+            .task_executions
+            .iter()
+            .map(|t| t.status.as_str())
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                "Success",
+                "Failed",
+                "Cancelled",
+                "Cancelled",
+                "Success",
+                "Cancelled"
+            ]
+        );
+        let counters = execution.counters.clone().unwrap();
+        assert_eq!(
+            counters,
+            BTreeMap::from([
+                ("Cancelled".to_owned(), 2),
+                ("Failed".to_owned(), 1),
+                ("Success".to_owned(), 1),
+                ("Total".to_owned(), 5),
+            ])
+        );
+        assert_eq!(counters, recounted(&execution, 5));
     }
 }

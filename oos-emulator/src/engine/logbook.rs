@@ -2,7 +2,6 @@
 //! its log entries, and the counters of its tasks by status, each stamped with the emulated
 //! moment it happened at.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -130,22 +129,10 @@ impl Run {
     }
 }
 
-/// Keeps an execution's counters of its top-level task executions by status as one of them
-/// moves from status `from` (none for a new one) to `to` (none when only `Total`, the
-/// template's number of tasks, is to be set). Counting as they move, rather than recounting
-/// every task execution, keeps a long execution's cost linear in what it writes.
+/// Sets the execution's `Total` (the template's number of tasks) and moves one top-level task
+/// execution's count from status `from` (none for a new one) to `to` (none when only `Total`
+/// is to be set), through [`Execution::tally`], the one place counts move.
 pub(super) fn tally(execution: &mut Execution, total: usize, from: Option<&str>, to: Option<&str>) {
-    let counters = execution.counters.get_or_insert_with(BTreeMap::new);
-    counters.insert("Total".to_owned(), i32::try_from(total).unwrap_or(i32::MAX));
-    if let Some(from) = from {
-        if let Some(n) = counters.get_mut(from) {
-            *n = n.saturating_sub(1);
-        }
-    }
-    if let Some(to) = to {
-        let n = counters.entry(to.to_owned()).or_insert(0);
-        *n = n.saturating_add(1);
-    }
-    // A status no task has any more is not listed, as OOS lists none at zero.
-    counters.retain(|name, n| *n > 0 || name == "Total");
+    execution.count_total(total);
+    execution.tally(from, to);
 }

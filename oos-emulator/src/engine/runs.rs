@@ -107,6 +107,11 @@ impl Runs {
         due
     }
 
+    /// The ids of the executions whose runs are held, in order.
+    pub fn ids(&self) -> Vec<String> {
+        self.runs.keys().cloned().collect()
+    }
+
     /// Whether the queue's head is due at `now` (it may be an entry that will be skipped).
     pub fn any_due(&self, now: Duration) -> bool {
         self.queue.peek().is_some_and(|Reverse((at, _))| *at <= now)

@@ -404,6 +404,11 @@ async fn an_event_trigger_deleted_or_completed_while_waiting_fires_no_more() {
     let emulator = emulator().await;
     let deleted = start_content(&emulator, EVENT, json!({})).await;
     let completed = start_content(&emulator, EVENT, json!({})).await;
+    let live = emulator.live_runs();
+    assert!(
+        live.contains(&deleted) && live.contains(&completed),
+        "{live:?}"
+    );
     let removed = call(
         &emulator,
         "DeleteExecutions",
@@ -430,4 +435,91 @@ async fn an_event_trigger_deleted_or_completed_while_waiting_fires_no_more() {
         (200, json!({"Started": []}))
     );
     assert!(children(&emulator, &completed).await.is_empty());
+    // The deleted execution's run went with it: an event for a run whose execution is gone
+    // starts no child, so only the engine's runs show whether it was stopped.
+    let live = emulator.live_runs();
+    assert!(
+        !live.contains(&deleted) && !live.contains(&completed),
+        "runs left behind: {live:?} (deleted {deleted}, completed {completed})"
+    );
+}
+
+/// The counters of `id`'s top-level task executions by status, recounted from what
+/// `ListTaskExecutions` lists, with `Total` the template's number of tasks.
+async fn recounted(emulator: &RunningEmulator, id: &str, total: usize) -> Value {
+    let listed = ok(
+        emulator,
+        "ListTaskExecutions",
+        &[("ExecutionId", id), ("MaxResults", "100")],
+    )
+    .await;
+    let mut counts = serde_json::Map::new();
+    counts.insert("Total".into(), total.into());
+    for task in listed["TaskExecutions"].as_array().unwrap() {
+        if task["ParentTaskExecutionId"].as_str().unwrap_or_default() != "" {
+            continue;
+        }
+        let status = task["Status"].as_str().unwrap().to_owned();
+        let n = counts.get(&status).and_then(Value::as_i64).unwrap_or(0);
+        counts.insert(status, (n + 1).into());
+    }
+    Value::Object(counts)
+}
+
+/// A trigger execution (and any other) that ends from outside its run while its tasks are in
+/// several states: its counters stay those of the task executions listed, loop items apart.
+#[tokio::test]
+async fn an_execution_ended_from_outside_counts_its_tasks_as_they_are_listed() {
+    let emulator = emulator().await;
+    let mixed = "FormatVersion: OOS-2019-06-01
+Tasks:
+  - Name: broken
+    Action: ACS::Sleep
+    OnError: ACS::NEXT
+    Properties: {Duration: never}
+  - Name: naps
+    Action: ACS::Sleep
+    Loop: {Items: [PT1M, PT2M]}
+    Properties: {Duration: '{{ ACS::TaskLoopItem }}'}
+  - Name: ask
+    Action: ACS::Approve
+  - Name: after
+    Action: ACS::Sleep
+    Properties: {Duration: PT1M}
+";
+    let id = start_content(&emulator, mixed, json!({})).await;
+    let mut waiting = execution(&emulator, &id).await;
+    for _ in 0..500 {
+        if waiting["Status"] == "Waiting" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        waiting = execution(&emulator, &id).await;
+    }
+    assert_eq!(waiting["Status"], "Waiting", "{waiting}");
+    assert_eq!(waiting["Counters"], recounted(&emulator, &id, 4).await);
+    let cancelled = call(&emulator, "CancelExecution", &[("ExecutionId", &id)]).await;
+    assert_eq!(cancelled.status, 200, "{}", cancelled.text);
+    let done = execution(&emulator, &id).await;
+    assert_eq!(
+        done["Counters"],
+        json!({"Total": 4, "Failed": 1, "Success": 1, "Cancelled": 1})
+    );
+    assert_eq!(done["Counters"], recounted(&emulator, &id, 4).await);
+
+    // A trigger parent rejected after a firing: its trigger task ends with it.
+    let parent = start_content(&emulator, EVENT, json!({})).await;
+    let (status, _) = post_event(&emulator, json!({"Content": stopped("i-1")})).await;
+    assert_eq!(status, 200);
+    let rejected = call(
+        &emulator,
+        "NotifyExecution",
+        &[("ExecutionId", &parent), ("NotifyType", "Reject")],
+    )
+    .await;
+    assert_eq!(rejected.status, 200, "{}", rejected.text);
+    let done = execution(&emulator, &parent).await;
+    assert_eq!(done["Status"], "Failed", "{done}");
+    assert_eq!(done["Counters"], json!({"Total": 2, "Failed": 1}));
+    assert_eq!(done["Counters"], recounted(&emulator, &parent, 2).await);
 }
