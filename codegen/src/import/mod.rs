@@ -197,7 +197,7 @@ impl Sources {
         only: &[String],
     ) -> Result<OpenapiImport, SpecError> {
         let (doc, text) = self.read_openapi(path)?;
-        self.import_read_openapi(path, &doc, text, only)
+        self.import_parsed_openapi(path, &doc, text, only)
     }
 
     /// [`Self::import_openapi_document`] of a document its caller has read (`text`, from
@@ -211,16 +211,6 @@ impl Sources {
         only: &[String],
     ) -> Result<OpenapiImport, SpecError> {
         self.describes_service(path, doc)?;
-        self.import_read_openapi(path, doc, text, only)
-    }
-
-    fn import_read_openapi(
-        &self,
-        path: &Path,
-        doc: &openapi::Document,
-        text: String,
-        only: &[String],
-    ) -> Result<OpenapiImport, SpecError> {
         let all = doc.actions();
         for name in only {
             if !all.contains(name) {
