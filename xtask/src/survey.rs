@@ -236,7 +236,7 @@ fn newest_present(mirror: &Path, doc: &str) -> Option<(String, String)> {
 /// (`also_http_status`), or left out by a documented rule (a code common to every action, or
 /// one that names no Rust variant).
 fn two_statuses(document: &Json, imported: &[codegen::import::Imported]) -> (usize, usize) {
-    let Some(apis) = last(document, "apis").and_then(last_of_each) else {
+    let Some(apis) = document.get_last("apis").and_then(Json::last_members) else {
         return (0, 0);
     };
     let (mut listed, mut kept) = (0, 0);
@@ -245,14 +245,15 @@ fn two_statuses(document: &Json, imported: &[codegen::import::Imported]) -> (usi
         // What the importer reads as HTTP error statuses; a code also listed under `200` or
         // `4092` is left out of those by rule (spec/README.md).
         let error_status = |s: &str| s.parse::<u16>().is_ok_and(|n| (400..600).contains(&n));
-        for (status, codes) in last(api, "errorCodes")
-            .and_then(last_of_each)
+        for (status, codes) in api
+            .get_last("errorCodes")
+            .and_then(Json::last_members)
             .into_iter()
             .flatten()
             .filter(|(s, _)| error_status(s))
         {
             for code in codes.as_array().into_iter().flatten() {
-                if let Some(code) = last(code, "errorCode").and_then(Json::as_str) {
+                if let Some(code) = code.get_last("errorCode").and_then(Json::as_str) {
                     let seen = statuses.entry(code).or_default();
                     if !seen.contains(&status) {
                         seen.push(status);
@@ -287,30 +288,6 @@ fn two_statuses(document: &Json, imported: &[codegen::import::Imported]) -> (usi
         }
     }
     (listed, kept)
-}
-
-/// The member `key` of an object as serde_json reads it: of a key written twice, the last.
-fn last<'j>(object: &'j Json, key: &str) -> Option<&'j Json> {
-    object
-        .members()?
-        .iter()
-        .rev()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
-}
-
-/// The members of an object as serde_json reads them: each key once, with its last value.
-fn last_of_each(object: &Json) -> Option<Vec<(&str, &Json)>> {
-    let mut seen = std::collections::HashSet::new();
-    let mut members: Vec<(&str, &Json)> = object
-        .members()?
-        .iter()
-        .rev()
-        .filter(|(k, _)| seen.insert(k.as_str()))
-        .map(|(k, v)| (k.as_str(), v))
-        .collect();
-    members.reverse();
-    Some(members)
 }
 
 /// A product code as a YAML scalar.

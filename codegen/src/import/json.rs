@@ -31,6 +31,31 @@ impl Json {
         }
     }
 
+    /// The member `key` of an object as serde_json reads it: of a key written twice, the
+    /// last.
+    pub fn get_last(&self, key: &str) -> Option<&Json> {
+        self.members()?
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+    }
+
+    /// The members of an object as serde_json reads them: each key once, with its last
+    /// value, in the order of those last values.
+    pub fn last_members(&self) -> Option<Vec<(&str, &Json)>> {
+        let mut seen = std::collections::HashSet::new();
+        let mut members: Vec<(&str, &Json)> = self
+            .members()?
+            .iter()
+            .rev()
+            .filter(|(k, _)| seen.insert(k.as_str()))
+            .map(|(k, v)| (k.as_str(), v))
+            .collect();
+        members.reverse();
+        Some(members)
+    }
+
     /// The members of an object.
     pub fn members(&self) -> Option<&[(String, Json)]> {
         match self {

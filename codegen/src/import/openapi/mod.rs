@@ -186,25 +186,13 @@ impl Document {
     /// The summaries of the actions (`apis.*.summary`), each action once, in document order;
     /// of a key written twice the last counts, as for serde_json.
     pub fn summaries(&self) -> Vec<&str> {
-        let apis = self
-            .root
-            .get("apis")
-            .and_then(Json::members)
-            .unwrap_or_default();
-        // From the end, so that the first of a name met is the one that counts.
-        let mut seen = std::collections::HashSet::new();
-        let mut summaries: Vec<&str> = apis
-            .iter()
-            .rev()
-            .filter(|(name, _)| seen.insert(name.as_str()))
-            .filter_map(|(_, api)| {
-                let members = api.members()?;
-                let (_, summary) = members.iter().rev().find(|(key, _)| key == "summary")?;
-                summary.as_str()
-            })
-            .collect();
-        summaries.reverse();
-        summaries
+        self.root
+            .get_last("apis")
+            .and_then(Json::last_members)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(_, api)| api.get_last("summary")?.as_str())
+            .collect()
     }
 
     /// The endpoint of each region (`endpoints`), in document order.
