@@ -1,5 +1,6 @@
 //! A counting global allocator, counting only inside [`measure`] windows: the allocations
-//! made and the peak growth of live bytes, by every thread of the process.
+//! made and the peak growth of live bytes, by every thread of the process, and the
+//! allocations of the thread that opened the window.
 //!
 //! Outside a window it adds one relaxed load to each allocation, so that the timed
 //! benchmarks do not pay for contended counters (which would penalise allocation-heavy code
@@ -11,6 +12,7 @@
 //! (the unit tests) [`installed`] is false.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, Ordering};
 
 static COUNTING: AtomicBool = AtomicBool::new(false);
@@ -26,8 +28,18 @@ fn counting() -> bool {
     COUNTING.load(Ordering::Relaxed)
 }
 
-fn grew(bytes: usize) {
+thread_local! {
+    // A const-initialised `Cell` has no destructor, so the allocator may use it at any time.
+    static ON_THIS_THREAD: Cell<u64> = const { Cell::new(0) };
+}
+
+fn allocated() {
     ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+    let _ = ON_THIS_THREAD.try_with(|n| n.set(n.get() + 1));
+}
+
+fn grew(bytes: usize) {
+    allocated();
     let live = LIVE.fetch_add(bytes as isize, Ordering::Relaxed) + bytes as isize;
     PEAK.fetch_max(live, Ordering::Relaxed);
 }
@@ -71,7 +83,7 @@ unsafe impl GlobalAlloc for CountingAlloc {
             if new_size >= layout.size() {
                 grew(new_size - layout.size());
             } else {
-                ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+                allocated();
                 shrank(layout.size() - new_size);
             }
         }
@@ -84,6 +96,8 @@ unsafe impl GlobalAlloc for CountingAlloc {
 pub struct Counts {
     /// Allocations and reallocations.
     pub allocations: u64,
+    /// Those made by the thread that opened the window.
+    pub on_this_thread: u64,
     /// The most the live bytes grew above their level when the window opened.
     pub peak_bytes: usize,
 }
@@ -94,11 +108,13 @@ pub fn measure<R>(f: impl FnOnce() -> R) -> (R, Counts) {
     LIVE.store(0, Ordering::SeqCst);
     PEAK.store(0, Ordering::SeqCst);
     ALLOCATIONS.store(0, Ordering::SeqCst);
+    let on_this_thread = ON_THIS_THREAD.with(Cell::get);
     COUNTING.store(true, Ordering::SeqCst);
     let result = f();
     COUNTING.store(false, Ordering::SeqCst);
     let counts = Counts {
         allocations: ALLOCATIONS.load(Ordering::SeqCst),
+        on_this_thread: ON_THIS_THREAD.with(Cell::get) - on_this_thread,
         peak_bytes: PEAK.load(Ordering::SeqCst).max(0) as usize,
     };
     (result, counts)

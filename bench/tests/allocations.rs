@@ -4,56 +4,16 @@
 //! same page into the same type. Only the calling thread is counted: the
 //! calls run on a current-thread runtime, and the server on a thread of its own.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use bytes::Bytes;
 use oos_api::SignatureMethod;
+use oos_bench::alloc::{self, CountingAlloc};
 use oos_bench::page::{bench_page, PAGE_LOGS};
 use oos_bench::separate::EXECUTION_ID;
 use oos_bench::server::{Answer, Server};
 use oos_bench::suites::{floor_call, floor_client, oos_client};
 
-thread_local! {
-    // A const-initialised `Cell` has no destructor, so the allocator may read it at any time.
-    static ALLOCATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-/// The system allocator, counting the allocations (and reallocations) of each thread.
-struct PerThread;
-
-fn count() {
-    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-}
-
-// SAFETY: every call is forwarded to `System` unchanged; a thread-local counter moves beside it.
-unsafe impl GlobalAlloc for PerThread {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: forwarded with the caller's layout.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        count();
-        // SAFETY: forwarded with the caller's layout.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by `System` with `layout`.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count();
-        // SAFETY: forwarded unchanged; the caller upholds `realloc`'s contract.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static ALLOC: PerThread = PerThread;
+static ALLOC: CountingAlloc = CountingAlloc;
 
 const CALLS: u64 = 200;
 
@@ -66,12 +26,15 @@ fn per_call<F: std::future::Future<Output = ()>>(
     runtime.block_on(async {
         call().await;
         call().await;
-        let before = ALLOCATIONS.with(Cell::get);
-        for _ in 0..CALLS {
-            call().await;
-        }
-        (ALLOCATIONS.with(Cell::get) - before) as f64 / CALLS as f64
-    })
+    });
+    let ((), counts) = alloc::measure(|| {
+        runtime.block_on(async {
+            for _ in 0..CALLS {
+                call().await;
+            }
+        })
+    });
+    counts.on_this_thread as f64 / CALLS as f64
 }
 
 #[test]
