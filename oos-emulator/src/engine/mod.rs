@@ -448,7 +448,7 @@ impl Run {
                 task_execution_id: record.clone(),
                 task_name: task.name.clone(),
             }];
-            tally(execution, total, None, Some("Running"));
+            tally(execution, total, None, "Running");
         }
         self.log(
             state,
@@ -604,7 +604,7 @@ impl Run {
                 .find(|t| t.task_execution_id == current.record)
                 .map(|t| std::mem::replace(&mut t.status, "Waiting".into()));
             if let Some(was) = was {
-                tally(execution, total, Some(&was), Some("Waiting"));
+                tally(execution, total, Some(&was), "Waiting");
             }
         }
         self.log(
@@ -763,8 +763,9 @@ impl Run {
             if let Some(outputs) = outputs {
                 execution.outputs = outputs.to_string();
             }
-            // `end` moved the unfinished tasks' count to the final status.
-            tally(execution, total, None, None);
+            // `end` moved the unfinished tasks' count to the final status; `Total` is set
+            // here too for an execution that ended before any task started.
+            execution.count_total(total);
         }
         let done = if status == "Success" {
             "Execution succeeded."
