@@ -212,7 +212,7 @@ fn ancestors(state: &State, parent: &str) -> usize {
 fn schedule(state: &mut State, run: Run) {
     let id = run.execution_id.clone();
     state.runs.insert(id.clone(), run);
-    advance_one(state, &id, false, &mut None);
+    advance_one(state, &id, false);
 }
 
 /// Takes every run's steps that are due.
@@ -226,7 +226,7 @@ pub(crate) fn advance(state: &mut State) {
 pub(crate) fn advance_some(state: &mut State, runs: usize) -> bool {
     let now = state.clock.now();
     for id in state.runs.take_due(now, runs) {
-        advance_one(state, &id, false, &mut None);
+        advance_one(state, &id, false);
     }
     state.runs.any_due(now)
 }
@@ -235,9 +235,7 @@ pub(crate) fn advance_some(state: &mut State, runs: usize) -> bool {
 /// parent's task: how much emulated time it took, and the limit of the emulator that ended
 /// it, if one did.
 pub(crate) fn run_to_end(state: &mut State, id: &str) -> (Duration, Option<Failure>) {
-    let mut limit = None;
-    let took = advance_one(state, id, true, &mut limit);
-    (took, limit)
+    advance_one(state, id, true)
 }
 
 /// `NotifyExecution` approved the execution: a task waiting for approval completes now.
@@ -274,11 +272,11 @@ pub(crate) fn timestamp(state: &State, execution_id: &str) -> String {
     }
 }
 
-/// Takes `id`'s due steps (all of them, `to_end`); how far its run has come. A run that
-/// has finished is dropped, the limit of the emulator that ended it, if any, left in `limit`.
-fn advance_one(state: &mut State, id: &str, to_end: bool, limit: &mut Option<Failure>) -> Duration {
+/// Takes `id`'s due steps (all of them, `to_end`): how far its run has come, and, once it
+/// has finished and is dropped, the limit of the emulator that ended it, if one did.
+fn advance_one(state: &mut State, id: &str, to_end: bool) -> (Duration, Option<Failure>) {
     let Some(mut run) = state.runs.remove(id) else {
-        return Duration::ZERO;
+        return (Duration::ZERO, None);
     };
     let elapsed = state.clock.now().saturating_sub(run.started_at);
     for _ in 0..STEPS_PER_REQUEST {
@@ -287,8 +285,7 @@ fn advance_one(state: &mut State, id: &str, to_end: bool, limit: &mut Option<Fai
             .execution(id)
             .is_some_and(Execution::is_unfinished);
         if !running || matches!(run.step, Step::Done) {
-            *limit = run.limit;
-            return run.at;
+            return (run.at, run.limit);
         }
         if (!to_end && run.at > elapsed) || run.waits() {
             break;
@@ -297,7 +294,7 @@ fn advance_one(state: &mut State, id: &str, to_end: bool, limit: &mut Option<Fai
     }
     let at = run.at;
     state.runs.insert(id.to_owned(), run);
-    at
+    (at, None)
 }
 
 impl Run {
