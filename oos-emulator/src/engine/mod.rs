@@ -483,7 +483,7 @@ impl Run {
         if let Some(spec) = current.task.key("Loop").cloned() {
             let plan = self
                 .evaluate(state, &spec, &current.task, &current.record, None)
-                .and_then(|spec| Ok(Plan::read(&spec)?));
+                .and_then(|spec| Plan::read(&spec).map_err(Failure::from));
             return match plan {
                 Ok(plan) => self.then(Duration::ZERO, Step::NextBatch(current, Looping::new(plan))),
                 Err(why) => self.then(STEP, Step::End(current, Err(why.within("Loop")))),
