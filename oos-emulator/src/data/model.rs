@@ -452,7 +452,7 @@ impl Execution {
             }
         }
         for was in moved {
-            self.tally(Some(&was), Some(status));
+            self.tally(Some(&was), status);
         }
     }
 
@@ -461,19 +461,19 @@ impl Execution {
     /// through here, so the counters cannot drift from the statuses ListTaskExecutions shows.
     /// Counting as tasks move, rather than recounting every task execution, keeps a long
     /// execution's cost linear in what it writes.
-    pub(crate) fn tally(&mut self, from: Option<&str>, to: Option<&str>) {
+    pub(crate) fn tally(&mut self, from: Option<&str>, to: &str) {
         let counters = self.counters.get_or_insert_with(BTreeMap::new);
         if let Some(from) = from {
             if let Some(n) = counters.get_mut(from) {
                 *n = n.saturating_sub(1);
+                // A status no task has any more is not listed, as OOS lists none at zero.
+                if *n <= 0 {
+                    counters.remove(from);
+                }
             }
         }
-        if let Some(to) = to {
-            let n = counters.entry(to.to_owned()).or_insert(0);
-            *n = n.saturating_add(1);
-        }
-        // A status no task has any more is not listed, as OOS lists none at zero.
-        counters.retain(|name, n| *n > 0 || name == "Total");
+        let n = counters.entry(to.to_owned()).or_insert(0);
+        *n = n.saturating_add(1);
     }
 
     /// Sets `Total`, the template's number of tasks, among the counters.
@@ -527,8 +527,8 @@ mod tests {
                 ..TaskExecution::default()
             });
             if parent.is_empty() {
-                execution.tally(None, Some("Running"));
-                execution.tally(Some("Running"), Some(status));
+                execution.tally(None, "Running");
+                execution.tally(Some("Running"), status);
             }
         }
         assert_eq!(execution.counters, Some(recounted(&execution, 5)));

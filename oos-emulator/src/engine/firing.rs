@@ -70,7 +70,9 @@ impl Run {
                 &current.record,
                 None,
             )
-            .and_then(|p| Ok(Trigger::read(current.task.builtin.unwrap_or_default(), &p)?));
+            .and_then(|p| {
+                Trigger::read(current.task.builtin.unwrap_or_default(), &p).map_err(Failure::from)
+            });
         let trigger = match properties {
             Ok(trigger) => trigger,
             Err(why) => return self.then(STEP, Step::End(current, Err(why))),
@@ -153,7 +155,7 @@ impl Run {
             ..Outcome::answer(event)
         };
         let started = actions::outputs(&declared, &outcome)
-            .and_then(|outputs| Ok(self.spawn(state, current, outputs)?));
+            .and_then(|outputs| self.spawn(state, current, outputs).map_err(Failure::from));
         let name = &current.task.name;
         match &started {
             Ok(child) => self.log(

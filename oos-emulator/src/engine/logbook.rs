@@ -124,15 +124,15 @@ impl Run {
         task.end_date.clone_from(&at);
         task.update_date = at;
         if task.parent_task_execution_id.is_empty() {
-            tally(execution, total, Some(&was), Some(status));
+            tally(execution, total, Some(&was), status);
         }
     }
 }
 
 /// Sets the execution's `Total` (the template's number of tasks) and moves one top-level task
-/// execution's count from status `from` (none for a new one) to `to` (none when only `Total`
-/// is to be set), through [`Execution::tally`], the one place counts move.
-pub(super) fn tally(execution: &mut Execution, total: usize, from: Option<&str>, to: Option<&str>) {
+/// execution's count from status `from` (none for a new one) to `to`, through
+/// [`Execution::tally`], the one place counts move.
+pub(super) fn tally(execution: &mut Execution, total: usize, from: Option<&str>, to: &str) {
     execution.count_total(total);
     execution.tally(from, to);
 }

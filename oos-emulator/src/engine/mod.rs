@@ -212,7 +212,7 @@ fn ancestors(state: &State, parent: &str) -> usize {
 fn schedule(state: &mut State, run: Run) {
     let id = run.execution_id.clone();
     state.runs.insert(id.clone(), run);
-    advance_one(state, &id, false, &mut None);
+    advance_one(state, &id, false);
 }
 
 /// Takes every run's steps that are due.
@@ -226,7 +226,7 @@ pub(crate) fn advance(state: &mut State) {
 pub(crate) fn advance_some(state: &mut State, runs: usize) -> bool {
     let now = state.clock.now();
     for id in state.runs.take_due(now, runs) {
-        advance_one(state, &id, false, &mut None);
+        advance_one(state, &id, false);
     }
     state.runs.any_due(now)
 }
@@ -235,9 +235,7 @@ pub(crate) fn advance_some(state: &mut State, runs: usize) -> bool {
 /// parent's task: how much emulated time it took, and the limit of the emulator that ended
 /// it, if one did.
 pub(crate) fn run_to_end(state: &mut State, id: &str) -> (Duration, Option<Failure>) {
-    let mut limit = None;
-    let took = advance_one(state, id, true, &mut limit);
-    (took, limit)
+    advance_one(state, id, true)
 }
 
 /// `NotifyExecution` approved the execution: a task waiting for approval completes now.
@@ -274,11 +272,11 @@ pub(crate) fn timestamp(state: &State, execution_id: &str) -> String {
     }
 }
 
-/// Takes `id`'s due steps (all of them, `to_end`); how far its run has come. A run that
-/// has finished is dropped, the limit of the emulator that ended it, if any, left in `limit`.
-fn advance_one(state: &mut State, id: &str, to_end: bool, limit: &mut Option<Failure>) -> Duration {
+/// Takes `id`'s due steps (all of them, `to_end`): how far its run has come, and, once it
+/// has finished and is dropped, the limit of the emulator that ended it, if one did.
+fn advance_one(state: &mut State, id: &str, to_end: bool) -> (Duration, Option<Failure>) {
     let Some(mut run) = state.runs.remove(id) else {
-        return Duration::ZERO;
+        return (Duration::ZERO, None);
     };
     let elapsed = state.clock.now().saturating_sub(run.started_at);
     for _ in 0..STEPS_PER_REQUEST {
@@ -287,8 +285,7 @@ fn advance_one(state: &mut State, id: &str, to_end: bool, limit: &mut Option<Fai
             .execution(id)
             .is_some_and(Execution::is_unfinished);
         if !running || matches!(run.step, Step::Done) {
-            *limit = run.limit;
-            return run.at;
+            return (run.at, run.limit);
         }
         if (!to_end && run.at > elapsed) || run.waits() {
             break;
@@ -297,7 +294,7 @@ fn advance_one(state: &mut State, id: &str, to_end: bool, limit: &mut Option<Fai
     }
     let at = run.at;
     state.runs.insert(id.to_owned(), run);
-    at
+    (at, None)
 }
 
 impl Run {
@@ -448,7 +445,7 @@ impl Run {
                 task_execution_id: record.clone(),
                 task_name: task.name.clone(),
             }];
-            tally(execution, total, None, Some("Running"));
+            tally(execution, total, None, "Running");
         }
         self.log(
             state,
@@ -486,7 +483,7 @@ impl Run {
         if let Some(spec) = current.task.key("Loop").cloned() {
             let plan = self
                 .evaluate(state, &spec, &current.task, &current.record, None)
-                .and_then(|spec| Ok(Plan::read(&spec)?));
+                .and_then(|spec| Plan::read(&spec).map_err(Failure::from));
             return match plan {
                 Ok(plan) => self.then(Duration::ZERO, Step::NextBatch(current, Looping::new(plan))),
                 Err(why) => self.then(STEP, Step::End(current, Err(why.within("Loop")))),
@@ -604,7 +601,7 @@ impl Run {
                 .find(|t| t.task_execution_id == current.record)
                 .map(|t| std::mem::replace(&mut t.status, "Waiting".into()));
             if let Some(was) = was {
-                tally(execution, total, Some(&was), Some("Waiting"));
+                tally(execution, total, Some(&was), "Waiting");
             }
         }
         self.log(
@@ -763,8 +760,9 @@ impl Run {
             if let Some(outputs) = outputs {
                 execution.outputs = outputs.to_string();
             }
-            // `end` moved the unfinished tasks' count to the final status.
-            tally(execution, total, None, None);
+            // `end` moved the unfinished tasks' count to the final status; `Total` is set
+            // here too for an execution that ended before any task started.
+            execution.count_total(total);
         }
         let done = if status == "Success" {
             "Execution succeeded."

@@ -402,6 +402,22 @@ pub async fn post_admin(emulator: &RunningEmulator, path: &str, body: Value) -> 
     )
 }
 
+/// The counters that `tasks` (task executions as `ListTaskExecutions` lists them) give: the
+/// top-level ones by status, a loop's items apart, with `Total` the template's number of tasks.
+pub fn recount(tasks: &[Value], total: usize) -> Value {
+    let mut counts = serde_json::Map::new();
+    counts.insert("Total".into(), total.into());
+    for task in tasks {
+        if task["ParentTaskExecutionId"].as_str().unwrap_or_default() != "" {
+            continue;
+        }
+        let status = task["Status"].as_str().unwrap().to_owned();
+        let n = counts.get(&status).and_then(Value::as_i64).unwrap_or(0);
+        counts.insert(status, (n + 1).into());
+    }
+    Value::Object(counts)
+}
+
 /// The execution `id` as `ListExecutions` lists it, alone.
 pub async fn execution(emulator: &RunningEmulator, id: &str) -> Value {
     let answer = call(emulator, "ListExecutions", &[("ExecutionId", id)]).await;

@@ -899,19 +899,7 @@ async fn counters_agree_with_the_task_executions_through_skips_loops_and_failure
     )
     .await;
     assert_eq!(tasks.len(), 7, "four tasks and three loop items: {tasks:?}");
-    let mut recounted = serde_json::Map::new();
-    recounted.insert("Total".into(), json!(4));
-    for task in tasks.iter().filter(|t| {
-        t["ParentTaskExecutionId"]
-            .as_str()
-            .unwrap_or_default()
-            .is_empty()
-    }) {
-        let status = task["Status"].as_str().unwrap().to_owned();
-        let n = recounted.get(&status).and_then(Value::as_i64).unwrap_or(0);
-        recounted.insert(status, json!(n + 1));
-    }
-    assert_eq!(Value::Object(recounted), done["Counters"]);
+    assert_eq!(common::recount(&tasks, 4), done["Counters"]);
     assert_eq!(
         done["Counters"],
         json!({"Total": 4, "Skipped": 1, "Failed": 1, "Success": 2})

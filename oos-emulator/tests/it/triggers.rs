@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use crate::common::{
-    call, execution, finished, ok, post_admin, seconds_between, start_content, timestamp,
+    call, execution, finished, ok, post_admin, recount, seconds_between, start_content, timestamp,
 };
 use oos_emulator::{Emulator, RunningEmulator};
 use serde_json::{json, Value};
@@ -453,17 +453,7 @@ async fn recounted(emulator: &RunningEmulator, id: &str, total: usize) -> Value 
         &[("ExecutionId", id), ("MaxResults", "100")],
     )
     .await;
-    let mut counts = serde_json::Map::new();
-    counts.insert("Total".into(), total.into());
-    for task in listed["TaskExecutions"].as_array().unwrap() {
-        if task["ParentTaskExecutionId"].as_str().unwrap_or_default() != "" {
-            continue;
-        }
-        let status = task["Status"].as_str().unwrap().to_owned();
-        let n = counts.get(&status).and_then(Value::as_i64).unwrap_or(0);
-        counts.insert(status, (n + 1).into());
-    }
-    Value::Object(counts)
+    recount(listed["TaskExecutions"].as_array().unwrap(), total)
 }
 
 /// A trigger execution (and any other) that ends from outside its run while its tasks are in

@@ -136,7 +136,8 @@ fn child(
                 Some(Step::AwaitApproval(_)) => {
                     "waits for approval, which a child cannot be given in the emulator"
                 }
-                Some(Step::Armed(..)) => {
+                // A timer's step is on the clock: a child still at one ran out of steps.
+                Some(Step::Armed(_, armed)) if armed.awaits_event() => {
                     "waits for an event for its trigger, which a child is never sent in the emulator"
                 }
                 _ => "did not end within the steps the emulator takes at once",
