@@ -189,11 +189,10 @@ fn no_environment() -> jaq_core::native::Fun<data::JustLut<Val>> {
     )
 }
 
-/// Whether `filter` defines a function: a definition may call itself, and jaq recurses on
-/// the thread's stack for each call, so one that recurses without end overflows it before
-/// any budget could be checked.
-fn defines_function(filter: &str) -> bool {
-    let code = code_of(filter);
+/// Whether a filter whose code (see [`code_of`]) is `code` defines a function: a definition
+/// may call itself, and jaq recurses on the thread's stack for each call, so one that
+/// recurses without end overflows it before any budget could be checked.
+fn defines_function(code: &[char]) -> bool {
     let word = |c: char| c.is_alphanumeric() || c == '_';
     (0..code.len()).any(|i| {
         code[i..].starts_with(&['d', 'e', 'f'])
@@ -276,13 +275,14 @@ fn compiled(filter: &str) -> Result<Rc<Filter>, Failure> {
     if let Some(found) = COMPILED.with(|c| c.borrow().get(filter).cloned()) {
         return Ok(found);
     }
-    if defines_function(filter) {
+    let code = code_of(filter);
+    if defines_function(&code) {
         return Err(Failure::unsupported(format!(
             "jq `{}` defines a function (def), which the emulator does not run: a definition that calls itself could exhaust its stack",
             shown(filter)
         )));
     }
-    if depth(filter) > MAX_DEPTH {
+    if depth(&code) > MAX_DEPTH {
         return Err(Failure::unsupported(format!(
             "jq `{}` is not a filter the emulator takes: it is nested more than {MAX_DEPTH} deep",
             shown(filter)
@@ -336,11 +336,11 @@ fn compiled(filter: &str) -> Result<Rc<Filter>, Failure> {
     Ok(compiled)
 }
 
-/// How deep `filter`'s parentheses, brackets and braces nest in its code (string
-/// interpolations included).
-fn depth(filter: &str) -> usize {
+/// How deep the parentheses, brackets and braces of a filter's code (see [`code_of`], string
+/// interpolations included) nest.
+fn depth(code: &[char]) -> usize {
     let (mut depth, mut deepest) = (0usize, 0usize);
-    for c in code_of(filter) {
+    for &c in code {
         match c {
             '(' | '[' | '{' => {
                 depth += 1;
