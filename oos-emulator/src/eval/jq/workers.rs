@@ -237,11 +237,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    use crate::eval::jq::tests::SLOW;
     use crate::eval::jq::LIMITS;
-
-    /// A product of `.[]`s, which charges no step: it runs past any time limit, however
-    /// short, but ends (in well under a second in a debug build) on a list of 60 items.
-    const SLOW: &str = "reduce (.[] as $a | .[] as $b | .[] as $c | 1) as $x (0; . + $x)";
 
     /// Caller-side, a filter runs over at once: its caller waits 1 ms and no grace.
     const HASTY: Limits = Limits {
