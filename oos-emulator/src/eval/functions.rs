@@ -82,10 +82,11 @@ pub(super) fn call(c: &Context<'_>, name: &str, args: &Value) -> Option<Result<V
                 Value::String(text) => serde_json::from_str(&text).unwrap_or(Value::String(text)),
                 other => other,
             };
-            let outputs = jq::run(&as_text(&filter), &input)?;
+            // The mode is read before the filter runs: a mode that is neither runs nothing.
+            let filter = as_text(&filter);
             match as_text(&mode).as_str() {
-                "First" => Ok(outputs.into_iter().next().unwrap_or(Value::Null)),
-                "All" => Ok(Value::Array(outputs)),
+                "First" => jq::first(&filter, &input),
+                "All" => jq::run(&filter, &input).map(Value::Array),
                 other => Err(format!("mode {other} is neither First nor All").into()),
             }
         },
@@ -618,6 +619,10 @@ mod tests {
         for (call, says) in [
             (json!({"Fn::If": [true, 1]}), "Fn::If: it takes"),
             (json!({"Fn::Jq": ["Some", ".", 1]}), "neither First nor All"),
+            (
+                json!({"Fn::Jq": ["Some", "error(\"ran\")", 1]}),
+                "Fn::Jq: mode Some is neither First nor All",
+            ),
             (json!({"Fn::Base64Decode": "!!"}), "not base64"),
             (json!({"Fn::AddHour": ["yesterday", 1]}), "not a UTC time"),
             (json!({"Fn::Min": []}), "the list is empty"),

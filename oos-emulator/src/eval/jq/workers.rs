@@ -133,14 +133,10 @@ impl Pool {
                 Err(mpsc::SendError(back)) => job = back,
             }
         };
-        let polled = Instant::now();
-        let mut received = loop {
-            match answered.try_recv() {
-                Ok(evaluated) => break Ok(evaluated),
-                Err(TryRecvError::Disconnected) => break Err(RecvTimeoutError::Disconnected),
-                Err(TryRecvError::Empty) if polled.elapsed() < POLL => thread::yield_now(),
-                Err(TryRecvError::Empty) => break answered.recv_timeout(limits.time + self.grace),
-            }
+        let mut received = match polled(&answered) {
+            Ok(evaluated) => Ok(evaluated),
+            Err(TryRecvError::Disconnected) => Err(RecvTimeoutError::Disconnected),
+            Err(TryRecvError::Empty) => answered.recv_timeout(limits.time + self.grace),
         };
         if matches!(received, Err(RecvTimeoutError::Timeout)) {
             // Counted before it is claimed, so that the worker, which uncounts it once
@@ -221,13 +217,21 @@ impl Drop for Settled<'_> {
 
 /// The worker's next job; none once its queue is closed.
 fn next(queue: &Receiver<Job>) -> Option<Job> {
-    let polled = Instant::now();
+    match polled(queue) {
+        Ok(job) => Some(job),
+        Err(TryRecvError::Disconnected) => None,
+        Err(TryRecvError::Empty) => queue.recv().ok(),
+    }
+}
+
+/// What `receiver` gives within [`POLL`], tried again between yields; `Empty` when nothing
+/// came by then and the caller is to sleep on it.
+fn polled<T>(receiver: &Receiver<T>) -> Result<T, TryRecvError> {
+    let started = Instant::now();
     loop {
-        match queue.try_recv() {
-            Ok(job) => return Some(job),
-            Err(TryRecvError::Disconnected) => return None,
-            Err(TryRecvError::Empty) if polled.elapsed() < POLL => thread::yield_now(),
-            Err(TryRecvError::Empty) => return queue.recv().ok(),
+        match receiver.try_recv() {
+            Err(TryRecvError::Empty) if started.elapsed() < POLL => thread::yield_now(),
+            other => return other,
         }
     }
 }
@@ -237,11 +241,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    use crate::eval::jq::tests::SLOW;
     use crate::eval::jq::LIMITS;
-
-    /// A product of `.[]`s, which charges no step: it runs past any time limit, however
-    /// short, but ends (in well under a second in a debug build) on a list of 60 items.
-    const SLOW: &str = "reduce (.[] as $a | .[] as $b | .[] as $c | 1) as $x (0; . + $x)";
 
     /// Caller-side, a filter runs over at once: its caller waits 1 ms and no grace.
     const HASTY: Limits = Limits {
