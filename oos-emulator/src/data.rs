@@ -331,7 +331,10 @@ impl Data {
 
     /// Removes the executions with these ids; unknown ids are ignored.
     pub(crate) fn remove_executions(&mut self, ids: &[String]) {
-        self.executions.retain(|e| !ids.contains(&e.execution_id));
+        // A set: AutoDeleteExecutions may name every execution the emulator keeps.
+        let ids: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+        self.executions
+            .retain(|e| !ids.contains(e.execution_id.as_str()));
         self.by_id = self
             .executions
             .iter()

@@ -31,7 +31,6 @@ pub(super) fn handle(state: &mut State, request: &ActionRequest<'_>) -> Result<A
             ));
         }
     }
-    state.data.remove_executions(&ids);
-    crate::engine::stop(state, &ids);
+    crate::engine::delete(state, &ids);
     Ok(Answer::new())
 }

@@ -51,8 +51,7 @@ fn delete(
             .filter(|e| names.contains(&e.template_name))
             .map(|e| e.execution_id.clone())
             .collect();
-        state.data.remove_executions(&ids);
-        crate::engine::stop(state, &ids);
+        crate::engine::delete(state, &ids);
     }
     for name in names {
         state.data.remove_template(name);

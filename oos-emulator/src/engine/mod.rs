@@ -263,6 +263,12 @@ pub(crate) fn stop(state: &mut State, ids: &[String]) {
     }
 }
 
+/// The executions `ids` are deleted: their records, and with them their runs ([`stop`]).
+pub(crate) fn delete(state: &mut State, ids: &[String]) {
+    state.data.remove_executions(ids);
+    stop(state, ids);
+}
+
 /// Now, as the execution's logs write it: on its run's clock when it runs, else the wall
 /// clock's.
 pub(crate) fn timestamp(state: &State, execution_id: &str) -> String {
